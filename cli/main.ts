@@ -1,0 +1,59 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { registerCommands } from './commands/index.ts';
+import { renderError } from './errors.ts';
+
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Options every command accepts; commands read them with `globalOptions(command)`. */
+export interface GlobalOptions {
+  kubeconfig?: string;
+  context?: string;
+  repo?: string;
+  logFormat: 'text' | 'json';
+  verbose: number;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('kubesnap')
+    .description('Keep a Kubernetes cluster\'s configuration as Git history you can trust, read and restore from.')
+    .version(packageJson.version, '--version', 'print the version')
+    .option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--repo <dir>', 'the snapshot Git repository', 'kubesnap-snapshots')
+    .addOption(new Option('--log-format <format>', 'log line format').choices(['text', 'json']).default('text'))
+    .option('-v, --verbose', 'more log lines (repeatable)', (_value: string, previous: number) => previous + 1, 0)
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions(false)
+    .exitOverride();
+  program.configureOutput({ outputError: () => {} });
+  registerCommands(program);
+  for (const command of program.commands) {
+    command.exitOverride();
+    command.configureOutput({ outputError: () => {} });
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return commanderExit(error);
+    const { message, exitCode } = renderError(error);
+    process.stderr.write(`error: ${message}\n`);
+    return exitCode;
+  }
+}
+
+function commanderExit(error: CommanderError): number {
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+    return 0;
+  }
+  const message = error.message.replace(/^error: /, '').trim();
+  process.stderr.write(`error: ${message}\nRun 'kubesnap --help' for usage.\n`);
+  return 2;
+}

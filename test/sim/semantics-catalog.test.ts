@@ -1,10 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { builtinResources, resourcesFromCrd } from '../../lib/sim/catalog.ts';
 import type { KubeObject } from '../../lib/sim/types.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/semantics/${name}`, import.meta.url), 'utf8'));
+const fixtureDir = new URL('../fixtures/apiserver/', import.meta.url);
+const fixture = (path: string) => JSON.parse(readFileSync(new URL(path, fixtureDir), 'utf8'));
 const find = (group: string, version: string, resource: string) =>
   builtinResources().find((d) => d.group === group && d.version === version && d.resource === resource);
 
@@ -14,6 +15,25 @@ test('builtin catalog holds every discovered built-in resource but no CRD group'
   assert.ok(all.every((d) => d.group !== 'example.com'));
   assert.ok(find('', 'v1', 'bindings'), 'non-listable bindings is included');
   assert.ok(find('authentication.k8s.io', 'v1', 'tokenreviews'));
+});
+
+test('every top-level resource of every recorded discovery document is in the catalog, verbatim', () => {
+  const files = readdirSync(new URL('discovery/', fixtureDir)).filter((f) => /^api(s_.*|_v1)\.json$/.test(f) && !f.includes('example.com'));
+  let count = 0;
+  for (const file of files) {
+    const list = fixture(`discovery/${file}`);
+    const [group, version] = list.groupVersion.includes('/') ? list.groupVersion.split('/') : ['', list.groupVersion];
+    for (const r of list.resources.filter((r: { name: string }) => !r.name.includes('/'))) {
+      count++;
+      const def = find(group, version, r.name);
+      assert.ok(def, `${list.groupVersion} ${r.name}`);
+      assert.equal([def!.kind, def!.singularName, def!.namespaced, def!.verbs, def!.shortNames, def!.categories, def!.storageVersionHash],
+        [r.kind, r.singularName, r.namespaced, r.verbs, r.shortNames, r.categories, r.storageVersionHash]);
+      const subresources = list.resources.map((s: { name: string }) => s.name).filter((n: string) => n === `${r.name}/status` || n === `${r.name}/scale`);
+      assert.equal([...def!.subresources].sort(), subresources.map((n: string) => n.split('/')[1]).sort());
+    }
+  }
+  assert.is(count, builtinResources().length);
 });
 
 test('deployments: kind, subresources, verbs and short names as discovery lists them', () => {
@@ -39,8 +59,8 @@ test('callers get copies they may mutate', () => {
 });
 
 test('resourcesFromCrd matches what the real server discovers for widgets.example.com', () => {
-  const crd = fixture('_cluster_customresourcedefinitions.apiextensions.k8s.io_widgets.example.com.json') as KubeObject;
-  const discovered = fixture('discovery_example.com_v1.json').resources[0];
+  const crd = fixture('objects/_cluster_customresourcedefinitions.apiextensions.k8s.io_widgets.example.com.json') as KubeObject;
+  const discovered = fixture('discovery/apis_example.com_v1.json').resources[0];
   assert.equal(resourcesFromCrd(crd), [{
     group: 'example.com', version: 'v1', preferred: true, resource: 'widgets', kind: 'Widget', listKind: 'WidgetList',
     singularName: 'widget', namespaced: true, verbs: discovered.verbs, shortNames: ['wd'], subresources: ['status'],

@@ -1,0 +1,7 @@
+export { loadClusterConnection, type ClusterConnection, type KubeconfigOptions } from './kubeconfig.ts';
+export { KubeClient, type RequestOptions, type RawResponse } from './client.ts';
+export { ApiError, isConflict, isForbidden, isGone, isNotFound, isRetriable, isTooManyRequests } from './api-error.ts';
+export { discoverResources, qualifiedResourceName, apiVersionOf, collectionPath, type ApiResource, type DiscoveryFailure, type DiscoveryResult } from './discovery.ts';
+export { listPages, listAll, type ListOptions, type ListPage } from './list.ts';
+export { withRetry, backoffDelay, type BackoffOptions } from './retry.ts';
+export { resolveResourceSpelling } from './resource-names.ts';

@@ -1,0 +1,70 @@
+// Where an object lives in the snapshot repository:
+//   [<prefix>/]_cluster/<resource>[.<group>]/<name>.yaml    cluster-scoped
+//   [<prefix>/]<namespace>/<resource>[.<group>]/<name>.yaml
+// Every segment goes through name-encoding.ts, so no name can leave its folder.
+import { UnsafeNameError } from '../errors/index.ts';
+import { decodeName, decodeSegment, encodeName, encodeSegment } from './name-encoding.ts';
+
+export interface ObjectIdentity {
+  group: string;
+  resource: string;
+  namespace?: string;
+  name: string;
+}
+
+const clusterFolder = '_cluster';
+const extension = '.yaml';
+
+function prefixSegments(prefix: string | undefined): string[] {
+  const segments = (prefix ?? '').split('/').filter((segment) => segment !== '');
+  if (segments.some((segment) => segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0'))) {
+    throw new UnsafeNameError(`The prefix "${prefix}" must be a plain relative folder path without "." or ".." parts.`);
+  }
+  return segments;
+}
+
+function requireName(value: string, what: string): string {
+  if (value === '') throw new UnsafeNameError(`An object's ${what} is empty, so it has no path in the snapshot.`);
+  return value;
+}
+
+function resourceFolder(resource: string, group: string): string {
+  requireName(resource, 'resource');
+  // The first `.` separates resource from group; plural resource names never contain one.
+  if (resource.includes('.')) throw new UnsafeNameError(`The resource name "${resource}" contains a ".", which no Kubernetes resource name does.`);
+  return group === '' ? encodeSegment(resource) : `${encodeSegment(resource)}.${encodeSegment(group)}`;
+}
+
+export function objectPath(id: ObjectIdentity, prefix?: string): string {
+  const namespaceFolder = id.namespace === undefined || id.namespace === '' ? clusterFolder : encodeSegment(id.namespace);
+  const nameParts = encodeName(requireName(id.name, 'name'));
+  nameParts[nameParts.length - 1] += extension;
+  return [...prefixSegments(prefix), namespaceFolder, resourceFolder(id.resource, id.group), ...nameParts].join('/');
+}
+
+function parseResourceFolder(folder: string): { resource: string; group: string } | undefined {
+  const dot = folder.indexOf('.');
+  const resource = decodeSegment(dot === -1 ? folder : folder.slice(0, dot));
+  const group = dot === -1 ? '' : decodeSegment(folder.slice(dot + 1));
+  if (resource === undefined || group === undefined || resource.includes('.')) return undefined;
+  return { resource, group };
+}
+
+/** The identity `objectPath` wrote at `path`; undefined for README.md and anything else. */
+export function parseObjectPath(path: string, prefix?: string): ObjectIdentity | undefined {
+  const expectedPrefix = prefixSegments(prefix);
+  const segments = path.split('/');
+  if (!expectedPrefix.every((segment, index) => segments[index] === segment)) return undefined;
+  const [namespaceFolder, folder, ...nameParts] = segments.slice(expectedPrefix.length);
+  if (namespaceFolder === undefined || folder === undefined || nameParts.length === 0) return undefined;
+  const lastPart = nameParts[nameParts.length - 1];
+  if (!lastPart.endsWith(extension)) return undefined;
+  nameParts[nameParts.length - 1] = lastPart.slice(0, -extension.length);
+
+  const name = decodeName(nameParts);
+  const resourceAndGroup = parseResourceFolder(folder);
+  if (name === undefined || resourceAndGroup === undefined) return undefined;
+  if (namespaceFolder === clusterFolder) return { ...resourceAndGroup, name };
+  const namespace = decodeSegment(namespaceFolder);
+  return namespace === undefined ? undefined : { ...resourceAndGroup, namespace, name };
+}

@@ -1,0 +1,38 @@
+// What happens to Secret values on their way into a snapshot. Redaction replaces each value by a
+// digest of its decoded bytes: a change of value is visible as drift, the value itself never is.
+import { createHash } from 'node:crypto';
+
+export type SecretsMode = 'redact' | 'skip' | 'plain';
+
+const redactedPattern = /^sha256:[0-9a-f]{64}$/;
+
+export function isRedactedValue(value: unknown): boolean {
+  return typeof value === 'string' && redactedPattern.test(value);
+}
+
+function digest(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+function redactValues(values: unknown, decode: (value: string) => Buffer): Record<string, string> | undefined {
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) return undefined;
+  const redacted: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    // Already-redacted values stay as they are so that redaction is idempotent.
+    redacted[key] = isRedactedValue(value) ? (value as string) : digest(decode(String(value ?? '')));
+  }
+  return redacted;
+}
+
+/**
+ * A copy of the Secret whose `data` (base64) and `stringData` (plain text) values are replaced by
+ * `sha256:<hex>` of the decoded bytes, so the same value gives the same digest in either field.
+ */
+export function redactSecret<T extends { data?: unknown; stringData?: unknown }>(secret: T): T {
+  const copy: T = { ...secret };
+  const data = redactValues(secret.data, (value) => Buffer.from(value, 'base64'));
+  const stringData = redactValues(secret.stringData, (value) => Buffer.from(value, 'utf8'));
+  if (data) copy.data = data;
+  if (stringData) copy.stringData = stringData;
+  return copy;
+}

@@ -1,0 +1,192 @@
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { RepositoryError } from '../errors/index.ts';
+import type { GitObject, ObjectType } from './git-object.ts';
+import { PackIndex } from './pack-index.ts';
+
+const PACK_TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+const OFS_DELTA = 6;
+const REF_DELTA = 7;
+
+interface Pack {
+  name: string;
+  index: PackIndex;
+  fd: number;
+}
+
+function readDeltaSize(delta: Buffer, at: number): [number, number] {
+  let size = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    byte = delta[at++];
+    size += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [size, at];
+}
+
+/** Rebuilds an object from its base and a git delta (copy/insert instructions). */
+function applyDelta(base: Buffer, delta: Buffer): Buffer {
+  let [baseSize, at] = readDeltaSize(delta, 0);
+  if (baseSize !== base.length) throw new RepositoryError('A delta in a pack file does not match its base object.');
+  let resultSize: number;
+  [resultSize, at] = readDeltaSize(delta, at);
+  const result = Buffer.allocUnsafe(resultSize);
+  let written = 0;
+  while (at < delta.length) {
+    const op = delta[at++];
+    if (op & 0x80) {
+      let offset = 0;
+      let size = 0;
+      for (let bit = 0; bit < 4; bit++) if (op & (1 << bit)) offset += delta[at++] * 2 ** (8 * bit);
+      for (let bit = 0; bit < 3; bit++) if (op & (0x10 << bit)) size += delta[at++] * 2 ** (8 * bit);
+      if (size === 0) size = 0x10000;
+      written += base.copy(result, written, offset, offset + size);
+    } else if (op > 0) {
+      written += delta.copy(result, written, at, at + op);
+      at += op;
+    } else {
+      throw new RepositoryError('A delta in a pack file is corrupt.');
+    }
+  }
+  if (written !== resultSize) throw new RepositoryError('A delta in a pack file is corrupt.');
+  return result;
+}
+
+/** Reads objects from a git object database: loose objects and version 2 packs, deltas included. */
+export class ObjectReader {
+  private packs = new Map<string, Pack>();
+  private scanned = false;
+
+  constructor(readonly objectsDir: string) {}
+
+  /** Picks up packs written since the last scan (by us or by git) and forgets removed ones. */
+  rescanPacks(): void {
+    const dir = join(this.objectsDir, 'pack');
+    const names = new Set(existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.idx')) : []);
+    for (const [name, pack] of this.packs) {
+      if (!names.has(name)) {
+        closeSync(pack.fd);
+        this.packs.delete(name);
+      }
+    }
+    for (const name of names) {
+      if (this.packs.has(name)) continue;
+      const packPath = join(dir, name.replace(/\.idx$/, '.pack'));
+      if (!existsSync(packPath)) continue;
+      const fd = openSync(packPath, 'r');
+      this.packs.set(name, { name, fd, index: new PackIndex(readFileSync(join(dir, name)), fstatSync(fd).size) });
+    }
+    this.scanned = true;
+  }
+
+  /** Lets a writer register a pack it has just finished, without a directory scan. */
+  addPack(idxPath: string, packPath: string): void {
+    const name = idxPath.slice(idxPath.lastIndexOf('/') + 1);
+    if (this.packs.has(name)) return;
+    const fd = openSync(packPath, 'r');
+    this.packs.set(name, { name, fd, index: new PackIndex(readFileSync(idxPath), fstatSync(fd).size) });
+  }
+
+  close(): void {
+    for (const pack of this.packs.values()) closeSync(pack.fd);
+    this.packs.clear();
+    this.scanned = false;
+  }
+
+  private loosePath(id: string): string {
+    return join(this.objectsDir, id.slice(0, 2), id.slice(2));
+  }
+
+  private readLoose(id: string): GitObject | undefined {
+    let raw: Buffer;
+    try {
+      raw = inflateSync(readFileSync(this.loosePath(id)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new RepositoryError(`The object ${id} in the repository is corrupt.`, { cause: error });
+    }
+    const nul = raw.indexOf(0);
+    const [type] = raw.toString('latin1', 0, nul).split(' ');
+    return { type: type as ObjectType, content: raw.subarray(nul + 1) };
+  }
+
+  private findPacked(id: string): { pack: Pack; offset: number } | undefined {
+    const key = Buffer.from(id, 'hex');
+    for (const pack of this.packs.values()) {
+      const offset = pack.index.offset(key);
+      if (offset !== undefined) return { pack, offset };
+    }
+    return undefined;
+  }
+
+  private readPackEntry(pack: Pack, offset: number): GitObject {
+    const end = pack.index.entryEnd(offset);
+    const entry = Buffer.allocUnsafe(end - offset);
+    readSync(pack.fd, entry, 0, entry.length, offset);
+    let at = 0;
+    let byte = entry[at++];
+    const kind = (byte >> 4) & 7;
+    while (byte & 0x80) byte = entry[at++];
+    if (kind === OFS_DELTA) {
+      byte = entry[at++];
+      let distance = byte & 0x7f;
+      while (byte & 0x80) {
+        byte = entry[at++];
+        distance = (distance + 1) * 128 + (byte & 0x7f);
+      }
+      const base = this.readPackEntry(pack, offset - distance);
+      return { type: base.type, content: applyDelta(base.content, inflateSync(entry.subarray(at))) };
+    }
+    if (kind === REF_DELTA) {
+      const base = this.read(entry.toString('hex', at, at + 20));
+      return { type: base.type, content: applyDelta(base.content, inflateSync(entry.subarray(at + 20))) };
+    }
+    const type = PACK_TYPES[kind];
+    if (!type) throw new RepositoryError(`A pack file in the repository has an entry of unknown type ${kind}.`);
+    return { type, content: inflateSync(entry.subarray(at)) };
+  }
+
+  private lookupPacked(id: string): GitObject | undefined {
+    if (!this.scanned) this.rescanPacks();
+    let found = this.findPacked(id);
+    if (!found) {
+      this.rescanPacks();
+      found = this.findPacked(id);
+    }
+    return found ? this.readPackEntry(found.pack, found.offset) : undefined;
+  }
+
+  tryRead(id: string): GitObject | undefined {
+    return this.readLoose(id) ?? this.lookupPacked(id);
+  }
+
+  read(id: string): GitObject {
+    const object = this.tryRead(id);
+    if (!object) throw new RepositoryError(`The object ${id} is missing from the repository.`);
+    return object;
+  }
+
+  /** Whether the object is stored, without reading it (loose file or an index entry of a known pack). */
+  has(id: string): boolean {
+    if (!this.scanned) this.rescanPacks();
+    return this.findPacked(id) !== undefined || existsSync(this.loosePath(id));
+  }
+
+  /** Full ids starting with a hex prefix, loose and packed. */
+  idsWithPrefix(prefix: string): string[] {
+    this.rescanPacks();
+    const ids = new Set<string>();
+    const fanDir = join(this.objectsDir, prefix.slice(0, 2));
+    if (existsSync(fanDir)) {
+      for (const name of readdirSync(fanDir)) {
+        const id = prefix.slice(0, 2) + name;
+        if (id.length === 40 && id.startsWith(prefix)) ids.add(id);
+      }
+    }
+    for (const pack of this.packs.values()) for (const id of pack.index.idsWithPrefix(prefix)) ids.add(id);
+    return [...ids];
+  }
+}

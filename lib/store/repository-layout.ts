@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { RepositoryError } from '../errors/index.ts';
+
+export interface RepositoryLayout {
+  dir: string;
+  gitdir: string;
+  bare: boolean;
+}
+
+function isGitdir(path: string): boolean {
+  return existsSync(join(path, 'HEAD')) && existsSync(join(path, 'objects')) && existsSync(join(path, 'refs'));
+}
+
+/** `.git` as a folder, or as a `gitdir: <path>` file (linked work trees, submodules). */
+function dotGit(dir: string): string | undefined {
+  const path = join(dir, '.git');
+  if (!existsSync(path)) return undefined;
+  if (statSync(path).isDirectory()) return isGitdir(path) ? path : undefined;
+  const match = /^gitdir: (.+)$/m.exec(readFileSync(path, 'utf8'));
+  if (!match) return undefined;
+  const target = match[1].trim();
+  const gitdir = isAbsolute(target) ? target : resolve(dir, target);
+  return isGitdir(gitdir) ? gitdir : undefined;
+}
+
+/** Finds an existing repository at `dir`: the folder is a bare gitdir, or has a .git. */
+export function findRepository(dir: string): RepositoryLayout | undefined {
+  if (isGitdir(dir)) return { dir, gitdir: dir, bare: true };
+  const gitdir = dotGit(dir);
+  return gitdir ? { dir, gitdir, bare: false } : undefined;
+}
+
+/** Lays out what `git init [--bare] -b <branch>` lays out, in a folder that is missing or empty. */
+export function initRepository(dir: string, bare: boolean, branch: string): RepositoryLayout {
+  const gitdir = bare ? dir : join(dir, '.git');
+  for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'info']) mkdirSync(join(gitdir, sub), { recursive: true });
+  const config = ['[core]', '\trepositoryformatversion = 0', '\tfilemode = true', `\tbare = ${bare}`];
+  if (!bare) config.push('\tlogallrefupdates = true');
+  writeFileSync(join(gitdir, 'config'), `${config.join('\n')}\n`);
+  writeFileSync(join(gitdir, 'description'), 'Kubernetes configuration history written by kubesnap.\n');
+  writeFileSync(join(gitdir, 'HEAD'), `ref: refs/heads/${branch}\n`);
+  return { dir, gitdir, bare };
+}
+
+/** Checks what git itself checks before trusting a repository we did not make. */
+export function checkRepository(layout: RepositoryLayout): void {
+  const config = readFileSync(join(layout.gitdir, 'config'), 'utf8');
+  if (/^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
+    throw new RepositoryError(`The repository ${layout.dir} uses SHA-256 object ids, which kubesnap does not support.`);
+  }
+  const head = readFileSync(join(layout.gitdir, 'HEAD'), 'utf8').trim();
+  if (!/^ref: refs\/\S+$/.test(head) && !/^[0-9a-f]{40}$/.test(head)) {
+    throw new RepositoryError(`The repository ${layout.dir} has a corrupt HEAD file.`);
+  }
+}
+
+/** Opens or (unless told not to) creates the repository at `dir`, refusing files and foreign folders. */
+export function openLayout(dir: string, options: { create: boolean; bare: boolean; branch: string }): RepositoryLayout {
+  const absolute = resolve(dir);
+  if (existsSync(absolute)) {
+    if (!statSync(absolute).isDirectory()) throw new RepositoryError(`The repository path ${absolute} is a file, not a folder.`);
+    const found = findRepository(absolute);
+    if (found) {
+      checkRepository(found);
+      return found;
+    }
+    if (readdirSync(absolute).length > 0) {
+      throw new RepositoryError(`The folder ${absolute} is not a git repository and is not empty; point --repo at a repository or an empty folder.`);
+    }
+  }
+  if (!options.create) throw new RepositoryError(`There is no git repository at ${absolute}.`);
+  return initRepository(absolute, options.bare, options.branch);
+}
+
+/** Whether `name` is a branch name git accepts (the check-ref-format rules that matter). */
+export function isValidBranchName(name: string): boolean {
+  if (!name || name.startsWith('/') || name.endsWith('/') || name.endsWith('.') || name.endsWith('.lock')) return false;
+  if (name.includes('..') || name.includes('//') || name.includes('@{') || name === '@') return false;
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return false;
+  return name.split('/').every((part) => !part.startsWith('.'));
+}

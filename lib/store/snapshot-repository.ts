@@ -1,0 +1,238 @@
+import { join } from 'node:path';
+import { RepositoryError } from '../errors/index.ts';
+import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, TREE_MODE, type Author, type CommitData } from './git-object.ts';
+import { ObjectReader } from './object-reader.ts';
+import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
+import { RefStore } from './refs.ts';
+import { isValidBranchName, openLayout } from './repository-layout.ts';
+import { resolveRevision } from './revision.ts';
+import { TreeCache } from './tree-cache.ts';
+import { WorkTree, type WorkTreeChange } from './work-tree.ts';
+
+export interface FileChange {
+  /** '/'-separated, relative; '..', '.', empty segments, '.git' and NUL are refused. */
+  path: string;
+  /** The file's bytes, or null to delete it. */
+  content: Buffer | string | null;
+}
+
+export interface CommitOptions {
+  message: string;
+  author: Author;
+  /** Defaults to the author. */
+  committer?: Author;
+  /** Commit even when the tree did not change. */
+  allowEmpty?: boolean;
+  /** The changes are the complete new tree: every file not listed is deleted. */
+  replaceAll?: boolean;
+}
+
+export interface CommitResult {
+  commit: string;
+  tree: string;
+  /** Files added, changed or deleted by the commit. */
+  changed: number;
+}
+
+export interface LogEntry {
+  commit: string;
+  parents: string[];
+  message: string;
+  author: Required<Author>;
+  committer: Required<Author>;
+  tree: string;
+}
+
+export interface OpenOptions {
+  /** Create the repository when the folder is missing or empty (default true). */
+  create?: boolean;
+  /** Create a bare repository (default true); ignored when the repository exists. */
+  bare?: boolean;
+  /** The branch to read and write; default: the branch HEAD points at, else 'main'. */
+  branch?: string;
+}
+
+/** More new objects than this go into one pack file; fewer are written loose (git's own unpack limit). */
+const LOOSE_OBJECT_LIMIT = 100;
+
+/** A Git repository that kubesnap writes snapshots into and reads history from. The only code that touches Git. */
+export class SnapshotRepository {
+  private readonly reader: ObjectReader;
+  private readonly refs: RefStore;
+  private readonly trees: TreeCache;
+  private readonly knownObjectDirs = new Set<string>();
+
+  private constructor(
+    readonly dir: string,
+    readonly gitdir: string,
+    readonly bare: boolean,
+    readonly branch: string,
+  ) {
+    this.reader = new ObjectReader(join(gitdir, 'objects'));
+    this.refs = new RefStore(gitdir);
+    this.trees = new TreeCache(this.reader);
+  }
+
+  static async open(dir: string, options: OpenOptions = {}): Promise<SnapshotRepository> {
+    if (options.branch !== undefined && !isValidBranchName(options.branch)) {
+      throw new RepositoryError(`"${options.branch}" is not a valid branch name.`);
+    }
+    const layout = openLayout(dir, { create: options.create !== false, bare: options.bare !== false, branch: options.branch ?? 'main' });
+    const refs = new RefStore(layout.gitdir);
+    const headBranch = refs.headTarget()?.match(/^refs\/heads\/(.+)$/)?.[1];
+    return new SnapshotRepository(layout.dir, layout.gitdir, layout.bare, options.branch ?? headBranch ?? 'main');
+  }
+
+  private get branchRef(): string {
+    return `refs/heads/${this.branch}`;
+  }
+
+  /** The commit the branch points at; undefined while the branch is unborn. */
+  async head(): Promise<string | undefined> {
+    return this.refs.resolve(this.branchRef);
+  }
+
+  private readCommit(id: string): CommitData {
+    const object = this.reader.read(id);
+    if (object.type !== 'commit') throw new RepositoryError(`The object ${id} is a ${object.type}, not a commit.`);
+    return parseCommit(object.content);
+  }
+
+  /** Every file of a commit (default: the branch head) as path → blob id. Empty for an unborn branch. */
+  async readFiles(commit?: string): Promise<Map<string, string>> {
+    const id = commit === undefined ? await this.head() : await this.resolve(commit);
+    if (!id) return new Map();
+    return new Map(this.trees.flatten(this.readCommit(id).tree));
+  }
+
+  async readBlob(id: string): Promise<Buffer> {
+    const object = this.reader.read(id);
+    if (object.type !== 'blob') throw new RepositoryError(`The object ${id} is a ${object.type}, not a file.`);
+    return object.content;
+  }
+
+  /** A file's bytes at a revision; undefined when the path is not a file there. */
+  async readFile(commit: string, path: string): Promise<Buffer | undefined> {
+    const entry = this.trees.lookup(this.readCommit(await this.resolve(commit)).tree, path);
+    return entry && entry.mode !== TREE_MODE ? this.readBlob(entry.id) : undefined;
+  }
+
+  /** A revision as git spells it (ids, short ids, branches, tags, HEAD~N, ref@{date}) → commit id. */
+  async resolve(rev: string): Promise<string> {
+    return resolveRevision(rev, this.refs, this.reader);
+  }
+
+  /** Commits reachable from `ref` (default: the branch), newest first by committer time. */
+  private *walk(start: string): Generator<LogEntry> {
+    const pending: LogEntry[] = [];
+    const seen = new Set<string>();
+    const push = (id: string) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const data = this.readCommit(id);
+      const entry = { commit: id, ...data };
+      let at = pending.length;
+      while (at > 0 && pending[at - 1].committer.timestamp > entry.committer.timestamp) at--;
+      pending.splice(at, 0, entry);
+    };
+    push(start);
+    while (pending.length) {
+      const entry = pending.pop()!;
+      yield entry;
+      for (const parent of entry.parents) push(parent);
+    }
+  }
+
+  /** History, newest first; with `path`, only commits that changed that file or folder (against the first parent). */
+  async log(options: { ref?: string; path?: string; limit?: number } = {}): Promise<LogEntry[]> {
+    const start = options.ref === undefined ? await this.head() : await this.resolve(options.ref);
+    if (!start) return [];
+    const entries: LogEntry[] = [];
+    const limit = options.limit ?? Infinity;
+    const path = options.path?.replace(/^\/+|\/+$/g, '');
+    for (const entry of this.walk(start)) {
+      if (entries.length >= limit) break;
+      if (path !== undefined) {
+        const now = this.trees.lookup(entry.tree, path)?.id;
+        const before = entry.parents[0] ? this.trees.lookup(this.readCommit(entry.parents[0]).tree, path)?.id : undefined;
+        if (now === before) continue;
+      }
+      entries.push(entry);
+    }
+    return entries;
+  }
+
+  /** The last commit (by committer time) at or before `time` on `ref` (default: the branch). */
+  async commitAt(time: Date, ref?: string): Promise<string | undefined> {
+    const start = ref === undefined ? await this.head() : await this.resolve(ref);
+    if (!start) return undefined;
+    const seconds = Math.floor(time.getTime() / 1000);
+    for (const entry of this.walk(start)) if (entry.committer.timestamp <= seconds) return entry.commit;
+    return undefined;
+  }
+
+  private writeObjects(objects: NewObject[]): void {
+    const objectsDir = join(this.gitdir, 'objects');
+    if (objects.length > LOOSE_OBJECT_LIMIT) {
+      const { idxPath, packPath } = writePack(objectsDir, objects);
+      this.reader.addPack(idxPath, packPath);
+    } else {
+      for (const object of objects) writeLooseObject(objectsDir, object, this.knownObjectDirs);
+    }
+  }
+
+  /** The work tree to keep in step, when this is a non-bare repository with our branch checked out. */
+  private workTree(): WorkTree | undefined {
+    if (this.bare || this.refs.headTarget() !== this.branchRef) return undefined;
+    return new WorkTree(this.dir, this.gitdir);
+  }
+
+  /**
+   * Commits file changes on top of the branch head. Objects are written first and the branch moves last,
+   * atomically and only if nobody moved it meanwhile, so a crash at any point leaves the old, consistent state.
+   * Returns undefined (and commits nothing) when the tree would not change.
+   */
+  async commitChanges(changes: FileChange[], options: CommitOptions): Promise<CommitResult | undefined> {
+    const parent = await this.head();
+    const parentTree = parent ? this.readCommit(parent).tree : undefined;
+    const blobs = new Map<string, { id: string; content: Buffer } | null>();
+    for (const change of changes) {
+      if (change.content === null) {
+        blobs.set(change.path, null);
+        continue;
+      }
+      const content = typeof change.content === 'string' ? Buffer.from(change.content) : change.content;
+      blobs.set(change.path, { id: hashObject('blob', content), content });
+    }
+    if (options.replaceAll && parentTree) {
+      for (const path of this.trees.flatten(parentTree).keys()) if (!blobs.has(path)) blobs.set(path, null);
+    }
+    const update = this.trees.apply(parentTree, blobs);
+    const treeUnchanged = parentTree ? update.tree === parentTree : update.changedPaths.length === 0;
+    if (treeUnchanged && !options.allowEmpty) return undefined;
+
+    const workTree = this.workTree();
+    const workTreeChanges: WorkTreeChange[] = update.changedPaths.map(({ path, id }) => ({
+      path,
+      id,
+      before: parentTree ? this.trees.lookup(parentTree, path)?.id : undefined,
+      content: id === null ? undefined : (blobs.get(path) ?? undefined)?.content,
+    }));
+    workTree?.checkClean(workTreeChanges);
+
+    const now = Date.now();
+    const author = completeAuthor(options.author, now);
+    const committer = completeAuthor(options.committer ?? options.author, now);
+    const commitContent = encodeCommit({ tree: update.tree, parents: parent ? [parent] : [], author, committer, message: options.message });
+    const commit = hashObject('commit', commitContent);
+    this.writeObjects([...update.objects, { id: commit, type: 'commit', content: commitContent }]);
+
+    const subject = options.message.split('\n')[0];
+    this.refs.update(this.branchRef, commit, parent, {
+      identity: formatIdentity(committer),
+      message: `commit${parent ? '' : ' (initial)'}: ${subject}`,
+    });
+    workTree?.apply(workTreeChanges);
+    return { commit, tree: update.tree, changed: update.changedPaths.length };
+  }
+}

@@ -1,0 +1,71 @@
+import { Command } from 'commander';
+import { hostname } from 'node:os';
+import { skipReasons } from '../../lib/normalize/index.ts';
+import { takeSnapshot, type SnapshotResult } from '../../lib/snapshot/index.ts';
+import { acquireLock, SnapshotRepository } from '../../lib/store/index.ts';
+import { connectToCluster } from '../cluster.ts';
+import { addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, selectionFrom } from '../options.ts';
+import { createProgress } from '../progress.ts';
+
+export function registerSnapshotCommand(program: Command): void {
+  const command = new Command('snapshot')
+    .description('take a one-off snapshot of the cluster into the Git repository (one commit, none when nothing changed)')
+    .option('--prefix <dir>', 'write under this folder of the repository (e.g. clusters/prod)')
+    .option('--author <identity>', 'commit author, "Name <email>"')
+    .option('--explain', 'print what was skipped, per reason, with counts');
+  addSelectionOptions(command);
+  addNormalizeOptions(command);
+  addOutputOption(command);
+  command.action(async (_options, self: Command) => {
+    const options = globalsOf(self);
+    const selection = selectionFrom(options);
+    const normalize = normalizeFrom(options);
+    const author = parseAuthor(options.author);
+    const { client, cluster } = await connectToCluster(options);
+    const repository = await SnapshotRepository.open(options.repo!, { create: true });
+    const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap snapshot' });
+    const progress = createProgress('collections');
+    try {
+      const result = await takeSnapshot({
+        client, repository, cluster, selection, normalize, author,
+        prefix: options.prefix,
+        onListingStarted: (total) => progress.start(total),
+        onResourceListed: (name, objects) => progress.tick(name, objects),
+      });
+      progress.stop();
+      printResult(result, options.output, Boolean(options.explain));
+    } finally {
+      progress.stop();
+      await lock.release();
+      client.close();
+    }
+  });
+  program.addCommand(command);
+}
+
+function printResult(result: SnapshotResult, output: string, explain: boolean): void {
+  if (output === 'json') {
+    process.stdout.write(JSON.stringify({
+      commit: result.commit ?? null,
+      summary: result.summary,
+      objects: result.objects,
+      changes: result.changes,
+      skippedObjects: result.skippedObjects,
+      skippedKinds: result.skippedKinds,
+      unreadable: result.unreadable,
+    }, null, 2) + '\n');
+    return;
+  }
+  for (const entry of result.unreadable) process.stderr.write(`warning: could not read ${entry.resource}: ${entry.reason}\n`);
+  if (explain) {
+    for (const [reason, kinds] of Object.entries(result.skippedKinds)) {
+      process.stdout.write(`skipped ${reason}: ${kinds!.length} kinds (${kinds!.join(', ')}) — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`);
+    }
+    for (const [reason, count] of Object.entries(result.skippedObjects)) {
+      process.stdout.write(`skipped ${reason}: ${count} objects — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`);
+    }
+  }
+  const where = result.commit ? `commit ${result.commit.slice(0, 12)}` : 'no commit, nothing changed';
+  const unreadable = result.unreadable.length ? `, ${result.unreadable.length} unreadable` : '';
+  process.stdout.write(`snapshot: ${result.summary} (${result.objects} objects, ${where}${unreadable})\n`);
+}

@@ -1,0 +1,113 @@
+import { discoverResources, type KubeClient } from '../kube/index.ts';
+import {
+  changeSummary, readmeWithoutTime, repositoryReadme, snapshotCommitMessage, README_PATH,
+  type ClusterIdentity, type PathChange,
+} from '../history/index.ts';
+import { skipReasons, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
+import { resolveSelection, type SelectionOptions } from '../selection/index.ts';
+import type { Author, SnapshotRepository } from '../store/index.ts';
+import { collectClusterState, type ClusterState, type UnreadableResource } from './collect.ts';
+import { planChanges } from './changes.ts';
+
+export { collectClusterState, type ClusterState, type UnreadableResource, type CollectOptions, type ListedScope } from './collect.ts';
+export { planChanges } from './changes.ts';
+
+export interface SnapshotOptions {
+  client: KubeClient;
+  repository: SnapshotRepository;
+  cluster: ClusterIdentity;
+  selection?: SelectionOptions;
+  normalize?: NormalizeOptions;
+  /** Folder inside the repository (`clusters/prod`), so many clusters can share one. */
+  prefix?: string;
+  author: Author;
+  now?: () => Date;
+  concurrency?: number;
+  pageSize?: number;
+  signal?: AbortSignal;
+  onListingStarted?: (resources: number) => void;
+  onResourceListed?: (resource: string, objects: number) => void;
+}
+
+export interface SnapshotResult {
+  /** The new commit, or undefined when nothing changed. */
+  commit?: string;
+  summary: string;
+  changes: PathChange[];
+  objects: number;
+  skippedObjects: Partial<Record<SkipReason, number>>;
+  skippedKinds: Partial<Record<SkipReason, string[]>>;
+  unreadable: UnreadableResource[];
+}
+
+/** One snapshot: read the whole (selected) cluster, compare with the last commit, commit the difference. */
+export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotResult> {
+  const now = options.now ?? (() => new Date());
+  const normalize = options.normalize ?? {};
+  const discovery = await discoverResources(options.client, { signal: options.signal });
+  const selection = resolveSelection(discovery.resources, options.selection ?? {});
+  const state = await collectClusterState({
+    client: options.client,
+    resources: discovery.resources,
+    discoveryFailures: discovery.failures,
+    selection,
+    normalize,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    pageSize: options.pageSize,
+    signal: options.signal,
+    onListingStarted: options.onListingStarted,
+    onResourceListed: options.onResourceListed,
+  });
+
+  const repository = options.repository;
+  const head = await repository.head();
+  const headFiles = head ? await repository.readFiles(head) : new Map<string, string>();
+  const planned = await planChanges(state, headFiles, selection, {
+    prefix: options.prefix,
+    readOld: (path) => repository.readFile(head!, path),
+  });
+
+  const readmePath = options.prefix ? `${options.prefix}/${README_PATH}` : README_PATH;
+  const readme = repositoryReadme({
+    cluster: options.cluster,
+    time: now().toISOString().replace(/\.\d+Z$/, 'Z'),
+    objectCount: state.files.size,
+    secrets: normalize.secrets ?? 'redact',
+    included: [...state.counts.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b)).map(([name, n]) => `${name} (${n})`),
+    skipped: skippedLines(state),
+  });
+  const oldReadme = head && headFiles.has(readmePath) ? (await repository.readFile(head, readmePath))?.toString('utf8') : undefined;
+  const files = [...planned.files];
+  if (planned.files.length > 0 || oldReadme === undefined || readmeWithoutTime(oldReadme) !== readmeWithoutTime(readme)) {
+    files.push({ path: readmePath, content: readme });
+  }
+
+  const result: SnapshotResult = {
+    summary: changeSummary(planned.changes),
+    changes: planned.changes,
+    objects: state.files.size,
+    skippedObjects: Object.fromEntries(state.skippedObjects),
+    skippedKinds: Object.fromEntries(state.skippedKinds),
+    unreadable: state.unreadable,
+  };
+  if (files.length === 0) return result;
+  const committed = await repository.commitChanges(files, {
+    message: snapshotCommitMessage(planned.changes, options.cluster),
+    author: { ...options.author, timestamp: Math.floor(now().getTime() / 1000) },
+  });
+  return { ...result, commit: committed?.commit };
+}
+
+function skippedLines(state: ClusterState): string[] {
+  const lines: string[] = [];
+  for (const [reason, kinds] of state.skippedKinds) {
+    lines.push(`${reason}: ${skipReasons[reason].description} — kinds ${kinds.join(', ')} (${skipReasons[reason].includeFlag})`);
+  }
+  for (const [reason, count] of state.skippedObjects) {
+    lines.push(`${reason}: ${skipReasons[reason].description} — ${count} objects (${skipReasons[reason].includeFlag})`);
+  }
+  for (const entry of state.unreadable) lines.push(`could not be read: ${entry.resource} (${entry.reason})`);
+  return lines.sort();
+}
+

@@ -1,0 +1,3 @@
+export type { KubeObject, ManagedFieldsEntry, NormalizeOptions, NormalizeResult, OwnerReference, ResourceInfo } from './types.ts';
+export { skipReasons, resourceSkipReason, objectSkipReason, type SkipReason } from './skip-reasons.ts';
+export { normalizeObject } from './normalize-object.ts';

@@ -1,0 +1,55 @@
+// raw object -> clean object, or a skip with its reason.
+//
+// Two sources of "what did the user ask for":
+// - every user manager used server-side apply: keep exactly the fields they applied (managedFields
+//   then hold the user's intent and none of the server's defaults);
+// - otherwise (kubectl create/edit/scale, client-side apply, no managedFields): keep everything.
+// Then, in both cases, the per-kind rules strip server-assigned values and defaults. Running them
+// after an apply too matters for atomic fields (a StatefulSet's volumeClaimTemplates are owned whole,
+// defaults included) and makes normalising a normalised object (which has no managedFields) a no-op.
+import { redactSecret } from '../secrets/index.ts';
+import type { JsonMap } from './fields.ts';
+import { kindRule } from './kinds/index.ts';
+import { mergeFieldSets, pruneToFields, readIntent, type FieldSet } from './managed-fields.ts';
+import { dropEmptyMetadataMaps, stripServerMetadata } from './metadata.ts';
+import { objectSkipReason } from './skip-reasons.ts';
+import type { KubeObject, NormalizeOptions, NormalizeResult, ResourceInfo } from './types.ts';
+
+// Identity is never in managedFields but always part of the object.
+const identityFields: FieldSet = { 'f:apiVersion': {}, 'f:kind': {}, 'f:metadata': { 'f:name': {}, 'f:namespace': {} } };
+
+/** A Secret's stringData is write-only: the server moves it into data, which is what we read back. */
+function appliedSecretFields(fields: FieldSet): FieldSet {
+  const stringData = fields['f:stringData'];
+  return stringData ? mergeFieldSets(fields, { 'f:data': stringData }) : fields;
+}
+
+function isSecret(info: ResourceInfo): boolean {
+  return info.group === '' && info.kind === 'Secret';
+}
+
+function withTypeMeta(object: JsonMap, info: ResourceInfo): JsonMap {
+  // List items come without apiVersion and kind.
+  return {
+    apiVersion: object.apiVersion ?? (info.group === '' ? info.version : `${info.group}/${info.version}`),
+    kind: object.kind ?? info.kind,
+    ...object,
+  };
+}
+
+export function normalizeObject(raw: KubeObject, info: ResourceInfo, options?: NormalizeOptions): NormalizeResult {
+  const reason = objectSkipReason(raw, info, options);
+  if (reason !== undefined) return { action: 'skip', reason };
+
+  const intent = readIntent(raw.metadata.managedFields);
+  let object = withTypeMeta(structuredClone(raw) as JsonMap, info);
+  if (intent.appliedFields) {
+    const applied = isSecret(info) ? appliedSecretFields(intent.appliedFields) : intent.appliedFields;
+    object = pruneToFields(object, mergeFieldSets(applied, identityFields)) as JsonMap;
+  }
+  stripServerMetadata(object);
+  kindRule(info.group, info.kind)?.(object, { userFields: intent.userFields });
+  if (isSecret(info) && (options?.secrets ?? 'redact') === 'redact') object = redactSecret(object);
+  dropEmptyMetadataMaps(object);
+  return { action: 'keep', object: object as KubeObject };
+}

@@ -1,0 +1,511 @@
+// The simulated control plane's object semantics: create, read, update, patch, delete and list over the store,
+// with the server-side fields, defaults, managedFields and lifecycles (namespaces, finalizers, CRDs) of a real one.
+import { randomUUID } from 'node:crypto';
+import { serverSideApply } from './apply.ts';
+import { defaultServiceAccount, establishedCrdStatus, namespaceObject, rootCaConfigMap, BUILTIN_NAMESPACES } from './bootstrap.ts';
+import { applyCreateDefaults, carryServerAssigned, type Allocator } from './defaults.ts';
+import { specChanged } from './generation.ts';
+import { recordWrite } from './managed-fields.ts';
+import { apiVersionOf, generatedName, hasGeneration, timestamp, wireOrder } from './object-shape.ts';
+import { applyPatch, type PatchType } from './patches.ts';
+import { scaleOf, withScale } from './scale.ts';
+import type { ResourceRegistry } from './registry.ts';
+import { bothSelectors, type Selector } from './selectors.ts';
+import {
+  alreadyExists, applyConflict, badRequest, conflict, expired, namespaceNotFound, namespaceTerminating, notFound,
+} from './status.ts';
+import { bucketOf, keyOf, type ObjectStore } from './store.ts';
+import type { KubeObject, ResourceDef } from './types.ts';
+import { validateName } from './validation.ts';
+
+export interface WriteContext {
+  dryRun: boolean;
+  manager: string;
+}
+
+export interface ListOptions {
+  labelSelector?: Selector;
+  fieldSelector?: Selector;
+  limit?: number;
+  continueToken?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+export type Subresource = 'status' | 'scale';
+
+const CRD_GROUP = 'apiextensions.k8s.io';
+
+class SequentialAllocator implements Allocator {
+  private nextIp = 10;
+  private nextPort = 30000;
+  clusterIP(): string {
+    const n = this.nextIp++;
+    return `10.96.${Math.floor(n / 256) % 256}.${n % 256}`;
+  }
+  nodePort(): number {
+    const port = this.nextPort++;
+    if (this.nextPort > 32767) this.nextPort = 30000;
+    return port;
+  }
+}
+
+function isCrd(def: ResourceDef): boolean {
+  return def.group === CRD_GROUP && def.resource === 'customresourcedefinitions';
+}
+
+function isNamespaces(def: ResourceDef): boolean {
+  return def.group === '' && def.resource === 'namespaces';
+}
+
+function withoutVolatile(object: KubeObject): string {
+  const copy = { ...object, metadata: { ...object.metadata } };
+  delete copy.metadata.resourceVersion;
+  copy.metadata.managedFields = object.metadata.managedFields?.map((entry) => ({ ...entry, time: '' }));
+  return JSON.stringify(copy);
+}
+
+/** Stored objects carry no kind/apiVersion: they are served at whichever version is asked for. */
+function toStored(object: KubeObject): KubeObject {
+  const ordered = wireOrder(object, '', '');
+  delete ordered.kind;
+  delete ordered.apiVersion;
+  return ordered;
+}
+
+interface ContinueToken {
+  v: string;
+  rv: number;
+  start: string;
+}
+
+export class Cluster {
+  readonly registry: ResourceRegistry;
+  readonly store: ObjectStore;
+  private readonly caPem: string;
+  private allocator: Allocator = new SequentialAllocator();
+  now: () => Date = () => new Date();
+
+  constructor(registry: ResourceRegistry, store: ObjectStore, caPem: string) {
+    this.registry = registry;
+    this.store = store;
+    this.caPem = caPem;
+  }
+
+  /** The built-in namespaces every cluster starts with. */
+  bootstrap(): void {
+    for (const name of BUILTIN_NAMESPACES) this.create(this.def('', 'namespaces'), undefined, namespaceObject(name), { dryRun: false, manager: 'kube-apiserver' });
+  }
+
+  def(group: string, resource: string): ResourceDef {
+    const def = this.registry.preferred(group, resource);
+    if (!def) throw new Error(`no resource ${resource} in group "${group}"`);
+    return def;
+  }
+
+  private builtin(def: ResourceDef): boolean {
+    return this.registry.isBuiltinGroup(def.group);
+  }
+
+  private time(): string {
+    return timestamp(this.now());
+  }
+
+  /** The object as a GET at `def`'s version returns it. */
+  serve(def: ResourceDef, stored: KubeObject): KubeObject {
+    return { kind: def.kind, apiVersion: apiVersionOf(def), ...stored };
+  }
+
+  get(def: ResourceDef, namespace: string | undefined, name: string): KubeObject {
+    const stored = this.store.get(bucketOf(def.group, def.resource), keyOf(def.namespaced ? namespace : undefined, name));
+    if (!stored) throw notFound(def.group, def.resource, name);
+    return stored;
+  }
+
+  list(def: ResourceDef, namespace: string | undefined, options: ListOptions = {}): ListResult {
+    const bucket = bucketOf(def.group, def.resource);
+    let revision = this.store.revision;
+    let start = '';
+    let entries: Array<[string, KubeObject]> | undefined;
+    if (options.continueToken) {
+      const token = decodeContinue(options.continueToken);
+      revision = token.rv;
+      start = token.start;
+      entries = this.store.entriesAt(bucket, revision);
+      if (!entries) {
+        throw expired(
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+        );
+      }
+    } else {
+      entries = this.store.entries(bucket);
+    }
+    const prefix = def.namespaced && namespace ? `${namespace}/` : '';
+    const selector = bothSelectors(options.labelSelector, options.fieldSelector);
+    const selected: Array<[string, KubeObject]> = [];
+    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    let remaining = 0;
+    let more = false;
+    for (const entry of entries) {
+      if (entry[0] < start || (prefix && !entry[0].startsWith(prefix))) continue;
+      if (!selector(entry[1])) continue;
+      if (selected.length < limit) selected.push(entry);
+      else {
+        more = true;
+        remaining++;
+      }
+    }
+    const result: ListResult = { items: selected.map((e) => e[1]), resourceVersion: String(revision) };
+    if (more) {
+      const lastKey = selected[selected.length - 1][0];
+      result.continueToken = encodeContinue({ v: 'meta.k8s.io/v1', rv: revision, start: `${lastKey}\u0000` });
+      if (!options.labelSelector && !options.fieldSelector) result.remainingItemCount = remaining;
+    }
+    return result;
+  }
+
+  private requireNamespace(def: ResourceDef, namespace: string | undefined, name: string): void {
+    if (!def.namespaced) return;
+    if (!namespace) throw badRequest('the server could not find the requested resource');
+    const ns = this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace));
+    if (!ns) throw namespaceNotFound(namespace);
+    if (ns.metadata.deletionTimestamp) throw namespaceTerminating(namespace, def.group, def.resource, name);
+  }
+
+  private checkBodyType(def: ResourceDef, body: KubeObject): void {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of the request must be a JSON or YAML object');
+    if (typeof body.metadata !== 'object' || body.metadata === null) body.metadata = {};
+    if (body.kind !== undefined && body.kind !== def.kind) {
+      throw badRequest(`the object provided is unrecognized (must be of type ${def.kind}): kind ${body.kind} does not match the endpoint's kind ${def.kind}`);
+    }
+    if (body.apiVersion !== undefined) {
+      const [group, version] = String(body.apiVersion).includes('/') ? String(body.apiVersion).split('/') : ['', String(body.apiVersion)];
+      if (group !== def.group || !this.registry.find(group, version, def.resource)) {
+        throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`);
+      }
+    }
+  }
+
+  private checkNamespace(def: ResourceDef, namespace: string | undefined, body: KubeObject): void {
+    if (!def.namespaced) {
+      delete body.metadata.namespace;
+      return;
+    }
+    if (body.metadata.namespace && namespace && body.metadata.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    body.metadata.namespace = namespace ?? body.metadata.namespace;
+  }
+
+  create(def: ResourceDef, namespace: string | undefined, body: KubeObject, ctx: WriteContext, applied?: KubeObject): KubeObject {
+    this.checkBodyType(def, body);
+    const object = structuredClone(body);
+    this.checkNamespace(def, namespace, object);
+    const meta = object.metadata;
+    if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
+    validateName(def, object);
+    const name = meta.name!;
+    this.requireNamespace(def, meta.namespace, name);
+    const bucket = bucketOf(def.group, def.resource);
+    const key = keyOf(meta.namespace, name);
+    if (this.store.get(bucket, key)) throw alreadyExists(def.group, def.resource, name);
+
+    const time = this.time();
+    for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'managedFields']) delete meta[field];
+    if (def.subresources.includes('status')) delete object.status;
+    applyCreateDefaults(def, object, this.allocator);
+    meta.uid = randomUUID();
+    if (hasGeneration(def, this.builtin(def))) meta.generation = 1;
+    meta.creationTimestamp = time;
+    object.apiVersion = apiVersionOf(def);
+    object.kind = def.kind;
+    recordWrite({ def, next: object, manager: ctx.manager, operation: applied ? 'Apply' : 'Update', applied, time });
+    if (isNamespaces(def)) object.status = { phase: 'Active' };
+    if (isCrd(def)) this.establish(def, object, time);
+    if (ctx.dryRun) return toStored(object);
+
+    const revision = this.store.nextRevision();
+    meta.resourceVersion = String(revision);
+    const stored = toStored(object);
+    this.store.commit('ADDED', bucket, key, stored, revision);
+    if (isNamespaces(def)) this.populateNamespace(name, time);
+    if (isCrd(def)) this.registry.setCrd(this.serve(def, stored));
+    return stored;
+  }
+
+  private establish(def: ResourceDef, crd: KubeObject, time: string): void {
+    const before = structuredClone(crd);
+    crd.status = establishedCrdStatus(crd, time);
+    recordWrite({ def, previous: before, next: crd, manager: 'kube-apiserver', operation: 'Update', subresource: 'status', time });
+  }
+
+  private populateNamespace(namespace: string, time: string): void {
+    this.insertAsIs(this.def('', 'serviceaccounts'), defaultServiceAccount(namespace), time);
+    this.insertAsIs(this.def('', 'configmaps'), rootCaConfigMap(namespace, this.caPem, time), time);
+  }
+
+  /** The resource an object's apiVersion and kind belong to, as a client would resolve it. */
+  resolve(object: KubeObject): ResourceDef {
+    const apiVersion = String(object.apiVersion ?? '');
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    const def = this.registry.all().find((d) => d.group === group && d.version === version && d.kind === object.kind);
+    if (!def) throw new Error(`no resource of kind ${object.kind} in ${apiVersion || 'an empty apiVersion'}`);
+    return def;
+  }
+
+  /**
+   * Bulk load: namespaces first (missing ones are created), then CRDs, then everything else, each as a create
+   * by `manager`. Objects that already exist are replaced.
+   */
+  seed(objects: KubeObject[], manager = 'kubectl-create'): void {
+    const ctx = { dryRun: false, manager };
+    const rank = (o: KubeObject): number => (o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2);
+    const ordered = objects.map((o, index) => ({ o, index })).sort((a, b) => rank(a.o) - rank(b.o) || a.index - b.index);
+    const nsDef = this.def('', 'namespaces');
+    for (const { o } of ordered) {
+      const def = this.resolve(o);
+      const namespace = def.namespaced ? (o.metadata?.namespace ?? 'default') : undefined;
+      if (namespace && !this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace))) {
+        this.create(nsDef, undefined, namespaceObject(namespace), ctx);
+      }
+      const existing = o.metadata?.name ? this.store.get(bucketOf(def.group, def.resource), keyOf(namespace, o.metadata.name)) : undefined;
+      const body = structuredClone(o);
+      if (existing) {
+        delete body.metadata.resourceVersion;
+        this.update(def, namespace, String(o.metadata.name), body, ctx);
+      } else this.create(def, namespace, body, ctx);
+    }
+  }
+
+  /** Stores a controller-made object exactly as given (its managedFields included), adding only the server fields. */
+  private insertAsIs(def: ResourceDef, object: KubeObject, time: string): void {
+    const bucket = bucketOf(def.group, def.resource);
+    const key = keyOf(object.metadata.namespace, object.metadata.name!);
+    if (this.store.get(bucket, key)) return;
+    const revision = this.store.nextRevision();
+    object.metadata.uid = randomUUID();
+    object.metadata.resourceVersion = String(revision);
+    object.metadata.creationTimestamp = time;
+    this.store.commit('ADDED', bucket, key, toStored(object), revision);
+  }
+
+  update(def: ResourceDef, namespace: string | undefined, name: string, body: KubeObject, ctx: WriteContext, subresource?: Subresource): KubeObject {
+    const current = this.get(def, namespace, name);
+    this.checkBodyType(def, body);
+    if (body.metadata.name !== undefined && body.metadata.name !== name) {
+      throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    this.checkNamespace(def, namespace, body);
+    this.checkResourceVersion(def, current, body);
+    let next: KubeObject;
+    if (subresource === 'status') next = { ...structuredClone(current), status: body.status };
+    else next = structuredClone(body);
+    return this.replace(def, current, next, ctx, { operation: 'Update', subresource });
+  }
+
+  private checkResourceVersion(def: ResourceDef, current: KubeObject, next: KubeObject): void {
+    const wanted = next.metadata.resourceVersion;
+    if (wanted !== undefined && wanted !== '' && wanted !== current.metadata.resourceVersion) {
+      throw conflict(def.group, def.resource, String(current.metadata.name));
+    }
+  }
+
+  /** The common tail of PUT, PATCH and apply: server-owned fields, generation, managedFields, commit. */
+  private replace(
+    def: ResourceDef,
+    current: KubeObject,
+    next: KubeObject,
+    ctx: WriteContext,
+    how: { operation: 'Update' | 'Apply'; subresource?: Subresource; applied?: KubeObject },
+  ): KubeObject {
+    const meta = next.metadata ?? (next.metadata = {});
+    for (const field of ['name', 'namespace', 'uid', 'creationTimestamp', 'generation', 'deletionTimestamp', 'deletionGracePeriodSeconds']) {
+      if (current.metadata[field] === undefined) delete meta[field];
+      else meta[field] = current.metadata[field];
+    }
+    delete meta.selfLink;
+    meta.managedFields = current.metadata.managedFields;
+    if (how.subresource !== 'status' && def.subresources.includes('status')) next.status = current.status;
+    if (isNamespaces(def)) next.status = current.status;
+    next.apiVersion = apiVersionOf(def);
+    next.kind = def.kind;
+    const previous = this.serve(def, current);
+    carryServerAssigned(def, previous, next, this.allocator);
+    if (meta.generation !== undefined && specChanged(def, previous, next)) meta.generation = Number(meta.generation) + 1;
+    const time = this.time();
+    recordWrite({ def, previous, next, manager: ctx.manager, operation: how.operation, subresource: how.subresource, applied: how.applied, time });
+    meta.resourceVersion = current.metadata.resourceVersion;
+    if (withoutVolatile(toStored(next)) === withoutVolatile(current)) return current;
+    if (ctx.dryRun) return toStored(next);
+
+    const bucket = bucketOf(def.group, def.resource);
+    const key = keyOf(current.metadata.namespace as string | undefined, String(current.metadata.name));
+    const revision = this.store.nextRevision();
+    meta.resourceVersion = String(revision);
+    const stored = toStored(next);
+    const finalizers = meta.finalizers as string[] | undefined;
+    if (meta.deletionTimestamp && !finalizers?.length && !isNamespaces(def)) {
+      this.store.commit('DELETED', bucket, key, stored, revision);
+      this.afterDelete(def, stored);
+      return stored;
+    }
+    this.store.commit('MODIFIED', bucket, key, stored, revision);
+    if (isCrd(def)) this.registry.setCrd(this.serve(def, stored));
+    return stored;
+  }
+
+  patch(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    ctx: WriteContext,
+    options: { subresource?: Subresource; force?: boolean } = {},
+  ): KubeObject {
+    if (type === 'apply') return this.apply(def, namespace, name, patch as KubeObject, ctx, options);
+    const current = this.get(def, namespace, name);
+    const patched = applyPatch(def, this.builtin(def), type, this.serve(def, current), patch);
+    if (patched.metadata?.name !== name) throw badRequest(`the name of the object (${patched.metadata?.name}) does not match the name on the URL (${name})`);
+    this.checkResourceVersion(def, current, patched);
+    const next = options.subresource === 'status' ? { ...structuredClone(current), status: patched.status } : patched;
+    return this.replace(def, current, next, ctx, { operation: 'Update', subresource: options.subresource });
+  }
+
+  private apply(def: ResourceDef, namespace: string | undefined, name: string, applied: KubeObject, ctx: WriteContext, options: { subresource?: Subresource; force?: boolean }): KubeObject {
+    this.checkBodyType(def, applied);
+    if (!applied.apiVersion || !applied.kind) throw badRequest('apply patches must specify apiVersion and kind');
+    if (applied.metadata.name !== undefined && applied.metadata.name !== name) {
+      throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    applied.metadata.name = name;
+    this.checkNamespace(def, namespace, applied);
+    const bucket = bucketOf(def.group, def.resource);
+    const current = this.store.get(bucket, keyOf(def.namespaced ? namespace : undefined, name));
+    const live = current ? this.serve(def, current) : undefined;
+    const result = serverSideApply({ def, live, applied, manager: ctx.manager, force: options.force ?? false });
+    if ('conflicts' in result) throw applyConflict(def.group, def.resource, name, result.conflicts);
+    if (!current) {
+      if (options.subresource) throw notFound(def.group, def.resource, name);
+      return this.create(def, namespace, result.object, ctx, applied);
+    }
+    this.checkResourceVersion(def, current, applied);
+    return this.replace(def, current, result.object, ctx, { operation: 'Apply', subresource: options.subresource, applied });
+  }
+
+  getScale(def: ResourceDef, namespace: string | undefined, name: string): KubeObject {
+    return scaleOf(this.get(def, namespace, name));
+  }
+
+  updateScale(def: ResourceDef, namespace: string | undefined, name: string, scale: KubeObject, ctx: WriteContext): KubeObject {
+    const current = this.get(def, namespace, name);
+    const next = withScale(def, this.serve(def, current), scale);
+    this.checkResourceVersion(def, current, next);
+    return scaleOf(this.replace(def, current, next, ctx, { operation: 'Update', subresource: 'scale' }));
+  }
+
+  patchScale(def: ResourceDef, namespace: string | undefined, name: string, type: PatchType, patch: unknown, ctx: WriteContext): KubeObject {
+    if (type === 'apply') throw badRequest('server-side apply is not supported on the scale subresource');
+    const current = scaleOf(this.get(def, namespace, name));
+    // A Scale has no lists, so a strategic merge patch is a merge patch.
+    const patched = applyPatch(def, true, type === 'strategic' ? 'merge' : type, current, patch);
+    return this.updateScale(def, namespace, name, patched, ctx);
+  }
+
+  /** Deletes an object; one with finalizers only gets its deletionTimestamp. Returns the object and whether it is gone. */
+  delete(def: ResourceDef, namespace: string | undefined, name: string, ctx: WriteContext, preconditions?: { uid?: string; resourceVersion?: string }): { object: KubeObject; gone: boolean } {
+    const current = this.get(def, namespace, name);
+    if (preconditions?.uid && preconditions.uid !== current.metadata.uid) throw conflict(def.group, def.resource, name);
+    if (preconditions?.resourceVersion && preconditions.resourceVersion !== current.metadata.resourceVersion) throw conflict(def.group, def.resource, name);
+    if (ctx.dryRun) return { object: current, gone: true };
+    const bucket = bucketOf(def.group, def.resource);
+    const key = keyOf(current.metadata.namespace as string | undefined, name);
+    const finalizers = current.metadata.finalizers as string[] | undefined;
+    if (isNamespaces(def) || finalizers?.length) {
+      if (current.metadata.deletionTimestamp) return { object: current, gone: false };
+      const next = structuredClone(current);
+      next.metadata.deletionTimestamp = this.time();
+      next.metadata.deletionGracePeriodSeconds = 0;
+      if (isNamespaces(def)) next.status = { phase: 'Terminating' };
+      const revision = this.store.nextRevision();
+      next.metadata.resourceVersion = String(revision);
+      const stored = toStored(next);
+      this.store.commit('MODIFIED', bucket, key, stored, revision);
+      if (isNamespaces(def)) setImmediate(() => this.finishNamespace(name));
+      return { object: stored, gone: false };
+    }
+    if (isCrd(def)) this.dropCustomObjects(name);
+    const revision = this.store.nextRevision();
+    const deleted = { ...current, metadata: { ...current.metadata, resourceVersion: String(revision) } };
+    this.store.commit('DELETED', bucket, key, deleted, revision);
+    this.afterDelete(def, deleted);
+    return { object: deleted, gone: true };
+  }
+
+  private afterDelete(def: ResourceDef, deleted: KubeObject): void {
+    if (isCrd(def)) this.registry.removeCrd(String(deleted.metadata.name));
+    const namespace = deleted.metadata.namespace as string | undefined;
+    if (namespace) {
+      const ns = this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace));
+      if (ns?.metadata.deletionTimestamp) this.finishNamespace(namespace);
+    }
+  }
+
+  private dropCustomObjects(crdName: string): void {
+    for (const def of this.registry.crdResources(crdName).filter((d) => d.preferred)) {
+      const bucket = bucketOf(def.group, def.resource);
+      for (const [key, object] of this.store.entries(bucket)) {
+        const revision = this.store.nextRevision();
+        this.store.commit('DELETED', bucket, key, { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } }, revision);
+      }
+    }
+  }
+
+  /** What the namespace controller does: delete everything in a terminating namespace, then the namespace itself. */
+  private finishNamespace(namespace: string): void {
+    const nsBucket = bucketOf('', 'namespaces');
+    const nsKey = keyOf(undefined, namespace);
+    const ns = this.store.get(nsBucket, nsKey);
+    if (!ns?.metadata.deletionTimestamp) return;
+    let remaining = 0;
+    const system = { dryRun: false, manager: 'kube-controller-manager' };
+    for (const bucket of this.store.bucketNames()) {
+      const split = bucket.lastIndexOf('/');
+      const def = this.registry.preferred(bucket.slice(0, split), bucket.slice(split + 1));
+      if (!def?.namespaced) continue;
+      for (const [key, object] of this.store.entries(bucket)) {
+        if (!key.startsWith(`${namespace}/`)) continue;
+        const finalizers = object.metadata.finalizers as string[] | undefined;
+        if (finalizers?.length) {
+          remaining++;
+          if (!object.metadata.deletionTimestamp) this.delete(def, namespace, String(object.metadata.name), system);
+          continue;
+        }
+        const revision = this.store.nextRevision();
+        this.store.commit('DELETED', bucket, key, { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } }, revision);
+      }
+    }
+    if (remaining > 0 || ((ns.metadata.finalizers as string[] | undefined)?.length ?? 0) > 0) return;
+    const revision = this.store.nextRevision();
+    this.store.commit('DELETED', nsBucket, nsKey, { ...ns, metadata: { ...ns.metadata, resourceVersion: String(revision) } }, revision);
+  }
+}
+
+function encodeContinue(token: ContinueToken): string {
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function decodeContinue(text: string): ContinueToken {
+  try {
+    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as ContinueToken;
+    if (typeof token.rv !== 'number' || typeof token.start !== 'string') throw new Error('shape');
+    return token;
+  } catch {
+    throw badRequest(`invalid continue token: ${text}`);
+  }
+}

@@ -1,0 +1,53 @@
+// How the real server shapes an object on the wire: key order, which kinds carry a generation, generated names.
+import { randomInt } from 'node:crypto';
+import type { KubeObject, ResourceDef } from './types.ts';
+
+const METADATA_ORDER = [
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+];
+
+/** kind, apiVersion, metadata (fields in Go struct order), the rest as given, status last. */
+export function wireOrder(object: KubeObject, apiVersion: string, kind: string): KubeObject {
+  const metadata: Record<string, unknown> = {};
+  for (const key of METADATA_ORDER) if (object.metadata[key] !== undefined) metadata[key] = object.metadata[key];
+  for (const [key, value] of Object.entries(object.metadata)) if (!(key in metadata) && value !== undefined) metadata[key] = value;
+  const out: KubeObject = { kind, apiVersion, metadata };
+  for (const [key, value] of Object.entries(object)) {
+    if (key !== 'kind' && key !== 'apiVersion' && key !== 'metadata' && key !== 'status' && value !== undefined) out[key] = value;
+  }
+  if (object.status !== undefined) out.status = object.status;
+  return out;
+}
+
+// Built-in resources whose strategy sets metadata.generation (custom resources always have one).
+const GENERATION_RESOURCES = new Set([
+  'apps/deployments', 'apps/statefulsets', 'apps/daemonsets', 'apps/replicasets', '/replicationcontrollers',
+  'batch/jobs', 'batch/cronjobs', 'networking.k8s.io/ingresses', 'networking.k8s.io/networkpolicies', 'policy/poddisruptionbudgets',
+  'apiextensions.k8s.io/customresourcedefinitions', 'scheduling.k8s.io/priorityclasses', 'flowcontrol.apiserver.k8s.io/flowschemas',
+  'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations', 'discovery.k8s.io/endpointslices',
+  'admissionregistration.k8s.io/validatingadmissionpolicies', 'admissionregistration.k8s.io/validatingadmissionpolicybindings',
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations', 'admissionregistration.k8s.io/validatingwebhookconfigurations',
+]);
+
+export function hasGeneration(def: ResourceDef, builtin: boolean): boolean {
+  return !builtin || GENERATION_RESOURCES.has(`${def.group}/${def.resource}`);
+}
+
+// The alphabet the apiserver draws generateName suffixes from (no vowels, no confusable digits).
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function generatedName(prefix: string): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
+  return prefix + suffix;
+}
+
+export function apiVersionOf(def: ResourceDef): string {
+  return def.group ? `${def.group}/${def.version}` : def.version;
+}
+
+/** The server's timestamps have whole seconds. */
+export function timestamp(now: Date): string {
+  return now.toISOString().replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,136 @@
+// The simulator's etcd: objects keyed by group/resource and namespace/name, one global revision counter,
+// and a bounded history of changes that watches replay and paged lists read consistent snapshots from.
+import type { KubeObject } from './types.ts';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoredEvent {
+  revision: number;
+  type: EventType;
+  bucket: string;
+  key: string;
+  object: KubeObject; // for DELETED: the object as it was deleted, carrying the deletion's revision
+  previous?: KubeObject;
+}
+
+export function bucketOf(group: string, resource: string): string {
+  return `${group}/${resource}`;
+}
+
+export function keyOf(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+export class ObjectStore {
+  revision = 0;
+  /** Watches from, and list continuations of, revisions older than this are expired (410). */
+  compactedRevision = 0;
+  private buckets = new Map<string, Map<string, KubeObject>>();
+  private sortedKeys = new Map<string, string[]>();
+  private history: StoredEvent[] = [];
+  private listeners = new Set<(event: StoredEvent) => void>();
+  readonly historySize: number;
+
+  constructor(historySize: number) {
+    this.historySize = historySize;
+  }
+
+  nextRevision(): number {
+    return ++this.revision;
+  }
+
+  get(bucket: string, key: string): KubeObject | undefined {
+    return this.buckets.get(bucket)?.get(key);
+  }
+
+  /** Objects of a bucket in key order (namespace, then name), as etcd returns them. */
+  entries(bucket: string): Array<[string, KubeObject]> {
+    const objects = this.buckets.get(bucket);
+    if (!objects) return [];
+    let keys = this.sortedKeys.get(bucket);
+    if (!keys) {
+      keys = [...objects.keys()].sort();
+      this.sortedKeys.set(bucket, keys);
+    }
+    return keys.map((k) => [k, objects.get(k)!]);
+  }
+
+  /** The bucket as it was at `revision`, rebuilt by undoing later history; undefined when that history is gone. */
+  entriesAt(bucket: string, revision: number): Array<[string, KubeObject]> | undefined {
+    if (revision < this.compactedRevision) return undefined;
+    const state = new Map(this.entries(bucket));
+    for (let i = this.history.length - 1; i >= 0 && this.history[i].revision > revision; i--) {
+      const event = this.history[i];
+      if (event.bucket !== bucket) continue;
+      if (event.previous) state.set(event.key, event.previous);
+      else state.delete(event.key);
+    }
+    return [...state.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  bucketNames(): string[] {
+    return [...this.buckets.keys()];
+  }
+
+  /** Stores (or for DELETED removes) an object whose metadata.resourceVersion is already `revision`. */
+  commit(type: EventType, bucket: string, key: string, object: KubeObject, revision: number): StoredEvent {
+    let objects = this.buckets.get(bucket);
+    if (!objects) {
+      objects = new Map();
+      this.buckets.set(bucket, objects);
+    }
+    const previous = objects.get(key);
+    if (type === 'DELETED') objects.delete(key);
+    else objects.set(key, object);
+    if (type !== 'MODIFIED') this.sortedKeys.delete(bucket);
+    const event: StoredEvent = { revision, type, bucket, key, object, previous };
+    this.remember(event);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  private remember(event: StoredEvent): void {
+    this.history.push(event);
+    if (this.history.length > this.historySize * 2) this.trimTo(this.historySize);
+  }
+
+  private trimTo(size: number): void {
+    const dropped = this.history.length - size;
+    if (dropped <= 0) return;
+    this.compactedRevision = this.history[dropped - 1].revision;
+    this.history = this.history.slice(dropped);
+  }
+
+  /** The events after `revision`, oldest first; undefined when some of them are no longer kept. */
+  eventsSince(revision: number): StoredEvent[] | undefined {
+    if (this.history.length > this.historySize) this.trimTo(this.historySize);
+    if (revision < this.compactedRevision) return undefined;
+    let start = this.history.length;
+    while (start > 0 && this.history[start - 1].revision > revision) start--;
+    return this.history.slice(start);
+  }
+
+  /** The oldest revision a watch can still start from. */
+  oldestWatchable(): number {
+    return this.compactedRevision + 1;
+  }
+
+  /** Forgets all history, as an etcd compaction does: older watches and continue tokens expire. */
+  compact(): void {
+    this.compactedRevision = this.revision;
+    this.history = [];
+  }
+
+  subscribe(listener: (event: StoredEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Empties everything (a restart that loses state); the revision counter is the caller's choice. */
+  clear(): void {
+    this.buckets.clear();
+    this.sortedKeys.clear();
+    this.history = [];
+    this.compactedRevision = this.revision;
+  }
+}

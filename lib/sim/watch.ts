@@ -1,0 +1,122 @@
+// Watch streams: replay from a resourceVersion (or the current state), then live events, bookmarks,
+// selector-aware ADDED/MODIFIED/DELETED, chunked one JSON object per line.
+import type { ServerResponse } from 'node:http';
+import type { Cluster } from './cluster.ts';
+import type { Selector } from './selectors.ts';
+import { expired } from './status.ts';
+import { bucketOf, type EventType, type StoredEvent } from './store.ts';
+import type { KubeObject, ResourceDef } from './types.ts';
+
+export interface WatchRequest {
+  def: ResourceDef;
+  namespace?: string;
+  selector: Selector;
+  /** undefined: start with the current state as ADDED events. */
+  fromRevision?: number;
+  sendInitialEvents: boolean;
+  bookmarks: boolean;
+  timeoutSeconds?: number;
+  /** Renders each event's object (e.g. as a Table row); default: the object at the watched version. */
+  render?: (object: KubeObject, first: boolean) => unknown;
+}
+
+interface WatchEvent {
+  type: EventType | 'BOOKMARK' | 'ERROR';
+  object: unknown;
+}
+
+/** Every open watch, so faults can drop them all and `stop()` can end them. */
+export class WatchHub {
+  private connections = new Set<ServerResponse>();
+  bookmarkIntervalMs: number;
+
+  constructor(bookmarkIntervalMs: number) {
+    this.bookmarkIntervalMs = bookmarkIntervalMs;
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Cuts every watch connection, as a load balancer or a dying server would. */
+  dropAll(): void {
+    for (const res of this.connections) res.destroy();
+    this.connections.clear();
+  }
+
+  serve(cluster: Cluster, request: WatchRequest, res: ServerResponse): void {
+    const { def } = request;
+    const bucket = bucketOf(def.group, def.resource);
+    const prefix = def.namespaced && request.namespace ? `${request.namespace}/` : '';
+    let first = true;
+    const render = (object: KubeObject): unknown => {
+      const rendered = request.render ? request.render(object, first) : cluster.serve(def, object);
+      first = false;
+      return rendered;
+    };
+    const write = (event: WatchEvent): void => {
+      res.write(JSON.stringify(event) + '\n');
+    };
+    const translate = (event: StoredEvent): void => {
+      if (event.bucket !== bucket || (prefix && !event.key.startsWith(prefix))) return;
+      const before = event.previous !== undefined && event.type !== 'ADDED' && request.selector(event.previous);
+      const now = event.type !== 'DELETED' && request.selector(event.object);
+      if (event.type === 'DELETED') {
+        if (before || (event.previous === undefined && request.selector(event.object))) write({ type: 'DELETED', object: render(event.object) });
+      } else if (before && now) write({ type: 'MODIFIED', object: render(event.object) });
+      else if (now) write({ type: 'ADDED', object: render(event.object) });
+      else if (before) write({ type: 'DELETED', object: render(event.object) });
+    };
+
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    this.connections.add(res);
+
+    if (request.fromRevision !== undefined && !request.sendInitialEvents) {
+      const events = cluster.store.eventsSince(request.fromRevision);
+      if (!events) {
+        const status = expired(`too old resource version: ${request.fromRevision} (${cluster.store.oldestWatchable()})`).status;
+        write({ type: 'ERROR', object: status });
+        this.connections.delete(res);
+        res.end();
+        return;
+      }
+      for (const event of events) translate(event);
+    } else {
+      const { items, resourceVersion } = cluster.list(def, request.namespace, { labelSelector: request.selector });
+      for (const item of items) write({ type: 'ADDED', object: render(item) });
+      if (request.sendInitialEvents && request.bookmarks) {
+        write({ type: 'BOOKMARK', object: this.bookmark(def, resourceVersion, true) });
+      }
+    }
+
+    const unsubscribe = cluster.store.subscribe(translate);
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (): void => {
+      unsubscribe();
+      for (const timer of timers) clearTimeout(timer);
+      this.connections.delete(res);
+    };
+    if (request.bookmarks && this.bookmarkIntervalMs > 0) {
+      timers.push(setInterval(() => write({ type: 'BOOKMARK', object: this.bookmark(def, String(cluster.store.revision), false) }), this.bookmarkIntervalMs));
+    }
+    if (request.timeoutSeconds !== undefined && request.timeoutSeconds > 0) {
+      timers.push(
+        setTimeout(() => {
+          finish();
+          res.end();
+        }, request.timeoutSeconds * 1000),
+      );
+    }
+    res.on('close', finish);
+  }
+
+  private bookmark(def: ResourceDef, resourceVersion: string, initialEventsEnd: boolean): KubeObject {
+    const metadata: KubeObject['metadata'] = { resourceVersion, creationTimestamp: null };
+    if (initialEventsEnd) {
+      const blueprint = JSON.stringify({ kind: def.listKind, apiVersion: def.group ? `${def.group}/${def.version}` : def.version, metadata: {}, items: null }) + '\n';
+      metadata.annotations = { 'k8s.io/initial-events-end': 'true', 'kubernetes.io/initial-events-list-blueprint': Buffer.from(blueprint).toString('base64') };
+    }
+    return { kind: def.kind, apiVersion: def.group ? `${def.group}/${def.version}` : def.version, metadata };
+  }
+}

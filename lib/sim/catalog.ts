@@ -81,3 +81,10 @@ function compareVersionPriority(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+
+const BUILTIN_KEYS = new Set(BUILTIN_RESOURCES.map((d) => `${d.group}/${d.resource}`));
+
+/** Whether `def` is one of the server's compiled-in resources (as opposed to a custom resource). */
+export function isBuiltinResource(def: ResourceDef): boolean {
+  return BUILTIN_KEYS.has(`${def.group}/${def.resource}`);
+}

@@ -1,0 +1,119 @@
+// A set of field paths, the structure behind a managedFields entry's FieldsV1. Each node is one path
+// element ('f:name', 'k:{"name":"web"}', 'v:"x"', 'i:0'); `member` says the path itself is in the set.
+
+export class FieldSet {
+  member = false;
+  readonly children = new Map<string, FieldSet>();
+
+  child(element: string): FieldSet {
+    let node = this.children.get(element);
+    if (!node) {
+      node = new FieldSet();
+      this.children.set(element, node);
+    }
+    return node;
+  }
+
+  insert(path: readonly string[]): void {
+    let node: FieldSet = this;
+    for (const element of path) node = node.child(element);
+    node.member = true;
+  }
+
+  isEmpty(): boolean {
+    return !this.member && this.children.size === 0;
+  }
+
+  /** Every member path, in a stable order. */
+  paths(prefix: string[] = []): string[][] {
+    const out: string[][] = this.member ? [prefix] : [];
+    for (const [element, node] of this.children) out.push(...node.paths([...prefix, element]));
+    return out;
+  }
+}
+
+export function union(a: FieldSet, b: FieldSet): FieldSet {
+  const out = new FieldSet();
+  out.member = a.member || b.member;
+  for (const element of new Set([...a.children.keys(), ...b.children.keys()])) {
+    const x = a.children.get(element) ?? new FieldSet();
+    const y = b.children.get(element) ?? new FieldSet();
+    out.children.set(element, union(x, y));
+  }
+  return out;
+}
+
+/** Paths of `a` that are not in `b`. */
+export function difference(a: FieldSet, b: FieldSet | undefined): FieldSet {
+  const out = new FieldSet();
+  out.member = a.member && !b?.member;
+  for (const [element, node] of a.children) {
+    const rest = difference(node, b?.children.get(element));
+    if (!rest.isEmpty()) out.children.set(element, rest);
+  }
+  return out;
+}
+
+export function intersection(a: FieldSet, b: FieldSet): FieldSet {
+  const out = new FieldSet();
+  out.member = a.member && b.member;
+  for (const [element, node] of a.children) {
+    const other = b.children.get(element);
+    if (!other) continue;
+    const both = intersection(node, other);
+    if (!both.isEmpty()) out.children.set(element, both);
+  }
+  return out;
+}
+
+/** `set` without the given paths and everything below them. */
+export function withoutSubtrees(set: FieldSet, paths: ReadonlyArray<readonly string[]>): FieldSet {
+  const out = union(set, new FieldSet());
+  for (const path of paths) {
+    let node: FieldSet | undefined = out;
+    for (const element of path.slice(0, -1)) node = node?.children.get(element);
+    node?.children.delete(path[path.length - 1]);
+  }
+  return difference(out, undefined);
+}
+
+export function fromFieldsV1(fields: Record<string, unknown>): FieldSet {
+  const set = new FieldSet();
+  const entries = Object.entries(fields);
+  set.member = entries.length === 0 || '.' in fields;
+  for (const [element, value] of entries) {
+    if (element === '.') continue;
+    set.children.set(element, fromFieldsV1((value ?? {}) as Record<string, unknown>));
+  }
+  return set;
+}
+
+/** The FieldsV1 form: '.' marks a member that also has children; keys sorted as the server sorts them. */
+export function toFieldsV1(set: FieldSet): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (set.member && set.children.size > 0) out['.'] = {};
+  for (const element of [...set.children.keys()].sort()) {
+    const node = set.children.get(element)!;
+    if (!node.isEmpty()) out[element] = toFieldsV1(node);
+  }
+  return out;
+}
+
+/** A path as the server prints it in a conflict: `.spec.containers[name="web"].image`. */
+export function pathString(path: readonly string[]): string {
+  return path
+    .map((element) => {
+      const body = element.slice(2);
+      switch (element.slice(0, 2)) {
+        case 'f:':
+          return `.${body}`;
+        case 'k:':
+          return `[${Object.entries(JSON.parse(body) as Record<string, unknown>).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+        case 'v:':
+          return `[=${body}]`;
+        default:
+          return `[${body}]`;
+      }
+    })
+    .join('');
+}

@@ -1,3 +1,6 @@
 export { snapshotCommitMessage, changeSummary, countChanges, type PathChange, type ChangeType, type ClusterIdentity } from './commit-message.ts';
 export { repositoryReadme, readmeWithoutTime, README_PATH, type ReadmeFacts } from './repository-readme.ts';
 export { renderTemplate } from './template.ts';
+export { lastWriter, type Attribution } from './attribution.ts';
+export { watchCommitMessage, type ObjectChange } from './watch-message.ts';
+export { HistoryWriter, type HistoryWriterOptions } from './writer.ts';

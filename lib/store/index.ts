@@ -24,6 +24,7 @@ import { findRepository } from './repository-layout.ts';
 import { SnapshotRepository } from './snapshot-repository.ts';
 
 export type { Author } from './git-object.ts';
+export { hashObject } from './git-object.ts';
 export type { LockHolder } from './lock.ts';
 export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
 export { SnapshotRepository };
@@ -36,3 +37,4 @@ export async function acquireLock(repo: SnapshotRepository | string, holder: Loc
   const gitdir = typeof repo === 'string' ? (findRepository(resolve(repo))?.gitdir ?? repo) : repo.gitdir;
   return acquireLockFile(gitdir, holder);
 }
+export { changedPaths, type ChangedPath } from './tree-diff.ts';

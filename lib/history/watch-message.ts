@@ -1,0 +1,36 @@
+import type { Attribution } from './attribution.ts';
+import { changeSummary, type PathChange } from './commit-message.ts';
+
+export interface ObjectChange extends PathChange {
+  attribution?: Attribution;
+  /** Field-level summary, e.g. `spec.replicas 2→3`. */
+  fields?: string;
+  /** Why, when it was not a user's change (a kind removed from the API server). */
+  reason?: string;
+}
+
+/**
+ * `watch: 1 created, 2 updated, 0 deleted`, a body line per object
+ * (`updated payments/deployments.apps/api  spec.replicas 2→3  by kubectl-scale at 10:42:07Z`),
+ * and one `Kubesnap-Changed-By:` trailer per manager so tools can parse who changed what.
+ */
+export function watchCommitMessage(changes: readonly ObjectChange[]): string {
+  const sorted = [...changes].sort((a, b) => a.path.localeCompare(b.path));
+  const lines = sorted.map((change) => {
+    const parts = [`${change.type} ${change.path.replace(/\.yaml$/, '')}`];
+    if (change.fields) parts.push(change.fields);
+    if (change.attribution && change.type !== 'deleted') {
+      parts.push(`by ${change.attribution.manager}${change.attribution.time ? ` at ${timeOfDay(change.attribution.time)}` : ''}`);
+    }
+    if (change.reason) parts.push(`(${change.reason})`);
+    return parts.join('  ');
+  });
+  const managers = [...new Set(sorted.filter((c) => c.type !== 'deleted').map((c) => c.attribution?.manager).filter(Boolean))].sort();
+  const trailers = managers.map((manager) => `Kubesnap-Changed-By: ${manager}`);
+  return `watch: ${changeSummary(changes)}\n\n${lines.join('\n')}\n${trailers.length ? `\n${trailers.join('\n')}\n` : ''}`;
+}
+
+function timeOfDay(time: string): string {
+  const match = /T(\d\d:\d\d:\d\d)/.exec(time);
+  return match ? `${match[1]}Z` : time;
+}

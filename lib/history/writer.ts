@@ -1,0 +1,210 @@
+import type { ApiResource } from '../kube/index.ts';
+import { objectPath, parseObjectPath, serializeObject } from '../layout/index.ts';
+import { silentLogger, type Logger } from '../log/index.ts';
+import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
+import { hashObject, type Author, type SnapshotRepository } from '../store/index.ts';
+import { lastWriter, type Attribution } from './attribution.ts';
+import { watchCommitMessage, type ObjectChange } from './watch-message.ts';
+
+export interface HistoryWriterOptions {
+  repository: SnapshotRepository;
+  author: Author;
+  normalize?: NormalizeOptions;
+  prefix?: string;
+  /** Namespaces outside the selection are neither written nor deleted (`-n`, `--exclude-namespace`). */
+  namespaceSelected?: (namespace: string | undefined) => boolean;
+  /** Commit when this long has passed since the first pending change. */
+  batchMs?: number;
+  /** …or as soon as this many changes are pending. */
+  batchMax?: number;
+  now?: () => Date;
+  logger?: Logger;
+  onCommit?: (commit: { id: string; changes: ObjectChange[] }) => void;
+  onPendingChange?: (pending: number) => void;
+}
+
+interface PendingChange {
+  content: Buffer | null;
+  attribution?: Attribution;
+  /** Why a deletion happened when it was not a DELETED event (a kind removed from the API). */
+  reason?: string;
+}
+
+/**
+ * Turns a stream of object events into commits. It keeps the committed tree's blob ids, so only
+ * content changes after normalisation count: a resourceVersion bump or a status update hashes to the
+ * committed blob and is dropped, and an object changed and changed back within one batch leaves
+ * nothing pending. Commits happen `batchMs` after the first pending change or at `batchMax` changes.
+ */
+export class HistoryWriter {
+  private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'now' | 'logger'>> & HistoryWriterOptions;
+  private committed = new Map<string, string>();
+  private pending = new Map<string, PendingChange>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(options: HistoryWriterOptions) {
+    this.options = { batchMs: 5000, batchMax: 1000, now: () => new Date(), logger: silentLogger, ...options };
+  }
+
+  /** Loads the last commit's tree: everything after is compared with it. */
+  async start(): Promise<void> {
+    const head = await this.options.repository.head();
+    this.committed = head ? new Map(await this.options.repository.readFiles(head)) : new Map();
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Number of object files in the committed tree (README excluded). */
+  get trackedCount(): number {
+    let count = 0;
+    for (const path of this.committed.keys()) if (parseObjectPath(path, this.options.prefix)) count++;
+    return count;
+  }
+
+  upsert(resource: ApiResource, raw: KubeObject): void {
+    if (!this.selected(resource, raw)) return;
+    const path = this.pathOf(resource, raw);
+    const result = normalizeObject(raw, resource, this.options.normalize);
+    if (result.action === 'skip') {
+      // An object that became skipped (now owned by a controller, say) leaves the history.
+      this.stage(path, null);
+      return;
+    }
+    this.stage(path, Buffer.from(serializeObject(result.object)), { attribution: lastWriter(raw) });
+  }
+
+  delete(resource: ApiResource, raw: KubeObject): void {
+    if (!this.selected(resource, raw)) return;
+    this.stage(this.pathOf(resource, raw), null);
+  }
+
+  /** The complete state of one collection after a list: anything committed there and not listed is gone. */
+  replaceCollection(resource: ApiResource, namespace: string | undefined, objects: KubeObject[]): void {
+    const listed = new Set<string>();
+    for (const object of objects) {
+      listed.add(this.pathOf(resource, object));
+      this.upsert(resource, object);
+    }
+    for (const path of this.pathsOf(resource, namespace)) {
+      if (!listed.has(path)) this.stage(path, null);
+    }
+  }
+
+  /** A kind the API server no longer serves: its files are deleted, and the commit says why. */
+  removeResource(resource: ApiResource): void {
+    for (const path of this.pathsOf(resource, undefined)) {
+      this.stage(path, null, { reason: `${resource.group ? `${resource.resource}.${resource.group}` : resource.resource} is no longer served by the API server` });
+    }
+  }
+
+  /** Commits whatever is pending now (waiting for a commit already under way). */
+  flush(): Promise<string | undefined> {
+    const run = this.flushing.then(() => this.commitPending());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Commits what is pending and stops the batch timer. */
+  async stop(): Promise<string | undefined> {
+    this.stopped = true;
+    this.clearTimer();
+    return this.flush();
+  }
+
+  private stage(path: string, content: Buffer | null, extra: Omit<PendingChange, 'content'> = {}): void {
+    const committedId = this.committed.get(path);
+    const unchanged = content === null ? committedId === undefined : committedId === hashObject('blob', content);
+    if (unchanged) this.pending.delete(path);
+    else this.pending.set(path, { content, ...extra });
+    this.options.onPendingChange?.(this.pending.size);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.pending.size === 0) return this.clearTimer();
+    if (this.pending.size >= this.options.batchMax) {
+      this.clearTimer();
+      void this.flush().catch((error) => this.options.logger.error('commit failed; changes stay pending', { error: String(error) }));
+      return;
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush().catch((error) => this.options.logger.error('commit failed; changes stay pending', { error: String(error) }));
+      }, this.options.batchMs);
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private async commitPending(): Promise<string | undefined> {
+    if (this.pending.size === 0) return undefined;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.options.onPendingChange?.(0);
+    const changes: ObjectChange[] = [...batch].map(([path, change]) => ({
+      path,
+      type: change.content === null ? 'deleted' : this.committed.has(path) ? 'updated' : 'created',
+      namespace: parseObjectPath(path, this.options.prefix)?.namespace,
+      attribution: change.attribution,
+      reason: change.reason,
+    }));
+    const now = this.options.now();
+    try {
+      const result = await this.options.repository.commitChanges(
+        [...batch].map(([path, change]) => ({ path, content: change.content })),
+        { message: watchCommitMessage(changes), author: { ...this.options.author, timestamp: Math.floor(now.getTime() / 1000) } },
+      );
+      for (const [path, change] of batch) {
+        if (change.content === null) this.committed.delete(path);
+        else this.committed.set(path, hashObject('blob', change.content));
+      }
+      if (!result) return undefined;
+      this.options.logger.info('committed', { commit: result.commit.slice(0, 12), changes: changes.length });
+      this.options.onCommit?.({ id: result.commit, changes });
+      return result.commit;
+    } catch (error) {
+      // Put the batch back under anything newer that arrived meanwhile, so nothing is lost.
+      for (const [path, change] of batch) if (!this.pending.has(path)) this.pending.set(path, change);
+      this.options.onPendingChange?.(this.pending.size);
+      throw error;
+    }
+  }
+
+  private selected(resource: ApiResource, object: KubeObject): boolean {
+    const key = namespaceKey(resource, { namespace: resource.namespaced ? object.metadata.namespace : undefined, name: object.metadata.name });
+    return !this.options.namespaceSelected || this.options.namespaceSelected(key);
+  }
+
+  private pathOf(resource: ApiResource, object: KubeObject): string {
+    return objectPath({
+      group: resource.group,
+      resource: resource.resource,
+      namespace: resource.namespaced ? object.metadata.namespace : undefined,
+      name: object.metadata.name,
+    }, this.options.prefix);
+  }
+
+  private *pathsOf(resource: ApiResource, namespace: string | undefined): Iterable<string> {
+    for (const path of new Set([...this.committed.keys(), ...this.pending.keys()])) {
+      const identity = parseObjectPath(path, this.options.prefix);
+      if (!identity || identity.group !== resource.group || identity.resource !== resource.resource) continue;
+      if (namespace !== undefined && identity.namespace !== namespace) continue;
+      if (this.options.namespaceSelected && !this.options.namespaceSelected(namespaceKey(resource, identity))) continue;
+      yield path;
+    }
+  }
+}
+
+/** The namespace an object belongs to for selection: its own, or for a Namespace object the one it names. */
+function namespaceKey(resource: Pick<ApiResource, 'group' | 'resource'>, identity: { namespace?: string; name: string }): string | undefined {
+  return resource.group === '' && resource.resource === 'namespaces' ? identity.name : identity.namespace;
+}

@@ -1,0 +1,42 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The Prometheus metrics of a running `kubesnap watch` (prom-client, one registry per process). */
+export class WatchMetrics {
+  readonly registry = new Registry();
+  private readonly events = new Counter({ name: 'kubesnap_watch_events_total', help: 'Watch events seen, by resource and type.', labelNames: ['resource', 'type'], registers: [this.registry] });
+  private readonly restarts = new Counter({ name: 'kubesnap_watch_restarts_total', help: 'Watch streams started again after they ended or failed.', labelNames: ['resource'], registers: [this.registry] });
+  private readonly relists = new Counter({ name: 'kubesnap_watch_relists_total', help: 'Full relists after 410 Expired.', labelNames: ['resource'], registers: [this.registry] });
+  private readonly errors = new Counter({ name: 'kubesnap_errors_total', help: 'Errors, by resource (or "commit").', labelNames: ['resource'], registers: [this.registry] });
+  private readonly commits = new Counter({ name: 'kubesnap_commits_total', help: 'Commits written.', registers: [this.registry] });
+  private readonly lastCommit = new Gauge({ name: 'kubesnap_last_commit_timestamp_seconds', help: 'Unix time of the last commit.', registers: [this.registry] });
+  private readonly tracked = new Gauge({ name: 'kubesnap_objects_tracked', help: 'Objects in the committed tree.', registers: [this.registry] });
+  private readonly pending = new Gauge({ name: 'kubesnap_pending_changes', help: 'Changes waiting for the next commit.', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'kubesnap_' });
+  }
+
+  event(resource: string, type: string): void {
+    this.events.inc({ resource, type });
+  }
+  restart(resource: string): void {
+    this.restarts.inc({ resource });
+  }
+  relist(resource: string): void {
+    this.relists.inc({ resource });
+  }
+  error(resource: string): void {
+    this.errors.inc({ resource });
+  }
+  committed(at: Date, trackedObjects: number): void {
+    this.commits.inc();
+    this.lastCommit.set(at.getTime() / 1000);
+    this.tracked.set(trackedObjects);
+  }
+  setTracked(objects: number): void {
+    this.tracked.set(objects);
+  }
+  setPending(changes: number): void {
+    this.pending.set(changes);
+  }
+}

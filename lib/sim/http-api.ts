@@ -7,6 +7,7 @@ import type { RequestFaults } from './faults.ts';
 import { openApiDocument } from './openapi.ts';
 import { apiVersionOf } from './object-shape.ts';
 import { parsePatchBody, patchTypeOf } from './patches.ts';
+import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.ts';
 import { bothSelectors, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { anonymousForbidden, badRequest, methodNotAllowed, StatusError, success, unauthorized, type StatusBody } from './status.ts';
 import { table, type IncludeObject } from './table.ts';
@@ -38,18 +39,20 @@ function pageNotFound(res: ServerResponse): void {
   res.end('404 page not found\n');
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function parseObjectBody(text: string, contentType: string | undefined): KubeObject {
+function parseObjectBody(body: Buffer, contentType: string | undefined): KubeObject {
   const type = (contentType ?? 'application/json').split(';')[0].trim();
+  if (type === PROTOBUF_CONTENT_TYPE) return decodeProtobufObject(body);
   try {
+    const text = body.toString('utf8');
     const value = type === 'application/yaml' ? load(text) : JSON.parse(text);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     return value as KubeObject;
@@ -257,6 +260,7 @@ async function handleResource(ctx: ApiContext, req: IncomingMessage, res: Server
 
   const write = writeContext(req, query);
   const body = await readBody(req);
+  const bodyText = (): string => body.toString('utf8');
 
   if (method === 'POST' && name === undefined) {
     requireVerb(def, 'create');
@@ -285,7 +289,7 @@ async function handleResource(ctx: ApiContext, req: IncomingMessage, res: Server
   if (method === 'PATCH' && name !== undefined) {
     requireVerb(def, 'patch');
     const type = patchTypeOf(req.headers['content-type']);
-    const patch = parsePatchBody(type, body);
+    const patch = parsePatchBody(type, bodyText());
     if (subresource === 'scale') {
       sendJson(res, 200, cluster.patchScale(def, namespace, name, type, patch, write));
       return;
@@ -301,7 +305,7 @@ async function handleResource(ctx: ApiContext, req: IncomingMessage, res: Server
 
   if (method === 'DELETE' && name !== undefined) {
     requireVerb(def, 'delete');
-    const options = body.trim() ? (JSON.parse(body) as { preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] }) : {};
+    const options = bodyText().trim() ? (JSON.parse(bodyText()) as { preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] }) : {};
     if (options.dryRun?.includes('All')) write.dryRun = true;
     const { object, gone } = cluster.delete(def, namespace, name, write, options.preconditions);
     if (gone && !write.dryRun && cluster.registry.isBuiltinGroup(def.group)) {

@@ -116,6 +116,9 @@ function applyApiDefaults(def: ResourceDef, object: KubeObject): void {
     case 'NetworkPolicy':
       defaultNetworkPolicy(spec());
       break;
+    case 'CustomResourceDefinition':
+      setDefault(objectAt(spec(), 'conversion'), 'strategy', 'None');
+      break;
   }
 }
 

@@ -3,7 +3,7 @@
 //   [<prefix>/]<namespace>/<resource>[.<group>]/<name>.yaml
 // Every segment goes through name-encoding.ts, so no name can leave its folder.
 import { UnsafeNameError } from '../errors/index.ts';
-import { decodeName, decodeSegment, encodeName, encodeSegment } from './name-encoding.ts';
+import { decodeName, decodeSegment, encodeName, encodeSegment, maxSegmentBytes } from './name-encoding.ts';
 
 export interface ObjectIdentity {
   group: string;
@@ -28,15 +28,23 @@ function requireName(value: string, what: string): string {
   return value;
 }
 
+/** Namespaces, resources and groups are short in Kubernetes (63 and 253 bytes): never split, refused if too long. */
+function folderSegment(value: string, what: string): string {
+  const segment = encodeSegment(value);
+  if (segment.length > maxSegmentBytes) throw new UnsafeNameError(`The ${what} "${value.slice(0, 40)}..." is too long for a folder name.`);
+  return segment;
+}
+
 function resourceFolder(resource: string, group: string): string {
   requireName(resource, 'resource');
   // The first `.` separates resource from group; plural resource names never contain one.
   if (resource.includes('.')) throw new UnsafeNameError(`The resource name "${resource}" contains a ".", which no Kubernetes resource name does.`);
-  return group === '' ? encodeSegment(resource) : `${encodeSegment(resource)}.${encodeSegment(group)}`;
+  const folder = folderSegment(resource, 'resource name');
+  return group === '' ? folder : `${folder}.${folderSegment(group, 'API group')}`;
 }
 
 export function objectPath(id: ObjectIdentity, prefix?: string): string {
-  const namespaceFolder = id.namespace === undefined || id.namespace === '' ? clusterFolder : encodeSegment(id.namespace);
+  const namespaceFolder = id.namespace === undefined || id.namespace === '' ? clusterFolder : folderSegment(id.namespace, 'namespace');
   const nameParts = encodeName(requireName(id.name, 'name'));
   nameParts[nameParts.length - 1] += extension;
   return [...prefixSegments(prefix), namespaceFolder, resourceFolder(id.resource, id.group), ...nameParts].join('/');

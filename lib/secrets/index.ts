@@ -28,10 +28,10 @@ function redactValues(values: unknown, decode: (value: string) => Buffer): Recor
  * A copy of the Secret whose `data` (base64) and `stringData` (plain text) values are replaced by
  * `sha256:<hex>` of the decoded bytes, so the same value gives the same digest in either field.
  */
-export function redactSecret<T extends { data?: unknown; stringData?: unknown }>(secret: T): T {
-  const copy: T = { ...secret };
-  const data = redactValues(secret.data, (value) => Buffer.from(value, 'base64'));
-  const stringData = redactValues(secret.stringData, (value) => Buffer.from(value, 'utf8'));
+export function redactSecret<T extends object>(secret: T): T {
+  const copy: T & { data?: unknown; stringData?: unknown } = { ...secret };
+  const data = redactValues(copy.data, (value) => Buffer.from(value, 'base64'));
+  const stringData = redactValues(copy.stringData, (value) => Buffer.from(value, 'utf8'));
   if (data) copy.data = data;
   if (stringData) copy.stringData = stringData;
   return copy;

@@ -1,9 +1,9 @@
 // Server-side apply: merging an applied configuration into the live object the way the server does.
 import { listShape } from './field-shapes.ts';
 import { FieldSet, difference, fromFieldsV1, intersection, pathString, union } from './field-set.ts';
-import { ownableFields } from './managed-fields.ts';
+import { appliedFieldSet, ownableFields } from './managed-fields.ts';
 import type { KubeObject, ResourceDef } from './types.ts';
-import { compareValues, fieldEntries, fieldSetOf, isPlainObject, itemElement, type PlainObject } from './value-fields.ts';
+import { compareValues, fieldEntries, isPlainObject, itemElement, type PlainObject } from './value-fields.ts';
 
 export interface ApplyArgs {
   def: ResourceDef;
@@ -33,7 +33,7 @@ export function serverSideApply(args: ApplyArgs): ApplyResult {
   const lastApplied = entries.filter(isMine).reduce((set, e) => union(set, fromFieldsV1(e.fieldsV1 ?? {})), new FieldSet());
   const others = entries.filter((e) => !isMine(e));
   const ownedByOthers = others.reduce((set, e) => union(set, fromFieldsV1(e.fieldsV1 ?? {})), new FieldSet());
-  const nowApplied = fieldSetOf(ownableFields(applied));
+  const nowApplied = appliedFieldSet(applied);
 
   let merged = mergeValue(live, applied, []) as KubeObject;
   const dropped = difference(difference(lastApplied, nowApplied), ownedByOthers);

@@ -290,8 +290,9 @@ function assignOnCreate(def: ResourceDef, object: KubeObject, allocator: Allocat
   const spec = () => objectAt(object, 'spec');
   const addFinalizer = (finalizer: string) => {
     const finalizers = (object.metadata.finalizers as string[] | undefined) ?? [];
-    if (!finalizers.includes(finalizer)) object.metadata.finalizers = [...finalizers, finalizer];
-    assigned.push(['f:metadata', 'f:finalizers', `v:${JSON.stringify(finalizer)}`]);
+    if (finalizers.includes(finalizer)) return;
+    object.metadata.finalizers = [...finalizers, finalizer];
+    assigned.push(finalizers.length === 0 ? ['f:metadata', 'f:finalizers'] : ['f:metadata', 'f:finalizers', `v:${JSON.stringify(finalizer)}`]);
   };
   switch (def.kind) {
     case 'Service':

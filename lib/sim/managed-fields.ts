@@ -13,12 +13,19 @@ export function ownableFields(object: unknown): PlainObject {
   const { apiVersion: _a, kind: _k, metadata, ...rest } = (object ?? {}) as PlainObject;
   const meta = { ...((metadata ?? {}) as PlainObject) };
   for (const field of UNOWNED_METADATA) delete meta[field];
-  return Object.keys(meta).length > 0 ? { metadata: meta, ...rest } : rest;
+  return { metadata: meta, ...rest };
+}
+
+/** The fields an applied configuration sets, list items by key: what its applier owns. */
+export function appliedFieldSet(object: unknown): FieldSet {
+  const fields = ownableFields(object);
+  if (Object.keys(fields.metadata as PlainObject).length === 0) delete fields.metadata;
+  return fieldSetOf(fields);
 }
 
 /** The FieldsV1 of an object: every field it sets, list items by key, as an applier owns them. */
 export function fieldsV1Of(value: unknown): Record<string, unknown> {
-  return toFieldsV1(fieldSetOf(ownableFields(value)));
+  return toFieldsV1(appliedFieldSet(value));
 }
 
 const POD_TEMPLATE = { metadata: {}, spec: { containers: [] } };
@@ -94,7 +101,7 @@ export function recordWrite(args: RecordWriteArgs): void {
 
   let set: FieldSet;
   if (operation === 'Apply') {
-    set = keepWritable(def, subresource, fieldSetOf(ownableFields(args.applied ?? next)));
+    set = keepWritable(def, subresource, appliedFieldSet(args.applied ?? next));
   } else {
     set = union(difference(writerSet ?? new FieldSet(), removed), touched);
     if (!previous) set = withoutSubtrees(set, serverAssignedPaths(next));

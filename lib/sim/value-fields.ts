@@ -94,6 +94,8 @@ function walk(lhs: unknown, rhs: unknown, chain: string[], path: string[], isIte
   const sameKind = absent(lhs) || absent(rhs) || Array.isArray(lhs) === Array.isArray(rhs);
   if (!left || !right || !sameKind || (left.length === 0 && right.length === 0)) {
     if (absent(lhs) && absent(rhs)) return;
+    // Two maps or lists with no (non-null) entries are the same value.
+    if (left && right && sameKind && !absent(lhs) && !absent(rhs)) return;
     if (absent(lhs)) out.changed.insert(path);
     else if (absent(rhs)) out.removed.insert(path);
     else if (!deepEqual(lhs, rhs)) out.changed.insert(path);

@@ -18,7 +18,7 @@ const clusterManagers = new Set([
   'kube-proxy',
 ]);
 
-export function isClusterEntry(entry: ManagedFieldsEntry): boolean {
+function isClusterEntry(entry: ManagedFieldsEntry): boolean {
   return entry.subresource === 'status' || clusterManagers.has(entry.manager);
 }
 

@@ -9,8 +9,6 @@ import { stripServiceAccount } from './service-account.ts';
 import { stripPersistentVolume, stripPersistentVolumeClaim } from './storage.ts';
 import { stripDaemonSet, stripDeployment, stripPodTemplateObject, stripReplicaSet, stripStatefulSet } from './workloads.ts';
 
-export type { KindRule, RuleContext } from './rule.ts';
-
 const rules: Record<string, KindRule> = {
   '/Pod': stripPod,
   '/PodTemplate': stripPodTemplateObject,

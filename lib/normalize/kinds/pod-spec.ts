@@ -19,7 +19,7 @@ const containerDefaults = {
 const probeDefaults = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 };
 
 /** Always for `:latest` or an untagged image, IfNotPresent otherwise (a digest counts as a tag). */
-export function defaultImagePullPolicy(image: unknown): string {
+function defaultImagePullPolicy(image: unknown): string {
   if (typeof image !== 'string') return 'IfNotPresent';
   if (image.includes('@')) return 'IfNotPresent';
   const lastPart = image.slice(image.lastIndexOf('/') + 1);

@@ -1,7 +1,7 @@
 // Pods: what scheduling and admission add to a PodSpec beyond the plain defaults.
+import { isDeepStrictEqual } from 'node:util';
 import { deleteDefaults, deleteIfEmpty, isMap, mapAt, mapsAt, type JsonMap } from '../fields.ts';
 import { stripPodSpecDefaults } from './pod-spec.ts';
-import { isDeepStrictEqual } from 'node:util';
 
 const serviceAccountVolumePrefix = 'kube-api-access-';
 

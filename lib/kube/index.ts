@@ -5,3 +5,4 @@ export { discoverResources, qualifiedResourceName, apiVersionOf, collectionPath,
 export { listPages, listAll, type ListOptions, type ListPage } from './list.ts';
 export { withRetry, backoffDelay, type BackoffOptions } from './retry.ts';
 export { resolveResourceSpelling } from './resource-names.ts';
+export { watchEvents, type RawWatchEvent, type WatchEventType, type WatchOptions } from './watch.ts';

@@ -1,0 +1,51 @@
+// Which (resource, namespace) collections a selection covers, and which objects inside them are in
+// scope. The same decision lib/snapshot/collect.ts makes, so a watch covers exactly what a snapshot does.
+import { qualifiedResourceName, type ApiResource } from '../kube/index.ts';
+import { resourceSkipReason, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
+import type { Selection } from '../selection/index.ts';
+
+/** One collection to read: a resource, in one namespace or (undefined) in all of them. */
+export interface Collection {
+  resource: ApiResource;
+  namespace?: string;
+}
+
+export interface SelectedCollections {
+  collections: Collection[];
+  /** Kinds left out per reason (kind-level policy), as qualified resource names. */
+  skippedKinds: Map<SkipReason, string[]>;
+}
+
+export function isNamespacesResource(resource: Pick<ApiResource, 'group' | 'resource'>): boolean {
+  return resource.group === '' && resource.resource === 'namespaces';
+}
+
+/**
+ * The collections to list (or watch) for a selection: every selected kind the skip policy keeps (a
+ * kind named with --include is kept if it can be listed), one collection per -n namespace for
+ * namespaced kinds. With -n, cluster-scoped kinds are out of scope except the Namespace objects.
+ */
+export function selectCollections(selection: Selection, normalize: NormalizeOptions = {}): SelectedCollections {
+  const skippedKinds = new Map<SkipReason, string[]>();
+  const namespaces = selection.options.namespaces ?? [];
+  const collections: Collection[] = [];
+  for (const resource of selection.resources) {
+    const name = qualifiedResourceName(resource);
+    const reason = resourceSkipReason(resource, normalize);
+    if (reason && !(selection.explicitlyIncluded.has(name) && resource.verbs.includes('list'))) {
+      skippedKinds.set(reason, [...(skippedKinds.get(reason) ?? []), name]);
+      continue;
+    }
+    if (!resource.namespaced && namespaces.length && !isNamespacesResource(resource)) continue;
+    if (resource.namespaced && namespaces.length) collections.push(...namespaces.map((namespace) => ({ resource, namespace })));
+    else collections.push({ resource });
+  }
+  return { collections, skippedKinds };
+}
+
+/** Whether an object of a listed collection is inside the selected namespaces (--exclude-namespace, and -n for Namespace objects). */
+export function objectInSelectedNamespaces(object: KubeObject, resource: ApiResource, selection: Selection): boolean {
+  if (resource.namespaced) return selection.namespaceSelected(object.metadata.namespace);
+  if (isNamespacesResource(resource)) return selection.namespaceSelected(object.metadata.name);
+  return true;
+}

@@ -1,0 +1,257 @@
+// Keeps one reflector per selected collection, following discovery: CustomResourceDefinition events
+// (and a periodic refresh) start reflectors for new kinds and stop those of kinds that went away.
+import { KubesnapError } from '../errors/index.ts';
+import { ApiError, KubeClient, discoverResources, qualifiedResourceName, type ApiResource, type BackoffOptions } from '../kube/index.ts';
+import { silentLogger, type Logger } from '../log/index.ts';
+import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
+import { resolveSelection, type Selection, type SelectionOptions } from '../selection/index.ts';
+import { objectInSelectedNamespaces, selectCollections, type Collection } from './collections.ts';
+import type { WatchMetrics } from './metrics.ts';
+import { Reflector, type ReflectorEvent, type Sleep } from './reflector.ts';
+
+/** What a Watcher hands its consumer; `sequence` grows by one with every event, across all resources. */
+export type WatchEvent =
+  | { type: 'upsert'; resource: ApiResource; object: KubeObject; sequence: number }
+  | { type: 'delete'; resource: ApiResource; object: KubeObject; sequence: number }
+  | { type: 'synced'; resource: ApiResource; namespace?: string; objects: KubeObject[]; sequence: number }
+  | { type: 'resource-removed'; resource: ApiResource; sequence: number };
+
+export interface WatcherOptions {
+  client: KubeClient;
+  selection?: SelectionOptions;
+  normalize?: NormalizeOptions;
+  /** Awaited in order per collection: that collection's stream is not read further while it runs. */
+  onEvent: (event: WatchEvent) => void | Promise<void>;
+  metrics?: WatchMetrics;
+  logger?: Logger;
+  /** How often discovery is read again for kinds that came or went (default 60 s). */
+  discoveryIntervalMs?: number;
+  /** Each watch asks the server to end it after between this and twice this many seconds (default 300). */
+  watchTimeoutSeconds?: number;
+  backoff?: BackoffOptions;
+  /** Where reflectors wait between retries; tests pass one that records the waits. */
+  sleep?: Sleep;
+  signal?: AbortSignal;
+}
+
+const CRDS: Pick<ApiResource, 'group' | 'resource'> = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' };
+const isCrds = (resource: ApiResource): boolean => resource.group === CRDS.group && resource.resource === CRDS.resource;
+
+interface RunningReflector {
+  collection: Collection;
+  /** Watched only to follow discovery: its objects are not the consumer's. */
+  hidden: boolean;
+  controller: AbortController;
+  run: Promise<void>;
+  /** Resolves at the first synced event or when the collection turns out unreadable. */
+  settled: Promise<void>;
+}
+
+const collectionKey = (resource: ApiResource, namespace?: string): string => `${qualifiedResourceName(resource)}|${namespace ?? ''}`;
+
+export class Watcher {
+  /** Resolves once every collection selected at start() was listed (or found unreadable). */
+  readonly ready: Promise<void>;
+  /** Resolves when stop() finished; rejects when the watcher failed (the consumer threw, a request the server refuses for good). */
+  readonly done: Promise<void>;
+  private readonly options: WatcherOptions;
+  private readonly logger: Logger;
+  private readonly controller = new AbortController();
+  private readonly streamClient: KubeClient;
+  private readonly reflectors = new Map<string, RunningReflector>();
+  private sequence = 0;
+  private settleReady!: (error?: unknown) => void;
+  private settleDone!: (error?: unknown) => void;
+  private readySettled = false;
+  private started = false;
+  private stopping?: Promise<void>;
+  private refreshing?: Promise<void>;
+  private refreshAgain = false;
+  private discoveryLoop?: Promise<void>;
+
+  constructor(options: WatcherOptions) {
+    this.options = options;
+    this.logger = options.logger ?? silentLogger;
+    // Every watch holds an HTTP/1.1 connection for minutes: they get their own unbounded pool so lists never queue behind them.
+    this.streamClient = new KubeClient(options.client.connection, { maxSockets: Infinity });
+    // One listener per reflector: a cluster serves dozens of kinds.
+    setMaxListeners(0, this.controller.signal);
+    this.ready = new Promise((resolve, reject) => {
+      this.settleReady = (error) => {
+        if (this.readySettled) return;
+        this.readySettled = true;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+    });
+    this.done = new Promise((resolve, reject) => {
+      this.settleDone = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    // Awaiting them is optional; a rejection nobody awaits must not crash the process.
+    this.ready.catch(() => {});
+    this.done.catch(() => {});
+    options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
+  }
+
+  /** Reads discovery and starts a reflector per selected collection; resolves once they run (not once they synced: see `ready`). */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('Watcher.start() was called twice');
+    this.started = true;
+    const initial = await this.reconcileCollections();
+    void Promise.all(initial.map((running) => running.settled)).then(() => this.settleReady());
+    this.discoveryLoop = this.refreshPeriodically();
+  }
+
+  /** Aborts every stream and waits for the reflectors to end. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(error?: unknown): Promise<void> {
+    this.controller.abort();
+    await Promise.allSettled([...this.reflectors.values()].map((running) => running.run));
+    await Promise.allSettled([this.refreshing, this.discoveryLoop]);
+    this.streamClient.close();
+    this.settleReady(error ?? new KubesnapError('WATCH_STOPPED', 'the watcher was stopped before every collection was listed.'));
+    this.settleDone(error);
+  }
+
+  private fail(error: unknown): void {
+    this.logger.error('watch failed', { reason: error instanceof Error ? error.message : String(error) });
+    this.stopping ??= this.shutdown(error);
+  }
+
+  private async refreshPeriodically(): Promise<void> {
+    const interval = this.options.discoveryIntervalMs ?? 60_000;
+    const signal = this.controller.signal;
+    while (!signal.aborted) {
+      try {
+        await abortableSleep(interval, signal);
+      } catch {
+        return;
+      }
+      this.requestRefresh();
+    }
+  }
+
+  /** Reads discovery again soon; requests during a refresh fold into one more refresh after it. */
+  private requestRefresh(): void {
+    if (this.controller.signal.aborted) return;
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        try {
+          await this.reconcileCollections();
+        } catch (error) {
+          if (this.controller.signal.aborted) return;
+          this.logger.warn('discovery refresh failed; keeping the kinds watched so far', { reason: error instanceof Error ? error.message : String(error) });
+        }
+      } while (this.refreshAgain && !this.controller.signal.aborted);
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+  }
+
+  /** Starts reflectors for collections discovery now selects, stops those it no longer does; returns the new ones. */
+  private async reconcileCollections(): Promise<RunningReflector[]> {
+    const { client } = this.options;
+    const discovery = await discoverResources(client, { signal: this.controller.signal });
+    if (this.controller.signal.aborted) return [];
+    const selection = resolveSelection(discovery.resources, this.options.selection ?? {});
+    const wanted = new Map<string, { collection: Collection; hidden: boolean }>();
+    for (const collection of selectCollections(selection, this.options.normalize).collections) {
+      wanted.set(collectionKey(collection.resource, collection.namespace), { collection, hidden: false });
+    }
+    const crds = discovery.resources.find(isCrds);
+    if (crds && !wanted.has(collectionKey(crds))) wanted.set(collectionKey(crds), { collection: { resource: crds }, hidden: true });
+
+    const failedGroups = new Set(discovery.failures.map((f) => (f.groupVersion.includes('/') ? f.groupVersion.split('/')[0] : '')));
+    const removed = new Map<string, ApiResource>();
+    for (const [key, running] of this.reflectors) {
+      const next = wanted.get(key);
+      if (next && sameVersion(next.collection.resource, running.collection.resource) && next.hidden === running.hidden) continue;
+      if (!next && failedGroups.has(running.collection.resource.group)) continue;
+      await this.stopReflector(key, running);
+      if (!next && !running.hidden) removed.set(qualifiedResourceName(running.collection.resource), running.collection.resource);
+    }
+    const added: RunningReflector[] = [];
+    for (const [key, { collection, hidden }] of wanted) {
+      if (this.reflectors.has(key)) continue;
+      if (this.controller.signal.aborted) break;
+      removed.delete(qualifiedResourceName(collection.resource));
+      added.push(this.startReflector(key, collection, hidden, selection));
+    }
+    for (const resource of removed.values()) {
+      if (this.controller.signal.aborted) break;
+      this.logger.info('kind no longer served; stopped watching it', { resource: qualifiedResourceName(resource) });
+      try {
+        await this.options.onEvent({ type: 'resource-removed', resource, sequence: ++this.sequence });
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+    return added;
+  }
+
+  private async stopReflector(key: string, running: RunningReflector): Promise<void> {
+    this.reflectors.delete(key);
+    running.controller.abort();
+    await running.run.catch(() => {});
+  }
+
+  private startReflector(key: string, collection: Collection, hidden: boolean, selection: Selection): RunningReflector {
+    const { resource, namespace } = collection;
+    const controller = new AbortController();
+    const parent = this.controller.signal;
+    parent.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal });
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    let listed = false;
+    const reflector = new Reflector({
+      client: this.options.client,
+      streamClient: this.streamClient,
+      resource,
+      namespace,
+      labelSelector: hidden ? undefined : selection.options.labelSelector,
+      watchTimeoutSeconds: this.options.watchTimeoutSeconds,
+      backoff: this.options.backoff,
+      sleep: this.options.sleep,
+      metrics: this.options.metrics,
+      logger: this.logger,
+      signal: controller.signal,
+      onUnreadable: (error: ApiError) => {
+        settle();
+        if (error.status === 404) this.requestRefresh();
+      },
+      onEvent: async (event: ReflectorEvent) => {
+        const firstList = event.type === 'synced' && !listed;
+        if (event.type === 'synced') listed = true;
+        if (isCrds(resource) && !firstList) this.requestRefresh();
+        if (!hidden) await this.deliver(event, resource, namespace, selection);
+        if (firstList) settle();
+      },
+    });
+    const run = reflector.run().catch((error) => this.fail(error));
+    const running: RunningReflector = { collection, hidden, controller, run, settled };
+    this.reflectors.set(key, running);
+    return running;
+  }
+
+  private async deliver(event: ReflectorEvent, resource: ApiResource, namespace: string | undefined, selection: Selection): Promise<void> {
+    const inScope = (object: KubeObject) => objectInSelectedNamespaces(object, resource, selection);
+    if (event.type === 'synced') {
+      await this.options.onEvent({ type: 'synced', resource, namespace, objects: event.objects.filter(inScope), sequence: ++this.sequence });
+    } else if (inScope(event.object)) {
+      await this.options.onEvent({ type: event.type, resource, object: event.object, sequence: ++this.sequence });
+    }
+  }
+}
+
+function sameVersion(a: ApiResource, b: ApiResource): boolean {
+  return a.version === b.version && a.kind === b.kind && a.namespaced === b.namespaced;
+}

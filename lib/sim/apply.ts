@@ -35,7 +35,7 @@ export function serverSideApply(args: ApplyArgs): ApplyResult {
   const ownedByOthers = others.reduce((set, e) => union(set, fromFieldsV1(e.fieldsV1 ?? {})), new FieldSet());
   const nowApplied = appliedFieldSet(applied);
 
-  let merged = mergeValue(live, applied, []) as KubeObject;
+  let merged = mergeValue(structuredClone(live), applied, []) as KubeObject;
   const dropped = difference(difference(lastApplied, nowApplied), ownedByOthers);
   merged = pruneValue(merged, [], dropped, union(nowApplied, ownedByOthers), []) as KubeObject;
   merged.metadata.managedFields = structuredClone(live.metadata.managedFields);

@@ -3,13 +3,17 @@ import { listShape } from './field-shapes.ts';
 import type { ResourceDef } from './types.ts';
 import { isPlainObject, itemElement, type PlainObject } from './value-fields.ts';
 
-/** RFC 7386: objects merge recursively, null deletes, anything else replaces. */
+/** RFC 7386: objects merge recursively, null deletes, anything else replaces. Returns a new value. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
+  return mergeInto(structuredClone(target), patch);
+}
+
+function mergeInto(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return structuredClone(patch);
   const out: PlainObject = isPlainObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    else out[key] = mergeInto(out[key], value);
   }
   return out;
 }
@@ -23,7 +27,7 @@ const SET_ELEMENT_ORDER = '$setElementOrder/';
  * on maps and list items, `$retainKeys`, and `$deleteFromPrimitiveList/<field>`; `$setElementOrder` is ignored.
  */
 export function strategicMergePatch(_def: ResourceDef, target: unknown, patch: unknown): unknown {
-  return patchValue(target, patch, []);
+  return patchValue(structuredClone(target), patch, []);
 }
 
 function patchValue(target: unknown, patch: unknown, chain: string[]): unknown {
@@ -63,7 +67,7 @@ function patchList(target: unknown[], patch: unknown[], chain: string[]): unknow
   }
   if (shape.type === 'set') return [...target, ...patch.filter((v) => !target.includes(v))];
   if (shape.type !== 'map') return structuredClone(patch);
-  const out = target.map((item) => structuredClone(item));
+  const out = [...target];
   for (const item of patch) {
     if (!isPlainObject(item)) continue;
     const key = itemElement(shape, item);

@@ -18,6 +18,42 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
+interface ExtraSubresource {
+  subresource: string;
+  kind: string;
+  verbs: string[];
+  group?: string;
+  version?: string;
+}
+
+// Subresources a real server lists that the simulator names but does not serve (logs, exec, proxies, ...).
+const DISCOVERY_ONLY_SUBRESOURCES: Record<string, ExtraSubresource[]> = {
+  '/namespaces': [{ subresource: 'finalize', kind: 'Namespace', verbs: ['update'] }],
+  '/nodes': [{ subresource: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }],
+  '/pods': [
+    { subresource: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+    { subresource: 'binding', kind: 'Binding', verbs: ['create'] },
+    { subresource: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+    { subresource: 'eviction', kind: 'Eviction', verbs: ['create'], group: 'policy', version: 'v1' },
+    { subresource: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+    { subresource: 'log', kind: 'Pod', verbs: ['get'] },
+    { subresource: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    { subresource: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+  ],
+  '/serviceaccounts': [{ subresource: 'token', kind: 'TokenRequest', verbs: ['create'], group: 'authentication.k8s.io', version: 'v1' }],
+  '/services': [{ subresource: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }],
+  'certificates.k8s.io/certificatesigningrequests': [{ subresource: 'approval', kind: 'CertificateSigningRequest', verbs: ['get', 'patch', 'update'] }],
+};
+
+/** Every subresource discovery lists for a resource, in name order. */
+function subresourcesOf(def: ResourceDef, builtin: boolean): ExtraSubresource[] {
+  const served: ExtraSubresource[] = def.subresources.map((sub) =>
+    sub === 'scale' ? { subresource: 'scale', kind: 'Scale', verbs: ['get', 'patch', 'update'], group: 'autoscaling', version: 'v1' } : { subresource: sub, kind: def.kind, verbs: ['get', 'patch', 'update'] },
+  );
+  const extra = builtin ? (DISCOVERY_ONLY_SUBRESOURCES[`${def.group}/${def.resource}`] ?? []) : [];
+  return [...served, ...extra].sort((a, b) => a.subresource.localeCompare(b.subresource));
+}
+
 function groupVersionRef(group: string, version: string): { groupVersion: string; version: string } {
   return { groupVersion: `${group}/${version}`, version };
 }
@@ -44,20 +80,23 @@ function resourceEntry(def: ResourceDef): Record<string, unknown> {
   return entry;
 }
 
-function subresourceEntry(def: ResourceDef, sub: 'status' | 'scale'): Record<string, unknown> {
-  const entry: Record<string, unknown> = { name: `${def.resource}/${sub}`, singularName: '', namespaced: def.namespaced };
-  if (sub === 'scale') Object.assign(entry, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
-  else entry.kind = def.kind;
-  entry.verbs = ['get', 'patch', 'update'];
+function subresourceEntry(def: ResourceDef, sub: ExtraSubresource): Record<string, unknown> {
+  const entry: Record<string, unknown> = { name: `${def.resource}/${sub.subresource}`, singularName: '', namespaced: def.namespaced };
+  if (sub.group) Object.assign(entry, { group: sub.group, version: sub.version });
+  entry.kind = sub.kind;
+  entry.verbs = sub.verbs;
   return entry;
 }
 
 export function apiResourceList(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> {
+  const builtin = registry.isBuiltinGroup(group);
   const entries = registry
     .inGroupVersion(group, version)
-    .flatMap((def) => [resourceEntry(def), ...[...def.subresources].sort().map((sub) => subresourceEntry(def, sub))])
+    .flatMap((def) => [resourceEntry(def), ...subresourcesOf(def, builtin).map((sub) => subresourceEntry(def, sub))])
     .sort((a, b) => String(a.name).localeCompare(String(b.name)));
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: entries };
+  // The core group's document has no apiVersion; named groups' documents do.
+  const head = group ? { kind: 'APIResourceList', apiVersion: 'v1' } : { kind: 'APIResourceList' };
+  return { ...head, groupVersion: group ? `${group}/${version}` : version, resources: entries };
 }
 
 // Built-in resources leave responseKind's group/version empty; custom resources fill them in.
@@ -72,11 +111,12 @@ function aggregatedResource(def: ResourceDef, custom: boolean): Record<string, u
   };
   if (def.shortNames?.length) entry.shortNames = def.shortNames;
   if (def.categories?.length) entry.categories = def.categories;
-  if (def.subresources.length) {
-    entry.subresources = [...def.subresources].sort().map((sub) => ({
-      subresource: sub,
-      responseKind: sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : responseKind,
-      verbs: ['get', 'patch', 'update'],
+  const subresources = subresourcesOf(def, !custom);
+  if (subresources.length) {
+    entry.subresources = subresources.map((sub) => ({
+      subresource: sub.subresource,
+      responseKind: sub.group ? { group: sub.group, version: sub.version, kind: sub.kind } : { ...responseKind, kind: sub.kind },
+      verbs: sub.verbs,
     }));
   }
   return entry;

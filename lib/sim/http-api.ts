@@ -153,21 +153,35 @@ export function createRequestHandler(ctx: ApiContext): (req: IncomingMessage, re
   };
 }
 
+const PUBLIC_PATHS = new Set(['/version', '/version/', '/healthz', '/livez', '/readyz']);
+
+/** The RBAC verb of a request, as the authorizer names it. */
+function verbOf(method: string, target: ResourceTarget, query: URLSearchParams): string {
+  if (method === 'GET') {
+    if (target.name !== undefined) return 'get';
+    return target.watchPath || ['1', 'true'].includes(query.get('watch') ?? '') ? 'watch' : 'list';
+  }
+  if (method === 'DELETE') return target.name === undefined ? 'deletecollection' : 'delete';
+  return VERB_OF_METHOD[method] ?? 'get';
+}
+
 async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
+  const found = route(ctx, url.pathname, req.headers.accept);
   const auth = req.headers.authorization;
-  if (auth === undefined) {
-    const segments = url.pathname.split('/').filter(Boolean);
-    throw anonymousForbidden(VERB_OF_METHOD[req.method ?? 'GET'] ?? 'get', '', segments[segments.length - 1] ?? '');
+  if (auth === undefined && !PUBLIC_PATHS.has(url.pathname)) {
+    // No credentials is the anonymous user, whom the default RBAC rules forbid all but the public paths.
+    if (found.kind !== 'resource') throw anonymousForbidden('get', '', '', undefined, url.pathname);
+    const { def, namespace } = found.target;
+    throw anonymousForbidden(verbOf(req.method ?? 'GET', found.target, url.searchParams), def.group, def.resource, namespace);
   }
-  if (auth !== `Bearer ${ctx.token}`) throw unauthorized();
+  if (auth !== undefined && auth !== `Bearer ${ctx.token}`) throw unauthorized();
   const fault = ctx.faults.take();
   if (ctx.faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.faults.delayMs));
   if (fault) {
     sendStatus(res, fault.error.status, fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
     return;
   }
-  const found = route(ctx, url.pathname, req.headers.accept);
   if (found.kind === 'notFound') {
     pageNotFound(res);
     return;

@@ -92,11 +92,17 @@ export function badRequest(message: string): StatusError {
   return failure(400, 'BadRequest', message);
 }
 
-/** A request without any token is the anonymous user, whom the real server forbids everything. */
-export function anonymousForbidden(verb: string, group: string, resource: string, namespace?: string): StatusError {
+/** A request without any token is the anonymous user, whom the real server forbids all but public paths. */
+export function anonymousForbidden(verb: string, group: string, resource: string, namespace?: string, path?: string): StatusError {
+  if (path !== undefined) {
+    return failure(403, 'Forbidden', `forbidden: User "system:anonymous" cannot get path "${path}"`, {});
+  }
   const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-  const what = resource || 'path';
-  return failure(403, 'Forbidden', `${what} is forbidden: User "system:anonymous" cannot ${verb} resource "${what}" in API group "${group}" ${scope}`, { kind: what });
+  const what = group ? `${resource}.${group}` : resource;
+  const details: NonNullable<StatusBody['details']> = {};
+  if (group) details.group = group;
+  details.kind = resource;
+  return failure(403, 'Forbidden', `${what} is forbidden: User "system:anonymous" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`, details);
 }
 
 export function unauthorized(): StatusError {

@@ -103,7 +103,7 @@ function walk(lhs: unknown, rhs: unknown, chain: string[], path: string[], isIte
   }
   const leftByElement = new Map(left.map((e) => [e.element, e]));
   const rightByElement = new Map(right.map((e) => [e.element, e]));
-  const isList = Array.isArray(lhs ?? rhs) || Array.isArray(rhs);
+  const isList = Array.isArray(absent(lhs) ? rhs : lhs);
   for (const element of new Set([...leftByElement.keys(), ...rightByElement.keys()])) {
     const l = leftByElement.get(element);
     const r = rightByElement.get(element);

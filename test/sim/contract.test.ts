@@ -158,7 +158,7 @@ test('dryRun=All returns the result without a resourceVersion and stores nothing
     const result = await call(sim, method, '/api/v1/namespaces/shop/configmaps/web-config?dryRun=All', { body, contentType: type });
     assert.is(result.status, 200, method);
   }
-  assert.is(sim.get('', 'configmaps', 'shop', 'web-config')?.data?.dry, undefined);
+  assert.is((sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.dry, undefined);
   assert.is(sim.resourceVersion, before);
 });
 

@@ -94,7 +94,7 @@ test('kubectl apply (client-side) then apply again is unchanged', async () => {
   const manifest = MANIFESTS.replace('greeting: hello', 'greeting: hi');
   const first = await kubectlOk(kc, ['apply', '-f', '-'], manifest);
   assert.match(first, 'configmap/web-config configured');
-  assert.is(sim.get('', 'configmaps', 'shop', 'web-config')?.data?.greeting, 'hi');
+  assert.is((sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.greeting, 'hi');
   const second = await kubectlOk(kc, ['apply', '-f', '-'], manifest);
   assert.match(second, 'configmap/web-config unchanged');
   assert.match(second, 'deployment.apps/web unchanged');
@@ -110,13 +110,13 @@ test('kubectl apply --server-side records an Apply manager; a conflicting apply 
   assert.is.not(conflicting.code, 0);
   assert.match(conflicting.stderr, /conflict/i);
   await kubectlOk(kc, ['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'], cm.replace('k: v1', 'k: v2'));
-  assert.is(sim.get('', 'configmaps', 'shop', 'ssa')?.data?.k, 'v2');
+  assert.is((sim.get('', 'configmaps', 'shop', 'ssa')?.data as Record<string, string> | undefined)?.k, 'v2');
 });
 
 test('kubectl replace, label and scale', async () => {
   const yaml = await kubectlOk(kc, ['-n', 'shop', 'get', 'configmap', 'web-config', '-o', 'yaml']);
   await kubectlOk(kc, ['replace', '-f', '-'], yaml.replace(/greeting: hi/, 'greeting: replaced'));
-  assert.is(sim.get('', 'configmaps', 'shop', 'web-config')?.data?.greeting, 'replaced');
+  assert.is((sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.greeting, 'replaced');
   const stale = await kubectl(kc, ['replace', '-f', '-'], { input: yaml });
   assert.is.not(stale.code, 0);
   assert.match(stale.stderr, /the object has been modified/);

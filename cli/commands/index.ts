@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
+import { registerDiffCommand } from './diff.ts';
+import { registerLogCommand } from './log.ts';
+import { registerShowCommand } from './show.ts';
+import { registerSnapshotCommand } from './snapshot.ts';
 
 /** Each command lives in its own file and adds itself to the program here. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerDiffCommand(program);
+  registerLogCommand(program);
+  registerShowCommand(program);
+  registerSnapshotCommand(program);
 }

@@ -1,4 +1,3 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { existsSync, readFileSync } from 'node:fs';
 import type https from 'node:https';
 import { homedir } from 'node:os';
@@ -28,6 +27,9 @@ export interface KubeconfigOptions {
 export async function loadClusterConnection(options: KubeconfigOptions = {}): Promise<ClusterConnection> {
   const env = options.env ?? process.env;
   const file = kubeconfigFile(options.kubeconfig, env);
+  // Loaded on first use: the library takes about a second to import, which commands that never talk
+  // to a cluster (help, diff between revisions, log, show) should not pay.
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
   try {
     config.loadFromString(readFileSync(file, 'utf8'));

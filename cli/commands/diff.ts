@@ -1,0 +1,76 @@
+import { Command, Option } from 'commander';
+import { KubesnapError, UsageError } from '../../lib/errors/index.ts';
+import { diffLive, diffRevisions, renderHtml, renderJson, renderMarkdown, renderText, type ChangeSet, type RevisionSpec } from '../../lib/diff/index.ts';
+import { SnapshotRepository } from '../../lib/store/index.ts';
+import { connectToCluster } from '../cluster.ts';
+import { addNormalizeOptions, addSelectionOptions, globalsOf, normalizeFrom, selectionFrom } from '../options.ts';
+
+const renderers: Record<string, (changeSet: ChangeSet, color: boolean) => string> = {
+  text: (changeSet, color) => renderText(changeSet, { color }),
+  markdown: renderMarkdown,
+  json: renderJson,
+  html: renderHtml,
+};
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function parseTime(text: string, flag: string): Date {
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) throw new UsageError(`${flag} "${text}" is not a time (use e.g. 2026-11-20T10:00Z).`);
+  return new Date(time);
+}
+
+/** `git diff --exit-code` and `kubectl diff` agree: 0 no differences, 1 differences, 2 anything went wrong. */
+function asDiffError(error: unknown): KubesnapError {
+  if (error instanceof KubesnapError) return error.exitCode === 2 ? error : new KubesnapError(error.code, error.message, 2, { cause: error });
+  const text = error instanceof Error ? error.message : String(error);
+  return new KubesnapError('EUNEXPECTED', `unexpected failure: ${text.split('\n')[0]}`, 2, { cause: error });
+}
+
+export function registerDiffCommand(program: Command): void {
+  const command = new Command('diff')
+    .description('show what changed between two revisions (default HEAD~1 and HEAD), or between a revision and the live cluster')
+    .argument('[from]', 'the older revision, as git spells it (default HEAD~1; with --live, the revision to compare, default HEAD)')
+    .argument('[to]', 'the newer revision (default HEAD)')
+    .option('--live', 'compare with the live cluster, read and normalised as a snapshot would be')
+    .option('--at <time>', 'FROM (or the revision for --live) is the last commit at or before this time')
+    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
+    .option('--path <glob>', 'only files matching this glob (repeatable)', collect)
+    .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
+    .option('--show-secrets', 'show Secret values stored readable (--secrets plain) instead of hiding them')
+    .option('--exit-code', 'exit 1 when there are differences, 0 when there are none');
+  addSelectionOptions(command);
+  addNormalizeOptions(command);
+  command.action(async (from: string | undefined, to: string | undefined, _options, self: Command) => {
+    const options = globalsOf(self);
+    try {
+      if (options.at !== undefined && (options.live ? from !== undefined : to !== undefined)) {
+        throw new UsageError('--at names the older revision; give at most one revision with it.');
+      }
+      if (options.live && to !== undefined) throw new UsageError('--live compares one revision with the cluster; give at most one revision.');
+      const start: RevisionSpec | undefined = options.at !== undefined ? { at: parseTime(options.at, '--at') } : from;
+      const filter = { selection: selectionFrom(options), paths: options.path };
+      const repository = await SnapshotRepository.open(options.repo!, { create: false });
+      let changeSet: ChangeSet;
+      if (options.live) {
+        const { client } = await connectToCluster(options);
+        try {
+          changeSet = await diffLive({ client, repository, revision: start, filter, normalize: normalizeFrom(options), prefix: options.prefix, showSecrets: options.showSecrets });
+        } finally {
+          client.close();
+        }
+      } else {
+        const end = options.at !== undefined ? from : to;
+        changeSet = await diffRevisions({ repository, from: start, to: end, filter, prefix: options.prefix, showSecrets: options.showSecrets });
+      }
+      const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+      process.stdout.write(renderers[options.format](changeSet, color));
+      if (options.exitCode && changeSet.objects.length > 0) process.exitCode = 1;
+    } catch (error) {
+      throw asDiffError(error);
+    }
+  });
+  program.addCommand(command);
+}

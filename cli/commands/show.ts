@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import { RepositoryError } from '../../lib/errors/index.ts';
+import { diffRevisions, maskSecretValues, renderJson, renderText } from '../../lib/diff/index.ts';
+import { parseObject, serializeObject } from '../../lib/layout/index.ts';
+import { SnapshotRepository } from '../../lib/store/index.ts';
+import { addOutputOption, globalsOf } from '../options.ts';
+
+/** `REV:PATH` → [REV, PATH]; the `:` inside `main@{2026-11-20 10:00}` belongs to the revision. */
+function splitRevisionPath(spec: string): [string, string | undefined] {
+  const match = /^((?:[^:@]|@(?!\{)|@\{[^}]*\})*)(?::(.*))?$/.exec(spec);
+  if (!match) return [spec, undefined];
+  return [match[1] || 'HEAD', match[2]];
+}
+
+export function registerShowCommand(program: Command): void {
+  const command = new Command('show')
+    .description('a commit\'s summary (REV), or one object as it was (REV:PATH)')
+    .argument('[revision]', 'REV or REV:PATH, as git spells them (default HEAD)', 'HEAD')
+    .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
+    .option('--show-secrets', 'show Secret values stored readable instead of hiding them');
+  addOutputOption(command);
+  command.action(async (spec: string, _options, self: Command) => {
+    const options = globalsOf(self);
+    const repository = await SnapshotRepository.open(options.repo!, { create: false });
+    const [revision, path] = splitRevisionPath(spec);
+    const commit = await repository.resolve(revision);
+    if (path !== undefined) {
+      const bytes = await repository.readFile(commit, path);
+      if (!bytes) throw new RepositoryError(`The path '${path}' does not exist in '${revision}'.`);
+      process.stdout.write(options.showSecrets ? bytes.toString('utf8') : objectWithoutSecretValues(bytes));
+      return;
+    }
+    const [entry] = await repository.log({ ref: commit, limit: 1 });
+    const changeSet = await diffRevisions({ repository, from: entry.parents[0] ?? null, to: commit, prefix: options.prefix, showSecrets: options.showSecrets });
+    if (options.output === 'json') {
+      process.stdout.write(JSON.stringify({
+        commit: entry.commit,
+        parents: entry.parents,
+        author: entry.author,
+        committer: entry.committer,
+        message: entry.message,
+        diff: JSON.parse(renderJson(changeSet)),
+      }, null, 2) + '\n');
+      return;
+    }
+    const date = new Date(entry.author.timestamp * 1000).toISOString().replace(/\.000Z$/, 'Z');
+    process.stdout.write(`commit ${entry.commit}\nAuthor: ${entry.author.name} <${entry.author.email}>\nDate:   ${date}\n\n`);
+    process.stdout.write(entry.message.trimEnd().split('\n').map((line) => `    ${line}`.trimEnd()).join('\n') + '\n\n');
+    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    process.stdout.write(renderText(changeSet, { color, stat: true }));
+  });
+  program.addCommand(command);
+}
+
+/** A file as it was; a Secret's readable values replaced (digests stay: they are already safe). */
+function objectWithoutSecretValues(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  let object: Record<string, unknown>;
+  try {
+    object = parseObject(text) as Record<string, unknown>;
+  } catch {
+    return text;
+  }
+  const { before: masked } = maskSecretValues(object, undefined);
+  return masked === object ? text : serializeObject(masked!);
+}

@@ -1,0 +1,106 @@
+// Field-level changes between two versions of one object, as a reviewer reads them:
+//   spec.replicas: 2 → 3
+//   spec.template.spec.containers[web].image: shop:v1 → shop:v2
+// Pure: shared by diff's renderers and restore's plan.
+
+/** One step of a field path: a map key, a list index, or a list element found by its `name`. */
+export type FieldPathSegment = { key: string } | { index: number } | { name: string };
+
+export interface FieldChange {
+  /** `spec.template.spec.containers[web].image`; keys that are not plain identifiers are quoted: `metadata.labels["app.kubernetes.io/name"]`. */
+  path: string;
+  segments: FieldPathSegment[];
+  type: 'added' | 'removed' | 'changed';
+  /** Absent for `added`. */
+  before?: unknown;
+  /** Absent for `removed`. */
+  after?: unknown;
+}
+
+type Json = unknown;
+
+function isMap(value: Json): value is Record<string, Json> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A list whose every element is a map with a unique string `name` (containers, ports, volumes, env). */
+function namesOf(list: Json[]): string[] | undefined {
+  const names = list.map((item) => (isMap(item) && typeof item.name === 'string' ? item.name : undefined));
+  if (names.some((name) => name === undefined)) return undefined;
+  return new Set(names).size === names.length ? (names as string[]) : undefined;
+}
+
+function deepEqual(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  if (isMap(a) && isMap(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));
+  }
+  return false;
+}
+
+export function formatFieldPath(segments: readonly FieldPathSegment[]): string {
+  let text = '';
+  for (const segment of segments) {
+    if ('key' in segment) text += /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(segment.key) ? `${text ? '.' : ''}${segment.key}` : `[${JSON.stringify(segment.key)}]`;
+    else if ('index' in segment) text += `[${segment.index}]`;
+    else text += `[${segment.name}]`;
+  }
+  return text;
+}
+
+/**
+ * What changed from `before` to `after` (either may be undefined: the whole object created or deleted),
+ * leaf by leaf, in document order. Lists of named maps are matched by name, other lists of the same
+ * length element by element, and any other list is one value.
+ */
+export function fieldChanges(before: Json, after: Json): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const record = (segments: FieldPathSegment[], type: FieldChange['type'], old: Json, now: Json) => {
+    const change: FieldChange = { path: formatFieldPath(segments), segments, type };
+    if (type !== 'added') change.before = old;
+    if (type !== 'removed') change.after = now;
+    changes.push(change);
+  };
+  const walk = (old: Json, now: Json, segments: FieldPathSegment[]) => {
+    if (deepEqual(old, now)) return;
+    if (old === undefined) return record(segments, 'added', old, now);
+    if (now === undefined) return record(segments, 'removed', old, now);
+    if (isMap(old) && isMap(now)) {
+      for (const key of new Set([...Object.keys(old), ...Object.keys(now)])) walk(old[key], now[key], [...segments, { key }]);
+      return;
+    }
+    if (Array.isArray(old) && Array.isArray(now)) {
+      const oldNames = namesOf(old);
+      const newNames = namesOf(now);
+      if (oldNames && newNames) {
+        const oldByName = new Map(oldNames.map((name, i) => [name, old[i]]));
+        const newByName = new Map(newNames.map((name, i) => [name, now[i]]));
+        for (const name of new Set([...oldNames, ...newNames])) walk(oldByName.get(name), newByName.get(name), [...segments, { name }]);
+        return;
+      }
+      if (old.length === now.length) {
+        old.forEach((item, index) => walk(item, now[index], [...segments, { index }]));
+        return;
+      }
+    }
+    record(segments, 'changed', old, now);
+  };
+  walk(before, after, []);
+  return changes;
+}
+
+/** A value as one short line: strings bare, everything else as compact JSON. */
+export function formatFieldValue(value: unknown): string {
+  if (value === undefined) return '(none)';
+  if (typeof value === 'string') return value === '' || /[\n\r]/.test(value) || value.trim() !== value ? JSON.stringify(value) : value;
+  return JSON.stringify(value);
+}
+
+/** `spec.replicas: 2 → 3`, `metadata.labels.tier: + web`, `spec.paused: - true`. */
+export function formatFieldChange(change: FieldChange): string {
+  if (change.type === 'added') return `${change.path}: + ${formatFieldValue(change.after)}`;
+  if (change.type === 'removed') return `${change.path}: - ${formatFieldValue(change.before)}`;
+  return `${change.path}: ${formatFieldValue(change.before)} → ${formatFieldValue(change.after)}`;
+}

@@ -1,0 +1,22 @@
+/**
+ * lib/diff — what changed between two revisions of a snapshot repository, or between a revision and the
+ * live cluster, returned as data (a ChangeSet) and rendered by pure functions.
+ *
+ *   await diffRevisions({ repository, from?, to?, filter?, prefix?, showSecrets? })   → ChangeSet
+ *   await diffLive({ client, repository, revision?, filter?, normalize?, prefix?, showSecrets? }) → LiveChangeSet
+ *   renderText(changeSet, { color?, stat? }), renderMarkdown(changeSet), renderJson(changeSet), renderHtml(changeSet) → string
+ *   fieldChanges(before, after) → FieldChange[]    (pure; shared with restore's plan)
+ */
+export type { ChangeSet, ChangeType, DiffSide, ObjectChange, SummaryRow } from './types.ts';
+export { fieldChanges, formatFieldChange, formatFieldPath, formatFieldValue, type FieldChange, type FieldPathSegment } from './field-changes.ts';
+export { diffRevisions, resolveSide, type RevisionDiffOptions, type RevisionSpec } from './revisions.ts';
+export { diffLive, type LiveChangeSet, type LiveDiffOptions } from './live.ts';
+export { objectChange } from './object-change.ts';
+export { type DiffFilter } from './filter.ts';
+export { maskSecretValues, HIDDEN_VALUE, CHANGED_VALUE } from './secret-values.ts';
+export { countChanges, kindLabel, objectName, summarize, summaryLine } from './summary.ts';
+export { unifiedDiff } from './unified-diff.ts';
+export { renderText, type TextOptions } from './render-text.ts';
+export { renderMarkdown } from './render-markdown.ts';
+export { renderJson } from './render-json.ts';
+export { renderHtml } from './render-html.ts';

@@ -44,19 +44,44 @@ export function hashObject(type: ObjectType, content: Buffer): string {
   return createHash('sha1').update(objectHeader(type, content.length)).update(content).digest('hex');
 }
 
-/** Git sorts tree entries by name, comparing a subtree's name as if it ended in '/'. */
-function treeSortKey(entry: TreeEntry): string {
-  return entry.mode === TREE_MODE ? `${entry.name}/` : entry.name;
+/**
+ * Compares names by their UTF-8 bytes (git's order) without encoding them: UTF-16 code units already sort
+ * like code points except surrogates against U+E000..U+FFFF, which the fix-up below reorders.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
-export function encodeTree(entries: TreeEntry[]): Buffer {
-  const sorted = entries.map((entry) => ({ entry, key: Buffer.from(treeSortKey(entry)) }));
-  sorted.sort((a, b) => Buffer.compare(a.key, b.key));
-  const parts: Buffer[] = [];
-  for (const { entry } of sorted) {
-    parts.push(Buffer.from(`${entry.mode} ${entry.name}\0`), Buffer.from(entry.id, 'hex'));
+/** Git sorts tree entries by name, comparing a subtree's name as if it ended in '/'. */
+export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
+  return compareUtf8(a.mode === TREE_MODE ? `${a.name}/` : a.name, b.mode === TREE_MODE ? `${b.name}/` : b.name);
+}
+
+/** Encodes entries that are already in git's order (see compareTreeEntries) into one buffer. */
+export function encodeSortedTree(entries: TreeEntry[]): Buffer {
+  let length = 0;
+  for (const entry of entries) length += entry.mode.length + Buffer.byteLength(entry.name) + 22;
+  const tree = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const entry of entries) {
+    at += tree.write(entry.mode, at, 'latin1');
+    tree[at++] = 0x20;
+    at += tree.write(entry.name, at, 'utf8');
+    tree[at++] = 0;
+    at += tree.write(entry.id, at, 'hex');
   }
-  return Buffer.concat(parts);
+  return tree;
 }
 
 export function parseTree(content: Buffer): TreeEntry[] {

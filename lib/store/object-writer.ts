@@ -1,5 +1,5 @@
 import { randomBytes, createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { objectHeader, type ObjectType } from './git-object.ts';
@@ -11,8 +11,27 @@ export interface NewObject {
 }
 
 const PACK_TYPE_NUMBERS: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
-/** zlib level 1: several times faster than git's default 6 on small YAML files, a little bigger, equally valid. */
-const DEFLATE_OPTIONS = { level: 1 };
+/**
+ * zlib options sized to the object: level 1 (much faster than git's default 6 on YAML, a little bigger), and a
+ * window and hash table no bigger than the object needs. zlib's default state is ~256 KB per call, which glibc
+ * hands out with mmap and page-faults in afresh every time; small state is several times faster on small
+ * files and compresses them the same. Any window size is valid zlib for git to inflate.
+ */
+function deflateOptions(size: number, level: number): { level: number; windowBits: number; memLevel: number; chunkSize: number } {
+  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(size + 262))));
+  // The output buffer too: zlib's default 16 KB chunk would be handed back as a slice, pinning 16 KB per object.
+  return { level, windowBits, memLevel: Math.max(1, windowBits - 7), chunkSize: Math.min(64 << 10, size + 1024) };
+}
+
+/**
+ * Trees are stored without compression (zlib level 0, still valid zlib): they are mostly 20-byte ids that
+ * deflate hardly shrinks, and a commit rewrites every tree above each change, so compressing them would be
+ * most of an incremental commit's time. `git gc` recompresses and deltifies them later.
+ */
+function deflate(object: { type: ObjectType; content: Buffer }, withHeader = false): Buffer {
+  const data = withHeader ? Buffer.concat([objectHeader(object.type, object.content.length), object.content]) : object.content;
+  return deflateSync(data, deflateOptions(data.length, object.type === 'tree' ? 0 : 1));
+}
 const WRITE_CHUNK = 4 << 20;
 
 function temporaryName(prefix: string): string {
@@ -29,7 +48,7 @@ export function writeLooseObject(objectsDir: string, object: NewObject, knownDir
   }
   if (existsSync(path)) return;
   const temporary = join(dir, temporaryName('tmp_obj_'));
-  writeFileSync(temporary, deflateSync(Buffer.concat([objectHeader(object.type, object.content.length), object.content]), DEFLATE_OPTIONS), { mode: 0o444 });
+  writeFileSync(temporary, deflate(object, true), { mode: 0o444 });
   renameSync(temporary, path);
 }
 
@@ -46,22 +65,29 @@ function packEntryHeader(type: ObjectType, size: number): Buffer {
   return Buffer.from(bytes);
 }
 
-function encodeIndex(entries: Array<{ id: Buffer; offset: number; crc: number }>, packChecksum: Buffer): Buffer {
-  entries.sort((a, b) => Buffer.compare(a.id, b.id));
+interface PackedEntry {
+  id: string;
+  offset: number;
+  crc: number;
+}
+
+function encodeIndex(entries: PackedEntry[], packChecksum: Buffer): Buffer {
+  // Lower-case hex sorts like the bytes it spells, and far faster than Buffer.compare calls.
+  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const large = entries.filter((entry) => entry.offset >= 0x80000000);
   const size = 8 + 1024 + entries.length * 28 + large.length * 8 + 40;
   const index = Buffer.alloc(size);
   index.writeUInt32BE(0xff744f63, 0);
   index.writeUInt32BE(2, 4);
   const fanout = new Uint32Array(256);
-  for (const entry of entries) fanout[entry.id[0]]++;
+  for (const entry of entries) fanout[parseInt(entry.id.slice(0, 2), 16)]++;
   let total = 0;
   for (let i = 0; i < 256; i++) {
     total += fanout[i];
     index.writeUInt32BE(total, 8 + i * 4);
   }
   let at = 8 + 1024;
-  for (const entry of entries) at += entry.id.copy(index, at);
+  for (const entry of entries) at += index.write(entry.id, at, 'hex');
   for (const entry of entries) at = index.writeUInt32BE(entry.crc >>> 0, at);
   let largeCount = 0;
   for (const entry of entries) {
@@ -71,6 +97,38 @@ function encodeIndex(entries: Array<{ id: Buffer; offset: number; crc: number }>
   at += packChecksum.copy(index, at);
   createHash('sha1').update(index.subarray(0, at)).digest().copy(index, at);
   return index;
+}
+
+/** Appends to a file through one reused buffer, hashing everything written (a pack's trailing checksum). */
+class HashingFileWriter {
+  private readonly buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+  private used = 0;
+  private readonly checksum = createHash('sha1');
+  offset = 0;
+
+  constructor(private readonly fd: number) {}
+
+  write(chunk: Buffer): void {
+    this.checksum.update(chunk);
+    this.offset += chunk.length;
+    if (this.used + chunk.length > this.buffer.length) this.flush();
+    if (chunk.length > this.buffer.length) writeSync(this.fd, chunk);
+    else this.used += chunk.copy(this.buffer, this.used);
+  }
+
+  flush(): void {
+    if (this.used) writeSync(this.fd, this.buffer, 0, this.used);
+    this.used = 0;
+  }
+
+  /** Writes the SHA-1 of everything so far (not itself hashed) and returns it. */
+  finish(): Buffer {
+    const digest = this.checksum.digest();
+    if (this.used + digest.length > this.buffer.length) this.flush();
+    this.used += digest.copy(this.buffer, this.used);
+    this.flush();
+    return digest;
+  }
 }
 
 /**
@@ -83,40 +141,22 @@ export function writePack(objectsDir: string, objects: NewObject[]): { idxPath: 
   mkdirSync(dir, { recursive: true });
   const temporaryPack = join(dir, temporaryName('tmp_pack_'));
   const fd = openSync(temporaryPack, 'wx', 0o444);
-  const checksum = createHash('sha1');
-  const entries: Array<{ id: Buffer; offset: number; crc: number }> = [];
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let offset = 0;
-  const emit = (chunk: Buffer) => {
-    checksum.update(chunk);
-    pending.push(chunk);
-    pendingBytes += chunk.length;
-    offset += chunk.length;
-    if (pendingBytes >= WRITE_CHUNK) flush();
-  };
-  const flush = () => {
-    if (pendingBytes) writeSync(fd, Buffer.concat(pending, pendingBytes));
-    pending = [];
-    pendingBytes = 0;
-  };
+  const entries: PackedEntry[] = [];
   try {
+    const out = new HashingFileWriter(fd);
     const header = Buffer.alloc(12);
     header.write('PACK', 0, 'latin1');
     header.writeUInt32BE(2, 4);
     header.writeUInt32BE(objects.length, 8);
-    emit(header);
+    out.write(header);
     for (const object of objects) {
       const entryHeader = packEntryHeader(object.type, object.content.length);
-      const compressed = deflateSync(object.content, DEFLATE_OPTIONS);
-      entries.push({ id: Buffer.from(object.id, 'hex'), offset, crc: crc32(compressed, crc32(entryHeader)) });
-      emit(entryHeader);
-      emit(compressed);
+      const compressed = deflate(object);
+      entries.push({ id: object.id, offset: out.offset, crc: crc32(compressed, crc32(entryHeader)) });
+      out.write(entryHeader);
+      out.write(compressed);
     }
-    const packChecksum = checksum.digest();
-    pending.push(packChecksum);
-    pendingBytes += packChecksum.length;
-    flush();
+    const packChecksum = out.finish();
     closeSync(fd);
     const base = join(dir, `pack-${packChecksum.toString('hex')}`);
     renameSync(temporaryPack, `${base}.pack`);
@@ -130,6 +170,7 @@ export function writePack(objectsDir: string, objects: NewObject[]): { idxPath: 
     } catch {
       // already closed
     }
+    rmSync(temporaryPack, { force: true });
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { RepositoryError } from '../errors/index.ts';
-import { encodeTree, FILE_MODE, hashObject, parseTree, TREE_MODE } from './git-object.ts';
+import { compareTreeEntries, encodeSortedTree, FILE_MODE, hashObject, parseTree, TREE_MODE, type TreeEntry } from './git-object.ts';
 import type { ObjectReader } from './object-reader.ts';
 import type { NewObject } from './object-writer.ts';
 import { splitRepoPath } from './repo-path.ts';
@@ -15,10 +15,21 @@ interface Entry {
   dir?: DirNode;
 }
 
-/** One tree object in memory. Never changed once built: a change makes new nodes for it and its parents. */
+/**
+ * One tree object in memory, never changed once built. A change makes new nodes for the touched folders
+ * and their parents; a folder whose names stay the same shares `names`, `starts` and `positions` with its
+ * previous version, and its new bytes are the old bytes with the changed ids patched in place.
+ */
 interface DirNode {
   id: string;
-  entries: Map<string, Entry>;
+  /** The tree object's bytes. */
+  content: Buffer;
+  /** Entry names in git's tree order. */
+  names: string[];
+  /** Where each entry starts in `content`, in the same order. */
+  starts: Uint32Array;
+  positions: Map<string, number>;
+  entries: Entry[];
 }
 
 /** Changes grouped by folder, so each touched tree is rebuilt exactly once. */
@@ -29,10 +40,34 @@ interface ChangeTree {
 
 export interface TreeUpdate {
   tree: string;
-  /** Blobs and trees that the new tree needs and the old one did not have. */
+  /** Blobs and trees that the new tree needs and the repository does not have yet. */
   objects: NewObject[];
   /** Paths whose blob was added, replaced or removed. */
   changedPaths: Array<{ path: string; id: string | null }>;
+}
+
+function dirNode(id: string, content: Buffer, entries: TreeEntry[], starts: Uint32Array): DirNode {
+  const names = entries.map((entry) => entry.name);
+  return {
+    id,
+    content,
+    names,
+    starts,
+    positions: new Map(names.map((name, i) => [name, i])),
+    entries: entries.map((entry) => ({ mode: entry.mode, id: entry.id })),
+  };
+}
+
+/** A tree's bytes with the entry starts recorded, for entries already in git's order. */
+function encodeWithStarts(entries: TreeEntry[]): { content: Buffer; starts: Uint32Array } {
+  const content = encodeSortedTree(entries);
+  const starts = new Uint32Array(entries.length);
+  let at = 0;
+  entries.forEach((entry, i) => {
+    starts[i] = at;
+    at += entry.mode.length + Buffer.byteLength(entry.name) + 22;
+  });
+  return { content, starts };
 }
 
 /**
@@ -54,7 +89,8 @@ export class TreeCache {
   private loadTree(id: string): DirNode {
     const object = this.reader.read(id);
     if (object.type !== 'tree') throw new RepositoryError(`The object ${id} is a ${object.type}, not a tree.`);
-    return { id, entries: new Map(parseTree(object.content).map((entry) => [entry.name, { mode: entry.mode, id: entry.id }])) };
+    const entries = parseTree(object.content);
+    return dirNode(id, object.content, entries, encodeWithStarts(entries).starts);
   }
 
   private root(treeId: string): DirNode {
@@ -70,16 +106,22 @@ export class TreeCache {
     return entry.dir;
   }
 
+  private entry(node: DirNode, name: string): Entry | undefined {
+    const position = node.positions.get(name);
+    return position === undefined ? undefined : node.entries[position];
+  }
+
   /** Every file of a tree as path → blob id (submodule links left out). */
   flatten(treeId: string): Map<string, string> {
     const cached = this.flatIndexes.get(treeId);
     if (cached) return cached;
     const files = new Map<string, string>();
     const walk = (node: DirNode, prefix: string) => {
-      for (const [name, entry] of node.entries) {
-        if (entry.mode === TREE_MODE) walk(this.subtree(entry), `${prefix}${name}/`);
-        else if (entry.mode !== GITLINK_MODE) files.set(`${prefix}${name}`, entry.id);
-      }
+      node.entries.forEach((entry, i) => {
+        const path = `${prefix}${node.names[i]}`;
+        if (entry.mode === TREE_MODE) walk(this.subtree(entry), `${path}/`);
+        else if (entry.mode !== GITLINK_MODE) files.set(path, entry.id);
+      });
     };
     walk(this.root(treeId), '');
     this.remember(this.flatIndexes, treeId, files, KEPT_FLAT_INDEXES);
@@ -88,11 +130,11 @@ export class TreeCache {
 
   /** The entry at a path (a file or a folder), reading only the trees along the way. */
   lookup(treeId: string, path: string): { mode: string; id: string } | undefined {
-    let node = this.root(treeId);
     const segments = path.split('/').filter(Boolean);
     if (segments.length === 0) return { mode: TREE_MODE, id: treeId };
+    let node = this.root(treeId);
     for (let i = 0; i < segments.length; i++) {
-      const entry = node.entries.get(segments[i]);
+      const entry = this.entry(node, segments[i]);
       if (!entry) return undefined;
       if (i === segments.length - 1) return { mode: entry.mode, id: entry.id };
       if (entry.mode !== TREE_MODE) return undefined;
@@ -101,8 +143,39 @@ export class TreeCache {
     return undefined;
   }
 
+  /** A new version of `node` with `edits` (name → new entry, or null to remove) applied. */
+  private edit(node: DirNode | undefined, edits: Map<string, Entry | null>): DirNode | undefined {
+    const samePlaces = node !== undefined && [...edits].every(([name, entry]) => {
+      const old = this.entry(node, name);
+      return entry !== null && old !== undefined && old.mode.length === entry.mode.length && (old.mode === TREE_MODE) === (entry.mode === TREE_MODE);
+    });
+    if (node && samePlaces) {
+      const content = Buffer.from(node.content);
+      const entries = node.entries.slice();
+      for (const [name, entry] of edits) {
+        const position = node.positions.get(name)!;
+        const start = node.starts[position];
+        entries[position] = entry!;
+        content.write(entry!.mode, start, 'latin1');
+        content.write(entry!.id, content.indexOf(0, start) + 1, 'hex');
+      }
+      return { ...node, id: hashObject('tree', content), content, entries };
+    }
+    const merged = new Map<string, Entry>(node?.names.map((name, i) => [name, node.entries[i]]));
+    for (const [name, entry] of edits) {
+      if (entry) merged.set(name, entry);
+      else merged.delete(name);
+    }
+    if (merged.size === 0) return undefined;
+    const sorted = [...merged].map(([name, entry]) => ({ name, mode: entry.mode, id: entry.id })).sort(compareTreeEntries);
+    const { content, starts } = encodeWithStarts(sorted);
+    const built = dirNode(hashObject('tree', content), content, sorted, starts);
+    built.entries = sorted.map((entry) => merged.get(entry.name)!);
+    return built;
+  }
+
   /**
-   * Applies blob changes (path → blob id, or null to delete) to a tree (undefined: the empty tree).
+   * Applies blob changes (path → blob id and bytes, or null to delete) to a tree (undefined: the empty tree).
    * Folders left empty disappear, as git has no empty trees.
    */
   apply(baseTree: string | undefined, changes: Map<string, { id: string; content: Buffer } | null>): TreeUpdate {
@@ -129,47 +202,39 @@ export class TreeCache {
     };
 
     const build = (node: DirNode | undefined, change: ChangeTree, prefix: string): DirNode | undefined => {
-      const entries = new Map(node?.entries);
-      let changed = false;
+      const edits = new Map<string, Entry | null>();
       for (const [name, id] of change.files) {
-        const existing = entries.get(name);
+        const existing = node && this.entry(node, name);
         if (id === null) {
           if (!existing) continue;
           if (existing.mode === TREE_MODE) throw new RepositoryError(`Cannot delete "${prefix}${name}": it is a folder, not a file.`);
-          entries.delete(name);
+          edits.set(name, null);
           changedPaths.push({ path: `${prefix}${name}`, id: null });
-          changed = true;
           continue;
         }
         if (existing?.mode === TREE_MODE) throw new RepositoryError(`Cannot write the file "${prefix}${name}": a folder of that name exists.`);
         if (existing && existing.id === id && existing.mode === FILE_MODE) continue;
-        entries.set(name, { mode: FILE_MODE, id });
+        edits.set(name, { mode: FILE_MODE, id });
         queue({ id, type: 'blob', content: contents.get(id)! });
         changedPaths.push({ path: `${prefix}${name}`, id });
-        changed = true;
       }
       for (const [name, subChange] of change.dirs) {
-        const existing = entries.get(name);
+        const existing = edits.has(name) ? undefined : node && this.entry(node, name);
         if (existing && existing.mode !== TREE_MODE) {
           throw new RepositoryError(`Cannot write into "${prefix}${name}/": a file of that name exists.`);
         }
         const before = existing ? this.subtree(existing) : undefined;
         const after = build(before, subChange, `${prefix}${name}/`);
         if (after === before) continue;
-        changed = true;
-        if (after) entries.set(name, { mode: TREE_MODE, id: after.id, dir: after });
-        else entries.delete(name);
+        edits.set(name, after ? { mode: TREE_MODE, id: after.id, dir: after } : null);
       }
-      if (!changed) return node;
-      if (entries.size === 0) return undefined;
-      const content = encodeTree([...entries].map(([name, entry]) => ({ name, mode: entry.mode, id: entry.id })));
-      const id = hashObject('tree', content);
-      queue({ id, type: 'tree', content });
-      return { id, entries };
+      if (edits.size === 0) return node;
+      const next = this.edit(node, edits);
+      if (next) queue({ id: next.id, type: 'tree', content: next.content });
+      return next;
     };
 
-    const before = baseTree ? this.root(baseTree) : undefined;
-    const after = build(before, root, '');
+    const after = build(baseTree ? this.root(baseTree) : undefined, root, '');
     if (!after) {
       const content = Buffer.alloc(0);
       const id = hashObject('tree', content);

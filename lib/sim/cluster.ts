@@ -15,7 +15,7 @@ import {
   alreadyExists, applyConflict, badRequest, conflict, expired, namespaceNotFound, namespaceTerminating, notFound,
 } from './status.ts';
 import { bucketOf, keyOf, type ObjectStore } from './store.ts';
-import type { KubeObject, ResourceDef } from './types.ts';
+import type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
 import { validateName } from './validation.ts';
 
 export interface WriteContext {
@@ -202,9 +202,20 @@ export class Cluster {
     body.metadata.namespace = namespace ?? body.metadata.namespace;
   }
 
-  create(def: ResourceDef, namespace: string | undefined, body: KubeObject, ctx: WriteContext, applied?: KubeObject): KubeObject {
+  /**
+   * Creates an object. `owned`: the caller hands over `body` (no copy is made). `fieldsCache`: managedFields of
+   * earlier creates by the same manager, reused for an object of the same shape (bulk seeding).
+   */
+  create(
+    def: ResourceDef,
+    namespace: string | undefined,
+    body: KubeObject,
+    ctx: WriteContext,
+    options: { applied?: KubeObject; owned?: boolean; fieldsCache?: Map<string, ManagedFieldsEntry[]> } = {},
+  ): KubeObject {
+    const { applied } = options;
     this.checkBodyType(def, body);
-    const object = structuredClone(body);
+    const object = options.owned ? body : structuredClone(body);
     this.checkNamespace(def, namespace, object);
     const meta = object.metadata;
     if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
@@ -224,7 +235,13 @@ export class Cluster {
     meta.creationTimestamp = time;
     object.apiVersion = apiVersionOf(def);
     object.kind = def.kind;
-    recordWrite({ def, next: object, manager: ctx.manager, operation: applied ? 'Apply' : 'Update', applied, time });
+    const signature = options.fieldsCache && `${def.group}/${def.resource}:${JSON.stringify(object, shapeOnly)}`;
+    const known = signature ? options.fieldsCache!.get(signature) : undefined;
+    if (known) meta.managedFields = known.map((entry) => ({ ...structuredClone(entry), time }));
+    else {
+      recordWrite({ def, next: object, manager: ctx.manager, operation: applied ? 'Apply' : 'Update', applied, time });
+      if (signature) options.fieldsCache!.set(signature, structuredClone(meta.managedFields ?? []));
+    }
     if (isNamespaces(def)) object.status = { phase: 'Active' };
     if (isCrd(def)) this.establish(def, object, time);
     if (ctx.dryRun) return toStored(object);
@@ -267,6 +284,7 @@ export class Cluster {
     const rank = (o: KubeObject): number => (o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2);
     const ordered = objects.map((o, index) => ({ o, index })).sort((a, b) => rank(a.o) - rank(b.o) || a.index - b.index);
     const nsDef = this.def('', 'namespaces');
+    const fieldsCache = new Map<string, ManagedFieldsEntry[]>();
     for (const { o } of ordered) {
       const def = this.resolve(o);
       const namespace = def.namespaced ? (o.metadata?.namespace ?? 'default') : undefined;
@@ -278,7 +296,7 @@ export class Cluster {
       if (existing) {
         delete body.metadata.resourceVersion;
         this.update(def, namespace, String(o.metadata.name), body, ctx);
-      } else this.create(def, namespace, body, ctx);
+      } else this.create(def, namespace, body, ctx, { owned: true, fieldsCache });
     }
   }
 
@@ -392,7 +410,7 @@ export class Cluster {
     if ('conflicts' in result) throw applyConflict(def.group, def.resource, name, result.conflicts);
     if (!current) {
       if (options.subresource) throw notFound(def.group, def.resource, name);
-      return this.create(def, namespace, result.object, ctx, applied);
+      return this.create(def, namespace, result.object, ctx, { applied });
     }
     this.checkResourceVersion(def, current, applied);
     return this.replace(def, current, result.object, ctx, { operation: 'Apply', subresource: options.subresource, applied });
@@ -494,6 +512,15 @@ export class Cluster {
     const revision = this.store.nextRevision();
     this.store.commit('DELETED', nsBucket, nsKey, { ...ns, metadata: { ...ns.metadata, resourceVersion: String(revision) } }, revision);
   }
+}
+
+/**
+ * JSON.stringify replacer keeping only what managedFields depend on: map keys and list items (list keys live
+ * in item values), not scalar values in maps.
+ */
+function shapeOnly(this: unknown, _key: string, value: unknown): unknown {
+  if (Array.isArray(this)) return value;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? 0 : value;
 }
 
 function encodeContinue(token: ContinueToken): string {

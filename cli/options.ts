@@ -69,3 +69,17 @@ export function addOutputOption(command: Command): Command {
 export function globalsOf(command: Command): GlobalOptions & Record<string, any> {
   return command.optsWithGlobals() as GlobalOptions & Record<string, any>;
 }
+
+/** `5s`, `500ms`, `2m`, `1h` → milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  if (!match) throw new UsageError(`${flag} "${text}" is not a duration like 500ms, 5s, 2m or 1h.`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(match[1]) * unit);
+}
+
+export function parsePositiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} "${text}" is not a positive whole number.`);
+  return value;
+}

@@ -1,5 +1,6 @@
+import { fieldChanges, formatFieldValue } from '../diff/index.ts';
 import type { ApiResource } from '../kube/index.ts';
-import { objectPath, parseObjectPath, serializeObject } from '../layout/index.ts';
+import { objectPath, parseObject, parseObjectPath, serializeObject } from '../layout/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
 import { hashObject, type Author, type SnapshotRepository } from '../store/index.ts';
@@ -150,13 +151,18 @@ export class HistoryWriter {
     const batch = this.pending;
     this.pending = new Map();
     this.options.onPendingChange?.(0);
-    const changes: ObjectChange[] = [...batch].map(([path, change]) => ({
-      path,
-      type: change.content === null ? 'deleted' : this.committed.has(path) ? 'updated' : 'created',
-      namespace: parseObjectPath(path, this.options.prefix)?.namespace,
-      attribution: change.attribution,
-      reason: change.reason,
-    }));
+    const changes: ObjectChange[] = [];
+    for (const [path, change] of batch) {
+      const previousId = this.committed.get(path);
+      changes.push({
+        path,
+        type: change.content === null ? 'deleted' : previousId ? 'updated' : 'created',
+        namespace: parseObjectPath(path, this.options.prefix)?.namespace,
+        attribution: change.attribution,
+        reason: change.reason,
+        fields: previousId && change.content ? await this.fieldSummary(previousId, change.content) : undefined,
+      });
+    }
     const now = this.options.now();
     try {
       const result = await this.options.repository.commitChanges(
@@ -182,6 +188,15 @@ export class HistoryWriter {
   private selected(resource: ApiResource, object: KubeObject): boolean {
     const key = namespaceKey(resource, { namespace: resource.namespaced ? object.metadata.namespace : undefined, name: object.metadata.name });
     return !this.options.namespaceSelected || this.options.namespaceSelected(key);
+  }
+
+  /** `spec.replicas 2→3` for the commit body: the first few leaf changes of an update. */
+  private async fieldSummary(previousId: string, content: Buffer): Promise<string | undefined> {
+    const before = parseObject((await this.options.repository.readBlob(previousId)).toString('utf8'));
+    const changes = fieldChanges(before, parseObject(content.toString('utf8')));
+    if (changes.length === 0) return undefined;
+    const shown = changes.slice(0, 3).map((c) => `${c.path} ${formatFieldValue(c.before)}→${formatFieldValue(c.after)}`);
+    return changes.length > 3 ? `${shown.join(', ')} (+${changes.length - 3} more)` : shown.join(', ');
   }
 
   private pathOf(resource: ApiResource, object: KubeObject): string {

@@ -49,7 +49,8 @@ export function resolveSelection(served: readonly ApiResource[], options: Select
   };
 }
 
-function namespaceMatcher(options: SelectionOptions): (namespace: string | undefined) => boolean {
+/** `-n` and `--exclude-namespace` as a predicate; undefined (cluster-scoped) is always selected. */
+export function namespaceMatcher(options: SelectionOptions): (namespace: string | undefined) => boolean {
   const only = new Set(options.namespaces ?? []);
   const excluded = (options.excludeNamespaces ?? []).map((glob) => picomatch(glob));
   for (const name of only) {

@@ -1,0 +1,62 @@
+import { Command } from 'commander';
+import { hostname } from 'node:os';
+import { createLogger } from '../../lib/log/index.ts';
+import { startStatusServer } from '../../lib/metrics/status-server.ts';
+import { acquireLock, SnapshotRepository } from '../../lib/store/index.ts';
+import { ClusterSync } from '../../lib/sync/index.ts';
+import { connectToCluster } from '../cluster.ts';
+import {
+  addNormalizeOptions, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, selectionFrom,
+} from '../options.ts';
+
+export function registerWatchCommand(program: Command): void {
+  const command = new Command('watch')
+    .description('keep the repository in step with the cluster: list, then watch every kind, committing changes in batches')
+    .option('--batch <duration>', 'commit this long after the first pending change', '5s')
+    .option('--batch-max <count>', 'commit at once when this many changes are pending', '1000')
+    .option('--listen <address>', 'serve /healthz, /readyz and /metrics on [host]:port (e.g. :9090)')
+    .option('--discovery-interval <duration>', 'how often to look for kinds that came or went', '60s')
+    .option('--prefix <dir>', 'write under this folder of the repository (e.g. clusters/prod)')
+    .option('--author <identity>', 'commit author, "Name <email>"');
+  addSelectionOptions(command);
+  addNormalizeOptions(command);
+  command.action(async (_options, self: Command) => {
+    const options = globalsOf(self);
+    const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
+    const batchMs = parseDuration(options.batch, '--batch');
+    const batchMax = parsePositiveInteger(options.batchMax, '--batch-max');
+    const discoveryIntervalMs = parseDuration(options.discoveryInterval, '--discovery-interval');
+    const selection = selectionFrom(options);
+    const normalize = normalizeFrom(options);
+    const author = parseAuthor(options.author);
+    const { client, cluster } = await connectToCluster(options);
+    const repository = await SnapshotRepository.open(options.repo!, { create: true });
+    const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
+    const sync = new ClusterSync({ client, repository, author, selection, normalize, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, logger });
+    const status = options.listen
+      ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => sync.readiness() })
+      : undefined;
+    if (status) logger.info('serving /healthz, /readyz and /metrics', { address: status.address });
+    logger.info('watching', { server: cluster.server, context: cluster.context, repository: repository.dir });
+
+    const stopRequested = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    try {
+      await sync.start();
+      const outcome = await Promise.race([stopRequested.then((signal) => ({ signal })), sync.done.then(() => ({ signal: 'done' }))]);
+      logger.info('stopping: committing what is pending', { reason: outcome.signal });
+    } finally {
+      const commit = await sync.stop().catch((error) => {
+        logger.error('the last batch could not be committed', { error: String(error) });
+        return undefined;
+      });
+      if (commit) logger.info('committed', { commit: commit.slice(0, 12) });
+      await status?.close();
+      await lock.release();
+      client.close();
+    }
+  });
+  program.addCommand(command);
+}

@@ -1,0 +1,112 @@
+import type { KubeClient } from '../kube/index.ts';
+import { HistoryWriter } from '../history/index.ts';
+import { silentLogger, type Logger } from '../log/index.ts';
+import { WatchMetrics } from '../metrics/index.ts';
+import type { NormalizeOptions } from '../normalize/index.ts';
+import { namespaceMatcher, type SelectionOptions } from '../selection/index.ts';
+import type { Author, SnapshotRepository } from '../store/index.ts';
+import { Watcher, type WatchEvent } from '../watch/index.ts';
+
+export interface ClusterSyncOptions {
+  client: KubeClient;
+  repository: SnapshotRepository;
+  author: Author;
+  selection?: SelectionOptions;
+  normalize?: NormalizeOptions;
+  prefix?: string;
+  batchMs?: number;
+  batchMax?: number;
+  discoveryIntervalMs?: number;
+  logger?: Logger;
+  metrics?: WatchMetrics;
+  now?: () => Date;
+}
+
+/**
+ * `kubesnap watch`: keeps a repository in step with a cluster. A Watcher turns the API server's
+ * list/watch streams into object events; a HistoryWriter turns them into commits. On start the first
+ * full list of every collection is reconciled against the last commit, so a restart never duplicates
+ * history and a change made while kubesnap was stopped lands in the first commit.
+ */
+export class ClusterSync {
+  readonly metrics: WatchMetrics;
+  private readonly writer: HistoryWriter;
+  private readonly watcher: Watcher;
+  private readonly logger: Logger;
+  private synced = false;
+
+  constructor(options: ClusterSyncOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics ?? new WatchMetrics();
+    this.writer = new HistoryWriter({
+      repository: options.repository,
+      author: options.author,
+      normalize: options.normalize,
+      prefix: options.prefix,
+      namespaceSelected: namespaceMatcher(options.selection ?? {}),
+      batchMs: options.batchMs,
+      batchMax: options.batchMax,
+      now: options.now,
+      logger: this.logger,
+      onCommit: () => this.metrics.committed((options.now ?? (() => new Date()))(), this.writer.trackedCount),
+      onPendingChange: (pending) => this.metrics.setPending(pending),
+    });
+    this.watcher = new Watcher({
+      client: options.client,
+      selection: options.selection,
+      normalize: options.normalize,
+      metrics: this.metrics,
+      logger: this.logger,
+      discoveryIntervalMs: options.discoveryIntervalMs,
+      onEvent: (event) => this.route(event),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.writer.start();
+    this.metrics.setTracked(this.writer.trackedCount);
+    await this.watcher.start();
+    void this.watcher.ready.then(() => {
+      this.synced = true;
+      this.logger.info('first full sync done; watching');
+    }, () => undefined);
+  }
+
+  /** Resolves after the first full list of every collection. */
+  get ready(): Promise<void> {
+    return this.watcher.ready;
+  }
+
+  /** Rejects when watching failed for good; resolves after stop(). */
+  get done(): Promise<void> {
+    return this.watcher.done;
+  }
+
+  readiness(): { ready: boolean; detail: string } {
+    return this.synced ? { ready: true, detail: 'ok' } : { ready: false, detail: 'first full sync not finished' };
+  }
+
+  /** Commits what is pending now. */
+  flush(): Promise<string | undefined> {
+    return this.writer.flush();
+  }
+
+  /** Stops watching, then commits the pending batch. */
+  async stop(): Promise<string | undefined> {
+    await this.watcher.stop();
+    return this.writer.stop();
+  }
+
+  private route(event: WatchEvent): void {
+    switch (event.type) {
+      case 'upsert':
+        return this.writer.upsert(event.resource, event.object);
+      case 'delete':
+        return this.writer.delete(event.resource, event.object);
+      case 'synced':
+        return this.writer.replaceCollection(event.resource, event.namespace, event.objects);
+      case 'resource-removed':
+        return this.writer.removeResource(event.resource);
+    }
+  }
+}

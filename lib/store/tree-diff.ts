@@ -47,7 +47,11 @@ export async function changedPaths(repo: SnapshotRepository, fromCommit: string 
         if (oldTree !== undefined || newTree !== undefined) compare(oldTree, newTree, `${path}/`);
         const oldBlob = old && old.mode !== TREE_MODE ? old.id : undefined;
         const newBlob = now && now.mode !== TREE_MODE ? now.id : undefined;
-        if (oldBlob !== newBlob) changes.push({ path, before: oldBlob, after: newBlob });
+        if (oldBlob === newBlob) continue;
+        const change: ChangedPath = { path };
+        if (oldBlob !== undefined) change.before = oldBlob;
+        if (newBlob !== undefined) change.after = newBlob;
+        changes.push(change);
       }
     };
     compare(fromCommit === undefined ? undefined : treeOf(fromCommit), treeOf(toCommit), '');

@@ -3,6 +3,7 @@ import { registerDiffCommand } from './diff.ts';
 import { registerLogCommand } from './log.ts';
 import { registerShowCommand } from './show.ts';
 import { registerSnapshotCommand } from './snapshot.ts';
+import { registerWatchCommand } from './watch.ts';
 
 /** Each command lives in its own file and adds itself to the program here. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerLogCommand(program);
   registerShowCommand(program);
   registerSnapshotCommand(program);
+  registerWatchCommand(program);
 }

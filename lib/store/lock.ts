@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LockedError, RepositoryError } from '../errors/index.ts';
@@ -40,20 +41,35 @@ function isStale(record: LockRecord | undefined): boolean {
 }
 
 /**
- * Takes the repository's kubesnap lock: `<gitdir>/kubesnap.lock`, created with O_EXCL and holding who took it.
+ * Takes the repository's kubesnap lock: `<gitdir>/kubesnap.lock`, created atomically and holding who took it.
  * A stale lock is taken over; a live one is a LockedError naming its holder.
  */
 export async function acquireLockFile(gitdir: string, holder: LockHolder): Promise<{ release(): Promise<void> }> {
   const path = join(gitdir, LOCK_FILE);
   const record: LockRecord = { ...holder, since: new Date().toISOString() };
+  // The record is written to a file of our own and hard-linked into place: link() fails if the lock exists,
+  // like O_EXCL, and a lock file is never seen half-written, so an unreadable one is debris.
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    writeFileSync(draft, `${JSON.stringify(record)}\n`, { mode: 0o644 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new RepositoryError(`Cannot lock ${gitdir}: it is not a git directory.`);
+    throw error;
+  }
+  try {
+    return await takeLock(path, draft, record);
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
+async function takeLock(path: string, draft: string, record: LockRecord): Promise<{ release(): Promise<void> }> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
     try {
-      fd = openSync(path, 'wx', 0o644);
+      linkSync(draft, path);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new RepositoryError(`Cannot lock ${gitdir}: it is not a git directory.`);
-      if (code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const existing = readRecord(path);
       if (isStale(existing)) {
         rmSync(path, { force: true });
@@ -64,8 +80,6 @@ export async function acquireLockFile(gitdir: string, holder: LockHolder): Promi
           `stop it or remove ${path} if it is gone.`,
       );
     }
-    writeSync(fd, `${JSON.stringify(record)}\n`);
-    closeSync(fd);
     let released = false;
     return {
       async release() {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDemoCommand } from './demo.ts';
 import { registerDiffCommand } from './diff.ts';
 import { registerLogCommand } from './log.ts';
 import { registerShowCommand } from './show.ts';
@@ -7,6 +8,7 @@ import { registerWatchCommand } from './watch.ts';
 
 /** Each command lives in its own file and adds itself to the program here. */
 export function registerCommands(program: Command): void {
+  registerDemoCommand(program);
   registerDiffCommand(program);
   registerLogCommand(program);
   registerShowCommand(program);

@@ -6,3 +6,4 @@ export { listPages, listAll, type ListOptions, type ListPage } from './list.ts';
 export { withRetry, backoffDelay, type BackoffOptions } from './retry.ts';
 export { resolveResourceSpelling } from './resource-names.ts';
 export { watchEvents, type RawWatchEvent, type WatchEventType, type WatchOptions } from './watch.ts';
+export { getObject, createObject, jsonPatchObject, mergePatchObject, applyObject, deleteObject, type WriteOptions, type JsonPatchOperation } from './writes.ts';

@@ -86,6 +86,10 @@ export class ClusterSync {
     return this.synced ? { ready: true, detail: 'ok' } : { ready: false, detail: 'first full sync not finished' };
   }
 
+  get pendingCount(): number {
+    return this.writer.pendingCount;
+  }
+
   /** Commits what is pending now. */
   flush(): Promise<string | undefined> {
     return this.writer.flush();

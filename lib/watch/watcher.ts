@@ -1,5 +1,7 @@
 // Keeps one reflector per selected collection, following discovery: CustomResourceDefinition events
 // (and a periodic refresh) start reflectors for new kinds and stop those of kinds that went away.
+import { setMaxListeners } from 'node:events';
+import { sleep as abortableSleep } from '../concurrency/index.ts';
 import { KubesnapError } from '../errors/index.ts';
 import { ApiError, KubeClient, discoverResources, qualifiedResourceName, type ApiResource, type BackoffOptions } from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';

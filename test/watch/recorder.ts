@@ -9,9 +9,12 @@ export async function connect(sim: Simulator): Promise<KubeClient> {
   return new KubeClient(await loadClusterConnection({ kubeconfig: sim.kubeconfigPath }));
 }
 
-const objectKey = (object: KubeObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+type Named = { metadata: { name?: string; namespace?: string } };
+const objectKey = (object: Named) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 
-type RecordedEvent = Omit<WatchEvent, 'sequence'> & { sequence?: number };
+/** A WatchEvent, or a reflector's event with its resource added (no sequence). */
+type Unsequenced<E> = E extends unknown ? Omit<E, 'sequence'> & { sequence?: number } : never;
+type RecordedEvent = Unsequenced<WatchEvent>;
 
 export class StateRecorder {
   readonly events: RecordedEvent[] = [];
@@ -66,7 +69,7 @@ export class StateRecorder {
   }
 }
 
-export function objectNames(objects: KubeObject[]): string[] {
+export function objectNames(objects: Named[]): string[] {
   return objects.map(objectKey).sort();
 }
 

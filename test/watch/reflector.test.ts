@@ -58,7 +58,7 @@ async function startReflector(client: KubeClient, namespace: string, options: Pa
       return sleep(ms, signal);
     },
     onEvent: async (event) => {
-      recorder.onEvent({ ...event, resource: configmaps, namespace });
+      recorder.onEvent(event.type === 'synced' ? { ...event, resource: configmaps, namespace } : { ...event, resource: configmaps });
       await gate?.();
     },
     signal: controller.signal,
@@ -83,7 +83,7 @@ async function startReflector(client: KubeClient, namespace: string, options: Pa
 function assertMatchesServer(sim: Simulator, recorder: StateRecorder, namespace: string): void {
   const live = sim.list('', 'configmaps', namespace);
   assert.equal(recorder.names('configmaps', namespace), objectNames(live));
-  const versions = (objects: KubeObject[]) => objects.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+  const versions = (objects: Array<{ metadata: { name?: string; resourceVersion?: unknown } }>) => objects.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
   assert.equal(versions([...(recorder.state.get('configmaps')?.values() ?? [])]), versions(live));
 }
 

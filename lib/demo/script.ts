@@ -1,10 +1,12 @@
 import { applyObject, createObject, deleteObject, discoverResources, mergePatchObject, resolveResourceSpelling, type ApiResource, type KubeClient } from '../kube/index.ts';
 
+type Manifest = { metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
+
 /** One change of the demo's scripted day, made the way a person or a tool would make it. */
 export interface DemoStep {
   /** What a person did, in a few words (printed by the demo). */
   title: string;
-  run(cluster: DemoCluster): Promise<void>;
+  run(cluster: DemoCluster): Promise<unknown>;
 }
 
 /** The writes the demo makes, each under the field manager of the tool a person would have used. */
@@ -28,11 +30,11 @@ export class DemoCluster {
     return mergePatchObject(this.client, this.resource(spelling), namespace, name, patch, { fieldManager });
   }
 
-  create(spelling: string, object: { metadata: { name: string; namespace?: string } } & Record<string, unknown>, fieldManager: string): Promise<unknown> {
+  create(spelling: string, object: Manifest, fieldManager: string): Promise<unknown> {
     return createObject(this.client, this.resource(spelling), object, { fieldManager });
   }
 
-  apply(spelling: string, object: { metadata: { name: string; namespace?: string } } & Record<string, unknown>, fieldManager: string): Promise<unknown> {
+  apply(spelling: string, object: Manifest, fieldManager: string): Promise<unknown> {
     return applyObject(this.client, this.resource(spelling), object, { fieldManager, force: true });
   }
 

@@ -45,8 +45,9 @@ interface RunningReflector {
   hidden: boolean;
   controller: AbortController;
   run: Promise<void>;
-  /** Resolves at the first synced event or when the collection turns out unreadable. */
+  /** Resolves at the first synced event, when the collection turns out unreadable, or when it is no longer watched. */
   settled: Promise<void>;
+  settle(): void;
 }
 
 const collectionKey = (resource: ApiResource, namespace?: string): string => `${qualifiedResourceName(resource)}|${namespace ?? ''}`;
@@ -99,7 +100,13 @@ export class Watcher {
   async start(): Promise<void> {
     if (this.started) throw new Error('Watcher.start() was called twice');
     this.started = true;
-    const initial = await this.reconcileCollections();
+    let initial: RunningReflector[];
+    try {
+      initial = await this.reconcileCollections();
+    } catch (error) {
+      this.stopping ??= this.shutdown(error);
+      throw error;
+    }
     void Promise.all(initial.map((running) => running.settled)).then(() => this.settleReady());
     this.discoveryLoop = this.refreshPeriodically();
   }
@@ -202,6 +209,7 @@ export class Watcher {
 
   private async stopReflector(key: string, running: RunningReflector): Promise<void> {
     this.reflectors.delete(key);
+    running.settle();
     running.controller.abort();
     await running.run.catch(() => {});
   }
@@ -239,7 +247,7 @@ export class Watcher {
       },
     });
     const run = reflector.run().catch((error) => this.fail(error));
-    const running: RunningReflector = { collection, hidden, controller, run, settled };
+    const running: RunningReflector = { collection, hidden, controller, run, settled, settle };
     this.reflectors.set(key, running);
     return running;
   }

@@ -50,6 +50,7 @@ for (const chunkSize of [1, 7, 4096]) {
       assert.is(url.searchParams.get('labelSelector'), 'tier=frontend');
     } finally {
       client.close();
+      server.closeAllConnections();
       server.close();
     }
   });

@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { sleep } from '../../lib/concurrency/index.ts';
-import { qualifiedResourceName, type KubeClient } from '../../lib/kube/index.ts';
+import { ClusterError } from '../../lib/errors/index.ts';
+import { KubeClient, qualifiedResourceName } from '../../lib/kube/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { Watcher, type WatcherOptions } from '../../lib/watch/index.ts';
 import { kubectl } from '../helpers/processes.ts';
@@ -198,6 +199,16 @@ watchers('an AbortSignal stops it too; ready rejects when stopped before every k
   assert.ok(Date.now() - started < 1000, `stopped in ${Date.now() - started} ms`);
   const error = await watcher.ready.then(() => undefined, (e: unknown) => e);
   assert.match(String(error), /stopped before every collection was listed/);
+});
+
+watchers('an unreachable server: start() rejects with one sentence, done rejects too', async ({ client }) => {
+  const unreachable = new KubeClient({ ...client.connection, server: 'https://127.0.0.1:1' });
+  const watcher = new Watcher({ client: unreachable, onEvent: () => {} });
+  const error = await watcher.start().then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof ClusterError, String(error));
+  assert.match((error as Error).message, /^cannot reach the API server at https:\/\/127\.0\.0\.1:1: connection refused\.$/);
+  assert.is(await watcher.done.then(() => 'resolved', (e: unknown) => e), error);
+  unreachable.close();
 });
 
 watchers.run();

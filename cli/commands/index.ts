@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDemoCommand } from './demo.ts';
 import { registerDiffCommand } from './diff.ts';
+import { registerEtcdCommand } from './etcd.ts';
 import { registerLogCommand } from './log.ts';
 import { registerShowCommand } from './show.ts';
 import { registerSnapshotCommand } from './snapshot.ts';
@@ -10,6 +11,7 @@ import { registerWatchCommand } from './watch.ts';
 export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerDiffCommand(program);
+  registerEtcdCommand(program);
   registerLogCommand(program);
   registerShowCommand(program);
   registerSnapshotCommand(program);

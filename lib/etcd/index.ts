@@ -1,0 +1,19 @@
+/**
+ * lib/etcd — etcd v3 snapshots as files: take one over the Maintenance.Snapshot stream, check one (bolt
+ * structure and etcd's sha256 trailer), list and thin a folder of them, and plan a restore.
+ *
+ *   await takeEtcdSnapshot({ endpoints, cacert?, cert?, key?, dir, now? })   → TakenSnapshot (etcd-<UTC time>.db + .sha256)
+ *   await checkSnapshotFile(file)                                            → SnapshotCheck ({ problems: [] } when whole)
+ *   await listEtcdSnapshots(dir)                                             → SnapshotListing[] newest first
+ *   parseRetentionPolicy('24h=all,7d=daily,90d=weekly')                      → RetentionRule[]
+ *   applyRetentionPolicy(snapshots, rules, now)                              → { keep, remove } (pure)
+ *   await pruneSnapshots(dir, rules, now)                                    → the deleted SnapshotEntry[]
+ *   etcdRestorePlan(check, { tool?, name?, peerUrl?, initialCluster?, dataDir?, ... }) → RestorePlan
+ */
+export { inspectBoltDatabase, type BoltMeta, type BoltReport } from './bolt.ts';
+export { findSnapshots, listEtcdSnapshots, type SnapshotEntry, type SnapshotListing } from './catalog.ts';
+export { EtcdError, SnapshotFileError } from './errors.ts';
+export { etcdRestorePlan, shellQuote, type RestorePlan, type RestorePlanOptions, type RestoreStep } from './restore-plan.ts';
+export { applyRetentionPolicy, parseRetentionPolicy, pruneSnapshots, type RetentionKeep, type RetentionRule } from './retention.ts';
+export { checkSnapshotFile, parseSnapshotFileName, snapshotFileName, type SnapshotCheck } from './snapshot-file.ts';
+export { takeEtcdSnapshot, type EtcdConnection, type TakeSnapshotOptions, type TakenSnapshot } from './take-snapshot.ts';

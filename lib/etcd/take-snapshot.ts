@@ -1,0 +1,100 @@
+// `etcd snapshot`: stream Maintenance.Snapshot from etcd into a hidden temporary file, check it, then
+// rename it (and its `.sha256`) into place, so a final name never holds a partial snapshot.
+import { Etcd3 } from 'etcd3';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EtcdError, SnapshotFileError } from './errors.ts';
+import { checkSnapshotFile, checksumFileContent, snapshotFileName, type SnapshotCheck } from './snapshot-file.ts';
+
+export interface EtcdConnection {
+  /** `https://10.0.0.1:2379`; several for a cluster (the client picks a healthy one). */
+  endpoints: string[];
+  /** PEM files, as etcdctl's --cacert, --cert and --key. */
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  /** How long to wait for a connection, in milliseconds. */
+  dialTimeoutMs?: number;
+}
+
+export interface TakeSnapshotOptions extends EtcdConnection {
+  dir: string;
+  now?: () => Date;
+}
+
+export interface TakenSnapshot extends SnapshotCheck {
+  takenAt: Date;
+}
+
+async function readPem(path: string | undefined, flag: string): Promise<Buffer | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new SnapshotFileError(`Cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+  }
+}
+
+async function connect(connection: EtcdConnection): Promise<Etcd3> {
+  const [rootCertificate, certChain, privateKey] = await Promise.all([
+    readPem(connection.cacert, '--cacert'),
+    readPem(connection.cert, '--cert'),
+    readPem(connection.key, '--key'),
+  ]);
+  const tls = connection.endpoints.some((endpoint) => endpoint.startsWith('https://'));
+  if (tls && !rootCertificate) throw new SnapshotFileError('An https:// etcd endpoint needs --cacert, the CA that signed its certificate.');
+  return new Etcd3({
+    hosts: connection.endpoints,
+    credentials: rootCertificate ? { rootCertificate, certChain, privateKey } : undefined,
+    dialTimeout: connection.dialTimeoutMs ?? 10_000,
+  });
+}
+
+/** Copies the Maintenance.Snapshot stream (a grpc object-mode Readable of `{ blob }`) into `path`, with backpressure. */
+async function streamSnapshot(client: Etcd3, path: string): Promise<void> {
+  const responses = (await client.maintenance.snapshot()) as unknown as Readable;
+  const blobs = new Transform({
+    writableObjectMode: true,
+    transform(response: { blob: Buffer }, _encoding, callback) {
+      callback(null, response.blob);
+    },
+  });
+  await pipeline(responses, blobs, createWriteStream(path, { flags: 'wx' }));
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+export async function takeEtcdSnapshot(options: TakeSnapshotOptions): Promise<TakenSnapshot> {
+  const takenAt = (options.now ?? (() => new Date()))();
+  const name = snapshotFileName(takenAt);
+  const finalPath = join(options.dir, name);
+  const partialPath = join(options.dir, `.${name}.partial`);
+  await mkdir(options.dir, { recursive: true });
+  const client = await connect(options);
+  try {
+    await streamSnapshot(client, partialPath);
+  } catch (error) {
+    await rm(partialPath, { force: true });
+    throw new EtcdError(`The etcd snapshot from ${options.endpoints.join(', ')} failed: ${describe(error)}.`, { cause: error });
+  } finally {
+    client.close();
+  }
+  try {
+    const check = await checkSnapshotFile(partialPath);
+    if (check.problems.length) throw new EtcdError(`etcd sent a damaged snapshot (${check.problems[0]}); nothing was kept.`);
+    if (!check.etcdHashAppended) throw new EtcdError('etcd sent a snapshot without its sha256 trailer; nothing was kept.');
+    const checksumPath = `${finalPath}.sha256`;
+    await writeFile(`${partialPath}.sha256`, checksumFileContent(check.sha256, name));
+    await rename(`${partialPath}.sha256`, checksumPath);
+    await rename(partialPath, finalPath);
+    return { ...check, file: finalPath, takenAt };
+  } finally {
+    await rm(partialPath, { force: true });
+    await rm(`${partialPath}.sha256`, { force: true });
+  }
+}

@@ -1,0 +1,53 @@
+// One object's plan: the committed manifest against what is live, both normalised.
+import { fieldChanges, maskSecretValues } from '../diff/index.ts';
+import type { ApiResource } from '../kube/index.ts';
+import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
+import { isRedactedValue } from '../secrets/index.ts';
+import { withLiveAssignedFields } from './assigned-fields.ts';
+import { comparePatch, livePatchFor } from './live-patch.ts';
+import type { PlannedObject } from './types.ts';
+
+export type ObjectDecision = Pick<PlannedObject, 'action' | 'reason' | 'fields' | 'normalizedPatch' | 'livePatch'>;
+
+const REDACTED_REASON = 'cannot restore redacted values: the revision holds only sha256 digests of this Secret\'s values';
+
+function isSecret(resource: ApiResource): boolean {
+  return resource.group === '' && resource.kind === 'Secret';
+}
+
+function containsRedacted(value: unknown): boolean {
+  if (isRedactedValue(value)) return true;
+  if (Array.isArray(value)) return value.some(containsRedacted);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsRedacted);
+  return false;
+}
+
+function secretValuesOf(object: KubeObject): unknown[] {
+  return [object.data, object.stringData];
+}
+
+export function decide(desired: KubeObject, live: KubeObject | undefined, resource: ApiResource, normalize: NormalizeOptions): ObjectDecision {
+  const none = { fields: [], normalizedPatch: [], livePatch: [] };
+  const redacted = isSecret(resource) && containsRedacted(secretValuesOf(desired));
+  if (!live) {
+    if (redacted) return { ...none, action: 'blocked', reason: `${REDACTED_REASON}, and it is missing live.` };
+    return { ...none, action: 'create' };
+  }
+  // A Secret is compared in the form it was committed in: digests against digests, readable against readable.
+  const options: NormalizeOptions = isSecret(resource) ? { ...normalize, secrets: redacted ? 'redact' : 'plain' } : normalize;
+  const normalized = normalizeObject(live, resource, { ...options, include: new Set([...(options.include ?? []), 'owned']) });
+  if (normalized.action === 'skip') {
+    return { ...none, action: 'blocked', reason: `the live object is left out by policy (${normalized.reason}), so restore leaves it alone.` };
+  }
+  const committed = withLiveAssignedFields(desired, normalized.object, resource.group);
+  const normalizedPatch = comparePatch(normalized.object, committed);
+  if (normalizedPatch.length === 0) return { ...none, action: 'unchanged' };
+  const livePatch = livePatchFor(live, normalized.object, committed);
+  if (livePatch.length === 0) return { ...none, action: 'unchanged' };
+  const masked = maskSecretValues(normalized.object, committed);
+  const fields = fieldChanges(masked.before, masked.after);
+  if (isSecret(resource) && livePatch.some((operation) => containsRedacted(operation.value))) {
+    return { ...none, fields, action: 'blocked', reason: `${REDACTED_REASON}, and they differ live.` };
+  }
+  return { action: 'update', fields, normalizedPatch, livePatch };
+}

@@ -1,0 +1,145 @@
+// The objects of a revision that a restore covers: read from the repository, filtered as a snapshot
+// filters, each resolved to the resource it is written through and moved by --namespace-map.
+import picomatch from 'picomatch';
+import { qualifiedResourceName, type ApiResource } from '../kube/index.ts';
+import { ManifestError, parseObject, parseObjectPath, type ObjectIdentity } from '../layout/index.ts';
+import { objectSkipReason, resourceSkipReason, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
+import type { Selection } from '../selection/index.ts';
+import type { SnapshotRepository } from '../store/index.ts';
+import { mapNamespaces } from './namespace-map.ts';
+
+export interface DesiredObject {
+  path: string;
+  identity: ObjectIdentity;
+  /** Where it is written (identity after --namespace-map). */
+  target: ObjectIdentity;
+  resource?: ApiResource;
+  /** The manifest to restore, namespaces mapped; undefined when `problem` says why it cannot be. */
+  object?: KubeObject;
+  problem?: string;
+}
+
+export interface DesiredOptions {
+  repository: SnapshotRepository;
+  commit: string;
+  served: readonly ApiResource[];
+  selection: Selection;
+  normalize: NormalizeOptions;
+  paths?: string[];
+  prefix?: string;
+  namespaceMap: ReadonlyMap<string, string>;
+}
+
+const resourceKey = (group: string, resource: string) => `${resource}.${group}`;
+
+function isNamespaceIdentity(identity: { group: string; resource: string }): boolean {
+  return identity.group === '' && identity.resource === 'namespaces';
+}
+
+/** Is this repository path inside the selection (namespaces, path globs)? Kinds and labels are checked later. */
+export function pathSelector(selection: Selection, paths: readonly string[] | undefined, prefix: string | undefined): (path: string) => ObjectIdentity | undefined {
+  const globMatches = paths?.length ? picomatch([...paths], { dot: true }) : () => true;
+  const onlyNamespaces = Boolean(selection.options.namespaces?.length);
+  return (path) => {
+    const identity = parseObjectPath(path, prefix);
+    if (!identity || !globMatches(path)) return undefined;
+    const isNamespace = isNamespaceIdentity(identity);
+    // As in a snapshot: with -n, cluster-scoped kinds are out of scope except the selected Namespace objects.
+    if (identity.namespace === undefined && onlyNamespaces && !isNamespace) return undefined;
+    return selection.namespaceSelected(isNamespace ? identity.name : identity.namespace) ? identity : undefined;
+  };
+}
+
+/** A custom resource the revision defines with a CRD the cluster does not serve yet. */
+function resourceFromCrd(crd: KubeObject): ApiResource | undefined {
+  const spec = crd.spec as { group?: string; scope?: string; names?: { plural?: string; singular?: string; kind?: string; shortNames?: string[]; categories?: string[] }; versions?: Array<{ name: string; served?: boolean; storage?: boolean }> } | undefined;
+  const version = spec?.versions?.find((v) => v.storage) ?? spec?.versions?.find((v) => v.served !== false);
+  if (!spec?.group || !spec.names?.plural || !spec.names.kind || !version) return undefined;
+  return {
+    group: spec.group,
+    version: version.name,
+    resource: spec.names.plural,
+    kind: spec.names.kind,
+    singularName: spec.names.singular ?? spec.names.kind.toLowerCase(),
+    namespaced: spec.scope !== 'Cluster',
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    shortNames: spec.names.shortNames ?? [],
+    categories: spec.names.categories ?? [],
+  };
+}
+
+function mapIdentity(identity: ObjectIdentity, map: ReadonlyMap<string, string>): ObjectIdentity {
+  const rename = (name: string | undefined) => (name !== undefined && map.has(name) ? map.get(name)! : name);
+  if (isNamespaceIdentity(identity)) return { ...identity, name: rename(identity.name)! };
+  return { ...identity, namespace: rename(identity.namespace) };
+}
+
+function parseManifest(bytes: Buffer, identity: ObjectIdentity, resource: ApiResource | undefined): { object?: KubeObject; problem?: string } {
+  let object: KubeObject;
+  try {
+    object = parseObject(bytes.toString('utf8')) as KubeObject;
+  } catch (error) {
+    if (error instanceof ManifestError) return { problem: error.message.replace(/^The manifest/, 'its manifest') };
+    throw error;
+  }
+  if (object.metadata === null || typeof object.metadata !== 'object' || Array.isArray(object.metadata)) return { problem: 'its manifest has no metadata.' };
+  if (object.metadata.name !== identity.name) return { problem: `its manifest is named ${JSON.stringify(object.metadata.name)}, not ${JSON.stringify(identity.name)} as its path says.` };
+  if (resource) {
+    if (object.kind !== resource.kind) return { problem: `its manifest is of kind ${JSON.stringify(object.kind)}, not ${resource.kind} as its folder says.` };
+    const namespace = resource.namespaced ? identity.namespace : undefined;
+    if ((object.metadata.namespace ?? namespace) !== namespace) {
+      return { problem: `its manifest is in namespace ${JSON.stringify(object.metadata.namespace)}, not ${JSON.stringify(namespace)} as its path says.` };
+    }
+    if (namespace !== undefined) object.metadata.namespace = namespace;
+  }
+  return { object };
+}
+
+/** Every object of the revision inside the selection, in path order. */
+export async function readDesiredObjects(options: DesiredOptions): Promise<DesiredObject[]> {
+  const { repository, selection } = options;
+  const served = new Map(options.served.map((r) => [resourceKey(r.group, r.resource), r]));
+  const selectedKinds = new Set(selection.resources.map(qualifiedResourceName));
+  const selectPath = pathSelector(selection, options.paths, options.prefix);
+  const files = [...(await repository.readFiles(options.commit))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+  const candidates: Array<{ path: string; identity: ObjectIdentity; bytes: Buffer }> = [];
+  for (const [path, blob] of files) {
+    const identity = selectPath(path);
+    if (identity) candidates.push({ path, identity, bytes: await repository.readBlob(blob) });
+  }
+  // CRDs in the revision define resources an empty cluster does not serve yet.
+  const defined = new Map<string, ApiResource>();
+  for (const candidate of candidates) {
+    if (candidate.identity.group !== 'apiextensions.k8s.io' || candidate.identity.resource !== 'customresourcedefinitions') continue;
+    const { object } = parseManifest(candidate.bytes, candidate.identity, undefined);
+    const resource = object && resourceFromCrd(object);
+    if (resource) defined.set(resourceKey(resource.group, resource.resource), resource);
+  }
+
+  const desired: DesiredObject[] = [];
+  for (const { path, identity, bytes } of candidates) {
+    const key = resourceKey(identity.group, identity.resource);
+    const servedResource = served.get(key);
+    if (servedResource) {
+      if (!selectedKinds.has(qualifiedResourceName(servedResource))) continue;
+      const explicitlyIncluded = selection.explicitlyIncluded.has(qualifiedResourceName(servedResource));
+      if (resourceSkipReason(servedResource, options.normalize) && !explicitlyIncluded) continue;
+    } else if (selection.kindsRestricted) continue;
+    const resource = servedResource ?? defined.get(key);
+    const target = mapIdentity(identity, options.namespaceMap);
+    if (!resource) {
+      desired.push({ path, identity, target, problem: `the cluster does not serve ${qualifiedResourceName(identity)} and the revision has no CustomResourceDefinition for it.` });
+      continue;
+    }
+    const { object, problem } = parseManifest(bytes, identity, resource);
+    if (!object) {
+      desired.push({ path, identity, target, resource, problem });
+      continue;
+    }
+    if (selection.labelSelector && !selection.labelSelector.matches(object.metadata.labels)) continue;
+    if (objectSkipReason(object, resource, options.normalize)) continue;
+    desired.push({ path, identity, target, resource, object: mapNamespaces(object, options.namespaceMap) });
+  }
+  return desired;
+}

@@ -1,0 +1,16 @@
+/**
+ * lib/restore — put the cluster (or part of it) back as a revision of the snapshot repository has it.
+ * Plan first, as data; then apply in dependency order; results as data. Nothing here prints.
+ *
+ *   await planRestore({ client, repository, revision?, selection?, paths?, normalize?, prefix?, prune?, namespaceMap? }) → RestorePlan
+ *   await applyRestore(plan, { client, dryRun?: 'server', recreate?, concurrency?, onObjectDone? })                → RestoreResult
+ *   planCounts(plan), hasWrites(plan), parseNamespaceMap(['shop=shop-drill'])
+ */
+export type {
+  ApplyOptions, ObjectResult, PlannedObject, RestoreAction, RestoreCounts, RestoreOutcome, RestorePlan, RestorePlanOptions, RestoreResult,
+} from './types.ts';
+export { planRestore, objectRef } from './plan.ts';
+export { applyRestore } from './apply.ts';
+export { parseNamespaceMap, mapNamespaces } from './namespace-map.ts';
+export { immutableField, failureMessage } from './failures.ts';
+export { planCounts, hasWrites, type PlanCounts } from './summary.ts';

@@ -1,0 +1,62 @@
+// A simulated cluster with the fixture objects, a snapshot repository of it, and a client for both.
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
+import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
+import { takeSnapshot } from '../../lib/snapshot/index.ts';
+import { SnapshotRepository } from '../../lib/store/index.ts';
+import { kubectl, temporaryDirectory } from '../helpers/processes.ts';
+
+export const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
+export const fixtureFiles = ['00-namespaces.yaml', '05-crd.yaml', '10-shop.yaml', '20-payments.yaml'];
+
+export interface RestoreCluster {
+  sim: Simulator;
+  client: KubeClient;
+  repository: SnapshotRepository;
+  repo: string;
+  tmp: { path: string; remove(): void };
+  kubectl(...args: string[]): Promise<string>;
+  snapshot(): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function connect(sim: Simulator): Promise<KubeClient> {
+  return new KubeClient(await loadClusterConnection({ kubeconfig: sim.kubeconfigPath }));
+}
+
+/** kubectl as a second client; fails the test when it does. */
+export async function kubectlOk(sim: Simulator, args: string[], input?: string): Promise<string> {
+  const result = await kubectl(sim.kubeconfigPath, args, input);
+  assert.is(result.code, 0, `kubectl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+export async function startRestoreCluster(files = fixtureFiles): Promise<RestoreCluster> {
+  const sim = await startSimulator();
+  const tmp = temporaryDirectory('kubesnap-restore-');
+  const repo = join(tmp.path, 'repo');
+  const repository = await SnapshotRepository.open(repo, { create: true });
+  const client = await connect(sim);
+  for (const file of files) await kubectlOk(sim, ['create', '-f', join(fixtureDir, file)]);
+  let clock = Date.parse('2026-11-20T10:00:00Z');
+  const cluster: RestoreCluster = {
+    sim, client, repository, repo, tmp,
+    kubectl: (...args) => kubectlOk(sim, args),
+    async snapshot() {
+      // Commits one minute apart, so `--at` has distinct times to pick between.
+      clock += 60_000;
+      const now = new Date(clock);
+      const result = await takeSnapshot({
+        client, repository, cluster: { server: sim.url, context: 'sim' }, author: { name: 'test', email: 'test@localhost' }, now: () => now,
+      });
+      return result.commit;
+    },
+    async stop() {
+      client.close();
+      await sim.stop();
+      tmp.remove();
+    },
+  };
+  return cluster;
+}

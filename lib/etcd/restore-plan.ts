@@ -99,7 +99,7 @@ export function etcdRestorePlan(check: SnapshotCheck, options: RestorePlanOption
       commands: [
         `mv ${shellQuote(`${stopped}/kube-apiserver.yaml`)} ${shellQuote(manifests)}/`,
         `until kubectl --kubeconfig /etc/kubernetes/admin.conf get --raw /readyz >/dev/null; do sleep 2; done`,
-        `crictl rm -f $(crictl ps -q --name '^(kube-controller-manager|kube-scheduler)$')`,
+        `crictl ps -q --name '^(kube-controller-manager|kube-scheduler)$' | xargs -r crictl stop`,
         'systemctl restart kubelet',
         `rmdir ${shellQuote(stopped)}`,
       ],

@@ -1,6 +1,6 @@
 // `etcd snapshot`: stream Maintenance.Snapshot from etcd into a hidden temporary file, check it, then
 // rename it (and its `.sha256`) into place, so a final name never holds a partial snapshot.
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -46,6 +46,8 @@ async function connect(connection: EtcdConnection): Promise<Etcd3> {
   ]);
   const tls = connection.endpoints.some((endpoint) => endpoint.startsWith('https://'));
   if (tls && !rootCertificate) throw new SnapshotFileError('An https:// etcd endpoint needs --cacert, the CA that signed its certificate.');
+  // Loaded here, not at the top: grpc costs about a second at start-up, which no other command should pay.
+  const { Etcd3 } = await import('etcd3');
   return new Etcd3({
     hosts: connection.endpoints,
     credentials: rootCertificate ? { rootCertificate, certChain, privateKey } : undefined,
@@ -65,8 +67,10 @@ async function streamSnapshot(client: Etcd3, path: string): Promise<void> {
   await pipeline(responses, blobs, createWriteStream(path, { flags: 'wx' }));
 }
 
+/** grpc's message without its status number and resolver notes: `connect ECONNREFUSED 127.0.0.1:2379`. */
 function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return message.replace(/\s*Resolution note:.*$/, '').replace(/^\d+ [A-Z_]+: /, '').replace(/[.\s]+$/, '');
 }
 
 export async function takeEtcdSnapshot(options: TakeSnapshotOptions): Promise<TakenSnapshot> {

@@ -3,6 +3,7 @@ import { registerDemoCommand } from './demo.ts';
 import { registerDiffCommand } from './diff.ts';
 import { registerEtcdCommand } from './etcd.ts';
 import { registerLogCommand } from './log.ts';
+import { registerRestoreCommand } from './restore.ts';
 import { registerShowCommand } from './show.ts';
 import { registerSnapshotCommand } from './snapshot.ts';
 import { registerWatchCommand } from './watch.ts';
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerDiffCommand(program);
   registerEtcdCommand(program);
   registerLogCommand(program);
+  registerRestoreCommand(program);
   registerShowCommand(program);
   registerSnapshotCommand(program);
   registerWatchCommand(program);

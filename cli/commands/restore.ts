@@ -1,0 +1,143 @@
+import { Command } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import { formatFieldChange, type RevisionSpec } from '../../lib/diff/index.ts';
+import { UsageError } from '../../lib/errors/index.ts';
+import {
+  applyRestore, hasWrites, parseNamespaceMap, planCounts, planRestore,
+  type PlannedObject, type RestorePlan, type RestoreResult,
+} from '../../lib/restore/index.ts';
+import { SnapshotRepository } from '../../lib/store/index.ts';
+import { connectToCluster } from '../cluster.ts';
+import { addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, selectionFrom } from '../options.ts';
+import { createProgress } from '../progress.ts';
+
+type DryRun = 'client' | 'server' | undefined;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function parseDryRun(value: unknown): DryRun {
+  if (value === undefined || value === false) return undefined;
+  if (value === true || value === 'client') return 'client';
+  if (value === 'server') return 'server';
+  throw new UsageError(`--dry-run "${value}" is not client or server (write --dry-run=server; a revision goes before the flag).`);
+}
+
+function parseTime(text: string): Date {
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) throw new UsageError(`--at "${text}" is not a time (use e.g. 2026-11-20T10:00Z).`);
+  return new Date(time);
+}
+
+const marks: Record<PlannedObject['action'], string> = { create: '+', update: '~', delete: '-', unchanged: '=', blocked: '!', invalid: '✗' };
+
+function planText(plan: RestorePlan, target: string): string {
+  const lines = [`Restore plan: ${plan.revision.label} (${plan.revision.commit.slice(0, 7)}) → ${target}`];
+  for (const object of plan.objects) {
+    if (object.action === 'unchanged') continue;
+    if (object.action === 'blocked' || object.action === 'invalid') {
+      lines.push(`  ${marks[object.action]} ${object.ref}${object.path ? ` (${object.path})` : ''}: ${object.reason}`);
+      continue;
+    }
+    lines.push(`  ${marks[object.action]} ${object.action.padEnd(6)} ${object.ref}`);
+    for (const change of object.fields) lines.push(`        ${formatFieldChange(change)}`);
+  }
+  const counts = planCounts(plan);
+  const problems = [counts.blocked ? `, ${counts.blocked} not restorable` : '', counts.invalid ? `, ${counts.invalid} invalid` : ''].join('');
+  lines.push(`Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged${problems}.`);
+  return lines.join('\n') + '\n';
+}
+
+function summaryLine(result: RestoreResult): string {
+  const { counts } = result;
+  const notRestored = counts.notRestored ? `, not restored ${counts.notRestored}` : '';
+  const dryRun = result.dryRun === 'server' ? ' (server dry run: validated, nothing changed)' : '';
+  return `restore: created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}, deleted ${counts.deleted}, failed ${counts.failed}${notRestored}${dryRun}\n`;
+}
+
+function planJson(plan: RestorePlan) {
+  return plan.objects.map((o) => ({ ref: o.ref, path: o.path || undefined, action: o.action, reason: o.reason, fields: o.fields.length ? o.fields.map(formatFieldChange) : undefined }));
+}
+
+async function confirm(target: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(`Apply this plan to ${target}? Only 'yes' will be accepted: `);
+    return answer.trim() === 'yes';
+  } finally {
+    prompt.close();
+  }
+}
+
+export function registerRestoreCommand(program: Command): void {
+  const command = new Command('restore')
+    .description('put the cluster (or the selected part of it) back as a revision has it: plan, confirm, apply in dependency order')
+    .argument('[rev]', 'the revision to restore, as git spells it (default HEAD)')
+    .option('--at <time>', 'restore the last commit at or before this time')
+    .option('--path <glob>', 'only files matching this glob (repeatable)', collect)
+    .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
+    .option('--prune', 'also delete live objects of the selection that the revision does not have')
+    .option('--dry-run [mode]', 'client (the default): print the plan only; server: also send every write with dryRun=All')
+    .option('--namespace-map <from=to>', 'restore namespace FROM into namespace TO, creating it (repeatable)', collect)
+    .option('--recreate', 'delete and create an object whose update is refused because an immutable field differs')
+    .option('-y, --yes', 'apply without asking');
+  addSelectionOptions(command);
+  addNormalizeOptions(command);
+  addOutputOption(command);
+  command.action(async (rev: string | undefined, _options, self: Command) => {
+    const options = globalsOf(self);
+    const dryRun = parseDryRun(options.dryRun);
+    if (options.at !== undefined && rev !== undefined) throw new UsageError('give a revision or --at, not both.');
+    const revision: RevisionSpec = options.at !== undefined ? { at: parseTime(options.at) } : (rev ?? 'HEAD');
+    const namespaceMap = parseNamespaceMap(options.namespaceMap ?? []);
+    const selection = selectionFrom(options);
+    const normalize = normalizeFrom(options);
+    const json = options.output === 'json';
+    const repository = await SnapshotRepository.open(options.repo!, { create: false });
+    const { client, cluster } = await connectToCluster(options);
+    const target = `${cluster.context} (${cluster.server})`;
+    const progress = createProgress('objects');
+    try {
+      const plan = await planRestore({
+        client, repository, revision, selection, normalize, namespaceMap,
+        paths: options.path, prefix: options.prefix, prune: Boolean(options.prune),
+      });
+      if (!json) process.stdout.write(planText(plan, target));
+      if (dryRun === 'client') {
+        if (json) process.stdout.write(JSON.stringify({ revision: plan.revision, dryRun, plan: planJson(plan) }, null, 2) + '\n');
+        else process.stdout.write('Dry run: nothing was sent to the cluster.\n');
+        return;
+      }
+      if (hasWrites(plan) && dryRun !== 'server' && !options.yes) {
+        if (!process.stdin.isTTY) throw new UsageError('restore would change the cluster and there is no terminal to confirm on; pass --yes to apply (or --dry-run to only plan).');
+        if (!(await confirm(target))) {
+          process.stderr.write('restore cancelled; nothing was changed.\n');
+          process.exitCode = 1;
+          return;
+        }
+      }
+      progress.start(plan.objects.filter((o) => o.action === 'create' || o.action === 'update' || o.action === 'delete').length);
+      const result = await applyRestore(plan, {
+        client, dryRun: dryRun === 'server' ? 'server' : undefined, recreate: Boolean(options.recreate),
+        onObjectDone: (done) => {
+          if (done.action !== 'unchanged' && done.action !== 'blocked' && done.action !== 'invalid') progress.tick(done.ref, 1);
+        },
+      });
+      progress.stop();
+      if (json) {
+        process.stdout.write(JSON.stringify({ revision: result.revision, dryRun: result.dryRun, plan: planJson(plan), results: result.objects, counts: result.counts }, null, 2) + '\n');
+      } else {
+        for (const object of result.objects) {
+          if (object.message) process.stderr.write(`${object.outcome === 'failed' || object.outcome === 'not-restored' ? 'error' : 'note'}: ${object.message}\n`);
+        }
+        process.stdout.write(summaryLine(result));
+      }
+      if (result.counts.failed + result.counts.notRestored > 0) process.exitCode = 1;
+    } finally {
+      progress.stop();
+      client.close();
+    }
+  });
+  program.addCommand(command);
+}

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDemoCommand } from './demo.ts';
 import { registerDiffCommand } from './diff.ts';
 import { registerEtcdCommand } from './etcd.ts';
+import { registerImagesCommand } from './images.ts';
 import { registerLogCommand } from './log.ts';
 import { registerRestoreCommand } from './restore.ts';
 import { registerShowCommand } from './show.ts';
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerDiffCommand(program);
   registerEtcdCommand(program);
+  registerImagesCommand(program);
   registerLogCommand(program);
   registerRestoreCommand(program);
   registerShowCommand(program);

@@ -63,9 +63,13 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** Git sorts tree entries by name, comparing a subtree's name as if it ended in '/'. */
-export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
-  return compareUtf8(a.mode === TREE_MODE ? `${a.name}/` : a.name, b.mode === TREE_MODE ? `${b.name}/` : b.name);
+/** Sorts entries in git's tree order: by name, a subtree's name compared as if it ended in '/'. */
+export function sortTreeEntries(entries: TreeEntry[]): TreeEntry[] {
+  const keyed = entries.map((entry) => ({ entry, key: entry.mode === TREE_MODE ? `${entry.name}/` : entry.name }));
+  // Plain string order is byte order for ASCII names (nearly all of them); the general comparison otherwise.
+  const ascii = keyed.every(({ key }) => /^[\x00-\x7f]*$/.test(key));
+  keyed.sort(ascii ? (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : (a, b) => compareUtf8(a.key, b.key));
+  return keyed.map(({ entry }) => entry);
 }
 
 /** Encodes entries that are already in git's order (see compareTreeEntries) into one buffer. */

@@ -175,6 +175,22 @@ export class ObjectReader {
     return this.findPacked(id) !== undefined || existsSync(this.loosePath(id));
   }
 
+  /**
+   * The objects not stored yet. Few are checked one by one; many (a first snapshot) against one listing of
+   * each loose fan-out folder, instead of a stat per object.
+   */
+  missing<T extends { id: string }>(objects: T[]): T[] {
+    if (!this.scanned) this.rescanPacks();
+    const unpacked = objects.filter((object) => this.findPacked(object.id) === undefined);
+    if (unpacked.length < 1000) return unpacked.filter((object) => !existsSync(this.loosePath(object.id)));
+    const loose = new Set<string>();
+    for (const fan of existsSync(this.objectsDir) ? readdirSync(this.objectsDir) : []) {
+      if (!/^[0-9a-f]{2}$/.test(fan)) continue;
+      for (const name of readdirSync(join(this.objectsDir, fan))) loose.add(fan + name);
+    }
+    return unpacked.filter((object) => !loose.has(object.id));
+  }
+
   /** Full ids starting with a hex prefix, loose and packed. */
   idsWithPrefix(prefix: string): string[] {
     this.rescanPacks();

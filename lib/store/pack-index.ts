@@ -6,7 +6,7 @@ export class PackIndex {
   private readonly data: Buffer;
   private readonly offsetsAt: number;
   private readonly largeOffsetsAt: number;
-  private sortedOffsets?: number[];
+  private sortedOffsets?: Float64Array;
 
   constructor(data: Buffer, readonly packSize: number) {
     if (data.readUInt32BE(0) !== 0xff744f63 || data.readUInt32BE(4) !== 2) throw new Error('unsupported pack index version');
@@ -48,7 +48,9 @@ export class PackIndex {
   /** Where the entry starting at `offset` ends: the next entry, or the pack's trailing checksum. */
   entryEnd(offset: number): number {
     if (!this.sortedOffsets) {
-      this.sortedOffsets = Array.from({ length: this.count }, (_, i) => this.offsetAt(i)).sort((a, b) => a - b);
+      const offsets = new Float64Array(this.count);
+      for (let i = 0; i < this.count; i++) offsets[i] = this.offsetAt(i);
+      this.sortedOffsets = offsets.sort();
     }
     const offsets = this.sortedOffsets;
     let low = 0;

@@ -212,12 +212,14 @@ export class SnapshotRepository {
     if (treeUnchanged && !options.allowEmpty) return undefined;
 
     const workTree = this.workTree();
-    const workTreeChanges: WorkTreeChange[] = update.changedPaths.map(({ path, id }) => ({
-      path,
-      id,
-      before: parentTree ? this.trees.lookup(parentTree, path)?.id : undefined,
-      content: id === null ? undefined : (blobs.get(path) ?? undefined)?.content,
-    }));
+    const workTreeChanges: WorkTreeChange[] = workTree
+      ? update.changedPaths.map(({ path, id }) => ({
+          path,
+          id,
+          before: parentTree ? this.trees.lookup(parentTree, path)?.id : undefined,
+          content: id === null ? undefined : blobs.get(path)?.content,
+        }))
+      : [];
     workTree?.checkClean(workTreeChanges);
 
     const now = Date.now();

@@ -1,5 +1,5 @@
 import { RepositoryError } from '../errors/index.ts';
-import { compareTreeEntries, encodeSortedTree, FILE_MODE, hashObject, parseTree, TREE_MODE, type TreeEntry } from './git-object.ts';
+import { encodeSortedTree, sortTreeEntries, FILE_MODE, hashObject, parseTree, TREE_MODE, type TreeEntry } from './git-object.ts';
 import type { ObjectReader } from './object-reader.ts';
 import type { NewObject } from './object-writer.ts';
 import { splitRepoPath } from './repo-path.ts';
@@ -58,16 +58,15 @@ function dirNode(id: string, content: Buffer, entries: TreeEntry[], starts: Uint
   };
 }
 
-/** A tree's bytes with the entry starts recorded, for entries already in git's order. */
-function encodeWithStarts(entries: TreeEntry[]): { content: Buffer; starts: Uint32Array } {
-  const content = encodeSortedTree(entries);
+/** Where each entry starts in the bytes of a tree holding `entries` in this order. */
+function entryStarts(entries: TreeEntry[]): Uint32Array {
   const starts = new Uint32Array(entries.length);
   let at = 0;
   entries.forEach((entry, i) => {
     starts[i] = at;
     at += entry.mode.length + Buffer.byteLength(entry.name) + 22;
   });
-  return { content, starts };
+  return starts;
 }
 
 /**
@@ -90,7 +89,7 @@ export class TreeCache {
     const object = this.reader.read(id);
     if (object.type !== 'tree') throw new RepositoryError(`The object ${id} is a ${object.type}, not a tree.`);
     const entries = parseTree(object.content);
-    return dirNode(id, object.content, entries, encodeWithStarts(entries).starts);
+    return dirNode(id, object.content, entries, entryStarts(entries));
   }
 
   private root(treeId: string): DirNode {
@@ -167,9 +166,9 @@ export class TreeCache {
       else merged.delete(name);
     }
     if (merged.size === 0) return undefined;
-    const sorted = [...merged].map(([name, entry]) => ({ name, mode: entry.mode, id: entry.id })).sort(compareTreeEntries);
-    const { content, starts } = encodeWithStarts(sorted);
-    const built = dirNode(hashObject('tree', content), content, sorted, starts);
+    const sorted = sortTreeEntries([...merged].map(([name, entry]) => ({ name, mode: entry.mode, id: entry.id })));
+    const content = encodeSortedTree(sorted);
+    const built = dirNode(hashObject('tree', content), content, sorted, entryStarts(sorted));
     built.entries = sorted.map((entry) => merged.get(entry.name)!);
     return built;
   }
@@ -198,7 +197,7 @@ export class TreeCache {
     const queue = (object: NewObject) => {
       if (queued.has(object.id)) return;
       queued.add(object.id);
-      if (!this.reader.has(object.id)) objects.push(object);
+      objects.push(object);
     };
 
     const build = (node: DirNode | undefined, change: ChangeTree, prefix: string): DirNode | undefined => {
@@ -239,9 +238,9 @@ export class TreeCache {
       const content = Buffer.alloc(0);
       const id = hashObject('tree', content);
       queue({ id, type: 'tree', content });
-      return { tree: id, objects, changedPaths };
+      return { tree: id, objects: this.reader.missing(objects), changedPaths };
     }
     this.remember(this.roots, after.id, after, KEPT_ROOTS);
-    return { tree: after.id, objects, changedPaths };
+    return { tree: after.id, objects: this.reader.missing(objects), changedPaths };
   }
 }

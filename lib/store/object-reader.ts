@@ -160,6 +160,7 @@ export class ObjectReader {
   }
 
   tryRead(id: string): GitObject | undefined {
+    if (!/^[0-9a-f]{40}$/.test(id)) throw new RepositoryError(`"${id}" is not an object id.`);
     return this.readLoose(id) ?? this.lookupPacked(id);
   }
 

@@ -1,3 +1,5 @@
+import { RepositoryError } from '../errors/index.ts';
+
 /** A loaded pack index (.idx version 2): which objects a pack holds and where. */
 export class PackIndex {
   readonly count: number;
@@ -9,7 +11,9 @@ export class PackIndex {
   private sortedOffsets?: Float64Array;
 
   constructor(data: Buffer, readonly packSize: number) {
-    if (data.readUInt32BE(0) !== 0xff744f63 || data.readUInt32BE(4) !== 2) throw new Error('unsupported pack index version');
+    if (data.readUInt32BE(0) !== 0xff744f63 || data.readUInt32BE(4) !== 2) {
+      throw new RepositoryError('A pack index in the repository is not version 2; run "git repack -a -d" to rewrite it.');
+    }
     this.data = data;
     this.fanout = new Uint32Array(256);
     for (let i = 0; i < 256; i++) this.fanout[i] = data.readUInt32BE(8 + i * 4);

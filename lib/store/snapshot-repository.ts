@@ -61,6 +61,8 @@ export class SnapshotRepository {
   private readonly refs: RefStore;
   private readonly trees: TreeCache;
   private readonly knownObjectDirs = new Set<string>();
+  /** Commits of this instance run one after the other: each must start from the head the previous one left. */
+  private commitQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -122,7 +124,7 @@ export class SnapshotRepository {
     return resolveRevision(rev, this.refs, this.reader);
   }
 
-  /** Commits reachable from `ref` (default: the branch), newest first by committer time. */
+  /** Commits reachable from `start`, newest first by committer time. */
   private *walk(start: string): Generator<LogEntry> {
     const pending: LogEntry[] = [];
     const seen = new Set<string>();
@@ -193,6 +195,12 @@ export class SnapshotRepository {
    * Returns undefined (and commits nothing) when the tree would not change.
    */
   async commitChanges(changes: FileChange[], options: CommitOptions): Promise<CommitResult | undefined> {
+    const result = this.commitQueue.then(() => this.commitNow(changes, options));
+    this.commitQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async commitNow(changes: FileChange[], options: CommitOptions): Promise<CommitResult | undefined> {
     const parent = await this.head();
     const parentTree = parent ? this.readCommit(parent).tree : undefined;
     const blobs = new Map<string, { id: string; content: Buffer } | null>();

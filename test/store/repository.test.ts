@@ -101,6 +101,26 @@ test('replaceAll deletes every file not listed, and folders left empty', async (
   fsck(dir);
 });
 
+test('tree entries are in git order: "a.yaml" < "a/" < "a0", non-ASCII names by their UTF-8 bytes', async () => {
+  const dir = join(root, 'order.git');
+  const repo = await SnapshotRepository.open(dir);
+  const names = ['a/x.yaml', 'a.yaml', 'a0', 'a-b', 'A', 'é.yaml', '\u{1F600}.yaml', '\uFF21.yaml', 'z/é/ü.yaml'];
+  const result = await repo.commitChanges(
+    names.map((path) => ({ path, content: path })),
+    { message: 'order', author: author(1_800_000_000) },
+  );
+  fsck(dir);
+  assert.equal([...(await repo.readFiles()).keys()].sort(), [...names].sort());
+  assert.is(git(dir, ['-c', 'core.quotePath=false', 'show', 'HEAD:z/é/ü.yaml']), 'z/é/ü.yaml');
+  // Patching a tree in place (same names, new ids) must give what git would compute from scratch.
+  const next = await repo.commitChanges([{ path: 'a.yaml', content: 'changed' }, { path: '\u{1F600}.yaml', content: 'changed too' }], { message: 'patch', author: author(1_800_000_100) });
+  assert.ok(result && next);
+  assert.is(git(dir, ['-c', 'core.quotePath=false', 'ls-tree', 'HEAD']).split('\n').length, git(dir, ['ls-tree', result.commit]).split('\n').length);
+  git(dir, ['read-tree', '--index-output=' + join(root, 'order.index'), 'HEAD']);
+  assert.is(git(dir, ['write-tree'], { GIT_INDEX_FILE: join(root, 'order.index') }).trim(), next.tree);
+  fsck(dir);
+});
+
 test('paths that could escape the repository are refused before anything is written', async () => {
   const dir = join(root, 'paths.git');
   const repo = await SnapshotRepository.open(dir);
@@ -212,6 +232,18 @@ test('a repository made and packed by real git: read it (deltas, packed-refs) an
   assert.is(git(dir, ['rev-parse', 'trunk~1']).trim(), (await repo.log())[1].commit);
   assert.is(git(dir, ['rev-parse', 'trunk']).trim(), result?.commit);
   assert.is(git(dir, ['show', 'trunk:ns/big.yaml']), `${big}rev 2\n`);
+  fsck(dir);
+});
+
+test('commits started together on one instance run one after the other', async () => {
+  const dir = join(root, 'concurrent.git');
+  const repo = await SnapshotRepository.open(dir);
+  const results = await Promise.all(
+    Array.from({ length: 5 }, (_, i) => repo.commitChanges([{ path: `f${i}.yaml`, content: `${i}\n` }], { message: `c${i}`, author: author(1_800_000_000 + i) })),
+  );
+  assert.is(git(dir, ['rev-list', '--count', 'main']).trim(), '5');
+  assert.is(git(dir, ['rev-parse', 'main']).trim(), results[4]?.commit);
+  await rejects(repo.readBlob('../../config'), /not an object id/);
   fsck(dir);
 });
 

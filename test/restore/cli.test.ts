@@ -1,0 +1,94 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli } from '../helpers/cli.ts';
+import { startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
+
+interface Context {
+  cluster: RestoreCluster;
+  kubesnap(...args: string[]): ReturnType<typeof runCli>;
+}
+
+const cli = suite<Context>('kubesnap restore');
+
+cli.before(async (context) => {
+  context.cluster = await startRestoreCluster();
+  assert.ok(await context.cluster.snapshot());
+  context.kubesnap = (...args) => runCli(['--kubeconfig', context.cluster.sim.kubeconfigPath, '--repo', context.cluster.repo, ...args]);
+  await context.cluster.kubectl('-n', 'shop', 'scale', 'deployment/web', '--replicas=5');
+  await context.cluster.kubectl('-n', 'shop', 'delete', 'configmap', 'web-config');
+  await context.cluster.kubectl('-n', 'shop', 'create', 'configmap', 'extra', '--from-literal=a=b');
+});
+
+cli.after(async ({ cluster }) => {
+  await cluster?.stop();
+});
+
+cli('without a terminal and without --yes it prints the plan and refuses to write: exit 2, one sentence', async ({ cluster, kubesnap }) => {
+  const before = cluster.sim.resourceVersion;
+  const result = await kubesnap('restore', '-n', 'shop', '--prune');
+  assert.is(result.code, 2, result.stderr);
+  assert.is(result.stderr, 'error: restore would change the cluster and there is no terminal to confirm on; pass --yes to apply (or --dry-run to only plan).\n');
+  assert.match(result.stdout, /^Restore plan: HEAD \([0-9a-f]{7}\) → /);
+  assert.match(result.stdout, /\n  \+ create ConfigMap\/shop\/web-config\n/);
+  assert.match(result.stdout, /\n  ~ update Deployment\/shop\/web\n {8}spec\.replicas: 5 → 2\n/);
+  assert.match(result.stdout, /\n  - delete ConfigMap\/shop\/extra\n/);
+  assert.match(result.stdout, /\nPlan: 1 to create, 1 to update, 1 to delete, \d+ unchanged\.\n$/);
+  assert.is(cluster.sim.resourceVersion, before);
+});
+
+cli('--dry-run and --dry-run=client print the plan only; --dry-run=server validates and changes nothing', async ({ cluster, kubesnap }) => {
+  const before = cluster.sim.resourceVersion;
+  for (const flag of ['--dry-run', '--dry-run=client']) {
+    const result = await kubesnap('restore', '-n', 'shop', '--prune', flag);
+    assert.is(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Plan: 1 to create, 1 to update, 1 to delete/);
+    assert.match(result.stdout, /Dry run: nothing was sent to the cluster\.\n$/);
+  }
+  const server = await kubesnap('restore', '-n', 'shop', '--prune', '--dry-run=server');
+  assert.is(server.code, 0, server.stderr);
+  assert.match(server.stdout, /restore: created 1, updated 1, unchanged \d+, deleted 1, failed 0 \(server dry run: validated, nothing changed\)\n$/);
+  assert.is(cluster.sim.resourceVersion, before);
+});
+
+cli('bad input is exit 2 with one sentence', async ({ kubesnap }) => {
+  for (const [args, message] of [
+    [['--namespace-map', 'shop'], /--namespace-map "shop" is not of the form FROM=TO\./],
+    [['--dry-run=later'], /--dry-run "later" is not client or server/],
+    [['HEAD', '--at', '2026-11-20T10:00Z'], /give a revision or --at, not both\./],
+    [['no-such-revision'], /no-such-revision/],
+  ] as Array<[string[], RegExp]>) {
+    const result = await kubesnap('restore', ...args);
+    assert.is(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
+  }
+});
+
+cli('--yes applies: summary, exit 0; then diff --live shows nothing and a second restore writes nothing', async ({ cluster, kubesnap }) => {
+  const result = await kubesnap('restore', '-n', 'shop', '--prune', '--yes');
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, /\nrestore: created 1, updated 1, unchanged \d+, deleted 1, failed 0\n$/);
+  const diff = await kubesnap('diff', 'HEAD', '--live', '--exit-code');
+  assert.is(diff.code, 0, diff.stdout + diff.stderr);
+  assert.match(diff.stdout, /^No differences/);
+
+  const before = cluster.sim.resourceVersion;
+  const again = await kubesnap('restore', '-n', 'shop', '--prune', '-o', 'json');
+  assert.is(again.code, 0, again.stderr);
+  const report = JSON.parse(again.stdout);
+  assert.equal(report.counts, { created: 0, updated: 0, unchanged: report.results.length, deleted: 0, failed: 0, notRestored: 0 });
+  assert.ok(report.results.every((r: { outcome: string }) => r.outcome === 'unchanged'));
+  assert.is(cluster.sim.resourceVersion, before);
+});
+
+cli('-o json gives per-object results and never a Secret value', async ({ cluster, kubesnap }) => {
+  await cluster.kubectl('-n', 'shop', 'scale', 'deployment/web', '--replicas=3');
+  const result = await kubesnap('restore', '-n', 'shop', '--yes', '-o', 'json');
+  assert.is(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.results.find((r: { ref: string }) => r.ref === 'Deployment/shop/web'), { ref: 'Deployment/shop/web', path: 'shop/deployments.apps/web.yaml', action: 'update', outcome: 'updated' });
+  assert.equal(report.plan.find((p: { ref: string }) => p.ref === 'Deployment/shop/web').fields, ['spec.replicas: 3 → 2']);
+  assert.not.ok(result.stdout.includes('czNjcjN0LWRvLW5vdC1jb21taXQ='));
+});
+
+cli.run();

@@ -181,6 +181,8 @@ class RunningSimulator implements Simulator {
     }
     this.server = this.createServer();
     await this.listen(this.port);
+    // Let clients in this process see their pooled connections close before they send the next request.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   seed(objects: KubeObject[]): void {

@@ -1,22 +1,37 @@
 /**
- * lib/store — the only code that touches Git. Writes snapshots straight into a repository's object database
- * (blobs and trees hashed with node:crypto, deflated with node:zlib, many objects as one pack per commit, few
- * as loose objects), keeps trees in memory between commits so an incremental commit only writes and hashes
- * what changed, and reads history back (log, revisions, files) with its own reader of loose objects and packs.
+ * lib/store — the only code that touches Git.
  *
- *   const repo = await SnapshotRepository.open(dir, { create?, bare? = true, branch? })
+ * Writes snapshots straight into a repository's object database, no checkout needed: blobs and trees hashed
+ * with node:crypto, deflated with node:zlib, many new objects as one pack (+ .idx v2) per commit, few as loose
+ * objects. Trees stay in memory between commits with structural sharing, so an incremental commit writes and
+ * hashes only the new blobs and the trees above them. The branch moves last, atomically (`<ref>.lock`, compare
+ * with the expected old value, reflog, rename): a crash at any moment leaves the old, consistent state.
+ * History is read back with our own reader of loose objects and packs (deltas included).
+ *
+ *   const repo = await SnapshotRepository.open(dir, { create? = true, bare? = true, branch? })
+ *     branch defaults to the one HEAD points at, else 'main'; RepositoryError for a file, a non-empty folder
+ *     that is not git, a corrupt HEAD, a missing folder with create: false
  *   repo.dir, repo.gitdir, repo.bare, repo.branch
  *   await repo.head()                                   → commit id | undefined (unborn)
- *   await repo.commitChanges([{ path, content | null }], { message, author, committer?, allowEmpty?, replaceAll? })
- *                                                       → { commit, tree, changed } | undefined (nothing changed)
- *   await repo.readFiles(rev?)                          → Map<path, blob id>
- *   await repo.readBlob(id) / repo.readFile(rev, path)  → Buffer (| undefined)
+ *   await repo.commitChanges([{ path, content: Buffer | string | null }],
+ *                            { message, author, committer?, allowEmpty?, replaceAll? })
+ *                                                       → { commit, tree, changed } | undefined (tree unchanged)
+ *   await repo.readFiles(rev?)                          → Map<path, blob id> (a copy; cached per tree)
+ *   await repo.readBlob(id)                             → Buffer
+ *   await repo.readFile(rev, path)                      → Buffer | undefined
  *   await repo.log({ ref?, path?, limit? })             → [{ commit, parents, message, author, committer, tree }]
- *   await repo.resolve(rev)                             → commit id (ids, short ids, branches, tags, HEAD~N, ref@{date})
- *   await repo.commitAt(date, ref?)                     → the last commit at or before date
- *   const lock = await acquireLock(repo | gitdir, { pid, host, command }); await lock.release()
+ *   await repo.resolve(rev)                             → commit id: full/short ids, branches, tags, HEAD,
+ *                                                         HEAD~N, HEAD^N, <ref>@{<date>}, <ref>@{N}
+ *   await repo.commitAt(date, ref?)                     → the last commit at or before date | undefined
+ *   await repo.close()                                  → closes pack files (optional)
+ *   const lock = await acquireLock(repo | dir, { pid, host, command }); await lock.release()
+ *   hashObject(type, bytes)                             → the id git gives those bytes
+ *   await changedPaths(repo, fromCommit | undefined, toCommit) → [{ path, before?, after? }]
  *
- * Errors are RepositoryError (bad folder, unknown revision, unsafe path, dirty work tree) and LockedError.
+ * In a non-bare repository with the branch checked out, the work tree and index follow each commit (only the
+ * changed paths are touched); uncommitted changes to a path about to change are refused with RepositoryError.
+ * Errors are RepositoryError (bad folder, unknown revision, unsafe path, dirty work tree, branch moved meanwhile)
+ * and LockedError.
  */
 import { resolve } from 'node:path';
 import { acquireLockFile, type LockHolder } from './lock.ts';
@@ -28,13 +43,14 @@ export { hashObject } from './git-object.ts';
 export type { LockHolder } from './lock.ts';
 export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
 export { SnapshotRepository };
+export { changedPaths, type ChangedPath } from './tree-diff.ts';
 
 /**
- * Takes the repository's kubesnap lock (`<gitdir>/kubesnap.lock`, O_EXCL, JSON of who and since when).
- * `repo` may be an opened repository or a repository folder. A lock whose process is gone from this host is taken over; otherwise LockedError names the holder.
+ * Takes the repository's kubesnap lock (`<gitdir>/kubesnap.lock`, created atomically, JSON of who and since when).
+ * `repo` may be an opened repository or a repository folder. A lock whose process is gone from this host is taken
+ * over; otherwise LockedError names the holder: "repository is locked by kubesnap watch (pid 1234 on host x) since ...".
  */
 export async function acquireLock(repo: SnapshotRepository | string, holder: LockHolder): Promise<{ release(): Promise<void> }> {
   const gitdir = typeof repo === 'string' ? (findRepository(resolve(repo))?.gitdir ?? repo) : repo.gitdir;
   return acquireLockFile(gitdir, holder);
 }
-export { changedPaths, type ChangedPath } from './tree-diff.ts';

@@ -8,6 +8,8 @@ import { PackIndex } from './pack-index.ts';
 const PACK_TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
 const OFS_DELTA = 6;
 const REF_DELTA = 7;
+/** Bytes of delta bases kept inflated: after `git gc`, trees come as chains of deltas over shared bases. */
+const DELTA_BASE_CACHE_BYTES = 32 << 20;
 
 interface Pack {
   name: string;
@@ -59,6 +61,8 @@ function applyDelta(base: Buffer, delta: Buffer): Buffer {
 export class ObjectReader {
   private packs = new Map<string, Pack>();
   private scanned = false;
+  private deltaBases = new Map<string, GitObject>();
+  private deltaBaseBytes = 0;
 
   constructor(readonly objectsDir: string) {}
 
@@ -93,6 +97,8 @@ export class ObjectReader {
   close(): void {
     for (const pack of this.packs.values()) closeSync(pack.fd);
     this.packs.clear();
+    this.deltaBases.clear();
+    this.deltaBaseBytes = 0;
     this.scanned = false;
   }
 
@@ -137,7 +143,7 @@ export class ObjectReader {
         byte = entry[at++];
         distance = (distance + 1) * 128 + (byte & 0x7f);
       }
-      const base = this.readPackEntry(pack, offset - distance);
+      const base = this.readDeltaBase(pack, offset - distance);
       return { type: base.type, content: applyDelta(base.content, inflateSync(entry.subarray(at))) };
     }
     if (kind === REF_DELTA) {
@@ -147,6 +153,21 @@ export class ObjectReader {
     const type = PACK_TYPES[kind];
     if (!type) throw new RepositoryError(`A pack file in the repository has an entry of unknown type ${kind}.`);
     return { type, content: inflateSync(entry.subarray(at)) };
+  }
+
+  private readDeltaBase(pack: Pack, offset: number): GitObject {
+    const key = `${pack.name}:${offset}`;
+    const cached = this.deltaBases.get(key);
+    if (cached) return cached;
+    const base = this.readPackEntry(pack, offset);
+    this.deltaBases.set(key, base);
+    this.deltaBaseBytes += base.content.length;
+    for (const [oldest, object] of this.deltaBases) {
+      if (this.deltaBaseBytes <= DELTA_BASE_CACHE_BYTES) break;
+      this.deltaBases.delete(oldest);
+      this.deltaBaseBytes -= object.content.length;
+    }
+    return base;
   }
 
   private lookupPacked(id: string): GitObject | undefined {

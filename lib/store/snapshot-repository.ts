@@ -85,6 +85,11 @@ export class SnapshotRepository {
     return new SnapshotRepository(layout.dir, layout.gitdir, layout.bare, options.branch ?? headBranch ?? 'main');
   }
 
+  /** Closes the pack files this instance has open. Optional for a short-lived process; the instance stays usable. */
+  async close(): Promise<void> {
+    this.reader.close();
+  }
+
   private get branchRef(): string {
     return `refs/heads/${this.branch}`;
   }

@@ -92,11 +92,15 @@ export class TreeCache {
     return dirNode(id, object.content, entries, entryStarts(entries));
   }
 
-  private root(treeId: string): DirNode {
+  /**
+   * A root tree, from the cache when there. `keep` puts it in the cache: trees commits build on, not every
+   * tree a log walk looks into, which would push out the head's.
+   */
+  private root(treeId: string, keep = true): DirNode {
     const cached = this.roots.get(treeId);
     if (cached) return cached;
     const root = this.loadTree(treeId);
-    this.remember(this.roots, treeId, root, KEPT_ROOTS);
+    if (keep) this.remember(this.roots, treeId, root, KEPT_ROOTS);
     return root;
   }
 
@@ -131,7 +135,7 @@ export class TreeCache {
   lookup(treeId: string, path: string): { mode: string; id: string } | undefined {
     const segments = path.split('/').filter(Boolean);
     if (segments.length === 0) return { mode: TREE_MODE, id: treeId };
-    let node = this.root(treeId);
+    let node = this.root(treeId, false);
     for (let i = 0; i < segments.length; i++) {
       const entry = this.entry(node, segments[i]);
       if (!entry) return undefined;

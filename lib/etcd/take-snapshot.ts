@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { UsageError } from '../errors/index.ts';
 import { EtcdError, SnapshotFileError } from './errors.ts';
 import { checkSnapshotFile, checksumFileContent, snapshotFileName, type SnapshotCheck } from './snapshot-file.ts';
 
@@ -44,13 +45,13 @@ async function connect(connection: EtcdConnection): Promise<Etcd3> {
     readPem(connection.cert, '--cert'),
     readPem(connection.key, '--key'),
   ]);
-  const tls = connection.endpoints.some((endpoint) => endpoint.startsWith('https://'));
-  if (tls && !rootCertificate) throw new SnapshotFileError('An https:// etcd endpoint needs --cacert, the CA that signed its certificate.');
+  if (Boolean(certChain) !== Boolean(privateKey)) throw new UsageError('--cert and --key go together: a client certificate needs its key.');
   // Loaded here, not at the top: grpc costs about a second at start-up, which no other command should pay.
   const { Etcd3 } = await import('etcd3');
   return new Etcd3({
     hosts: connection.endpoints,
-    credentials: rootCertificate ? { rootCertificate, certChain, privateKey } : undefined,
+    // Without --cacert, grpc trusts the system's CAs.
+    credentials: rootCertificate || certChain ? { rootCertificate: rootCertificate as Buffer, certChain, privateKey } : undefined,
     dialTimeout: connection.dialTimeoutMs ?? 10_000,
   });
 }
@@ -67,10 +68,16 @@ async function streamSnapshot(client: Etcd3, path: string): Promise<void> {
   await pipeline(responses, blobs, createWriteStream(path, { flags: 'wx' }));
 }
 
-/** grpc's message without its status number and resolver notes: `connect ECONNREFUSED 127.0.0.1:2379`. */
+/** grpc's message as one readable reason: `connect ECONNREFUSED 127.0.0.1:2379`, or what a TLS failure means. */
 function describe(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-  return message.replace(/\s*Resolution note:.*$/, '').replace(/^\d+ [A-Z_]+: /, '').replace(/[.\s]+$/, '');
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]
+    .replace(/\s*Resolution note:.*$/, '')
+    .replace(/^\d+ [A-Z_]+: /, '')
+    .replace(/^No connection established\. Last error: (Error: )?/, '')
+    .replace(/[.\s]+$/, '');
+  if (/alert (bad certificate|certificate required)/.test(message)) return 'etcd refused the client certificate (give one it trusts with --cert and --key)';
+  if (/unable to verify|self[- ]signed|unable to get local issuer/.test(message)) return `etcd's certificate is not signed by a trusted CA (give its CA with --cacert): ${message}`;
+  return message;
 }
 
 export async function takeEtcdSnapshot(options: TakeSnapshotOptions): Promise<TakenSnapshot> {
@@ -80,12 +87,17 @@ export async function takeEtcdSnapshot(options: TakeSnapshotOptions): Promise<Ta
   const partialPath = join(options.dir, `.${name}.partial`);
   await mkdir(options.dir, { recursive: true });
   const client = await connect(options);
+  // grpc-js sets the TLS server name to the endpoint's IP address, for which Node prints a deprecation
+  // warning (DEP0123) a user can do nothing about; it is silenced while the snapshot streams.
+  const noDeprecation = process.noDeprecation;
+  process.noDeprecation = true;
   try {
     await streamSnapshot(client, partialPath);
   } catch (error) {
     await rm(partialPath, { force: true });
     throw new EtcdError(`The etcd snapshot from ${options.endpoints.join(', ')} failed: ${describe(error)}.`, { cause: error });
   } finally {
+    process.noDeprecation = noDeprecation;
     client.close();
   }
   try {

@@ -6,6 +6,7 @@ import { registerImagesCommand } from './images.ts';
 import { registerLogCommand } from './log.ts';
 import { registerRestoreCommand } from './restore.ts';
 import { registerShowCommand } from './show.ts';
+import { registerSimCommand } from './sim.ts';
 import { registerSnapshotCommand } from './snapshot.ts';
 import { registerWatchCommand } from './watch.ts';
 
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerLogCommand(program);
   registerRestoreCommand(program);
   registerShowCommand(program);
+  registerSimCommand(program);
   registerSnapshotCommand(program);
   registerWatchCommand(program);
 }

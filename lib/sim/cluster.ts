@@ -6,6 +6,7 @@ import { defaultServiceAccount, establishedCrdStatus, namespaceObject, rootCaCon
 import { applyCreateDefaults, carryServerAssigned, type Allocator } from './defaults.ts';
 import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';
+import { ManifestError } from './manifests.ts';
 import { apiVersionOf, generatedName, hasGeneration, timestamp, wireOrder } from './object-shape.ts';
 import { applyPatch, type PatchType } from './patches.ts';
 import { scaleOf, withScale } from './scale.ts';
@@ -283,21 +284,29 @@ export class Cluster {
     const ctx = { dryRun: false, manager };
     const rank = (o: KubeObject): number => (o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2);
     const ordered = objects.map((o, index) => ({ o, index })).sort((a, b) => rank(a.o) - rank(b.o) || a.index - b.index);
-    const nsDef = this.def('', 'namespaces');
     const fieldsCache = new Map<string, ManagedFieldsEntry[]>();
     for (const { o } of ordered) {
-      const def = this.resolve(o);
-      const namespace = def.namespaced ? (o.metadata?.namespace ?? 'default') : undefined;
-      if (namespace && !this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace))) {
-        this.create(nsDef, undefined, namespaceObject(namespace), ctx);
+      try {
+        this.seedOne(o, ctx, fieldsCache);
+      } catch (error) {
+        const what = `${o.kind ?? 'object'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '(unnamed)'}`;
+        throw new ManifestError(`${what} cannot be loaded: ${(error as Error).message}.`);
       }
-      const existing = o.metadata?.name ? this.store.get(bucketOf(def.group, def.resource), keyOf(namespace, o.metadata.name)) : undefined;
-      const body = structuredClone(o);
-      if (existing) {
-        delete body.metadata.resourceVersion;
-        this.update(def, namespace, String(o.metadata.name), body, ctx);
-      } else this.create(def, namespace, body, ctx, { owned: true, fieldsCache });
     }
+  }
+
+  private seedOne(o: KubeObject, ctx: WriteContext, fieldsCache: Map<string, ManagedFieldsEntry[]>): void {
+    const def = this.resolve(o);
+    const namespace = def.namespaced ? (o.metadata?.namespace ?? 'default') : undefined;
+    if (namespace && !this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace))) {
+      this.create(this.def('', 'namespaces'), undefined, namespaceObject(namespace), ctx);
+    }
+    const existing = o.metadata?.name ? this.store.get(bucketOf(def.group, def.resource), keyOf(namespace, o.metadata.name)) : undefined;
+    const body = structuredClone(o);
+    if (existing) {
+      delete body.metadata.resourceVersion;
+      this.update(def, namespace, String(o.metadata.name), body, ctx);
+    } else this.create(def, namespace, body, ctx, { owned: true, fieldsCache });
   }
 
   /** Stores a controller-made object exactly as given (its managedFields included), adding only the server fields. */

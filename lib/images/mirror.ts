@@ -1,6 +1,7 @@
 // `kubesnap images mirror`: copy images by digest to another registry — indexes and their manifests,
 // config and layer blobs — skipping whatever the target already has, then tag them as in the source.
 import { createHash } from 'node:crypto';
+import { UsageError } from '../errors/index.ts';
 import { RegistryError } from './errors.ts';
 import { manifestMediaTypes, RegistryClient, sha256Digest, type Manifest } from './registry-client.ts';
 import { effectiveTag, type ImageReference } from './reference.ts';
@@ -45,7 +46,7 @@ const imageManifestTypes = new Set<string>([manifestMediaTypes.ociManifest, mani
 /** `registry.example.com:5000/mirror` → registry and path prefix. */
 export function parseMirrorTarget(to: string): { registry: string; prefix: string } {
   const [registry, ...path] = to.replace(/^(https?:\/\/)/, '').replace(/\/+$/, '').split('/');
-  if (!registry) throw new RegistryError(`--to "${to}" names no registry.`);
+  if (!registry) throw new UsageError(`--to "${to}" names no registry.`);
   return { registry, prefix: path.join('/') };
 }
 

@@ -1,7 +1,10 @@
 // kubesnap images and images mirror against two real registries (Debian's docker-registry) on loopback,
 // with images built and pushed here: single-platform and multi-arch (OCI index), by tag and by digest.
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -149,6 +152,67 @@ test('blobs already in the target are skipped, big ones go up in chunks, a missi
   const prefixed = await mirrorImages([parseImageReference(`${source!.host}/demo/app:1.0`)], { to: `${target!.host}/backup/`, fromInsecure: true, toInsecure: true });
   assert.is(prefixed.images[0].target, `${target!.host}/backup/demo/app:1.0`);
   assert.is(await destination.manifestDigest('backup/demo/app', '1.0'), app.digest);
+});
+
+/** In front of a registry: every /v2/ request needs a bearer token from /token, as Docker Hub asks even anonymous clients. */
+async function startTokenGate(upstream: string, challenge: 'bearer' | 'basic'): Promise<{ host: string; tokensIssued: () => number; close: () => Promise<void> }> {
+  let issued = 0;
+  const server = createServer(async (request, response) => {
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (request.url!.startsWith('/token?')) {
+      const query = new URL(request.url!, `http://${host}`).searchParams;
+      issued++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `token-for-${query.get('scope')}` }));
+      return;
+    }
+    const repository = /^\/v2\/(.+?)\/(manifests|blobs)\//.exec(request.url!)?.[1];
+    if (request.headers.authorization !== `Bearer token-for-repository:${repository}:pull`) {
+      const header = challenge === 'bearer' ? `Bearer realm="http://${host}/token",service="gate",scope="repository:${repository}:pull"` : 'Basic realm="gate"';
+      response.writeHead(401, { 'www-authenticate': header, 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+      return;
+    }
+    const body: Buffer[] = [];
+    for await (const chunk of request) body.push(chunk as Buffer);
+    const upstreamResponse = await fetch(`http://${upstream}${request.url}`, {
+      method: request.method, headers: { accept: String(request.headers.accept ?? '*/*') },
+      body: body.length ? Buffer.concat(body) : undefined,
+    });
+    const headers: Record<string, string> = {};
+    upstreamResponse.headers.forEach((value, key) => {
+      if (key !== 'transfer-encoding' && key !== 'content-encoding') headers[key] = value;
+    });
+    response.writeHead(upstreamResponse.status, headers).end(Buffer.from(await upstreamResponse.arrayBuffer()));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    tokensIssued: () => issued,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+test('a registry that asks for a bearer token gets an anonymous one; one that asks for a password fails that image with one sentence', async () => {
+  const gate = await startTokenGate(source!.host, 'bearer');
+  const basic = await startTokenGate(source!.host, 'basic');
+  try {
+    const result = await mirrorImages([parseImageReference(`${gate.host}/demo/app:1.0`), parseImageReference(`${basic.host}/demo/app:1.0`)], {
+      to: `${target!.host}/gated`, fromInsecure: true, toInsecure: true,
+    });
+    assert.is(result.images[0].error, undefined);
+    assert.is(result.images[0].digest, app.digest);
+    assert.is(gate.tokensIssued(), 1, 'one token per repository, reused');
+    assert.is(result.images[1].error, `The registry ${basic.host} asks for credentials for demo/app, which kubesnap does not have.`);
+    const destination = new RegistryClient(target!.host, { insecure: true });
+    assert.is(await destination.manifestDigest('gated/demo/app', '1.0'), app.digest);
+  } finally {
+    await gate.close();
+    await basic.close();
+  }
 });
 
 test.run();

@@ -97,7 +97,7 @@ export function registerRestoreCommand(program: Command): void {
     const repository = await SnapshotRepository.open(options.repo!, { create: false });
     const { client, cluster } = await connectToCluster(options);
     const target = `${cluster.context} (${cluster.server})`;
-    const progress = createProgress('objects');
+    const progress = createProgress('writes');
     try {
       const plan = await planRestore({
         client, repository, revision, selection, normalize, namespaceMap,

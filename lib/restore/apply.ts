@@ -101,7 +101,8 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
   const replan = async (object: PlannedObject, current: KubeObject | undefined): Promise<void> => {
     const { resource, desired } = object.internal;
     const decision = decide(desired!, current, resource!, plan.options.normalize);
-    const note = { replanned: true, message: `${object.ref}: changed during the restore; planned again against its new version.` };
+    const what = object.action === 'create' ? 'was created by someone else (or the cluster) during the restore' : 'changed during the restore';
+    const note = { replanned: true, message: `${object.ref}: ${what}; planned again against its new version.` };
     if (decision.action === 'unchanged') return finish(object, 'unchanged', note);
     if (decision.action === 'blocked') return finish(object, 'not-restored', { replanned: true, message: `${object.ref}: ${decision.reason}` });
     try {

@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.ts';
+import { run } from '../helpers/processes.ts';
 import { startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
 
 interface Context {
@@ -8,6 +10,7 @@ interface Context {
   kubesnap(...args: string[]): ReturnType<typeof runCli>;
 }
 
+const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
 const cli = suite<Context>('kubesnap restore');
 
 cli.before(async (context) => {
@@ -48,6 +51,22 @@ cli('--dry-run and --dry-run=client print the plan only; --dry-run=server valida
   assert.is(server.code, 0, server.stderr);
   assert.match(server.stdout, /restore: created 1, updated 1, unchanged \d+, deleted 1, failed 0 \(server dry run: validated, nothing changed\)\n$/);
   assert.is(cluster.sim.resourceVersion, before);
+});
+
+cli('on a terminal it asks, and only "yes" applies', async ({ cluster }) => {
+  const command = [process.execPath, bin, '--kubeconfig', cluster.sim.kubeconfigPath, '--repo', cluster.repo, 'restore', '-n', 'shop', '--include', 'deploy'].join(' ');
+  const onTerminal = (answer: string) => run('script', ['-qec', command, '/dev/null'], { input: `${answer}\n`, env: { NO_COLOR: '1' } });
+  const before = cluster.sim.resourceVersion;
+  const declined = await onTerminal('no');
+  assert.is(declined.code, 1, declined.stdout);
+  assert.match(declined.stdout, /Apply this plan to kubesnap-sim \(https:\/\/127\.0\.0\.1:\d+\)\? Only 'yes' will be accepted: /);
+  assert.match(declined.stdout, /restore cancelled; nothing was changed\./);
+  assert.is(cluster.sim.resourceVersion, before);
+  const accepted = await onTerminal('yes');
+  assert.is(accepted.code, 0, accepted.stdout);
+  assert.match(accepted.stdout, /restore: created 0, updated 1, unchanged 0, deleted 0, failed 0/);
+  assert.is((cluster.sim.get('apps', 'deployments', 'shop', 'web')!.spec as { replicas: number }).replicas, 2);
+  await cluster.kubectl('-n', 'shop', 'scale', 'deployment/web', '--replicas=5');
 });
 
 cli('bad input is exit 2 with one sentence', async ({ kubesnap }) => {

@@ -80,12 +80,27 @@ function overlayList(live: Json[], normalized: Json[], committed: Json[]): Json[
   return result;
 }
 
+/** What is left of a live map or list once the part normalisation showed is removed; undefined when nothing is. */
+function withoutShown(live: Json, normalized: Json): Json | undefined {
+  let rest: Json;
+  if (isMap(live) && isMap(normalized)) rest = overlay(live, normalized, {});
+  else if (Array.isArray(live) && Array.isArray(normalized)) rest = overlay(live, normalized, []);
+  else return undefined;
+  return (Array.isArray(rest) ? rest.length : Object.keys(rest as JsonMap).length) > 0 ? rest : undefined;
+}
+
 /** The live value with the committed one laid over it where the normalised live value differs. */
 export function overlay(live: Json, normalized: Json, committed: Json): Json {
   if (deepEqual(normalized, committed)) return structuredClone(live);
   if (isMap(live) && isMap(normalized) && isMap(committed)) {
     const result: JsonMap = structuredClone(live);
-    for (const key of Object.keys(normalized)) if (!(key in committed)) delete result[key];
+    for (const key of Object.keys(normalized)) {
+      if (key in committed) continue;
+      // Gone from the revision: only what normalisation showed goes, what it hid stays (a Namespace's name label).
+      const rest = key in live ? withoutShown(live[key], normalized[key]) : undefined;
+      if (rest === undefined) delete result[key];
+      else result[key] = rest;
+    }
     for (const [key, value] of Object.entries(committed)) {
       result[key] = key in live && key in normalized ? overlay(live[key], normalized[key], value) : structuredClone(value);
     }

@@ -80,6 +80,15 @@ test('a Service keeps its clusterIP and allocated nodePorts when its ports are r
   assert.equal(decision.livePatch.slice(1), [{ op: 'replace', path: '/spec/ports/0/port', value: 80 }]);
 });
 
+test('a map the revision does not have loses only what normalisation showed', () => {
+  const namespaceInfo: ResourceInfo = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: ['list', 'watch'] };
+  const live = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', resourceVersion: '3', labels: { 'kubernetes.io/metadata.name': 'shop', drift: 'yes' } }, spec: { finalizers: ['kubernetes'] } } as KubeObject;
+  const committed = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } } as KubeObject;
+  const decision = decide(committed, live, resource(namespaceInfo), {});
+  assert.equal(decision.livePatch.slice(1), [{ op: 'remove', path: '/metadata/labels/drift' }]);
+  assert.equal(decision.fields.map((f) => f.path), ['metadata.labels']);
+});
+
 test('namespace references follow --namespace-map', () => {
   const map = parseNamespaceMap(['shop=shop-drill']);
   const binding = mapNamespaces({

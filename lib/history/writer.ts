@@ -44,15 +44,33 @@ export class HistoryWriter {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private held = false;
 
   constructor(options: HistoryWriterOptions) {
-    this.options = { batchMs: 5000, batchMax: 1000, now: () => new Date(), logger: silentLogger, ...options };
+    this.options = {
+      ...options,
+      batchMs: options.batchMs ?? 5000,
+      batchMax: options.batchMax ?? 1000,
+      now: options.now ?? (() => new Date()),
+      logger: options.logger ?? silentLogger,
+    };
   }
 
   /** Loads the last commit's tree: everything after is compared with it. */
   async start(): Promise<void> {
     const head = await this.options.repository.head();
     this.committed = head ? new Map(await this.options.repository.readFiles(head)) : new Map();
+  }
+
+  /** Commit nothing until release(): the first full sync of a watch becomes one commit, not several partial ones. */
+  hold(): void {
+    this.held = true;
+    this.clearTimer();
+  }
+
+  release(): void {
+    this.held = false;
+    this.schedule();
   }
 
   get pendingCount(): number {
@@ -126,7 +144,7 @@ export class HistoryWriter {
   }
 
   private schedule(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.held) return;
     if (this.pending.size === 0) return this.clearTimer();
     if (this.pending.size >= this.options.batchMax) {
       this.clearTimer();

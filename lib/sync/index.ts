@@ -65,9 +65,11 @@ export class ClusterSync {
   async start(): Promise<void> {
     await this.writer.start();
     this.metrics.setTracked(this.writer.trackedCount);
+    this.writer.hold();
     await this.watcher.start();
     void this.watcher.ready.then(() => {
       this.synced = true;
+      this.writer.release();
       this.logger.info('first full sync done; watching');
     }, () => undefined);
   }

@@ -1,0 +1,49 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
+import { takeSnapshot } from '../../lib/snapshot/index.ts';
+import { SnapshotRepository } from '../../lib/store/index.ts';
+import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
+
+const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
+
+/** A simulator seeded with test/fixtures/cluster (three namespaces, a CRD and its object, RBAC, every Service type, Secrets). */
+export async function startSeededSimulator(options: Parameters<typeof startSimulator>[0] = {}): Promise<Simulator> {
+  const sim = await startSimulator(options);
+  for (const file of readdirSync(fixtureDir).sort()) sim.seedYaml(readFileSync(join(fixtureDir, file), 'utf8'));
+  return sim;
+}
+
+export async function clientFor(sim: Simulator): Promise<KubeClient> {
+  return new KubeClient(await loadClusterConnection({ kubeconfig: sim.kubeconfigPath }));
+}
+
+export const testAuthor = { name: 'kubesnap test', email: 'test@kubesnap.invalid' };
+export const testCluster = { server: 'https://127.0.0.1', context: 'sim' };
+
+/** The object files (path → blob id) a fresh snapshot of the cluster writes now: what any history of it must end at. */
+export async function freshSnapshotFiles(sim: Simulator, dir: string): Promise<Map<string, string>> {
+  const client = await clientFor(sim);
+  try {
+    const repository = await SnapshotRepository.open(dir, { create: true });
+    await takeSnapshot({ client, repository, author: testAuthor, cluster: testCluster });
+    return objectFiles(await repository.readFiles());
+  } finally {
+    client.close();
+  }
+}
+
+export function objectFiles(files: Map<string, string>): Map<string, string> {
+  return new Map([...files].filter(([path]) => !path.endsWith('README.md')).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Polls `check` until it returns something truthy, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -12,5 +12,5 @@ export type {
 export { planRestore, objectRef } from './plan.ts';
 export { applyRestore } from './apply.ts';
 export { parseNamespaceMap, mapNamespaces } from './namespace-map.ts';
-export { immutableField, failureMessage } from './failures.ts';
+export { immutableField } from './failures.ts';
 export { planCounts, hasWrites, type PlanCounts } from './summary.ts';

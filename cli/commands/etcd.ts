@@ -57,15 +57,15 @@ function listCommand(): Command {
       return;
     }
     const now = Date.now();
-    const rows = [['NAME', 'SIZE', 'REVISION', 'AGE', 'INTACT'], ...listing.map((entry) => [
-      entry.name, formatBytes(entry.bytes), String(entry.revision ?? '-'), formatAge(now - entry.takenAt.getTime()), entry.intact ? 'yes' : 'NO',
+    const rows = [['NAME', 'SIZE', 'REVISION', 'AGE'], ...listing.map((entry) => [
+      entry.name, formatBytes(entry.bytes), String(entry.revision ?? '-'), formatAge(now - entry.takenAt.getTime()),
     ])];
     process.stdout.write(table(rows));
   });
 }
 
 function listingJson(entry: SnapshotListing): object {
-  return { name: entry.name, file: entry.file, takenAt: entry.takenAt.toISOString(), bytes: entry.bytes, revision: entry.revision ?? null, intact: entry.intact };
+  return { name: entry.name, file: entry.file, takenAt: entry.takenAt.toISOString(), bytes: entry.bytes, revision: entry.revision ?? null };
 }
 
 function verifyCommand(): Command {

@@ -45,10 +45,17 @@ function fnv1a64(bytes: Buffer): bigint {
   return hash;
 }
 
-function readMeta(data: Buffer, offset: number): { meta?: BoltMeta; problem?: string } {
-  if (data.length < offset + pageHeaderSize + 64) return { problem: 'is cut short' };
-  const at = offset + pageHeaderSize;
-  if ((data.readUInt16LE(offset + 8) & flags.meta) === 0) return { problem: 'is not a meta page' };
+/** Random access to the database's bytes (a file read page by page). */
+export interface PageSource {
+  size: number;
+  read(offset: number, length: number): Buffer;
+}
+
+function readMeta(source: PageSource, offset: number): { meta?: BoltMeta; problem?: string } {
+  if (source.size < offset + pageHeaderSize + 64) return { problem: 'is cut short' };
+  const data = source.read(offset, pageHeaderSize + 64);
+  const at = pageHeaderSize;
+  if ((data.readUInt16LE(8) & flags.meta) === 0) return { problem: 'is not a meta page' };
   if (data.readUInt32LE(at) !== magic) return { problem: 'has no bolt magic number' };
   if (data.readUInt32LE(at + 4) !== version) return { problem: `has bolt version ${data.readUInt32LE(at + 4)}, not ${version}` };
   if (fnv1a64(data.subarray(at, at + 56)) !== data.readBigUInt64LE(at + 56)) return { problem: 'fails its checksum' };
@@ -64,9 +71,9 @@ function readMeta(data: Buffer, offset: number): { meta?: BoltMeta; problem?: st
 }
 
 /** Page size as written in the first meta page, falling back to the usual 4096 when that page is unreadable. */
-function guessPageSize(data: Buffer): number {
-  if (data.length >= pageHeaderSize + 12) {
-    const size = data.readUInt32LE(pageHeaderSize + 8);
+function guessPageSize(source: PageSource): number {
+  if (source.size >= pageHeaderSize + 12) {
+    const size = source.read(pageHeaderSize + 8, 4).readUInt32LE(0);
     if (size >= 512 && size <= 65536 && (size & (size - 1)) === 0) return size;
   }
   return 4096;
@@ -78,6 +85,42 @@ interface PageView {
   id: bigint;
 }
 
+interface Element {
+  key: Buffer;
+  /** Branch pages: the child page. */
+  child?: bigint;
+  /** Leaf pages: the value, and whether it is a bucket. */
+  value?: Buffer;
+  isBucket?: boolean;
+}
+
+/** A branch or leaf page's elements, or why they cannot be read. */
+function decodePage(page: PageView): { branch: boolean; elements: Element[] } | string {
+  const pageFlags = page.bytes.readUInt16LE(8);
+  const count = page.bytes.readUInt16LE(10);
+  const branch = (pageFlags & flags.branch) !== 0;
+  if (!branch && (pageFlags & flags.leaf) === 0) return `page ${page.id} is reached from a bucket but is neither a branch nor a leaf page (flags 0x${pageFlags.toString(16)})`;
+  if (page.bytes.length < pageHeaderSize + count * elementSize) return `page ${page.id} claims ${count} elements but is too short for them`;
+  const elements: Element[] = [];
+  for (let index = 0; index < count; index++) {
+    const element = pageHeaderSize + index * elementSize;
+    const bytes = page.bytes;
+    if (branch) {
+      const start = element + bytes.readUInt32LE(element);
+      const end = start + bytes.readUInt32LE(element + 4);
+      if (end > bytes.length) return `page ${page.id} has an element that runs past the page`;
+      elements.push({ key: bytes.subarray(start, end), child: bytes.readBigUInt64LE(element + 8) });
+    } else {
+      const start = element + bytes.readUInt32LE(element + 4);
+      const keyEnd = start + bytes.readUInt32LE(element + 8);
+      const valueEnd = keyEnd + bytes.readUInt32LE(element + 12);
+      if (valueEnd > bytes.length) return `page ${page.id} has an element that runs past the page`;
+      elements.push({ key: bytes.subarray(start, keyEnd), value: bytes.subarray(keyEnd, valueEnd), isBucket: (bytes.readUInt32LE(element) & bucketLeafFlag) !== 0 });
+    }
+  }
+  return { branch, elements };
+}
+
 class BoltWalker {
   readonly problems: string[] = [];
   readonly buckets: string[] = [];
@@ -85,7 +128,7 @@ class BoltWalker {
   revision?: number;
   private readonly visited = new Set<bigint>();
 
-  constructor(private readonly data: Buffer, private readonly meta: BoltMeta) {}
+  constructor(private readonly source: PageSource, private readonly meta: BoltMeta) {}
 
   walkRoot(): void {
     this.walkBucket(this.meta.root, undefined, (name, value, isBucket) => {
@@ -117,34 +160,18 @@ class BoltWalker {
   private walkBucket(root: bigint, inline: PageView | undefined, onEntry: (key: Buffer, value: Buffer, isBucket: boolean) => void): void {
     const page = inline ?? this.page(root);
     if (!page) return;
-    const pageFlags = page.bytes.readUInt16LE(8);
-    const count = page.bytes.readUInt16LE(10);
-    if (page.bytes.length < pageHeaderSize + count * elementSize) {
-      this.problems.push(`page ${page.id} claims ${count} elements but is too short for them`);
+    const decoded = decodePage(page);
+    if (typeof decoded === 'string') {
+      this.problems.push(decoded);
       return;
     }
-    for (let index = 0; index < count; index++) {
-      const element = pageHeaderSize + index * elementSize;
-      if (pageFlags & flags.branch) {
-        this.walkBucket(page.bytes.readBigUInt64LE(element + 8), undefined, onEntry);
-      } else if (pageFlags & flags.leaf) {
-        const elementFlags = page.bytes.readUInt32LE(element);
-        const start = element + page.bytes.readUInt32LE(element + 4);
-        const keyEnd = start + page.bytes.readUInt32LE(element + 8);
-        const valueEnd = keyEnd + page.bytes.readUInt32LE(element + 12);
-        if (valueEnd > page.bytes.length) {
-          this.problems.push(`page ${page.id} has an element that runs past the page`);
-          return;
-        }
-        onEntry(page.bytes.subarray(start, keyEnd), page.bytes.subarray(keyEnd, valueEnd), (elementFlags & bucketLeafFlag) !== 0);
-      } else {
-        this.problems.push(`page ${page.id} is reached from a bucket but is neither a branch nor a leaf page (flags 0x${pageFlags.toString(16)})`);
-        return;
-      }
+    for (const element of decoded.elements) {
+      if (decoded.branch) this.walkBucket(element.child!, undefined, onEntry);
+      else onEntry(element.key, element.value!, element.isBucket!);
     }
   }
 
-  private page(id: bigint): PageView | undefined {
+  page(id: bigint): PageView | undefined {
     const { pageSize, pageCount } = this.meta;
     if (id < 2n || id >= pageCount) {
       this.problems.push(`a bucket points to page ${id}, outside the database's ${pageCount} pages`);
@@ -156,11 +183,11 @@ class BoltWalker {
     }
     this.visited.add(id);
     const offset = Number(id) * pageSize;
-    if (offset + pageHeaderSize > this.data.length) {
+    if (offset + pageHeaderSize > this.source.size) {
       this.problems.push(`page ${id} lies past the end of the file`);
       return undefined;
     }
-    const header = this.data.subarray(offset, offset + pageHeaderSize);
+    const header = this.source.read(offset, pageHeaderSize);
     if (header.readBigUInt64LE(0) !== id) {
       this.problems.push(`page ${id} carries the id ${header.readBigUInt64LE(0)} in its header`);
       return undefined;
@@ -171,28 +198,59 @@ class BoltWalker {
       return undefined;
     }
     const end = offset + (overflow + 1) * pageSize;
-    if (end > this.data.length) {
+    if (end > this.source.size) {
       this.problems.push(`page ${id} lies past the end of the file`);
       return undefined;
     }
-    return { bytes: this.data.subarray(offset, end), id };
+    return { bytes: this.source.read(offset, end - offset), id };
   }
 }
 
-/** Checks the structure of a bbolt database held in memory (the file without etcd's appended hash). */
-export function inspectBoltDatabase(data: Buffer): BoltReport {
-  const problems: string[] = [];
-  const pageSize = guessPageSize(data);
-  const metas = [readMeta(data, 0), readMeta(data, pageSize)];
-  metas.forEach(({ problem }, index) => {
-    if (problem) problems.push(`meta page ${index} ${problem}`);
+/**
+ * etcd's revision only, reading a handful of pages: the root bucket down to `key`, then the rightmost
+ * path of that bucket to its last key. Undefined when the database cannot say (see `inspectBoltDatabase`).
+ */
+export function readBoltRevision(source: PageSource): number | undefined {
+  const meta = newestMeta(source).meta;
+  if (!meta) return undefined;
+  const walker = new BoltWalker(source, meta);
+  const descend = (page: PageView | undefined, choose: (elements: Element[]) => Element | undefined): Element | undefined => {
+    for (let depth = 0; page && depth < 64; depth++) {
+      const decoded = decodePage(page);
+      if (typeof decoded === 'string') return undefined;
+      const element = choose(decoded.elements);
+      if (!element || !decoded.branch) return element;
+      page = walker.page(element.child!);
+    }
+    return undefined;
+  };
+  const target = Buffer.from('key');
+  const bucket = descend(walker.page(meta.root), (elements) => {
+    const atOrBefore = elements.filter((element) => Buffer.compare(element.key, target) <= 0);
+    return atOrBefore[atOrBefore.length - 1];
   });
+  if (!bucket?.isBucket || !bucket.key.equals(target) || bucket.value!.length < bucketHeaderSize) return undefined;
+  const root = bucket.value!.readBigUInt64LE(0);
+  const last = descend(root === 0n ? { bytes: bucket.value!.subarray(bucketHeaderSize), id: 0n } : walker.page(root), (elements) => elements[elements.length - 1]);
+  return last && last.key.length >= 8 ? Number(last.key.readBigUInt64BE(0)) : undefined;
+}
+
+function newestMeta(source: PageSource): { meta?: BoltMeta; problems: string[] } {
+  const pageSize = guessPageSize(source);
+  const metas = [readMeta(source, 0), readMeta(source, pageSize)];
+  const problems = metas.flatMap(({ problem }, index) => (problem ? [`meta page ${index} ${problem}`] : []));
   const valid = metas.flatMap(({ meta }) => (meta ? [meta] : []));
-  if (valid.length === 0) return { totalKeys: 0, buckets: [], problems };
-  const meta = valid.reduce((newest, candidate) => (candidate.txid > newest.txid ? candidate : newest));
+  const meta = valid.length ? valid.reduce((newest, candidate) => (candidate.txid > newest.txid ? candidate : newest)) : undefined;
+  return { meta, problems };
+}
+
+/** Checks the structure of a bbolt database (the file without etcd's appended hash), reading each reachable page once. */
+export function inspectBoltDatabase(source: PageSource): BoltReport {
+  const { meta, problems } = newestMeta(source);
+  if (!meta) return { totalKeys: 0, buckets: [], problems };
   const databaseBytes = Number(meta.pageCount) * meta.pageSize;
-  if (data.length < databaseBytes) problems.push(`the file has ${data.length} bytes but its ${meta.pageCount} pages need ${databaseBytes}`);
-  const walker = new BoltWalker(data, meta);
+  if (source.size < databaseBytes) problems.push(`the file has ${source.size} bytes but its ${meta.pageCount} pages need ${databaseBytes}`);
+  const walker = new BoltWalker(source, meta);
   walker.walkRoot();
   return { meta, databaseBytes, revision: walker.revision, totalKeys: walker.totalKeys, buckets: walker.buckets, problems: [...problems, ...walker.problems] };
 }

@@ -2,7 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SnapshotFileError } from './errors.ts';
-import { checkSnapshotFile, parseSnapshotFileName } from './snapshot-file.ts';
+import { parseSnapshotFileName, readSnapshotRevision } from './snapshot-file.ts';
 
 export interface SnapshotEntry {
   name: string;
@@ -12,9 +12,8 @@ export interface SnapshotEntry {
 }
 
 export interface SnapshotListing extends SnapshotEntry {
+  /** Undefined when the file is too damaged to say; `checkSnapshotFile` tells what is wrong. */
   revision?: number;
-  /** False when `checkSnapshotFile` found a problem. */
-  intact: boolean;
 }
 
 /** Files named by `snapshotFileName` in `dir`, newest first (nothing else in the folder is looked at). */
@@ -35,12 +34,9 @@ export async function findSnapshots(dir: string): Promise<SnapshotEntry[]> {
   return entries.sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime());
 }
 
-/** `findSnapshots` plus each file's revision and integrity (reads every file once). */
+/** `findSnapshots` plus each file's revision (a few pages read per file, however large). */
 export async function listEtcdSnapshots(dir: string): Promise<SnapshotListing[]> {
   const listing: SnapshotListing[] = [];
-  for (const entry of await findSnapshots(dir)) {
-    const check = await checkSnapshotFile(entry.file);
-    listing.push({ ...entry, revision: check.revision, intact: check.problems.length === 0 });
-  }
+  for (const entry of await findSnapshots(dir)) listing.push({ ...entry, revision: await readSnapshotRevision(entry.file) });
   return listing;
 }

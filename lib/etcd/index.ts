@@ -4,16 +4,17 @@
  *
  *   await takeEtcdSnapshot({ endpoints, cacert?, cert?, key?, dir, now? })   → TakenSnapshot (etcd-<UTC time>.db + .sha256)
  *   await checkSnapshotFile(file)                                            → SnapshotCheck ({ problems: [] } when whole)
- *   await listEtcdSnapshots(dir)                                             → SnapshotListing[] newest first
+ *   await listEtcdSnapshots(dir)                                             → SnapshotListing[] newest first (revision from a few pages)
+ *   await readSnapshotRevision(file)                                         → etcd revision | undefined
  *   parseRetentionPolicy('24h=all,7d=daily,90d=weekly')                      → RetentionRule[]
  *   applyRetentionPolicy(snapshots, rules, now)                              → { keep, remove } (pure)
  *   await pruneSnapshots(dir, rules, now)                                    → the deleted SnapshotEntry[]
  *   etcdRestorePlan(check, { tool?, name?, peerUrl?, initialCluster?, dataDir?, ... }) → RestorePlan
  */
-export { inspectBoltDatabase, type BoltMeta, type BoltReport } from './bolt.ts';
+export { inspectBoltDatabase, readBoltRevision, type BoltMeta, type BoltReport, type PageSource } from './bolt.ts';
 export { findSnapshots, listEtcdSnapshots, type SnapshotEntry, type SnapshotListing } from './catalog.ts';
 export { EtcdError, SnapshotFileError } from './errors.ts';
 export { etcdRestorePlan, shellQuote, type RestorePlan, type RestorePlanOptions, type RestoreStep } from './restore-plan.ts';
 export { applyRetentionPolicy, parseRetentionPolicy, pruneSnapshots, type RetentionKeep, type RetentionRule } from './retention.ts';
-export { checkSnapshotFile, parseSnapshotFileName, snapshotFileName, type SnapshotCheck } from './snapshot-file.ts';
+export { checkSnapshotFile, parseSnapshotFileName, readSnapshotRevision, snapshotFileName, type SnapshotCheck } from './snapshot-file.ts';
 export { takeEtcdSnapshot, type EtcdConnection, type TakeSnapshotOptions, type TakenSnapshot } from './take-snapshot.ts';

@@ -25,9 +25,6 @@ const trailingKinds = [
   'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
 ];
 
-export const CRD_STEP = 0;
-export const NAMESPACE_STEP = 1;
-
 /** Every kind not named above gets its own step, between the leading and trailing ones, ordered by kind. */
 export function applySteps(kinds: ReadonlyArray<{ group: string; kind: string }>): (group: string, kind: string) => number {
   const key = (group: string, kind: string) => `${group}/${kind}`;

@@ -80,26 +80,39 @@ function describe(error: unknown): string {
   return message;
 }
 
+/**
+ * Tries the endpoints in order, one client each, until one streams a whole snapshot: etcd3's pool would
+ * pick a member at random and give up on the first dead one.
+ */
+async function streamFromFirstAnswering(connection: EtcdConnection, path: string): Promise<void> {
+  const failures: string[] = [];
+  for (const endpoint of connection.endpoints) {
+    const client = await connect({ ...connection, endpoints: [endpoint] });
+    // grpc-js sets the TLS server name to the endpoint's IP address, for which Node prints a deprecation
+    // warning (DEP0123) a user can do nothing about; it is silenced while the snapshot streams.
+    const noDeprecation = process.noDeprecation;
+    process.noDeprecation = true;
+    try {
+      await streamSnapshot(client, path);
+      return;
+    } catch (error) {
+      await rm(path, { force: true });
+      failures.push(connection.endpoints.length > 1 ? `${endpoint}: ${describe(error)}` : describe(error));
+    } finally {
+      process.noDeprecation = noDeprecation;
+      client.close();
+    }
+  }
+  throw new EtcdError(`The etcd snapshot from ${connection.endpoints.join(', ')} failed: ${failures.join('; ')}.`);
+}
+
 export async function takeEtcdSnapshot(options: TakeSnapshotOptions): Promise<TakenSnapshot> {
   const takenAt = (options.now ?? (() => new Date()))();
   const name = snapshotFileName(takenAt);
   const finalPath = join(options.dir, name);
   const partialPath = join(options.dir, `.${name}.partial`);
   await mkdir(options.dir, { recursive: true });
-  const client = await connect(options);
-  // grpc-js sets the TLS server name to the endpoint's IP address, for which Node prints a deprecation
-  // warning (DEP0123) a user can do nothing about; it is silenced while the snapshot streams.
-  const noDeprecation = process.noDeprecation;
-  process.noDeprecation = true;
-  try {
-    await streamSnapshot(client, partialPath);
-  } catch (error) {
-    await rm(partialPath, { force: true });
-    throw new EtcdError(`The etcd snapshot from ${options.endpoints.join(', ')} failed: ${describe(error)}.`, { cause: error });
-  } finally {
-    process.noDeprecation = noDeprecation;
-    client.close();
-  }
+  await streamFromFirstAnswering(options, partialPath);
   try {
     const check = await checkSnapshotFile(partialPath);
     if (check.problems.length) throw new EtcdError(`etcd sent a damaged snapshot (${check.problems[0]}); nothing was kept.`);

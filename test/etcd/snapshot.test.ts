@@ -45,10 +45,11 @@ test('snapshot writes etcd-<time>.db and its .sha256, matching what etcdctl read
   assert.is(taken.revision, 7);
 });
 
-test('list shows size, revision and age, newest first', async () => {
+test('list shows size, revision and age, newest first (a snapshot taken past a dead endpoint)', async () => {
   const dir = join(root, 'snapshots');
   await etcdctl(etcd!.clientUrl, ['put', 'later', 'x']);
-  await takeEtcdSnapshot({ endpoints: [etcd!.clientUrl], dir });
+  // A dead member first: the next endpoint is tried.
+  await takeEtcdSnapshot({ endpoints: [`http://127.0.0.1:${await freePort()}`, etcd!.clientUrl], dir });
   const result = await runCli(['etcd', 'list', '--dir', dir, '-o', 'json']);
   assert.is(result.code, 0, result.stderr);
   const listing = JSON.parse(result.stdout);

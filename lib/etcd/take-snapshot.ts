@@ -11,7 +11,7 @@ import { EtcdError, SnapshotFileError } from './errors.ts';
 import { checkSnapshotFile, checksumFileContent, snapshotFileName, type SnapshotCheck } from './snapshot-file.ts';
 
 export interface EtcdConnection {
-  /** `https://10.0.0.1:2379`; several for a cluster (the client picks a healthy one). */
+  /** `https://10.0.0.1:2379`; several for a cluster, tried in order until one answers. */
   endpoints: string[];
   /** PEM files, as etcdctl's --cacert, --cert and --key. */
   cacert?: string;

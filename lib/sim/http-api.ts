@@ -7,6 +7,7 @@ import type { RequestFaults } from './faults.ts';
 import { openApiDocument } from './openapi.ts';
 import { apiVersionOf } from './object-shape.ts';
 import { parsePatchBody, patchTypeOf } from './patches.ts';
+import { reviewResponse } from './reviews.ts';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.ts';
 import { bothSelectors, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { anonymousForbidden, badRequest, methodNotAllowed, StatusError, success, unauthorized, type StatusBody } from './status.ts';
@@ -58,6 +59,16 @@ function parseObjectBody(body: Buffer, contentType: string | undefined): KubeObj
     return value as KubeObject;
   } catch (error) {
     throw badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** The body of a create-only request, or undefined when it is in an encoding the simulator does not read. */
+function readableBody(body: Buffer, contentType: string | undefined): KubeObject | undefined {
+  try {
+    return parseObjectBody(body, contentType);
+  } catch (error) {
+    if (error instanceof StatusError && error.code === 415) return undefined;
+    throw error;
   }
 }
 
@@ -278,12 +289,11 @@ async function handleResource(ctx: ApiContext, req: IncomingMessage, res: Server
 
   if (method === 'POST' && name === undefined) {
     requireVerb(def, 'create');
-    const object = parseObjectBody(body, req.headers['content-type']);
     if (!def.verbs.includes('get')) {
-      // Create-only kinds (TokenReview, SubjectAccessReview, ...) answer with the object and store nothing.
-      sendJson(res, 201, { ...object, kind: def.kind, apiVersion: apiVersionOf(def), metadata: { ...object.metadata, creationTimestamp: null } });
+      sendJson(res, 201, reviewResponse(def, readableBody(body, req.headers['content-type']), ctx.token));
       return;
     }
+    const object = parseObjectBody(body, req.headers['content-type']);
     sendJson(res, 201, serve(cluster.create(def, namespace, object, write)));
     return;
   }

@@ -17,7 +17,7 @@ const PATCH_TYPES: Record<string, PatchType> = {
 
 export function patchTypeOf(contentType: string | undefined): PatchType {
   const type = PATCH_TYPES[(contentType ?? '').split(';')[0].trim()];
-  if (!type) throw unsupportedMediaType(contentType ?? '');
+  if (!type) throw unsupportedMediaType(contentType ?? '', Object.keys(PATCH_TYPES));
   return type;
 }
 
@@ -43,7 +43,7 @@ export function applyPatch(def: ResourceDef, builtin: boolean, type: Exclude<Pat
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw badRequest('patch body must be a JSON object');
   if (type === 'strategic') {
     // Custom resources have no strategic merge information; the real server refuses the patch type for them.
-    if (!builtin) throw unsupportedMediaType('application/strategic-merge-patch+json');
+    if (!builtin) throw unsupportedMediaType('application/strategic-merge-patch+json', ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
     return strategicMergePatch(def, structuredClone(current), patch) as KubeObject;
   }
   return mergePatch(structuredClone(current), patch) as KubeObject;

@@ -4,6 +4,8 @@ import { unsupportedMediaType } from './status.ts';
 import type { KubeObject } from './types.ts';
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
+/** What a create or update body may be; protobuf only for the kinds decoded here. */
+export const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml', `${PROTOBUF_CONTENT_TYPE} (Namespace, ConfigMap, Secret)`];
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 type Field = { number: number; value: Buffer | number };
@@ -96,7 +98,7 @@ const DECODERS: Record<string, (object: KubeObject, field: Field) => void> = {
 
 /** Decodes a protobuf-encoded object of one of the kinds above; anything else is 415 Unsupported Media Type. */
 export function decodeProtobufObject(body: Buffer): KubeObject {
-  if (!body.subarray(0, 4).equals(MAGIC)) throw unsupportedMediaType(PROTOBUF_CONTENT_TYPE);
+  if (!body.subarray(0, 4).equals(MAGIC)) throw unsupportedMediaType(PROTOBUF_CONTENT_TYPE, OBJECT_MEDIA_TYPES);
   let apiVersion = '';
   let kind = '';
   let raw: Buffer = Buffer.alloc(0);
@@ -110,7 +112,7 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
     if (f.number === 2) raw = f.value as Buffer;
   }
   const decode = DECODERS[kind];
-  if (!decode) throw unsupportedMediaType(PROTOBUF_CONTENT_TYPE);
+  if (!decode) throw unsupportedMediaType(PROTOBUF_CONTENT_TYPE, OBJECT_MEDIA_TYPES);
   const object: KubeObject = { apiVersion, kind, metadata: {} };
   for (const f of fields(raw)) {
     if (f.number === 1) object.metadata = objectMeta(f.value as Buffer);

@@ -90,6 +90,11 @@ test('kubectl create namespace / configmap / secret (protobuf bodies)', async ()
   assert.is((sim.get('', 'secrets', 'payments', 'creds')?.data as any).password, Buffer.from('s3cr3t-do-not-commit').toString('base64'));
 });
 
+test('kubectl auth can-i and whoami: the simulator user is a cluster admin', async () => {
+  assert.is((await kubectlOk(kc, ['auth', 'can-i', 'delete', 'secrets', '-A'])).trim(), 'yes');
+  assert.match(await kubectlOk(kc, ['auth', 'whoami']), /Username\s+kubesnap-sim-admin/);
+});
+
 test('kubectl apply (client-side) then apply again is unchanged', async () => {
   const manifest = MANIFESTS.replace('greeting: hello', 'greeting: hi');
   const first = await kubectlOk(kc, ['apply', '-f', '-'], manifest);

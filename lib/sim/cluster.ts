@@ -79,6 +79,15 @@ function toStored(object: KubeObject): KubeObject {
   return ordered;
 }
 
+/** Server fields a recorded object (a seed) may already carry. */
+interface RecordedFields {
+  uid?: unknown;
+  generation?: unknown;
+  creationTimestamp?: unknown;
+  managedFields?: ManagedFieldsEntry[];
+  status?: unknown;
+}
+
 interface ContinueToken {
   v: string;
   rv: number;
@@ -204,17 +213,17 @@ export class Cluster {
   }
 
   /**
-   * Creates an object. `owned`: the caller hands over `body` (no copy is made). `fieldsCache`: managedFields of
-   * earlier creates by the same manager, reused for an object of the same shape (bulk seeding).
+   * Creates an object. `owned`: the caller hands over `body` (no copy is made). `seed`: a bulk load, which keeps
+   * the server fields a recorded object already carries (uid, creationTimestamp, generation, managedFields,
+   * status) and reuses the managedFields of same-shaped objects from `fieldsCache`.
    */
   create(
     def: ResourceDef,
     namespace: string | undefined,
     body: KubeObject,
     ctx: WriteContext,
-    options: { applied?: KubeObject; owned?: boolean; fieldsCache?: Map<string, ManagedFieldsEntry[]> } = {},
+    options: { applied?: KubeObject; owned?: boolean; seed?: { fieldsCache: Map<string, ManagedFieldsEntry[]> } } = {},
   ): KubeObject {
-    const { applied } = options;
     this.checkBodyType(def, body);
     const object = options.owned ? body : structuredClone(body);
     this.checkNamespace(def, namespace, object);
@@ -227,24 +236,21 @@ export class Cluster {
     const key = keyOf(meta.namespace, name);
     if (this.store.get(bucket, key)) throw alreadyExists(def.group, def.resource, name);
 
+    const recorded: RecordedFields = options.seed ? { ...meta, status: object.status } : {};
     const time = this.time();
     for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'managedFields']) delete meta[field];
     if (def.subresources.includes('status')) delete object.status;
     applyCreateDefaults(def, object, this.allocator);
-    meta.uid = randomUUID();
-    if (hasGeneration(def, this.builtin(def))) meta.generation = 1;
-    meta.creationTimestamp = time;
+    meta.uid = recorded.uid ?? randomUUID();
+    if (hasGeneration(def, this.builtin(def))) meta.generation = recorded.generation ?? 1;
+    meta.creationTimestamp = recorded.creationTimestamp ?? time;
     object.apiVersion = apiVersionOf(def);
     object.kind = def.kind;
-    const signature = options.fieldsCache && `${def.group}/${def.resource}:${JSON.stringify(object, shapeOnly)}`;
-    const known = signature ? options.fieldsCache!.get(signature) : undefined;
-    if (known) meta.managedFields = known.map((entry) => ({ ...structuredClone(entry), time }));
-    else {
-      recordWrite({ def, next: object, manager: ctx.manager, operation: applied ? 'Apply' : 'Update', applied, time });
-      if (signature) options.fieldsCache!.set(signature, structuredClone(meta.managedFields ?? []));
-    }
+    if (recorded.managedFields) meta.managedFields = recorded.managedFields;
+    else this.recordCreate(def, object, ctx.manager, time, options.applied, options.seed?.fieldsCache);
     if (isNamespaces(def)) object.status = { phase: 'Active' };
     if (isCrd(def)) this.establish(def, object, time);
+    if (recorded.status !== undefined) object.status = recorded.status;
     if (ctx.dryRun) return toStored(object);
 
     const revision = this.store.nextRevision();
@@ -254,6 +260,18 @@ export class Cluster {
     if (isNamespaces(def)) this.populateNamespace(name, time);
     if (isCrd(def)) this.registry.setCrd(this.serve(def, stored));
     return stored;
+  }
+
+  /** managedFields of a new object; with a cache, same-shaped objects share the (costly) computation. */
+  private recordCreate(def: ResourceDef, object: KubeObject, manager: string, time: string, applied?: KubeObject, cache?: Map<string, ManagedFieldsEntry[]>): void {
+    const signature = cache && `${def.group}/${def.resource}:${JSON.stringify(object, shapeOnly)}`;
+    const known = signature ? cache!.get(signature) : undefined;
+    if (known) {
+      object.metadata.managedFields = known.map((entry) => ({ ...structuredClone(entry), time }));
+      return;
+    }
+    recordWrite({ def, next: object, manager, operation: applied ? 'Apply' : 'Update', applied, time });
+    if (signature) cache!.set(signature, structuredClone(object.metadata.managedFields ?? []));
   }
 
   private establish(def: ResourceDef, crd: KubeObject, time: string): void {
@@ -306,7 +324,7 @@ export class Cluster {
     if (existing) {
       delete body.metadata.resourceVersion;
       this.update(def, namespace, String(o.metadata.name), body, ctx);
-    } else this.create(def, namespace, body, ctx, { owned: true, fieldsCache });
+    } else this.create(def, namespace, body, ctx, { owned: true, seed: { fieldsCache } });
   }
 
   /** Stores a controller-made object exactly as given (its managedFields included), adding only the server fields. */

@@ -1,4 +1,5 @@
 // Object lifecycles on the simulator: finalizers, namespace deletion, CRDs, subresources, paging snapshots, seeding.
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSimulator, type KubeObject, type Simulator } from '../../lib/sim/index.ts';
@@ -158,6 +159,18 @@ test('Table responses for kubectl: columns, rows and PartialObjectMetadata', asy
   assert.is(response.json.rows.length, 2);
   assert.is(response.json.rows[0].object.kind, 'PartialObjectMetadata');
   assert.ok(response.json.metadata.continue);
+});
+
+test('seeding a recorded object keeps its uid, timestamps, managedFields and status', async () => {
+  const recorded = JSON.parse(readFileSync(new URL('../fixtures/apiserver/objects/shop_deployments.apps_web.json', import.meta.url), 'utf8'));
+  sim.seed([{ ...recorded, metadata: { ...recorded.metadata, name: 'recorded' } }]);
+  const seeded = sim.get('apps', 'deployments', 'shop', 'recorded')!;
+  assert.is(seeded.metadata.uid, recorded.metadata.uid);
+  assert.is(seeded.metadata.creationTimestamp, recorded.metadata.creationTimestamp);
+  assert.is(seeded.metadata.generation, recorded.metadata.generation);
+  assert.equal(seeded.metadata.managedFields, recorded.metadata.managedFields);
+  assert.equal(seeded.status, recorded.status);
+  assert.is.not(seeded.metadata.resourceVersion, recorded.metadata.resourceVersion);
 });
 
 test.run();

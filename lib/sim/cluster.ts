@@ -131,8 +131,12 @@ export class Cluster {
     return { kind: def.kind, apiVersion: apiVersionOf(def), ...stored };
   }
 
+  find(def: ResourceDef, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.store.get(bucketOf(def.group, def.resource), keyOf(def.namespaced ? namespace : undefined, name));
+  }
+
   get(def: ResourceDef, namespace: string | undefined, name: string): KubeObject {
-    const stored = this.store.get(bucketOf(def.group, def.resource), keyOf(def.namespaced ? namespace : undefined, name));
+    const stored = this.find(def, namespace, name);
     if (!stored) throw notFound(def.group, def.resource, name);
     return stored;
   }
@@ -430,8 +434,7 @@ export class Cluster {
     }
     applied.metadata.name = name;
     this.checkNamespace(def, namespace, applied);
-    const bucket = bucketOf(def.group, def.resource);
-    const current = this.store.get(bucket, keyOf(def.namespaced ? namespace : undefined, name));
+    const current = this.find(def, namespace, name);
     const live = current ? this.serve(def, current) : undefined;
     const result = serverSideApply({ def, live, applied, manager: ctx.manager, force: options.force ?? false });
     if ('conflicts' in result) throw applyConflict(def.group, def.resource, name, result.conflicts);

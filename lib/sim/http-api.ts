@@ -91,6 +91,7 @@ interface ResourceTarget {
 
 type Route =
   | { kind: 'json'; body: unknown; contentType?: string }
+  | { kind: 'text'; body: string }
   | { kind: 'resource'; target: ResourceTarget }
   | { kind: 'notFound' };
 
@@ -99,7 +100,7 @@ function route(ctx: ApiContext, path: string, accept: string | undefined): Route
   const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
   const aggregated = (accept ?? '').includes('as=APIGroupDiscoveryList');
   if (path === '/version' || path === '/version/') return { kind: 'json', body: SERVER_VERSION };
-  if (['/healthz', '/readyz', '/livez'].includes(path)) return { kind: 'json', body: 'ok' };
+  if (['/healthz', '/readyz', '/livez'].includes(path)) return { kind: 'text', body: 'ok' };
   if (segments[0] === 'openapi') {
     const doc = openApiDocument(registry, segments.slice(1));
     return doc ? { kind: 'json', body: doc } : { kind: 'notFound' };
@@ -197,14 +198,13 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     pageNotFound(res);
     return;
   }
-  if (found.kind === 'json') {
+  if (found.kind === 'json' || found.kind === 'text') {
     if (req.method !== 'GET') throw methodNotAllowed();
-    if (found.body === 'ok') {
+    if (found.kind === 'json') sendJson(res, 200, found.body, found.contentType);
+    else {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('ok');
-      return;
+      res.end(found.body);
     }
-    sendJson(res, 200, found.body, found.contentType);
     return;
   }
   await handleResource(ctx, req, res, url.searchParams, found.target);
@@ -319,7 +319,7 @@ async function handleResource(ctx: ApiContext, req: IncomingMessage, res: Server
       return;
     }
     const sub = subresource === 'finalize' ? undefined : subresource;
-    const existed = type !== 'apply' || hasObject(cluster, def, namespace, name);
+    const existed = type !== 'apply' || cluster.find(def, namespace, name) !== undefined;
     const force = ['true', '1'].includes(query.get('force') ?? '');
     if (type === 'apply' && !query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
     const result = cluster.patch(def, namespace, name, type, patch, write, { subresource: sub, force });
@@ -348,15 +348,6 @@ async function handleResource(ctx: ApiContext, req: IncomingMessage, res: Server
     return;
   }
   throw methodNotAllowed();
-}
-
-function hasObject(cluster: Cluster, def: ResourceDef, namespace: string | undefined, name: string): boolean {
-  try {
-    cluster.get(def, namespace, name);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function parseRevision(text: string): number {

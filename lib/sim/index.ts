@@ -196,11 +196,8 @@ class RunningSimulator implements Simulator {
   get(group: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const def = this.registry.preferred(group, resource);
     if (!def) return undefined;
-    try {
-      return this.cluster.serve(def, this.cluster.get(def, namespace, name));
-    } catch {
-      return undefined;
-    }
+    const stored = this.cluster.find(def, namespace, name);
+    return stored && this.cluster.serve(def, stored);
   }
 
   list(group: string, resource: string, namespace?: string, options: { labelSelector?: string; fieldSelector?: string } = {}): KubeObject[] {

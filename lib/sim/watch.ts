@@ -20,6 +20,8 @@ export interface WatchRequest {
   render?: (object: KubeObject, first: boolean) => unknown;
 }
 
+const CRD_BUCKET = bucketOf('apiextensions.k8s.io', 'customresourcedefinitions');
+
 interface WatchEvent {
   type: EventType | 'BOOKMARK' | 'ERROR';
   object: unknown;
@@ -57,7 +59,25 @@ export class WatchHub {
     const write = (event: WatchEvent): void => {
       res.write(JSON.stringify(event) + '\n');
     };
-    const translate = (event: StoredEvent): void => {
+    let unsubscribe = (): void => {};
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (): void => {
+      unsubscribe();
+      for (const timer of timers) clearTimeout(timer);
+      this.connections.delete(res);
+    };
+    const servedByDeletedCrd = (event: StoredEvent): boolean => {
+      if (event.bucket !== CRD_BUCKET || event.type !== 'DELETED') return false;
+      const spec = event.object.spec as { group?: string; names?: { plural?: string } } | undefined;
+      return spec?.group === def.group && spec?.names?.plural === def.resource;
+    };
+    const translate = (event: StoredEvent, live: boolean): void => {
+      // A custom resource's watches end with its CRD, as on the real server.
+      if (live && servedByDeletedCrd(event)) {
+        finish();
+        res.end();
+        return;
+      }
       if (event.bucket !== bucket || (prefix && !event.key.startsWith(prefix))) return;
       const before = event.previous !== undefined && event.type !== 'ADDED' && request.selector(event.previous);
       const now = event.type !== 'DELETED' && request.selector(event.object);
@@ -81,7 +101,7 @@ export class WatchHub {
         res.end();
         return;
       }
-      for (const event of events) translate(event);
+      for (const event of events) translate(event, false);
     } else {
       const { items, resourceVersion } = cluster.list(def, request.namespace, { labelSelector: request.selector });
       for (const item of items) write({ type: 'ADDED', object: render(item) });
@@ -90,13 +110,7 @@ export class WatchHub {
       }
     }
 
-    const unsubscribe = cluster.store.subscribe(translate);
-    const timers: NodeJS.Timeout[] = [];
-    const finish = (): void => {
-      unsubscribe();
-      for (const timer of timers) clearTimeout(timer);
-      this.connections.delete(res);
-    };
+    unsubscribe = cluster.store.subscribe((event) => translate(event, true));
     if (request.bookmarks && this.bookmarkIntervalMs > 0) {
       timers.push(setInterval(() => write({ type: 'BOOKMARK', object: this.bookmark(def, String(cluster.store.revision), false) }), this.bookmarkIntervalMs));
     }

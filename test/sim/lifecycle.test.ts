@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSimulator, type KubeObject, type Simulator } from '../../lib/sim/index.ts';
-import { call } from './http.ts';
+import { call, watch } from './http.ts';
 
 let sim: Simulator;
 
@@ -131,8 +131,11 @@ test('a CRD serves every served version, cluster-scoped ones too, and takes its 
   assert.is(asV1.json.apiVersion, 'example.org/v1');
   assert.equal(asV1.json.spec, { a: 1 });
 
+  const stream = await watch(sim, `/apis/example.org/v1/gadgets?watch=1&resourceVersion=${sim.resourceVersion}`);
   const deleted = await call(sim, 'DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.org');
   assert.is(deleted.status, 200);
+  assert.is(await stream.ended, 'end', 'watches of the custom resource end with its CRD');
+  assert.equal(stream.events.map((e) => [e.type, e.object.metadata.name]), [['DELETED', 'g1']]);
   assert.is((await call(sim, 'GET', '/apis/example.org/v1/gadgets')).status, 404);
   assert.ok(!(await call(sim, 'GET', '/apis')).json.groups.some((g: any) => g.name === 'example.org'));
   assert.equal(sim.list('example.org', 'gadgets'), []);

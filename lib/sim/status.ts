@@ -121,6 +121,14 @@ export function expired(message: string): StatusError {
   return failure(410, 'Expired', message);
 }
 
+/** A watch from a resourceVersion the server has not reached (e.g. after its history started over). */
+export function resourceVersionTooLarge(requested: number, current: number): StatusError {
+  return failure(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version', field: '' }],
+    retryAfterSeconds: 1,
+  });
+}
+
 export function tooManyRequests(retryAfterSeconds: number): StatusError {
   return failure(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', { retryAfterSeconds });
 }

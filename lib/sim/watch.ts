@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Cluster } from './cluster.ts';
 import type { Selector } from './selectors.ts';
-import { expired } from './status.ts';
+import { expired, resourceVersionTooLarge } from './status.ts';
 import { bucketOf, type EventType, type StoredEvent } from './store.ts';
 import type { KubeObject, ResourceDef } from './types.ts';
 
@@ -94,9 +94,12 @@ export class WatchHub {
 
     if (request.fromRevision !== undefined && !request.sendInitialEvents) {
       const events = cluster.store.eventsSince(request.fromRevision);
-      if (!events) {
-        const status = expired(`too old resource version: ${request.fromRevision} (${cluster.store.oldestWatchable()})`).status;
-        write({ type: 'ERROR', object: status });
+      const { revision } = cluster.store;
+      if (!events || request.fromRevision > revision) {
+        const error = events
+          ? resourceVersionTooLarge(request.fromRevision, revision)
+          : expired(`too old resource version: ${request.fromRevision} (${cluster.store.oldestWatchable()})`);
+        write({ type: 'ERROR', object: error.status });
         this.connections.delete(res);
         res.end();
         return;

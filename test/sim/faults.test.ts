@@ -99,8 +99,14 @@ test('restart losing state: the objects are gone; resourceVersions go on or star
   await expired.ended;
   assert.is(expired.events[0].object.code, 410);
 
+  const beforeReset = sim.resourceVersion;
   await sim.faults.restart({ keepState: false, keepRevisions: false });
   assert.ok(sim.resourceVersion < 50, `resourceVersion started over (${sim.resourceVersion})`);
+  const ahead = await watch(sim, `/api/v1/configmaps?watch=1&resourceVersion=${beforeReset}`);
+  await ahead.ended;
+  assert.is(ahead.events[0].type, 'ERROR');
+  assert.is(ahead.events[0].object.code, 504);
+  assert.is(ahead.events[0].object.details.causes[0].reason, 'ResourceVersionTooLarge');
   const list = await kubectl(sim.kubeconfigPath, ['get', 'namespaces', '-o', 'name']);
   assert.match(list.stdout, 'namespace/kube-system');
 });

@@ -70,6 +70,17 @@ test('generation counts spec changes only; status and scale subresources write o
   assert.is(stale.status, 409);
 });
 
+test('DELETE on a collection deletes what the selector matches', async () => {
+  for (const name of ['a', 'b', 'c']) {
+    await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `dc-${name}`, labels: { batch: name === 'c' ? 'keep' : 'drop' } } } });
+  }
+  const response = await call(sim, 'DELETE', '/api/v1/namespaces/shop/configmaps?labelSelector=batch%3Ddrop');
+  assert.is(response.status, 200);
+  assert.is(response.json.kind, 'ConfigMapList');
+  assert.equal(response.json.items.map((i: KubeObject) => i.metadata.name), ['dc-a', 'dc-b']);
+  assert.equal(sim.list('', 'configmaps', 'shop', { labelSelector: 'batch' }).map((o) => o.metadata.name), ['dc-c']);
+});
+
 test('create-only kinds answer with the object and store nothing', async () => {
   const review = await call(sim, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token: 'abc' } } });
   assert.is(review.status, 201);

@@ -26,7 +26,7 @@ export function registerDemoCommand(program: Command): void {
       if (scaled?.commit) {
         out();
         out(`The diff of one change ("${scaled.title}"):`);
-        const changeSet = await diffRevisions({ repository, from: `${scaled.commit}~1`, to: scaled.commit });
+        const changeSet = await diffRevisions({ repository, from: `${scaled.commit.slice(0, 7)}~1`, to: scaled.commit.slice(0, 7) });
         out(renderText(changeSet, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }).trimEnd());
       }
       out();

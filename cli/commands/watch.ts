@@ -32,7 +32,7 @@ export function registerWatchCommand(program: Command): void {
     const { client, cluster } = await connectToCluster(options);
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
     const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
-    const sync = new ClusterSync({ client, repository, author, selection, normalize, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, logger });
+    const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, logger });
     const status = options.listen
       ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => sync.readiness() })
       : undefined;

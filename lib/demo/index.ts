@@ -40,6 +40,7 @@ export async function runDemo(options: { dir: string; logger?: Logger; onStep?: 
     writeFileSync(join(repository.gitdir, DEMO_MARKER), 'written by kubesnap demo; the next demo may replace this repository\n');
     const sync = new ClusterSync({
       client, repository, batchMs: 60_000, discoveryIntervalMs: 500,
+      cluster: { server: sim.url, context: client.connection.contextName },
       author: { name: 'kubesnap demo', email: 'demo@kubesnap.invalid' },
       logger: options.logger ?? silentLogger,
     });

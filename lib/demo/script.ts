@@ -26,8 +26,9 @@ export class DemoCluster {
     return resolveResourceSpelling(this.resources, spelling)[0];
   }
 
+  /** A strategic merge patch, as kubectl scale, set and edit send. */
   patch(spelling: string, namespace: string | undefined, name: string, patch: unknown, fieldManager: string): Promise<unknown> {
-    return mergePatchObject(this.client, this.resource(spelling), namespace, name, patch, { fieldManager });
+    return mergePatchObject(this.client, this.resource(spelling), namespace, name, patch, { fieldManager, strategic: true });
   }
 
   create(spelling: string, object: Manifest, fieldManager: string): Promise<unknown> {

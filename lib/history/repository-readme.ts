@@ -1,39 +1,44 @@
+import { parseObjectPath } from '../layout/index.ts';
+import { skipReasons, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
 import { renderTemplate } from './template.ts';
 import type { ClusterIdentity } from './commit-message.ts';
 
-export interface ReadmeFacts {
-  cluster: ClusterIdentity;
-  /** When the content last changed (ISO time). */
-  time: string;
-  objectCount: number;
-  secrets: 'redact' | 'skip' | 'plain' | 'encrypt';
-  /** `deployments.apps (12)` style lines. */
-  included: string[];
-  /** `events: Events are runtime records (--include-events)` style lines. */
-  skipped: string[];
-}
-
 export const README_PATH = 'README.md';
 
-const secretsText: Record<ReadmeFacts['secrets'], string> = {
+export interface ReadmeFacts {
+  cluster: ClusterIdentity;
+  /** When the content last changed (a Date, shown to the second). */
+  time: Date;
+  /** Objects per folder (`deployments.apps` → 12). */
+  folderCounts: ReadonlyMap<string, number>;
+  normalize?: NormalizeOptions;
+  /** `deployments.apps (403 Forbidden)` style lines for what could not be read. */
+  unreadable?: string[];
+}
+
+const secretsText: Record<NonNullable<NormalizeOptions['secrets']>, string> = {
   redact: 'values replaced by sha256 digests (drift is visible, nothing readable is stored)',
   skip: 'not stored',
   plain: 'stored in plain text (asked for with --secrets plain)',
-  encrypt: 'values encrypted with age',
 };
 
-/** The generated README.md at the root of a snapshot repository. */
+/** The generated README.md at the root of a snapshot repository (snapshot and watch write the same one). */
 export function repositoryReadme(facts: ReadmeFacts): string {
   const list = (lines: string[]) => (lines.length ? lines.map((line) => `- ${line}`).join('\n') : '- (nothing)');
+  const secrets = facts.normalize?.secrets ?? 'redact';
+  const included = [...facts.folderCounts].filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b)).map(([folder, n]) => `${folder} (${n})`);
+  const skipped = (Object.entries(skipReasons) as Array<[SkipReason, { description: string; includeFlag: string }]>)
+    .filter(([reason]) => reason !== 'secrets' && !facts.normalize?.include?.has(reason))
+    .map(([, { description, includeFlag }]) => `${description} (keep with ${includeFlag})`);
   return renderTemplate('repository-readme.md', {
     server: facts.cluster.server,
     context: facts.cluster.context,
-    time: facts.time,
-    objectCount: facts.objectCount,
-    secrets: secretsText[facts.secrets],
-    included: list(facts.included),
-    skipped: list(facts.skipped),
-    secretsNote: facts.secrets === 'redact'
+    time: facts.time.toISOString().replace(/\.\d+Z$/, 'Z'),
+    objectCount: [...facts.folderCounts.values()].reduce((a, b) => a + b, 0),
+    secrets: secretsText[secrets],
+    included: list(included),
+    skipped: list([...skipped, ...(facts.unreadable ?? []).map((line) => `could not be read: ${line}`)]),
+    secretsNote: secrets === 'redact'
       ? '\nRedacted Secret values cannot be restored from here; restore them from your secret store.\n'
       : '',
   });
@@ -42,4 +47,21 @@ export function repositoryReadme(facts: ReadmeFacts): string {
 /** The README without the line that changes every time, to decide whether anything but the time changed. */
 export function readmeWithoutTime(text: string): string {
   return text.replace(/^\| last change \|.*$/m, '');
+}
+
+/** The kind folder (`deployments.apps`) of an object's path; undefined for files that are not objects. */
+export function kindFolderOf(path: string, prefix?: string): string | undefined {
+  const identity = parseObjectPath(path, prefix);
+  if (!identity) return undefined;
+  return identity.group ? `${identity.resource}.${identity.group}` : identity.resource;
+}
+
+/** Object counts per kind folder of a tree's paths. */
+export function folderCounts(paths: Iterable<string>, prefix?: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const path of paths) {
+    const folder = kindFolderOf(path, prefix);
+    if (folder) counts.set(folder, (counts.get(folder) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -5,11 +5,15 @@ import { silentLogger, type Logger } from '../log/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
 import { hashObject, type Author, type SnapshotRepository } from '../store/index.ts';
 import { lastWriter, type Attribution } from './attribution.ts';
+import type { ClusterIdentity } from './commit-message.ts';
+import { folderCounts, kindFolderOf, readmeWithoutTime, repositoryReadme, README_PATH } from './repository-readme.ts';
 import { watchCommitMessage, type ObjectChange } from './watch-message.ts';
 
 export interface HistoryWriterOptions {
   repository: SnapshotRepository;
   author: Author;
+  /** Named in the repository's README, which every commit keeps current. */
+  cluster: ClusterIdentity;
   normalize?: NormalizeOptions;
   prefix?: string;
   /** Namespaces outside the selection are neither written nor deleted (`-n`, `--exclude-namespace`). */
@@ -26,6 +30,8 @@ export interface HistoryWriterOptions {
 
 interface PendingChange {
   content: Buffer | null;
+  /** The blob id of `content`. */
+  id?: string;
   attribution?: Attribution;
   /** Why a deletion happened when it was not a DELETED event (a kind removed from the API). */
   reason?: string;
@@ -40,6 +46,9 @@ interface PendingChange {
 export class HistoryWriter {
   private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'now' | 'logger'>> & HistoryWriterOptions;
   private committed = new Map<string, string>();
+  /** Objects per folder in the committed tree, kept up to date commit by commit for the README. */
+  private counts = new Map<string, number>();
+  private committedReadme?: string;
   private pending = new Map<string, PendingChange>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<unknown> = Promise.resolve();
@@ -60,6 +69,13 @@ export class HistoryWriter {
   async start(): Promise<void> {
     const head = await this.options.repository.head();
     this.committed = head ? new Map(await this.options.repository.readFiles(head)) : new Map();
+    this.counts = folderCounts(this.committed.keys(), this.options.prefix);
+    const readmeId = this.committed.get(this.readmePath);
+    this.committedReadme = readmeId ? (await this.options.repository.readBlob(readmeId)).toString('utf8') : undefined;
+  }
+
+  private get readmePath(): string {
+    return this.options.prefix ? `${this.options.prefix}/${README_PATH}` : README_PATH;
   }
 
   /** Commit nothing until release(): the first full sync of a watch becomes one commit, not several partial ones. */
@@ -134,11 +150,10 @@ export class HistoryWriter {
     return this.flush();
   }
 
-  private stage(path: string, content: Buffer | null, extra: Omit<PendingChange, 'content'> = {}): void {
-    const committedId = this.committed.get(path);
-    const unchanged = content === null ? committedId === undefined : committedId === hashObject('blob', content);
-    if (unchanged) this.pending.delete(path);
-    else this.pending.set(path, { content, ...extra });
+  private stage(path: string, content: Buffer | null, extra: Omit<PendingChange, 'content' | 'id'> = {}): void {
+    const id = content === null ? undefined : hashObject('blob', content);
+    if (id === this.committed.get(path)) this.pending.delete(path);
+    else this.pending.set(path, { content, id, ...extra });
     this.options.onPendingChange?.(this.pending.size);
     this.schedule();
   }
@@ -169,9 +184,31 @@ export class HistoryWriter {
     const batch = this.pending;
     this.pending = new Map();
     this.options.onPendingChange?.(0);
+    // The batch counts as committed from now on, so events arriving while it is written compare with it
+    // (a relist meanwhile re-stages nothing); a failed write puts everything back.
+    const previous = new Map<string, string | undefined>();
+    for (const [path, change] of batch) {
+      previous.set(path, this.committed.get(path));
+      if (change.id === undefined) this.committed.delete(path);
+      else this.committed.set(path, change.id);
+    }
+    try {
+      return await this.writeBatch(batch, previous);
+    } catch (error) {
+      for (const [path, id] of previous) {
+        if (id === undefined) this.committed.delete(path);
+        else this.committed.set(path, id);
+      }
+      for (const [path, change] of batch) if (!this.pending.has(path)) this.pending.set(path, change);
+      this.options.onPendingChange?.(this.pending.size);
+      throw error;
+    }
+  }
+
+  private async writeBatch(batch: Map<string, PendingChange>, previous: Map<string, string | undefined>): Promise<string | undefined> {
     const changes: ObjectChange[] = [];
     for (const [path, change] of batch) {
-      const previousId = this.committed.get(path);
+      const previousId = previous.get(path);
       changes.push({
         path,
         type: change.content === null ? 'deleted' : previousId ? 'updated' : 'created',
@@ -182,26 +219,31 @@ export class HistoryWriter {
       });
     }
     const now = this.options.now();
-    try {
-      const result = await this.options.repository.commitChanges(
-        [...batch].map(([path, change]) => ({ path, content: change.content })),
-        { message: watchCommitMessage(changes), author: { ...this.options.author, timestamp: Math.floor(now.getTime() / 1000) } },
-      );
-      for (const [path, change] of batch) {
-        if (change.content === null) this.committed.delete(path);
-        else this.committed.set(path, hashObject('blob', change.content));
-      }
-      if (!result) return undefined;
-      this.options.logger.info('committed', { commit: result.commit.slice(0, 12), changes: changes.length });
-      this.options.onCommit?.({ id: result.commit, changes });
-      return result.commit;
-    } catch (error) {
-      // Put the batch back under anything newer that arrived meanwhile, so nothing is lost.
-      for (const [path, change] of batch) if (!this.pending.has(path)) this.pending.set(path, change);
-      this.options.onPendingChange?.(this.pending.size);
-      throw error;
+    const counts = new Map(this.counts);
+    for (const change of changes) {
+      const folder = kindFolderOf(change.path, this.options.prefix)!;
+      if (change.type === 'created') counts.set(folder, (counts.get(folder) ?? 0) + 1);
+      if (change.type === 'deleted') counts.set(folder, (counts.get(folder) ?? 1) - 1);
     }
+    const readme = repositoryReadme({ cluster: this.options.cluster, time: now, folderCounts: counts, normalize: this.options.normalize });
+    const files = [...batch].map(([path, change]) => ({ path, content: change.content }));
+    const readmeChanged = this.committedReadme === undefined || readmeWithoutTime(this.committedReadme) !== readmeWithoutTime(readme);
+    if (readmeChanged) files.push({ path: this.readmePath, content: Buffer.from(readme) });
+    const result = await this.options.repository.commitChanges(files, {
+      message: watchCommitMessage(changes),
+      author: { ...this.options.author, timestamp: Math.floor(now.getTime() / 1000) },
+    });
+    this.counts = counts;
+    if (readmeChanged) {
+      this.committedReadme = readme;
+      this.committed.set(this.readmePath, hashObject('blob', Buffer.from(readme)));
+    }
+    if (!result) return undefined;
+    this.options.logger.info('committed', { commit: result.commit.slice(0, 12), changes: changes.length });
+    this.options.onCommit?.({ id: result.commit, changes });
+    return result.commit;
   }
+
 
   private selected(resource: ApiResource, object: KubeObject): boolean {
     const key = namespaceKey(resource, { namespace: resource.namespaced ? object.metadata.namespace : undefined, name: object.metadata.name });
@@ -213,7 +255,7 @@ export class HistoryWriter {
     const before = parseObject((await this.options.repository.readBlob(previousId)).toString('utf8'));
     const changes = fieldChanges(before, parseObject(content.toString('utf8')));
     if (changes.length === 0) return undefined;
-    const shown = changes.slice(0, 3).map((c) => `${c.path} ${formatFieldValue(c.before)}→${formatFieldValue(c.after)}`);
+    const shown = changes.slice(0, 3).map((c) => `${c.path} ${shortValue(c.before)}→${shortValue(c.after)}`);
     return changes.length > 3 ? `${shown.join(', ')} (+${changes.length - 3} more)` : shown.join(', ');
   }
 
@@ -240,4 +282,10 @@ export class HistoryWriter {
 /** The namespace an object belongs to for selection: its own, or for a Namespace object the one it names. */
 function namespaceKey(resource: Pick<ApiResource, 'group' | 'resource'>, identity: { namespace?: string; name: string }): string | undefined {
   return resource.group === '' && resource.resource === 'namespaces' ? identity.name : identity.namespace;
+}
+
+/** A field value for a one-line commit body: long values are cut, the diff has them whole. */
+function shortValue(value: unknown): string {
+  const text = formatFieldValue(value);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }

@@ -87,14 +87,23 @@ export class KubeClient {
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const transport = this.secure ? https : http;
-    return new Promise((resolve, reject) => {
+    const send = (retryStaleSocket: boolean): Promise<IncomingMessage> => new Promise((resolve, reject) => {
       const request = transport.request(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
       if (options.timeoutMs) {
         request.setTimeout(options.timeoutMs, () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
       }
-      request.on('error', (error) => reject(this.connectionError(error, options.signal)));
+      request.on('error', (error) => {
+        // A kept-alive connection the server closed meanwhile (it restarted, or timed the connection out)
+        // fails before anything was sent: that is safe to send again once, on a fresh connection.
+        if (retryStaleSocket && request.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+          resolve(send(false));
+          return;
+        }
+        reject(this.connectionError(error, options.signal));
+      });
       request.end(payload);
     });
+    return send(true);
   }
 
   private connectionError(error: Error, signal?: AbortSignal): Error {

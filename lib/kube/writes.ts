@@ -38,9 +38,13 @@ export function jsonPatchObject<T = KubeObject>(client: KubeClient, resource: Ap
   });
 }
 
-export function mergePatchObject<T = KubeObject>(client: KubeClient, resource: ApiResource, namespace: string | undefined, name: string, patch: unknown, options: WriteOptions = {}): Promise<T> {
+/** A JSON merge patch (RFC 7386), or with `strategic` a strategic merge patch: lists of containers, ports, ... merge by key, as kubectl's edits do. */
+export function mergePatchObject<T = KubeObject>(client: KubeClient, resource: ApiResource, namespace: string | undefined, name: string, patch: unknown, options: WriteOptions & { strategic?: boolean } = {}): Promise<T> {
   return client.json<T>('PATCH', objectUrl(resource, namespace, name), {
-    body: patch, contentType: 'application/merge-patch+json', query: writeQuery(options), signal: options.signal,
+    body: patch,
+    contentType: options.strategic ? 'application/strategic-merge-patch+json' : 'application/merge-patch+json',
+    query: writeQuery(options),
+    signal: options.signal,
   });
 }
 

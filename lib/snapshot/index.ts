@@ -1,12 +1,12 @@
 import { discoverResources, type KubeClient } from '../kube/index.ts';
 import {
-  changeSummary, readmeWithoutTime, repositoryReadme, snapshotCommitMessage, README_PATH,
+  changeSummary, folderCounts, readmeWithoutTime, repositoryReadme, snapshotCommitMessage, README_PATH,
   type ClusterIdentity, type PathChange,
 } from '../history/index.ts';
-import { skipReasons, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
+import type { NormalizeOptions, SkipReason } from '../normalize/index.ts';
 import { resolveSelection, type SelectionOptions } from '../selection/index.ts';
 import type { Author, SnapshotRepository } from '../store/index.ts';
-import { collectClusterState, type ClusterState, type UnreadableResource } from './collect.ts';
+import { collectClusterState, type UnreadableResource } from './collect.ts';
 import { planChanges } from './changes.ts';
 
 export { collectClusterState, type ClusterState, type UnreadableResource, type CollectOptions, type ListedScope } from './collect.ts';
@@ -69,13 +69,17 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotRe
   });
 
   const readmePath = options.prefix ? `${options.prefix}/${README_PATH}` : README_PATH;
+  const resultingPaths = new Set(headFiles.keys());
+  for (const change of planned.files) {
+    if (change.content === null) resultingPaths.delete(change.path);
+    else resultingPaths.add(change.path);
+  }
   const readme = repositoryReadme({
     cluster: options.cluster,
-    time: now().toISOString().replace(/\.\d+Z$/, 'Z'),
-    objectCount: state.files.size,
-    secrets: normalize.secrets ?? 'redact',
-    included: [...state.counts.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b)).map(([name, n]) => `${name} (${n})`),
-    skipped: skippedLines(state),
+    time: now(),
+    folderCounts: folderCounts(resultingPaths, options.prefix),
+    normalize,
+    unreadable: state.unreadable.map((entry) => `${entry.resource} (${entry.reason})`),
   });
   const oldReadme = head && headFiles.has(readmePath) ? (await repository.readFile(head, readmePath))?.toString('utf8') : undefined;
   const files = [...planned.files];
@@ -98,16 +102,3 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotRe
   });
   return { ...result, commit: committed?.commit };
 }
-
-function skippedLines(state: ClusterState): string[] {
-  const lines: string[] = [];
-  for (const [reason, kinds] of state.skippedKinds) {
-    lines.push(`${reason}: ${skipReasons[reason].description} — kinds ${kinds.join(', ')} (${skipReasons[reason].includeFlag})`);
-  }
-  for (const [reason, count] of state.skippedObjects) {
-    lines.push(`${reason}: ${skipReasons[reason].description} — ${count} objects (${skipReasons[reason].includeFlag})`);
-  }
-  for (const entry of state.unreadable) lines.push(`could not be read: ${entry.resource} (${entry.reason})`);
-  return lines.sort();
-}
-

@@ -1,5 +1,5 @@
 import type { KubeClient } from '../kube/index.ts';
-import { HistoryWriter } from '../history/index.ts';
+import { HistoryWriter, type ClusterIdentity } from '../history/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { WatchMetrics } from '../metrics/index.ts';
 import type { NormalizeOptions } from '../normalize/index.ts';
@@ -11,6 +11,7 @@ export interface ClusterSyncOptions {
   client: KubeClient;
   repository: SnapshotRepository;
   author: Author;
+  cluster: ClusterIdentity;
   selection?: SelectionOptions;
   normalize?: NormalizeOptions;
   prefix?: string;
@@ -41,6 +42,7 @@ export class ClusterSync {
     this.writer = new HistoryWriter({
       repository: options.repository,
       author: options.author,
+      cluster: options.cluster,
       normalize: options.normalize,
       prefix: options.prefix,
       namespaceSelected: namespaceMatcher(options.selection ?? {}),
@@ -67,11 +69,15 @@ export class ClusterSync {
     this.metrics.setTracked(this.writer.trackedCount);
     this.writer.hold();
     await this.watcher.start();
-    void this.watcher.ready.then(() => {
-      this.synced = true;
-      this.writer.release();
-      this.logger.info('first full sync done; watching');
-    }, () => undefined);
+    void this.watcher.ready.then(() => this.commitFirstSync(), () => undefined);
+  }
+
+  /** The first full list is committed at once, whatever the batch window: it is the starting point of the history. */
+  private async commitFirstSync(): Promise<void> {
+    this.synced = true;
+    this.writer.release();
+    this.logger.info('first full sync done; watching');
+    await this.writer.flush().catch((error) => this.logger.error('the first full sync could not be committed; it stays pending', { error: String(error) }));
   }
 
   /** Resolves after the first full list of every collection. */

@@ -1,8 +1,13 @@
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
 
 export const ZERO_ID = '0'.repeat(40);
+/**
+ * Git holds a ref lock for milliseconds; one this old was left by a process killed mid-update. Removing it lets an
+ * unattended `kubesnap watch` carry on after a crash instead of failing on every commit.
+ */
+const STALE_REF_LOCK_MS = 60_000;
 const ID_PATTERN = /^[0-9a-f]{40}$/;
 
 export interface ReflogEntry {
@@ -80,6 +85,14 @@ export class RefStore {
     return entries;
   }
 
+  private removeStaleLock(lockPath: string): void {
+    try {
+      if (Date.now() - statSync(lockPath).mtimeMs > STALE_REF_LOCK_MS) rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
   /**
    * Moves a ref from `expected` (undefined: must not exist yet) to `id`, atomically: a `<ref>.lock` file made with
    * O_EXCL (the same lock git takes), the value compared under the lock, reflogs appended, then a rename.
@@ -88,6 +101,7 @@ export class RefStore {
     const path = join(this.gitdir, name);
     const lockPath = `${path}.lock`;
     mkdirSync(dirname(path), { recursive: true });
+    this.removeStaleLock(lockPath);
     let fd: number;
     try {
       fd = openSync(lockPath, 'wx', 0o644);

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { serverSideApply } from './apply.ts';
 import { defaultServiceAccount, establishedCrdStatus, namespaceObject, rootCaConfigMap, BUILTIN_NAMESPACES } from './bootstrap.ts';
+import { SequentialAllocator } from './allocator.ts';
 import { applyCreateDefaults, carryServerAssigned, type Allocator } from './defaults.ts';
 import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';
@@ -10,10 +11,10 @@ import { ManifestError } from './manifests.ts';
 import { apiVersionOf, generatedName, hasGeneration, timestamp, wireOrder } from './object-shape.ts';
 import { applyPatch, type PatchType } from './patches.ts';
 import { scaleOf, withScale } from './scale.ts';
+import { listObjects, type ListOptions, type ListResult } from './listing.ts';
 import type { ResourceRegistry } from './registry.ts';
-import { bothSelectors, type Selector } from './selectors.ts';
 import {
-  alreadyExists, applyConflict, badRequest, conflict, expired, namespaceNotFound, namespaceTerminating, notFound,
+  alreadyExists, applyConflict, badRequest, conflict, namespaceNotFound, namespaceTerminating, notFound,
 } from './status.ts';
 import { bucketOf, keyOf, type ObjectStore } from './store.ts';
 import type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
@@ -24,37 +25,9 @@ export interface WriteContext {
   manager: string;
 }
 
-export interface ListOptions {
-  labelSelector?: Selector;
-  fieldSelector?: Selector;
-  limit?: number;
-  continueToken?: string;
-}
-
-export interface ListResult {
-  items: KubeObject[];
-  resourceVersion: string;
-  continueToken?: string;
-  remainingItemCount?: number;
-}
-
 export type Subresource = 'status' | 'scale';
 
 const CRD_GROUP = 'apiextensions.k8s.io';
-
-class SequentialAllocator implements Allocator {
-  private nextIp = 10;
-  private nextPort = 30000;
-  clusterIP(): string {
-    const n = this.nextIp++;
-    return `10.96.${Math.floor(n / 256) % 256}.${n % 256}`;
-  }
-  nodePort(): number {
-    const port = this.nextPort++;
-    if (this.nextPort > 32767) this.nextPort = 30000;
-    return port;
-  }
-}
 
 function isCrd(def: ResourceDef): boolean {
   return def.group === CRD_GROUP && def.resource === 'customresourcedefinitions';
@@ -86,12 +59,6 @@ interface RecordedFields {
   creationTimestamp?: unknown;
   managedFields?: ManagedFieldsEntry[];
   status?: unknown;
-}
-
-interface ContinueToken {
-  v: string;
-  rv: number;
-  start: string;
 }
 
 export class Cluster {
@@ -142,45 +109,7 @@ export class Cluster {
   }
 
   list(def: ResourceDef, namespace: string | undefined, options: ListOptions = {}): ListResult {
-    const bucket = bucketOf(def.group, def.resource);
-    let revision = this.store.revision;
-    let start = '';
-    let entries: Array<[string, KubeObject]> | undefined;
-    if (options.continueToken) {
-      const token = decodeContinue(options.continueToken);
-      revision = token.rv;
-      start = token.start;
-      entries = this.store.entriesAt(bucket, revision);
-      if (!entries) {
-        throw expired(
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
-        );
-      }
-    } else {
-      entries = this.store.entries(bucket);
-    }
-    const prefix = def.namespaced && namespace ? `${namespace}/` : '';
-    const selector = bothSelectors(options.labelSelector, options.fieldSelector);
-    const selected: Array<[string, KubeObject]> = [];
-    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
-    let remaining = 0;
-    let more = false;
-    for (const entry of entries) {
-      if (entry[0] < start || (prefix && !entry[0].startsWith(prefix))) continue;
-      if (!selector(entry[1])) continue;
-      if (selected.length < limit) selected.push(entry);
-      else {
-        more = true;
-        remaining++;
-      }
-    }
-    const result: ListResult = { items: selected.map((e) => e[1]), resourceVersion: String(revision) };
-    if (more) {
-      const lastKey = selected[selected.length - 1][0];
-      result.continueToken = encodeContinue({ v: 'meta.k8s.io/v1', rv: revision, start: `${lastKey}\u0000` });
-      if (!options.labelSelector && !options.fieldSelector) result.remainingItemCount = remaining;
-    }
-    return result;
+    return listObjects(this.store, def, namespace, options);
   }
 
   private requireNamespace(def: ResourceDef, namespace: string | undefined, name: string): void {
@@ -553,16 +482,3 @@ function shapeOnly(this: unknown, _key: string, value: unknown): unknown {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? 0 : value;
 }
 
-function encodeContinue(token: ContinueToken): string {
-  return Buffer.from(JSON.stringify(token)).toString('base64url');
-}
-
-function decodeContinue(text: string): ContinueToken {
-  try {
-    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as ContinueToken;
-    if (typeof token.rv !== 'number' || typeof token.start !== 'string') throw new Error('shape');
-    return token;
-  } catch {
-    throw badRequest(`invalid continue token: ${text}`);
-  }
-}

@@ -37,11 +37,19 @@ function isNamespaces(def: ResourceDef): boolean {
   return def.group === '' && def.resource === 'namespaces';
 }
 
+// Key order is not meaning: an update that only reorders map keys changes nothing.
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** The object without what every write changes anyway (resourceVersion, managedFields timestamps). */
 function withoutVolatile(object: KubeObject): string {
   const copy = { ...object, metadata: { ...object.metadata } };
   delete copy.metadata.resourceVersion;
   copy.metadata.managedFields = object.metadata.managedFields?.map((entry) => ({ ...entry, time: '' }));
-  return JSON.stringify(copy);
+  return canonicalJson(copy);
 }
 
 /** Stored objects carry no kind/apiVersion: they are served at whichever version is asked for. */

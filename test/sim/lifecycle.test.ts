@@ -88,6 +88,15 @@ test('create-only kinds answer with the object and store nothing', async () => {
   assert.is((await call(sim, 'GET', '/apis/authentication.k8s.io/v1/tokenreviews')).status, 405);
 });
 
+test('an update that changes nothing (keys in another order) keeps the resourceVersion and sends no event', async () => {
+  const path = '/api/v1/namespaces/shop/configmaps';
+  const created = await call(sim, 'POST', path, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same', labels: { a: '1', b: '2' } }, data: { x: '1', y: '2' } } });
+  const reordered = { data: { y: '2', x: '1' }, metadata: { ...created.json.metadata, labels: { b: '2', a: '1' } }, kind: 'ConfigMap', apiVersion: 'v1' };
+  const updated = await call(sim, 'PUT', `${path}/same`, { body: reordered });
+  assert.is(updated.status, 200);
+  assert.is(updated.json.metadata.resourceVersion, created.json.metadata.resourceVersion);
+});
+
 test('generateName makes a unique name; a PUT to a missing object is 404', async () => {
   const made = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'gen-' } } });
   assert.match(made.json.metadata.name, /^gen-[a-z0-9]{5}$/);

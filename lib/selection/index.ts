@@ -4,6 +4,7 @@ import { qualifiedResourceName, resolveResourceSpelling, type ApiResource } from
 import { parseLabelSelector, type LabelSelector } from './label-selector.ts';
 
 export { parseLabelSelector, type LabelSelector } from './label-selector.ts';
+export { selectCollections, objectInSelectedNamespaces, isNamespacesResource, type Collection, type SelectedCollections } from './collections.ts';
 
 /** What the user asked to cover, in kubectl's spellings: shared by snapshot, watch, diff and restore. */
 export interface SelectionOptions {

@@ -1,8 +1,8 @@
 import { mapWithConcurrency } from '../concurrency/index.ts';
 import { ApiError, listPages, qualifiedResourceName, type ApiResource, type DiscoveryFailure, type KubeClient } from '../kube/index.ts';
 import { objectPath, serializeObject } from '../layout/index.ts';
-import { normalizeObject, resourceSkipReason, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
-import type { Selection } from '../selection/index.ts';
+import { normalizeObject, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
+import { objectInSelectedNamespaces, selectCollections, type Selection } from '../selection/index.ts';
 
 /** A resource that could not be read (discovery or list failed), and why. */
 export interface UnreadableResource {
@@ -55,6 +55,7 @@ export interface CollectOptions {
  */
 export async function collectClusterState(options: CollectOptions): Promise<ClusterState> {
   const { selection } = options;
+  const { collections: targets, skippedKinds } = selectCollections(selection, options.normalize);
   const state: ClusterState = {
     files: new Map(),
     scope: {
@@ -63,28 +64,10 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
       failedGroups: new Set(options.discoveryFailures.map((f) => (f.groupVersion.includes('/') ? f.groupVersion.split('/')[0] : ''))),
     },
     skippedObjects: new Map(),
-    skippedKinds: new Map(),
+    skippedKinds,
     unreadable: options.discoveryFailures.map((f) => ({ resource: f.groupVersion, reason: f.reason })),
     counts: new Map(),
   };
-  const toList: ApiResource[] = [];
-  for (const resource of selection.resources) {
-    const name = qualifiedResourceName(resource);
-    const reason = resourceSkipReason(resource, options.normalize);
-    if (reason && !(selection.explicitlyIncluded.has(name) && resource.verbs.includes('list'))) {
-      state.skippedKinds.set(reason, [...(state.skippedKinds.get(reason) ?? []), name]);
-      continue;
-    }
-    // With -n, cluster-scoped kinds are out of scope, but the selected Namespace objects themselves are kept.
-    if (!resource.namespaced && selection.options.namespaces?.length && !(resource.group === '' && resource.resource === 'namespaces')) continue;
-    toList.push(resource);
-  }
-
-  const targets = toList.flatMap((resource) =>
-    resource.namespaced && selection.options.namespaces?.length
-      ? selection.options.namespaces.map((namespace) => ({ resource, namespace }))
-      : [{ resource, namespace: undefined as string | undefined }]);
-
   options.onListingStarted?.(targets.length);
   await mapWithConcurrency(targets, options.concurrency ?? 4, async ({ resource, namespace }) => {
     const name = qualifiedResourceName(resource);
@@ -123,9 +106,8 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
 }
 
 function addObject(raw: KubeObject, resource: ApiResource, options: CollectOptions, files: Map<string, Buffer>, skipped: Map<SkipReason, number>): void {
+  if (!objectInSelectedNamespaces(raw, resource, options.selection)) return;
   const namespace = resource.namespaced ? raw.metadata.namespace : undefined;
-  if (!options.selection.namespaceSelected(namespace)) return;
-  if (!resource.namespaced && resource.resource === 'namespaces' && resource.group === '' && !options.selection.namespaceSelected(raw.metadata.name)) return;
   const result = normalizeObject(raw, resource, options.normalize);
   if (result.action === 'skip') {
     skipped.set(result.reason, (skipped.get(result.reason) ?? 0) + 1);

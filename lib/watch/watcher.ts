@@ -6,8 +6,7 @@ import { KubesnapError } from '../errors/index.ts';
 import { ApiError, KubeClient, discoverResources, qualifiedResourceName, type ApiResource, type BackoffOptions } from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
-import { resolveSelection, type Selection, type SelectionOptions } from '../selection/index.ts';
-import { objectInSelectedNamespaces, selectCollections, type Collection } from './collections.ts';
+import { objectInSelectedNamespaces, resolveSelection, selectCollections, type Collection, type Selection, type SelectionOptions } from '../selection/index.ts';
 import type { WatchMetrics } from './metrics.ts';
 import { Reflector, type ReflectorEvent, type Sleep } from './reflector.ts';
 

@@ -1,8 +1,8 @@
 // Which (resource, namespace) collections a selection covers, and which objects inside them are in
-// scope. The same decision lib/snapshot/collect.ts makes, so a watch covers exactly what a snapshot does.
+// scope. Snapshot and watch both decide it here, so a watch covers exactly what a snapshot does.
 import { qualifiedResourceName, type ApiResource } from '../kube/index.ts';
 import { resourceSkipReason, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
-import type { Selection } from '../selection/index.ts';
+import type { Selection } from './index.ts';
 
 /** One collection to read: a resource, in one namespace or (undefined) in all of them. */
 export interface Collection {

@@ -7,6 +7,7 @@ import { SequentialAllocator } from './allocator.ts';
 import { applyCreateDefaults, carryServerAssigned, type Allocator } from './defaults.ts';
 import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';
+import { GarbageCollector } from './garbage-collector.ts';
 import { ManifestError } from './manifests.ts';
 import { apiVersionOf, generatedName, hasGeneration, timestamp, wireOrder } from './object-shape.ts';
 import { applyPatch, type PatchType } from './patches.ts';
@@ -26,6 +27,12 @@ export interface WriteContext {
 }
 
 export type Subresource = 'status' | 'scale';
+
+export interface DeleteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  /** Orphan leaves dependents (objects whose ownerReferences name this one) in place; otherwise they are collected. */
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+}
 
 const CRD_GROUP = 'apiextensions.k8s.io';
 
@@ -76,10 +83,18 @@ export class Cluster {
   private allocator: Allocator = new SequentialAllocator();
   now: () => Date = () => new Date();
 
+  private readonly collector: GarbageCollector;
+
   constructor(registry: ResourceRegistry, store: ObjectStore, caPem: string) {
     this.registry = registry;
     this.store = store;
     this.caPem = caPem;
+    this.collector = new GarbageCollector(store, ({ bucket, key }) => {
+      const split = bucket.lastIndexOf('/');
+      const def = this.registry.preferred(bucket.slice(0, split), bucket.slice(split + 1));
+      const [namespace, name] = key.split('/');
+      if (def) this.delete(def, namespace || undefined, name, { dryRun: false, manager: 'generic-garbage-collector' });
+    });
   }
 
   /** The built-in namespaces every cluster starts with. */
@@ -403,7 +418,8 @@ export class Cluster {
   }
 
   /** Deletes an object; one with finalizers only gets its deletionTimestamp. Returns the object and whether it is gone. */
-  delete(def: ResourceDef, namespace: string | undefined, name: string, ctx: WriteContext, preconditions?: { uid?: string; resourceVersion?: string }): { object: KubeObject; gone: boolean } {
+  delete(def: ResourceDef, namespace: string | undefined, name: string, ctx: WriteContext, options: DeleteOptions = {}): { object: KubeObject; gone: boolean } {
+    const { preconditions } = options;
     const current = this.get(def, namespace, name);
     if (preconditions?.uid && preconditions.uid !== current.metadata.uid) throw conflict(def.group, def.resource, name);
     if (preconditions?.resourceVersion && preconditions.resourceVersion !== current.metadata.resourceVersion) throw conflict(def.group, def.resource, name);
@@ -425,6 +441,7 @@ export class Cluster {
       return { object: stored, gone: false };
     }
     if (isCrd(def)) this.dropCustomObjects(name);
+    if (options.propagationPolicy === 'Orphan') this.collector.orphanDependentsOf(String(current.metadata.uid));
     const revision = this.store.nextRevision();
     const deleted = { ...current, metadata: { ...current.metadata, resourceVersion: String(revision) } };
     this.store.commit('DELETED', bucket, key, deleted, revision);

@@ -1,7 +1,7 @@
 // The Kubernetes REST protocol over HTTP: authentication, discovery, routing to resources, content negotiation.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { load } from 'js-yaml';
-import type { Cluster, Subresource, WriteContext } from './cluster.ts';
+import type { Cluster, DeleteOptions, Subresource, WriteContext } from './cluster.ts';
 import { aggregatedCore, aggregatedGroups, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import type { RequestFaults } from './faults.ts';
 import { openApiDocument } from './openapi.ts';
@@ -329,9 +329,10 @@ async function handleResource(ctx: ApiContext, req: IncomingMessage, res: Server
 
   if (method === 'DELETE' && name !== undefined) {
     requireVerb(def, 'delete');
-    const options = bodyText().trim() ? (JSON.parse(bodyText()) as { preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] }) : {};
+    const options = parseDeleteOptions(bodyText());
     if (options.dryRun?.includes('All')) write.dryRun = true;
-    const { object, gone } = cluster.delete(def, namespace, name, write, options.preconditions);
+    const propagationPolicy = (query.get('propagationPolicy') ?? options.propagationPolicy) as DeleteOptions['propagationPolicy'];
+    const { object, gone } = cluster.delete(def, namespace, name, write, { preconditions: options.preconditions, propagationPolicy });
     if (gone && !write.dryRun && cluster.registry.isBuiltinGroup(def.group)) {
       sendJson(res, 200, success(def.group, def.resource, name, String(object.metadata.uid)));
       return;
@@ -348,6 +349,15 @@ async function handleResource(ctx: ApiContext, req: IncomingMessage, res: Server
     return;
   }
   throw methodNotAllowed();
+}
+
+function parseDeleteOptions(text: string): DeleteOptions & { dryRun?: string[] } {
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as DeleteOptions & { dryRun?: string[] };
+  } catch {
+    throw badRequest('the body of a DELETE must be a DeleteOptions object');
+  }
 }
 
 function parseRevision(text: string): number {

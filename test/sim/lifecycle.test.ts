@@ -43,6 +43,32 @@ test('an object with finalizers gets a deletionTimestamp and stays until they ar
   assert.is(sim.get('', 'configmaps', 'shop', 'held'), undefined);
 });
 
+test('deleting an owner collects its dependents (cascading), unless propagationPolicy=Orphan', async () => {
+  await call(sim, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gc' } } });
+  const owner = async (name: string) =>
+    (await call(sim, 'POST', '/api/v1/namespaces/gc/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } } })).json;
+  const dependent = async (name: string, of: any) =>
+    call(sim, 'POST', '/api/v1/namespaces/gc/secrets', {
+      body: { apiVersion: 'v1', kind: 'Secret', metadata: { name, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: of.metadata.name, uid: of.metadata.uid, controller: true }] } },
+    });
+  const parent = await owner('gc-parent');
+  await dependent('gc-child', parent);
+  const child = sim.get('', 'secrets', 'gc', 'gc-child')!;
+  await call(sim, 'POST', '/api/v1/namespaces/gc/configmaps', {
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gc-grandchild', ownerReferences: [{ apiVersion: 'v1', kind: 'Secret', name: 'gc-child', uid: child.metadata.uid }] } },
+  });
+  await call(sim, 'DELETE', '/api/v1/namespaces/gc/configmaps/gc-parent');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.is(sim.get('', 'secrets', 'gc', 'gc-child'), undefined);
+  assert.is(sim.get('', 'configmaps', 'gc', 'gc-grandchild'), undefined);
+
+  const kept = await owner('gc-kept');
+  await dependent('gc-orphan', kept);
+  await call(sim, 'DELETE', '/api/v1/namespaces/gc/configmaps/gc-kept?propagationPolicy=Orphan');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(sim.get('', 'secrets', 'gc', 'gc-orphan'));
+});
+
 test('generation counts spec changes only; status and scale subresources write only their part', async () => {
   const path = '/apis/apps/v1/namespaces/shop/deployments/web';
   assert.is(sim.get('apps', 'deployments', 'shop', 'web')?.metadata.generation, 1);

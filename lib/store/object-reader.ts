@@ -128,31 +128,66 @@ export class ObjectReader {
     return undefined;
   }
 
+  /**
+   * Reads one pack entry. The entry's length is not stored, so we read what zlib's worst case for its size
+   * needs (inflate ignores what follows the stream) and only fall back to the exact end, which needs every
+   * offset of the pack sorted, if that was not enough.
+   */
   private readPackEntry(pack: Pack, offset: number): GitObject {
-    const end = pack.index.entryEnd(offset);
-    const entry = Buffer.allocUnsafe(end - offset);
-    readSync(pack.fd, entry, 0, entry.length, offset);
+    const head = Buffer.allocUnsafe(32);
+    readSync(pack.fd, head, 0, head.length, offset);
     let at = 0;
-    let byte = entry[at++];
+    let byte = head[at++];
     const kind = (byte >> 4) & 7;
-    while (byte & 0x80) byte = entry[at++];
+    let size = byte & 0x0f;
+    for (let shift = 4; byte & 0x80; shift += 7) {
+      byte = head[at++];
+      size += (byte & 0x7f) * 2 ** shift;
+    }
+    let baseOffset: number | undefined;
+    let baseId: string | undefined;
     if (kind === OFS_DELTA) {
-      byte = entry[at++];
+      byte = head[at++];
       let distance = byte & 0x7f;
       while (byte & 0x80) {
-        byte = entry[at++];
+        byte = head[at++];
         distance = (distance + 1) * 128 + (byte & 0x7f);
       }
-      const base = this.readDeltaBase(pack, offset - distance);
-      return { type: base.type, content: applyDelta(base.content, inflateSync(entry.subarray(at))) };
+      baseOffset = offset - distance;
+    } else if (kind === REF_DELTA) {
+      baseId = head.toString('hex', at, at + 20);
+      at += 20;
+    } else if (!PACK_TYPES[kind]) {
+      throw new RepositoryError(`A pack file in the repository has an entry of unknown type ${kind}.`);
     }
-    if (kind === REF_DELTA) {
-      const base = this.read(entry.toString('hex', at, at + 20));
-      return { type: base.type, content: applyDelta(base.content, inflateSync(entry.subarray(at + 20))) };
+    const data = this.inflateEntry(pack, offset + at, size);
+    if (baseOffset !== undefined) {
+      const base = this.readDeltaBase(pack, baseOffset);
+      return { type: base.type, content: applyDelta(base.content, data) };
     }
-    const type = PACK_TYPES[kind];
-    if (!type) throw new RepositoryError(`A pack file in the repository has an entry of unknown type ${kind}.`);
-    return { type, content: inflateSync(entry.subarray(at)) };
+    if (baseId !== undefined) {
+      const base = this.read(baseId);
+      return { type: base.type, content: applyDelta(base.content, data) };
+    }
+    return { type: PACK_TYPES[kind], content: data };
+  }
+
+  private inflateEntry(pack: Pack, dataOffset: number, size: number): Buffer {
+    const packEnd = pack.index.packSize - 20;
+    const guess = Math.min(packEnd - dataOffset, size + (size >> 12) + (size >> 14) + 64);
+    const compressed = Buffer.allocUnsafe(guess);
+    readSync(pack.fd, compressed, 0, guess, dataOffset);
+    try {
+      const data = inflateSync(compressed);
+      if (data.length === size) return data;
+    } catch {
+      // Not all of the stream: a compressor less tight than zlib's bound. Read exactly the entry below.
+    }
+    const exact = Buffer.allocUnsafe(pack.index.entryEnd(dataOffset) - dataOffset);
+    readSync(pack.fd, exact, 0, exact.length, dataOffset);
+    const data = inflateSync(exact);
+    if (data.length !== size) throw new RepositoryError('An object in a pack file of the repository is corrupt.');
+    return data;
   }
 
   private readDeltaBase(pack: Pack, offset: number): GitObject {

@@ -10,7 +10,7 @@ const root = temporaryDir('pack-reading');
 
 /** A zlib stream of 100-byte stored blocks: valid, and 5% longer than zlib itself would ever write. */
 function looseZlib(data: Buffer): Buffer {
-  const parts = [Buffer.from([0x78, 0x01])];
+  const parts: Buffer[] = [Buffer.from([0x78, 0x01])];
   for (let at = 0; at < data.length; at += 100) {
     const chunk = data.subarray(at, at + 100);
     const header = Buffer.alloc(5);

@@ -1,0 +1,29 @@
+# kubesnap as a container: `docker build -t kubesnap .` then `docker run kubesnap watch ...`.
+# No build step: bin/kubesnap.js runs the TypeScript through tsx, which is a runtime dependency, so
+# `npm ci --omit=dev` keeps everything the program imports (a test checks that).
+FROM node:20-slim
+
+# git for pushing to the remote; CA certificates for HTTPS remotes.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY tsconfig.json ./
+COPY bin ./bin
+COPY cli ./cli
+COPY lib ./lib
+COPY templates ./templates
+
+# A numeric non-root user, so Kubernetes can check runAsNonRoot without reading /etc/passwd.
+RUN groupadd --gid 10001 kubesnap \
+ && useradd --uid 10001 --gid 10001 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin kubesnap
+USER 10001:10001
+# tsx caches compiled files under the temp directory, so /tmp must be writable (an emptyDir in the Deployment).
+ENV HOME=/tmp NODE_ENV=production
+
+EXPOSE 9090
+ENTRYPOINT ["node", "/app/bin/kubesnap.js"]
+CMD ["--help"]

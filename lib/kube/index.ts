@@ -1,4 +1,5 @@
 export { loadClusterConnection, type ClusterConnection, type KubeconfigOptions } from './kubeconfig.ts';
+export { inClusterConnection, inClusterNamespace, defaultServiceAccountDir, type InClusterOptions } from './in-cluster.ts';
 export { KubeClient, type RequestOptions, type RawResponse } from './client.ts';
 export { ApiError, isConflict, isForbidden, isGone, isNotFound, isRetriable, isTooManyRequests } from './api-error.ts';
 export { discoverResources, qualifiedResourceName, apiVersionOf, collectionPath, type ApiResource, type DiscoveryFailure, type DiscoveryResult } from './discovery.ts';

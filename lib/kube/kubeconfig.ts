@@ -3,6 +3,7 @@ import type https from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeconfigError } from '../errors/index.ts';
+import { inClusterConnection } from './in-cluster.ts';
 
 /** What kubesnap needs to talk to one cluster: where it is and how to authenticate. */
 export interface ClusterConnection {
@@ -18,14 +19,24 @@ export interface KubeconfigOptions {
   kubeconfig?: string;
   context?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where a pod's service account is mounted (default /var/run/secrets/kubernetes.io/serviceaccount). */
+  serviceAccountDir?: string;
 }
 
 /**
  * Resolves the kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG (first existing file),
- * else ~/.kube/config. Every failure is a KubeconfigError with one sentence.
+ * else ~/.kube/config, else (none of those, in a pod) the pod's service account. Every failure is a
+ * KubeconfigError with one sentence.
  */
 export async function loadClusterConnection(options: KubeconfigOptions = {}): Promise<ClusterConnection> {
   const env = options.env ?? process.env;
+  const inCluster = !options.kubeconfig && !env.KUBECONFIG && !existsSync(defaultKubeconfigFile(env))
+    ? inClusterConnection({ env, serviceAccountDir: options.serviceAccountDir })
+    : undefined;
+  if (inCluster) {
+    if (options.context) throw new KubeconfigError(`context "${options.context}" cannot be used: there is no kubeconfig, only the pod's service account.`);
+    return inCluster;
+  }
   const file = kubeconfigFile(options.kubeconfig, env);
   // Loaded on first use: the library takes about a second to import, which commands that never talk
   // to a cluster (help, diff between revisions, log, show) should not pay.
@@ -80,10 +91,14 @@ function kubeconfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv): s
     return explicit;
   }
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  const candidates = fromEnv.length ? fromEnv : [join(env.HOME ?? homedir(), '.kube', 'config')];
+  const candidates = fromEnv.length ? fromEnv : [defaultKubeconfigFile(env)];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) throw new KubeconfigError(`no kubeconfig found (looked at ${candidates.join(', ')}); pass --kubeconfig.`);
   return found;
+}
+
+function defaultKubeconfigFile(env: NodeJS.ProcessEnv): string {
+  return join(env.HOME ?? homedir(), '.kube', 'config');
 }
 
 function firstLine(error: unknown): string {

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeconfigError } from '../errors/index.ts';
+import type { ClusterConnection } from './kubeconfig.ts';
+
+/** Where the kubelet mounts a pod's service-account token, CA and namespace. */
+export const defaultServiceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+export interface InClusterOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The folder holding `token`, `ca.crt` and `namespace` (tests point it at a temporary folder). */
+  serviceAccountDir?: string;
+}
+
+/**
+ * The pod's own service account, as client-go's InClusterConfig: the API server from
+ * KUBERNETES_SERVICE_HOST/PORT, the mounted token and CA. Undefined when not running in a pod.
+ */
+export function inClusterConnection(options: InClusterOptions = {}): ClusterConnection | undefined {
+  const env = options.env ?? process.env;
+  const dir = options.serviceAccountDir ?? defaultServiceAccountDir;
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  const tokenFile = join(dir, 'token');
+  if (!host || !port || !existsSync(tokenFile)) return undefined;
+  const caFile = join(dir, 'ca.crt');
+  let ca: string;
+  try {
+    ca = readFileSync(caFile, 'utf8');
+  } catch (error) {
+    throw new KubeconfigError(`running in a pod but the service account's CA ${caFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}.`, { cause: error });
+  }
+  const token = new RotatingToken(tokenFile);
+  token.value();
+  return {
+    server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    contextName: 'in-cluster',
+    tls: { ca },
+    // A getter, read for every request: bound service-account tokens are rotated by the kubelet.
+    headers: {
+      get Authorization() {
+        return `Bearer ${token.value()}`;
+      },
+    } as Record<string, string>,
+  };
+}
+
+/** The namespace the pod runs in, from the mounted service account; undefined outside a pod. */
+export function inClusterNamespace(options: Pick<InClusterOptions, 'serviceAccountDir'> = {}): string | undefined {
+  const file = join(options.serviceAccountDir ?? defaultServiceAccountDir, 'namespace');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+}
+
+/** The token file, read again when it changed, checked at most once a minute (as client-go does). */
+class RotatingToken {
+  private cached = '';
+  private checkedAt = 0;
+  private modifiedAt = -1;
+
+  constructor(private readonly file: string) {}
+
+  value(): string {
+    const now = Date.now();
+    if (this.cached && now - this.checkedAt < 60_000) return this.cached;
+    this.checkedAt = now;
+    try {
+      const modifiedAt = statSync(this.file).mtimeMs;
+      if (modifiedAt !== this.modifiedAt || !this.cached) {
+        const token = readFileSync(this.file, 'utf8').trim();
+        if (!token) throw new KubeconfigError(`the service account token ${this.file} is empty.`);
+        this.cached = token;
+        this.modifiedAt = modifiedAt;
+      }
+    } catch (error) {
+      if (error instanceof KubeconfigError) throw error;
+      // Keep using the token we had; the next check reads it again.
+      if (!this.cached) throw new KubeconfigError(`the service account token ${this.file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}.`, { cause: error });
+    }
+    return this.cached;
+  }
+}

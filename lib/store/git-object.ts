@@ -48,7 +48,7 @@ export function hashObject(type: ObjectType, content: Buffer): string {
  * Compares names by their UTF-8 bytes (git's order) without encoding them: UTF-16 code units already sort
  * like code points except surrogates against U+E000..U+FFFF, which the fix-up below reorders.
  */
-export function compareUtf8(a: string, b: string): number {
+function compareUtf8(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     let x = a.charCodeAt(i);
@@ -136,7 +136,7 @@ export function formatIdentity(author: Required<Author>): string {
   return `${author.name} <${author.email}> ${author.timestamp} ${formatTimezone(author.timezoneOffset)}`;
 }
 
-export function parseIdentity(text: string): Required<Author> {
+function parseIdentity(text: string): Required<Author> {
   const match = /^(.*?) ?<([^>]*)> (\d+) ([+-]\d{4})$/.exec(text);
   if (!match) return { name: text, email: '', timestamp: 0, timezoneOffset: 0 };
   return { name: match[1], email: match[2], timestamp: Number(match[3]), timezoneOffset: parseTimezone(match[4]) };

@@ -15,7 +15,7 @@ interface LockRecord extends LockHolder {
   since: string;
 }
 
-export const LOCK_FILE = 'kubesnap.lock';
+const LOCK_FILE = 'kubesnap.lock';
 
 function isAlive(pid: number): boolean {
   try {

@@ -32,7 +32,7 @@ export function findRepository(dir: string): RepositoryLayout | undefined {
 }
 
 /** Lays out what `git init [--bare] -b <branch>` lays out, in a folder that is missing or empty. */
-export function initRepository(dir: string, bare: boolean, branch: string): RepositoryLayout {
+function initRepository(dir: string, bare: boolean, branch: string): RepositoryLayout {
   const gitdir = bare ? dir : join(dir, '.git');
   for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'info']) mkdirSync(join(gitdir, sub), { recursive: true });
   const config = ['[core]', '\trepositoryformatversion = 0', '\tfilemode = true', `\tbare = ${bare}`];
@@ -44,7 +44,7 @@ export function initRepository(dir: string, bare: boolean, branch: string): Repo
 }
 
 /** Checks what git itself checks before trusting a repository we did not make. */
-export function checkRepository(layout: RepositoryLayout): void {
+function checkRepository(layout: RepositoryLayout): void {
   const config = readFileSync(join(layout.gitdir, 'config'), 'utf8');
   if (/^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
     throw new RepositoryError(`The repository ${layout.dir} uses SHA-256 object ids, which kubesnap does not support.`);

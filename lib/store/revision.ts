@@ -11,7 +11,7 @@ function unknown(rev: string): RepositoryError {
 }
 
 /** `2026-11-20T10:00Z`, `2026-11-20 10:00:00`, `now`, `yesterday`, `3 hours ago` → seconds since the epoch. */
-export function parseReflogDate(text: string, now = Date.now()): number | undefined {
+function parseReflogDate(text: string, now = Date.now()): number | undefined {
   const trimmed = text.trim().toLowerCase();
   if (trimmed === 'now') return Math.floor(now / 1000);
   if (trimmed === 'yesterday') return Math.floor(now / 1000) - 86400;

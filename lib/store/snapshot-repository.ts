@@ -25,6 +25,8 @@ export interface CommitOptions {
   allowEmpty?: boolean;
   /** The changes are the complete new tree: every file not listed is deleted. */
   replaceAll?: boolean;
+  /** Parents after the branch head: the tips of histories this commit merges (a remote's branch). */
+  mergeParents?: string[];
 }
 
 export interface CommitResult {
@@ -205,6 +207,39 @@ export class SnapshotRepository {
     return result;
   }
 
+  /**
+   * Moves the branch to `commit`, a commit already in the object database (fetched from a remote) whose history
+   * contains the branch head; the work tree, if checked out, follows. Refused when it would drop commits.
+   */
+  async fastForward(commit: string): Promise<void> {
+    const result = this.commitQueue.then(() => this.fastForwardNow(commit));
+    this.commitQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async fastForwardNow(commit: string): Promise<void> {
+    const parent = await this.head();
+    if (parent === commit) return;
+    if (parent && !this.isAncestor(parent, commit)) throw new RepositoryError(`Cannot fast-forward ${this.branch} to ${commit}: it does not contain ${parent}.`);
+    const before = parent ? this.trees.flatten(this.readCommit(parent).tree) : new Map<string, string>();
+    const after = this.trees.flatten(this.readCommit(commit).tree);
+    const workTree = this.workTree();
+    const workTreeChanges: WorkTreeChange[] = [];
+    if (workTree) {
+      for (const [path, id] of after) if (before.get(path) !== id) workTreeChanges.push({ path, id, before: before.get(path), content: await this.readBlob(id) });
+      for (const [path, id] of before) if (!after.has(path)) workTreeChanges.push({ path, id: null, before: id });
+      workTree.checkClean(workTreeChanges);
+    }
+    this.refs.update(this.branchRef, commit, parent, { identity: formatIdentity(completeAuthor({ name: 'kubesnap', email: 'kubesnap@localhost' })), message: 'fast-forward' });
+    workTree?.apply(workTreeChanges);
+  }
+
+  /** Whether `ancestor` is `commit` or in its history. */
+  isAncestor(ancestor: string, commit: string): boolean {
+    for (const entry of this.walk(commit)) if (entry.commit === ancestor) return true;
+    return false;
+  }
+
   private async commitNow(changes: FileChange[], options: CommitOptions): Promise<CommitResult | undefined> {
     const parent = await this.head();
     const parentTree = parent ? this.readCommit(parent).tree : undefined;
@@ -238,14 +273,15 @@ export class SnapshotRepository {
     const now = Date.now();
     const author = completeAuthor(options.author, now);
     const committer = completeAuthor(options.committer ?? options.author, now);
-    const commitContent = encodeCommit({ tree: update.tree, parents: parent ? [parent] : [], author, committer, message: options.message });
+    const parents = [...(parent ? [parent] : []), ...(options.mergeParents ?? [])];
+    const commitContent = encodeCommit({ tree: update.tree, parents, author, committer, message: options.message });
     const commit = hashObject('commit', commitContent);
     this.writeObjects([...update.objects, { id: commit, type: 'commit', content: commitContent }]);
 
     const subject = options.message.split('\n')[0];
     this.refs.update(this.branchRef, commit, parent, {
       identity: formatIdentity(committer),
-      message: `commit${parent ? '' : ' (initial)'}: ${subject}`,
+      message: `commit${options.mergeParents?.length ? ' (merge)' : parent ? '' : ' (initial)'}: ${subject}`,
     });
     workTree?.apply(workTreeChanges);
     return { commit, tree: update.tree, changed: update.changedPaths.length };

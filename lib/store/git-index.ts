@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, rmSync, type Stats, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, type Stats, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
 
@@ -41,15 +41,19 @@ export class GitIndex {
     private readonly path: string,
     private readonly version: number,
     readonly entries: Map<string, IndexEntry[]>,
+    /** When the index file was written: a file changed at or after it may differ with the same stat data. */
+    readonly writtenMs: number,
   ) {}
 
   static read(gitdir: string): GitIndex {
     const path = join(gitdir, 'index');
     let data: Buffer;
+    let writtenMs: number;
     try {
       data = readFileSync(path);
+      writtenMs = statSync(path).mtimeMs;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new GitIndex(path, 2, new Map());
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new GitIndex(path, 2, new Map(), 0);
       throw error;
     }
     const corrupt = (why: string) => new RepositoryError(`The git index ${path} cannot be used: ${why}.`);
@@ -85,13 +89,23 @@ export class GitIndex {
       if (!(signature[0] >= 'A' && signature[0] <= 'Z')) throw corrupt(`it uses the "${signature}" extension`);
       at += 8 + data.readUInt32BE(at + 4);
     }
-    return new GitIndex(path, version, entries);
+    return new GitIndex(path, version, entries, writtenMs);
   }
 
   /** The stage-0 entry of a path; undefined when untracked or in conflict. */
   get(path: string): IndexEntry | undefined {
     const list = this.entries.get(path);
     return list && list.length === 1 && stage(list[0]) === 0 ? list[0] : undefined;
+  }
+
+  /**
+   * Whether the file's stat data says it is unchanged since it was indexed, by git's rule: same size and mtime,
+   * and modified before the index was written (otherwise "racily clean": only its bytes can tell).
+   */
+  statUnchanged(entry: IndexEntry, stats: Stats): boolean {
+    const indexedMs = entry.stat[2] * 1000 + Math.floor(entry.stat[3] / 1e6);
+    const fileMs = Math.floor(stats.mtimeMs);
+    return entry.stat[9] === stats.size >>> 0 && indexedMs === fileMs && fileMs < Math.floor(this.writtenMs);
   }
 
   inConflict(path: string): boolean {

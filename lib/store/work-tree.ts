@@ -46,8 +46,7 @@ export class WorkTree {
         dirty.push(change.path);
         continue;
       }
-      const unchangedSinceIndexed = entry && entry.stat[9] === stats.size && entry.stat[2] === Math.floor(stats.mtimeMs / 1000) && entry.stat[2] < Math.floor(Date.now() / 1000);
-      if (unchangedSinceIndexed) continue;
+      if (entry && index.statUnchanged(entry, stats)) continue;
       const id = hashObject('blob', readFileSync(join(this.dir, change.path)));
       if (id !== change.before && id !== change.id) dirty.push(change.path);
     }

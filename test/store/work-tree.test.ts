@@ -95,6 +95,12 @@ test('uncommitted changes to a path about to change are refused; other local cha
   await refusedAsDirty(repo, [{ path: 'ns/a.yaml', content: 'a3\n' }], 'ns/a.yaml');
   git(dir, ['reset', '-q', 'ns/a.yaml']);
 
+  // An edit of the same size right after kubesnap wrote the file: same stat data, still caught.
+  await repo.commitChanges([{ path: 'ns/b.yaml', content: 'b3\n' }], { message: 'b again', author });
+  writeFileSync(join(dir, 'ns', 'b.yaml'), 'bX\n');
+  await refusedAsDirty(repo, [{ path: 'ns/b.yaml', content: 'b4\n' }], 'ns/b.yaml');
+  git(dir, ['checkout', '--', 'ns/b.yaml']);
+
   writeFileSync(join(dir, 'ns', 'new.yaml'), 'untracked\n');
   await refusedAsDirty(repo, [{ path: 'ns/new.yaml', content: 'from the cluster\n' }], 'ns/new.yaml');
   writeFileSync(join(dir, 'ns', 'new.yaml'), 'from the cluster\n');

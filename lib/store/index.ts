@@ -24,6 +24,9 @@
  *                                                         HEAD~N, HEAD^N, <ref>@{<date>}, <ref>@{N}
  *   await repo.commitAt(date, ref?)                     → the last commit at or before date | undefined
  *   await repo.close()                                  → closes pack files (optional)
+ *   await repo.fastForward(commit)                      → moves the branch to a fetched commit that contains its head
+ *   repo.isAncestor(ancestor, commit), repo.parentsOf(commit)
+ *   commitChanges(..., { mergeParents: [remoteTip] })   → a merge commit: parents [head, ...mergeParents]
  *   const lock = await acquireLock(repo | dir, { pid, host, command }); await lock.release()
  *   hashObject(type, bytes)                             → the id git gives those bytes
  *   await changedPaths(repo, fromCommit | undefined, toCommit) → [{ path, before?, after? }]

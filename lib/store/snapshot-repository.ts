@@ -234,6 +234,11 @@ export class SnapshotRepository {
     workTree?.apply(workTreeChanges);
   }
 
+  /** A commit's parents, first parent first. */
+  parentsOf(commit: string): string[] {
+    return this.readCommit(commit).parents;
+  }
+
   /** Whether `ancestor` is `commit` or in its history. */
   isAncestor(ancestor: string, commit: string): boolean {
     for (const entry of this.walk(commit)) if (entry.commit === ancestor) return true;

@@ -1,0 +1,32 @@
+/**
+ * lib/remote — off-site history: keeps the snapshot repository's branch and a branch of a Git remote in step.
+ *
+ *   const backend = createGitBackend('isomorphic' | 'native', { dir, gitdir, url, localBranch, remoteBranch, credentials?, env? })
+ *   const remote = new RemoteSync({ repository, backend, prefix?, author, force?, pushIntervalMs?, logger?, onPushFailure? })
+ *   await remote.start()      fetch; fast-forward or merge on top of the remote (never a rewrite)
+ *   await remote.push()       push; a rejection is fetched, merged and pushed again
+ *   remote.requestPush()      push soon, at most every push interval, backing off after failures (watch)
+ *   await remote.stop()       one last push
+ *   remote.status()           { unpushedCommits, oldestUnpushedAt?, lastPushAt?, lastError? }; remote.describe() for /readyz
+ *   gitCredentials({ tokenFile?, env })  → { username, token } | undefined (KUBESNAP_GIT_TOKEN, KUBESNAP_GIT_USERNAME)
+ *   redactUrl(url)            a URL without its userinfo, for printing
+ *
+ * isomorphic-git (default) speaks HTTP(S) in-process; native runs the installed git (SSH, credential helpers).
+ * Credentials are never written to disk, put on a command line, logged, or quoted in an error. Errors are RemoteError.
+ */
+import type { GitBackend, GitBackendOptions } from './backend.ts';
+import { IsomorphicGitBackend } from './isomorphic-backend.ts';
+import { NativeGitBackend } from './native-backend.ts';
+
+export type GitBackendKind = 'isomorphic' | 'native';
+export const GIT_BACKENDS: GitBackendKind[] = ['isomorphic', 'native'];
+
+export function createGitBackend(kind: GitBackendKind, options: GitBackendOptions): GitBackend {
+  return kind === 'native' ? new NativeGitBackend(options) : new IsomorphicGitBackend(options);
+}
+
+export { trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
+export { DEFAULT_GIT_USERNAME, gitCredentials, type GitCredentials } from './credentials.ts';
+export { RemoteError, type RemoteFailure } from './errors.ts';
+export { redactUrl } from './redact.ts';
+export { RemoteSync, type RemoteStatus, type RemoteSyncOptions } from './remote-sync.ts';

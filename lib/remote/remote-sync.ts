@@ -1,0 +1,230 @@
+import { silentLogger, type Logger } from '../log/index.ts';
+import type { Author, FileChange, SnapshotRepository } from '../store/index.ts';
+import type { GitBackend } from './backend.ts';
+import { RemoteError } from './errors.ts';
+
+export interface RemoteSyncOptions {
+  repository: SnapshotRepository;
+  backend: GitBackend;
+  /** The folder this writer owns (`--prefix`); everything outside it is the remote's. Default: the whole tree. */
+  prefix?: string;
+  /** Author of the merge commits that continue on top of the remote. */
+  author: Author;
+  /** Overwrite the remote branch instead of merging it (`--force-push`). */
+  force?: boolean;
+  /** Scheduled pushes (watch) happen at most this often; failures back off from it, doubling. Default 30 s. */
+  pushIntervalMs?: number;
+  logger?: Logger;
+  now?: () => number;
+  onPushFailure?: (error: RemoteError) => void;
+}
+
+/** How far the remote is behind the local branch, and since when. */
+export interface RemoteStatus {
+  /** Local commits not on the remote branch. */
+  unpushedCommits: number;
+  /** Commit time of the oldest of them. */
+  oldestUnpushedAt?: Date;
+  lastPushAt?: Date;
+  /** The last failure's sentence, until a push succeeds. */
+  lastError?: string;
+}
+
+/** A push rejected this many times in a row (other writers pushing in between) is given up until the next try. */
+const MAX_MERGE_ATTEMPTS = 5;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Keeps a local snapshot repository's branch and one branch of a Git remote in step, without ever rewriting
+ * history. On start it fetches the remote branch: a local branch with nothing of its own fast-forwards to it;
+ * when both have commits, a merge commit continues on top of the remote (see `mergeRemote`). A push the remote
+ * rejects as a non-fast-forward is answered the same way (fetch, merge, push again). Local commits are never
+ * dropped: what could not be pushed stays on the local branch and goes with the next successful push.
+ */
+export class RemoteSync {
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly pushIntervalMs: number;
+  /** Commits known to be on the remote (ancestors of the tracking ref), grown as the tracking ref moves. */
+  private readonly onRemote = new Set<string>();
+  private unpushed: { count: number; oldest?: Date } = { count: 0 };
+  private lastPushAt?: Date;
+  private lastError?: string;
+  private failures = 0;
+  private lastAttempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: RemoteSyncOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+    this.pushIntervalMs = options.pushIntervalMs ?? 30_000;
+  }
+
+  /** Fetches the remote branch and continues on top of it. Throws RemoteError; nothing local changes then. */
+  async start(): Promise<void> {
+    try {
+      const remoteTip = await this.options.backend.fetch();
+      if (remoteTip && !this.options.force) await this.continueOnTopOf(remoteTip);
+    } catch (error) {
+      this.recordFailure(error);
+      throw error;
+    } finally {
+      await this.refreshStatus();
+    }
+  }
+
+  /**
+   * Pushes the local branch now. A rejection (the remote moved on) is fetched, merged and pushed again, a few
+   * times. Throws RemoteError (network, credentials, still rejected); the local commits stay either way.
+   */
+  async push(): Promise<void> {
+    const run = this.running.then(() => this.pushNow());
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pushNow(): Promise<void> {
+    this.lastAttempt = this.now();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const head = await this.options.repository.head();
+        if (!head || head === (await this.options.backend.trackedTip())) break;
+        try {
+          await this.options.backend.push({ force: this.options.force });
+          this.lastPushAt = new Date(this.now());
+          this.logger.info('pushed', { commit: head.slice(0, 12) });
+          break;
+        } catch (error) {
+          if (!(error instanceof RemoteError) || error.failure !== 'rejected' || this.options.force || attempt >= MAX_MERGE_ATTEMPTS) throw error;
+          this.logger.info('the remote branch moved on; continuing on top of it');
+          const remoteTip = await this.options.backend.fetch();
+          if (remoteTip) await this.continueOnTopOf(remoteTip);
+        }
+      }
+      this.failures = 0;
+      this.lastError = undefined;
+    } catch (error) {
+      this.recordFailure(error);
+      throw error;
+    } finally {
+      await this.refreshStatus();
+    }
+  }
+
+  /** Asks for a push soon: at most every push interval, backing off after failures. For long-running writers. */
+  requestPush(): void {
+    if (this.stopped || this.timer) return;
+    const delay = this.failures > 0
+      ? Math.min(this.pushIntervalMs * 2 ** (this.failures - 1), Math.max(MAX_BACKOFF_MS, this.pushIntervalMs))
+      : Math.max(0, this.lastAttempt + this.pushIntervalMs - this.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.push().then(
+        () => {
+          if (this.unpushed.count > 0) this.requestPush();
+        },
+        (error) => {
+          this.logger.warn('push failed; the commits stay local and are pushed when the remote is back', { error: error instanceof Error ? error.message : String(error) });
+          this.requestPush();
+        },
+      );
+    }, delay);
+  }
+
+  /** Stops scheduled pushes and makes one last attempt; throws RemoteError when that fails. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    if (this.unpushed.count > 0 || (await this.options.repository.head()) !== (await this.options.backend.trackedTip())) await this.push();
+  }
+
+  status(): RemoteStatus {
+    return { unpushedCommits: this.unpushed.count, oldestUnpushedAt: this.unpushed.oldest, lastPushAt: this.lastPushAt, lastError: this.lastError };
+  }
+
+  /** One line for /readyz. */
+  describe(): string {
+    const { unpushedCommits, oldestUnpushedAt, lastError } = this.status();
+    if (unpushedCommits === 0) return 'remote: in sync';
+    const since = oldestUnpushedAt ? ` since ${oldestUnpushedAt.toISOString()}` : '';
+    return `remote: ${unpushedCommits} commit${unpushedCommits === 1 ? '' : 's'} not pushed${since}${lastError ? ` (last push: ${lastError})` : ''}`;
+  }
+
+  private recordFailure(error: unknown): void {
+    this.failures++;
+    this.lastError = error instanceof Error ? error.message : String(error);
+    if (error instanceof RemoteError) this.options.onPushFailure?.(error);
+  }
+
+  /** Makes the local branch contain `remoteTip`: a fast-forward when it has nothing of its own, else a merge. */
+  private async continueOnTopOf(remoteTip: string): Promise<void> {
+    const repository = this.options.repository;
+    const local = await repository.head();
+    if (local === remoteTip || (local && repository.isAncestor(remoteTip, local))) return;
+    if (!local || repository.isAncestor(local, remoteTip)) {
+      await repository.fastForward(remoteTip);
+      this.logger.info('fast-forwarded to the remote branch', { commit: remoteTip.slice(0, 12) });
+      return;
+    }
+    await this.mergeRemote(local, remoteTip);
+  }
+
+  /**
+   * A merge commit with parents [local head, remote tip] whose tree is the remote's, except under our prefix,
+   * which stays as this writer committed it (with no prefix, this writer owns the whole tree). kubesnap writes
+   * whole states, not edits, so there is nothing to rebase: every commit of both sides stays as it was.
+   */
+  private async mergeRemote(local: string, remoteTip: string): Promise<void> {
+    const repository = this.options.repository;
+    const prefix = this.options.prefix?.replace(/^\/+|\/+$/g, '');
+    const ours = (path: string) => !prefix || path.startsWith(`${prefix}/`);
+    const localFiles = await repository.readFiles(local);
+    const remoteFiles = await repository.readFiles(remoteTip);
+    const changes: FileChange[] = [];
+    for (const [path, id] of remoteFiles) {
+      if (!ours(path) && localFiles.get(path) !== id) changes.push({ path, content: await repository.readBlob(id) });
+    }
+    for (const path of localFiles.keys()) {
+      if (!ours(path) && !remoteFiles.has(path)) changes.push({ path, content: null });
+    }
+    const scope = prefix ? `everything outside ${prefix}/ as the remote has it` : 'this writer owns the whole tree';
+    const result = await repository.commitChanges(changes, {
+      message: `Continue on top of the remote branch (${remoteTip.slice(0, 12)})\n\nMerged without rewriting either side: ${scope}.\n`,
+      author: this.options.author,
+      allowEmpty: true,
+      mergeParents: [remoteTip],
+    });
+    this.logger.info('merged the remote branch', { commit: result?.commit.slice(0, 12), remote: remoteTip.slice(0, 12) });
+  }
+
+  /** Counts the local commits the remote lacks, walking only commits not already known to be there. */
+  private async refreshStatus(): Promise<void> {
+    const repository = this.options.repository;
+    const tracked = await this.options.backend.trackedTip();
+    if (tracked) this.collect(tracked, this.onRemote);
+    const head = await repository.head();
+    const unpushed = new Set<string>();
+    if (head) this.collect(head, unpushed, this.onRemote);
+    let oldest: number | undefined;
+    for (const id of unpushed) {
+      const [entry] = await repository.log({ ref: id, limit: 1 });
+      if (oldest === undefined || entry.committer.timestamp < oldest) oldest = entry.committer.timestamp;
+    }
+    this.unpushed = { count: unpushed.size, oldest: oldest === undefined ? undefined : new Date(oldest * 1000) };
+  }
+
+  /** Adds `start` and its ancestors to `into`, stopping at commits in `into` or `stop`. */
+  private collect(start: string, into: Set<string>, stop?: Set<string>): void {
+    const pending = [start];
+    while (pending.length) {
+      const id = pending.pop()!;
+      if (into.has(id) || stop?.has(id)) continue;
+      into.add(id);
+      pending.push(...this.options.repository.parentsOf(id));
+    }
+  }
+}

@@ -1,0 +1,186 @@
+// The verbs on one resource: get, list, watch, create, update, patch, delete, deletecollection, and the
+// status and scale subresources, with Table rendering for kubectl.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeleteOptions, Subresource, WriteContext } from './cluster.ts';
+import type { ApiContext } from './http-api.ts';
+import { parseObjectBody, readableBody, readBody, sendJson } from './http-io.ts';
+import { apiVersionOf } from './object-shape.ts';
+import { parsePatchBody, patchTypeOf } from './patches.ts';
+import { reviewResponse } from './reviews.ts';
+import type { ResourceTarget } from './routes.ts';
+import { bothSelectors, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { badRequest, methodNotAllowed, success } from './status.ts';
+import { table, type IncludeObject } from './table.ts';
+import type { KubeObject, ResourceDef } from './types.ts';
+
+/** The real server's default field manager: the User-Agent up to its first '/'. */
+function defaultManager(userAgent: string | undefined): string {
+  return (userAgent ?? 'unknown').split('/')[0].slice(0, 128) || 'unknown';
+}
+
+function wantsTable(accept: string | undefined): boolean {
+  return /as=Table/.test(accept ?? '') && /g=meta\.k8s\.io/.test(accept ?? '');
+}
+
+function writeContext(req: IncomingMessage, query: URLSearchParams): WriteContext {
+  const dryRun = query.getAll('dryRun');
+  if (dryRun.some((v) => v !== 'All')) throw badRequest(`Invalid dryRun value: ${dryRun.join(',')}; valid values are: All`);
+  return { dryRun: dryRun.length > 0, manager: query.get('fieldManager') || defaultManager(req.headers['user-agent']) };
+}
+
+function requireVerb(def: ResourceDef, verb: string): void {
+  if (!def.verbs.includes(verb)) throw methodNotAllowed();
+}
+
+export async function handleResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): Promise<void> {
+  if ((req.method ?? 'GET') === 'GET') readResource(ctx, req, res, query, target);
+  else await writeResource(ctx, req, res, query, target);
+}
+
+function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): void {
+  const { cluster } = ctx;
+  const { def, namespace, name } = target;
+  const serve = (o: KubeObject): KubeObject => cluster.serve(def, o);
+  const asTable = wantsTable(req.headers.accept);
+  const include = (query.get('includeObject') ?? 'Metadata') as IncludeObject;
+  const now = cluster.now();
+
+  if (name === undefined) {
+    const labelSelector = parseLabelSelector(query.get('labelSelector'));
+    const fieldSelector = parseFieldSelector(query.get('fieldSelector'));
+    const watch = target.watchPath || ['1', 'true'].includes(query.get('watch') ?? '');
+    if (watch) {
+      requireVerb(def, 'watch');
+      const rv = query.get('resourceVersion');
+      const timeout = query.get('timeoutSeconds');
+      ctx.watches.serve(
+        cluster,
+        {
+          def,
+          namespace,
+          selector: bothSelectors(labelSelector, fieldSelector),
+          fromRevision: rv && rv !== '0' ? parseRevision(rv) : undefined,
+          sendInitialEvents: query.get('sendInitialEvents') === 'true',
+          bookmarks: query.get('allowWatchBookmarks') === 'true',
+          timeoutSeconds: timeout ? Number(timeout) : undefined,
+          render: asTable ? (o, first) => table(def, [o], { include, now: cluster.now(), metadata: { resourceVersion: o.metadata.resourceVersion }, withColumns: first, serve }) : undefined,
+        },
+        res,
+      );
+      return;
+    }
+    requireVerb(def, 'list');
+    const limit = query.get('limit');
+    const result = cluster.list(def, namespace, { labelSelector, fieldSelector, limit: limit ? Number(limit) : undefined, continueToken: query.get('continue') ?? undefined });
+    const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
+    if (result.continueToken) metadata.continue = result.continueToken;
+    if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
+    if (asTable) {
+      sendJson(res, 200, table(def, result.items, { include, now, metadata, serve }));
+      return;
+    }
+    sendJson(res, 200, { kind: def.listKind, apiVersion: apiVersionOf(def), metadata, items: result.items });
+    return;
+  }
+
+  requireVerb(def, 'get');
+  if (target.subresource === 'scale') {
+    sendJson(res, 200, cluster.getScale(def, namespace, name!));
+    return;
+  }
+  const object = cluster.get(def, namespace, name!);
+  if (asTable) {
+    sendJson(res, 200, table(def, [object], { include, now, metadata: { resourceVersion: object.metadata.resourceVersion }, serve }));
+    return;
+  }
+  sendJson(res, 200, serve(object));
+}
+
+async function writeResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): Promise<void> {
+  const { cluster } = ctx;
+  const { def, namespace, name } = target;
+  const subresource = target.subresource as Subresource | 'finalize' | undefined;
+  const method = req.method ?? 'GET';
+  const serve = (o: KubeObject): KubeObject => cluster.serve(def, o);
+  const write = writeContext(req, query);
+  const body = await readBody(req);
+  const bodyText = (): string => body.toString('utf8');
+
+  if (method === 'POST' && name === undefined) {
+    requireVerb(def, 'create');
+    if (!def.verbs.includes('get')) {
+      sendJson(res, 201, reviewResponse(def, readableBody(body, req.headers['content-type']), ctx.token));
+      return;
+    }
+    const object = parseObjectBody(body, req.headers['content-type']);
+    sendJson(res, 201, serve(cluster.create(def, namespace, object, write)));
+    return;
+  }
+
+  if (method === 'PUT' && name !== undefined) {
+    requireVerb(def, 'update');
+    const object = parseObjectBody(body, req.headers['content-type']);
+    if (subresource === 'scale') {
+      sendJson(res, 200, cluster.updateScale(def, namespace, name, object, write));
+      return;
+    }
+    const sub = subresource === 'finalize' ? undefined : subresource;
+    sendJson(res, 200, serve(cluster.update(def, namespace, name, object, write, sub)));
+    return;
+  }
+
+  if (method === 'PATCH' && name !== undefined) {
+    requireVerb(def, 'patch');
+    const type = patchTypeOf(req.headers['content-type']);
+    const patch = parsePatchBody(type, bodyText());
+    if (subresource === 'scale') {
+      sendJson(res, 200, cluster.patchScale(def, namespace, name, type, patch, write));
+      return;
+    }
+    const sub = subresource === 'finalize' ? undefined : subresource;
+    const existed = type !== 'apply' || cluster.find(def, namespace, name) !== undefined;
+    const force = ['true', '1'].includes(query.get('force') ?? '');
+    if (type === 'apply' && !query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+    const result = cluster.patch(def, namespace, name, type, patch, write, { subresource: sub, force });
+    sendJson(res, existed ? 200 : 201, serve(result));
+    return;
+  }
+
+  if (method === 'DELETE' && name !== undefined) {
+    requireVerb(def, 'delete');
+    const options = parseDeleteOptions(bodyText());
+    if (options.dryRun?.includes('All')) write.dryRun = true;
+    const propagationPolicy = (query.get('propagationPolicy') ?? options.propagationPolicy) as DeleteOptions['propagationPolicy'];
+    const { object, gone } = cluster.delete(def, namespace, name, write, { preconditions: options.preconditions, propagationPolicy });
+    if (gone && !write.dryRun && cluster.registry.isBuiltinGroup(def.group)) {
+      sendJson(res, 200, success(def.group, def.resource, name, String(object.metadata.uid)));
+      return;
+    }
+    sendJson(res, 200, serve(object));
+    return;
+  }
+
+  if (method === 'DELETE') {
+    requireVerb(def, 'deletecollection');
+    const result = cluster.list(def, namespace, { labelSelector: parseLabelSelector(query.get('labelSelector')), fieldSelector: parseFieldSelector(query.get('fieldSelector')) });
+    const deleted = result.items.map((o) => cluster.delete(def, o.metadata.namespace as string | undefined, String(o.metadata.name), write).object);
+    sendJson(res, 200, { kind: def.listKind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(cluster.store.revision) }, items: deleted });
+    return;
+  }
+  throw methodNotAllowed();
+}
+
+function parseDeleteOptions(text: string): DeleteOptions & { dryRun?: string[] } {
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as DeleteOptions & { dryRun?: string[] };
+  } catch {
+    throw badRequest('the body of a DELETE must be a DeleteOptions object');
+  }
+}
+
+function parseRevision(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw badRequest(`invalid resource version: ${text}`);
+  return value;
+}

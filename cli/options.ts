@@ -1,8 +1,11 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../lib/errors/index.ts';
 import { skipReasons, type NormalizeOptions, type SkipReason } from '../lib/normalize/index.ts';
+import { parseRecipients, readIdentityFile, readRecipientsFile, SecretSealer } from '../lib/secrets/index.ts';
+import { createGitBackend, gitCredentials, RemoteSync, type GitBackendKind } from '../lib/remote/index.ts';
 import type { SelectionOptions } from '../lib/selection/index.ts';
-import type { Author } from '../lib/store/index.ts';
+import type { Author, SnapshotRepository } from '../lib/store/index.ts';
+import type { Logger } from '../lib/log/index.ts';
 import type { GlobalOptions } from './main.ts';
 
 /** Repeatable flags that also take comma-separated lists: `--include deploy,svc --include cm`. */
@@ -49,6 +52,41 @@ export function normalizeFrom(options: Record<string, any>): NormalizeOptions {
   return { include, secrets: options.secrets };
 }
 
+function collectValues(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `--age-recipient` / `--age-recipients-file`: Secret values are committed encrypted with age. */
+export function addAgeRecipientOptions(command: Command): Command {
+  return command
+    .option('--age-recipient <recipient>', 'encrypt Secret values with age to this recipient (age1…, repeatable)', collectValues)
+    .option('--age-recipients-file <file>', 'encrypt Secret values with age to the recipients in this file (one per line, # comments)');
+}
+
+/** The sealer the recipient flags ask for, or undefined without them. */
+export async function sealerFrom(options: Record<string, any>): Promise<SecretSealer | undefined> {
+  const recipients = [
+    ...parseRecipients(options.ageRecipient ?? [], '--age-recipient'),
+    ...(options.ageRecipientsFile ? await readRecipientsFile(options.ageRecipientsFile) : []),
+  ];
+  if (recipients.length === 0) return undefined;
+  if (options.secrets !== undefined && options.secrets !== 'redact') {
+    throw new UsageError(`--age-recipient encrypts Secret values; it cannot be combined with --secrets ${options.secrets}.`);
+  }
+  return new SecretSealer(recipients);
+}
+
+/** `--age-identity FILE` (repeatable): decrypts Secret values committed encrypted. */
+export function addAgeIdentityOption(command: Command): Command {
+  return command.option('--age-identity <file>', 'decrypt Secret values committed encrypted with this age identity file (as age-keygen writes it; repeatable)', collectValues);
+}
+
+export async function ageIdentitiesFrom(options: Record<string, any>): Promise<string[] | undefined> {
+  const files: string[] = options.ageIdentity ?? [];
+  if (files.length === 0) return undefined;
+  return (await Promise.all(files.map(readIdentityFile))).flat();
+}
+
 function camelCase(flag: string): string {
   return flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
@@ -82,4 +120,37 @@ export function parsePositiveInteger(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} "${text}" is not a positive whole number.`);
   return value;
+}
+
+/** `--remote`, `--branch`, `--git`, `--git-token-file`, `--force-push`: the history pushed to a Git remote. */
+export function addRemoteOptions(command: Command): Command {
+  return command
+    .option('--remote <url>', 'push the history to this Git remote (https://…; with --git native also ssh:// and whatever git reaches)')
+    .option('--branch <name>', 'the remote branch to push to', 'main')
+    .addOption(new Option('--git <backend>', 'how to talk to the remote: isomorphic (built in, HTTP(S)) or native (the installed git: SSH, credential helpers)').choices(['isomorphic', 'native']).default('isomorphic'))
+    .option('--git-token-file <file>', 'HTTPS token for the remote, read from this file (else $KUBESNAP_GIT_TOKEN; never given on the command line)')
+    .option('--force-push', 'overwrite the remote branch instead of continuing on top of what it has');
+}
+
+/** The RemoteSync the remote flags ask for, or undefined without --remote. */
+export function remoteSyncFrom(
+  options: Record<string, any>,
+  repository: SnapshotRepository,
+  extra: { author: Author; logger?: Logger; pushIntervalMs?: number },
+): RemoteSync | undefined {
+  if (!options.remote) {
+    if (options.gitTokenFile || options.forcePush) throw new UsageError('--git-token-file and --force-push need --remote.');
+    return undefined;
+  }
+  const branch: string = options.branch;
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || /\.\.|\/\/|^[/.]|[/.]$|\.lock$/.test(branch)) throw new UsageError(`--branch "${branch}" is not a valid branch name.`);
+  const backend = createGitBackend(options.git as GitBackendKind, {
+    dir: repository.dir,
+    gitdir: repository.gitdir,
+    url: options.remote,
+    localBranch: repository.branch,
+    remoteBranch: branch,
+    credentials: gitCredentials({ tokenFile: options.gitTokenFile, env: process.env }),
+  });
+  return new RemoteSync({ repository, backend, prefix: options.prefix, author: extra.author, force: Boolean(options.forcePush), pushIntervalMs: extra.pushIntervalMs, logger: extra.logger });
 }

@@ -3,7 +3,9 @@ import { KubesnapError, UsageError } from '../../lib/errors/index.ts';
 import { diffLive, diffRevisions, renderHtml, renderJson, renderMarkdown, renderText, type ChangeSet, type RevisionSpec } from '../../lib/diff/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { connectToCluster } from '../cluster.ts';
-import { addNormalizeOptions, addSelectionOptions, globalsOf, normalizeFrom, selectionFrom } from '../options.ts';
+import {
+  addAgeIdentityOption, addAgeRecipientOptions, addNormalizeOptions, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, sealerFrom, selectionFrom,
+} from '../options.ts';
 
 const renderers: Record<string, (changeSet: ChangeSet, color: boolean) => string> = {
   text: (changeSet, color) => renderText(changeSet, { color }),
@@ -43,6 +45,8 @@ export function registerDiffCommand(program: Command): void {
     .option('--exit-code', 'exit 1 when there are differences, 0 when there are none');
   addSelectionOptions(command);
   addNormalizeOptions(command);
+  addAgeIdentityOption(command);
+  addAgeRecipientOptions(command);
   command.action(async (from: string | undefined, to: string | undefined, _options, self: Command) => {
     const options = globalsOf(self);
     try {
@@ -55,9 +59,13 @@ export function registerDiffCommand(program: Command): void {
       const repository = await SnapshotRepository.open(options.repo!, { create: false });
       let changeSet: ChangeSet;
       if (options.live) {
+        const ageIdentities = await ageIdentitiesFrom(options);
+        const sealer = await sealerFrom(options);
         const { client } = await connectToCluster(options);
         try {
-          changeSet = await diffLive({ client, repository, revision: start, filter, normalize: normalizeFrom(options), prefix: options.prefix, showSecrets: options.showSecrets });
+          changeSet = await diffLive({
+            client, repository, revision: start, filter, normalize: normalizeFrom(options), prefix: options.prefix, showSecrets: options.showSecrets, ageIdentities, sealer,
+          });
         } finally {
           client.close();
         }

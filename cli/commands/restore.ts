@@ -8,7 +8,9 @@ import {
 } from '../../lib/restore/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { connectToCluster } from '../cluster.ts';
-import { addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, selectionFrom } from '../options.ts';
+import {
+  addAgeIdentityOption, addNormalizeOptions, addOutputOption, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, selectionFrom,
+} from '../options.ts';
 import { createProgress } from '../progress.ts';
 
 type DryRun = 'client' | 'server' | undefined;
@@ -84,6 +86,7 @@ export function registerRestoreCommand(program: Command): void {
     .option('-y, --yes', 'apply without asking');
   addSelectionOptions(command);
   addNormalizeOptions(command);
+  addAgeIdentityOption(command);
   addOutputOption(command);
   command.action(async (rev: string | undefined, _options, self: Command) => {
     const options = globalsOf(self);
@@ -93,6 +96,7 @@ export function registerRestoreCommand(program: Command): void {
     const namespaceMap = parseNamespaceMap(options.namespaceMap ?? []);
     const selection = selectionFrom(options);
     const normalize = normalizeFrom(options);
+    const ageIdentities = await ageIdentitiesFrom(options);
     const json = options.output === 'json';
     const repository = await SnapshotRepository.open(options.repo!, { create: false });
     const { client, cluster } = await connectToCluster(options);
@@ -100,7 +104,7 @@ export function registerRestoreCommand(program: Command): void {
     const progress = createProgress('writes');
     try {
       const plan = await planRestore({
-        client, repository, revision, selection, normalize, namespaceMap,
+        client, repository, revision, selection, normalize, namespaceMap, ageIdentities,
         paths: options.path, prefix: options.prefix, prune: Boolean(options.prune),
       });
       if (!json) process.stdout.write(planText(plan, target));

@@ -4,8 +4,12 @@ import { skipReasons } from '../../lib/normalize/index.ts';
 import { takeSnapshot, type SnapshotResult } from '../../lib/snapshot/index.ts';
 import { acquireLock, SnapshotRepository } from '../../lib/store/index.ts';
 import { connectToCluster } from '../cluster.ts';
-import { addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, selectionFrom } from '../options.ts';
+import {
+  addAgeRecipientOptions, addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, sealerFrom, selectionFrom,
+} from '../options.ts';
 import { createProgress } from '../progress.ts';
+import { addRemoteOptions, remoteSyncFrom } from '../options.ts';
+import { redactUrl, RemoteError, type RemoteSync } from '../../lib/remote/index.ts';
 
 export function registerSnapshotCommand(program: Command): void {
   const command = new Command('snapshot')
@@ -15,25 +19,33 @@ export function registerSnapshotCommand(program: Command): void {
     .option('--explain', 'print what was skipped, per reason, with counts');
   addSelectionOptions(command);
   addNormalizeOptions(command);
+  addAgeRecipientOptions(command);
+  addRemoteOptions(command);
   addOutputOption(command);
   command.action(async (_options, self: Command) => {
     const options = globalsOf(self);
     const selection = selectionFrom(options);
     const normalize = normalizeFrom(options);
     const author = parseAuthor(options.author);
+    const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
+    const remote = remoteSyncFrom(options, repository, { author });
     const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap snapshot' });
     const progress = createProgress('collections');
     try {
+      // A remote that cannot be fetched does not stop the snapshot: it is committed locally, and the push says why.
+      const remoteStartFailure = await remote?.start().then(() => undefined, (error: unknown) => error);
+      if (remoteStartFailure !== undefined && !(remoteStartFailure instanceof RemoteError)) throw remoteStartFailure;
       const result = await takeSnapshot({
-        client, repository, cluster, selection, normalize, author,
+        client, repository, cluster, selection, normalize, sealer, author,
         prefix: options.prefix,
         onListingStarted: (total) => progress.start(total),
         onResourceListed: (name, objects) => progress.tick(name, objects),
       });
       progress.stop();
       printResult(result, options.output, Boolean(options.explain));
+      if (remote) await pushSnapshot(remote, options.remote, options.branch);
     } finally {
       progress.stop();
       await lock.release();
@@ -41,6 +53,16 @@ export function registerSnapshotCommand(program: Command): void {
     }
   });
   program.addCommand(command);
+}
+
+async function pushSnapshot(remote: RemoteSync, url: string, branch: string): Promise<void> {
+  try {
+    await remote.push();
+  } catch (error) {
+    if (!(error instanceof RemoteError)) throw error;
+    throw new RemoteError(error.failure, `${error.message.replace(/\.$/, '')}; the commit is kept in the local repository and the next run pushes it.`);
+  }
+  process.stderr.write(`pushed to ${redactUrl(url)} (${branch})\n`);
 }
 
 function printResult(result: SnapshotResult, output: string, explain: boolean): void {

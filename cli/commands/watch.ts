@@ -5,8 +5,9 @@ import { startStatusServer } from '../../lib/metrics/status-server.ts';
 import { acquireLock, SnapshotRepository } from '../../lib/store/index.ts';
 import { ClusterSync } from '../../lib/sync/index.ts';
 import { connectToCluster } from '../cluster.ts';
+import { addRemoteOptions, remoteSyncFrom } from '../options.ts';
 import {
-  addNormalizeOptions, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, selectionFrom,
+  addAgeRecipientOptions, addNormalizeOptions, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
 } from '../options.ts';
 
 export function registerWatchCommand(program: Command): void {
@@ -16,23 +17,29 @@ export function registerWatchCommand(program: Command): void {
     .option('--batch-max <count>', 'commit at once when this many changes are pending', '1000')
     .option('--listen <address>', 'serve /healthz, /readyz and /metrics on [host]:port (e.g. :9090)')
     .option('--discovery-interval <duration>', 'how often to look for kinds that came or went', '60s')
+    .option('--push-interval <duration>', 'with --remote: push at most this often (failures back off from it)', '30s')
     .option('--prefix <dir>', 'write under this folder of the repository (e.g. clusters/prod)')
     .option('--author <identity>', 'commit author, "Name <email>"');
   addSelectionOptions(command);
   addNormalizeOptions(command);
+  addRemoteOptions(command);
+  addAgeRecipientOptions(command);
   command.action(async (_options, self: Command) => {
     const options = globalsOf(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
     const batchMs = parseDuration(options.batch, '--batch');
     const batchMax = parsePositiveInteger(options.batchMax, '--batch-max');
     const discoveryIntervalMs = parseDuration(options.discoveryInterval, '--discovery-interval');
+    const pushIntervalMs = parseDuration(options.pushInterval, '--push-interval');
     const selection = selectionFrom(options);
     const normalize = normalizeFrom(options);
     const author = parseAuthor(options.author);
+    const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
+    const remote = remoteSyncFrom(options, repository, { author, logger, pushIntervalMs });
     const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
-    const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, logger });
+    const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, logger, remote });
     const status = options.listen
       ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => sync.readiness() })
       : undefined;

@@ -3,7 +3,7 @@
  * live cluster, returned as data (a ChangeSet) and rendered by pure functions.
  *
  *   await diffRevisions({ repository, from?, to?, filter?, prefix?, showSecrets? })   → ChangeSet
- *   await diffLive({ client, repository, revision?, filter?, normalize?, prefix?, showSecrets? }) → LiveChangeSet
+ *   await diffLive({ client, repository, revision?, filter?, normalize?, prefix?, showSecrets?, ageIdentities?, sealer? }) → LiveChangeSet
  *   renderText(changeSet, { color?, stat? }), renderMarkdown(changeSet), renderJson(changeSet), renderHtml(changeSet) → string
  *   fieldChanges(before, after) → FieldChange[]    (pure; shared with restore's plan)
  */

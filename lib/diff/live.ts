@@ -1,7 +1,10 @@
+import { UsageError } from '../errors/index.ts';
 import { discoverResources, type KubeClient } from '../kube/index.ts';
+import { parseObject, parseObjectPath, serializeObject } from '../layout/index.ts';
 import type { NormalizeOptions } from '../normalize/index.ts';
+import { isEncryptedSecret, openSecret, type SecretSealer } from '../secrets/index.ts';
 import { resolveSelection } from '../selection/index.ts';
-import { collectClusterState, planChanges, type UnreadableResource } from '../snapshot/index.ts';
+import { collectClusterState, planChanges, secretSealing, type UnreadableResource } from '../snapshot/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
 import { pathGlobMatcher, type DiffFilter } from './filter.ts';
 import { objectChange } from './object-change.ts';
@@ -18,6 +21,10 @@ export interface LiveDiffOptions {
   normalize?: NormalizeOptions;
   prefix?: string;
   showSecrets?: boolean;
+  /** age identities (`--age-identity`): Secrets committed encrypted are decrypted and compared value by value. */
+  ageIdentities?: readonly string[];
+  /** Without identities, the snapshot's recipients: the live Secrets are sealed as a snapshot would, so a changed value shows as changed, never as itself. */
+  sealer?: SecretSealer;
   concurrency?: number;
   pageSize?: number;
   signal?: AbortSignal;
@@ -37,18 +44,22 @@ export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet>
   const from = await resolveSide(repository, options.revision ?? 'HEAD');
   const discovery = await discoverResources(options.client, { signal: options.signal });
   const selection = resolveSelection(discovery.resources, options.filter?.selection ?? {});
+  const files = await repository.readFiles(from.commit);
+  const decrypting = Boolean(options.ageIdentities?.length);
+  const sealer = decrypting ? undefined : options.sealer;
+  const normalize: NormalizeOptions = decrypting ? { ...options.normalize, secrets: 'plain' } : sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {};
   const state = await collectClusterState({
+    sealSecret: sealer && secretSealing(sealer, repository, files),
     client: options.client,
     resources: discovery.resources,
     discoveryFailures: discovery.failures,
     selection,
-    normalize: options.normalize ?? {},
+    normalize,
     prefix: options.prefix,
     concurrency: options.concurrency,
     pageSize: options.pageSize,
     signal: options.signal,
   });
-  const files = await repository.readFiles(from.commit);
   const planned = await planChanges(state, files, selection, {
     prefix: options.prefix,
     readOld: (path) => repository.readFile(from.commit, path),
@@ -58,7 +69,8 @@ export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet>
   for (const { path } of planned.changes) {
     if (!pathMatches(path)) continue;
     const blob = files.get(path);
-    const change = objectChange(path, blob === undefined ? undefined : await repository.readBlob(blob), state.files.get(path), {
+    const committed = blob === undefined ? undefined : await committedForComparison(path, await repository.readBlob(blob), options, decrypting || Boolean(sealer));
+    const change = objectChange(path, committed, state.files.get(path), {
       prefix: options.prefix,
       showSecrets: options.showSecrets,
     });
@@ -66,4 +78,19 @@ export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet>
   }
   objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { from, to: { label: 'live' }, objects, unreadable: state.unreadable };
+}
+
+/**
+ * A committed file as the live side is read: a Secret committed encrypted is decrypted when identities
+ * were given. Compared with a live read that neither decrypts nor seals, its ciphertext would look
+ * like a change of every value, so that is refused.
+ */
+async function committedForComparison(path: string, bytes: Buffer, options: LiveDiffOptions, keyed: boolean): Promise<Buffer> {
+  const identity = parseObjectPath(path, options.prefix);
+  if (identity?.group !== '' || identity.resource !== 'secrets') return bytes;
+  const object = parseObject(bytes.toString('utf8'));
+  if (!isEncryptedSecret(object)) return bytes;
+  if (options.ageIdentities?.length) return Buffer.from(serializeObject(await openSecret(object, options.ageIdentities)));
+  if (keyed) return bytes;
+  throw new UsageError(`${path} holds age-encrypted Secret values: pass --age-identity to compare them, or the --age-recipient flags the snapshot was taken with to see which changed.`);
 }

@@ -20,6 +20,7 @@ const secretsText: Record<NonNullable<NormalizeOptions['secrets']>, string> = {
   redact: 'values replaced by sha256 digests (drift is visible, nothing readable is stored)',
   skip: 'not stored',
   plain: 'stored in plain text (asked for with --secrets plain)',
+  encrypt: 'values encrypted with age (restore decrypts them with --age-identity)',
 };
 
 /** The generated README.md at the root of a snapshot repository (snapshot and watch write the same one). */

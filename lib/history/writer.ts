@@ -3,6 +3,7 @@ import type { ApiResource } from '../kube/index.ts';
 import { objectPath, parseObject, parseObjectPath, serializeObject } from '../layout/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
+import type { SecretSealer } from '../secrets/index.ts';
 import { hashObject, type Author, type SnapshotRepository } from '../store/index.ts';
 import { lastWriter, type Attribution } from './attribution.ts';
 import type { ClusterIdentity } from './commit-message.ts';
@@ -15,6 +16,8 @@ export interface HistoryWriterOptions {
   /** Named in the repository's README, which every commit keeps current. */
   cluster: ClusterIdentity;
   normalize?: NormalizeOptions;
+  /** Encrypts Secret values before they are staged (and `normalize.secrets` becomes 'encrypt'). */
+  sealer?: SecretSealer;
   prefix?: string;
   /** Namespaces outside the selection are neither written nor deleted (`-n`, `--exclude-namespace`). */
   namespaceSelected?: (namespace: string | undefined) => boolean;
@@ -54,6 +57,10 @@ export class HistoryWriter {
   private flushing: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private held = false;
+  /** Committed Secrets (parsed), whose ciphertext an unchanged value keeps; only with a sealer. */
+  private committedSecrets = new Map<string, object>();
+  /** The latest encryption under way per path: an older one finishing late is dropped. */
+  private sealing = new Map<string, Promise<void>>();
 
   constructor(options: HistoryWriterOptions) {
     this.options = {
@@ -62,6 +69,7 @@ export class HistoryWriter {
       batchMax: options.batchMax ?? 1000,
       now: options.now ?? (() => new Date()),
       logger: options.logger ?? silentLogger,
+      normalize: options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize,
     };
   }
 
@@ -72,6 +80,13 @@ export class HistoryWriter {
     this.counts = folderCounts(this.committed.keys(), this.options.prefix);
     const readmeId = this.committed.get(this.readmePath);
     this.committedReadme = readmeId ? (await this.options.repository.readBlob(readmeId)).toString('utf8') : undefined;
+    this.committedSecrets = new Map();
+    if (!this.options.sealer) return;
+    for (const [path, id] of this.committed) {
+      if (this.isSecretPath(path)) {
+        this.committedSecrets.set(path, parseObject((await this.options.repository.readBlob(id)).toString('utf8')));
+      }
+    }
   }
 
   private get readmePath(): string {
@@ -109,7 +124,30 @@ export class HistoryWriter {
       this.stage(path, null);
       return;
     }
+    if (this.options.sealer && resource.group === '' && resource.resource === 'secrets') {
+      this.stageSealed(path, result.object, this.options.sealer, lastWriter(raw));
+      return;
+    }
     this.stage(path, Buffer.from(serializeObject(result.object)), { attribution: lastWriter(raw) });
+  }
+
+  /** A Secret whose values are all unchanged is staged at once (its committed bytes); otherwise once encrypted. */
+  private stageSealed(path: string, secret: KubeObject, sealer: SecretSealer, attribution: Attribution | undefined): void {
+    const previous = this.committedSecrets.get(path);
+    const unchanged = sealer.sealUnchanged(secret, previous);
+    if (unchanged) {
+      this.stage(path, Buffer.from(serializeObject(unchanged)), { attribution });
+      return;
+    }
+    const sealing: Promise<void> = sealer.seal(secret, previous).then(
+      (sealed) => {
+        if (this.sealing.get(path) === sealing) this.stage(path, Buffer.from(serializeObject(sealed)), { attribution });
+      },
+      (error) => this.options.logger.error('a Secret could not be encrypted; it is left out of this commit', { path, error: error instanceof Error ? error.message : 'unknown' }),
+    ).finally(() => {
+      if (this.sealing.get(path) === sealing) this.sealing.delete(path);
+    });
+    this.sealing.set(path, sealing);
   }
 
   delete(resource: ApiResource, raw: KubeObject): void {
@@ -138,7 +176,7 @@ export class HistoryWriter {
 
   /** Commits whatever is pending now (waiting for a commit already under way). */
   flush(): Promise<string | undefined> {
-    const run = this.flushing.then(() => this.commitPending());
+    const run = this.flushing.then(() => this.sealed()).then(() => this.commitPending());
     this.flushing = run.catch(() => undefined);
     return run;
   }
@@ -150,7 +188,14 @@ export class HistoryWriter {
     return this.flush();
   }
 
+  /** Resolves when no Secret is being encrypted any more (ones staged meanwhile included). */
+  private async sealed(): Promise<void> {
+    while (this.sealing.size > 0) await Promise.all(this.sealing.values());
+  }
+
   private stage(path: string, content: Buffer | null, extra: Omit<PendingChange, 'content' | 'id'> = {}): void {
+    // A later change of the object supersedes an encryption still under way.
+    this.sealing.delete(path);
     const id = content === null ? undefined : hashObject('blob', content);
     if (id === this.committed.get(path)) this.pending.delete(path);
     else this.pending.set(path, { content, id, ...extra });
@@ -187,14 +232,20 @@ export class HistoryWriter {
     // The batch counts as committed from now on, so events arriving while it is written compare with it
     // (a relist meanwhile re-stages nothing); a failed write puts everything back.
     const previous = new Map<string, string | undefined>();
+    const previousSecrets = new Map(this.committedSecrets);
     for (const [path, change] of batch) {
       previous.set(path, this.committed.get(path));
       if (change.id === undefined) this.committed.delete(path);
       else this.committed.set(path, change.id);
+      if (this.committedSecrets.has(path) || (change.content && this.options.sealer && this.isSecretPath(path))) {
+        if (change.content === null) this.committedSecrets.delete(path);
+        else this.committedSecrets.set(path, parseObject(change.content.toString('utf8')));
+      }
     }
     try {
       return await this.writeBatch(batch, previous);
     } catch (error) {
+      this.committedSecrets = previousSecrets;
       for (const [path, id] of previous) {
         if (id === undefined) this.committed.delete(path);
         else this.committed.set(path, id);
@@ -266,6 +317,11 @@ export class HistoryWriter {
       namespace: resource.namespaced ? object.metadata.namespace : undefined,
       name: object.metadata.name,
     }, this.options.prefix);
+  }
+
+  private isSecretPath(path: string): boolean {
+    const identity = parseObjectPath(path, this.options.prefix);
+    return identity?.group === '' && identity.resource === 'secrets';
   }
 
   private *pathsOf(resource: ApiResource, namespace: string | undefined): Iterable<string> {

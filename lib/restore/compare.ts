@@ -2,7 +2,7 @@
 import { fieldChanges, maskSecretValues } from '../diff/index.ts';
 import type { ApiResource } from '../kube/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
-import { isRedactedValue } from '../secrets/index.ts';
+import { isEncryptedSecret, isRedactedValue } from '../secrets/index.ts';
 import { withLiveAssignedFields } from './assigned-fields.ts';
 import { comparePatch, livePatchFor } from './live-patch.ts';
 import type { PlannedObject } from './types.ts';
@@ -10,6 +10,7 @@ import type { PlannedObject } from './types.ts';
 export type ObjectDecision = Pick<PlannedObject, 'action' | 'reason' | 'fields' | 'normalizedPatch' | 'livePatch'>;
 
 const REDACTED_REASON = 'cannot restore redacted values: the revision holds only sha256 digests of this Secret\'s values';
+const ENCRYPTED_REASON = 'cannot restore encrypted values without --age-identity';
 
 function isSecret(resource: ApiResource): boolean {
   return resource.group === '' && resource.kind === 'Secret';
@@ -28,6 +29,8 @@ function secretValuesOf(object: KubeObject): unknown[] {
 
 export function decide(desired: KubeObject, live: KubeObject | undefined, resource: ApiResource, normalize: NormalizeOptions): ObjectDecision {
   const none = { fields: [], normalizedPatch: [], livePatch: [] };
+  // Decrypted while reading the revision when an identity was given; still encrypted means none was.
+  if (isSecret(resource) && isEncryptedSecret(desired)) return { ...none, action: 'blocked', reason: `${ENCRYPTED_REASON}.` };
   const redacted = isSecret(resource) && containsRedacted(secretValuesOf(desired));
   if (!live) {
     if (redacted) return { ...none, action: 'blocked', reason: `${REDACTED_REASON}, and it is missing live.` };

@@ -4,6 +4,7 @@ import picomatch from 'picomatch';
 import { qualifiedResourceName, type ApiResource } from '../kube/index.ts';
 import { ManifestError, parseObject, parseObjectPath, type ObjectIdentity } from '../layout/index.ts';
 import { objectSkipReason, resourceSkipReason, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
+import { isEncryptedSecret, openSecret, SecretDecryptionError } from '../secrets/index.ts';
 import type { Selection } from '../selection/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
 import { mapNamespaces } from './namespace-map.ts';
@@ -28,6 +29,8 @@ export interface DesiredOptions {
   paths?: string[];
   prefix?: string;
   namespaceMap: ReadonlyMap<string, string>;
+  /** age identities (`--age-identity`) that decrypt encrypted Secret values; without them such Secrets stay encrypted (and are blocked). */
+  ageIdentities?: readonly string[];
 }
 
 const resourceKey = (group: string, resource: string) => `${resource}.${group}`;
@@ -95,6 +98,17 @@ function parseManifest(bytes: Buffer, identity: ObjectIdentity, resource: ApiRes
   return { object };
 }
 
+/** A Secret committed with encrypted values, decrypted to what it was in the cluster. */
+async function decrypted(object: KubeObject, resource: ApiResource, identities: readonly string[]): Promise<{ object?: KubeObject; problem?: string }> {
+  if (resource.group !== '' || resource.kind !== 'Secret' || !isEncryptedSecret(object)) return { object };
+  try {
+    return { object: await openSecret(object, identities) };
+  } catch (error) {
+    if (error instanceof SecretDecryptionError) return { problem: error.message };
+    throw error;
+  }
+}
+
 /** Every object of the revision inside the selection, in path order. */
 export async function readDesiredObjects(options: DesiredOptions): Promise<DesiredObject[]> {
   const { repository, selection } = options;
@@ -132,7 +146,8 @@ export async function readDesiredObjects(options: DesiredOptions): Promise<Desir
       desired.push({ path, identity, target, problem: `the cluster does not serve ${qualifiedResourceName(identity)} and the revision has no CustomResourceDefinition for it.` });
       continue;
     }
-    const { object, problem } = parseManifest(bytes, identity, resource);
+    const parsed = parseManifest(bytes, identity, resource);
+    const { object, problem } = parsed.object && options.ageIdentities?.length ? await decrypted(parsed.object, resource, options.ageIdentities) : parsed;
     if (!object) {
       desired.push({ path, identity, target, resource, problem });
       continue;

@@ -18,6 +18,8 @@ export interface RestorePlanOptions {
   normalize?: NormalizeOptions;
   /** The folder the snapshot was written under (`--prefix`). */
   prefix?: string;
+  /** age identities (`--age-identity`) that decrypt Secret values committed encrypted. */
+  ageIdentities?: readonly string[];
   /** Also plan deletions of live objects the revision does not have (within the selection). */
   prune?: boolean;
   /** Source namespace → target namespace (`--namespace-map shop=shop-drill`). */

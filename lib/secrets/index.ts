@@ -1,8 +1,26 @@
-// What happens to Secret values on their way into a snapshot. Redaction replaces each value by a
-// digest of its decoded bytes: a change of value is visible as drift, the value itself never is.
+// What happens to Secret values on their way into a snapshot.
+//
+// - redact (default): each value becomes `sha256:<hex>` of its decoded bytes; a change of value is
+//   visible as drift, the value itself never is, and it cannot be restored.
+// - encrypt (`--age-recipient`): each value becomes age's armored ciphertext (age-encryption.org/v1,
+//   X25519 recipients), which `age -d -i key` opens as it is; restore and diff --live decrypt with
+//   `--age-identity`. age is randomised, so to keep an unchanged value's bytes (no commit per
+//   snapshot) without the identity, the Secret carries the annotation
+//   `kubesnap.io/encrypted-values: {"<key>":"hmac-sha256:<hex>"}`: HMAC-SHA256 of the value's bytes
+//   (and the Secret's namespace, name and key) under a key derived from the sorted recipient list.
+//   A value whose digest matches the committed one keeps the committed ciphertext. The recipients are
+//   never written to the repository, so the digest is keyed for whoever reads only the repository;
+//   whoever also knows the recipient list (public keys) can test a guessed value, as anyone can with
+//   a redacted digest. New recipients change every digest: everything is re-encrypted once.
+// - plain: values stored readable, asked for by name. skip: no Secrets at all.
+//
+// Normalisation leaves values readable in 'encrypt' mode; the writers (snapshot, watch) seal them
+// with a SecretSealer before anything is serialised for Git.
 import { createHash } from 'node:crypto';
 
-export type SecretsMode = 'redact' | 'skip' | 'plain';
+export type SecretsMode = 'redact' | 'skip' | 'plain' | 'encrypt';
+export { parseRecipients, readIdentityFile, readRecipientsFile } from './age.ts';
+export { ENCRYPTED_VALUES_ANNOTATION, SecretDecryptionError, SecretSealer, isEncryptedSecret, isEncryptedValue, openSecret } from './sealing.ts';
 
 const redactedPattern = /^sha256:[0-9a-f]{64}$/;
 

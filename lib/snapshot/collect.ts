@@ -44,6 +44,8 @@ export interface CollectOptions {
   concurrency?: number;
   pageSize?: number;
   signal?: AbortSignal;
+  /** With `normalize.secrets: 'encrypt'`: encrypts a Secret's values before it is laid out (see secretSealing). */
+  sealSecret?: (path: string, secret: KubeObject) => Promise<KubeObject>;
   onListingStarted?: (collections: number) => void;
   onResourceListed?: (resource: string, objects: number) => void;
 }
@@ -84,7 +86,10 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
           files.clear();
           skipped.clear();
         }
-        for (const raw of page.items) addObject(raw, resource, options, files, skipped);
+        for (const raw of page.items) {
+          const sealing = addObject(raw, resource, options, files, skipped);
+          if (sealing) await sealing;
+        }
       }
     } catch (error) {
       if (error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405)) {
@@ -105,7 +110,8 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
   return state;
 }
 
-function addObject(raw: KubeObject, resource: ApiResource, options: CollectOptions, files: Map<string, Buffer>, skipped: Map<SkipReason, number>): void {
+/** Adds one object to `files`; a Secret to encrypt is added when the returned promise settles. */
+function addObject(raw: KubeObject, resource: ApiResource, options: CollectOptions, files: Map<string, Buffer>, skipped: Map<SkipReason, number>): Promise<void> | undefined {
   if (!objectInSelectedNamespaces(raw, resource, options.selection)) return;
   const namespace = resource.namespaced ? raw.metadata.namespace : undefined;
   const result = normalizeObject(raw, resource, options.normalize);
@@ -114,5 +120,9 @@ function addObject(raw: KubeObject, resource: ApiResource, options: CollectOptio
     return;
   }
   const path = objectPath({ group: resource.group, resource: resource.resource, namespace, name: raw.metadata.name }, options.prefix);
+  if (options.sealSecret && resource.group === '' && resource.resource === 'secrets') {
+    return options.sealSecret(path, result.object).then((sealed) => void files.set(path, Buffer.from(serializeObject(sealed))));
+  }
   files.set(path, Buffer.from(serializeObject(result.object)));
+  return undefined;
 }

@@ -4,13 +4,16 @@ import {
   type ClusterIdentity, type PathChange,
 } from '../history/index.ts';
 import type { NormalizeOptions, SkipReason } from '../normalize/index.ts';
+import type { SecretSealer } from '../secrets/index.ts';
 import { resolveSelection, type SelectionOptions } from '../selection/index.ts';
 import type { Author, SnapshotRepository } from '../store/index.ts';
 import { collectClusterState, type UnreadableResource } from './collect.ts';
 import { planChanges } from './changes.ts';
+import { secretSealing } from './secret-sealing.ts';
 
 export { collectClusterState, type ClusterState, type UnreadableResource, type CollectOptions, type ListedScope } from './collect.ts';
 export { planChanges } from './changes.ts';
+export { secretSealing } from './secret-sealing.ts';
 
 export interface SnapshotOptions {
   client: KubeClient;
@@ -18,6 +21,8 @@ export interface SnapshotOptions {
   cluster: ClusterIdentity;
   selection?: SelectionOptions;
   normalize?: NormalizeOptions;
+  /** Encrypts Secret values (and `normalize.secrets` becomes 'encrypt'). */
+  sealer?: SecretSealer;
   /** Folder inside the repository (`clusters/prod`), so many clusters can share one. */
   prefix?: string;
   author: Author;
@@ -43,10 +48,14 @@ export interface SnapshotResult {
 /** One snapshot: read the whole (selected) cluster, compare with the last commit, commit the difference. */
 export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotResult> {
   const now = options.now ?? (() => new Date());
-  const normalize = options.normalize ?? {};
+  const normalize: NormalizeOptions = options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {};
+  const repository = options.repository;
+  const head = await repository.head();
+  const headFiles = head ? await repository.readFiles(head) : new Map<string, string>();
   const discovery = await discoverResources(options.client, { signal: options.signal });
   const selection = resolveSelection(discovery.resources, options.selection ?? {});
   const state = await collectClusterState({
+    sealSecret: options.sealer && secretSealing(options.sealer, repository, headFiles),
     client: options.client,
     resources: discovery.resources,
     discoveryFailures: discovery.failures,
@@ -60,9 +69,6 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotRe
     onResourceListed: options.onResourceListed,
   });
 
-  const repository = options.repository;
-  const head = await repository.head();
-  const headFiles = head ? await repository.readFiles(head) : new Map<string, string>();
   const planned = await planChanges(state, headFiles, selection, {
     prefix: options.prefix,
     readOld: (path) => repository.readFile(head!, path),

@@ -3,6 +3,8 @@ import { HistoryWriter, type ClusterIdentity } from '../history/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { WatchMetrics } from '../metrics/index.ts';
 import type { NormalizeOptions } from '../normalize/index.ts';
+import type { RemoteSync } from '../remote/index.ts';
+import type { SecretSealer } from '../secrets/index.ts';
 import { namespaceMatcher, type SelectionOptions } from '../selection/index.ts';
 import type { Author, SnapshotRepository } from '../store/index.ts';
 import { Watcher, type WatchEvent } from '../watch/index.ts';
@@ -14,7 +16,11 @@ export interface ClusterSyncOptions {
   cluster: ClusterIdentity;
   selection?: SelectionOptions;
   normalize?: NormalizeOptions;
+  /** Encrypts Secret values in the commits. */
+  sealer?: SecretSealer;
   prefix?: string;
+  /** Pushes the commits to a Git remote, which is fetched (and continued on top of) on start. */
+  remote?: RemoteSync;
   batchMs?: number;
   batchMax?: number;
   discoveryIntervalMs?: number;
@@ -35,22 +41,29 @@ export class ClusterSync {
   private readonly watcher: Watcher;
   private readonly logger: Logger;
   private synced = false;
+  private readonly remote?: RemoteSync;
 
   constructor(options: ClusterSyncOptions) {
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? new WatchMetrics();
+    this.remote = options.remote;
+    if (this.remote) this.metrics.trackRemote(() => this.remote!.status());
     this.writer = new HistoryWriter({
       repository: options.repository,
       author: options.author,
       cluster: options.cluster,
       normalize: options.normalize,
+      sealer: options.sealer,
       prefix: options.prefix,
       namespaceSelected: namespaceMatcher(options.selection ?? {}),
       batchMs: options.batchMs,
       batchMax: options.batchMax,
       now: options.now,
       logger: this.logger,
-      onCommit: () => this.metrics.committed((options.now ?? (() => new Date()))(), this.writer.trackedCount),
+      onCommit: () => {
+        this.metrics.committed((options.now ?? (() => new Date()))(), this.writer.trackedCount);
+        this.remote?.requestPush();
+      },
       onPendingChange: (pending) => this.metrics.setPending(pending),
     });
     this.watcher = new Watcher({
@@ -65,6 +78,11 @@ export class ClusterSync {
   }
 
   async start(): Promise<void> {
+    if (this.remote) {
+      // Before the writer reads the head: a fast-forward or merge of the remote is what it continues from.
+      await this.remote.start().catch((error) => this.logger.warn('the remote could not be fetched; commits stay local until it can', { error: String(error.message ?? error) }));
+      this.remote.requestPush();
+    }
     await this.writer.start();
     this.metrics.setTracked(this.writer.trackedCount);
     this.writer.hold();
@@ -91,7 +109,8 @@ export class ClusterSync {
   }
 
   readiness(): { ready: boolean; detail: string } {
-    return this.synced ? { ready: true, detail: 'ok' } : { ready: false, detail: 'first full sync not finished' };
+    const remote = this.remote ? `; ${this.remote.describe()}` : '';
+    return this.synced ? { ready: true, detail: `ok${remote}` } : { ready: false, detail: `first full sync not finished${remote}` };
   }
 
   get pendingCount(): number {
@@ -106,7 +125,9 @@ export class ClusterSync {
   /** Stops watching, then commits the pending batch. */
   async stop(): Promise<string | undefined> {
     await this.watcher.stop();
-    return this.writer.stop();
+    const commit = await this.writer.stop();
+    await this.remote?.stop().catch((error) => this.logger.error('the last commits could not be pushed; they stay in the local repository', { error: String(error.message ?? error) }));
+    return commit;
   }
 
   private route(event: WatchEvent): void {

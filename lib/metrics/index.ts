@@ -39,4 +39,28 @@ export class WatchMetrics {
   setPending(changes: number): void {
     this.pending.set(changes);
   }
+
+  /** Push metrics of a Git remote, read from `status` at each scrape. */
+  trackRemote(status: () => { unpushedCommits: number; oldestUnpushedAt?: Date; lastPushAt?: Date; pushFailures: number }): void {
+    const registers = [this.registry];
+    new Counter({
+      name: 'kubesnap_push_failures_total', help: 'Fetches and pushes to the Git remote that failed.', registers,
+      collect() {
+        this.reset();
+        this.inc(status().pushFailures);
+      },
+    });
+    new Gauge({
+      name: 'kubesnap_remote_behind_seconds', help: 'Age of the oldest commit not pushed to the remote; 0 when in sync.', registers,
+      collect() {
+        const oldest = status().oldestUnpushedAt;
+        this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
+      },
+    });
+    new Gauge({ name: 'kubesnap_remote_unpushed_commits', help: 'Local commits not on the remote yet.', registers, collect() { this.set(status().unpushedCommits); } });
+    new Gauge({
+      name: 'kubesnap_last_push_timestamp_seconds', help: 'Unix time of the last successful push; 0 before the first.', registers,
+      collect() { this.set((status().lastPushAt?.getTime() ?? 0) / 1000); },
+    });
+  }
 }

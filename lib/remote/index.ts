@@ -2,7 +2,7 @@
  * lib/remote — off-site history: keeps the snapshot repository's branch and a branch of a Git remote in step.
  *
  *   const backend = createGitBackend('isomorphic' | 'native', { dir, gitdir, url, localBranch, remoteBranch, credentials?, env? })
- *   const remote = new RemoteSync({ repository, backend, prefix?, author, force?, pushIntervalMs?, logger?, onPushFailure? })
+ *   const remote = new RemoteSync({ repository, backend, prefix?, author, force?, pushIntervalMs?, logger? })
  *   await remote.start()      fetch; fast-forward or merge on top of the remote (never a rewrite)
  *   await remote.push()       push; a rejection is fetched, merged and pushed again
  *   remote.requestPush()      push soon, at most every push interval, backing off after failures (watch)

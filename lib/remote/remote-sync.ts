@@ -16,7 +16,6 @@ export interface RemoteSyncOptions {
   pushIntervalMs?: number;
   logger?: Logger;
   now?: () => number;
-  onPushFailure?: (error: RemoteError) => void;
 }
 
 /** How far the remote is behind the local branch, and since when. */
@@ -28,6 +27,8 @@ export interface RemoteStatus {
   lastPushAt?: Date;
   /** The last failure's sentence, until a push succeeds. */
   lastError?: string;
+  /** Failed fetches and pushes since start. */
+  pushFailures: number;
 }
 
 /** A push rejected this many times in a row (other writers pushing in between) is given up until the next try. */
@@ -51,6 +52,7 @@ export class RemoteSync {
   private lastPushAt?: Date;
   private lastError?: string;
   private failures = 0;
+  private totalFailures = 0;
   private lastAttempt = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -143,7 +145,7 @@ export class RemoteSync {
   }
 
   status(): RemoteStatus {
-    return { unpushedCommits: this.unpushed.count, oldestUnpushedAt: this.unpushed.oldest, lastPushAt: this.lastPushAt, lastError: this.lastError };
+    return { unpushedCommits: this.unpushed.count, oldestUnpushedAt: this.unpushed.oldest, lastPushAt: this.lastPushAt, lastError: this.lastError, pushFailures: this.totalFailures };
   }
 
   /** One line for /readyz. */
@@ -156,8 +158,8 @@ export class RemoteSync {
 
   private recordFailure(error: unknown): void {
     this.failures++;
+    this.totalFailures++;
     this.lastError = error instanceof Error ? error.message : String(error);
-    if (error instanceof RemoteError) this.options.onPushFailure?.(error);
   }
 
   /** Makes the local branch contain `remoteTip`: a fast-forward when it has nothing of its own, else a merge. */

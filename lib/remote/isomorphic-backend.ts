@@ -33,6 +33,12 @@ export class IsomorphicGitBackend implements GitBackend {
 
   async fetch(): Promise<string | undefined> {
     try {
+      // isomorphic-git files fetched refs by the remote's refspec; only the refspec is configured, never the URL.
+      const refspecKey = `remote.${REMOTE_NAME}.fetch`;
+      const refspec = `+refs/heads/${this.options.remoteBranch}:${trackingRef(this.options.remoteBranch)}`;
+      if ((await git.getConfig({ fs, gitdir: this.options.gitdir, path: refspecKey })) !== refspec) {
+        await git.setConfig({ fs, gitdir: this.options.gitdir, path: refspecKey, value: refspec });
+      }
       const result = await git.fetch({
         ...this.common,
         remote: REMOTE_NAME,
@@ -74,6 +80,9 @@ export class IsomorphicGitBackend implements GitBackend {
   private failure(action: string, error: unknown): RemoteError {
     const where = `${action} ${redactUrl(this.options.url)} failed`;
     const e = error as { code?: string; data?: { statusCode?: number; reason?: string; prettyDetails?: string }; cause?: { code?: string } };
+    if (error instanceof Errors.UserCanceledError) {
+      return new RemoteError('auth', `${where}: the remote ${this.options.credentials ? 'refused the credentials' : 'asks for credentials'}; check KUBESNAP_GIT_TOKEN or --git-token-file.`);
+    }
     if (error instanceof Errors.HttpError) {
       const status = e.data?.statusCode;
       if (status === 401 || status === 403) return new RemoteError('auth', `${where}: the remote refused the credentials (HTTP ${status}); check KUBESNAP_GIT_TOKEN or --git-token-file.`);

@@ -34,7 +34,12 @@ export class NativeGitBackend implements GitBackend {
       Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
     }
     const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    this.git = simpleGit({ baseDir: options.gitdir, allowEnvironment: Object.keys(defined) }).env(defined);
+    // The environment is the user's own plus our header: let git use its SSH command, askpass and config variables.
+    this.git = simpleGit({
+      baseDir: options.gitdir,
+      allowEnvironment: Object.keys(defined),
+      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeSshCommand: true, allowUnsafeAskPass: true },
+    }).env(defined);
   }
 
   async fetch(): Promise<string | undefined> {

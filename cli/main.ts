@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerCommands } from './commands/index.ts';
+import { enableConfiguration } from './config.ts';
 import { renderError } from './errors.ts';
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.configureOutput({ outputError: () => {} });
   registerCommands(program);
+  enableConfiguration(program);
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput({ outputError: () => {} });

@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../lib/errors/index.ts';
+import type { KubeClient } from '../lib/kube/index.ts';
+import { defaultLeaseNamespace, LeaderElector } from '../lib/leader/index.ts';
 import { skipReasons, type NormalizeOptions, type SkipReason } from '../lib/normalize/index.ts';
 import { parseRecipients, readIdentityFile, readRecipientsFile, SecretSealer } from '../lib/secrets/index.ts';
 import { createGitBackend, gitCredentials, RemoteSync, type GitBackendKind } from '../lib/remote/index.ts';
@@ -85,6 +87,23 @@ export async function ageIdentitiesFrom(options: Record<string, any>): Promise<s
   const files: string[] = options.ageIdentity ?? [];
   if (files.length === 0) return undefined;
   return (await Promise.all(files.map(readIdentityFile))).flat();
+}
+
+/** `--leader-elect` and its Lease (watch). */
+export function addLeaderElectionOptions(command: Command): Command {
+  return command
+    .option('--leader-elect', 'run as one of several replicas: only the holder of a coordination.k8s.io Lease watches and commits')
+    .option('--lease-namespace <namespace>', 'namespace of the Lease (default: the pod\'s own namespace in a cluster, else default)')
+    .option('--lease-name <name>', 'name of the Lease', 'kubesnap')
+    .option('--lease-duration <duration>', 'how long a Lease nobody renews stays held; renewed every third of it', '15s');
+}
+
+/** The elector `--leader-elect` asks for, or undefined without it. */
+export function leaderElectorFrom(options: Record<string, any>, client: KubeClient, logger: Logger): LeaderElector | undefined {
+  const leaseDurationMs = parseDuration(options.leaseDuration, '--lease-duration');
+  if (leaseDurationMs < 1000) throw new UsageError(`--lease-duration "${options.leaseDuration}" is shorter than a second.`);
+  if (!options.leaderElect) return undefined;
+  return new LeaderElector({ client, logger, leaseDurationMs, namespace: options.leaseNamespace ?? defaultLeaseNamespace(), name: options.leaseName });
 }
 
 function camelCase(flag: string): string {

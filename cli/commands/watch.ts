@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { hostname } from 'node:os';
+import { LeadershipLostError } from '../../lib/leader/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { startStatusServer } from '../../lib/metrics/status-server.ts';
 import { acquireLock, SnapshotRepository } from '../../lib/store/index.ts';
@@ -7,7 +8,7 @@ import { ClusterSync } from '../../lib/sync/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import { addRemoteOptions, remoteSyncFrom } from '../options.ts';
 import {
-  addAgeRecipientOptions, addNormalizeOptions, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
+  addAgeRecipientOptions, addLeaderElectionOptions, addNormalizeOptions, leaderElectorFrom, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
 } from '../options.ts';
 
 export function registerWatchCommand(program: Command): void {
@@ -24,6 +25,7 @@ export function registerWatchCommand(program: Command): void {
   addNormalizeOptions(command);
   addRemoteOptions(command);
   addAgeRecipientOptions(command);
+  addLeaderElectionOptions(command);
   command.action(async (_options, self: Command) => {
     const options = globalsOf(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
@@ -39,9 +41,10 @@ export function registerWatchCommand(program: Command): void {
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
     const remote = remoteSyncFrom(options, repository, { author, logger, pushIntervalMs });
     const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
+    const elector = leaderElectorFrom(options, client, logger);
     const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, logger, remote });
     const status = options.listen
-      ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => sync.readiness() })
+      ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => (elector && !elector.isLeader ? { ready: false, detail: 'standby: another replica holds the lease' } : sync.readiness()) })
       : undefined;
     if (status) logger.info('serving /healthz, /readyz and /metrics', { address: status.address });
     logger.info('watching', { server: cluster.server, context: cluster.context, repository: repository.dir });
@@ -50,20 +53,38 @@ export function registerWatchCommand(program: Command): void {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
+    let started = false;
+    let lostLeadership = false;
     try {
+      if (elector) {
+        // Only the Lease holder watches and commits; ClusterSync.start() then catches up from the remote first.
+        elector.start();
+        logger.info('waiting for the lease', { identity: elector.identity });
+        const first = await Promise.race([elector.acquired.then(() => 'acquired'), stopRequested]);
+        if (first !== 'acquired') return;
+      }
       await sync.start();
-      const outcome = await Promise.race([stopRequested.then((signal) => ({ signal })), sync.done.then(() => ({ signal: 'done' }))]);
+      started = true;
+      const outcome = await Promise.race([
+        stopRequested.then((signal) => ({ signal })),
+        sync.done.then(() => ({ signal: 'done' })),
+        ...(elector ? [elector.lost.then(() => ({ signal: 'lost the lease' }))] : []),
+      ]);
+      lostLeadership = outcome.signal === 'lost the lease';
       logger.info('stopping: committing what is pending', { reason: outcome.signal });
     } finally {
-      const commit = await sync.stop().catch((error) => {
+      const commit = started ? await sync.stop().catch((error) => {
         logger.error('the last batch could not be committed', { error: String(error) });
         return undefined;
-      });
+      }) : undefined;
       if (commit) logger.info('committed', { commit: commit.slice(0, 12) });
+      // Released after the last commit, so a standby starts from it.
+      await elector?.stop();
       await status?.close();
       await lock.release();
       client.close();
     }
+    if (lostLeadership) throw new LeadershipLostError(`${options.leaseNamespace ?? 'the pod namespace'}/${options.leaseName}`);
   });
   program.addCommand(command);
 }

@@ -1,0 +1,233 @@
+/**
+ * lib/leader — leader election on a coordination.k8s.io/v1 Lease, with client-go's leaderelection
+ * semantics, so that of several `kubesnap watch --leader-elect` replicas only one writes.
+ *
+ * - A candidate takes the Lease when it does not exist, has no holder (released), or its record has
+ *   not changed for `leaseDurationSeconds` by the candidate's own clock (so clock skew between
+ *   machines does not matter: only "how long since I saw it change").
+ * - The holder renews every leaseDuration/3 with a write guarded by the Lease's resourceVersion.
+ *   When no renewal succeeds for the renew deadline (2/3 of the duration), leadership is lost:
+ *   `lost` resolves and the caller stops writing before another candidate can take over.
+ * - stop() releases a held Lease (holder cleared), so a standby takes over at once.
+ *
+ *   const elector = new LeaderElector({ client, namespace, name, leaseDurationMs, signal? });
+ *   elector.start();  await elector.acquired;  …  await elector.lost;  await elector.stop();
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { KubesnapError } from '../errors/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+import { silentLogger, type Logger } from '../log/index.ts';
+import { createLease, microTime, readLease, replaceLeaseSpec, type Lease, type LeaseSpec } from './lease.ts';
+
+export { leaseResource, microTime, type Lease, type LeaseSpec } from './lease.ts';
+
+export interface LeaderElectorOptions {
+  client: KubeClient;
+  namespace: string;
+  name: string;
+  /** This candidate's holderIdentity; default `<hostname>_<pid>_<random>`. */
+  identity?: string;
+  /** How long a Lease nobody renews stays held; default 15 s. */
+  leaseDurationMs?: number;
+  /** How long the holder keeps trying to renew before it gives up leadership; default 2/3 of the duration. */
+  renewDeadlineMs?: number;
+  /** How often the holder renews and a candidate tries to acquire; default 1/3 of the duration. */
+  retryPeriodMs?: number;
+  logger?: Logger;
+  /** Aborting it stops the elector (releasing a held Lease). */
+  signal?: AbortSignal;
+  /** Local clock in ms (tests). */
+  now?: () => number;
+}
+
+export function defaultIdentity(): string {
+  return `${hostname()}_${process.pid}_${randomBytes(3).toString('hex')}`;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export class LeaderElector {
+  readonly identity: string;
+  private readonly options: LeaderElectorOptions & Required<Pick<LeaderElectorOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs' | 'logger' | 'now'>>;
+  private readonly stopController = new AbortController();
+  private readonly acquiredSignal = deferred();
+  private readonly lostSignal = deferred();
+  private leader = false;
+  private loop: Promise<void> | undefined;
+  /** The last Lease seen, and when (local clock) its record last changed. */
+  private observed: { lease: Lease; at: number } | undefined;
+
+  constructor(options: LeaderElectorOptions) {
+    const leaseDurationMs = options.leaseDurationMs ?? 15_000;
+    this.options = {
+      ...options,
+      leaseDurationMs,
+      renewDeadlineMs: options.renewDeadlineMs ?? Math.round((leaseDurationMs * 2) / 3),
+      retryPeriodMs: options.retryPeriodMs ?? Math.round(leaseDurationMs / 3),
+      logger: options.logger ?? silentLogger,
+      now: options.now ?? Date.now,
+    };
+    this.identity = options.identity ?? defaultIdentity();
+    options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  /** Resolves when this candidate holds the Lease. */
+  get acquired(): Promise<void> {
+    return this.acquiredSignal.promise;
+  }
+
+  /** Resolves when a held Lease could not be renewed in time or was taken over (not on stop()). */
+  get lost(): Promise<void> {
+    return this.lostSignal.promise;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops trying; a held Lease is released so that a standby takes over at once. */
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    await this.loop;
+    if (!this.leader) return;
+    this.leader = false;
+    try {
+      await this.release();
+    } catch (error) {
+      this.options.logger.warn('could not release the lease; a standby takes over when it expires', { error: String(error) });
+    }
+  }
+
+  private get stopping(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    const { logger, namespace, name } = this.options;
+    while (!this.stopping && !(await this.tryAcquireOrRenew())) await this.sleep(this.jittered(this.options.retryPeriodMs));
+    if (this.stopping) return;
+    this.leader = true;
+    logger.info('acquired the lease: leading', { lease: `${namespace}/${name}`, identity: this.identity });
+    this.acquiredSignal.resolve();
+    let lastRenew = this.options.now();
+    while (!this.stopping) {
+      await this.sleep(this.options.retryPeriodMs);
+      if (this.stopping) return;
+      if (await this.tryAcquireOrRenew()) {
+        lastRenew = this.options.now();
+        continue;
+      }
+      const heldByOther = this.observed?.lease.spec?.holderIdentity && this.observed.lease.spec.holderIdentity !== this.identity;
+      if (heldByOther || this.options.now() - lastRenew >= this.options.renewDeadlineMs) {
+        this.leader = false;
+        logger.error('lost the lease: stopping', { lease: `${namespace}/${name}`, holder: heldByOther ? this.observed!.lease.spec!.holderIdentity : undefined });
+        this.lostSignal.resolve();
+        return;
+      }
+    }
+  }
+
+  /** One round of client-go's tryAcquireOrRenew: true when this candidate holds the Lease afterwards. */
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const { client, namespace, name } = this.options;
+    const signal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(this.options.retryPeriodMs)]);
+    const now = new Date(this.options.now());
+    const durationSeconds = Math.max(1, Math.round(this.options.leaseDurationMs / 1000));
+    try {
+      const lease = await readLease(client, namespace, name, signal);
+      if (!lease) {
+        const created = await createLease(client, namespace, name, {
+          holderIdentity: this.identity, leaseDurationSeconds: durationSeconds, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0,
+        }, signal);
+        if (created) this.observe(created);
+        return created !== undefined;
+      }
+      this.observe(lease);
+      const spec = lease.spec ?? {};
+      const mine = spec.holderIdentity === this.identity;
+      if (!mine && spec.holderIdentity && !this.expired(spec)) return false;
+      const next: LeaseSpec = {
+        holderIdentity: this.identity,
+        leaseDurationSeconds: durationSeconds,
+        acquireTime: mine && spec.acquireTime ? spec.acquireTime : microTime(now),
+        renewTime: microTime(now),
+        leaseTransitions: mine ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
+      };
+      const written = await replaceLeaseSpec(client, lease, next, signal);
+      if (written) this.observe(written);
+      return written !== undefined;
+    } catch (error) {
+      if (!this.stopping) this.options.logger.warn('lease round failed', { lease: `${namespace}/${name}`, error: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
+  }
+
+  private observe(lease: Lease): void {
+    const previous = this.observed?.lease;
+    const changed = !previous || previous.metadata.resourceVersion !== lease.metadata.resourceVersion
+      || JSON.stringify(previous.spec ?? {}) !== JSON.stringify(lease.spec ?? {});
+    if (changed) this.observed = { lease, at: this.options.now() };
+  }
+
+  /** Expired by our clock: unchanged for its duration since we first saw this record. */
+  private expired(spec: LeaseSpec): boolean {
+    const durationMs = (spec.leaseDurationSeconds ?? this.options.leaseDurationMs / 1000) * 1000;
+    return this.observed !== undefined && this.options.now() - this.observed.at >= durationMs;
+  }
+
+  private async release(): Promise<void> {
+    const { client, namespace, name } = this.options;
+    const signal = AbortSignal.timeout(Math.max(this.options.retryPeriodMs, 1000));
+    const lease = await readLease(client, namespace, name, signal);
+    if (!lease || lease.spec?.holderIdentity !== this.identity) return;
+    const now = microTime(new Date(this.options.now()));
+    // As client-go: no holder, a one-second duration, the transition count kept.
+    await replaceLeaseSpec(client, lease, { leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: lease.spec.leaseTransitions ?? 0 }, signal);
+    this.options.logger.info('released the lease', { lease: `${namespace}/${name}` });
+  }
+
+  private jittered(ms: number): number {
+    return Math.round(ms * (1 + Math.random() * 0.2));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopping) return resolve();
+      const timer = setTimeout(done, ms);
+      const signal = this.stopController.signal;
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+export class LeadershipLostError extends KubesnapError {
+  constructor(lease: string) {
+    super('ELEADERLOST', `lost the lease ${lease} to another replica or could not renew it in time; stopped so that only the leader writes.`, 1);
+  }
+}
+
+const inClusterNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** The pod's own namespace when running in a cluster, else `default`. */
+export function defaultLeaseNamespace(file = inClusterNamespaceFile): string {
+  try {
+    return readFileSync(file, 'utf8').trim() || 'default';
+  } catch {
+    return 'default';
+  }
+}

@@ -1,0 +1,89 @@
+// LeaderElector against lib/sim: the Lease record it writes, take-over after expiry, loss when another holder appears, release.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { getObject, jsonPatchObject } from '../../lib/kube/index.ts';
+import { LeaderElector, leaseResource, type Lease } from '../../lib/leader/index.ts';
+import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
+import { clientFor, eventually } from '../helpers/cluster.ts';
+
+let sim: Simulator;
+let client: Awaited<ReturnType<typeof clientFor>>;
+const namespace = 'default';
+
+const lease = (name: string) => getObject<Lease>(client, leaseResource, namespace, name);
+
+test.before(async () => {
+  sim = await startSimulator();
+  client = await clientFor(sim);
+});
+
+test.after(async () => {
+  client.close();
+  await sim.stop();
+});
+
+test('the first candidate creates the Lease; a second waits, and takes over when it is no longer renewed', async () => {
+  const first = new LeaderElector({ client, namespace, name: 'takeover', identity: 'first', leaseDurationMs: 1500 });
+  const second = new LeaderElector({ client, namespace, name: 'takeover', identity: 'second', leaseDurationMs: 1500 });
+  first.start();
+  await first.acquired;
+  second.start();
+  const created = await lease('takeover');
+  assert.is(created.spec?.holderIdentity, 'first');
+  assert.is(created.spec?.leaseDurationSeconds, 2);
+  assert.is(created.spec?.leaseTransitions, 0);
+  assert.match(created.spec!.renewTime!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.not.ok(second.isLeader, 'a renewed Lease is not taken');
+  const renewed = await lease('takeover');
+  assert.is.not(renewed.spec?.renewTime, created.spec?.renewTime);
+  assert.is(renewed.spec?.acquireTime, created.spec?.acquireTime);
+
+  // The first stops renewing without releasing (a crash): the second takes over after the duration.
+  (first as any).stopController.abort();
+  const crashedAt = Date.now();
+  await second.acquired;
+  assert.ok(Date.now() - crashedAt < 1500 + 1500, `took over in ${Date.now() - crashedAt} ms`);
+  const taken = await lease('takeover');
+  assert.is(taken.spec?.holderIdentity, 'second');
+  assert.is(taken.spec?.leaseTransitions, 1);
+  await second.stop();
+  const released = await lease('takeover');
+  assert.not.ok(released.spec?.holderIdentity, 'stop() clears the holder');
+  assert.is(released.spec?.leaseTransitions, 1);
+});
+
+test('a holder that finds someone else in the Lease has lost it', async () => {
+  const elector = new LeaderElector({ client, namespace, name: 'stolen', identity: 'holder', leaseDurationMs: 1500 });
+  elector.start();
+  await elector.acquired;
+  const current = await lease('stolen');
+  await jsonPatchObject(client, leaseResource, namespace, 'stolen', [
+    { op: 'replace', path: '/spec/holderIdentity', value: 'intruder' },
+  ]);
+  await eventually(() => !elector.isLeader, 3000, 'leadership lost');
+  await elector.lost;
+  await elector.stop();
+  const after = await lease('stolen');
+  assert.is(after.spec?.holderIdentity, 'intruder', 'a lost Lease is not released by its former holder');
+  assert.ok(current.spec?.holderIdentity === 'holder');
+});
+
+test('a released Lease is taken at once, and an aborted signal stops the elector', async () => {
+  const controller = new AbortController();
+  const first = new LeaderElector({ client, namespace, name: 'handover', identity: 'a', leaseDurationMs: 3000 });
+  const second = new LeaderElector({ client, namespace, name: 'handover', identity: 'b', leaseDurationMs: 3000, signal: controller.signal });
+  first.start();
+  await first.acquired;
+  second.start();
+  await new Promise((r) => setTimeout(r, 300));
+  const releasedAt = Date.now();
+  await first.stop();
+  await second.acquired;
+  assert.ok(Date.now() - releasedAt < 1000 * 1.2 + 500, `took over in ${Date.now() - releasedAt} ms, before the 3 s duration`);
+  assert.is((await lease('handover')).spec?.leaseTransitions, 1);
+  controller.abort();
+  await eventually(async () => !(await lease('handover')).spec?.holderIdentity, 3000, 'release on abort');
+});
+
+test.run();

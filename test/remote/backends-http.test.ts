@@ -1,0 +1,3 @@
+import { runBackendSuite } from './backend-suite.ts';
+
+runBackendSuite('HTTP');

@@ -7,6 +7,24 @@ export function isMap(value: unknown): value is JsonMap {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * A deep copy of JSON data (plain maps, arrays, scalars), several times faster than structuredClone for the
+ * objects a list returns; anything else (a Date from YAML, say) is copied by structuredClone.
+ */
+export function copyJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+  const copy: JsonMap = {};
+  for (const key of Object.keys(value)) {
+    const field = copyJson((value as JsonMap)[key]);
+    // JSON.parse makes `__proto__` an own key; assigning it would set the copy's prototype instead.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: field, enumerable: true, writable: true, configurable: true });
+    else copy[key] = field;
+  }
+  return copy;
+}
+
 export function mapAt(map: JsonMap | undefined, key: string): JsonMap | undefined {
   const value = map?.[key];
   return isMap(value) ? value : undefined;

@@ -8,7 +8,7 @@
 // after an apply too matters for atomic fields (a StatefulSet's volumeClaimTemplates are owned whole,
 // defaults included) and makes normalising a normalised object (which has no managedFields) a no-op.
 import { redactSecret } from '../secrets/index.ts';
-import type { JsonMap } from './fields.ts';
+import { copyJson, type JsonMap } from './fields.ts';
 import { kindRule } from './kinds/index.ts';
 import { mergeFieldSets, pruneToFields, readIntent, type FieldSet } from './managed-fields.ts';
 import { dropEmptyMetadataMaps, stripServerMetadata } from './metadata.ts';
@@ -37,12 +37,18 @@ function withTypeMeta(object: JsonMap, info: ResourceInfo): JsonMap {
   };
 }
 
+/** The object to edit: managedFields, often half of a raw object, are read from `raw` and stripped anyway. */
+function copyWithoutManagedFields(raw: KubeObject): JsonMap {
+  const { managedFields: _readFromRaw, ...metadata } = raw.metadata;
+  return copyJson({ ...raw, metadata }) as JsonMap;
+}
+
 export function normalizeObject(raw: KubeObject, info: ResourceInfo, options?: NormalizeOptions): NormalizeResult {
   const reason = objectSkipReason(raw, info, options);
   if (reason !== undefined) return { action: 'skip', reason };
 
   const intent = readIntent(raw.metadata.managedFields);
-  let object = withTypeMeta(structuredClone(raw) as JsonMap, info);
+  let object = withTypeMeta(copyWithoutManagedFields(raw), info);
   if (intent.appliedFields) {
     const applied = isSecret(info) ? appliedSecretFields(intent.appliedFields) : intent.appliedFields;
     object = pruneToFields(object, mergeFieldSets(applied, identityFields)) as JsonMap;

@@ -3,6 +3,7 @@
 // reader (kubectl, sigs.k8s.io/yaml) would take for a bool or number (`'yes'`, `'0755'`, `'1e3'`).
 import { dump, load, YAMLException } from 'js-yaml';
 import { ManifestError } from './manifest-error.ts';
+import { writeYamlMapping } from './yaml-writer.ts';
 
 const leadingKeys = ['apiVersion', 'kind', 'metadata'];
 
@@ -15,7 +16,8 @@ function withLeadingKeys(object: object): Record<string, unknown> {
 }
 
 export function serializeObject(object: object): string {
-  return dump(withLeadingKeys(object), { lineWidth: -1, noRefs: true });
+  const ordered = withLeadingKeys(object);
+  return writeYamlMapping(ordered) ?? dump(ordered, { lineWidth: -1, noRefs: true });
 }
 
 export function parseObject(text: string): object {

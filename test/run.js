@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testDir = join(root, 'test');
-const fileTimeoutMs = Number(process.env.KUBESNAP_TEST_TIMEOUT_MS ?? 300_000);
+const fileTimeoutMs = Number(process.env.KUBESNAP_TEST_TIMEOUT_MS ?? 480_000);
 const concurrency = Number(process.env.KUBESNAP_TEST_JOBS ?? 2);
 const filters = process.argv.slice(2);
 

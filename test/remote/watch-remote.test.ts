@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
-import { runCli } from '../helpers/cli.ts';
 import { git, kubectl, run, temporaryDirectory } from '../helpers/processes.ts';
 import { createBareRemote, startGitHttpServer, type GitHttpServer } from './git-servers.ts';
 
 const TOKEN = 'cli-tok-8c2e51f0a9';
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
-const remoteTest = suite<{ sim: Simulator; server: GitHttpServer; tmp: { path: string; remove(): void } }>('kubesnap snapshot/watch --remote');
+const remoteTest = suite<{ sim: Simulator; server: GitHttpServer; tmp: { path: string; remove(): void } }>('kubesnap watch --remote');
 
 remoteTest.before(async (context) => {
   context.tmp = temporaryDirectory('kubesnap-cli-remote-');
@@ -23,60 +22,6 @@ remoteTest.after(async (context) => {
   await context.server?.stop();
   await context.sim?.stop();
   context.tmp?.remove();
-});
-
-function snapshot(context: { sim: Simulator; tmp: { path: string } }, repo: string, args: string[], token = TOKEN) {
-  return runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', join(context.tmp.path, repo), 'snapshot', ...args], { env: { KUBESNAP_GIT_TOKEN: token } });
-}
-
-remoteTest('snapshot: wrong token is one sentence and exit 1, the commit is kept, the token is never printed or stored', async (context) => {
-  await createBareRemote(join(context.tmp.path, 'served'), 'wrong.git');
-  const wrong = 'wrong-tok-77aa1';
-  const result = await snapshot(context, 'wrong', ['--remote', context.server.url('wrong.git')], wrong);
-  assert.is(result.code, 1, result.stderr);
-  assert.match(result.stderr, /refused the credentials.*the commit is kept in the local repository/);
-  assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
-  assert.not.match(result.stdout + result.stderr, wrong);
-  assert.ok((await git(join(context.tmp.path, 'wrong'), 'rev-parse', 'main')).trim());
-  assert.is((await run('grep', ['-r', '-l', wrong, join(context.tmp.path, 'wrong')])).stdout, '');
-});
-
-remoteTest('snapshot: pushed; a remote that is down keeps the commit, exit 1; the next run pushes it; no token on disk', async (context) => {
-  const remote = await createBareRemote(join(context.tmp.path, 'served'), 'snap.git');
-  const url = context.server.url('snap.git');
-  const first = await snapshot(context, 'snap', ['--remote', url]);
-  assert.is(first.code, 0, first.stderr);
-  const repo = join(context.tmp.path, 'snap');
-  assert.is((await git(remote, 'rev-parse', 'main')).trim(), (await git(repo, 'rev-parse', 'main')).trim());
-
-  await context.server.stop();
-  assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'offline', '--from-literal=k=v'])).code, 0);
-  const down = await snapshot(context, 'snap', ['--remote', url]);
-  assert.is(down.code, 1, down.stderr);
-  assert.match(down.stderr, /cannot be reached.*the commit is kept/);
-  assert.match(await git(repo, 'show', '--stat', 'main'), /offline\.yaml/);
-  await context.server.restart();
-  const again = await snapshot(context, 'snap', ['--remote', url]);
-  assert.is(again.code, 0, again.stderr);
-  assert.match(await git(remote, 'show', '--stat', 'main'), /offline\.yaml/);
-  assert.is((await run('grep', ['-r', '-l', TOKEN, repo])).stdout, '');
-});
-
-remoteTest('snapshot: two clusters under two prefixes push to one branch at the same time; both land, nothing forced', async (context) => {
-  const remote = await createBareRemote(join(context.tmp.path, 'served'), 'shared.git');
-  const url = context.server.url('shared.git');
-  const [a, b] = await Promise.all([
-    snapshot(context, 'prod', ['--remote', url, '--prefix', 'clusters/prod']),
-    snapshot(context, 'stage', ['--remote', url, '--prefix', 'clusters/stage', '--git', 'native']),
-  ]);
-  assert.is(a.code, 0, a.stderr);
-  assert.is(b.code, 0, b.stderr);
-  const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
-  assert.match(files, /^clusters\/prod\/shop\//m);
-  assert.match(files, /^clusters\/stage\/shop\//m);
-  // The one that pushed second merged the other's commit: both histories are in the remote's.
-  const log = await git(remote, 'log', '--format=%s', 'main');
-  assert.ok(log.split('\n').filter((line) => line.startsWith('snapshot') || line.length > 0).length >= 2, log);
 });
 
 remoteTest('watch: the remote goes away and comes back; commits continue locally and are pushed; metrics say how far behind', async (context) => {

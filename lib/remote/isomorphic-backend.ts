@@ -89,7 +89,7 @@ export class IsomorphicGitBackend implements GitBackend {
       if (status === 404) return new RemoteError('missing', `${where}: there is no repository at that URL (HTTP 404).`);
       return new RemoteError('network', `${where}: the server answered HTTP ${status}.`);
     }
-    if (error instanceof Errors.PushRejectedError || (error instanceof Errors.GitPushError && /non-fast-forward|fetch first|stale info/.test(String(e.data?.prettyDetails ?? (error as Error).message)))) {
+    if (error instanceof Errors.PushRejectedError || (error instanceof Errors.GitPushError && /non-fast-forward|fetch first|stale info|failed to lock|cannot lock ref/.test(String(e.data?.prettyDetails ?? (error as Error).message)))) {
       return new RemoteError('rejected', `${where}: the remote branch ${this.options.remoteBranch} has commits this repository does not have.`);
     }
     const code = e.code ?? e.cause?.code;

@@ -4,7 +4,8 @@ import { RemoteError, type RemoteFailure } from './errors.ts';
 import { redactText, redactUrl } from './redact.ts';
 
 const FAILURES: Array<[RemoteFailure, RegExp]> = [
-  ['rejected', /\[rejected\]|non-fast-forward|\(fetch first\)|stale info/],
+  // "[remote rejected] (failed to lock)": another writer updated the branch at the same moment; fetch and retry.
+  ['rejected', /\[rejected\]|\[remote rejected\]|non-fast-forward|\(fetch first\)|stale info|cannot lock ref|failed to lock/],
   ['auth', /Authentication failed|returned error: 40[13]|HTTP 40[13]|could not read (Username|Password)|terminal prompts disabled|Permission denied/i],
   ['missing', /does not appear to be a git repository|Repository not found|returned error: 404|HTTP 404/i],
   ['network', /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Connection reset|unable to access|Could not read from remote repository|early EOF|Connection closed/i],

@@ -89,7 +89,8 @@ export class IsomorphicGitBackend implements GitBackend {
       if (status === 404) return new RemoteError('missing', `${where}: there is no repository at that URL (HTTP 404).`);
       return new RemoteError('network', `${where}: the server answered HTTP ${status}.`);
     }
-    if (error instanceof Errors.PushRejectedError || (error instanceof Errors.GitPushError && /non-fast-forward|fetch first|stale info|failed to lock|cannot lock ref/.test(String(e.data?.prettyDetails ?? (error as Error).message)))) {
+    // GitPushError: the server refused the ref update (another writer moved or held the branch): fetch and retry.
+    if (error instanceof Errors.PushRejectedError || error instanceof Errors.GitPushError) {
       return new RemoteError('rejected', `${where}: the remote branch ${this.options.remoteBranch} has commits this repository does not have.`);
     }
     const code = e.code ?? e.cause?.code;

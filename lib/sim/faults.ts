@@ -5,7 +5,17 @@ export class RequestFaults {
   private throttled = 0;
   private retryAfterSeconds = 1;
   private failing = 0;
+  private readonly forbidden = new Set<string>();
   delayMs = 0;
+
+  /** Every request to this resource (`secrets`, `widgets.example.com`) is answered 403, as RBAC would. */
+  forbid(qualifiedResource: string): void {
+    this.forbidden.add(qualifiedResource);
+  }
+
+  isForbidden(group: string, resource: string): boolean {
+    return this.forbidden.has(group ? `${resource}.${group}` : resource);
+  }
 
   throttleNext(count: number, retryAfterSeconds: number): void {
     this.throttled = count;
@@ -20,6 +30,7 @@ export class RequestFaults {
     this.throttled = 0;
     this.failing = 0;
     this.delayMs = 0;
+    this.forbidden.clear();
   }
 
   /** The error this request must get instead of an answer, if any (with its Retry-After). */

@@ -5,7 +5,8 @@ import type { RequestFaults } from './faults.ts';
 import { pageNotFound, sendJson, sendStatus } from './http-io.ts';
 import { handleResource } from './resource-handler.ts';
 import { route, type ResourceTarget } from './routes.ts';
-import { anonymousForbidden, methodNotAllowed, StatusError, unauthorized } from './status.ts';
+import { SIMULATOR_USER } from './reviews.ts';
+import { anonymousForbidden, forbidden, methodNotAllowed, StatusError, unauthorized } from './status.ts';
 import type { WatchHub } from './watch.ts';
 
 export interface ApiContext {
@@ -54,6 +55,10 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     throw anonymousForbidden(verbOf(req.method ?? 'GET', found.target, url.searchParams), def.group, def.resource, namespace);
   }
   if (auth !== undefined && auth !== `Bearer ${ctx.token}`) throw unauthorized();
+  if (found.kind === 'resource' && ctx.faults.isForbidden(found.target.def.group, found.target.def.resource)) {
+    const { def, namespace } = found.target;
+    throw forbidden(SIMULATOR_USER.username, verbOf(req.method ?? 'GET', found.target, url.searchParams), def.group, def.resource, namespace);
+  }
   const fault = ctx.faults.take();
   if (ctx.faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.faults.delayMs));
   if (fault) {

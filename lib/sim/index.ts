@@ -50,7 +50,9 @@ export interface SimulatorFaults {
   compactHistory(): void;
   /** Stops and starts the server on the same port, closing every connection. */
   restart(options?: RestartOptions): Promise<void>;
-  /** Turns off throttling, failures and delay. */
+  /** Answers every request to a resource (`secrets`, `widgets.example.com`) with 403 Forbidden, as RBAC would. */
+  forbid(qualifiedResource: string): void;
+  /** Turns off throttling, failures, delay and forbidden resources. */
   clear(): void;
 }
 
@@ -100,6 +102,7 @@ class RunningSimulator implements Simulator {
       dropWatches: () => this.watches.dropAll(),
       throttleNext: (count, retryAfterSeconds = 1) => faults.throttleNext(count, retryAfterSeconds),
       failNext: (count) => faults.failNext(count),
+      forbid: (qualifiedResource) => faults.forbid(qualifiedResource),
       delay: (ms) => {
         faults.delayMs = ms;
       },

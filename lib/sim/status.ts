@@ -97,12 +97,17 @@ export function anonymousForbidden(verb: string, group: string, resource: string
   if (path !== undefined) {
     return failure(403, 'Forbidden', `forbidden: User "system:anonymous" cannot get path "${path}"`, {});
   }
+  return forbidden('system:anonymous', verb, group, resource, namespace);
+}
+
+/** RBAC's answer to a user who may not use a resource. */
+export function forbidden(user: string, verb: string, group: string, resource: string, namespace?: string): StatusError {
   const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
   const what = group ? `${resource}.${group}` : resource;
   const details: NonNullable<StatusBody['details']> = {};
   if (group) details.group = group;
   details.kind = resource;
-  return failure(403, 'Forbidden', `${what} is forbidden: User "system:anonymous" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`, details);
+  return failure(403, 'Forbidden', `${what} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`, details);
 }
 
 export function unauthorized(): StatusError {

@@ -95,4 +95,27 @@ errors('a second kubesnap on the same repository is told who holds the lock', as
   assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
 });
 
+errors('a kind the credentials may not list is reported and skipped; its committed files are kept', async (context) => {
+  const repo = join(context.tmp.path, 'forbidden');
+  context.sim.seedYaml('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: vault\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: vault\ntype: Opaque\ndata:\n  password: czNjcjN0LWRvLW5vdC1jb21taXQ=\n');
+  const first = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+  assert.is(first.code, 0, first.stderr);
+  context.sim.faults.forbid('secrets');
+  try {
+    context.sim.seedYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after\n  namespace: vault\n');
+    const result = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'snapshot', '-o', 'json']);
+    assert.is(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.unreadable, [{ resource: 'secrets', reason: '403 Forbidden' }]);
+    assert.equal(report.changes.map((c: { path: string; type: string }) => `${c.type} ${c.path}`), ['created vault/configmaps/after.yaml']);
+    const text = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+    assert.match(text.stderr, /^warning: could not read secrets: 403 Forbidden$/m);
+    assert.match(text.stdout, /1 unreadable\)/);
+  } finally {
+    context.sim.faults.clear();
+  }
+  assert.match(await git(repo, 'show', 'HEAD:vault/secrets/db.yaml'), /password: sha256:/);
+  assert.match(await git(repo, 'show', 'HEAD:README.md'), /could not be read: secrets \(403 Forbidden\)/);
+});
+
 errors.run();

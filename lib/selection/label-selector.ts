@@ -10,8 +10,17 @@ type Requirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
   | { key: string; op: 'exists' | '!exists' };
 
-/** Splits on commas that are not inside a `(...)` value set. */
-function splitTerms(text: string): string[] {
+/** A selector term that does not parse; a UsageError (exit 2) for the CLI, a 400 for the simulator. */
+export class SelectorSyntaxError extends UsageError {
+  readonly term: string;
+  constructor(selector: string, term: string) {
+    super(`label selector "${selector}" cannot be parsed at "${term}".`);
+    this.term = term;
+  }
+}
+
+/** Splits a label or field selector on commas that are not inside a `(...)` value set. */
+export function splitSelectorTerms(text: string): string[] {
   const terms: string[] = [];
   let depth = 0;
   let current = '';
@@ -53,11 +62,11 @@ function satisfies(labels: Record<string, string>, requirement: Requirement): bo
   }
 }
 
-/** Parses equality- and set-based selectors as Kubernetes does; a malformed one is a UsageError (exit 2). */
+/** Parses equality- and set-based selectors as Kubernetes does; a malformed one is a SelectorSyntaxError. */
 export function parseLabelSelector(text: string): LabelSelector {
-  const requirements = splitTerms(text).map((term) => {
+  const requirements = splitSelectorTerms(text).map((term) => {
     const requirement = parseRequirement(term);
-    if (!requirement) throw new UsageError(`label selector "${text}" cannot be parsed at "${term}".`);
+    if (!requirement) throw new SelectorSyntaxError(text, term);
     return requirement;
   });
   return { text, matches: (labels) => requirements.every((r) => satisfies(labels ?? {}, r)) };

@@ -17,7 +17,7 @@ export function parseRecipients(values: readonly string[], source: string): stri
   for (const value of values) {
     if (!recipientPattern.test(value)) throw new UsageError(`${source}: "${value.slice(0, 80)}" is not an age X25519 recipient (age1…).`);
   }
-  return values.length ? [...values] : [];
+  return [...values];
 }
 
 export async function readRecipientsFile(path: string): Promise<string[]> {

@@ -17,28 +17,9 @@ export interface FieldChange {
   after?: unknown;
 }
 
+import { deepEqual, isJsonMap, uniqueNames } from '../json/index.ts';
+
 type Json = unknown;
-
-function isMap(value: Json): value is Record<string, Json> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** A list whose every element is a map with a unique string `name` (containers, ports, volumes, env). */
-function namesOf(list: Json[]): string[] | undefined {
-  const names = list.map((item) => (isMap(item) && typeof item.name === 'string' ? item.name : undefined));
-  if (names.some((name) => name === undefined)) return undefined;
-  return new Set(names).size === names.length ? (names as string[]) : undefined;
-}
-
-function deepEqual(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
-  if (isMap(a) && isMap(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));
-  }
-  return false;
-}
 
 export function formatFieldPath(segments: readonly FieldPathSegment[]): string {
   let text = '';
@@ -67,13 +48,13 @@ export function fieldChanges(before: Json, after: Json): FieldChange[] {
     if (deepEqual(old, now)) return;
     if (old === undefined) return record(segments, 'added', old, now);
     if (now === undefined) return record(segments, 'removed', old, now);
-    if (isMap(old) && isMap(now)) {
+    if (isJsonMap(old) && isJsonMap(now)) {
       for (const key of new Set([...Object.keys(old), ...Object.keys(now)])) walk(old[key], now[key], [...segments, { key }]);
       return;
     }
     if (Array.isArray(old) && Array.isArray(now)) {
-      const oldNames = namesOf(old);
-      const newNames = namesOf(now);
+      const oldNames = uniqueNames(old);
+      const newNames = uniqueNames(now);
       if (oldNames && newNames) {
         const oldByName = new Map(oldNames.map((name, i) => [name, old[i]]));
         const newByName = new Map(newNames.map((name, i) => [name, now[i]]));

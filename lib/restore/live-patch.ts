@@ -9,27 +9,14 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { JsonPatchOperation } from '../kube/index.ts';
 
+import { deepEqual, isJsonMap, uniqueNames, type JsonMap } from '../json/index.ts';
+
 type Json = unknown;
-type JsonMap = Record<string, Json>;
-
-function isMap(value: Json): value is JsonMap {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-export function deepEqual(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
-  if (isMap(a) && isMap(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));
-  }
-  return false;
-}
 
 /** Is `part` what normalisation could have made of `whole` (every field it has, equal or itself contained)? */
 function contains(whole: Json, part: Json): boolean {
   if (deepEqual(whole, part)) return true;
-  if (isMap(whole) && isMap(part)) return Object.entries(part).every(([key, value]) => key in whole && contains(whole[key], value));
+  if (isJsonMap(whole) && isJsonMap(part)) return Object.entries(part).every(([key, value]) => key in whole && contains(whole[key], value));
   if (Array.isArray(whole) && Array.isArray(part)) return matchElements(whole, part) !== undefined;
   return false;
 }
@@ -50,16 +37,10 @@ function matchElements(live: readonly Json[], normalized: readonly Json[]): numb
   return sources;
 }
 
-function namesOf(list: readonly Json[]): string[] | undefined {
-  const names = list.map((item) => (isMap(item) && typeof item.name === 'string' ? item.name : undefined));
-  if (names.some((name) => name === undefined) || new Set(names).size !== names.length) return undefined;
-  return names as string[];
-}
-
 /** Which normalised element each committed element replaces: by `name` in named lists, else by position. */
 function pairElements(normalized: readonly Json[], committed: readonly Json[]): Array<number | undefined> {
-  const normalizedNames = namesOf(normalized);
-  const committedNames = namesOf(committed);
+  const normalizedNames = uniqueNames(normalized);
+  const committedNames = uniqueNames(committed);
   if (normalizedNames && committedNames) return committedNames.map((name) => { const i = normalizedNames.indexOf(name); return i >= 0 ? i : undefined; });
   return committed.map((_element, index) => (index < normalized.length ? index : undefined));
 }
@@ -83,7 +64,7 @@ function overlayList(live: Json[], normalized: Json[], committed: Json[]): Json[
 /** What is left of a live map or list once the part normalisation showed is removed; undefined when nothing is. */
 function withoutShown(live: Json, normalized: Json): Json | undefined {
   let rest: Json;
-  if (isMap(live) && isMap(normalized)) rest = overlay(live, normalized, {});
+  if (isJsonMap(live) && isJsonMap(normalized)) rest = overlay(live, normalized, {});
   else if (Array.isArray(live) && Array.isArray(normalized)) rest = overlay(live, normalized, []);
   else return undefined;
   return (Array.isArray(rest) ? rest.length : Object.keys(rest as JsonMap).length) > 0 ? rest : undefined;
@@ -92,7 +73,7 @@ function withoutShown(live: Json, normalized: Json): Json | undefined {
 /** The live value with the committed one laid over it where the normalised live value differs. */
 export function overlay(live: Json, normalized: Json, committed: Json): Json {
   if (deepEqual(normalized, committed)) return structuredClone(live);
-  if (isMap(live) && isMap(normalized) && isMap(committed)) {
+  if (isJsonMap(live) && isJsonMap(normalized) && isJsonMap(committed)) {
     const result: JsonMap = structuredClone(live);
     for (const key of Object.keys(normalized)) {
       if (key in committed) continue;

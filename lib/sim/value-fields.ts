@@ -2,12 +2,11 @@
 // name, keyed lists by item key, sets by value, everything else (scalars, atomic lists and maps) as leaves.
 import { isAtomicMap, listShape, type ListShape } from './field-shapes.ts';
 import { FieldSet } from './field-set.ts';
+import { deepEqual, isJsonMap, type JsonMap } from '../json/index.ts';
 
-export type PlainObject = Record<string, unknown>;
+export type PlainObject = JsonMap;
+export { deepEqual, isJsonMap as isPlainObject };
 
-export function isPlainObject(value: unknown): value is PlainObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** One child of a map or list: its path element, value and chain (the field names leading to it). */
 export interface FieldEntry {
@@ -18,7 +17,7 @@ export interface FieldEntry {
 
 /** The children of `value` at `chain`, or undefined when the server treats it as a single leaf. */
 export function fieldEntries(value: unknown, chain: readonly string[]): FieldEntry[] | undefined {
-  if (isPlainObject(value)) {
+  if (isJsonMap(value)) {
     if (isAtomicMap(chain)) return undefined;
     return Object.entries(value)
       .filter(([, v]) => v !== null && v !== undefined)
@@ -35,7 +34,7 @@ export function fieldEntries(value: unknown, chain: readonly string[]): FieldEnt
 /** The path element of a list item: `k:{...}` for keyed lists, `v:...` for sets. */
 export function itemElement(shape: Exclude<ListShape, { type: 'atomic' }>, item: unknown): string {
   if (shape.type === 'set') return `v:${JSON.stringify(item)}`;
-  const source = isPlainObject(item) ? item : {};
+  const source = isJsonMap(item) ? item : {};
   const key: PlainObject = {};
   for (const name of [...shape.keys].sort()) {
     const v = source[name] ?? shape.keyDefaults?.[name];
@@ -113,13 +112,3 @@ function walk(lhs: unknown, rhs: unknown, chain: string[], path: string[], isIte
   else if (absent(rhs)) out.removed.insert(path);
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
-  }
-  return false;
-}

@@ -12,6 +12,7 @@ import {
   addAgeIdentityOption, addNormalizeOptions, addOutputOption, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, selectionFrom,
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
+import type { ImageRegistryMapping } from '../../lib/images/index.ts';
 
 type DryRun = 'client' | 'server' | undefined;
 
@@ -24,6 +25,14 @@ function parseDryRun(value: unknown): DryRun {
   if (value === true || value === 'client') return 'client';
   if (value === 'server') return 'server';
   throw new UsageError(`--dry-run "${value}" is not client or server (write --dry-run=server; a revision goes before the flag).`);
+}
+
+function parseImageRegistryMap(pairs: readonly string[]): ImageRegistryMapping[] {
+  return pairs.map((pair) => {
+    const match = /^([^=\s]+)=([^=\s]+)$/.exec(pair.trim());
+    if (!match) throw new UsageError(`--image-registry-map "${pair}" is not of the form FROM=TO.`);
+    return { from: match[1], to: match[2] };
+  });
 }
 
 function parseTime(text: string): Date {
@@ -82,6 +91,7 @@ export function registerRestoreCommand(program: Command): void {
     .option('--prune', 'also delete live objects of the selection that the revision does not have')
     .option('--dry-run [mode]', 'client (the default): print the plan only; server: also send every write with dryRun=All')
     .option('--namespace-map <from=to>', 'restore namespace FROM into namespace TO, creating it (repeatable)', collect)
+    .option('--image-registry-map <from=to>', 'rewrite image references from registry (or repository prefix) FROM to TO, e.g. to a mirror made with `kubesnap images mirror` (repeatable)', collect)
     .option('--recreate', 'delete and create an object whose update is refused because an immutable field differs')
     .option('-y, --yes', 'apply without asking');
   addSelectionOptions(command);
@@ -94,6 +104,7 @@ export function registerRestoreCommand(program: Command): void {
     if (options.at !== undefined && rev !== undefined) throw new UsageError('give a revision or --at, not both.');
     const revision: RevisionSpec = options.at !== undefined ? { at: parseTime(options.at) } : (rev ?? 'HEAD');
     const namespaceMap = parseNamespaceMap(options.namespaceMap ?? []);
+    const imageRegistryMap = parseImageRegistryMap(options.imageRegistryMap ?? []);
     const selection = selectionFrom(options);
     const normalize = normalizeFrom(options);
     const ageIdentities = await ageIdentitiesFrom(options);
@@ -104,7 +115,7 @@ export function registerRestoreCommand(program: Command): void {
     const progress = createProgress('writes');
     try {
       const plan = await planRestore({
-        client, repository, revision, selection, normalize, namespaceMap, ageIdentities,
+        client, repository, revision, selection, normalize, namespaceMap, imageRegistryMap, ageIdentities,
         paths: options.path, prefix: options.prefix, prune: Boolean(options.prune),
       });
       if (!json) process.stdout.write(planText(plan, target));

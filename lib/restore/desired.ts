@@ -7,6 +7,7 @@ import { objectSkipReason, resourceSkipReason, type KubeObject, type NormalizeOp
 import { isEncryptedSecret, openSecret, SecretDecryptionError } from '../secrets/index.ts';
 import type { Selection } from '../selection/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
+import { rewriteImageReferences, type ImageRegistryMapping } from '../images/index.ts';
 import { mapNamespaces } from './namespace-map.ts';
 
 export interface DesiredObject {
@@ -29,6 +30,7 @@ export interface DesiredOptions {
   paths?: string[];
   prefix?: string;
   namespaceMap: ReadonlyMap<string, string>;
+  imageRegistryMap?: ReadonlyArray<ImageRegistryMapping>;
   /** age identities (`--age-identity`) that decrypt encrypted Secret values; without them such Secrets stay encrypted (and are blocked). */
   ageIdentities?: readonly string[];
 }
@@ -154,7 +156,8 @@ export async function readDesiredObjects(options: DesiredOptions): Promise<Desir
     }
     if (selection.labelSelector && !selection.labelSelector.matches(object.metadata.labels)) continue;
     if (objectSkipReason(object, resource, options.normalize)) continue;
-    desired.push({ path, identity, target, resource, object: mapNamespaces(object, options.namespaceMap) });
+    const mapped = mapNamespaces(object, options.namespaceMap);
+    desired.push({ path, identity, target, resource, object: options.imageRegistryMap?.length ? rewriteImageReferences(mapped, options.imageRegistryMap) : mapped });
   }
   return desired;
 }

@@ -81,7 +81,7 @@ export async function planRestore(options: RestorePlanOptions): Promise<RestoreP
   const selection = resolveSelection(discovery.resources, options.selection ?? {});
   const desired = await readDesiredObjects({
     repository: options.repository, commit: revision.commit, served: discovery.resources, selection, normalize,
-    paths: options.paths, prefix: options.prefix, namespaceMap, ageIdentities: options.ageIdentities,
+    paths: options.paths, prefix: options.prefix, namespaceMap, ageIdentities: options.ageIdentities, imageRegistryMap: options.imageRegistryMap,
   });
 
   const served = new Set(discovery.resources);

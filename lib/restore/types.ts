@@ -4,6 +4,7 @@ import type { KubeClient } from '../kube/index.ts';
 import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
 import type { SelectionOptions } from '../selection/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
+import type { ImageRegistryMapping } from '../images/index.ts';
 
 export interface RestorePlanOptions {
   client: KubeClient;
@@ -24,6 +25,8 @@ export interface RestorePlanOptions {
   prune?: boolean;
   /** Source namespace → target namespace (`--namespace-map shop=shop-drill`). */
   namespaceMap?: ReadonlyMap<string, string>;
+  /** Image registry rewrites (`--image-registry-map registry.example.com=mirror.local:5000`): restore onto the mirrored images. */
+  imageRegistryMap?: ReadonlyArray<ImageRegistryMapping>;
   concurrency?: number;
   signal?: AbortSignal;
 }

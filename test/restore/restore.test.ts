@@ -141,4 +141,18 @@ restore('filters: -n and kinds restrict what is planned, labels too', async ({ c
   assert.ok(byLabel.objects.every((o) => o.ref.includes('/shop/')));
 });
 
+restore('--image-registry-map restores onto mirrored images; a second run changes nothing', async ({ cluster }) => {
+  const map = [{ from: 'registry.example.com', to: 'mirror.internal:5000' }];
+  const plan = await planRestore({ client: cluster.client, repository: cluster.repository, selection: { namespaces: ['shop'], include: ['deploy'] }, imageRegistryMap: map });
+  const web = plan.objects.find((o) => o.ref === 'Deployment/shop/web')!;
+  assert.is(web.action, 'update');
+  const imageChange = web.fields.find((f) => f.path === 'spec.template.spec.containers[web].image')!;
+  assert.match(String(imageChange.after), /^mirror\.internal:5000\/shop\/web:/);
+  await applyRestore(plan, { client: cluster.client });
+  const image = (cluster.sim.get('apps', 'deployments', 'shop', 'web')!.spec as any).template.spec.containers[0].image as string;
+  assert.match(image, /^mirror\.internal:5000\/shop\/web:/);
+  const again = await planRestore({ client: cluster.client, repository: cluster.repository, selection: { namespaces: ['shop'], include: ['deploy'] }, imageRegistryMap: map });
+  assert.not.ok(hasWrites(again));
+});
+
 restore.run();

@@ -19,7 +19,7 @@ import {
 } from './status.ts';
 import { bucketOf, keyOf, type ObjectStore } from './store.ts';
 import type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
-import { validateName } from './validation.ts';
+import { validateImmutableFields, validateName } from './validation.ts';
 
 export interface WriteContext {
   dryRun: boolean;
@@ -337,6 +337,7 @@ export class Cluster {
     next.kind = def.kind;
     const previous = this.serve(def, current);
     carryServerAssigned(def, previous, next, this.allocator);
+    if (how.subresource === undefined) validateImmutableFields(def, previous, next);
     if (meta.generation !== undefined && specChanged(def, previous, next)) meta.generation = Number(meta.generation) + 1;
     const time = this.time();
     recordWrite({ def, previous, next, manager: ctx.manager, operation: how.operation, subresource: how.subresource, applied: how.applied, time });

@@ -43,3 +43,26 @@ export function validateName(def: ResourceDef, object: KubeObject): void {
   }
   if (causes.length) throw invalid(def.group, def.kind, name ?? '', causes);
 }
+
+/**
+ * The immutable fields the real server refuses to change on update: a ConfigMap's or Secret's data once
+ * `immutable: true` is set, and a workload's label selector.
+ */
+export function validateImmutableFields(def: ResourceDef, previous: KubeObject, next: KubeObject): void {
+  const name = String(previous.metadata.name);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (def.group === '' && (def.resource === 'configmaps' || def.resource === 'secrets') && previous.immutable === true) {
+    const fields = def.resource === 'configmaps' ? ['data', 'binaryData'] : ['data'];
+    const causes: StatusCause[] = fields
+      .filter((field) => !same(previous[field], next[field]))
+      .map((field) => ({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field }));
+    if (next.immutable !== true) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'immutable' });
+    if (causes.length) throw invalid(def.group, def.kind, name, causes);
+  }
+  if (def.group === 'apps' && ['deployments', 'statefulsets', 'daemonsets', 'replicasets'].includes(def.resource)) {
+    const selector = (object: KubeObject) => (object.spec as { selector?: unknown } | undefined)?.selector;
+    if (!same(selector(previous), selector(next))) {
+      throw invalid(def.group, def.kind, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(selector(next))}: field is immutable`, field: 'spec.selector' }]);
+    }
+  }
+}

@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ApiError, KubeClient, type RequestOptions } from '../../lib/kube/index.ts';
+import { KubeClient, type RequestOptions } from '../../lib/kube/index.ts';
 import { applyRestore, planRestore, type RestoreResult } from '../../lib/restore/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
+import { kubectlOk, startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
 
 const failures = suite<{ cluster: RestoreCluster }>('restore failures');
 
@@ -91,36 +91,6 @@ failures('with a slow server, kubectl writing during the apply is never lost sil
   }
 });
 
-// The simulator does not enforce immutable fields, so the server's 422 is injected into the answer
-// to the restore's patch; the delete and create of --recreate go to the simulator.
-const immutableStatus = () => new ApiError(422, 'Invalid',
-  'PATCH /api/v1/namespaces/shop/configmaps/web-config: ConfigMap "web-config" is invalid: data: Forbidden: field is immutable when `immutable` is set',
-  { details: { name: 'web-config', kind: 'configmaps', causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'data' }] } });
-
-failures('an immutable field is named, with --recreate suggested; --recreate deletes and creates the object', async ({ cluster }) => {
-  await cluster.kubectl('-n', 'shop', 'patch', 'configmap', 'web-config', '--type=merge', '-p', '{"data":{"GREETING":"bye"}}');
-  const uid = cluster.sim.get('', 'configmaps', 'shop', 'web-config')!.metadata.uid;
-  const refusing = new InterceptingClient(cluster.client, async (method, path) => {
-    if (method === 'PATCH' && path.endsWith('/configmaps/web-config')) throw immutableStatus();
-  });
-  try {
-    const plan = await planRestore({ client: refusing, repository: cluster.repository });
-    const refused = resultOf(await applyRestore(plan, { client: refusing }), 'ConfigMap/shop/web-config');
-    assert.is(refused.outcome, 'failed');
-    assert.is(refused.message, 'ConfigMap/shop/web-config: data is immutable and differs from the revision; use --recreate to delete and create the object.');
-    assert.is((cluster.sim.get('', 'configmaps', 'shop', 'web-config')!.data as any).GREETING, 'bye');
-
-    const recreated = resultOf(await applyRestore(plan, { client: refusing, recreate: true }), 'ConfigMap/shop/web-config');
-    assert.is(recreated.outcome, 'updated');
-    assert.match(recreated.message!, /--recreate/);
-  } finally {
-    refusing.close();
-  }
-  const now = cluster.sim.get('', 'configmaps', 'shop', 'web-config')!;
-  assert.is((now.data as any).GREETING, 'hello');
-  assert.is.not(now.metadata.uid, uid, 'a new object');
-});
-
 failures('a redacted Secret is never written back: differing values and a missing Secret are reported, a label is restored', async ({ cluster }) => {
   const secret = () => cluster.sim.get('', 'secrets', 'shop', 'web-credentials') as any;
   const rotated = Buffer.from('rotated').toString('base64');
@@ -165,6 +135,30 @@ failures('a malformed manifest and an object the server rejects are each reporte
   assert.match(result.stderr, /error: Secret\/shop\/web-credentials: cannot restore redacted values/);
   assert.match(result.stdout, /restore: created 0, updated 1, unchanged \d+, deleted 0, failed 2, not restored 1\n/);
   assert.is(deployment(cluster).spec.replicas, 2);
+});
+
+failures('an immutable field is named, with --recreate suggested; --recreate deletes and creates the object', async ({ cluster }) => {
+  const frozen = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: frozen\n  namespace: shop\nimmutable: true\ndata:\n  VALUE: ${value}\n`;
+  await kubectlOk(cluster.sim, ['create', '-f', '-'], frozen('before'));
+  // Last in this file: the snapshot it takes becomes the baseline of anything after it.
+  assert.ok(await cluster.snapshot());
+  // An immutable ConfigMap can only be replaced: the server refuses any change to its data.
+  await kubectlOk(cluster.sim, ['-n', 'shop', 'delete', 'configmap', 'frozen']);
+  await kubectlOk(cluster.sim, ['create', '-f', '-'], frozen('after'));
+  const uid = cluster.sim.get('', 'configmaps', 'shop', 'frozen')!.metadata.uid;
+
+  const plan = await planRestore({ client: cluster.client, repository: cluster.repository, selection: { namespaces: ['shop'], include: ['cm'] } });
+  const refused = resultOf(await applyRestore(plan, { client: cluster.client }), 'ConfigMap/shop/frozen');
+  assert.is(refused.outcome, 'failed');
+  assert.is(refused.message, 'ConfigMap/shop/frozen: data is immutable and differs from the revision; use --recreate to delete and create the object.');
+  assert.is((cluster.sim.get('', 'configmaps', 'shop', 'frozen')!.data as any).VALUE, 'after');
+
+  const recreated = resultOf(await applyRestore(plan, { client: cluster.client, recreate: true }), 'ConfigMap/shop/frozen');
+  assert.is(recreated.outcome, 'updated');
+  assert.match(recreated.message!, /--recreate/);
+  const now = cluster.sim.get('', 'configmaps', 'shop', 'frozen')!;
+  assert.is((now.data as any).VALUE, 'before');
+  assert.is.not(now.metadata.uid, uid, 'a new object');
 });
 
 failures.run();

@@ -1,10 +1,9 @@
 import { UsageError } from '../errors/index.ts';
-import { discoverResources, type KubeClient } from '../kube/index.ts';
+import type { KubeClient } from '../kube/index.ts';
 import { parseObject, parseObjectPath, serializeObject } from '../layout/index.ts';
 import type { NormalizeOptions } from '../normalize/index.ts';
 import { isEncryptedSecret, openSecret, type SecretSealer } from '../secrets/index.ts';
-import { resolveSelection } from '../selection/index.ts';
-import { collectClusterState, planChanges, secretSealing, type UnreadableResource } from '../snapshot/index.ts';
+import { readClusterChanges, type UnreadableResource } from '../snapshot/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
 import { pathGlobMatcher, type DiffFilter } from './filter.ts';
 import { objectChange } from './object-change.ts';
@@ -42,27 +41,22 @@ export interface LiveChangeSet extends ChangeSet {
 export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet> {
   const { repository } = options;
   const from = await resolveSide(repository, options.revision ?? 'HEAD');
-  const discovery = await discoverResources(options.client, { signal: options.signal });
-  const selection = resolveSelection(discovery.resources, options.filter?.selection ?? {});
   const files = await repository.readFiles(from.commit);
   const decrypting = Boolean(options.ageIdentities?.length);
   const sealer = decrypting ? undefined : options.sealer;
   const normalize: NormalizeOptions = decrypting ? { ...options.normalize, secrets: 'plain' } : sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {};
-  const state = await collectClusterState({
-    sealSecret: sealer && secretSealing(sealer, repository, files),
+  const { state, planned } = await readClusterChanges({
     client: options.client,
-    resources: discovery.resources,
-    discoveryFailures: discovery.failures,
-    selection,
+    repository,
+    base: from.commit,
+    baseFiles: files,
+    selection: options.filter?.selection,
     normalize,
+    sealer,
     prefix: options.prefix,
     concurrency: options.concurrency,
     pageSize: options.pageSize,
     signal: options.signal,
-  });
-  const planned = await planChanges(state, files, selection, {
-    prefix: options.prefix,
-    readOld: (path) => repository.readFile(from.commit, path),
   });
   const pathMatches = pathGlobMatcher(options.filter?.paths);
   const objects: ObjectChange[] = [];

@@ -1,18 +1,18 @@
-import { discoverResources, type KubeClient } from '../kube/index.ts';
+import type { KubeClient } from '../kube/index.ts';
 import {
   changeSummary, folderCounts, readmeWithoutTime, repositoryReadme, snapshotCommitMessage, README_PATH,
   type ClusterIdentity, type PathChange,
 } from '../history/index.ts';
 import type { NormalizeOptions, SkipReason } from '../normalize/index.ts';
 import type { SecretSealer } from '../secrets/index.ts';
-import { resolveSelection, type SelectionOptions } from '../selection/index.ts';
+import type { SelectionOptions } from '../selection/index.ts';
 import type { Author, SnapshotRepository } from '../store/index.ts';
-import { collectClusterState, type UnreadableResource } from './collect.ts';
-import { planChanges } from './changes.ts';
-import { secretSealing } from './secret-sealing.ts';
+import { readClusterChanges } from './cluster-changes.ts';
+import type { UnreadableResource } from './collect.ts';
 
 export { collectClusterState, type ClusterState, type UnreadableResource, type CollectOptions, type ListedScope } from './collect.ts';
-export { planChanges } from './changes.ts';
+export { planChanges, type PlannedChanges } from './changes.ts';
+export { readClusterChanges, type ClusterChanges, type ClusterChangesOptions } from './cluster-changes.ts';
 export { secretSealing } from './secret-sealing.ts';
 
 export interface SnapshotOptions {
@@ -52,26 +52,20 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotRe
   const repository = options.repository;
   const head = await repository.head();
   const headFiles = head ? await repository.readFiles(head) : new Map<string, string>();
-  const discovery = await discoverResources(options.client, { signal: options.signal });
-  const selection = resolveSelection(discovery.resources, options.selection ?? {});
-  const state = await collectClusterState({
-    sealSecret: options.sealer && secretSealing(options.sealer, repository, headFiles),
+  const { state, planned } = await readClusterChanges({
     client: options.client,
-    resources: discovery.resources,
-    discoveryFailures: discovery.failures,
-    selection,
+    repository,
+    base: head,
+    baseFiles: headFiles,
+    selection: options.selection,
     normalize,
+    sealer: options.sealer,
     prefix: options.prefix,
     concurrency: options.concurrency,
     pageSize: options.pageSize,
     signal: options.signal,
     onListingStarted: options.onListingStarted,
     onResourceListed: options.onResourceListed,
-  });
-
-  const planned = await planChanges(state, headFiles, selection, {
-    prefix: options.prefix,
-    readOld: (path) => repository.readFile(head!, path),
   });
 
   const readmePath = options.prefix ? `${options.prefix}/${README_PATH}` : README_PATH;

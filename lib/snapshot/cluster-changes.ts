@@ -7,23 +7,28 @@ import { planChanges, type PlannedChanges } from './changes.ts';
 import { collectClusterState, type ClusterState } from './collect.ts';
 import { secretSealing } from './secret-sealing.ts';
 
-export interface ClusterChangesOptions {
+/** How the cluster is read: shared by everything that reads it as a snapshot does. */
+export interface ClusterReadOptions {
   client: KubeClient;
   repository: SnapshotRepository;
-  /** The commit the cluster is compared with; undefined for an empty repository. */
-  base?: string;
-  /** The files of `base` (path → blob id). */
-  baseFiles: ReadonlyMap<string, string>;
   selection?: SelectionOptions;
-  normalize: NormalizeOptions;
   /** Secrets are sealed as a snapshot with these recipients would seal them. */
   sealer?: SecretSealer;
+  /** Folder inside the repository (`clusters/prod`), so many clusters can share one. */
   prefix?: string;
   concurrency?: number;
   pageSize?: number;
   signal?: AbortSignal;
   onListingStarted?: (collections: number) => void;
   onResourceListed?: (resource: string, objects: number) => void;
+}
+
+export interface ClusterChangesOptions extends ClusterReadOptions {
+  /** The commit the cluster is compared with; undefined for an empty repository. */
+  base?: string;
+  /** The files of `base` (path → blob id). */
+  baseFiles: ReadonlyMap<string, string>;
+  normalize: NormalizeOptions;
 }
 
 export interface ClusterChanges {

@@ -1,37 +1,23 @@
-import type { KubeClient } from '../kube/index.ts';
 import {
   changeSummary, folderCounts, readmeWithoutTime, repositoryReadme, snapshotCommitMessage, README_PATH,
   type ClusterIdentity, type PathChange,
 } from '../history/index.ts';
 import type { NormalizeOptions, SkipReason } from '../normalize/index.ts';
-import type { SecretSealer } from '../secrets/index.ts';
-import type { SelectionOptions } from '../selection/index.ts';
-import type { Author, SnapshotRepository } from '../store/index.ts';
-import { readClusterChanges } from './cluster-changes.ts';
+import type { Author } from '../store/index.ts';
+import { readClusterChanges, type ClusterReadOptions } from './cluster-changes.ts';
 import type { UnreadableResource } from './collect.ts';
 
 export { collectClusterState, type ClusterState, type UnreadableResource, type CollectOptions, type ListedScope } from './collect.ts';
 export { planChanges, type PlannedChanges } from './changes.ts';
-export { readClusterChanges, type ClusterChanges, type ClusterChangesOptions } from './cluster-changes.ts';
+export { readClusterChanges, type ClusterChanges, type ClusterChangesOptions, type ClusterReadOptions } from './cluster-changes.ts';
 export { secretSealing } from './secret-sealing.ts';
 
-export interface SnapshotOptions {
-  client: KubeClient;
-  repository: SnapshotRepository;
+export interface SnapshotOptions extends ClusterReadOptions {
   cluster: ClusterIdentity;
-  selection?: SelectionOptions;
+  /** With `sealer`, `secrets` becomes 'encrypt'. */
   normalize?: NormalizeOptions;
-  /** Encrypts Secret values (and `normalize.secrets` becomes 'encrypt'). */
-  sealer?: SecretSealer;
-  /** Folder inside the repository (`clusters/prod`), so many clusters can share one. */
-  prefix?: string;
   author: Author;
   now?: () => Date;
-  concurrency?: number;
-  pageSize?: number;
-  signal?: AbortSignal;
-  onListingStarted?: (resources: number) => void;
-  onResourceListed?: (resource: string, objects: number) => void;
 }
 
 export interface SnapshotResult {
@@ -52,21 +38,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotRe
   const repository = options.repository;
   const head = await repository.head();
   const headFiles = head ? await repository.readFiles(head) : new Map<string, string>();
-  const { state, planned } = await readClusterChanges({
-    client: options.client,
-    repository,
-    base: head,
-    baseFiles: headFiles,
-    selection: options.selection,
-    normalize,
-    sealer: options.sealer,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    pageSize: options.pageSize,
-    signal: options.signal,
-    onListingStarted: options.onListingStarted,
-    onResourceListed: options.onResourceListed,
-  });
+  const { state, planned } = await readClusterChanges({ ...options, normalize, base: head, baseFiles: headFiles });
 
   const readmePath = options.prefix ? `${options.prefix}/${README_PATH}` : README_PATH;
   const resultingPaths = new Set(headFiles.keys());

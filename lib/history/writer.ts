@@ -35,6 +35,8 @@ interface PendingChange {
   content: Buffer | null;
   /** The blob id of `content`. */
   id?: string;
+  /** The object `content` was serialised from, so the commit message's field changes need not parse it back. */
+  object?: object;
   attribution?: Attribution;
   /** Why a deletion happened when it was not a DELETED event (a kind removed from the API). */
   reason?: string;
@@ -52,6 +54,8 @@ export class HistoryWriter {
   /** Objects per folder in the committed tree, kept up to date commit by commit for the README. */
   private counts = new Map<string, number>();
   private committedReadme?: string;
+  /** The objects of the latest commits (bounded), so the next change of a busy object is compared without reading its blob. */
+  private recentObjects = new Map<string, { id: string; object: object }>();
   private pending = new Map<string, PendingChange>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<unknown> = Promise.resolve();
@@ -128,7 +132,7 @@ export class HistoryWriter {
       this.stageSealed(path, result.object, this.options.sealer, lastWriter(raw));
       return;
     }
-    this.stage(path, Buffer.from(serializeObject(result.object)), { attribution: lastWriter(raw) });
+    this.stage(path, Buffer.from(serializeObject(result.object)), { attribution: lastWriter(raw), object: result.object });
   }
 
   /** A Secret whose values are all unchanged is staged at once (its committed bytes); otherwise once encrypted. */
@@ -136,12 +140,12 @@ export class HistoryWriter {
     const previous = this.committedSecrets.get(path);
     const unchanged = sealer.sealUnchanged(secret, previous);
     if (unchanged) {
-      this.stage(path, Buffer.from(serializeObject(unchanged)), { attribution });
+      this.stage(path, Buffer.from(serializeObject(unchanged)), { attribution, object: unchanged });
       return;
     }
     const sealing: Promise<void> = sealer.seal(secret, previous).then(
       (sealed) => {
-        if (this.sealing.get(path) === sealing) this.stage(path, Buffer.from(serializeObject(sealed)), { attribution });
+        if (this.sealing.get(path) === sealing) this.stage(path, Buffer.from(serializeObject(sealed)), { attribution, object: sealed });
       },
       (error) => this.options.logger.error('a Secret could not be encrypted; it is left out of this commit', { path, error: error instanceof Error ? error.message : 'unknown' }),
     ).finally(() => {
@@ -266,7 +270,7 @@ export class HistoryWriter {
         namespace: parseObjectPath(path, this.options.prefix)?.namespace,
         attribution: change.attribution,
         reason: change.reason,
-        fields: previousId && change.content ? await this.fieldSummary(previousId, change.content) : undefined,
+        fields: previousId && change.content ? await this.fieldSummary(path, previousId, change) : undefined,
       });
     }
     const now = this.options.now();
@@ -289,6 +293,7 @@ export class HistoryWriter {
       this.committedReadme = readme;
       this.committed.set(this.readmePath, hashObject('blob', Buffer.from(readme)));
     }
+    for (const [path, change] of batch) this.rememberObject(path, change);
     if (!result) return undefined;
     this.options.logger.info('committed', { commit: result.commit.slice(0, 12), changes: changes.length });
     this.options.onCommit?.({ id: result.commit, changes });
@@ -302,12 +307,20 @@ export class HistoryWriter {
   }
 
   /** `spec.replicas 2→3` for the commit body: the first few leaf changes of an update. */
-  private async fieldSummary(previousId: string, content: Buffer): Promise<string | undefined> {
-    const before = parseObject((await this.options.repository.readBlob(previousId)).toString('utf8'));
-    const changes = fieldChanges(before, parseObject(content.toString('utf8')));
+  private async fieldSummary(path: string, previousId: string, change: PendingChange): Promise<string | undefined> {
+    const recent = this.recentObjects.get(path);
+    const before = recent?.id === previousId ? recent.object : parseObject((await this.options.repository.readBlob(previousId)).toString('utf8'));
+    const changes = fieldChanges(before, change.object ?? parseObject(change.content!.toString('utf8')));
     if (changes.length === 0) return undefined;
     const shown = changes.slice(0, 3).map((c) => `${c.path} ${shortValue(c.before)}→${shortValue(c.after)}`);
     return changes.length > 3 ? `${shown.join(', ')} (+${changes.length - 3} more)` : shown.join(', ');
+  }
+
+  private rememberObject(path: string, change: PendingChange): void {
+    this.recentObjects.delete(path);
+    if (!change.object || !change.id) return;
+    this.recentObjects.set(path, { id: change.id, object: change.object });
+    if (this.recentObjects.size > RECENT_OBJECTS) this.recentObjects.delete(this.recentObjects.keys().next().value!);
   }
 
   private pathOf(resource: ApiResource, object: KubeObject): string {
@@ -334,6 +347,9 @@ export class HistoryWriter {
     }
   }
 }
+
+/** Objects kept for field changes: a few MB, enough for a busy cluster's hot objects. */
+const RECENT_OBJECTS = 10_000;
 
 /** The namespace an object belongs to for selection: its own, or for a Namespace object the one it names. */
 function namespaceKey(resource: Pick<ApiResource, 'group' | 'resource'>, identity: { namespace?: string; name: string }): string | undefined {

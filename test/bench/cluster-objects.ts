@@ -1,6 +1,7 @@
 // A synthetic cluster for the benchmarks: `count` objects spread evenly over 200 namespaces and ten kinds, each
 // about 1 KB of YAML once normalised, none of them skipped by the default policy (no owner references, Opaque
 // Secrets), so every object listed is an object committed.
+import type { ApiResource } from '../../lib/kube/index.ts';
 import type { KubeObject } from '../../lib/sim/index.ts';
 
 export const NAMESPACE_COUNT = 200;
@@ -103,3 +104,21 @@ export function spreadIndexes(count: number, total: number): number[] {
   const step = Math.max(1, Math.floor(total / count));
   return Array.from({ length: count }, (_, k) => (k * step + (k % 7)) % total);
 }
+
+const plurals: Record<string, string> = {
+  ConfigMap: 'configmaps', Secret: 'secrets', Service: 'services', ServiceAccount: 'serviceaccounts', Deployment: 'deployments',
+  StatefulSet: 'statefulsets', Role: 'roles', RoleBinding: 'rolebindings', Ingress: 'ingresses', CronJob: 'cronjobs',
+};
+
+/** The API resource object `i` belongs to, as discovery would describe it. */
+export function resourceOf(i: number): ApiResource {
+  const { apiVersion, kind } = kinds[i % kinds.length];
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  return {
+    group, version, kind, resource: plurals[kind], singularName: kind.toLowerCase(), namespaced: true,
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: [], categories: [],
+  };
+}
+
+/** The `kubectl get` names of the ten kinds. */
+export const kubectlResources = Object.values(plurals);

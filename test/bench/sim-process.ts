@@ -1,0 +1,47 @@
+// The simulator in its own process, so the API server's CPU is not charged to the client being measured and its
+// heap is not in the client's RSS. Started by sim-server.ts over IPC:
+//   → { seeded: { kubeconfigPath, objects, seedMs } }     once listening with the synthetic cluster loaded
+//   ← { update: { indexes, revision } }                   rewrites those objects (watch events), → { updated }
+//   ← { drive: { rate, durationMs, total } }              rewrites objects at `rate` a second, each stamped with
+//                                                         its write time, → { driven: { writes, elapsedMs } }
+import { startSimulator } from '../../lib/sim/index.ts';
+import { clusterObject, clusterObjects } from './cluster-objects.ts';
+
+export const WRITTEN_AT = 'bench.kubesnap.dev/written-at';
+
+const count = Number(process.argv[2]);
+const started = performance.now();
+const sim = await startSimulator({ seed: clusterObjects(count), historySize: 20_000 });
+process.send!({ seeded: { kubeconfigPath: sim.kubeconfigPath, objects: count, seedMs: performance.now() - started } });
+
+/** Writes `rate` objects a second in 20 ms slices, catching up on a slice that ran late (a bound, not a hope). */
+async function drive(rate: number, durationMs: number, total: number): Promise<{ writes: number; elapsedMs: number }> {
+  const begin = performance.now();
+  let writes = 0;
+  while (performance.now() - begin < durationMs) {
+    const due = Math.floor(((performance.now() - begin) / 1000) * rate);
+    const batch = [];
+    for (; writes < due; writes++) {
+      const object = clusterObject((writes * 7919) % total, 1 + Math.floor(writes / total));
+      object.metadata.annotations = { ...object.metadata.annotations, [WRITTEN_AT]: String(Date.now()) };
+      batch.push(object);
+    }
+    if (batch.length > 0) sim.seed(batch);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { writes, elapsedMs: performance.now() - begin };
+}
+
+process.on('message', (message: any) => {
+  if (message.update) {
+    const { indexes, revision } = message.update as { indexes: number[]; revision: number };
+    sim.seed(indexes.map((i) => clusterObject(i, revision)));
+    process.send!({ updated: indexes.length });
+  } else if (message.drive) {
+    const { rate, durationMs, total } = message.drive as { rate: number; durationMs: number; total: number };
+    void drive(rate, durationMs, total).then((driven) => process.send!({ driven }));
+  } else if (message.stop) {
+    void sim.stop().then(() => process.exit(0));
+  }
+});
+process.on('disconnect', () => void sim.stop().then(() => process.exit(0)));

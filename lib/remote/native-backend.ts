@@ -24,6 +24,8 @@ const SENTENCES: Record<RemoteFailure, string> = {
  * helpers and SSH agent give. A token goes in as an `http.extraHeader` set through GIT_CONFIG_* variables in the
  * environment of each git process: never on a command line, never in a config file.
  */
+const UNUSED_BY_FETCH_AND_PUSH = new Set(['editor', 'visual', 'git_editor', 'git_sequence_editor', 'pager', 'git_pager', 'prefix']);
+
 export class NativeGitBackend implements GitBackend {
   readonly name = 'native';
   private readonly git: SimpleGit;
@@ -34,7 +36,9 @@ export class NativeGitBackend implements GitBackend {
       const basic = Buffer.from(`${options.credentials.username}:${options.credentials.token}`).toString('base64');
       Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
     }
-    const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    // Fetch and push never open an editor or a pager, so those variables are dropped rather than allowed
+    // (npm sets EDITOR for its scripts, and simple-git refuses to run with it).
+    const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !UNUSED_BY_FETCH_AND_PUSH.has(entry[0].toLowerCase())));
     // The environment is the user's own plus our header: let git use its SSH command, askpass and config variables.
     this.git = simpleGit({
       baseDir: options.gitdir,

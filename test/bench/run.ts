@@ -24,7 +24,10 @@ const section = async (name: string, run: () => Promise<Row[]>) => {
   if (!wanted(name)) return;
   const started = performance.now();
   console.log(`… ${name}`);
-  const produced = await run();
+  // A section that fails is a row saying so; the other sections still run and are written.
+  const produced = await run().catch((error): Row[] => [{
+    figure: name, target: '', value: 'FAILED', baseline: '', ratio: '', met: false, notes: [String(error?.stack ?? error).split('\n').slice(0, 3).join(' ')],
+  }]);
   rows.push(...produced);
   printTable(produced);
   printNotes(produced);

@@ -64,6 +64,6 @@ process.on('message', async (message: any) => {
   await sync.stop();
   clearInterval(sampler);
   client.close();
-  process.send!({ finished: { lagsMs, committed, commits, drainMs: Math.max(0, lastCommitAt - asked) } });
-  process.disconnect();
+  // Disconnecting only once the (large) message is out, or it is lost.
+  process.send!({ finished: { lagsMs, committed, commits, drainMs: Math.max(0, lastCommitAt - asked) } }, () => process.disconnect());
 });

@@ -229,6 +229,8 @@ export class HistoryWriter {
   }
 
   private async commitPending(): Promise<string | undefined> {
+    // Whatever is pending goes now: the batch window it was waiting for is over.
+    this.clearTimer();
     if (this.pending.size === 0) return undefined;
     const batch = this.pending;
     this.pending = new Map();

@@ -1,26 +1,12 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { Simulator } from '../../lib/sim/index.ts';
-import { startSeededSimulator } from '../helpers/cluster.ts';
 import { runCli } from '../helpers/cli.ts';
-import { git, kubectl, run, temporaryDirectory } from '../helpers/processes.ts';
-import { createBareRemote, startGitHttpServer, type GitHttpServer } from './git-servers.ts';
+import { git, kubectl, run } from '../helpers/processes.ts';
+import { CLI_TOKEN as TOKEN, remoteCliSuite } from './cli-suite.ts';
+import { createBareRemote } from './git-servers.ts';
 
-const TOKEN = 'cli-tok-8c2e51f0a9';
-const remoteTest = suite<{ sim: Simulator; server: GitHttpServer; tmp: { path: string; remove(): void } }>('kubesnap snapshot --remote');
-
-remoteTest.before(async (context) => {
-  context.tmp = temporaryDirectory('kubesnap-cli-remote-');
-  context.sim = await startSeededSimulator({ bookmarkIntervalMs: 500 });
-  context.server = await startGitHttpServer(join(context.tmp.path, 'served'), TOKEN);
-});
-
-remoteTest.after(async (context) => {
-  await context.server?.stop();
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const remoteTest = remoteCliSuite('kubesnap snapshot --remote');
 
 function snapshot(context: { sim: Simulator; tmp: { path: string } }, repo: string, args: string[], token = TOKEN) {
   return runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', join(context.tmp.path, repo), 'snapshot', ...args], { env: { KUBESNAP_GIT_TOKEN: token } });

@@ -1,28 +1,14 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Simulator } from '../../lib/sim/index.ts';
-import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
-import { git, kubectl, run, temporaryDirectory } from '../helpers/processes.ts';
-import { createBareRemote, startGitHttpServer, type GitHttpServer } from './git-servers.ts';
+import { eventually } from '../helpers/cluster.ts';
+import { git, kubectl, run } from '../helpers/processes.ts';
+import { CLI_TOKEN as TOKEN, remoteCliSuite } from './cli-suite.ts';
+import { createBareRemote } from './git-servers.ts';
 
-const TOKEN = 'cli-tok-8c2e51f0a9';
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
-const remoteTest = suite<{ sim: Simulator; server: GitHttpServer; tmp: { path: string; remove(): void } }>('kubesnap watch --remote');
-
-remoteTest.before(async (context) => {
-  context.tmp = temporaryDirectory('kubesnap-cli-remote-');
-  context.sim = await startSeededSimulator({ bookmarkIntervalMs: 500 });
-  context.server = await startGitHttpServer(join(context.tmp.path, 'served'), TOKEN);
-});
-
-remoteTest.after(async (context) => {
-  await context.server?.stop();
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const remoteTest = remoteCliSuite('kubesnap watch --remote');
 
 remoteTest('watch: the remote goes away and comes back; commits continue locally and are pushed; metrics say how far behind', async (context) => {
   const remote = await createBareRemote(join(context.tmp.path, 'served'), 'watch.git');

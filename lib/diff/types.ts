@@ -1,19 +1,11 @@
+import type { LocatedObject } from '../layout/index.ts';
 import type { FieldChange } from './field-changes.ts';
 
 export type ChangeType = 'created' | 'changed' | 'deleted';
 
 /** One object that differs between the two sides of a diff. Everything in it is safe to print: Secret values are digests or placeholders. */
-export interface ObjectChange {
-  /** The file in the snapshot repository. */
-  path: string;
-  group: string;
-  /** Plural resource name, as the folder spells it (`deployments`). */
-  resource: string;
-  /** The object's `kind` (`Deployment`), or the resource name when the file has none. */
-  kind: string;
-  /** Undefined for cluster-scoped objects. */
-  namespace?: string;
-  name: string;
+export interface ObjectChange extends LocatedObject {
+  /** `kind` is the resource name when the file has none. */
   change: ChangeType;
   /** The object on each side, parsed; undefined on the side where it does not exist. */
   before?: Record<string, unknown>;

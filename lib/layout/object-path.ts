@@ -12,6 +12,14 @@ export interface ObjectIdentity {
   name: string;
 }
 
+/** An object as diff and restore report it: its identity, its kind and its file in the repository. */
+export interface LocatedObject extends ObjectIdentity {
+  /** The file in the snapshot repository. */
+  path: string;
+  /** The object's `kind` (`Deployment`). */
+  kind: string;
+}
+
 const clusterFolder = '_cluster';
 const extension = '.yaml';
 

@@ -5,6 +5,7 @@ import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
 import type { SelectionOptions } from '../selection/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
 import type { ImageRegistryMapping } from '../images/index.ts';
+import type { LocatedObject } from '../layout/index.ts';
 
 export interface RestorePlanOptions {
   client: KubeClient;
@@ -39,17 +40,10 @@ export interface RestorePlanOptions {
  */
 export type RestoreAction = 'create' | 'update' | 'unchanged' | 'delete' | 'blocked' | 'invalid';
 
-export interface PlannedObject {
+export interface PlannedObject extends LocatedObject {
   /** `Deployment/shop/web`, `ClusterRole/view`: how every message names the object (target namespace). */
   ref: string;
-  /** The file in the repository ('' for objects the revision does not have: prune deletions, target namespaces). */
-  path: string;
-  group: string;
-  resource: string;
-  kind: string;
-  /** The namespace written to (after --namespace-map); undefined for cluster-scoped objects. */
-  namespace?: string;
-  name: string;
+  /** `path` is '' for objects the revision does not have (prune deletions, target namespaces); `namespace` is the one written to (after --namespace-map). */
   action: RestoreAction;
   /** Why an object is blocked or invalid. */
   reason?: string;

@@ -3,7 +3,8 @@ import { load, loadAll } from 'js-yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
-import { kubectl, run } from '../helpers/processes.ts';
+import { run } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const readOnlyVerbs = ['get', 'list', 'watch'];

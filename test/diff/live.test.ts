@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { kubectl, temporaryDirectory } from '../helpers/processes.ts';
+import { temporaryDirectory } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 const OLD_PASSWORD = ['s3cr3t-do-not-commit', 'czNjcjN0LWRvLW5vdC1jb21taXQ='];

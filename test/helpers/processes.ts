@@ -32,11 +32,6 @@ export async function git(dir: string, ...args: string[]): Promise<string> {
   return result.stdout;
 }
 
-/** The real kubectl against a kubeconfig. */
-export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<ProcessResult> {
-  return run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { input, timeoutMs: 30_000 });
-}
-
 /** A temporary directory, removed by the returned cleanup. */
 export function temporaryDirectory(prefix = 'kubesnap-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { eventually } from '../helpers/cluster.ts';
-import { git, kubectl, temporaryDirectory } from '../helpers/processes.ts';
+import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
 const LEASE_MS = 3000;

@@ -2,7 +2,8 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { git, kubectl, run } from '../helpers/processes.ts';
+import { git, run } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 import { CLI_TOKEN as TOKEN, remoteCliSuite } from './cli-suite.ts';
 import { createBareRemote } from './git-servers.ts';
 

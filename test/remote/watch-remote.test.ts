@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '../helpers/cluster.ts';
-import { git, kubectl, run } from '../helpers/processes.ts';
+import { git, run } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 import { CLI_TOKEN as TOKEN, remoteCliSuite } from './cli-suite.ts';
 import { createBareRemote } from './git-servers.ts';
 

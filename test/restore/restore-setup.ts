@@ -5,7 +5,8 @@ import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
-import { kubectl, temporaryDirectory } from '../helpers/processes.ts';
+import { temporaryDirectory } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 
 export const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 export const fixtureFiles = ['00-namespaces.yaml', '05-crd.yaml', '10-shop.yaml', '20-payments.yaml'];

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
-import { kubectl, run, temporaryDirectory } from '../helpers/processes.ts';
+import { run, temporaryDirectory } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 
 export const PASSWORD = 'hunter2-first-password';
 export const NEW_PASSWORD = 'correct-horse-battery-staple';

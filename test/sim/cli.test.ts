@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../helpers/cli.ts';
-import { kubectlOk } from './kubectl.ts';
+import { kubectlOk } from '../helpers/kubectl.ts';
 
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
 const demo = fileURLToPath(new URL('../../templates/demo/', import.meta.url));

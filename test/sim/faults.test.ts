@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { call, watch } from './http.ts';
-import { kubectl } from './kubectl.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 
 let sim: Simulator;
 

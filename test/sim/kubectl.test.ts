@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { load } from 'js-yaml';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
-import { kubectl, kubectlOk, spawnKubectl } from './kubectl.ts';
+import { kubectl, kubectlOk, spawnKubectl } from '../helpers/kubectl.ts';
 
 let sim: Simulator;
 let kc: string;
@@ -72,7 +72,7 @@ test('kubectl get -o yaml shows server-set fields and defaults; create twice is 
   assert.match(object.metadata.uid, /^[0-9a-f-]{36}$/);
   assert.is(object.metadata.managedFields[0].manager, 'kubectl-create');
   assert.is(object.spec.template.spec.containers[0].imagePullPolicy, 'IfNotPresent');
-  const again = await kubectl(kc, ['create', '-f', '-'], { input: MANIFESTS });
+  const again = await kubectl(kc, ['create', '-f', '-'], MANIFESTS);
   assert.is.not(again.code, 0);
   assert.match(again.stderr, /AlreadyExists|already exists/);
 });
@@ -111,7 +111,7 @@ test('kubectl apply --server-side records an Apply manager; a conflicting apply 
   const stored = sim.get('', 'configmaps', 'shop', 'ssa')!;
   const entry = stored.metadata.managedFields!.find((m) => m.manager === 'kubectl')!;
   assert.is(entry.operation, 'Apply');
-  const conflicting = await kubectl(kc, ['apply', '--server-side', '--field-manager', 'other', '-f', '-'], { input: cm.replace('k: v1', 'k: v2') });
+  const conflicting = await kubectl(kc, ['apply', '--server-side', '--field-manager', 'other', '-f', '-'], cm.replace('k: v1', 'k: v2'));
   assert.is.not(conflicting.code, 0);
   assert.match(conflicting.stderr, /conflict/i);
   await kubectlOk(kc, ['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'], cm.replace('k: v1', 'k: v2'));
@@ -122,7 +122,7 @@ test('kubectl replace, label and scale', async () => {
   const yaml = await kubectlOk(kc, ['-n', 'shop', 'get', 'configmap', 'web-config', '-o', 'yaml']);
   await kubectlOk(kc, ['replace', '-f', '-'], yaml.replace(/greeting: hi/, 'greeting: replaced'));
   assert.is((sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.greeting, 'replaced');
-  const stale = await kubectl(kc, ['replace', '-f', '-'], { input: yaml });
+  const stale = await kubectl(kc, ['replace', '-f', '-'], yaml);
   assert.is.not(stale.code, 0);
   assert.match(stale.stderr, /the object has been modified/);
 

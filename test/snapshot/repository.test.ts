@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startSeededSimulator } from '../helpers/cluster.ts';
-import { git, kubectl, temporaryDirectory } from '../helpers/processes.ts';
+import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 
 const repository = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('snapshot repository handling');
 

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { git, kubectl, temporaryDirectory } from '../helpers/processes.ts';
+import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 const SECRET = 's3cr3t-do-not-commit';

@@ -6,7 +6,8 @@ import { SnapshotRepository } from '../../lib/store/index.ts';
 import { ClusterSync } from '../../lib/sync/index.ts';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { clientFor, eventually, freshSnapshotFiles, objectFiles, startSeededSimulator, testAuthor, testCluster } from '../helpers/cluster.ts';
-import { kubectl, temporaryDirectory } from '../helpers/processes.ts';
+import { temporaryDirectory } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 
 interface Context {
   sim: Simulator;

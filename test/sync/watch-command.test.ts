@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { eventually, freshSnapshotFiles, objectFiles, startSeededSimulator } from '../helpers/cluster.ts';
-import { git, kubectl, temporaryDirectory } from '../helpers/processes.ts';
+import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 import { runCli } from '../helpers/cli.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 

@@ -6,7 +6,7 @@ import { ClusterError } from '../../lib/errors/index.ts';
 import { KubeClient, qualifiedResourceName } from '../../lib/kube/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { Watcher, type WatcherOptions } from '../../lib/watch/index.ts';
-import { kubectl } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
 import { connect, MetricsRecorder, objectNames, StateRecorder } from './recorder.ts';
 
 const watchers = suite<{ sim: Simulator; client: KubeClient }>('watcher');

@@ -20,26 +20,26 @@ function kubectlArgs(kubeconfig: string, args: string[]): string[] {
   return ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args];
 }
 
-export function kubectl(kubeconfig: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {
+export function kubectl(kubeconfig: string, args: string[], input?: string, timeoutMs = 20_000): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(KUBECTL, kubectlArgs(kubeconfig, args), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(options.input ?? '');
+    child.stdin.end(input ?? '');
   });
 }
 
 /** kubectl succeeded, or the test fails with what kubectl said. */
 export async function kubectlOk(kubeconfig: string, args: string[], input?: string): Promise<string> {
-  const result = await kubectl(kubeconfig, args, { input });
+  const result = await kubectl(kubeconfig, args, input);
   if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
   return result.stdout;
 }

@@ -110,6 +110,13 @@ function camelCase(flag: string): string {
   return flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
+/** Where and as whom commits are written: shared by snapshot and watch. */
+export function addCommitOptions(command: Command): Command {
+  return command
+    .option('--prefix <dir>', 'write under this folder of the repository (e.g. clusters/prod)')
+    .option('--author <identity>', 'commit author, "Name <email>"');
+}
+
 /** `Name <email>` as git spells an identity. */
 export function parseAuthor(text: string | undefined): Author {
   if (!text) return { name: 'kubesnap', email: 'kubesnap@localhost' };

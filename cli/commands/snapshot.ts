@@ -5,18 +5,16 @@ import { takeSnapshot, type SnapshotResult } from '../../lib/snapshot/index.ts';
 import { acquireLock, SnapshotRepository } from '../../lib/store/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
-  addAgeRecipientOptions, addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, sealerFrom, selectionFrom,
+  addAgeRecipientOptions, addCommitOptions, addRemoteOptions, remoteSyncFrom, addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, sealerFrom, selectionFrom,
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
-import { addRemoteOptions, remoteSyncFrom } from '../options.ts';
 import { redactUrl, RemoteError, type RemoteSync } from '../../lib/remote/index.ts';
 
 export function registerSnapshotCommand(program: Command): void {
   const command = new Command('snapshot')
     .description('take a one-off snapshot of the cluster into the Git repository (one commit, none when nothing changed)')
-    .option('--prefix <dir>', 'write under this folder of the repository (e.g. clusters/prod)')
-    .option('--author <identity>', 'commit author, "Name <email>"')
     .option('--explain', 'print what was skipped, per reason, with counts');
+  addCommitOptions(command);
   addSelectionOptions(command);
   addNormalizeOptions(command);
   addAgeRecipientOptions(command);

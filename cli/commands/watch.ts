@@ -6,9 +6,8 @@ import { startStatusServer } from '../../lib/metrics/status-server.ts';
 import { acquireLock, SnapshotRepository } from '../../lib/store/index.ts';
 import { ClusterSync } from '../../lib/sync/index.ts';
 import { connectToCluster } from '../cluster.ts';
-import { addRemoteOptions, remoteSyncFrom } from '../options.ts';
 import {
-  addAgeRecipientOptions, addLeaderElectionOptions, addNormalizeOptions, leaderElectorFrom, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
+  addAgeRecipientOptions, addCommitOptions, addRemoteOptions, remoteSyncFrom, addLeaderElectionOptions, addNormalizeOptions, leaderElectorFrom, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
 } from '../options.ts';
 
 export function registerWatchCommand(program: Command): void {
@@ -18,9 +17,8 @@ export function registerWatchCommand(program: Command): void {
     .option('--batch-max <count>', 'commit at once when this many changes are pending', '1000')
     .option('--listen <address>', 'serve /healthz, /readyz and /metrics on [host]:port (e.g. :9090)')
     .option('--discovery-interval <duration>', 'how often to look for kinds that came or went', '60s')
-    .option('--push-interval <duration>', 'with --remote: push at most this often (failures back off from it)', '30s')
-    .option('--prefix <dir>', 'write under this folder of the repository (e.g. clusters/prod)')
-    .option('--author <identity>', 'commit author, "Name <email>"');
+    .option('--push-interval <duration>', 'with --remote: push at most this often (failures back off from it)', '30s');
+  addCommitOptions(command);
   addSelectionOptions(command);
   addNormalizeOptions(command);
   addRemoteOptions(command);

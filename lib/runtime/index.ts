@@ -1,0 +1,19 @@
+// Where kubesnap's code runs from: the TypeScript sources (through tsx, in development and tests) or the bundle
+// `npm ci` builds into dist/. Code that needs a file of its own at run time (a worker thread's entry) asks here,
+// so it works the same either way.
+import { Worker } from 'node:worker_threads';
+
+/** True when this module is the TypeScript source (tsx), false inside the bundle. */
+const fromSource = import.meta.url.endsWith('.ts');
+
+/**
+ * Starts a worker thread running `source`, a `*.worker.ts` module given as `new URL('./x.worker.ts',
+ * import.meta.url)` by its caller; the worker takes its input as messages. From the sources, a small JavaScript
+ * entry registers tsx in the new thread first (Node 20 does not hand the main thread's loader hooks to workers);
+ * in the bundle, the build wrote the worker as `dist/<name>.worker.mjs` beside the CLI bundle, which is where
+ * `new URL` inside the bundle points.
+ */
+export function startWorker(source: URL): Worker {
+  if (fromSource) return new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: source.href } });
+  return new Worker(new URL(source.href.replace(/\.ts$/, '.mjs')));
+}

@@ -12,9 +12,16 @@
  * folders: every piece but the last ends in a lone `%`, which no complete escape ends in.
  */
 
-const keptCharacter = /^[A-Za-z0-9\-.:]$/;
+/** A name made only of kept characters, so it is its own encoding (nearly every name in a cluster). */
+const keptName = /^[A-Za-z0-9\-:][A-Za-z0-9\-.:]*$/;
+/** What `encodeName` can write: kept characters and escapes. */
+const encodedText = /^(?:[A-Za-z0-9\-.:]|%[0-9A-F]{2})+$/;
 export const maxSegmentBytes = 200;
 const continuationMarker = '%';
+
+function isKeptCharacter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x3a) || code === 0x2d || code === 0x2e;
+}
 
 function escapeByte(byte: number): string {
   return `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
@@ -25,7 +32,7 @@ function encodeUnits(name: string): string[] {
   const units: string[] = [];
   for (const character of name) {
     const isLeadingDot = character === '.' && units.length === 0;
-    if (keptCharacter.test(character) && !isLeadingDot) {
+    if (isKeptCharacter(character.charCodeAt(0)) && !isLeadingDot) {
       units.push(character);
     } else {
       for (const byte of Buffer.from(character, 'utf8')) units.push(escapeByte(byte));
@@ -36,7 +43,7 @@ function encodeUnits(name: string): string[] {
 
 /** One path segment, never split: for namespaces, resources and groups, which Kubernetes keeps short. */
 export function encodeSegment(name: string): string {
-  return encodeUnits(name).join('');
+  return keptName.test(name) ? name : encodeUnits(name).join('');
 }
 
 export function decodeSegment(segment: string): string | undefined {
@@ -45,6 +52,7 @@ export function decodeSegment(segment: string): string | undefined {
 
 /** The folder pieces an object name is written as: one piece unless the encoded name is too long. */
 export function encodeName(name: string): string[] {
+  if (name.length <= maxSegmentBytes && keptName.test(name)) return [name];
   const pieces: string[] = [];
   let piece = '';
   for (const unit of encodeUnits(name)) {
@@ -60,6 +68,7 @@ export function encodeName(name: string): string[] {
 
 /** The name written as `pieces`, or undefined if they are not exactly what `encodeName` writes. */
 export function decodeName(pieces: readonly string[]): string | undefined {
+  if (pieces.length === 1 && pieces[0].length <= maxSegmentBytes && keptName.test(pieces[0])) return pieces[0];
   if (pieces.length === 0) return undefined;
   const last = pieces.length - 1;
   let encoded = '';
@@ -68,7 +77,7 @@ export function decodeName(pieces: readonly string[]): string | undefined {
     if ((index < last) !== continues) return undefined;
     encoded += index < last ? piece.slice(0, -1) : piece;
   }
-  if (encoded === '' || !/^(?:[A-Za-z0-9\-.:]|%[0-9A-F]{2})+$/.test(encoded)) return undefined;
+  if (!encodedText.test(encoded)) return undefined;
   let name: string;
   try {
     name = decodeURIComponent(encoded);

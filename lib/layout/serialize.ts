@@ -7,17 +7,22 @@ import { writeYamlMapping } from './yaml-writer.ts';
 
 const leadingKeys = ['apiVersion', 'kind', 'metadata'];
 
-function withLeadingKeys(object: object): Record<string, unknown> {
-  const source = object as Record<string, unknown>;
-  const ordered: Record<string, unknown> = {};
-  for (const key of leadingKeys) if (key in source) ordered[key] = source[key];
-  for (const [key, value] of Object.entries(source)) if (!leadingKeys.includes(key)) ordered[key] = value;
-  return ordered;
+function isLeadingKey(key: string): boolean {
+  return key === 'apiVersion' || key === 'kind' || key === 'metadata';
+}
+
+/** The object's keys as they are written: the leading keys it has, then the others in their order. */
+function keysInFileOrder(object: Record<string, unknown>): string[] {
+  const keys = Object.keys(object);
+  // What normalizeObject returns is already in this order.
+  if (keys[0] === 'apiVersion' && keys[1] === 'kind' && keys[2] === 'metadata') return keys;
+  return [...leadingKeys.filter((key) => key in object), ...keys.filter((key) => !isLeadingKey(key))];
 }
 
 export function serializeObject(object: object): string {
-  const ordered = withLeadingKeys(object);
-  return writeYamlMapping(ordered) ?? dump(ordered, { lineWidth: -1, noRefs: true });
+  const source = object as Record<string, unknown>;
+  const keys = keysInFileOrder(source);
+  return writeYamlMapping(source, keys) ?? dump(Object.fromEntries(keys.map((key) => [key, source[key]])), { lineWidth: -1, noRefs: true });
 }
 
 export function parseObject(text: string): object {

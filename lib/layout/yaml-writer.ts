@@ -1,10 +1,11 @@
 // A fast path for serializeObject: the same bytes as js-yaml's `dump(object, { lineWidth: -1, noRefs: true })`
 // for JSON data, in a fraction of the time (js-yaml builds and styles an AST node per value, most of a
-// snapshot's CPU). The block layout (two-space indent, `- ` items inline) is written here; how a scalar is
-// spelled (plain, quoted, literal block) is js-yaml's own decision, asked once per distinct value and
-// remembered, except for the common identifier-like strings that are plain in every context. Anything else
-// (an empty-line-ended block scalar, a multi-line or huge key, a value that is not JSON) returns undefined and
-// the caller uses js-yaml for the whole object. test/layout/yaml-writer.test.ts compares both on many inputs.
+// snapshot's CPU). The block layout (two-space indent, `- ` items inline) is written here, in one pass onto
+// one string; how a scalar is spelled (plain, quoted, literal block) is js-yaml's own decision, asked once per
+// distinct value and remembered, except for the common identifier-like strings that are plain in every context.
+// Anything else (an empty-line-ended block scalar, a multi-line or huge key, a value that is not JSON) returns
+// undefined and the caller uses js-yaml for the whole object. test/layout/yaml-writer.test.ts compares both on
+// many inputs.
 import { dump } from 'js-yaml';
 
 const options = { lineWidth: -1, noRefs: true };
@@ -31,8 +32,11 @@ function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
   return value;
 }
 
+function isSurePlain(text: string): boolean {
+  return text.length >= SHORTEST_SURE_PLAIN && PLAIN_IDENTIFIER.test(text);
+}
+
 function valueText(value: string | number | boolean | null): string | null {
-  if (typeof value === 'string' && value.length >= SHORTEST_SURE_PLAIN && PLAIN_IDENTIFIER.test(value)) return value;
   const known = valueCache.get(value);
   if (known !== undefined) return known;
   const text = dump({ k: value }, options).slice(3, -1);
@@ -42,7 +46,7 @@ function valueText(value: string | number | boolean | null): string | null {
 }
 
 function keyText(key: string): string | null {
-  if (key.length >= SHORTEST_SURE_PLAIN && key.length <= LONGEST_SIMPLE_KEY && PLAIN_IDENTIFIER.test(key)) return key;
+  if (key.length <= LONGEST_SIMPLE_KEY && isSurePlain(key)) return key;
   const known = keyCache.get(key);
   if (known !== undefined) return known;
   const text = dump({ [key]: 0 }, options);
@@ -58,51 +62,90 @@ function isPlainMap(value: object): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
-function scalar(value: unknown, level: number): string {
+const lineStarts: string[] = [];
+
+/** A line break and the indent of `level` (two spaces a level). */
+function newLine(level: number): string {
+  return (lineStarts[level] ??= `\n${'  '.repeat(level)}`);
+}
+
+/** Writes js-yaml's block layout (writeBlockMapping, writeBlockSequence) onto one string. */
+class BlockWriter {
+  text = '';
+
+  /** The entries of a map at `level`; `compact`: the first one continues the current line (a list item). */
+  mapping(map: Record<string, unknown>, keys: readonly string[], level: number, compact: boolean): void {
+    for (let i = 0; i < keys.length; i++) {
+      const field = map[keys[i]];
+      if (field === undefined) throw new NotPlainData();
+      const spelledKey = keyText(keys[i]);
+      if (spelledKey === null) throw new NotPlainData();
+      if (!compact || i > 0) this.text += newLine(level);
+      this.text += spelledKey;
+      this.entryValue(field, level + 1, false, ':', ': ');
+    }
+  }
+
+  /** The items of a non-empty list at `level`. */
+  sequence(list: readonly unknown[], level: number, compact: boolean): void {
+    for (let i = 0; i < list.length; i++) {
+      if (!(i in list)) throw new NotPlainData();
+      if (!compact || i > 0) this.text += newLine(level);
+      // An item's collection always starts on the `- ` line, so the separator is always `- `.
+      this.entryValue(list[i], level + 1, true, '- ', '- ');
+    }
+  }
+
+  /**
+   * What follows a key or a dash. js-yaml drops the space after `:` when the value starts on the next line, which
+   * is exactly a non-empty collection under a key (no scalar text starts with a line break); `compact` collections
+   * (list items) start on the current line.
+   */
+  private entryValue(value: unknown, level: number, compact: boolean, beforeBlock: string, beforeInline: string): void {
+    if (Array.isArray(value)) {
+      if (value.length === 0) this.text += `${beforeInline}[]`;
+      else {
+        this.text += beforeBlock;
+        this.sequence(value, level, compact);
+      }
+    } else if (value !== null && typeof value === 'object') {
+      if (!isPlainMap(value)) throw new NotPlainData();
+      const keys = Object.keys(value);
+      if (keys.length === 0) this.text += `${beforeInline}{}`;
+      else {
+        this.text += beforeBlock;
+        this.mapping(value, keys, level, compact);
+      }
+    } else {
+      this.text += beforeInline;
+      this.text += scalarText(value, level);
+    }
+  }
+}
+
+/** How js-yaml spells a scalar, with a block scalar's continuation lines indented for `level`. */
+function scalarText(value: unknown, level: number): string {
+  if (typeof value === 'string' && isSurePlain(value)) return value;
   if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new NotPlainData();
   // The cache's keys cannot tell -0 from 0.
   if (Object.is(value, -0)) throw new NotPlainData();
   const text = valueText(value);
   if (text === null) throw new NotPlainData();
-  return level === 1 || !text.includes('\n') ? text : text.replaceAll('\n  ', `\n${'  '.repeat(level)}`);
+  return level === 1 || !text.includes('\n') ? text : text.replaceAll('\n  ', newLine(level));
 }
 
-/** js-yaml's writeNode for block collections (compact: the first entry continues the current line). */
-function node(value: unknown, level: number, compact: boolean): string {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    let text = '';
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) throw new NotPlainData();
-      const item = node(value[i], level + 1, true);
-      if (!compact || text !== '') text += `\n${'  '.repeat(level)}`;
-      text += item === '' || item.charCodeAt(0) === 10 ? `-${item}` : `- ${item}`;
-    }
-    return text;
-  }
-  if (value !== null && typeof value === 'object') {
-    if (!isPlainMap(value)) throw new NotPlainData();
-    let text = '';
-    for (const key of Object.keys(value)) {
-      const field = value[key];
-      if (field === undefined) throw new NotPlainData();
-      const spelledKey = keyText(key);
-      if (spelledKey === null) throw new NotPlainData();
-      if (!compact || text !== '') text += `\n${'  '.repeat(level)}`;
-      const fieldText = node(field, level + 1, false);
-      text += fieldText === '' || fieldText.charCodeAt(0) === 10 ? `${spelledKey}:${fieldText}` : `${spelledKey}: ${fieldText}`;
-    }
-    return text === '' ? '{}' : text;
-  }
-  return scalar(value, level);
-}
-
-/** The YAML document js-yaml would write for this mapping, or undefined when only js-yaml itself should write it. */
-export function writeYamlMapping(object: Record<string, unknown>): string | undefined {
+/**
+ * The YAML document js-yaml would write for this mapping with its top-level keys in the order of `keys`, or
+ * undefined when only js-yaml itself should write it.
+ */
+export function writeYamlMapping(object: Record<string, unknown>, keys: readonly string[] = Object.keys(object)): string | undefined {
+  if (keys.length === 0) return '{}\n';
+  const writer = new BlockWriter();
   try {
-    return `${node(object, 0, true)}\n`;
+    writer.mapping(object, keys, 0, true);
   } catch (error) {
     if (error instanceof NotPlainData) return undefined;
     throw error;
   }
+  return `${writer.text}\n`;
 }

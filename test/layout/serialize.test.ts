@@ -19,6 +19,12 @@ test('same object, same bytes, whatever order its top-level keys were built in',
   }
 });
 
+test('a top-level `__proto__` key (JSON.parse makes it an own key) is written, by the fast writer and by js-yaml', () => {
+  assert.is(serializeObject(JSON.parse('{"kind":"X","__proto__":{"a":1},"apiVersion":"v1"}')), 'apiVersion: v1\nkind: X\n__proto__:\n  a: 1\n');
+  // A block scalar ending in an empty line is left to js-yaml.
+  assert.is(serializeObject(JSON.parse('{"__proto__":5,"kind":"X","data":"a\\n\\n"}')), "kind: X\n__proto__: 5\ndata: |+\n  a\n\n...\n");
+});
+
 test('strings that look like other types are quoted and round-trip', () => {
   const data = { yes: 'yes', no: 'no', on: 'on', off: 'off', y: 'y', n: 'n', octal: '0755', exp: '1e3', num: '3600', bool: 'true', nil: 'null', tilde: '~', empty: '', date: '2026-11-23', hex: '0x1F', colon: 'a: b', hash: '#x', lead: ' x', multiline: 'a\nb\n', tab: 'a\tb', unicode: 'ünï 🚀' };
   const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data };

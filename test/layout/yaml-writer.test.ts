@@ -89,6 +89,19 @@ test('random values made of YAML edge cases: the same bytes as js-yaml, or js-ya
   assert.ok(written > 600, `only ${written} of 3000 took the fast path`);
 });
 
+test('top-level keys are written in the order given', () => {
+  for (const object of clusterObjects(50) as unknown as Array<Record<string, unknown>>) {
+    const keys = Object.keys(object).reverse();
+    assert.is(writeYamlMapping(object, keys), reference(Object.fromEntries(keys.map((key) => [key, object[key]]))));
+  }
+  assert.is(writeYamlMapping({ a: 1 }, []), '{}\n');
+  assert.is(writeYamlMapping({ a: 1 }, ['a', 'missing']), undefined);
+});
+
+test('a `__proto__` key (JSON.parse makes it an own key) is written like any other, at every level', () => {
+  for (const text of ['{"__proto__":{"a":1},"b":2}', '{"a":{"__proto__":5}}', '{"a":[{"__proto__":[1]}]}']) assert.ok(check(JSON.parse(text)), text);
+});
+
 test('values that are not JSON data leave the writing to js-yaml', () => {
   assert.is(writeYamlMapping({ a: new Date(0) }), undefined);
   assert.is(writeYamlMapping({ a: undefined }), undefined);

@@ -1,10 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { packageRoot } from '../lib/runtime/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { enableConfiguration } from './config.ts';
 import { renderError } from './errors.ts';
 
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const packageJson = JSON.parse(readFileSync(new URL('package.json', packageRoot()), 'utf8')) as { version: string };
 
 /** Options every command accepts; commands read them with `globalOptions(command)`. */
 export interface GlobalOptions {

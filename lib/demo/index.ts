@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors/index.ts';
 import { KubeClient, loadClusterConnection } from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
+import { packageRoot } from '../runtime/index.ts';
 import { loadManifests, startSimulator } from '../sim/index.ts';
 import { SnapshotRepository } from '../store/index.ts';
 import { ClusterSync } from '../sync/index.ts';
@@ -12,7 +13,7 @@ import { demoDay, DemoCluster } from './script.ts';
 export { demoDay, type DemoStep } from './script.ts';
 
 const DEMO_MARKER = 'kubesnap-demo';
-const demoManifests = fileURLToPath(new URL('../../templates/demo/', import.meta.url));
+const demoManifests = fileURLToPath(new URL('templates/demo/', packageRoot()));
 
 export interface DemoStepResult {
   title: string;

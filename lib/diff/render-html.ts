@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { html as diffToHtml } from 'diff2html';
+import { packageRoot } from '../runtime/index.ts';
 import { formatFieldChange } from './field-changes.ts';
 import { groupByNamespace, kindLabel, objectName, sideLabel, summarize, summaryLine } from './summary.ts';
 import type { ChangeSet } from './types.ts';
@@ -10,7 +11,7 @@ let diff2htmlCss: string | undefined;
 
 /** diff2html's stylesheet, inlined so the page opens with no network. */
 function stylesheet(): string {
-  diff2htmlCss ??= readFileSync(createRequire(import.meta.url).resolve('diff2html/bundles/css/diff2html.min.css'), 'utf8');
+  diff2htmlCss ??= readFileSync(createRequire(new URL('package.json', packageRoot())).resolve('diff2html/bundles/css/diff2html.min.css'), 'utf8');
   return diff2htmlCss;
 }
 

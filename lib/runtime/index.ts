@@ -1,10 +1,25 @@
 // Where kubesnap's code runs from: the TypeScript sources (through tsx, in development and tests) or the bundle
-// `npm ci` builds into dist/. Code that needs a file of its own at run time (a worker thread's entry) asks here,
-// so it works the same either way.
+// `npm ci` builds into dist/. Code that needs a file of the package at run time
+// (a template, package.json, a worker thread's entry) asks here, so it works the same either way.
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** True when this module is the TypeScript source (tsx), false inside the bundle. */
 const fromSource = import.meta.url.endsWith('.ts');
+
+let root: URL | undefined;
+
+/**
+ * The package's root folder (the one with package.json), as a file URL ending in `/`. Looked up rather than
+ * written as a relative path: in the bundle, this code is in whichever file of dist/<build>/ esbuild put it.
+ */
+export function packageRoot(): URL {
+  if (root) return root;
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    if (existsSync(new URL('package.json', dir))) return (root = dir);
+    if (dir.pathname === '/') throw new Error(`no package.json above ${import.meta.url}`);
+  }
+}
 
 /**
  * Starts a worker thread running `source`, a `*.worker.ts` module given as `new URL('./x.worker.ts',

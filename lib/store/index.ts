@@ -29,6 +29,8 @@
  *   commitChanges(..., { mergeParents: [remoteTip] })   → a merge commit: parents [head, ...mergeParents]
  *   const lock = await acquireLock(repo | dir, { pid, host, command }); await lock.release()
  *   hashObject(type, bytes)                             → the id git gives those bytes
+ *   prepareBlob(bytes)                                  → { id, packed }: hashed and deflated ahead (a worker thread);
+ *                                                         pass it as FileChange.blob and the commit skips both
  *   await changedPaths(repo, fromCommit | undefined, toCommit) → [{ path, before?, after? }]
  *
  * In a non-bare repository with the branch checked out, the work tree and index follow each commit (only the
@@ -43,6 +45,7 @@ import { SnapshotRepository } from './snapshot-repository.ts';
 
 export type { Author } from './git-object.ts';
 export { hashObject } from './git-object.ts';
+export { prepareBlob, type PreparedBlob } from './prepared-blob.ts';
 export type { LockHolder } from './lock.ts';
 export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
 export { SnapshotRepository };

@@ -8,6 +8,8 @@ export interface NewObject {
   id: string;
   type: ObjectType;
   content: Buffer;
+  /** The content as a pack entry stores it (packEntryData), when it was already deflated elsewhere. */
+  packed?: Buffer;
 }
 
 const PACK_TYPE_NUMBERS: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
@@ -31,6 +33,11 @@ function deflateOptions(size: number, level: number): { level: number; windowBit
 function deflate(object: { type: ObjectType; content: Buffer }, withHeader = false): Buffer {
   const data = withHeader ? Buffer.concat([objectHeader(object.type, object.content.length), object.content]) : object.content;
   return deflateSync(data, deflateOptions(data.length, object.type === 'tree' ? 0 : 1));
+}
+
+/** An object's content as one pack entry holds it (deflated, without the loose object header). */
+export function packEntryData(type: ObjectType, content: Buffer): Buffer {
+  return deflate({ type, content });
 }
 const WRITE_CHUNK = 4 << 20;
 
@@ -151,7 +158,7 @@ export function writePack(objectsDir: string, objects: NewObject[]): { idxPath: 
     out.write(header);
     for (const object of objects) {
       const entryHeader = packEntryHeader(object.type, object.content.length);
-      const compressed = deflate(object);
+      const compressed = object.packed ?? deflate(object);
       entries.push({ id: object.id, offset: out.offset, crc: crc32(compressed, crc32(entryHeader)) });
       out.write(entryHeader);
       out.write(compressed);

@@ -3,10 +3,11 @@ import { RepositoryError } from '../errors/index.ts';
 import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, TREE_MODE, type Author, type CommitData } from './git-object.ts';
 import { ObjectReader } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
+import type { PreparedBlob } from './prepared-blob.ts';
 import { RefStore } from './refs.ts';
 import { isValidBranchName, openLayout } from './repository-layout.ts';
 import { resolveRevision } from './revision.ts';
-import { TreeCache } from './tree-cache.ts';
+import { TreeCache, type BlobChange } from './tree-cache.ts';
 import { WorkTree, type WorkTreeChange } from './work-tree.ts';
 
 export interface FileChange {
@@ -14,6 +15,8 @@ export interface FileChange {
   path: string;
   /** The file's bytes, or null to delete it. */
   content: Buffer | string | null;
+  /** The blob of `content`, when it was already hashed and deflated (prepareBlob, e.g. in a worker thread). */
+  blob?: PreparedBlob;
 }
 
 export interface CommitOptions {
@@ -248,14 +251,14 @@ export class SnapshotRepository {
   private async commitNow(changes: FileChange[], options: CommitOptions): Promise<CommitResult | undefined> {
     const parent = await this.head();
     const parentTree = parent ? this.readCommit(parent).tree : undefined;
-    const blobs = new Map<string, { id: string; content: Buffer } | null>();
+    const blobs = new Map<string, BlobChange | null>();
     for (const change of changes) {
       if (change.content === null) {
         blobs.set(change.path, null);
         continue;
       }
       const content = typeof change.content === 'string' ? Buffer.from(change.content) : change.content;
-      blobs.set(change.path, { id: hashObject('blob', content), content });
+      blobs.set(change.path, change.blob ? { id: change.blob.id, content, packed: change.blob.packed } : { id: hashObject('blob', content), content });
     }
     if (options.replaceAll && parentTree) {
       for (const path of this.trees.flatten(parentTree).keys()) if (!blobs.has(path)) blobs.set(path, null);

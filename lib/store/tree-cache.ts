@@ -38,6 +38,13 @@ interface ChangeTree {
   dirs: Map<string, ChangeTree>;
 }
 
+/** A file's new blob: its id and bytes, and its pack entry when already deflated (see PreparedBlob). */
+export interface BlobChange {
+  id: string;
+  content: Buffer;
+  packed?: Buffer;
+}
+
 export interface TreeUpdate {
   tree: string;
   /** Blobs and trees that the new tree needs and the repository does not have yet. */
@@ -178,12 +185,12 @@ export class TreeCache {
   }
 
   /**
-   * Applies blob changes (path → blob id and bytes, or null to delete) to a tree (undefined: the empty tree).
+   * Applies blob changes (path → blob, or null to delete) to a tree (undefined: the empty tree).
    * Folders left empty disappear, as git has no empty trees.
    */
-  apply(baseTree: string | undefined, changes: Map<string, { id: string; content: Buffer } | null>): TreeUpdate {
+  apply(baseTree: string | undefined, changes: Map<string, BlobChange | null>): TreeUpdate {
     const root: ChangeTree = { files: new Map(), dirs: new Map() };
-    const contents = new Map<string, Buffer>();
+    const blobs = new Map<string, BlobChange>();
     for (const [path, change] of changes) {
       const segments = splitRepoPath(path);
       let node = root;
@@ -193,7 +200,7 @@ export class TreeCache {
         node = next;
       }
       node.files.set(segments[segments.length - 1], change ? change.id : null);
-      if (change) contents.set(change.id, change.content);
+      if (change) blobs.set(change.id, change);
     }
     const objects: NewObject[] = [];
     const changedPaths: TreeUpdate['changedPaths'] = [];
@@ -218,7 +225,8 @@ export class TreeCache {
         if (existing?.mode === TREE_MODE) throw new RepositoryError(`Cannot write the file "${prefix}${name}": a folder of that name exists.`);
         if (existing && existing.id === id && existing.mode === FILE_MODE) continue;
         edits.set(name, { mode: FILE_MODE, id });
-        queue({ id, type: 'blob', content: contents.get(id)! });
+        const blob = blobs.get(id)!;
+        queue({ id, type: 'blob', content: blob.content, packed: blob.packed });
         changedPaths.push({ path: `${prefix}${name}`, id });
       }
       for (const [name, subChange] of change.dirs) {

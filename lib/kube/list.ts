@@ -21,24 +21,34 @@ export interface ListPage<T> {
 
 type ListedObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> } & Record<string, unknown>;
 
+/** The list metadata every decoded page must give back, for paging. */
+export interface ListPageMetadata {
+  resourceVersion?: string;
+  continue?: string;
+}
+
 /**
- * Pages through a collection with limit/continue. Items come without kind/apiVersion from a real
- * server; they are filled in here. An expired continue token (410) restarts the list from the top,
- * so a caller sees one consistent list (it must drop what it took from the abandoned pages: the
- * first page of a restart has `restarted: true`).
+ * Pages through a collection with limit/continue, handing each page's raw body to `decode` (which may parse it
+ * anywhere, e.g. in a worker thread) and yielding what it returns. An expired continue token (410) restarts the
+ * list from the top, so a caller sees one consistent list (it must drop what it took from the abandoned pages:
+ * the first page of a restart has `restarted: true`).
  */
-export async function* listPages<T extends ListedObject = ListedObject>(client: KubeClient, resource: ApiResource, options: ListOptions = {}): AsyncGenerator<ListPage<T> & { restarted: boolean }> {
+export async function* listDecodedPages<P extends { metadata: ListPageMetadata }>(
+  client: KubeClient,
+  resource: ApiResource,
+  options: ListOptions,
+  decode: (body: Buffer) => Promise<P>,
+): AsyncGenerator<P & { restarted: boolean }> {
   const path = collectionPath(resource, options.namespace);
-  const apiVersion = apiVersionOf(resource);
   let continueToken: string | undefined;
   let restarted = false;
   do {
-    let page: { metadata?: { resourceVersion?: string; continue?: string }; items?: T[] };
+    let body: Buffer;
     try {
-      page = await withRetry(() => client.json('GET', path, {
+      body = (await withRetry(() => client.request('GET', path, {
         signal: options.signal,
         query: { limit: options.pageSize ?? 500, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-      }), { ...options.retry, signal: options.signal });
+      }), { ...options.retry, signal: options.signal })).body;
     } catch (error) {
       if (continueToken && isGone(error)) {
         continueToken = undefined;
@@ -47,11 +57,25 @@ export async function* listPages<T extends ListedObject = ListedObject>(client: 
       }
       throw error;
     }
-    const items = (page.items ?? []).map((item) => ({ apiVersion, kind: resource.kind, ...item }) as T);
-    yield { items, resourceVersion: page.metadata?.resourceVersion ?? '', restarted };
+    const page = await decode(body);
+    yield { ...page, restarted };
     restarted = false;
-    continueToken = page.metadata?.continue || undefined;
+    continueToken = page.metadata.continue || undefined;
   } while (continueToken);
+}
+
+/**
+ * The pages of a collection as objects. Items come without kind/apiVersion from a real server; they are filled
+ * in here.
+ */
+export async function* listPages<T extends ListedObject = ListedObject>(client: KubeClient, resource: ApiResource, options: ListOptions = {}): AsyncGenerator<ListPage<T> & { restarted: boolean }> {
+  const apiVersion = apiVersionOf(resource);
+  const decode = async (body: Buffer) => {
+    const page = JSON.parse(body.toString('utf8')) as { metadata?: ListPageMetadata; items?: T[] };
+    const items = (page.items ?? []).map((item) => ({ apiVersion, kind: resource.kind, ...item }) as T);
+    return { metadata: page.metadata ?? {}, items, resourceVersion: page.metadata?.resourceVersion ?? '' };
+  };
+  for await (const { items, resourceVersion, restarted } of listDecodedPages(client, resource, options, decode)) yield { items, resourceVersion, restarted };
 }
 
 /** The whole collection in memory, for small lists and tests. */

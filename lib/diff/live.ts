@@ -64,7 +64,7 @@ export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet>
     if (!pathMatches(path)) continue;
     const blob = files.get(path);
     const committed = blob === undefined ? undefined : await committedForComparison(path, await repository.readBlob(blob), options, decrypting || Boolean(sealer));
-    const change = objectChange(path, committed, state.files.get(path), {
+    const change = objectChange(path, committed, state.files.get(path)?.bytes, {
       prefix: options.prefix,
       showSecrets: options.showSecrets,
     });

@@ -1,6 +1,6 @@
 import type { PathChange } from '../history/index.ts';
 import { parseObject, parseObjectPath, type ObjectIdentity } from '../layout/index.ts';
-import { hashObject, type FileChange } from '../store/index.ts';
+import type { FileChange } from '../store/index.ts';
 import type { Selection } from '../selection/index.ts';
 import type { ClusterState } from './collect.ts';
 
@@ -20,11 +20,11 @@ export async function planChanges(state: ClusterState, headFiles: ReadonlyMap<st
 }): Promise<PlannedChanges> {
   const files: FileChange[] = [];
   const changes: PathChange[] = [];
-  for (const [path, bytes] of state.files) {
+  for (const [path, file] of state.files) {
     const previous = headFiles.get(path);
-    if (previous === hashObject('blob', bytes)) continue;
-    files.push({ path, content: bytes });
-    changes.push({ path, type: previous ? 'updated' : 'created', namespace: parseObjectPath(path, options.prefix)?.namespace });
+    if (previous === file.blob.id) continue;
+    files.push({ path, content: file.bytes, blob: file.blob });
+    changes.push({ path, type: previous ? 'updated' : 'created', namespace: file.namespace });
   }
   for (const path of headFiles.keys()) {
     if (state.files.has(path)) continue;

@@ -17,6 +17,8 @@ export interface ClusterReadOptions {
   /** Folder inside the repository (`clusters/prod`), so many clusters can share one. */
   prefix?: string;
   concurrency?: number;
+  /** Worker threads for processing list pages (see collectClusterState). */
+  threads?: number;
   pageSize?: number;
   signal?: AbortSignal;
   onListingStarted?: (collections: number) => void;
@@ -54,6 +56,7 @@ export async function readClusterChanges(options: ClusterChangesOptions): Promis
     normalize: options.normalize,
     prefix: options.prefix,
     concurrency: options.concurrency,
+    threads: options.threads,
     pageSize: options.pageSize,
     signal: options.signal,
     onListingStarted: options.onListingStarted,

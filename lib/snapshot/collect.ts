@@ -1,8 +1,9 @@
 import { mapWithConcurrency } from '../concurrency/index.ts';
-import { ApiError, listPages, qualifiedResourceName, type ApiResource, type DiscoveryFailure, type KubeClient } from '../kube/index.ts';
-import { objectPath, serializeObject } from '../layout/index.ts';
-import { normalizeObject, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
-import { objectInSelectedNamespaces, selectCollections, type Selection } from '../selection/index.ts';
+import { ApiError, listDecodedPages, qualifiedResourceName, type ApiResource, type DiscoveryFailure, type KubeClient } from '../kube/index.ts';
+import type { KubeObject, NormalizeOptions, SkipReason } from '../normalize/index.ts';
+import { selectCollections, type Selection } from '../selection/index.ts';
+import { collectedFile, type CollectedFile, type PageJob } from './list-page.ts';
+import { ListPageProcessor } from './page-processor.ts';
 
 /** A resource that could not be read (discovery or list failed), and why. */
 export interface UnreadableResource {
@@ -12,8 +13,8 @@ export interface UnreadableResource {
 
 /** What a full read of the cluster produced: the files of a snapshot and what was left out. */
 export interface ClusterState {
-  /** path → YAML bytes of every kept object. */
-  files: Map<string, Buffer>;
+  /** path → the file of every kept object (YAML bytes, namespace, blob ready to commit). */
+  files: Map<string, CollectedFile>;
   /** Which (resource, namespace) collections were read completely: only there can an absent file mean a deletion. */
   scope: ListedScope;
   /** Objects left out per reason (object-level policy). */
@@ -41,7 +42,10 @@ export interface CollectOptions {
   selection: Selection;
   normalize: NormalizeOptions;
   prefix?: string;
+  /** Collections listed at once. */
   concurrency?: number;
+  /** Worker threads for processing pages (default one per core, at most 4; 0: none). */
+  threads?: number;
   pageSize?: number;
   signal?: AbortSignal;
   /** With `normalize.secrets: 'encrypt'`: encrypts a Secret's values before it is laid out (see secretSealing). */
@@ -51,9 +55,10 @@ export interface CollectOptions {
 }
 
 /**
- * Lists every selected resource with bounded concurrency, normalises and lays out each object.
- * A resource the credentials may not list (403) or that is gone (404) is reported, not fatal;
- * anything else (the server unreachable mid-way) aborts the whole read, so nothing partial is committed.
+ * Lists every selected resource with bounded concurrency; each page is normalised and laid out by a
+ * ListPageProcessor (worker threads for big pages). A resource the credentials may not list (403) or that is
+ * gone (404) is reported, not fatal; anything else (the server unreachable mid-way) aborts the whole read, so
+ * nothing partial is committed.
  */
 export async function collectClusterState(options: CollectOptions): Promise<ClusterState> {
   const { selection } = options;
@@ -71,58 +76,63 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
     counts: new Map(),
   };
   options.onListingStarted?.(targets.length);
-  await mapWithConcurrency(targets, options.concurrency ?? 4, async ({ resource, namespace }) => {
-    const name = qualifiedResourceName(resource);
-    const files = new Map<string, Buffer>();
-    const skipped = new Map<SkipReason, number>();
-    try {
-      for await (const page of listPages<KubeObject>(options.client, resource, {
-        namespace,
-        labelSelector: selection.options.labelSelector,
-        pageSize: options.pageSize,
-        signal: options.signal,
-      })) {
-        if (page.restarted) {
-          files.clear();
-          skipped.clear();
-        }
-        for (const raw of page.items) {
-          const sealing = addObject(raw, resource, options, files, skipped);
-          if (sealing) await sealing;
-        }
-      }
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405)) {
-        state.unreadable.push({ resource: namespace ? `${name} in ${namespace}` : name, reason: `${error.status} ${error.reason}`.trim() });
+  const pages = new ListPageProcessor(options.threads);
+  try {
+    await mapWithConcurrency(targets, options.concurrency ?? 4, async ({ resource, namespace }) => {
+      const name = qualifiedResourceName(resource);
+      const listed = await listCollection(resource, namespace, options, pages);
+      if ('unreadable' in listed) {
+        state.unreadable.push({ resource: namespace ? `${name} in ${namespace}` : name, reason: listed.unreadable });
         return;
       }
-      throw error;
-    }
-    for (const [path, bytes] of files) state.files.set(path, bytes);
-    for (const [reason, count] of skipped) state.skippedObjects.set(reason, (state.skippedObjects.get(reason) ?? 0) + count);
-    state.counts.set(name, (state.counts.get(name) ?? 0) + files.size);
-    const covered = state.scope.listed.get(name) ?? new Set<string>();
-    covered.add(namespace ?? '*');
-    state.scope.listed.set(name, covered);
-    options.onResourceListed?.(name, files.size);
-  });
+      for (const [path, file] of listed.files) state.files.set(path, file);
+      for (const [reason, count] of listed.skipped) state.skippedObjects.set(reason, (state.skippedObjects.get(reason) ?? 0) + count);
+      state.counts.set(name, (state.counts.get(name) ?? 0) + listed.files.size);
+      const covered = state.scope.listed.get(name) ?? new Set<string>();
+      covered.add(namespace ?? '*');
+      state.scope.listed.set(name, covered);
+      options.onResourceListed?.(name, listed.files.size);
+    });
+  } finally {
+    await pages.close();
+  }
   state.unreadable.sort((a, b) => a.resource.localeCompare(b.resource));
   return state;
 }
 
-/** Adds one object to `files`; a Secret to encrypt is added when the returned promise settles. */
-function addObject(raw: KubeObject, resource: ApiResource, options: CollectOptions, files: Map<string, Buffer>, skipped: Map<SkipReason, number>): Promise<void> | undefined {
-  if (!objectInSelectedNamespaces(raw, resource, options.selection)) return;
-  const namespace = resource.namespaced ? raw.metadata.namespace : undefined;
-  const result = normalizeObject(raw, resource, options.normalize);
-  if (result.action === 'skip') {
-    skipped.set(result.reason, (skipped.get(result.reason) ?? 0) + 1);
-    return;
+type ListedCollection = { files: Map<string, CollectedFile>; skipped: Map<SkipReason, number> } | { unreadable: string };
+
+/** One collection, every page; a 403/404/405 makes it unreadable instead of failing the read. */
+async function listCollection(resource: ApiResource, namespace: string | undefined, options: CollectOptions, pages: ListPageProcessor): Promise<ListedCollection> {
+  const { selection } = options;
+  const job: PageJob = {
+    resource,
+    normalize: options.normalize,
+    namespaces: { namespaces: selection.options.namespaces, excludeNamespaces: selection.options.excludeNamespaces },
+    prefix: options.prefix,
+    sealSecrets: options.sealSecret !== undefined,
+  };
+  const files = new Map<string, CollectedFile>();
+  const skipped = new Map<SkipReason, number>();
+  const listing = listDecodedPages(options.client, resource, {
+    namespace,
+    labelSelector: selection.options.labelSelector,
+    pageSize: options.pageSize,
+    signal: options.signal,
+  }, (body) => pages.process(body, job));
+  try {
+    for await (const page of listing) {
+      if (page.restarted) {
+        files.clear();
+        skipped.clear();
+      }
+      for (const file of page.files) files.set(file.path, file);
+      for (const secret of page.toSeal) files.set(secret.path, collectedFile(secret.path, secret.namespace, await options.sealSecret!(secret.path, secret.object)));
+      for (const [reason, count] of page.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + count);
+    }
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405)) return { unreadable: `${error.status} ${error.reason}`.trim() };
+    throw error;
   }
-  const path = objectPath({ group: resource.group, resource: resource.resource, namespace, name: raw.metadata.name }, options.prefix);
-  if (options.sealSecret && resource.group === '' && resource.resource === 'secrets') {
-    return options.sealSecret(path, result.object).then((sealed) => void files.set(path, Buffer.from(serializeObject(sealed))));
-  }
-  files.set(path, Buffer.from(serializeObject(result.object)));
-  return undefined;
+  return { files, skipped };
 }

@@ -1,0 +1,84 @@
+// One page of a list, from the bytes the API server sent to the files a snapshot commits: parse, keep what is in
+// the selected namespaces, normalise, lay out, serialise, hash and deflate. Pure CPU on plain data, so it runs the
+// same on the main thread and in a page worker (page.worker.ts).
+import { ClusterError } from '../errors/index.ts';
+import { qualifiedResourceName, type ApiResource, type ListPageMetadata } from '../kube/index.ts';
+import { objectPath, serializeObject } from '../layout/index.ts';
+import { normalizeObject, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
+import { isNamespacesResource, namespaceMatcher, type SelectionOptions } from '../selection/index.ts';
+import { prepareBlob, type PreparedBlob } from '../store/index.ts';
+
+/** What processing a page needs to know of its collection: plain data, so it can be posted to a worker. */
+export interface PageJob {
+  resource: ApiResource;
+  normalize: NormalizeOptions;
+  namespaces: Pick<SelectionOptions, 'namespaces' | 'excludeNamespaces'>;
+  prefix?: string;
+  /** Secrets are handed back as objects, for the caller to seal (sealing reads the repository). */
+  sealSecrets: boolean;
+}
+
+/** One object's file in a snapshot. */
+export interface CollectedFile {
+  path: string;
+  /** The object's namespace; undefined for cluster-scoped objects. */
+  namespace?: string;
+  bytes: Buffer;
+  blob: PreparedBlob;
+}
+
+/** A normalised Secret still to be sealed before it is laid out. */
+export interface SecretToSeal {
+  path: string;
+  namespace?: string;
+  object: KubeObject;
+}
+
+export interface ProcessedPage {
+  metadata: ListPageMetadata;
+  files: CollectedFile[];
+  toSeal: SecretToSeal[];
+  /** Objects left out, per reason. */
+  skipped: Array<[SkipReason, number]>;
+}
+
+function parsePage(body: Uint8Array, resource: ApiResource): { metadata?: ListPageMetadata; items?: KubeObject[] } {
+  try {
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (error) {
+    throw new ClusterError(`the API server sent a list of ${qualifiedResourceName(resource)} that is not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+export function processListPage(body: Uint8Array, job: PageJob): ProcessedPage {
+  const { resource } = job;
+  const page = parsePage(body, resource);
+  const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
+  const namespaceSelected = namespaceMatcher(job.namespaces);
+  const scopedBy = resource.namespaced ? 'namespace' : isNamespacesResource(resource) ? 'name' : undefined;
+  const sealing = job.sealSecrets && resource.group === '' && resource.resource === 'secrets';
+  const processed: ProcessedPage = { metadata: page.metadata ?? {}, files: [], toSeal: [], skipped: [] };
+  const skipped = new Map<SkipReason, number>();
+  for (const item of page.items ?? []) {
+    // List items come without kind and apiVersion.
+    item.apiVersion ??= apiVersion;
+    item.kind ??= resource.kind;
+    if (scopedBy && !namespaceSelected(item.metadata[scopedBy] as string | undefined)) continue;
+    const result = normalizeObject(item, resource, job.normalize);
+    if (result.action === 'skip') {
+      skipped.set(result.reason, (skipped.get(result.reason) ?? 0) + 1);
+      continue;
+    }
+    const namespace = resource.namespaced ? item.metadata.namespace : undefined;
+    const path = objectPath({ group: resource.group, resource: resource.resource, namespace, name: item.metadata.name }, job.prefix);
+    if (sealing) processed.toSeal.push({ path, namespace, object: result.object });
+    else processed.files.push(collectedFile(path, namespace, result.object));
+  }
+  processed.skipped = [...skipped];
+  return processed;
+}
+
+export function collectedFile(path: string, namespace: string | undefined, object: KubeObject): CollectedFile {
+  const bytes = Buffer.from(serializeObject(object));
+  return { path, namespace, bytes, blob: prepareBlob(bytes) };
+}

@@ -1,0 +1,135 @@
+// Big list pages are processed in worker threads (lib/snapshot/page-processor.ts): what they commit must be
+// exactly what the main thread commits, and their failures must reach the user as the same one sentence.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { KubesnapError } from '../../lib/errors/index.ts';
+import type { ApiResource } from '../../lib/kube/index.ts';
+import type { KubeObject } from '../../lib/normalize/index.ts';
+import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
+import { takeSnapshot } from '../../lib/snapshot/index.ts';
+import { processListPage, type PageJob } from '../../lib/snapshot/list-page.ts';
+import { ListPageProcessor } from '../../lib/snapshot/page-processor.ts';
+import { SnapshotRepository } from '../../lib/store/index.ts';
+import { clientFor, testAuthor, testCluster } from '../helpers/cluster.ts';
+import { git, temporaryDirectory } from '../helpers/processes.ts';
+
+const configmaps: ApiResource = {
+  group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, singularName: 'configmap',
+  verbs: ['get', 'list', 'watch'], shortNames: ['cm'], categories: [],
+};
+const secrets: ApiResource = { ...configmaps, resource: 'secrets', kind: 'Secret', singularName: 'secret', shortNames: [] };
+const job = (resource: ApiResource, sealSecrets = false): PageJob => ({ resource, normalize: {}, namespaces: {}, sealSecrets });
+
+/** 600 objects a kind: every list page is several hundred KB, well above what is processed inline. */
+function bigCluster(): KubeObject[] {
+  const objects: KubeObject[] = [];
+  for (let i = 0; i < 600; i++) {
+    const namespace = ['shop', 'payments', 'kube-system'][i % 3];
+    objects.push({
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: { name: i % 50 === 0 ? `dotted.name-${i}` : `settings-${i}`, namespace, labels: { app: `app-${i % 7}` } },
+      data: Object.fromEntries(Array.from({ length: 10 }, (_, k) => [`key-${k}`, `value ${i} ${k} ${'x'.repeat(60)}`])),
+    });
+    objects.push({
+      apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+      metadata: { name: `secret-${i}`, namespace },
+      data: { password: Buffer.from(`password-${i}`).toString('base64'), token: Buffer.from('t'.repeat(400)).toString('base64') },
+    });
+    if (i % 10 === 0) {
+      // Owned by a controller: skipped, and counted as such on both paths.
+      objects.push({
+        apiVersion: 'v1', kind: 'ConfigMap',
+        metadata: { name: `owned-${i}`, namespace, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: `uid-${i}`, controller: true }] },
+        data: { a: 'b' },
+      });
+    }
+  }
+  return objects;
+}
+
+interface Context {
+  sim: Simulator;
+  tmp: { path: string; remove(): void };
+}
+
+const workers = suite<Context>('page workers');
+
+workers.before(async (context) => {
+  context.sim = await startSimulator({ seed: bigCluster() });
+  context.tmp = temporaryDirectory();
+});
+
+workers.after(async (context) => {
+  await context.sim?.stop();
+  context.tmp?.remove();
+});
+
+async function snapshotWith(context: Context, threads: number, options: { excludeNamespaces?: string[] } = {}) {
+  const client = await clientFor(context.sim);
+  try {
+    const dir = join(context.tmp.path, `repo-${threads}-${options.excludeNamespaces?.join() ?? ''}`);
+    const repository = await SnapshotRepository.open(dir, { create: true });
+    const result = await takeSnapshot({
+      client, repository, threads, author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, now: () => new Date(1_800_000_000_000),
+      selection: { excludeNamespaces: options.excludeNamespaces },
+    });
+    return { dir, result, tree: (await git(dir, 'rev-parse', 'HEAD^{tree}')).trim() };
+  } finally {
+    client.close();
+  }
+}
+
+workers('pages processed in worker threads commit exactly what the main thread commits', async (context) => {
+  const inline = await snapshotWith(context, 0);
+  const threaded = await snapshotWith(context, 2);
+  assert.ok(inline.result.objects > 1_200, `${inline.result.objects} objects`);
+  assert.is(threaded.tree, inline.tree);
+  assert.equal(threaded.result.skippedObjects, inline.result.skippedObjects);
+  assert.ok((threaded.result.skippedObjects.owned ?? 0) >= 60);
+  await git(threaded.dir, 'fsck', '--strict');
+  const secret = await git(threaded.dir, 'show', 'HEAD:shop/secrets/secret-0.yaml');
+  assert.match(secret, /password: sha256:/);
+  assert.not.match(secret, new RegExp(Buffer.from('password-0').toString('base64')));
+});
+
+workers('namespace exclusions are applied inside the workers as on the main thread', async (context) => {
+  const inline = await snapshotWith(context, 0, { excludeNamespaces: ['kube-*'] });
+  const threaded = await snapshotWith(context, 2, { excludeNamespaces: ['kube-*'] });
+  assert.is(threaded.tree, inline.tree);
+  assert.is((await git(threaded.dir, 'ls-tree', '--name-only', 'HEAD')).split('\n').filter((name) => name === 'kube-system').length, 0);
+});
+
+workers('a list that is not JSON is one sentence from a worker as from the main thread', async () => {
+  const garbage = Buffer.from(`{"kind":"ConfigMapList","items":[${'{"metadata":{"name":"x"}},'.repeat(20_000)}`);
+  assert.throws(() => processListPage(garbage, job(configmaps)), (error: unknown) => error instanceof KubesnapError && error.code === 'ECLUSTER' && /not valid JSON/.test(error.message));
+  const processor = new ListPageProcessor(1);
+  try {
+    const failed = await processor.process(garbage, job(configmaps)).then(() => undefined, (error) => error);
+    assert.instance(failed, KubesnapError);
+    assert.is(failed.code, 'ECLUSTER');
+    assert.is(failed.exitCode, 1);
+    assert.match(failed.message, /^the API server sent a list of configmaps that is not valid JSON/);
+  } finally {
+    await processor.close();
+  }
+});
+
+workers('Secrets to be sealed come back from a worker as objects, not as files', async (context) => {
+  const client = await clientFor(context.sim);
+  const processor = new ListPageProcessor(1);
+  try {
+    const body = (await client.request('GET', '/api/v1/secrets', { query: { limit: 500 } })).body;
+    assert.ok(body.length > 128 << 10, `${body.length} bytes`);
+    const page = await processor.process(body, job(secrets, true));
+    assert.is(page.files.length, 0);
+    assert.is(page.toSeal.length, 500);
+    assert.is(page.toSeal[0].object.kind, 'Secret');
+    assert.ok(page.metadata.continue, 'a continue token for the next page');
+  } finally {
+    await processor.close();
+    client.close();
+  }
+});
+
+workers.run();

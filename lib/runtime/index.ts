@@ -1,5 +1,5 @@
 // Where kubesnap's code runs from: the TypeScript sources (through tsx, in development and tests) or the bundle
-// `npm ci` builds into dist/. Code that needs a file of the package at run time
+// `npm ci` builds into dist/<build>/ (lib/runtime/build.mjs). Code that needs a file of the package at run time
 // (a template, package.json, a worker thread's entry) asks here, so it works the same either way.
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -24,11 +24,13 @@ export function packageRoot(): URL {
 /**
  * Starts a worker thread running `source`, a `*.worker.ts` module given as `new URL('./x.worker.ts',
  * import.meta.url)` by its caller; the worker takes its input as messages. From the sources, a small JavaScript
- * entry registers tsx in the new thread first (Node 20 does not hand the main thread's loader hooks to workers);
- * in the bundle, the build wrote the worker as `dist/<name>.worker.mjs` beside the CLI bundle, which is where
- * `new URL` inside the bundle points.
+ * entry registers tsx in the new thread first (Node 20 does not hand the main thread's loader hooks to workers).
+ * In the bundle, the build wrote each worker as `<name>.worker.mjs` into the one folder that holds every part of
+ * the bundle, this module included, so the worker is found by its file name: the caller's URL may point anywhere
+ * in lib/ (worker names are unique there; the build checks).
  */
 export function startWorker(source: URL): Worker {
   if (fromSource) return new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: source.href } });
-  return new Worker(new URL(source.href.replace(/\.ts$/, '.mjs')));
+  const name = source.pathname.slice(source.pathname.lastIndexOf('/') + 1);
+  return new Worker(new URL(name.replace(/\.ts$/, '.mjs'), import.meta.url));
 }

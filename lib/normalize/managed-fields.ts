@@ -2,8 +2,7 @@
 // `f:<field>` (a map field), `k:{json}` (a list element identified by some of its fields),
 // `v:<json>` (a set element), `i:<n>` (a list index) and `.` (the node itself); `{}` is a leaf,
 // owned whole.
-import { isDeepStrictEqual } from 'node:util';
-import { isMap, type JsonMap } from './fields.ts';
+import { isEqualJson, isMap, type JsonMap } from './fields.ts';
 import type { ManagedFieldsEntry } from './types.ts';
 
 export type FieldSet = { [key: string]: FieldSet };
@@ -33,6 +32,8 @@ export function mergeFieldSets(a: FieldSet, b: FieldSet): FieldSet {
 }
 
 function unionOf(entries: readonly ManagedFieldsEntry[]): FieldSet {
+  // Most objects have one user manager: its field set is the union (field sets are only read, never edited).
+  if (entries.length === 1) return asFieldSet(entries[0].fieldsV1);
   return entries.reduce<FieldSet>((union, entry) => mergeFieldSets(union, asFieldSet(entry.fieldsV1)), {});
 }
 
@@ -51,21 +52,31 @@ export function readIntent(entries: readonly ManagedFieldsEntry[] | undefined): 
   return allApplied ? { userFields, appliedFields: userFields } : { userFields };
 }
 
+function parsedIdentity(key: string): unknown {
+  try {
+    return JSON.parse(key.slice(2));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a list element is the one a `k:` key identifies: it has each of the key's fields, equal. */
+function hasKeyFields(element: unknown, identity: unknown): boolean {
+  if (!isMap(identity) || !isMap(element)) return false;
+  for (const name in identity) if (!isEqualJson(element[name], identity[name])) return false;
+  return true;
+}
+
 /** The field set of the list element `element` within the list's field set, if any manager owns it. */
 export function elementFields(listFields: FieldSet, element: unknown, index: number): FieldSet | undefined {
-  for (const [key, fields] of Object.entries(listFields)) {
-    if (key === `i:${index}`) return fields;
-    if (!key.startsWith('k:') && !key.startsWith('v:')) continue;
-    let identity: unknown;
-    try {
-      identity = JSON.parse(key.slice(2));
-    } catch {
-      continue;
-    }
-    if (key.startsWith('v:') && isDeepStrictEqual(identity, element)) return fields;
-    if (key.startsWith('k:') && isMap(identity) && isMap(element)) {
-      if (Object.entries(identity).every(([name, value]) => isDeepStrictEqual(element[name], value))) return fields;
-    }
+  const indexKey = `i:${index}`;
+  for (const key in listFields) {
+    if (key === indexKey) return listFields[key];
+    const keyed = key.startsWith('k:');
+    if (!keyed && !key.startsWith('v:')) continue;
+    const identity = parsedIdentity(key);
+    if (identity === undefined) continue;
+    if (keyed ? hasKeyFields(element, identity) : isEqualJson(identity, element)) return listFields[key];
   }
   return undefined;
 }

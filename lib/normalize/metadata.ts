@@ -1,7 +1,7 @@
 // What every object loses: status, and the metadata the API server writes at run time.
-import { deleteIfEmpty, deleteKeys, mapAt, type JsonMap } from './fields.ts';
+import { copyJson, copyWithout, deleteIfEmpty, deleteKeys, isMap, mapAt, setField, type JsonMap } from './fields.ts';
 
-const serverMetadata = [
+const serverMetadata: ReadonlySet<string> = new Set([
   'uid',
   'resourceVersion',
   'generation',
@@ -10,7 +10,7 @@ const serverMetadata = [
   'managedFields',
   'deletionTimestamp',
   'deletionGracePeriodSeconds',
-];
+]);
 
 const serverAnnotations = [
   'kubectl.kubernetes.io/last-applied-configuration',
@@ -18,11 +18,24 @@ const serverAnnotations = [
   'control-plane.alpha.kubernetes.io/leader',
 ];
 
-export function stripServerMetadata(object: JsonMap): void {
-  delete object.status;
-  const metadata = mapAt(object, 'metadata');
-  deleteKeys(metadata, serverMetadata);
-  deleteKeys(mapAt(metadata, 'annotations'), serverAnnotations);
+function copyUserMetadata(metadata: JsonMap): JsonMap {
+  const copy = copyWithout(metadata, serverMetadata);
+  deleteKeys(mapAt(copy, 'annotations'), serverAnnotations);
+  return copy;
+}
+
+/**
+ * Copies `object` into `target` (an object to edit) without what the server writes: status, and server
+ * metadata and annotations. Copying without them is cheaper than deleting them from a copy, and managedFields
+ * are often half of a raw object.
+ */
+export function copyWithoutServerState(object: JsonMap, target: JsonMap): JsonMap {
+  for (const key in object) {
+    if (key === 'status') continue;
+    const value = object[key];
+    setField(target, key, key === 'metadata' && isMap(value) ? copyUserMetadata(value) : copyJson(value));
+  }
+  return target;
 }
 
 /** Runs last: rules may have emptied these maps. */

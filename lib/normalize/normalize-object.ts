@@ -8,10 +8,10 @@
 // after an apply too matters for atomic fields (a StatefulSet's volumeClaimTemplates are owned whole,
 // defaults included) and makes normalising a normalised object (which has no managedFields) a no-op.
 import { redactSecret } from '../secrets/index.ts';
-import { copyJson, type JsonMap } from './fields.ts';
+import type { JsonMap } from './fields.ts';
 import { kindRule } from './kinds/index.ts';
 import { mergeFieldSets, pruneToFields, readIntent, type FieldSet } from './managed-fields.ts';
-import { dropEmptyMetadataMaps, stripServerMetadata } from './metadata.ts';
+import { copyWithoutServerState, dropEmptyMetadataMaps } from './metadata.ts';
 import { objectSkipReason } from './skip-reasons.ts';
 import type { KubeObject, NormalizeOptions, NormalizeResult, ResourceInfo } from './types.ts';
 
@@ -28,19 +28,13 @@ function isSecret(info: ResourceInfo): boolean {
   return info.group === '' && info.kind === 'Secret';
 }
 
-function withTypeMeta(object: JsonMap, info: ResourceInfo): JsonMap {
-  // List items come without apiVersion and kind.
-  return {
-    apiVersion: object.apiVersion ?? (info.group === '' ? info.version : `${info.group}/${info.version}`),
-    kind: object.kind ?? info.kind,
-    ...object,
+/** The object to edit: a copy without server state, apiVersion and kind first (list items come without them). */
+function editableCopy(raw: KubeObject, info: ResourceInfo): JsonMap {
+  const typeMeta = {
+    apiVersion: raw.apiVersion ?? (info.group === '' ? info.version : `${info.group}/${info.version}`),
+    kind: raw.kind ?? info.kind,
   };
-}
-
-/** The object to edit: managedFields, often half of a raw object, are read from `raw` and stripped anyway. */
-function copyWithoutManagedFields(raw: KubeObject): JsonMap {
-  const { managedFields: _readFromRaw, ...metadata } = raw.metadata;
-  return copyJson({ ...raw, metadata }) as JsonMap;
+  return copyWithoutServerState(raw, typeMeta);
 }
 
 export function normalizeObject(raw: KubeObject, info: ResourceInfo, options?: NormalizeOptions): NormalizeResult {
@@ -48,12 +42,11 @@ export function normalizeObject(raw: KubeObject, info: ResourceInfo, options?: N
   if (reason !== undefined) return { action: 'skip', reason };
 
   const intent = readIntent(raw.metadata.managedFields);
-  let object = withTypeMeta(copyWithoutManagedFields(raw), info);
+  let object = editableCopy(raw, info);
   if (intent.appliedFields) {
     const applied = isSecret(info) ? appliedSecretFields(intent.appliedFields) : intent.appliedFields;
     object = pruneToFields(object, mergeFieldSets(applied, identityFields)) as JsonMap;
   }
-  stripServerMetadata(object);
   kindRule(info.group, info.kind)?.(object, { userFields: intent.userFields });
   if (isSecret(info) && (options?.secrets ?? 'redact') === 'redact') object = redactSecret(object);
   dropEmptyMetadataMaps(object);

@@ -24,6 +24,7 @@ const CACHE_LIMIT = 50_000;
 
 /** How js-yaml spells a scalar as a mapping value at level 1; continuation lines carry a two-space indent. */
 const valueCache = new Map<unknown, string | null>();
+/** How js-yaml spells a key. Keys repeat from object to object, so even plain ones are looked up, not tested. */
 const keyCache = new Map<string, string | null>();
 
 function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
@@ -46,9 +47,9 @@ function valueText(value: string | number | boolean | null): string | null {
 }
 
 function keyText(key: string): string | null {
-  if (key.length <= LONGEST_SIMPLE_KEY && isSurePlain(key)) return key;
   const known = keyCache.get(key);
   if (known !== undefined) return known;
+  if (key.length <= LONGEST_SIMPLE_KEY && isSurePlain(key)) return remember(keyCache, key, key);
   const text = dump({ [key]: 0 }, options);
   // Multi-line keys too.
   const simple = !key.includes('\n') && key.length <= LONGEST_SIMPLE_KEY && text.endsWith(': 0\n') && !text.startsWith('? ');

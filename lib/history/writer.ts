@@ -115,7 +115,7 @@ export class HistoryWriter {
   /** Number of object files in the committed tree (README excluded). */
   get trackedCount(): number {
     let count = 0;
-    for (const path of this.committed.keys()) if (parseObjectPath(path, this.options.prefix)) count++;
+    for (const objects of this.counts.values()) count += objects;
     return count;
   }
 

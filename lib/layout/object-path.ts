@@ -80,7 +80,9 @@ export function parseObjectPath(path: string, prefix?: string): ObjectIdentity |
   const name = decodeName(nameParts);
   const resourceAndGroup = parseResourceFolder(folder);
   if (name === undefined || resourceAndGroup === undefined) return undefined;
-  if (namespaceFolder === clusterFolder) return { ...resourceAndGroup, name };
+  const { resource, group } = resourceAndGroup;
+  // Object literals, not spreads: a spread with more fields is several times slower here, for every path read.
+  if (namespaceFolder === clusterFolder) return { resource, group, name };
   const namespace = decodeSegment(namespaceFolder);
-  return namespace === undefined ? undefined : { ...resourceAndGroup, namespace, name };
+  return namespace === undefined ? undefined : { resource, group, namespace, name };
 }

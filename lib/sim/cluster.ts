@@ -5,6 +5,7 @@ import { serverSideApply } from './apply.ts';
 import { defaultServiceAccount, establishedCrdStatus, namespaceObject, rootCaConfigMap, BUILTIN_NAMESPACES } from './bootstrap.ts';
 import { SequentialAllocator } from './allocator.ts';
 import { applyCreateDefaults, carryServerAssigned, type Allocator } from './defaults.ts';
+import { servedObject } from './encoding.ts';
 import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';
 import { GarbageCollector } from './garbage-collector.ts';
@@ -118,7 +119,7 @@ export class Cluster {
 
   /** The object as a GET at `def`'s version returns it. */
   serve(def: ResourceDef, stored: KubeObject): KubeObject {
-    return { kind: def.kind, apiVersion: apiVersionOf(def), ...stored };
+    return servedObject(def, stored);
   }
 
   find(def: ResourceDef, namespace: string | undefined, name: string): KubeObject | undefined {

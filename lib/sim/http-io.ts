@@ -5,10 +5,17 @@ import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.ts';
 import { badRequest, StatusError, type StatusBody } from './status.ts';
 import type { KubeObject } from './types.ts';
 
+const NEWLINE = Buffer.from('\n');
+
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body) + '\n';
-  res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+  sendEncoded(res, code, Buffer.from(JSON.stringify(body)), contentType, headers);
+}
+
+/** Sends JSON that is already encoded (see encoding.ts), with the newline the real server ends a body with. */
+export function sendEncoded(res: ServerResponse, code: number, json: Buffer, contentType = 'application/json', headers: Record<string, string> = {}): void {
+  res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Content-Length': json.length + NEWLINE.length, ...headers });
+  res.write(json);
+  res.end(NEWLINE);
 }
 
 export function sendStatus(res: ServerResponse, status: StatusBody, headers: Record<string, string> = {}): void {

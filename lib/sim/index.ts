@@ -68,7 +68,9 @@ export interface Simulator {
   readonly resourceVersion: number;
   seed(objects: KubeObject[]): void;
   seedYaml(text: string): void;
+  /** The object as a GET returns it; all but its top level is the stored object itself, frozen (copy it to change it). */
   get(group: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /** The objects as a list returns them, each as `get` does. */
   list(group: string, resource: string, namespace?: string, options?: { labelSelector?: string; fieldSelector?: string }): KubeObject[];
   stop(): Promise<void>;
 }

@@ -3,8 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions, Subresource, WriteContext } from './cluster.ts';
 import type { ApiContext } from './http-api.ts';
-import { parseObjectBody, readableBody, readBody, sendJson } from './http-io.ts';
-import { apiVersionOf } from './object-shape.ts';
+import { encodedJson, listJson, servedJson } from './encoding.ts';
+import { parseObjectBody, readableBody, readBody, sendEncoded, sendJson } from './http-io.ts';
 import { parsePatchBody, patchTypeOf } from './patches.ts';
 import { reviewResponse } from './reviews.ts';
 import type { ResourceTarget } from './routes.ts';
@@ -63,7 +63,7 @@ function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
           sendInitialEvents: query.get('sendInitialEvents') === 'true',
           bookmarks: query.get('allowWatchBookmarks') === 'true',
           timeoutSeconds: timeout ? Number(timeout) : undefined,
-          render: asTable ? (o, first) => table(def, [o], { include, now: cluster.now(), metadata: { resourceVersion: o.metadata.resourceVersion }, withColumns: first, serve }) : undefined,
+          encode: asTable ? (o, first) => encodedJson(table(def, [o], { include, now: cluster.now(), metadata: { resourceVersion: o.metadata.resourceVersion }, withColumns: first, serve })) : undefined,
         },
         res,
       );
@@ -79,7 +79,7 @@ function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
       sendJson(res, 200, table(def, result.items, { include, now, metadata, serve }));
       return;
     }
-    sendJson(res, 200, { kind: def.listKind, apiVersion: apiVersionOf(def), metadata, items: result.items });
+    sendEncoded(res, 200, listJson(def, metadata, result.items));
     return;
   }
 
@@ -93,7 +93,7 @@ function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     sendJson(res, 200, table(def, [object], { include, now, metadata: { resourceVersion: object.metadata.resourceVersion }, serve }));
     return;
   }
-  sendJson(res, 200, serve(object));
+  sendEncoded(res, 200, servedJson(def, object));
 }
 
 async function writeResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): Promise<void> {
@@ -101,7 +101,6 @@ async function writeResource(ctx: ApiContext, req: IncomingMessage, res: ServerR
   const { def, namespace, name } = target;
   const subresource = target.subresource as Subresource | 'finalize' | undefined;
   const method = req.method ?? 'GET';
-  const serve = (o: KubeObject): KubeObject => cluster.serve(def, o);
   const write = writeContext(req, query);
   const body = await readBody(req);
   const bodyText = (): string => body.toString('utf8');
@@ -113,7 +112,7 @@ async function writeResource(ctx: ApiContext, req: IncomingMessage, res: ServerR
       return;
     }
     const object = parseObjectBody(body, req.headers['content-type']);
-    sendJson(res, 201, serve(cluster.create(def, namespace, object, write)));
+    sendEncoded(res, 201, servedJson(def, cluster.create(def, namespace, object, write)));
     return;
   }
 
@@ -125,7 +124,7 @@ async function writeResource(ctx: ApiContext, req: IncomingMessage, res: ServerR
       return;
     }
     const sub = subresource === 'finalize' ? undefined : subresource;
-    sendJson(res, 200, serve(cluster.update(def, namespace, name, object, write, sub)));
+    sendEncoded(res, 200, servedJson(def, cluster.update(def, namespace, name, object, write, sub)));
     return;
   }
 
@@ -142,7 +141,7 @@ async function writeResource(ctx: ApiContext, req: IncomingMessage, res: ServerR
     const force = ['true', '1'].includes(query.get('force') ?? '');
     if (type === 'apply' && !query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
     const result = cluster.patch(def, namespace, name, type, patch, write, { subresource: sub, force });
-    sendJson(res, existed ? 200 : 201, serve(result));
+    sendEncoded(res, existed ? 200 : 201, servedJson(def, result));
     return;
   }
 
@@ -156,7 +155,7 @@ async function writeResource(ctx: ApiContext, req: IncomingMessage, res: ServerR
       sendJson(res, 200, success(def.group, def.resource, name, String(object.metadata.uid)));
       return;
     }
-    sendJson(res, 200, serve(object));
+    sendEncoded(res, 200, servedJson(def, object));
     return;
   }
 
@@ -164,7 +163,7 @@ async function writeResource(ctx: ApiContext, req: IncomingMessage, res: ServerR
     requireVerb(def, 'deletecollection');
     const result = cluster.list(def, namespace, { labelSelector: parseLabelSelector(query.get('labelSelector')), fieldSelector: parseFieldSelector(query.get('fieldSelector')) });
     const deleted = result.items.map((o) => cluster.delete(def, o.metadata.namespace as string | undefined, String(o.metadata.name), write).object);
-    sendJson(res, 200, { kind: def.listKind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(cluster.store.revision) }, items: deleted });
+    sendEncoded(res, 200, listJson(def, { resourceVersion: String(cluster.store.revision) }, deleted));
     return;
   }
   throw methodNotAllowed();

@@ -1,5 +1,6 @@
 // The simulator's etcd: objects keyed by group/resource and namespace/name, one global revision counter,
 // and a bounded history of changes that watches replay and paged lists read consistent snapshots from.
+import { seal } from './encoding.ts';
 import type { KubeObject } from './types.ts';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -11,6 +12,12 @@ export interface StoredEvent {
   key: string;
   object: KubeObject; // for DELETED: the object as it was deleted, carrying the deletion's revision
   previous?: KubeObject;
+}
+
+/** A bucket's objects at one revision, with their keys in order (namespace, then name), as etcd returns them. */
+export interface BucketView {
+  keys: readonly string[];
+  objects: ReadonlyMap<string, KubeObject>;
 }
 
 export function bucketOf(group: string, resource: string): string {
@@ -43,37 +50,49 @@ export class ObjectStore {
     return this.buckets.get(bucket)?.get(key);
   }
 
-  /** Objects of a bucket in key order (namespace, then name), as etcd returns them. */
-  entries(bucket: string): Array<[string, KubeObject]> {
-    const objects = this.buckets.get(bucket);
-    if (!objects) return [];
+  /** The bucket now. */
+  view(bucket: string): BucketView {
+    const objects = this.buckets.get(bucket) ?? new Map<string, KubeObject>();
     let keys = this.sortedKeys.get(bucket);
     if (!keys) {
       keys = [...objects.keys()].sort();
       this.sortedKeys.set(bucket, keys);
     }
-    return keys.map((k) => [k, objects.get(k)!]);
+    return { keys, objects };
   }
 
   /** The bucket as it was at `revision`, rebuilt by undoing later history; undefined when that history is gone. */
-  entriesAt(bucket: string, revision: number): Array<[string, KubeObject]> | undefined {
+  viewAt(bucket: string, revision: number): BucketView | undefined {
     if (revision < this.compactedRevision) return undefined;
-    const state = new Map(this.entries(bucket));
+    const later: StoredEvent[] = [];
     for (let i = this.history.length - 1; i >= 0 && this.history[i].revision > revision; i--) {
-      const event = this.history[i];
-      if (event.bucket !== bucket) continue;
-      if (event.previous) state.set(event.key, event.previous);
-      else state.delete(event.key);
+      if (this.history[i].bucket === bucket) later.push(this.history[i]);
     }
-    return [...state.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (later.length === 0) return this.view(bucket);
+    const objects = new Map(this.view(bucket).objects);
+    for (const event of later) {
+      if (event.previous) objects.set(event.key, event.previous);
+      else objects.delete(event.key);
+    }
+    return { keys: [...objects.keys()].sort(), objects };
+  }
+
+  /** Objects of a bucket in key order. */
+  entries(bucket: string): Array<[string, KubeObject]> {
+    const { keys, objects } = this.view(bucket);
+    return keys.map((k) => [k, objects.get(k)!]);
   }
 
   bucketNames(): string[] {
     return [...this.buckets.keys()];
   }
 
-  /** Stores (or for DELETED removes) an object whose metadata.resourceVersion is already `revision`. */
+  /**
+   * Stores (or for DELETED removes) an object whose metadata.resourceVersion is already `revision`. The object is
+   * sealed: from here on it is immutable and its JSON is kept with it.
+   */
   commit(type: EventType, bucket: string, key: string, object: KubeObject, revision: number): StoredEvent {
+    seal(object);
     let objects = this.buckets.get(bucket);
     if (!objects) {
       objects = new Map();

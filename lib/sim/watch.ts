@@ -2,6 +2,7 @@
 // selector-aware ADDED/MODIFIED/DELETED, chunked one JSON object per line.
 import type { ServerResponse } from 'node:http';
 import type { Cluster } from './cluster.ts';
+import { encodedJson, servedJson, watchEventLine } from './encoding.ts';
 import type { Selector } from './selectors.ts';
 import { expired, resourceVersionTooLarge } from './status.ts';
 import { bucketOf, type EventType, type StoredEvent } from './store.ts';
@@ -16,16 +17,11 @@ export interface WatchRequest {
   sendInitialEvents: boolean;
   bookmarks: boolean;
   timeoutSeconds?: number;
-  /** Renders each event's object (e.g. as a Table row); default: the object at the watched version. */
-  render?: (object: KubeObject, first: boolean) => unknown;
+  /** Encodes each event's object (e.g. as a Table row); default: the object as served at the watched version. */
+  encode?: (object: KubeObject, first: boolean) => Buffer;
 }
 
 const CRD_BUCKET = bucketOf('apiextensions.k8s.io', 'customresourcedefinitions');
-
-interface WatchEvent {
-  type: EventType | 'BOOKMARK' | 'ERROR';
-  object: unknown;
-}
 
 /** Every open watch, so faults can drop them all and `stop()` can end them. */
 export class WatchHub {
@@ -51,13 +47,13 @@ export class WatchHub {
     const bucket = bucketOf(def.group, def.resource);
     const prefix = def.namespaced && request.namespace ? `${request.namespace}/` : '';
     let first = true;
-    const render = (object: KubeObject): unknown => {
-      const rendered = request.render ? request.render(object, first) : cluster.serve(def, object);
+    const encode = (object: KubeObject): Buffer => {
+      const encoded = request.encode ? request.encode(object, first) : servedJson(def, object);
       first = false;
-      return rendered;
+      return encoded;
     };
-    const write = (event: WatchEvent): void => {
-      res.write(JSON.stringify(event) + '\n');
+    const write = (type: EventType | 'BOOKMARK' | 'ERROR', object: Buffer): void => {
+      res.write(watchEventLine(type, object));
     };
     let unsubscribe = (): void => {};
     const timers: NodeJS.Timeout[] = [];
@@ -82,10 +78,10 @@ export class WatchHub {
       const before = event.previous !== undefined && event.type !== 'ADDED' && request.selector(event.previous);
       const now = event.type !== 'DELETED' && request.selector(event.object);
       if (event.type === 'DELETED') {
-        if (before || (event.previous === undefined && request.selector(event.object))) write({ type: 'DELETED', object: render(event.object) });
-      } else if (before && now) write({ type: 'MODIFIED', object: render(event.object) });
-      else if (now) write({ type: 'ADDED', object: render(event.object) });
-      else if (before) write({ type: 'DELETED', object: render(event.object) });
+        if (before || (event.previous === undefined && request.selector(event.object))) write('DELETED', encode(event.object));
+      } else if (before && now) write('MODIFIED', encode(event.object));
+      else if (now) write('ADDED', encode(event.object));
+      else if (before) write('DELETED', encode(event.object));
     };
 
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
@@ -99,7 +95,7 @@ export class WatchHub {
         const error = events
           ? resourceVersionTooLarge(request.fromRevision, revision)
           : expired(`too old resource version: ${request.fromRevision} (${cluster.store.oldestWatchable()})`);
-        write({ type: 'ERROR', object: error.status });
+        write('ERROR', encodedJson(error.status));
         this.connections.delete(res);
         res.end();
         return;
@@ -107,15 +103,15 @@ export class WatchHub {
       for (const event of events) translate(event, false);
     } else {
       const { items, resourceVersion } = cluster.list(def, request.namespace, { labelSelector: request.selector });
-      for (const item of items) write({ type: 'ADDED', object: render(item) });
+      for (const item of items) write('ADDED', encode(item));
       if (request.sendInitialEvents && request.bookmarks) {
-        write({ type: 'BOOKMARK', object: this.bookmark(def, resourceVersion, true) });
+        write('BOOKMARK', encodedJson(this.bookmark(def, resourceVersion, true)));
       }
     }
 
     unsubscribe = cluster.store.subscribe((event) => translate(event, true));
     if (request.bookmarks && this.bookmarkIntervalMs > 0) {
-      timers.push(setInterval(() => write({ type: 'BOOKMARK', object: this.bookmark(def, String(cluster.store.revision), false) }), this.bookmarkIntervalMs));
+      timers.push(setInterval(() => write('BOOKMARK', encodedJson(this.bookmark(def, String(cluster.store.revision), false))), this.bookmarkIntervalMs));
     }
     if (request.timeoutSeconds !== undefined && request.timeoutSeconds > 0) {
       timers.push(

@@ -47,6 +47,8 @@ export function call(
 
 export interface WatchStream {
   events: any[];
+  /** The events as they arrived, one JSON text each (without the newline). */
+  lines: string[];
   /** Resolves with the events once `count` have arrived (or rejects after timeoutMs). */
   next(count: number, timeoutMs?: number): Promise<any[]>;
   ended: Promise<'end' | 'error'>;
@@ -59,6 +61,7 @@ export function watch(sim: Simulator, path: string, accept?: string): Promise<Wa
     const headers: Record<string, string> = { authorization: `Bearer ${sim.token}` };
     if (accept) headers.accept = accept;
     const events: any[] = [];
+    const lines: string[] = [];
     const waiters = new Set<() => void>();
     let settle!: (how: 'end' | 'error') => void;
     const ended = new Promise<'end' | 'error'>((r) => (settle = r));
@@ -66,9 +69,13 @@ export function watch(sim: Simulator, path: string, accept?: string): Promise<Wa
       let partial = '';
       res.on('data', (chunk) => {
         partial += chunk;
-        const lines = partial.split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) events.push(JSON.parse(line));
+        const received = partial.split('\n');
+        partial = received.pop() ?? '';
+        for (const line of received) {
+          if (!line.trim()) continue;
+          lines.push(line);
+          events.push(JSON.parse(line));
+        }
         for (const waiter of waiters) waiter();
       });
       res.on('end', () => settle('end'));
@@ -76,6 +83,7 @@ export function watch(sim: Simulator, path: string, accept?: string): Promise<Wa
       res.on('aborted', () => settle('error'));
       resolve({
         events,
+        lines,
         next(count, timeoutMs = 5000) {
           return new Promise((done, fail) => {
             const check = (): void => {

@@ -28,4 +28,25 @@ test('seeding 100,000 objects takes seconds, and they list and page', async () =
   assert.is(sim.list('', 'configmaps', 'bulk').length, 100_001);
 });
 
+test('paging by namespace and label selector gives the unpaged list, with the count remaining when unfiltered', async () => {
+  const pages = async (path: string) => {
+    const names: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await call(sim, 'GET', `${path}${token ? `&continue=${encodeURIComponent(token)}` : ''}`);
+      names.push(...page.json.items.map((item: KubeObject) => item.metadata.name));
+      assert.is(page.json.metadata.remainingItemCount, undefined, 'a filtered list does not count what remains');
+      token = page.json.metadata.continue;
+    } while (token);
+    return names;
+  };
+  const names = (objects: KubeObject[]) => objects.map((o) => o.metadata.name);
+  assert.equal(await pages('/api/v1/namespaces/bulk/configmaps?limit=700&labelSelector=n%3D3'), names(sim.list('', 'configmaps', 'bulk', { labelSelector: 'n=3' })));
+  assert.equal(await pages('/api/v1/configmaps?limit=5000&fieldSelector=metadata.namespace%3Dbulk'), names(sim.list('', 'configmaps', 'bulk')));
+  const first = await call(sim, 'GET', '/api/v1/configmaps?limit=5000');
+  assert.is(first.json.metadata.remainingItemCount, sim.list('', 'configmaps').length - 5000);
+  const inBulk = await call(sim, 'GET', '/api/v1/namespaces/bulk/configmaps?limit=5000');
+  assert.is(inBulk.json.metadata.remainingItemCount, 100_001 - 5000);
+});
+
 test.run();

@@ -19,7 +19,7 @@ export function profilerFlags(name: string): string[] {
 
 export async function startSimServer(objects: number): Promise<SimServer> {
   const child = fork(new URL('./sim-process.ts', import.meta.url).pathname, [String(objects)], {
-    execArgv: ['--import', 'tsx', '--max-old-space-size=4096', ...profilerFlags('sim')],
+    execArgv: ['--import', 'tsx', '--max-old-space-size=4096', '--expose-gc', ...profilerFlags('sim')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

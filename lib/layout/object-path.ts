@@ -24,7 +24,8 @@ const clusterFolder = '_cluster';
 const extension = '.yaml';
 
 function prefixSegments(prefix: string | undefined): string[] {
-  const segments = (prefix ?? '').split('/').filter((segment) => segment !== '');
+  if (!prefix) return [];
+  const segments = prefix.split('/').filter((segment) => segment !== '');
   if (segments.some((segment) => segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0'))) {
     throw new UnsafeNameError(`The prefix "${prefix}" must be a plain relative folder path without "." or ".." parts.`);
   }

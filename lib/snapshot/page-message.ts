@@ -11,20 +11,24 @@ export interface PageMessage extends Omit<ProcessedPage, 'files'> {
   data: ArrayBuffer;
   /** File i's bytes are data[ends[2i], ends[2i+1]), its pack entry data[ends[2i+1], ends[2i+2]). */
   ends: Uint32Array;
+  /** The CRC-32 of each pack entry. */
+  crcs: Uint32Array;
 }
 
 export function toPageMessage(page: ProcessedPage): { message: PageMessage; transfer: ArrayBuffer[] } {
   const { files, ...rest } = page;
   const ends = new Uint32Array(files.length * 2 + 1);
+  const crcs = new Uint32Array(files.length);
   let size = 0;
   files.forEach((file, i) => {
     ends[2 * i + 1] = size += file.bytes.length;
-    ends[2 * i + 2] = size += file.blob.packed.length;
+    ends[2 * i + 2] = size += file.blob.packed.bytes.length;
+    crcs[i] = file.blob.packed.crc;
   });
   const data = new Uint8Array(size);
   files.forEach((file, i) => {
     data.set(file.bytes, ends[2 * i]);
-    data.set(file.blob.packed, ends[2 * i + 1]);
+    data.set(file.blob.packed.bytes, ends[2 * i + 1]);
   });
   const message: PageMessage = {
     ...rest,
@@ -33,18 +37,19 @@ export function toPageMessage(page: ProcessedPage): { message: PageMessage; tran
     ids: files.map((file) => file.blob.id),
     data: data.buffer,
     ends,
+    crcs,
   };
-  return { message, transfer: [data.buffer, ends.buffer] };
+  return { message, transfer: [data.buffer, ends.buffer, crcs.buffer] };
 }
 
 export function fromPageMessage(message: PageMessage): ProcessedPage {
-  const { paths, namespaces, ids, data, ends, ...rest } = message;
+  const { paths, namespaces, ids, data, ends, crcs, ...rest } = message;
   const bytes = Buffer.from(data);
   const files = paths.map((path, i) => ({
     path,
     namespace: namespaces[i],
     bytes: bytes.subarray(ends[2 * i], ends[2 * i + 1]),
-    blob: { id: ids[i], packed: bytes.subarray(ends[2 * i + 1], ends[2 * i + 2]) },
+    blob: { id: ids[i], packed: { bytes: bytes.subarray(ends[2 * i + 1], ends[2 * i + 2]), crc: crcs[i] } },
   }));
   return { ...rest, files };
 }

@@ -1,5 +1,5 @@
 import { hashObject } from './git-object.ts';
-import { packEntryData } from './object-writer.ts';
+import { packEntry, type PackEntry } from './object-writer.ts';
 
 /**
  * A file's blob made ready for a commit somewhere else (a worker thread): its id and its bytes as a pack entry
@@ -7,9 +7,9 @@ import { packEntryData } from './object-writer.ts';
  */
 export interface PreparedBlob {
   id: string;
-  packed: Buffer;
+  packed: PackEntry;
 }
 
 export function prepareBlob(content: Buffer): PreparedBlob {
-  return { id: hashObject('blob', content), packed: packEntryData('blob', content) };
+  return { id: hashObject('blob', content), packed: packEntry('blob', content) };
 }

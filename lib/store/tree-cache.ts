@@ -1,7 +1,7 @@
 import { RepositoryError } from '../errors/index.ts';
 import { encodeSortedTree, sortTreeEntries, FILE_MODE, hashObject, parseTree, TREE_MODE, type TreeEntry } from './git-object.ts';
 import type { ObjectReader } from './object-reader.ts';
-import type { NewObject } from './object-writer.ts';
+import type { NewObject, PackEntry } from './object-writer.ts';
 import { splitRepoPath } from './repo-path.ts';
 
 const GITLINK_MODE = '160000';
@@ -42,7 +42,7 @@ interface ChangeTree {
 export interface BlobChange {
   id: string;
   content: Buffer;
-  packed?: Buffer;
+  packed?: PackEntry;
 }
 
 export interface TreeUpdate {

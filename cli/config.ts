@@ -31,7 +31,6 @@
 import type { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { load } from 'js-yaml';
 import { UsageError } from '../lib/errors/index.ts';
 
 export const defaultConfigFile = 'kubesnap.yaml';
@@ -58,10 +57,10 @@ export function enableConfiguration(program: Command, options: ConfigurationOpti
     for (const option of mandatory) option.makeOptionMandatory(false);
     if (mandatory.length) required.set(command, mandatory);
   }
-  program.hook('preAction', (_program, action) => {
+  program.hook('preAction', async (_program, action) => {
     const env = options.env ?? process.env;
     const file = configFile(program, env, options.cwd ?? process.cwd());
-    const document = file ? readConfigFile(file) : {};
+    const document = file ? await readConfigFile(file) : {};
     const problems = configurationProblems(program, document);
     if (problems.length) throw new UsageError(problems.map((problem) => `${file}: ${problem}`).join('\n'));
     for (const command of lineage(action)) {
@@ -124,7 +123,8 @@ function configFile(program: Command, env: NodeJS.ProcessEnv, cwd: string): stri
   return existsSync(found) ? found : undefined;
 }
 
-function readConfigFile(file: string): Record<string, unknown> {
+async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  const { load } = await import('js-yaml');
   let document: unknown;
   try {
     document = load(readFileSync(file, 'utf8'));

@@ -2,9 +2,11 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../lib/errors/index.ts';
 import type { KubeClient } from '../lib/kube/index.ts';
 import { defaultLeaseNamespace, LeaderElector } from '../lib/leader/index.ts';
-import { skipReasons, type NormalizeOptions, type SkipReason } from '../lib/normalize/index.ts';
-import { parseRecipients, readIdentityFile, readRecipientsFile, SecretSealer } from '../lib/secrets/index.ts';
-import { createGitBackend, gitCredentials, RemoteSync, type GitBackendKind } from '../lib/remote/index.ts';
+import type { NormalizeOptions, SkipReason } from '../lib/normalize/index.ts';
+// skip-reasons.ts, not the index: registering the flags needs the reasons, not the normaliser.
+import { skipReasons } from '../lib/normalize/skip-reasons.ts';
+import type { RemoteSync, GitBackendKind } from '../lib/remote/index.ts';
+import type { SecretSealer } from '../lib/secrets/index.ts';
 import type { SelectionOptions } from '../lib/selection/index.ts';
 import type { Author, SnapshotRepository } from '../lib/store/index.ts';
 import type { Logger } from '../lib/log/index.ts';
@@ -67,6 +69,8 @@ export function addAgeRecipientOptions(command: Command): Command {
 
 /** The sealer the recipient flags ask for, or undefined without them. */
 export async function sealerFrom(options: Record<string, any>): Promise<SecretSealer | undefined> {
+  if (!options.ageRecipient?.length && !options.ageRecipientsFile) return undefined;
+  const { parseRecipients, readRecipientsFile, SecretSealer } = await import('../lib/secrets/index.ts');
   const recipients = [
     ...parseRecipients(options.ageRecipient ?? [], '--age-recipient'),
     ...(options.ageRecipientsFile ? await readRecipientsFile(options.ageRecipientsFile) : []),
@@ -86,6 +90,7 @@ export function addAgeIdentityOption(command: Command): Command {
 export async function ageIdentitiesFrom(options: Record<string, any>): Promise<string[] | undefined> {
   const files: string[] = options.ageIdentity ?? [];
   if (files.length === 0) return undefined;
+  const { readIdentityFile } = await import('../lib/secrets/index.ts');
   return (await Promise.all(files.map(readIdentityFile))).flat();
 }
 
@@ -159,17 +164,19 @@ export function addRemoteOptions(command: Command): Command {
 }
 
 /** The RemoteSync the remote flags ask for, or undefined without --remote. */
-export function remoteSyncFrom(
+export async function remoteSyncFrom(
   options: Record<string, any>,
   repository: SnapshotRepository,
   extra: { author: Author; logger?: Logger; pushIntervalMs?: number },
-): RemoteSync | undefined {
+): Promise<RemoteSync | undefined> {
   if (!options.remote) {
     if (options.gitTokenFile || options.forcePush) throw new UsageError('--git-token-file and --force-push need --remote.');
     return undefined;
   }
   const branch: string = options.branch;
   if (!/^[A-Za-z0-9._/-]+$/.test(branch) || /\.\.|\/\/|^[/.]|[/.]$|\.lock$/.test(branch)) throw new UsageError(`--branch "${branch}" is not a valid branch name.`);
+  // Both Git backends (isomorphic-git, simple-git) load with lib/remote: only when there is a remote.
+  const { createGitBackend, gitCredentials, RemoteSync } = await import('../lib/remote/index.ts');
   const backend = createGitBackend(options.git as GitBackendKind, {
     dir: repository.dir,
     gitdir: repository.gitdir,

@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 
 export interface Progress {
   start(total: number): void;
@@ -7,8 +6,9 @@ export interface Progress {
 }
 
 /** A progress bar on stderr when it is a terminal; nothing at all otherwise (pipes, CI, logs). */
-export function createProgress(unit: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+export async function createProgress(unit: string, stream: NodeJS.WriteStream = process.stderr): Promise<Progress> {
   if (!stream.isTTY) return { start() {}, tick() {}, stop() {} };
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar({
     stream,
     format: `{bar} {value}/{total} ${unit} | {objects} objects | {label}`,

@@ -1,13 +1,13 @@
 import { Command } from 'commander';
-import { renderText, diffRevisions } from '../../lib/diff/index.ts';
-import { runDemo } from '../../lib/demo/index.ts';
-import { SnapshotRepository } from '../../lib/store/index.ts';
 
 export function registerDemoCommand(program: Command): void {
   program.addCommand(new Command('demo')
     .description('see kubesnap work with no cluster: a simulated shop, a scripted day of changes, its history in ./kubesnap-demo')
     .option('--dir <dir>', 'where to write the demo repository', 'kubesnap-demo')
     .action(async (options: { dir: string }) => {
+      const { runDemo } = await import('../../lib/demo/index.ts');
+      const { renderText, diffRevisions } = await import('../../lib/diff/index.ts');
+      const { SnapshotRepository } = await import('../../lib/store/index.ts');
       const out = (line = '') => process.stdout.write(line + '\n');
       out('Starting a simulated Kubernetes API server with a small shop (namespaces shop and payments) ...');
       const result = await runDemo({

@@ -1,17 +1,18 @@
 import { Command, Option } from 'commander';
 import { KubesnapError, UsageError } from '../../lib/errors/index.ts';
-import { diffLive, diffRevisions, renderHtml, renderJson, renderMarkdown, renderText, type ChangeSet, type RevisionSpec } from '../../lib/diff/index.ts';
-import { SnapshotRepository } from '../../lib/store/index.ts';
+import type { ChangeSet, RevisionSpec } from '../../lib/diff/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
   addAgeIdentityOption, addAgeRecipientOptions, addNormalizeOptions, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, sealerFrom, selectionFrom,
 } from '../options.ts';
 
-const renderers: Record<string, (changeSet: ChangeSet, color: boolean) => string> = {
-  text: (changeSet, color) => renderText(changeSet, { color }),
-  markdown: renderMarkdown,
-  json: renderJson,
-  html: renderHtml,
+type DiffModule = typeof import('../../lib/diff/index.ts');
+
+const renderers: Record<string, (diff: DiffModule, changeSet: ChangeSet, color: boolean) => string> = {
+  text: (diff, changeSet, color) => diff.renderText(changeSet, { color }),
+  markdown: (diff, changeSet) => diff.renderMarkdown(changeSet),
+  json: (diff, changeSet) => diff.renderJson(changeSet),
+  html: (diff, changeSet) => diff.renderHtml(changeSet),
 };
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -50,6 +51,8 @@ export function registerDiffCommand(program: Command): void {
   command.action(async (from: string | undefined, to: string | undefined, _options, self: Command) => {
     const options = globalsOf(self);
     try {
+      const diff = await import('../../lib/diff/index.ts');
+      const { SnapshotRepository } = await import('../../lib/store/index.ts');
       if (options.at !== undefined && (options.live ? from !== undefined : to !== undefined)) {
         throw new UsageError('--at names the older revision; give at most one revision with it.');
       }
@@ -63,7 +66,7 @@ export function registerDiffCommand(program: Command): void {
         const sealer = await sealerFrom(options);
         const { client } = await connectToCluster(options);
         try {
-          changeSet = await diffLive({
+          changeSet = await diff.diffLive({
             client, repository, revision: start, filter, normalize: normalizeFrom(options), prefix: options.prefix, showSecrets: options.showSecrets, ageIdentities, sealer,
           });
         } finally {
@@ -71,10 +74,10 @@ export function registerDiffCommand(program: Command): void {
         }
       } else {
         const end = options.at !== undefined ? from : to;
-        changeSet = await diffRevisions({ repository, from: start, to: end, filter, prefix: options.prefix, showSecrets: options.showSecrets });
+        changeSet = await diff.diffRevisions({ repository, from: start, to: end, filter, prefix: options.prefix, showSecrets: options.showSecrets });
       }
       const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-      process.stdout.write(renderers[options.format](changeSet, color));
+      process.stdout.write(renderers[options.format](diff, changeSet, color));
       if (options.exitCode && changeSet.objects.length > 0) process.exitCode = 1;
     } catch (error) {
       throw asDiffError(error);

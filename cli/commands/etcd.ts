@@ -1,8 +1,5 @@
 import { Command, Option } from 'commander';
-import {
-  checkSnapshotFile, etcdRestorePlan, listEtcdSnapshots, parseRetentionPolicy, pruneSnapshots, takeEtcdSnapshot,
-  type SnapshotCheck, type SnapshotListing,
-} from '../../lib/etcd/index.ts';
+import type { SnapshotCheck, SnapshotListing } from '../../lib/etcd/index.ts';
 import { UsageError } from '../../lib/errors/index.ts';
 import { addOutputOption, globalsOf } from '../options.ts';
 
@@ -27,6 +24,7 @@ function snapshotCommand(): Command {
     .option('--keep <rules>', 'then delete old snapshots but: AGE=all|hourly|daily|weekly|monthly, e.g. 24h=all,7d=daily,90d=weekly');
   addOutputOption(command);
   return command.action(async (_options, self: Command) => {
+    const { parseRetentionPolicy, pruneSnapshots, takeEtcdSnapshot } = await import('../../lib/etcd/index.ts');
     const options = globalsOf(self);
     const rules = options.keep === undefined ? undefined : parseRetentionPolicy(options.keep);
     const endpoints = String(options.endpoints).split(',').map((url) => url.trim()).filter(Boolean);
@@ -50,6 +48,7 @@ function listCommand(): Command {
     .requiredOption('--dir <dir>', 'folder of snapshots');
   addOutputOption(command);
   return command.action(async (_options, self: Command) => {
+    const { listEtcdSnapshots } = await import('../../lib/etcd/index.ts');
     const options = globalsOf(self);
     const listing = await listEtcdSnapshots(options.dir);
     if (options.output === 'json') {
@@ -74,6 +73,7 @@ function verifyCommand(): Command {
     .argument('<file>', 'the snapshot file');
   addOutputOption(command);
   return command.action(async (file: string, _options, self: Command) => {
+    const { checkSnapshotFile } = await import('../../lib/etcd/index.ts');
     const options = globalsOf(self);
     const check = await checkSnapshotFile(file);
     if (options.output === 'json') process.stdout.write(JSON.stringify(checkJson(check), null, 2) + '\n');
@@ -108,6 +108,7 @@ function restorePlanCommand(): Command {
     .option('--snapshot-path <path>', 'where the snapshot file will be on the node (default: /root/<file name>)');
   addOutputOption(command);
   return command.action(async (file: string, _options, self: Command) => {
+    const { checkSnapshotFile, etcdRestorePlan } = await import('../../lib/etcd/index.ts');
     const options = globalsOf(self);
     const check = await checkSnapshotFile(file);
     const plan = etcdRestorePlan(check, {

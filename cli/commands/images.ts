@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { collectImageInventory, mirrorImages, type ImageInventory, type MirrorResult } from '../../lib/images/index.ts';
-import { SnapshotRepository } from '../../lib/store/index.ts';
+import type { ImageInventory, MirrorResult } from '../../lib/images/index.ts';
 import { addOutputOption, globalsOf } from '../options.ts';
 import { createProgress } from '../progress.ts';
 
@@ -30,7 +29,8 @@ export function registerImagesCommand(program: Command): void {
   mirror.action(async (rev: string | undefined, _options, self: Command) => {
     const options = globalsOf(self);
     const inventory = await readInventory(options, rev);
-    const progress = createProgress('images');
+    const { mirrorImages } = await import('../../lib/images/index.ts');
+    const progress = await createProgress('images');
     progress.start(inventory.images.length);
     let result: MirrorResult;
     try {
@@ -52,6 +52,8 @@ export function registerImagesCommand(program: Command): void {
 }
 
 async function readInventory(options: Record<string, any>, rev: string | undefined): Promise<ImageInventory> {
+  const { collectImageInventory } = await import('../../lib/images/index.ts');
+  const { SnapshotRepository } = await import('../../lib/store/index.ts');
   const repository = await SnapshotRepository.open(options.repo);
   return collectImageInventory(repository, { revision: rev, prefix: options.prefix });
 }

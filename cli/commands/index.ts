@@ -10,7 +10,12 @@ import { registerSimCommand } from './sim.ts';
 import { registerSnapshotCommand } from './snapshot.ts';
 import { registerWatchCommand } from './watch.ts';
 
-/** Each command lives in its own file and adds itself to the program here. */
+/**
+ * Each command lives in its own file and adds itself to the program here. Every file is loaded on every run
+ * (--help lists them all), so each imports at the top only what registering its flags and printing its output
+ * need, and loads the rest of lib/ in its action with `await import()`: a chunk of its own in the bundle,
+ * read only by the command that runs.
+ */
 export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerDiffCommand(program);

@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import { UsageError } from '../../lib/errors/index.ts';
-import { formatFieldChange, objectChange, unifiedDiff, type ObjectChange } from '../../lib/diff/index.ts';
-import { objectPath, parseObject, parseObjectPath } from '../../lib/layout/index.ts';
+import type { ObjectChange } from '../../lib/diff/index.ts';
 import { builtinKindFor, spellingMatchesKind } from '../../lib/selection/offline-kinds.ts';
-import { SnapshotRepository, type LogEntry } from '../../lib/store/index.ts';
+import type { LogEntry, SnapshotRepository } from '../../lib/store/index.ts';
 import { addOutputOption, globalsOf } from '../options.ts';
 
 const CHANGED_BY = /^Kubesnap-Changed-By:[ \t]*(.+?)\s*$/gm;
@@ -18,7 +17,8 @@ function timeOf(entry: LogEntry): string {
   return new Date(entry.committer.timestamp * 1000).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-function kindOf(bytes: Buffer): string | undefined {
+async function kindOf(bytes: Buffer): Promise<string | undefined> {
+  const { parseObject } = await import('../../lib/layout/index.ts');
   const kind = (parseObject(bytes.toString('utf8')) as { kind?: unknown }).kind;
   return typeof kind === 'string' ? kind : undefined;
 }
@@ -28,13 +28,14 @@ async function resolveObjectPath(repository: SnapshotRepository, spec: string, n
   if (spec.endsWith('.yaml') || spec.split('/').length > 2) return spec;
   const [kind, name, ...rest] = spec.split('/');
   if (!kind || !name || rest.length) throw new UsageError(`"${spec}" is neither KIND/NAME (deploy/web) nor a path in the repository.`);
+  const { objectPath, parseObjectPath } = await import('../../lib/layout/index.ts');
   const candidates: string[] = [];
   for (const [path, blob] of await repository.readFiles()) {
     const identity = parseObjectPath(path, prefix);
     if (!identity || identity.name !== name) continue;
     // Like kubectl, -n does not apply to cluster-scoped kinds.
     if (namespace !== undefined && identity.namespace !== undefined && identity.namespace !== namespace) continue;
-    if (spellingMatchesKind(kind, { ...identity, kind: kindOf(await repository.readBlob(blob)) })) candidates.push(path);
+    if (spellingMatchesKind(kind, { ...identity, kind: await kindOf(await repository.readBlob(blob)) })) candidates.push(path);
   }
   if (candidates.length === 1) return candidates[0];
   if (candidates.length > 1) throw new UsageError(`"${spec}" names ${candidates.length} objects (${candidates.join(', ')}); choose one with -n or give its path.`);
@@ -66,6 +67,8 @@ export function registerLogCommand(program: Command): void {
     .option('--show-secrets', 'show Secret values stored readable instead of hiding them');
   addOutputOption(command);
   command.action(async (resource: string | undefined, _options, self: Command) => {
+    const { formatFieldChange, objectChange, unifiedDiff } = await import('../../lib/diff/index.ts');
+    const { SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const repository = await SnapshotRepository.open(options.repo!, { create: false });
     const path = resource === undefined ? undefined : await resolveObjectPath(repository, resource, options.namespace, options.prefix);

@@ -1,12 +1,11 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { formatFieldChange, type RevisionSpec } from '../../lib/diff/index.ts';
+import type { RevisionSpec } from '../../lib/diff/index.ts';
+// field-changes.ts and summary.ts, not the indexes: formatting a plan needs neither the differ nor the restorer.
+import { formatFieldChange } from '../../lib/diff/field-changes.ts';
 import { UsageError } from '../../lib/errors/index.ts';
-import {
-  applyRestore, hasWrites, parseNamespaceMap, planCounts, planRestore,
-  type PlannedObject, type RestorePlan, type RestoreResult,
-} from '../../lib/restore/index.ts';
-import { SnapshotRepository } from '../../lib/store/index.ts';
+import type { PlannedObject, RestorePlan, RestoreResult } from '../../lib/restore/index.ts';
+import { planCounts } from '../../lib/restore/summary.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
   addAgeIdentityOption, addNormalizeOptions, addOutputOption, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, selectionFrom,
@@ -99,6 +98,8 @@ export function registerRestoreCommand(program: Command): void {
   addAgeIdentityOption(command);
   addOutputOption(command);
   command.action(async (rev: string | undefined, _options, self: Command) => {
+    const { applyRestore, hasWrites, parseNamespaceMap, planRestore } = await import('../../lib/restore/index.ts');
+    const { SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const dryRun = parseDryRun(options.dryRun);
     if (options.at !== undefined && rev !== undefined) throw new UsageError('give a revision or --at, not both.');
@@ -112,7 +113,7 @@ export function registerRestoreCommand(program: Command): void {
     const repository = await SnapshotRepository.open(options.repo!, { create: false });
     const { client, cluster } = await connectToCluster(options);
     const target = `${cluster.context} (${cluster.server})`;
-    const progress = createProgress('writes');
+    const progress = await createProgress('writes');
     try {
       const plan = await planRestore({
         client, repository, revision, selection, normalize, namespaceMap, imageRegistryMap, ageIdentities,

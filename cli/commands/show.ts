@@ -1,8 +1,5 @@
 import { Command } from 'commander';
 import { RepositoryError } from '../../lib/errors/index.ts';
-import { diffRevisions, maskSecretValues, renderJson, renderText } from '../../lib/diff/index.ts';
-import { parseObject, serializeObject } from '../../lib/layout/index.ts';
-import { SnapshotRepository } from '../../lib/store/index.ts';
 import { addOutputOption, globalsOf } from '../options.ts';
 
 /** `REV:PATH` → [REV, PATH]; the `:` inside `main@{2026-11-20 10:00}` belongs to the revision. */
@@ -20,6 +17,8 @@ export function registerShowCommand(program: Command): void {
     .option('--show-secrets', 'show Secret values stored readable instead of hiding them');
   addOutputOption(command);
   command.action(async (spec: string, _options, self: Command) => {
+    const { diffRevisions, renderJson, renderText } = await import('../../lib/diff/index.ts');
+    const { SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const repository = await SnapshotRepository.open(options.repo!, { create: false });
     const [revision, path] = splitRevisionPath(spec);
@@ -27,7 +26,7 @@ export function registerShowCommand(program: Command): void {
     if (path !== undefined) {
       const bytes = await repository.readFile(commit, path);
       if (!bytes) throw new RepositoryError(`The path '${path}' does not exist in '${revision}'.`);
-      process.stdout.write(options.showSecrets ? bytes.toString('utf8') : objectWithoutSecretValues(bytes));
+      process.stdout.write(options.showSecrets ? bytes.toString('utf8') : await objectWithoutSecretValues(bytes));
       return;
     }
     const [entry] = await repository.log({ ref: commit, limit: 1 });
@@ -53,7 +52,9 @@ export function registerShowCommand(program: Command): void {
 }
 
 /** A file as it was; a Secret's readable values replaced (digests stay: they are already safe). */
-function objectWithoutSecretValues(bytes: Buffer): string {
+async function objectWithoutSecretValues(bytes: Buffer): Promise<string> {
+  const { maskSecretValues } = await import('../../lib/diff/index.ts');
+  const { parseObject, serializeObject } = await import('../../lib/layout/index.ts');
   const text = bytes.toString('utf8');
   let object: Record<string, unknown>;
   try {

@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../../lib/errors/index.ts';
-import { loadManifests, startSimulator } from '../../lib/sim/index.ts';
 
 interface SimOptions {
   port?: number;
@@ -36,6 +35,7 @@ export function registerSimCommand(program: Command): void {
       .option('--seed <file-or-dir>', 'multi-document YAML to load at start, namespaces first (repeatable)', collect, [])
       .option('--write-kubeconfig <file>', 'write the kubeconfig here (default: a temporary file)')
       .action(async (options: SimOptions) => {
+        const { loadManifests, startSimulator } = await import('../../lib/sim/index.ts');
         const seed = loadManifests(options.seed);
         const sim = await startSimulator({ port: options.port, kubeconfigPath: options.writeKubeconfig });
         try {

@@ -1,14 +1,16 @@
 import { Command } from 'commander';
 import { hostname } from 'node:os';
-import { skipReasons } from '../../lib/normalize/index.ts';
-import { takeSnapshot, type SnapshotResult } from '../../lib/snapshot/index.ts';
-import { acquireLock, SnapshotRepository } from '../../lib/store/index.ts';
+import { skipReasons } from '../../lib/normalize/skip-reasons.ts';
+// errors.ts and redact.ts, not the index, which loads both Git backends (options.ts loads it with --remote).
+import { RemoteError } from '../../lib/remote/errors.ts';
+import { redactUrl } from '../../lib/remote/redact.ts';
+import type { RemoteSync } from '../../lib/remote/index.ts';
+import type { SnapshotResult } from '../../lib/snapshot/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
   addAgeRecipientOptions, addCommitOptions, addRemoteOptions, remoteSyncFrom, addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, sealerFrom, selectionFrom,
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
-import { redactUrl, RemoteError, type RemoteSync } from '../../lib/remote/index.ts';
 
 export function registerSnapshotCommand(program: Command): void {
   const command = new Command('snapshot')
@@ -21,6 +23,8 @@ export function registerSnapshotCommand(program: Command): void {
   addRemoteOptions(command);
   addOutputOption(command);
   command.action(async (_options, self: Command) => {
+    const { takeSnapshot } = await import('../../lib/snapshot/index.ts');
+    const { acquireLock, SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const selection = selectionFrom(options);
     const normalize = normalizeFrom(options);
@@ -28,9 +32,9 @@ export function registerSnapshotCommand(program: Command): void {
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
-    const remote = remoteSyncFrom(options, repository, { author });
+    const remote = await remoteSyncFrom(options, repository, { author });
     const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap snapshot' });
-    const progress = createProgress('collections');
+    const progress = await createProgress('collections');
     try {
       // A remote that cannot be fetched does not stop the snapshot: it is committed locally, and the push says why.
       const remoteStartFailure = await remote?.start().then(() => undefined, (error: unknown) => error);

@@ -2,9 +2,6 @@ import { Command } from 'commander';
 import { hostname } from 'node:os';
 import { LeadershipLostError } from '../../lib/leader/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
-import { startStatusServer } from '../../lib/metrics/status-server.ts';
-import { acquireLock, SnapshotRepository } from '../../lib/store/index.ts';
-import { ClusterSync } from '../../lib/sync/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
   addAgeRecipientOptions, addCommitOptions, addRemoteOptions, remoteSyncFrom, addLeaderElectionOptions, addNormalizeOptions, leaderElectorFrom, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
@@ -25,6 +22,9 @@ export function registerWatchCommand(program: Command): void {
   addAgeRecipientOptions(command);
   addLeaderElectionOptions(command);
   command.action(async (_options, self: Command) => {
+    const { startStatusServer } = await import('../../lib/metrics/status-server.ts');
+    const { acquireLock, SnapshotRepository } = await import('../../lib/store/index.ts');
+    const { ClusterSync } = await import('../../lib/sync/index.ts');
     const options = globalsOf(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
     const batchMs = parseDuration(options.batch, '--batch');
@@ -37,7 +37,7 @@ export function registerWatchCommand(program: Command): void {
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
-    const remote = remoteSyncFrom(options, repository, { author, logger, pushIntervalMs });
+    const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs });
     const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
     const elector = leaderElectorFrom(options, client, logger);
     const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, logger, remote });

@@ -84,10 +84,13 @@ interface PackedEntry {
   crc: number;
 }
 
+function hexDigit(code: number): number {
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
+}
+
 /** The first byte of a lower-case hex id, without slicing it. */
 function firstByte(id: string): number {
-  const digit = (code: number) => (code <= 0x39 ? code - 0x30 : code - 0x57);
-  return digit(id.charCodeAt(0)) * 16 + digit(id.charCodeAt(1));
+  return hexDigit(id.charCodeAt(0)) * 16 + hexDigit(id.charCodeAt(1));
 }
 
 function encodeIndex(entries: PackedEntry[], packChecksum: Buffer): Buffer {

@@ -2,7 +2,7 @@ import { RepositoryError } from '../errors/index.ts';
 import { encodeSortedTree, sortTreeEntries, FILE_MODE, hashObject, parseTree, TREE_MODE, type TreeEntry } from './git-object.ts';
 import type { ObjectReader } from './object-reader.ts';
 import type { NewObject, PackEntry } from './object-writer.ts';
-import { splitRepoPath } from './repo-path.ts';
+import { checkFileName, splitRepoPath } from './repo-path.ts';
 
 const GITLINK_MODE = '160000';
 const KEPT_ROOTS = 8;
@@ -51,6 +51,17 @@ export interface TreeUpdate {
   objects: NewObject[];
   /** Paths whose blob was added, replaced or removed. */
   changedPaths: Array<{ path: string; id: string | null }>;
+}
+
+/** The change tree node of the folder holding the file at `segments`, made where missing. */
+function changeFolder(root: ChangeTree, segments: string[]): ChangeTree {
+  let node = root;
+  for (let i = 0; i < segments.length - 1; i++) {
+    let next = node.dirs.get(segments[i]);
+    if (!next) node.dirs.set(segments[i], (next = { files: new Map(), dirs: new Map() }));
+    node = next;
+  }
+  return node;
 }
 
 function dirNode(id: string, content: Buffer, entries: TreeEntry[], starts: Uint32Array): DirNode {
@@ -191,15 +202,18 @@ export class TreeCache {
   apply(baseTree: string | undefined, changes: Map<string, BlobChange | null>): TreeUpdate {
     const root: ChangeTree = { files: new Map(), dirs: new Map() };
     const blobs = new Map<string, BlobChange>();
+    // Paths come grouped by folder (a list page is one kind in name order), so a folder is split and found once.
+    let folder: string | undefined;
+    let folderNode = root;
     for (const [path, change] of changes) {
-      const segments = splitRepoPath(path);
-      let node = root;
-      for (const segment of segments.slice(0, -1)) {
-        let next = node.dirs.get(segment);
-        if (!next) node.dirs.set(segment, (next = { files: new Map(), dirs: new Map() }));
-        node = next;
-      }
-      node.files.set(segments[segments.length - 1], change ? change.id : null);
+      const slash = path.lastIndexOf('/');
+      const name = path.slice(slash + 1);
+      if (slash === -1 || path.slice(0, slash) !== folder) {
+        const segments = splitRepoPath(path);
+        folder = slash === -1 ? undefined : path.slice(0, slash);
+        folderNode = changeFolder(root, segments);
+      } else checkFileName(path, name);
+      folderNode.files.set(name, change ? change.id : null);
       if (change) blobs.set(change.id, change);
     }
     const objects: NewObject[] = [];

@@ -19,7 +19,7 @@ const sourceFiles = ['package.json', 'tsconfig.json'];
  * - `files`: every file of the source folders, relative to the root.
  * - `newestSecond`: the newest modification time, in seconds since the epoch. A file changed again within the
  *   same second, to the same size, would keep the id (git calls such entries racy), so a build only records an id
- *   once that second is over (see scripts/build.mjs).
+ *   once that second is over (see build.mjs).
  * @param {URL} root
  * @returns {{ id: string, files: string[], newestSecond: number }}
  */

@@ -5,10 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectlResources } from './cluster-objects.ts';
-import { median, runsOf, seconds, timedProcess, times, type Row } from './measure.ts';
+import { kubesnapSnapshot, median, runsOf, seconds, timedProcess, times, type Row } from './measure.ts';
 import { startSimServer } from './sim-server.ts';
 
-const bin = new URL('../../bin/kubesnap.js', import.meta.url).pathname;
 const split = new URL('./kubectl-split.mjs', import.meta.url).pathname;
 
 function baselineScript(kubeconfig: string): string {
@@ -32,7 +31,7 @@ export async function kubectlBenchmark(objectCount: number, runs: number): Promi
     const theirs: number[] = [];
     for (let run = 0; run < runs; run++) {
       const repo = join(root, `kubesnap-${run}`);
-      ours.push((await timedProcess(['node', bin, 'snapshot', '--kubeconfig', sim.kubeconfigPath, '--repo', repo])).wallMs);
+      ours.push((await kubesnapSnapshot(sim.kubeconfigPath, repo)).wallMs);
       const work = join(root, `script-${run}`, 'repo');
       mkdirSync(work, { recursive: true });
       theirs.push((await timedProcess(['bash', '-c', baselineScript(sim.kubeconfigPath)], { cwd: work })).wallMs);
@@ -49,7 +48,7 @@ export async function kubectlBenchmark(objectCount: number, runs: number): Promi
       ratio: `${times(baseline / value)} faster`,
       met: baseline / value >= 10,
       notes: [
-        `kubesnap snapshot (bin/kubesnap.js, node + tsx startup included): ${runsOf(ours, seconds)}`,
+        `kubesnap snapshot (bin/kubesnap.js, node startup included): ${runsOf(ours, seconds)}`,
         `script: ${runsOf(theirs, seconds)}; its split is a js-yaml one-liner (test/bench/kubectl-split.mjs) and it commits the raw objects (status, managedFields and all), so it does less than kubesnap`,
       ],
     }];

@@ -10,6 +10,7 @@ import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { ManifestError } from './manifests.ts';
+import { copyJson, sameJson } from './json-values.ts';
 import { apiVersionOf, generatedName, hasGeneration, timestamp, wireOrder } from './object-shape.ts';
 import { applyPatch, type PatchType } from './patches.ts';
 import { scaleOf, withScale } from './scale.ts';
@@ -45,19 +46,20 @@ function isNamespaces(def: ResourceDef): boolean {
   return def.group === '' && def.resource === 'namespaces';
 }
 
-// Key order is not meaning: an update that only reorders map keys changes nothing.
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+/**
+ * Whether a write leaves `current` as it is: `next` is the same but for what every write changes anyway
+ * (metadata.resourceVersion, the time of each managedFields entry). Key order is not meaning.
+ */
+function isNoOpWrite(next: KubeObject, current: KubeObject): boolean {
+  return (
+    sameJson({ ...next.metadata, resourceVersion: undefined, managedFields: undefined }, { ...current.metadata, resourceVersion: undefined, managedFields: undefined }) &&
+    sameJson({ ...next, metadata: undefined }, { ...current, metadata: undefined }) &&
+    sameJson(withoutTimes(next.metadata.managedFields), withoutTimes(current.metadata.managedFields))
   );
 }
 
-/** The object without what every write changes anyway (resourceVersion, managedFields timestamps). */
-function withoutVolatile(object: KubeObject): string {
-  const copy = { ...object, metadata: { ...object.metadata } };
-  delete copy.metadata.resourceVersion;
-  copy.metadata.managedFields = object.metadata.managedFields?.map((entry) => ({ ...entry, time: '' }));
-  return canonicalJson(copy);
+function withoutTimes(entries: ManagedFieldsEntry[] | undefined): unknown[] | undefined {
+  return entries?.map((entry) => ({ ...entry, time: undefined }));
 }
 
 /** Stored objects carry no kind/apiVersion: they are served at whichever version is asked for. */
@@ -224,11 +226,11 @@ export class Cluster {
     const signature = cache && `${def.group}/${def.resource}:${JSON.stringify(object, shapeOnly)}`;
     const known = signature ? cache!.get(signature) : undefined;
     if (known) {
-      object.metadata.managedFields = known.map((entry) => ({ ...structuredClone(entry), time }));
+      object.metadata.managedFields = known.map((entry) => ({ ...copyJson(entry), time }));
       return;
     }
     recordWrite({ def, next: object, manager, operation: applied ? 'Apply' : 'Update', applied, time });
-    if (signature) cache!.set(signature, structuredClone(object.metadata.managedFields ?? []));
+    if (signature) cache!.set(signature, copyJson(object.metadata.managedFields ?? []));
   }
 
   private establish(def: ResourceDef, crd: KubeObject, time: string): void {
@@ -277,7 +279,7 @@ export class Cluster {
       this.create(this.def('', 'namespaces'), undefined, namespaceObject(namespace), ctx);
     }
     const existing = o.metadata?.name ? this.store.get(bucketOf(def.group, def.resource), keyOf(namespace, o.metadata.name)) : undefined;
-    const body = structuredClone(o);
+    const body = copyJson(o);
     if (existing) {
       delete body.metadata.resourceVersion;
       this.update(def, namespace, String(o.metadata.name), body, ctx);
@@ -296,6 +298,7 @@ export class Cluster {
     this.store.commit('ADDED', bucket, key, toStored(object), revision);
   }
 
+  /** A PUT. The caller hands over `body`: it becomes the new object (no copy is made). */
   update(def: ResourceDef, namespace: string | undefined, name: string, body: KubeObject, ctx: WriteContext, subresource?: Subresource): KubeObject {
     const current = this.get(def, namespace, name);
     this.checkBodyType(def, body);
@@ -304,9 +307,7 @@ export class Cluster {
     }
     this.checkNamespace(def, namespace, body);
     this.checkResourceVersion(def, current, body);
-    let next: KubeObject;
-    if (subresource === 'status') next = { ...structuredClone(current), status: body.status };
-    else next = structuredClone(body);
+    const next = subresource === 'status' ? { ...structuredClone(current), status: body.status } : body;
     return this.replace(def, current, next, ctx, { operation: 'Update', subresource });
   }
 
@@ -336,21 +337,20 @@ export class Cluster {
     if (isNamespaces(def)) next.status = current.status;
     next.apiVersion = apiVersionOf(def);
     next.kind = def.kind;
-    const previous = this.serve(def, current);
-    carryServerAssigned(def, previous, next, this.allocator);
-    if (how.subresource === undefined) validateImmutableFields(def, previous, next);
-    if (meta.generation !== undefined && specChanged(def, previous, next)) meta.generation = Number(meta.generation) + 1;
+    carryServerAssigned(def, current, next, this.allocator);
+    if (how.subresource === undefined) validateImmutableFields(def, current, next);
+    if (meta.generation !== undefined && specChanged(def, current, next)) meta.generation = Number(meta.generation) + 1;
     const time = this.time();
-    recordWrite({ def, previous, next, manager: ctx.manager, operation: how.operation, subresource: how.subresource, applied: how.applied, time });
+    recordWrite({ def, previous: current, next, manager: ctx.manager, operation: how.operation, subresource: how.subresource, applied: how.applied, time });
     meta.resourceVersion = current.metadata.resourceVersion;
-    if (withoutVolatile(toStored(next)) === withoutVolatile(current)) return current;
-    if (ctx.dryRun) return toStored(next);
+    const stored = toStored(next);
+    if (isNoOpWrite(stored, current)) return current;
+    if (ctx.dryRun) return stored;
 
     const bucket = bucketOf(def.group, def.resource);
     const key = keyOf(current.metadata.namespace as string | undefined, String(current.metadata.name));
     const revision = this.store.nextRevision();
-    meta.resourceVersion = String(revision);
-    const stored = toStored(next);
+    stored.metadata.resourceVersion = String(revision);
     const finalizers = meta.finalizers as string[] | undefined;
     if (meta.deletionTimestamp && !finalizers?.length && !isNamespaces(def)) {
       this.store.commit('DELETED', bucket, key, stored, revision);

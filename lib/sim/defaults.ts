@@ -34,7 +34,6 @@ export function carryServerAssigned(def: ResourceDef, previous: KubeObject, next
   applyApiDefaults(def, next);
   if (!isBuiltinResource(def)) return;
   const prevSpec = isPlainObject(previous.spec) ? previous.spec : {};
-  const spec = () => objectAt(next, 'spec');
   switch (def.kind) {
     case 'Service': {
       const spec = objectAt(next, 'spec');
@@ -51,13 +50,13 @@ export function carryServerAssigned(def: ResourceDef, previous: KubeObject, next
       break;
     }
     case 'PersistentVolumeClaim':
-      if (spec().volumeName === undefined && prevSpec.volumeName !== undefined) spec().volumeName = prevSpec.volumeName;
+      if (specOf(next).volumeName === undefined && prevSpec.volumeName !== undefined) specOf(next).volumeName = prevSpec.volumeName;
       break;
     case 'Namespace':
-      if (spec().finalizers === undefined && prevSpec.finalizers !== undefined) spec().finalizers = structuredClone(prevSpec.finalizers);
+      if (specOf(next).finalizers === undefined && prevSpec.finalizers !== undefined) specOf(next).finalizers = structuredClone(prevSpec.finalizers);
       break;
     case 'Job':
-      if (spec().selector === undefined && prevSpec.selector !== undefined) spec().selector = structuredClone(prevSpec.selector);
+      if (specOf(next).selector === undefined && prevSpec.selector !== undefined) specOf(next).selector = structuredClone(prevSpec.selector);
       break;
   }
 }
@@ -66,58 +65,57 @@ export function carryServerAssigned(def: ResourceDef, previous: KubeObject, next
 
 function applyApiDefaults(def: ResourceDef, object: KubeObject): void {
   if (!isBuiltinResource(def)) return;
-  const spec = () => objectAt(object, 'spec');
   switch (def.kind) {
     case 'Pod':
-      defaultPodSpec(spec());
-      setDefault(spec(), 'enableServiceLinks', true);
+      defaultPodSpec(specOf(object));
+      setDefault(specOf(object), 'enableServiceLinks', true);
       break;
     case 'PodTemplate':
       defaultPodTemplate(objectAt(object, 'template'));
       break;
     case 'ReplicationController':
-      setDefault(spec(), 'replicas', 1);
-      if (isPlainObject(spec().template)) defaultPodTemplate(spec().template as PlainObject);
+      setDefault(specOf(object), 'replicas', 1);
+      if (isPlainObject(specOf(object).template)) defaultPodTemplate(specOf(object).template as PlainObject);
       break;
     case 'Deployment':
-      defaultDeployment(spec());
+      defaultDeployment(specOf(object));
       break;
     case 'ReplicaSet':
-      setDefault(spec(), 'replicas', 1);
-      defaultPodTemplate(objectAt(spec(), 'template'));
+      setDefault(specOf(object), 'replicas', 1);
+      defaultPodTemplate(objectAt(specOf(object), 'template'));
       break;
     case 'StatefulSet':
-      defaultStatefulSet(spec());
+      defaultStatefulSet(specOf(object));
       break;
     case 'DaemonSet':
-      defaultDaemonSet(spec());
+      defaultDaemonSet(specOf(object));
       break;
     case 'Job':
-      defaultJob(spec());
+      defaultJob(specOf(object));
       break;
     case 'CronJob':
-      defaultCronJob(spec());
+      defaultCronJob(specOf(object));
       break;
     case 'Service':
-      defaultService(spec());
+      defaultService(specOf(object));
       break;
     case 'Namespace':
       object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name ?? '' };
       break;
     case 'PersistentVolumeClaim':
-      setDefault(spec(), 'volumeMode', 'Filesystem');
+      setDefault(specOf(object), 'volumeMode', 'Filesystem');
       break;
     case 'PersistentVolume':
-      defaultPersistentVolume(spec());
+      defaultPersistentVolume(specOf(object));
       break;
     case 'Secret':
       defaultSecret(object);
       break;
     case 'NetworkPolicy':
-      defaultNetworkPolicy(spec());
+      defaultNetworkPolicy(specOf(object));
       break;
     case 'CustomResourceDefinition':
-      setDefault(objectAt(spec(), 'conversion'), 'strategy', 'None');
+      setDefault(objectAt(specOf(object), 'conversion'), 'strategy', 'None');
       break;
   }
 }
@@ -287,7 +285,6 @@ function defaultNetworkPolicy(spec: PlainObject): void {
 function assignOnCreate(def: ResourceDef, object: KubeObject, allocator: Allocator): string[][] {
   if (!isBuiltinResource(def)) return [];
   const assigned: string[][] = [];
-  const spec = () => objectAt(object, 'spec');
   const addFinalizer = (finalizer: string) => {
     const finalizers = (object.metadata.finalizers as string[] | undefined) ?? [];
     if (finalizers.includes(finalizer)) return;
@@ -296,11 +293,11 @@ function assignOnCreate(def: ResourceDef, object: KubeObject, allocator: Allocat
   };
   switch (def.kind) {
     case 'Service':
-      assigned.push(...assignService(spec(), allocator));
+      assigned.push(...assignService(specOf(object), allocator));
       object.status ??= { loadBalancer: {} };
       break;
     case 'Namespace':
-      setDefault(spec(), 'finalizers', ['kubernetes']);
+      setDefault(specOf(object), 'finalizers', ['kubernetes']);
       assigned.push(['f:spec', 'f:finalizers']);
       object.status ??= { phase: 'Active' };
       break;
@@ -313,7 +310,7 @@ function assignOnCreate(def: ResourceDef, object: KubeObject, allocator: Allocat
       object.status ??= { phase: 'Pending' };
       break;
     case 'Pod':
-      object.status ??= { phase: 'Pending', qosClass: qosClassOf(spec()) };
+      object.status ??= { phase: 'Pending', qosClass: qosClassOf(specOf(object)) };
       break;
     case 'Ingress':
       object.status ??= { loadBalancer: {} };
@@ -368,6 +365,11 @@ function qosClassOf(spec: PlainObject): string {
 
 function setDefault(target: PlainObject, field: string, value: unknown): void {
   if (target[field] === undefined) target[field] = value;
+}
+
+/** The object's spec, made an empty map when it is none. */
+function specOf(object: KubeObject): PlainObject {
+  return objectAt(object, 'spec');
 }
 
 function objectAt(parent: PlainObject, field: string): PlainObject {

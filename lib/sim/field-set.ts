@@ -1,5 +1,6 @@
 // A set of field paths, the structure behind a managedFields entry's FieldsV1. Each node is one path
 // element ('f:name', 'k:{"name":"web"}', 'v:"x"', 'i:0'); `member` says the path itself is in the set.
+import { isPlainMap } from './json-values.ts';
 
 export class FieldSet {
   member = false;
@@ -86,6 +87,34 @@ export function fromFieldsV1(fields: Record<string, unknown>): FieldSet {
     set.children.set(element, fromFieldsV1((value ?? {}) as Record<string, unknown>));
   }
   return set;
+}
+
+/** Whether `path` is a member of the set FieldsV1 `fields` stands for (as fromFieldsV1 reads it). */
+export function fieldsV1Has(fields: Record<string, unknown> | undefined, path: readonly string[]): boolean {
+  let node: Record<string, unknown> = fields ?? {};
+  for (const element of path) {
+    if (element === '.' || !Object.hasOwn(node, element)) return false;
+    node = (node[element] ?? {}) as Record<string, unknown>;
+  }
+  return Object.keys(node).length === 0 || '.' in node;
+}
+
+/** toFieldsV1(fromFieldsV1(fields)): `fields` itself when it is in that form already. */
+export function normalFieldsV1(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+  return isNormalFieldsV1(fields) ? fields : toFieldsV1(fromFieldsV1(fields ?? {}));
+}
+
+// The form toFieldsV1 writes: plain maps all the way down, '.' (an empty map) only first and only beside
+// other keys, the other keys sorted.
+function isNormalFieldsV1(fields: unknown): fields is Record<string, unknown> {
+  if (!isPlainMap(fields)) return false;
+  const keys = Object.keys(fields);
+  const dotted = keys[0] === '.';
+  if (dotted && (keys.length === 1 || !isPlainMap(fields['.']) || Object.keys(fields['.']).length > 0)) return false;
+  for (let i = dotted ? 1 : 0; i < keys.length; i++) {
+    if (keys[i] === '.' || (i > (dotted ? 1 : 0) && keys[i - 1] >= keys[i]) || !isNormalFieldsV1(fields[keys[i]])) return false;
+  }
+  return true;
 }
 
 /** The FieldsV1 form: '.' marks a member that also has children; keys sorted as the server sorts them. */

@@ -1,18 +1,18 @@
 // metadata.managedFields as the API server maintains them (structured-merge-diff's Update and Apply).
 import { isBuiltinResource } from './catalog.ts';
 import { serverAssignedPaths } from './defaults.ts';
-import { FieldSet, difference, fromFieldsV1, toFieldsV1, union, withoutSubtrees } from './field-set.ts';
+import { FieldSet, difference, fieldsV1Has, fromFieldsV1, normalFieldsV1, toFieldsV1, union, withoutSubtrees } from './field-set.ts';
 import type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
 import { compareValues, fieldSetOf, type PlainObject } from './value-fields.ts';
 
 // Identity and bookkeeping fields the server never records as owned.
-const UNOWNED_METADATA = ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+const UNOWNED_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds']);
 
 /** The object without the fields that never appear in managedFields. */
 export function ownableFields(object: unknown): PlainObject {
   const { apiVersion: _a, kind: _k, metadata, ...rest } = (object ?? {}) as PlainObject;
-  const meta = { ...((metadata ?? {}) as PlainObject) };
-  for (const field of UNOWNED_METADATA) delete meta[field];
+  const meta: PlainObject = {};
+  for (const [field, value] of Object.entries((metadata ?? {}) as PlainObject)) if (!UNOWNED_METADATA.has(field)) meta[field] = value;
   return { metadata: meta, ...rest };
 }
 
@@ -60,11 +60,6 @@ export interface RecordWriteArgs {
   time: string;
 }
 
-interface Owner {
-  entry: Omit<ManagedFieldsEntry, 'fieldsV1'>;
-  set: FieldSet;
-}
-
 /**
  * Sets next.metadata.managedFields for a write. Update: the writer gains every field it added or
  * changed (on create, everything incl. defaults). Apply: the writer owns exactly the applied fields.
@@ -73,47 +68,76 @@ interface Owner {
 export function recordWrite(args: RecordWriteArgs): void {
   const { def, previous, next, manager, operation, subresource, time } = args;
   const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
-  const owners: Owner[] = (previous?.metadata.managedFields ?? next.metadata.managedFields ?? []).map((e) => {
-    const { fieldsV1, ...entry } = e;
-    return { entry, set: fromFieldsV1(fieldsV1 ?? {}) };
-  });
-
   const before = previous ? ownableFields(previous) : createSkeleton(def);
   const { changed, removed } = compareValues(before, ownableFields(next));
   changed.member = false;
-  const touched = keepWritable(def, subresource, changed);
+  const change = changeOf(keepWritable(def, subresource, changed), removed);
 
-  const isWriter = (e: Owner['entry']) =>
-    e.manager === manager &&
-    e.operation === operation &&
-    (e.subresource ?? undefined) === subresource &&
-    (operation === 'Apply' || e.apiVersion === apiVersion);
-
-  const result: Owner[] = [];
-  let writerSet: FieldSet | undefined;
-  for (const owner of owners) {
-    if (isWriter(owner.entry)) {
-      writerSet = owner.set;
+  const entries: ManagedFieldsEntry[] = [];
+  let writer: ManagedFieldsEntry | undefined;
+  for (const recorded of previous?.metadata.managedFields ?? next.metadata.managedFields ?? []) {
+    if (isWriterEntry(recorded, manager, operation, subresource, apiVersion)) {
+      writer = recorded;
       continue;
     }
-    result.push({ entry: owner.entry, set: difference(difference(owner.set, touched), removed) });
+    const { fieldsV1, ...entry } = recorded;
+    const remaining = fieldsLeftTo(fieldsV1, change);
+    if (remaining) entries.push({ ...entry, fieldsV1: remaining });
   }
 
-  let set: FieldSet;
-  if (operation === 'Apply') {
-    set = keepWritable(def, subresource, appliedFieldSet(args.applied ?? next));
-  } else {
-    set = union(difference(writerSet ?? new FieldSet(), removed), touched);
-    if (!previous) set = withoutSubtrees(set, serverAssignedPaths(next));
+  const written = operation === 'Apply'
+    ? nonEmptyFieldsV1(keepWritable(def, subresource, appliedFieldSet(args.applied ?? next)))
+    : updatedFields(writer, change, previous ? undefined : next);
+  if (written) {
+    const entry = { manager, operation, apiVersion, time, fieldsType: 'FieldsV1' } as Omit<ManagedFieldsEntry, 'fieldsV1'>;
+    if (subresource) entry.subresource = subresource;
+    entries.push({ ...entry, fieldsV1: written });
   }
-  const entry: Owner['entry'] = { manager, operation, apiVersion, time, fieldsType: 'FieldsV1' };
-  if (subresource) entry.subresource = subresource;
-  result.push({ entry, set });
+  next.metadata.managedFields = entries.sort(compareEntries);
+}
 
-  next.metadata.managedFields = result
-    .filter((o) => !o.set.isEmpty())
-    .sort((a, b) => compareEntries(a.entry, b.entry))
-    .map((o) => ({ ...o.entry, fieldsV1: toFieldsV1(o.set) }) as ManagedFieldsEntry);
+/** What a write changed: the fields it touched (as its writer may own them) and the ones it removed. */
+interface Change {
+  touched: FieldSet;
+  removed: FieldSet;
+  touchedPaths: string[][];
+  removedPaths: string[][];
+}
+
+function changeOf(touched: FieldSet, removed: FieldSet): Change {
+  return { touched, removed, touchedPaths: touched.paths(), removedPaths: removed.paths() };
+}
+
+function isWriterEntry(e: ManagedFieldsEntry, manager: string, operation: 'Apply' | 'Update', subresource: string | undefined, apiVersion: string): boolean {
+  return e.manager === manager && e.operation === operation && (e.subresource ?? undefined) === subresource && (operation === 'Apply' || e.apiVersion === apiVersion);
+}
+
+// Most writes change only fields their writer already owns: then every entry keeps its FieldsV1 as it was
+// (in the form toFieldsV1 gives) instead of going through field sets.
+
+/** Another manager's fields once what the write changed is taken away; undefined when none are left. */
+function fieldsLeftTo(fieldsV1: Record<string, unknown> | undefined, change: Change): Record<string, unknown> | undefined {
+  if (!ownsAny(fieldsV1, change.touchedPaths) && !ownsAny(fieldsV1, change.removedPaths)) return normalFieldsV1(fieldsV1);
+  return nonEmptyFieldsV1(difference(difference(fromFieldsV1(fieldsV1 ?? {}), change.touched), change.removed));
+}
+
+/** An Update's writer's fields: what its entry owned, less what was removed, plus what it touched. `created`: the object, on create. */
+function updatedFields(writer: ManagedFieldsEntry | undefined, change: Change, created: KubeObject | undefined): Record<string, unknown> | undefined {
+  if (!created && writer && ownsAll(writer.fieldsV1, change.touchedPaths) && !ownsAny(writer.fieldsV1, change.removedPaths)) return normalFieldsV1(writer.fieldsV1);
+  const set = union(difference(writer ? fromFieldsV1(writer.fieldsV1 ?? {}) : new FieldSet(), change.removed), change.touched);
+  return nonEmptyFieldsV1(created ? withoutSubtrees(set, serverAssignedPaths(created)) : set);
+}
+
+function ownsAny(fieldsV1: Record<string, unknown> | undefined, paths: string[][]): boolean {
+  return paths.some((path) => fieldsV1Has(fieldsV1, path));
+}
+
+function ownsAll(fieldsV1: Record<string, unknown> | undefined, paths: string[][]): boolean {
+  return paths.every((path) => fieldsV1Has(fieldsV1, path));
+}
+
+function nonEmptyFieldsV1(set: FieldSet): Record<string, unknown> | undefined {
+  return set.isEmpty() ? undefined : toFieldsV1(set);
 }
 
 // A write through the main resource never owns status when status is a subresource; a write through
@@ -125,7 +149,7 @@ function keepWritable(def: ResourceDef, subresource: 'status' | 'scale' | undefi
 }
 
 // The server's order: Apply before Update, then oldest first (no time counts as oldest), then by name.
-function compareEntries(a: Owner['entry'], b: Owner['entry']): number {
+function compareEntries(a: ManagedFieldsEntry, b: ManagedFieldsEntry): number {
   if (a.operation !== b.operation) return a.operation < b.operation ? -1 : 1;
   const ta = a.time ?? '';
   const tb = b.time ?? '';

@@ -47,7 +47,11 @@ export function apiVersionOf(def: ResourceDef): string {
   return def.group ? `${def.group}/${def.version}` : def.version;
 }
 
+let lastTimestamp = { seconds: NaN, text: '' };
+
 /** The server's timestamps have whole seconds. */
 export function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const seconds = Math.floor(now.getTime() / 1000);
+  if (seconds !== lastTimestamp.seconds) lastTimestamp = { seconds, text: now.toISOString().replace(/\.\d+Z$/, 'Z') };
+  return lastTimestamp.text;
 }

@@ -22,22 +22,27 @@ function groupRank(group: string): number {
 export class ResourceRegistry {
   private builtins: ResourceDef[];
   private custom = new Map<string, ResourceDef[]>(); // by CRD name
+  private served?: readonly ResourceDef[];
 
   constructor() {
     this.builtins = builtinResources();
   }
 
-  all(): ResourceDef[] {
-    return [...this.builtins, ...[...this.custom.values()].flat()];
+  /** Every served resource, built-ins first; the same array until a CRD changes. */
+  all(): readonly ResourceDef[] {
+    this.served ??= [...this.builtins, ...[...this.custom.values()].flat()];
+    return this.served;
   }
 
   setCrd(crd: KubeObject): void {
     this.custom.set(String(crd.metadata.name), resourcesFromCrd(crd));
+    this.served = undefined;
   }
 
   removeCrd(name: string): ResourceDef[] {
     const defs = this.custom.get(name) ?? [];
     this.custom.delete(name);
+    this.served = undefined;
     return defs;
   }
 

@@ -50,19 +50,25 @@ export function validateName(def: ResourceDef, object: KubeObject): void {
  */
 export function validateImmutableFields(def: ResourceDef, previous: KubeObject, next: KubeObject): void {
   const name = String(previous.metadata.name);
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   if (def.group === '' && (def.resource === 'configmaps' || def.resource === 'secrets') && previous.immutable === true) {
     const fields = def.resource === 'configmaps' ? ['data', 'binaryData'] : ['data'];
     const causes: StatusCause[] = fields
-      .filter((field) => !same(previous[field], next[field]))
+      .filter((field) => !sameValue(previous[field], next[field]))
       .map((field) => ({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field }));
     if (next.immutable !== true) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'immutable' });
     if (causes.length) throw invalid(def.group, def.kind, name, causes);
   }
   if (def.group === 'apps' && ['deployments', 'statefulsets', 'daemonsets', 'replicasets'].includes(def.resource)) {
-    const selector = (object: KubeObject) => (object.spec as { selector?: unknown } | undefined)?.selector;
-    if (!same(selector(previous), selector(next))) {
-      throw invalid(def.group, def.kind, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(selector(next))}: field is immutable`, field: 'spec.selector' }]);
+    if (!sameValue(selectorOf(previous), selectorOf(next))) {
+      throw invalid(def.group, def.kind, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(selectorOf(next))}: field is immutable`, field: 'spec.selector' }]);
     }
   }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function selectorOf(object: KubeObject): unknown {
+  return (object.spec as { selector?: unknown } | undefined)?.selector;
 }

@@ -81,34 +81,75 @@ export interface Comparison {
  */
 export function compareValues(lhs: unknown, rhs: unknown): Comparison {
   const result: Comparison = { changed: new FieldSet(), removed: new FieldSet() };
-  walk(lhs, rhs, [], [], false, result);
+  compareAt(lhs, rhs, [], [], false, result);
   return result;
 }
 
-function walk(lhs: unknown, rhs: unknown, chain: string[], path: string[], isItem: boolean, out: Comparison): void {
-  const absent = (v: unknown) => v === undefined || v === null;
-  const structured = (v: unknown) => (isItem && isAtomicItem(chain) ? undefined : fieldEntries(v, chain));
-  const left = absent(lhs) ? [] : structured(lhs);
-  const right = absent(rhs) ? [] : structured(rhs);
-  const sameKind = absent(lhs) || absent(rhs) || Array.isArray(lhs) === Array.isArray(rhs);
-  if (!left || !right || !sameKind || (left.length === 0 && right.length === 0)) {
-    if (absent(lhs) && absent(rhs)) return;
-    // Two maps or lists with no (non-null) entries are the same value.
-    if (left && right && sameKind && !absent(lhs) && !absent(rhs)) return;
-    if (absent(lhs)) out.changed.insert(path);
-    else if (absent(rhs)) out.removed.insert(path);
-    else if (!deepEqual(lhs, rhs)) out.changed.insert(path);
-    return;
-  }
-  const leftByElement = new Map(left.map((e) => [e.element, e]));
-  const rightByElement = new Map(right.map((e) => [e.element, e]));
-  const isList = Array.isArray(absent(lhs) ? rhs : lhs);
-  for (const element of new Set([...leftByElement.keys(), ...rightByElement.keys()])) {
-    const l = leftByElement.get(element);
-    const r = rightByElement.get(element);
-    walk(l?.value, r?.value, (r ?? l)!.chain, [...path, element], isList, out);
-  }
-  if (absent(lhs)) out.changed.insert(path);
-  else if (absent(rhs)) out.removed.insert(path);
+/** What the server walks into at `chain`: a map's fields, a keyed list's or set's items, or nothing (a leaf). */
+function structureOf(value: unknown, chain: readonly string[], isItem: boolean): 'map' | 'list' | undefined {
+  if (isItem && isAtomicItem(chain)) return undefined;
+  if (isJsonMap(value)) return isAtomicMap(chain) ? undefined : 'map';
+  if (Array.isArray(value)) return listShape(chain).type === 'atomic' ? undefined : 'list';
+  return undefined;
 }
 
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+// `chain` and `path` are the walk's own stacks: pushed before a child is compared and popped after.
+function compareAt(lhs: unknown, rhs: unknown, chain: string[], path: string[], isItem: boolean, out: Comparison): void {
+  const added = isAbsent(lhs);
+  const gone = isAbsent(rhs);
+  if (added && gone) return;
+  if (added || gone) {
+    // Everything below a new (or removed) map or list is new (or removed) with it.
+    const structure = structureOf(added ? rhs : lhs, chain, isItem);
+    if (structure) compareChildren(structure, lhs, rhs, chain, path, out);
+    (added ? out.changed : out.removed).insert(path);
+    return;
+  }
+  const structure = structureOf(lhs, chain, isItem);
+  if (structure && structure === structureOf(rhs, chain, isItem)) compareChildren(structure, lhs, rhs, chain, path, out);
+  else if (!deepEqual(lhs, rhs)) out.changed.insert(path);
+}
+
+/** Compares the fields (or items) of two maps (or lists), either of which may be absent. */
+function compareChildren(structure: 'map' | 'list', lhs: unknown, rhs: unknown, chain: string[], path: string[], out: Comparison): void {
+  if (structure === 'map') compareFields(isJsonMap(lhs) ? lhs : {}, isJsonMap(rhs) ? rhs : {}, chain, path, out);
+  else compareItems(Array.isArray(lhs) ? lhs : [], Array.isArray(rhs) ? rhs : [], chain, path, out);
+}
+
+function compareFields(lhs: PlainObject, rhs: PlainObject, chain: string[], path: string[], out: Comparison): void {
+  for (const name of Object.keys(lhs)) if (!isAbsent(lhs[name])) compareField(name, lhs[name], rhs[name], chain, path, out);
+  for (const name of Object.keys(rhs)) if (!isAbsent(rhs[name]) && isAbsent(lhs[name])) compareField(name, undefined, rhs[name], chain, path, out);
+}
+
+function compareField(name: string, lhs: unknown, rhs: unknown, chain: string[], path: string[], out: Comparison): void {
+  chain.push(name);
+  path.push(`f:${name}`);
+  compareAt(lhs, rhs, chain, path, false, out);
+  chain.pop();
+  path.pop();
+}
+
+function compareItems(lhs: unknown[], rhs: unknown[], chain: string[], path: string[], out: Comparison): void {
+  const shape = listShape(chain) as Exclude<ListShape, { type: 'atomic' }>;
+  const left = itemsByElement(shape, lhs);
+  const right = itemsByElement(shape, rhs);
+  for (const [element, item] of left) compareItem(element, item, right.get(element), chain, path, out);
+  for (const [element, item] of right) if (!left.has(element)) compareItem(element, undefined, item, chain, path, out);
+}
+
+function compareItem(element: string, lhs: unknown, rhs: unknown, chain: string[], path: string[], out: Comparison): void {
+  path.push(element);
+  compareAt(lhs, rhs, chain, path, true, out);
+  path.pop();
+}
+
+/** A list's items by path element; of two items with the same key, the last counts. */
+function itemsByElement(shape: Exclude<ListShape, { type: 'atomic' }>, items: unknown[]): Map<string, unknown> {
+  const byElement = new Map<string, unknown>();
+  for (const item of items) byElement.set(itemElement(shape, item), item);
+  return byElement;
+}

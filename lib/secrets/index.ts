@@ -16,7 +16,7 @@
 //
 // Normalisation leaves values readable in 'encrypt' mode; the writers (snapshot, watch) seal them
 // with a SecretSealer before anything is serialised for Git.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type SecretsMode = 'redact' | 'skip' | 'plain' | 'encrypt';
 export { parseRecipients, readIdentityFile, readRecipientsFile } from './age.ts';
@@ -29,7 +29,7 @@ export function isRedactedValue(value: unknown): boolean {
 }
 
 function digest(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  return `sha256:${hash('sha256', bytes, 'hex')}`;
 }
 
 function redactValues(values: unknown, decode: (value: string) => Buffer): Record<string, string> | undefined {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type https from 'node:https';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { load } from 'js-yaml';
 import { KubeconfigError } from '../errors/index.ts';
 import { inClusterConnection } from './in-cluster.ts';
 
@@ -38,34 +39,108 @@ export async function loadClusterConnection(options: KubeconfigOptions = {}): Pr
     return inCluster;
   }
   const file = kubeconfigFile(options.kubeconfig, env);
-  // Loaded on first use: the library takes about a second to import, which commands that never talk
-  // to a cluster (help, diff between revisions, log, show) should not pay.
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const config = new KubeConfig();
+  const config = readKubeconfig(file);
+  const contextName = options.context ?? config['current-context'];
+  const context = config.contexts?.find((entry) => entry?.name === contextName);
+  if (options.context && !context) {
+    throw new KubeconfigError(`context "${options.context}" is not in kubeconfig ${file} (it has: ${config.contexts?.map((c) => c?.name).join(', ') || 'none'}).`);
+  }
+  const cluster = config.clusters?.find((entry) => entry?.name === context?.context?.cluster);
+  if (!contextName || !context || !cluster) throw new KubeconfigError(`kubeconfig ${file} has no current context; pass --context.`);
+  if (!cluster.cluster?.server) throw new KubeconfigError(`cluster "${cluster.name}" in kubeconfig ${file} has no server URL.`);
+  const user = config.users?.find((entry) => entry?.name === context.context?.user)?.user ?? {};
   try {
-    config.loadFromString(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new KubeconfigError(`kubeconfig ${file} could not be read: ${firstLine(error)}.`, { cause: error });
-  }
-  config.makePathsAbsolute(join(file, '..'));
-  if (options.context) {
-    if (!config.getContextObject(options.context)) {
-      throw new KubeconfigError(`context "${options.context}" is not in kubeconfig ${file} (it has: ${config.getContexts().map((c) => c.name).join(', ') || 'none'}).`);
-    }
-    config.setCurrentContext(options.context);
-  }
-  const contextName = config.getCurrentContext();
-  const cluster = config.getCurrentCluster();
-  if (!contextName || !cluster) {
-    throw new KubeconfigError(`kubeconfig ${file} has no current context; pass --context.`);
-  }
-  if (!cluster.server) throw new KubeconfigError(`cluster "${cluster.name}" in kubeconfig ${file} has no server URL.`);
-  const requestOptions: https.RequestOptions = { headers: {} };
-  try {
-    await config.applyToHTTPSOptions(requestOptions);
+    return user.exec || user['auth-provider']
+      ? await pluginConnection(file, contextName)
+      : staticConnection(cluster.cluster, user, contextName, dirname(file));
   } catch (error) {
     throw new KubeconfigError(`credentials for context "${contextName}" in kubeconfig ${file} could not be loaded: ${firstLine(error)}.`, { cause: error });
   }
+}
+
+/** The parts of a kubeconfig kubesnap reads, spelt as in the file. */
+interface KubeconfigDocument {
+  'current-context'?: string;
+  clusters?: Array<{ name?: string; cluster?: KubeconfigCluster }>;
+  users?: Array<{ name?: string; user?: KubeconfigUser }>;
+  contexts?: Array<{ name?: string; context?: { cluster?: string; user?: string } }>;
+}
+
+interface KubeconfigCluster {
+  server?: string;
+  'certificate-authority'?: string;
+  'certificate-authority-data'?: string;
+  'insecure-skip-tls-verify'?: boolean;
+  'tls-server-name'?: string;
+}
+
+interface KubeconfigUser {
+  token?: string;
+  tokenFile?: string;
+  'client-certificate'?: string;
+  'client-certificate-data'?: string;
+  'client-key'?: string;
+  'client-key-data'?: string;
+  username?: string;
+  password?: string;
+  exec?: unknown;
+  'auth-provider'?: unknown;
+}
+
+function readKubeconfig(file: string): KubeconfigDocument {
+  try {
+    const document = load(readFileSync(file, 'utf8'));
+    if (document === null || typeof document !== 'object' || Array.isArray(document)) throw new Error('it is not a YAML mapping');
+    for (const list of ['clusters', 'users', 'contexts'] as const) {
+      const entries = (document as KubeconfigDocument)[list];
+      if (entries !== undefined && entries !== null && !Array.isArray(entries)) throw new Error(`"${list}" is not a list`);
+    }
+    return document as KubeconfigDocument;
+  } catch (error) {
+    throw new KubeconfigError(`kubeconfig ${file} could not be read: ${firstLine(error)}.`, { cause: error });
+  }
+}
+
+/** Bytes given inline (base64, `-data`) or as a file relative to the kubeconfig's folder. */
+function material(data: string | undefined, path: string | undefined, dir: string): Buffer | undefined {
+  if (data) return Buffer.from(data, 'base64');
+  return path ? readFileSync(resolve(dir, path)) : undefined;
+}
+
+/** Credentials written in the kubeconfig itself (a token, a client certificate, a password), as kubectl reads them. */
+function staticConnection(cluster: KubeconfigCluster, user: KubeconfigUser, contextName: string, dir: string): ClusterConnection {
+  const headers: Record<string, string> = {};
+  const token = user.token || (user.tokenFile ? readFileSync(resolve(dir, user.tokenFile), 'utf8').trim() : undefined);
+  if (token) headers.Authorization = `Bearer ${token}`;
+  else if (user.username) headers.Authorization = 'Basic ' + Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64');
+  return {
+    server: cluster.server!.replace(/\/+$/, ''),
+    contextName,
+    tls: {
+      ca: material(cluster['certificate-authority-data'], cluster['certificate-authority'], dir),
+      cert: material(user['client-certificate-data'], user['client-certificate'], dir),
+      key: material(user['client-key-data'], user['client-key'], dir),
+      rejectUnauthorized: cluster['insecure-skip-tls-verify'] ? false : undefined,
+      servername: cluster['tls-server-name'],
+    },
+    headers,
+  };
+}
+
+/**
+ * Credentials a plugin makes (an `exec` command such as `aws eks get-token`, an `auth-provider`): left to
+ * @kubernetes/client-node, which runs them as kubectl does. Loaded only then: importing it costs about a second,
+ * most of a small snapshot's time.
+ */
+async function pluginConnection(file: string, contextName: string): Promise<ClusterConnection> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const config = new KubeConfig();
+  config.loadFromString(readFileSync(file, 'utf8'));
+  config.makePathsAbsolute(dirname(file));
+  config.setCurrentContext(contextName);
+  const cluster = config.getCurrentCluster()!;
+  const requestOptions: https.RequestOptions = { headers: {} };
+  await config.applyToHTTPSOptions(requestOptions);
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(requestOptions.headers ?? {})) {
     if (typeof value === 'string') headers[key] = value;

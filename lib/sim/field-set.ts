@@ -69,7 +69,7 @@ export function intersection(a: FieldSet, b: FieldSet): FieldSet {
 
 /** `set` without the given paths and everything below them. */
 export function withoutSubtrees(set: FieldSet, paths: ReadonlyArray<readonly string[]>): FieldSet {
-  const out = union(set, new FieldSet());
+  const out = difference(set, undefined);
   for (const path of paths) {
     let node: FieldSet | undefined = out;
     for (const element of path.slice(0, -1)) node = node?.children.get(element);
@@ -96,12 +96,23 @@ export function fieldsV1Has(fields: Record<string, unknown> | undefined, path: r
     if (element === '.' || !Object.hasOwn(node, element)) return false;
     node = (node[element] ?? {}) as Record<string, unknown>;
   }
-  return Object.keys(node).length === 0 || '.' in node;
+  return !hasKeys(node) || '.' in node;
 }
+
+function hasKeys(map: Record<string, unknown>): boolean {
+  for (const _key in map) return true;
+  return false;
+}
+
+// FieldsV1 of committed objects (frozen, so they stay as they are) found to be in toFieldsV1's form.
+const normalAndFrozen = new WeakSet<object>();
 
 /** toFieldsV1(fromFieldsV1(fields)): `fields` itself when it is in that form already. */
 export function normalFieldsV1(fields: Record<string, unknown> | undefined): Record<string, unknown> {
-  return isNormalFieldsV1(fields) ? fields : toFieldsV1(fromFieldsV1(fields ?? {}));
+  if (fields && normalAndFrozen.has(fields)) return fields;
+  if (!isNormalFieldsV1(fields)) return toFieldsV1(fromFieldsV1(fields ?? {}));
+  if (Object.isFrozen(fields)) normalAndFrozen.add(fields);
+  return fields;
 }
 
 // The form toFieldsV1 writes: plain maps all the way down, '.' (an empty map) only first and only beside

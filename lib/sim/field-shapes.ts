@@ -13,6 +13,10 @@ export type ListShape =
 
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 const TCP = { protocol: 'TCP' };
+const CONTAINER_PORTS: ListShape = { type: 'map', keys: ['containerPort', 'protocol'], keyDefaults: TCP };
+const SERVICE_PORTS: ListShape = { type: 'map', keys: ['port', 'protocol'], keyDefaults: TCP };
+const ATOMIC: ListShape = { type: 'atomic' };
+const SET: ListShape = { type: 'set' };
 
 const KEYED_LISTS: Record<string, ListShape> = {
   containers: { type: 'map', keys: ['name'] },
@@ -39,12 +43,12 @@ export function listShape(chain: readonly string[]): ListShape {
   const field = chain[chain.length - 1];
   const parent = chain[chain.length - 2];
   if (field === 'ports') {
-    if (CONTAINER_LISTS.has(parent)) return { type: 'map', keys: ['containerPort', 'protocol'], keyDefaults: TCP };
-    if (chain.length === 2 && parent === 'spec') return { type: 'map', keys: ['port', 'protocol'], keyDefaults: TCP };
-    return { type: 'atomic' };
+    if (CONTAINER_LISTS.has(parent)) return CONTAINER_PORTS;
+    if (chain.length === 2 && parent === 'spec') return SERVICE_PORTS;
+    return ATOMIC;
   }
-  if (field === 'finalizers' && parent === 'metadata') return { type: 'set' };
-  return KEYED_LISTS[field] ?? { type: 'atomic' };
+  if (field === 'finalizers' && parent === 'metadata') return SET;
+  return KEYED_LISTS[field] ?? ATOMIC;
 }
 
 /** Whether the map at `chain` is one value rather than a set of fields. */

@@ -12,7 +12,8 @@ const UNOWNED_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion',
 export function ownableFields(object: unknown): PlainObject {
   const { apiVersion: _a, kind: _k, metadata, ...rest } = (object ?? {}) as PlainObject;
   const meta: PlainObject = {};
-  for (const [field, value] of Object.entries((metadata ?? {}) as PlainObject)) if (!UNOWNED_METADATA.has(field)) meta[field] = value;
+  const given = (metadata ?? {}) as PlainObject;
+  for (const field of Object.keys(given)) if (!UNOWNED_METADATA.has(field)) meta[field] = given[field];
   return { metadata: meta, ...rest };
 }
 

@@ -36,11 +36,19 @@ export function itemElement(shape: Exclude<ListShape, { type: 'atomic' }>, item:
   if (shape.type === 'set') return `v:${JSON.stringify(item)}`;
   const source = isJsonMap(item) ? item : {};
   const key: PlainObject = {};
-  for (const name of [...shape.keys].sort()) {
+  for (const name of sortedKeysOf(shape)) {
     const v = source[name] ?? shape.keyDefaults?.[name];
     if (v !== undefined) key[name] = v;
   }
   return `k:${JSON.stringify(key)}`;
+}
+
+const sortedKeys = new WeakMap<ListShape, string[]>();
+
+function sortedKeysOf(shape: Extract<ListShape, { type: 'map' }>): string[] {
+  let keys = sortedKeys.get(shape);
+  if (!keys) sortedKeys.set(shape, (keys = [...shape.keys].sort()));
+  return keys;
 }
 
 function isAtomicItem(chain: readonly string[]): boolean {

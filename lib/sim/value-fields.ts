@@ -107,6 +107,7 @@ function isAbsent(value: unknown): boolean {
 
 // `chain` and `path` are the walk's own stacks: pushed before a child is compared and popped after.
 function compareAt(lhs: unknown, rhs: unknown, chain: string[], path: string[], isItem: boolean, out: Comparison): void {
+  if (lhs === rhs) return; // the same value (status carried over from the stored object)
   const added = isAbsent(lhs);
   const gone = isAbsent(rhs);
   if (added && gone) return;

@@ -107,7 +107,7 @@ test('after writes, GETs, lists and watch events carry the new bytes', async () 
   const path = '/api/v1/namespaces/ns-0/configmaps';
   const start = await call(sim, 'GET', path);
   const stream = await watch(sim, `${path}?watch=1&resourceVersion=${start.json.metadata.resourceVersion}`);
-  const created = await call(sim, 'POST', path, { body: { apiVersion: 'v1', kind: 'ConfigMap', '3': 'an array-index field', metadata: { name: 'odd' }, data: { z: '1', '1': 'one' } } });
+  const created = await call(sim, 'POST', path, { body: { apiVersion: 'v1', kind: 'ConfigMap', '3': 'an array-index field', metadata: { name: 'odd' }, data: { z: '1', '1': 'one', 'ü': 'ß € 😀 \u2028' } } });
   assert.is(created.text, `${JSON.stringify(sim.get('', 'configmaps', 'ns-0', 'odd'))}\n`);
   const afterCreate = sim.get('', 'configmaps', 'ns-0', 'odd')!;
   const patched = await call(sim, 'PATCH', `${path}/odd`, { body: { data: { z: '2' } }, contentType: 'application/merge-patch+json' });

@@ -29,6 +29,7 @@ export function call(
     }
     const req = httpsRequest(`${sim.url}${path}`, { method, headers, ca: sim.caPem }, (res) => {
       let text = '';
+      res.setEncoding('utf8'); // a character split between two chunks stays one character
       res.on('data', (chunk) => (text += chunk));
       res.on('end', () => {
         let json: unknown;
@@ -67,6 +68,7 @@ export function watch(sim: Simulator, path: string, accept?: string): Promise<Wa
     const ended = new Promise<'end' | 'error'>((r) => (settle = r));
     const req = httpsRequest(`${sim.url}${path}`, { headers, ca: sim.caPem }, (res) => {
       let partial = '';
+      res.setEncoding('utf8');
       res.on('data', (chunk) => {
         partial += chunk;
         const received = partial.split('\n');

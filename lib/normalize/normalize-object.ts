@@ -7,7 +7,7 @@
 // Then, in both cases, the per-kind rules strip server-assigned values and defaults. Running them
 // after an apply too matters for atomic fields (a StatefulSet's volumeClaimTemplates are owned whole,
 // defaults included) and makes normalising a normalised object (which has no managedFields) a no-op.
-import { redactSecret } from '../secrets/index.ts';
+import { redactSecret } from '../secrets/redact.ts';
 import type { JsonMap } from './fields.ts';
 import { kindRule } from './kinds/index.ts';
 import { mergeFieldSets, pruneToFields, readIntent, type FieldSet } from './managed-fields.ts';

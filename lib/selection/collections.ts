@@ -1,6 +1,6 @@
 // Which (resource, namespace) collections a selection covers, and which objects inside them are in
 // scope. Snapshot and watch both decide it here, so a watch covers exactly what a snapshot does.
-import { qualifiedResourceName, type ApiResource } from '../kube/index.ts';
+import { qualifiedResourceName, type ApiResource } from '../kube/discovery.ts';
 import { resourceSkipReason, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
 import type { Selection } from './index.ts';
 

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { UsageError } from '../errors/index.ts';
-import { qualifiedResourceName, resolveResourceSpelling, type ApiResource } from '../kube/index.ts';
+import { qualifiedResourceName, type ApiResource } from '../kube/discovery.ts';
+import { resolveResourceSpelling } from '../kube/resource-names.ts';
 import { parseLabelSelector, type LabelSelector } from './label-selector.ts';
 
 export { parseLabelSelector, type LabelSelector } from './label-selector.ts';

@@ -2,11 +2,14 @@
 // the selected namespaces, normalise, lay out, serialise, hash and deflate. Pure CPU on plain data, so it runs the
 // same on the main thread and in a page worker (page.worker.ts).
 import { ClusterError } from '../errors/index.ts';
-import { qualifiedResourceName, type ApiResource, type ListPageMetadata } from '../kube/index.ts';
+// Imported from the modules themselves, not their index: a worker thread loads only what it runs.
+import { qualifiedResourceName, type ApiResource } from '../kube/discovery.ts';
+import type { ListPageMetadata } from '../kube/list.ts';
 import { objectPath, serializeObject } from '../layout/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
-import { isNamespacesResource, namespaceMatcher, type SelectionOptions } from '../selection/index.ts';
-import { prepareBlob, type PreparedBlob } from '../store/index.ts';
+import { isNamespacesResource } from '../selection/collections.ts';
+import { namespaceMatcher, type SelectionOptions } from '../selection/index.ts';
+import { prepareBlob, type PreparedBlob } from '../store/prepared-blob.ts';
 
 /** What processing a page needs to know of its collection: plain data, so it can be posted to a worker. */
 export interface PageJob {
@@ -36,6 +39,8 @@ export interface SecretToSeal {
 
 export interface ProcessedPage {
   metadata: ListPageMetadata;
+  /** Objects the page listed, kept or not. */
+  items: number;
   files: CollectedFile[];
   toSeal: SecretToSeal[];
   /** Objects left out, per reason. */
@@ -57,7 +62,7 @@ export function processListPage(body: Uint8Array, job: PageJob): ProcessedPage {
   const namespaceSelected = namespaceMatcher(job.namespaces);
   const scopedBy = resource.namespaced ? 'namespace' : isNamespacesResource(resource) ? 'name' : undefined;
   const sealing = job.sealSecrets && resource.group === '' && resource.resource === 'secrets';
-  const processed: ProcessedPage = { metadata: page.metadata ?? {}, files: [], toSeal: [], skipped: [] };
+  const processed: ProcessedPage = { metadata: page.metadata ?? {}, items: page.items?.length ?? 0, files: [], toSeal: [], skipped: [] };
   const skipped = new Map<SkipReason, number>();
   for (const item of page.items ?? []) {
     // List items come without kind and apiVersion.

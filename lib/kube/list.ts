@@ -25,6 +25,8 @@ type ListedObject = { apiVersion?: string; kind?: string; metadata?: Record<stri
 export interface ListPageMetadata {
   resourceVersion?: string;
   continue?: string;
+  /** How many objects follow this page (sent with limit, when no selector is given). */
+  remainingItemCount?: number;
 }
 
 /**

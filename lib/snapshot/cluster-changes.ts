@@ -5,6 +5,7 @@ import { resolveSelection, type Selection, type SelectionOptions } from '../sele
 import type { SnapshotRepository } from '../store/index.ts';
 import { planChanges, type PlannedChanges } from './changes.ts';
 import { collectClusterState, type ClusterState } from './collect.ts';
+import type { PageProcessingOptions } from './page-processor.ts';
 import { secretSealing } from './secret-sealing.ts';
 
 /** How the cluster is read: shared by everything that reads it as a snapshot does. */
@@ -17,8 +18,8 @@ export interface ClusterReadOptions {
   /** Folder inside the repository (`clusters/prod`), so many clusters can share one. */
   prefix?: string;
   concurrency?: number;
-  /** Worker threads for processing list pages (see collectClusterState). */
-  threads?: number;
+  /** Where list pages are processed (see ListPageProcessor). */
+  pageProcessing?: PageProcessingOptions;
   pageSize?: number;
   signal?: AbortSignal;
   onListingStarted?: (collections: number) => void;
@@ -56,7 +57,7 @@ export async function readClusterChanges(options: ClusterChangesOptions): Promis
     normalize: options.normalize,
     prefix: options.prefix,
     concurrency: options.concurrency,
-    threads: options.threads,
+    pageProcessing: options.pageProcessing,
     pageSize: options.pageSize,
     signal: options.signal,
     onListingStarted: options.onListingStarted,

@@ -3,7 +3,7 @@ import { ApiError, listDecodedPages, qualifiedResourceName, type ApiResource, ty
 import type { KubeObject, NormalizeOptions, SkipReason } from '../normalize/index.ts';
 import { selectCollections, type Selection } from '../selection/index.ts';
 import { collectedFile, type CollectedFile, type PageJob } from './list-page.ts';
-import { ListPageProcessor } from './page-processor.ts';
+import { ListPageProcessor, type PageProcessingOptions } from './page-processor.ts';
 
 /** A resource that could not be read (discovery or list failed), and why. */
 export interface UnreadableResource {
@@ -44,8 +44,8 @@ export interface CollectOptions {
   prefix?: string;
   /** Collections listed at once. */
   concurrency?: number;
-  /** Worker threads for processing pages (default one per core, at most 4; 0: none). */
-  threads?: number;
+  /** Where pages are processed (worker threads for big lists). */
+  pageProcessing?: PageProcessingOptions;
   pageSize?: number;
   signal?: AbortSignal;
   /** With `normalize.secrets: 'encrypt'`: encrypts a Secret's values before it is laid out (see secretSealing). */
@@ -76,7 +76,7 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
     counts: new Map(),
   };
   options.onListingStarted?.(targets.length);
-  const pages = new ListPageProcessor(options.threads);
+  const pages = new ListPageProcessor(options.pageProcessing);
   try {
     await mapWithConcurrency(targets, options.concurrency ?? 4, async ({ resource, namespace }) => {
       const name = qualifiedResourceName(resource);
@@ -100,6 +100,9 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
   return state;
 }
 
+/** Objects in a collection from which its pages are worth processing in worker threads. */
+const BIG_COLLECTION = 5_000;
+
 type ListedCollection = { files: Map<string, CollectedFile>; skipped: Map<SkipReason, number> } | { unreadable: string };
 
 /** One collection, every page; a 403/404/405 makes it unreadable instead of failing the read. */
@@ -114,18 +117,21 @@ async function listCollection(resource: ApiResource, namespace: string | undefin
   };
   const files = new Map<string, CollectedFile>();
   const skipped = new Map<SkipReason, number>();
+  // Known after the first page: only then may the rest go to worker threads.
+  let big = false;
   const listing = listDecodedPages(options.client, resource, {
     namespace,
     labelSelector: selection.options.labelSelector,
     pageSize: options.pageSize,
     signal: options.signal,
-  }, (body) => pages.process(body, job));
+  }, (body) => pages.process(body, job, big));
   try {
     for await (const page of listing) {
       if (page.restarted) {
         files.clear();
         skipped.clear();
       }
+      big ||= page.items + (page.metadata.remainingItemCount ?? 0) >= (options.pageProcessing?.bigCollection ?? BIG_COLLECTION);
       for (const file of page.files) files.set(file.path, file);
       for (const secret of page.toSeal) files.set(secret.path, collectedFile(secret.path, secret.namespace, await options.sealSecret!(secret.path, secret.object)));
       for (const [reason, count] of page.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + count);

@@ -20,7 +20,7 @@ const configmaps: ApiResource = {
 const secrets: ApiResource = { ...configmaps, resource: 'secrets', kind: 'Secret', singularName: 'secret', shortNames: [] };
 const job = (resource: ApiResource, sealSecrets = false): PageJob => ({ resource, normalize: {}, namespaces: {}, sealSecrets });
 
-/** 600 objects a kind: every list page is several hundred KB, well above what is processed inline. */
+/** 600 objects a kind: in pages of 150, every page but the first of a kind goes to a worker (over 128 KB). */
 function bigCluster(): KubeObject[] {
   const objects: KubeObject[] = [];
   for (let i = 0; i < 600; i++) {
@@ -70,7 +70,7 @@ async function snapshotWith(context: Context, threads: number, options: { exclud
     const dir = join(context.tmp.path, `repo-${threads}-${options.excludeNamespaces?.join() ?? ''}`);
     const repository = await SnapshotRepository.open(dir, { create: true });
     const result = await takeSnapshot({
-      client, repository, threads, author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, now: () => new Date(1_800_000_000_000),
+      client, repository, pageSize: 150, pageProcessing: { threads, bigCollection: 0 }, author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, now: () => new Date(1_800_000_000_000),
       selection: { excludeNamespaces: options.excludeNamespaces },
     });
     return { dir, result, tree: (await git(dir, 'rev-parse', 'HEAD^{tree}')).trim() };
@@ -102,9 +102,9 @@ workers('namespace exclusions are applied inside the workers as on the main thre
 workers('a list that is not JSON is one sentence from a worker as from the main thread', async () => {
   const garbage = Buffer.from(`{"kind":"ConfigMapList","items":[${'{"metadata":{"name":"x"}},'.repeat(20_000)}`);
   assert.throws(() => processListPage(garbage, job(configmaps)), (error: unknown) => error instanceof KubesnapError && error.code === 'ECLUSTER' && /not valid JSON/.test(error.message));
-  const processor = new ListPageProcessor(1);
+  const processor = new ListPageProcessor({ threads: 1 });
   try {
-    const failed = await processor.process(garbage, job(configmaps)).then(() => undefined, (error) => error);
+    const failed = await processor.process(garbage, job(configmaps), true).then(() => undefined, (error) => error);
     assert.instance(failed, KubesnapError);
     assert.is(failed.code, 'ECLUSTER');
     assert.is(failed.exitCode, 1);
@@ -116,11 +116,11 @@ workers('a list that is not JSON is one sentence from a worker as from the main 
 
 workers('Secrets to be sealed come back from a worker as objects, not as files', async (context) => {
   const client = await clientFor(context.sim);
-  const processor = new ListPageProcessor(1);
+  const processor = new ListPageProcessor({ threads: 1 });
   try {
     const body = (await client.request('GET', '/api/v1/secrets', { query: { limit: 500 } })).body;
     assert.ok(body.length > 128 << 10, `${body.length} bytes`);
-    const page = await processor.process(body, job(secrets, true));
+    const page = await processor.process(body, job(secrets, true), true);
     assert.is(page.files.length, 0);
     assert.is(page.toSeal.length, 500);
     assert.is(page.toSeal[0].object.kind, 'Secret');

@@ -4,7 +4,7 @@
 //
 // A build folder holds main.mjs (cli/main.ts), <name>.worker.mjs for each lib/**/<name>.worker.ts, and the chunks
 // they share, side by side: inside the bundle every module's import.meta.url is in that folder, which
-// startWorker (lib/runtime/index.ts) relies on. Packages are not bundled (they load from node_modules), and
+// startWorker (lib/runtime/worker-calls.ts) relies on. Packages are not bundled (they load from node_modules), and
 // each `await import()` of a module of ours becomes a chunk of its own, so a command loads only what it uses.
 //
 // Several processes may build at once (tests spawn the CLI two at a time): each writes into a staging folder of

@@ -2,10 +2,6 @@
 // `npm ci` builds into dist/<build>/ (lib/runtime/build.mjs). Code that needs a file of the package at run time
 // (a template, package.json, a worker thread's entry) asks here, so it works the same either way.
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-
-/** True when this module is the TypeScript source (tsx), false inside the bundle. */
-const fromSource = import.meta.url.endsWith('.ts');
 
 let root: URL | undefined;
 
@@ -21,16 +17,4 @@ export function packageRoot(): URL {
   }
 }
 
-/**
- * Starts a worker thread running `source`, a `*.worker.ts` module given as `new URL('./x.worker.ts',
- * import.meta.url)` by its caller; the worker takes its input as messages. From the sources, a small JavaScript
- * entry registers tsx in the new thread first (Node 20 does not hand the main thread's loader hooks to workers).
- * In the bundle, the build wrote each worker as `<name>.worker.mjs` into the one folder that holds every part of
- * the bundle, this module included, so the worker is found by its file name: the caller's URL may point anywhere
- * in lib/ (worker names are unique there; the build checks).
- */
-export function startWorker(source: URL): Worker {
-  if (fromSource) return new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: source.href } });
-  const name = source.pathname.slice(source.pathname.lastIndexOf('/') + 1);
-  return new Worker(new URL(name.replace(/\.ts$/, '.mjs'), import.meta.url));
-}
+export { answerCalls, fromBufferBlock, startWorker, toBufferBlock, transferOf, WorkerCalls, type BufferBlock } from './worker-calls.ts';

@@ -9,6 +9,8 @@ import { objectPath, serializeObject } from '../layout/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
 import { isNamespacesResource } from '../selection/collections.ts';
 import { namespaceMatcher, type SelectionOptions } from '../selection/index.ts';
+import { hashObject } from '../store/git-object.ts';
+import { packEntry, type PackEntry } from '../store/object-writer.ts';
 import { prepareBlob, type PreparedBlob } from '../store/prepared-blob.ts';
 
 /** What processing a page needs to know of its collection: plain data, so it can be posted to a worker. */
@@ -21,10 +23,19 @@ export interface PageJob {
   sealSecrets: boolean;
 }
 
-/** One object's file in a snapshot. */
-export interface CollectedFile {
+/** One object's file, laid out and hashed, not yet deflated. */
+export interface LaidOutFile {
   path: string;
   /** The object's namespace; undefined for cluster-scoped objects. */
+  namespace?: string;
+  bytes: Buffer;
+  /** The blob id of `bytes`. */
+  id: string;
+}
+
+/** One object's file in a snapshot, ready to commit. */
+export interface CollectedFile {
+  path: string;
   namespace?: string;
   bytes: Buffer;
   blob: PreparedBlob;
@@ -37,15 +48,18 @@ export interface SecretToSeal {
   object: KubeObject;
 }
 
-export interface ProcessedPage {
+export interface ListPage<File> {
   metadata: ListPageMetadata;
   /** Objects the page listed, kept or not. */
   items: number;
-  files: CollectedFile[];
+  files: File[];
   toSeal: SecretToSeal[];
   /** Objects left out, per reason. */
   skipped: Array<[SkipReason, number]>;
 }
+
+export type LaidOutPage = ListPage<LaidOutFile>;
+export type ProcessedPage = ListPage<CollectedFile>;
 
 function parsePage(body: Uint8Array, resource: ApiResource): { metadata?: ListPageMetadata; items?: KubeObject[] } {
   try {
@@ -55,14 +69,15 @@ function parsePage(body: Uint8Array, resource: ApiResource): { metadata?: ListPa
   }
 }
 
-export function processListPage(body: Uint8Array, job: PageJob): ProcessedPage {
+/** Everything but deflating: what the main thread does itself, leaving deflation to a PackEntryThreads. */
+export function layOutListPage(body: Uint8Array, job: PageJob): LaidOutPage {
   const { resource } = job;
   const page = parsePage(body, resource);
   const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
   const namespaceSelected = namespaceMatcher(job.namespaces);
   const scopedBy = resource.namespaced ? 'namespace' : isNamespacesResource(resource) ? 'name' : undefined;
   const sealing = job.sealSecrets && resource.group === '' && resource.resource === 'secrets';
-  const processed: ProcessedPage = { metadata: page.metadata ?? {}, items: page.items?.length ?? 0, files: [], toSeal: [], skipped: [] };
+  const processed: LaidOutPage = { metadata: page.metadata ?? {}, items: page.items?.length ?? 0, files: [], toSeal: [], skipped: [] };
   const skipped = new Map<SkipReason, number>();
   for (const item of page.items ?? []) {
     // List items come without kind and apiVersion.
@@ -77,12 +92,27 @@ export function processListPage(body: Uint8Array, job: PageJob): ProcessedPage {
     const namespace = resource.namespaced ? item.metadata.namespace : undefined;
     const path = objectPath({ group: resource.group, resource: resource.resource, namespace, name: item.metadata.name }, job.prefix);
     if (sealing) processed.toSeal.push({ path, namespace, object: result.object });
-    else processed.files.push(collectedFile(path, namespace, result.object));
+    else {
+      const bytes = Buffer.from(serializeObject(result.object));
+      processed.files.push({ path, namespace, bytes, id: hashObject('blob', bytes) });
+    }
   }
   processed.skipped = [...skipped];
   return processed;
 }
 
+/** The page with each file's pack entry (`entries` in the order of its files). */
+export function withPackEntries(page: LaidOutPage, entries: readonly PackEntry[]): ProcessedPage {
+  return { ...page, files: page.files.map(({ id, ...file }, i) => ({ ...file, blob: { id, packed: entries[i] } })) };
+}
+
+/** The whole of a page's processing, in the thread that calls it (a page worker). */
+export function processListPage(body: Uint8Array, job: PageJob): ProcessedPage {
+  const page = layOutListPage(body, job);
+  return withPackEntries(page, page.files.map((file) => packEntry('blob', file.bytes)));
+}
+
+/** The file of an object laid out on its own (a sealed Secret). */
 export function collectedFile(path: string, namespace: string | undefined, object: KubeObject): CollectedFile {
   const bytes = Buffer.from(serializeObject(object));
   return { path, namespace, bytes, blob: prepareBlob(bytes) };

@@ -1,13 +1,9 @@
-// A page worker: processes the list pages ListPageProcessor posts to it (see list-page.ts) and posts them back.
-import { parentPort } from 'node:worker_threads';
+// A page worker: processes the list pages ListPageProcessor sends it (see list-page.ts).
+import { answerCalls } from '../runtime/index.ts';
 import { processListPage, type PageJob } from './list-page.ts';
-import { toErrorMessage, toPageMessage } from './page-message.ts';
+import { toPageMessage, type PageMessage } from './page-message.ts';
 
-parentPort!.on('message', ({ id, body, job }: { id: number; body: Uint8Array; job: PageJob }) => {
-  try {
-    const { message, transfer } = toPageMessage(processListPage(body, job));
-    parentPort!.postMessage({ id, page: message }, transfer);
-  } catch (error) {
-    parentPort!.postMessage({ id, error: toErrorMessage(error) });
-  }
+answerCalls(({ body, job }: { body: Uint8Array; job: PageJob }) => {
+  const { message, transfer } = toPageMessage(processListPage(body, job));
+  return { reply: message satisfies PageMessage, transfer };
 });

@@ -31,6 +31,7 @@
  *   hashObject(type, bytes)                             → the id git gives those bytes
  *   prepareBlob(bytes)                                  → { id, packed }: hashed and deflated ahead (a worker thread);
  *                                                         pass it as FileChange.blob and the commit skips both
+ *   new PackEntryThreads().blobEntries(contents)        → the pack entries of blobs, deflated on another thread
  *   await changedPaths(repo, fromCommit | undefined, toCommit) → [{ path, before?, after? }]
  *
  * In a non-bare repository with the branch checked out, the work tree and index follow each commit (only the
@@ -46,6 +47,8 @@ import { SnapshotRepository } from './snapshot-repository.ts';
 export type { Author } from './git-object.ts';
 export { hashObject } from './git-object.ts';
 export { prepareBlob, type PreparedBlob } from './prepared-blob.ts';
+export { PackEntryThreads } from './pack-entry-threads.ts';
+export type { PackEntry } from './object-writer.ts';
 export type { LockHolder } from './lock.ts';
 export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
 export { SnapshotRepository };

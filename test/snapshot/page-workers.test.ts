@@ -64,13 +64,16 @@ workers.after(async (context) => {
   context.tmp?.remove();
 });
 
-async function snapshotWith(context: Context, threads: number, options: { excludeNamespaces?: string[] } = {}) {
+/** Where pages go: all on the main thread, laid out there and deflated on a pack-entry thread, or to page workers. */
+const placements = { inline: { threads: 0 }, 'pack-entry thread': { threads: 2, bigCollection: Infinity }, 'page workers': { threads: 2, bigCollection: 0 } };
+
+async function snapshotWith(context: Context, placement: keyof typeof placements, options: { excludeNamespaces?: string[] } = {}) {
   const client = await clientFor(context.sim);
   try {
-    const dir = join(context.tmp.path, `repo-${threads}-${options.excludeNamespaces?.join() ?? ''}`);
+    const dir = join(context.tmp.path, `repo-${placement}-${options.excludeNamespaces?.join() ?? ''}`);
     const repository = await SnapshotRepository.open(dir, { create: true });
     const result = await takeSnapshot({
-      client, repository, pageSize: 150, pageProcessing: { threads, bigCollection: 0 }, author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, now: () => new Date(1_800_000_000_000),
+      client, repository, pageSize: 150, pageProcessing: placements[placement], author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, now: () => new Date(1_800_000_000_000),
       selection: { excludeNamespaces: options.excludeNamespaces },
     });
     return { dir, result, tree: (await git(dir, 'rev-parse', 'HEAD^{tree}')).trim() };
@@ -80,21 +83,23 @@ async function snapshotWith(context: Context, threads: number, options: { exclud
 }
 
 workers('pages processed in worker threads commit exactly what the main thread commits', async (context) => {
-  const inline = await snapshotWith(context, 0);
-  const threaded = await snapshotWith(context, 2);
+  const inline = await snapshotWith(context, 'inline');
   assert.ok(inline.result.objects > 1_200, `${inline.result.objects} objects`);
-  assert.is(threaded.tree, inline.tree);
-  assert.equal(threaded.result.skippedObjects, inline.result.skippedObjects);
-  assert.ok((threaded.result.skippedObjects.owned ?? 0) >= 60);
-  await git(threaded.dir, 'fsck', '--strict');
-  const secret = await git(threaded.dir, 'show', 'HEAD:shop/secrets/secret-0.yaml');
-  assert.match(secret, /password: sha256:/);
-  assert.not.match(secret, new RegExp(Buffer.from('password-0').toString('base64')));
+  for (const placement of ['pack-entry thread', 'page workers'] as const) {
+    const threaded = await snapshotWith(context, placement);
+    assert.is(threaded.tree, inline.tree, placement);
+    assert.equal(threaded.result.skippedObjects, inline.result.skippedObjects);
+    assert.ok((threaded.result.skippedObjects.owned ?? 0) >= 60);
+    await git(threaded.dir, 'fsck', '--strict');
+    const secret = await git(threaded.dir, 'show', 'HEAD:shop/secrets/secret-0.yaml');
+    assert.match(secret, /password: sha256:/);
+    assert.not.match(secret, new RegExp(Buffer.from('password-0').toString('base64')));
+  }
 });
 
 workers('namespace exclusions are applied inside the workers as on the main thread', async (context) => {
-  const inline = await snapshotWith(context, 0, { excludeNamespaces: ['kube-*'] });
-  const threaded = await snapshotWith(context, 2, { excludeNamespaces: ['kube-*'] });
+  const inline = await snapshotWith(context, 'inline', { excludeNamespaces: ['kube-*'] });
+  const threaded = await snapshotWith(context, 'page workers', { excludeNamespaces: ['kube-*'] });
   assert.is(threaded.tree, inline.tree);
   assert.is((await git(threaded.dir, 'ls-tree', '--name-only', 'HEAD')).split('\n').filter((name) => name === 'kube-system').length, 0);
 });

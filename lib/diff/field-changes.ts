@@ -17,7 +17,7 @@ export interface FieldChange {
   after?: unknown;
 }
 
-import { deepEqual, isJsonMap, uniqueNames } from '../json/index.ts';
+import { isJsonMap, uniqueNames } from '../json/index.ts';
 
 type Json = unknown;
 
@@ -38,37 +38,48 @@ export function formatFieldPath(segments: readonly FieldPathSegment[]): string {
  */
 export function fieldChanges(before: Json, after: Json): FieldChange[] {
   const changes: FieldChange[] = [];
-  const record = (segments: FieldPathSegment[], type: FieldChange['type'], old: Json, now: Json) => {
-    const change: FieldChange = { path: formatFieldPath(segments), segments, type };
+  // One path stack for the whole walk, copied only into the changes found.
+  const segments: FieldPathSegment[] = [];
+  const record = (type: FieldChange['type'], old: Json, now: Json) => {
+    const path = segments.slice();
+    const change: FieldChange = { path: formatFieldPath(path), segments: path, type };
     if (type !== 'added') change.before = old;
     if (type !== 'removed') change.after = now;
     changes.push(change);
   };
-  const walk = (old: Json, now: Json, segments: FieldPathSegment[]) => {
-    if (deepEqual(old, now)) return;
-    if (old === undefined) return record(segments, 'added', old, now);
-    if (now === undefined) return record(segments, 'removed', old, now);
+  const walkInto = (segment: FieldPathSegment, old: Json, now: Json) => {
+    segments.push(segment);
+    walk(old, now);
+    segments.pop();
+  };
+  // Equal subtrees are walked without finding anything, so no equality test is needed before descending.
+  const walk = (old: Json, now: Json) => {
+    if (old === now) return;
+    if (old === undefined) return record('added', old, now);
+    if (now === undefined) return record('removed', old, now);
     if (isJsonMap(old) && isJsonMap(now)) {
-      for (const key of new Set([...Object.keys(old), ...Object.keys(now)])) walk(old[key], now[key], [...segments, { key }]);
+      for (const key in old) walkInto({ key }, old[key], now[key]);
+      for (const key in now) if (!(key in old)) walkInto({ key }, undefined, now[key]);
       return;
     }
     if (Array.isArray(old) && Array.isArray(now)) {
       const oldNames = uniqueNames(old);
       const newNames = uniqueNames(now);
       if (oldNames && newNames) {
-        const oldByName = new Map(oldNames.map((name, i) => [name, old[i]]));
         const newByName = new Map(newNames.map((name, i) => [name, now[i]]));
-        for (const name of new Set([...oldNames, ...newNames])) walk(oldByName.get(name), newByName.get(name), [...segments, { name }]);
+        oldNames.forEach((name, i) => walkInto({ name }, old[i], newByName.get(name)));
+        const oldSet = new Set(oldNames);
+        newNames.forEach((name, i) => oldSet.has(name) || walkInto({ name }, undefined, now[i]));
         return;
       }
       if (old.length === now.length) {
-        old.forEach((item, index) => walk(item, now[index], [...segments, { index }]));
+        old.forEach((item, index) => walkInto({ index }, item, now[index]));
         return;
       }
     }
-    record(segments, 'changed', old, now);
+    record('changed', old, now);
   };
-  walk(before, after, []);
+  walk(before, after);
   return changes;
 }
 

@@ -82,7 +82,11 @@ function parseEvent<T extends WatchedObject>(line: string, path: string, apiVers
   if (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED' && event.type !== 'BOOKMARK') {
     throw new ApiError(500, 'InternalError', `watch ${path}: unknown event type ${JSON.stringify(event.type)}`);
   }
-  return { type: event.type, object: { apiVersion, kind, ...event.object } as T };
+  // A real server's events carry kind and apiVersion; they are filled in for servers that leave them out.
+  const object = (event.object ?? {}) as T;
+  object.apiVersion ??= apiVersion;
+  object.kind ??= kind;
+  return { type: event.type, object };
 }
 
 function statusError(status: Record<string, unknown>, path: string): ApiError {

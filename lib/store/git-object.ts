@@ -41,7 +41,8 @@ export function objectHeader(type: ObjectType, length: number): Buffer {
 }
 
 export function hashObject(type: ObjectType, content: Buffer): string {
-  return createHash('sha1').update(objectHeader(type, content.length)).update(content).digest('hex');
+  // The header as a string: no Buffer made for it (a tenth of hashing a small blob).
+  return createHash('sha1').update(`${type} ${content.length}\0`, 'latin1').update(content).digest('hex');
 }
 
 /**

@@ -67,15 +67,33 @@ export function intersection(a: FieldSet, b: FieldSet): FieldSet {
   return out;
 }
 
-/** `set` without the given paths and everything below them. */
+/**
+ * `set` without the given paths and everything below them; `set` itself when it has none of them (the sets these
+ * functions make have no empty nodes, so a copy would be the same).
+ */
 export function withoutSubtrees(set: FieldSet, paths: ReadonlyArray<readonly string[]>): FieldSet {
-  const out = difference(set, undefined);
-  for (const path of paths) {
-    let node: FieldSet | undefined = out;
-    for (const element of path.slice(0, -1)) node = node?.children.get(element);
-    node?.children.delete(path[path.length - 1]);
+  const cut = new FieldSet();
+  for (const path of paths) if (path.length > 0 && nodeAt(set, path)) cut.insert(path);
+  return cut.isEmpty() ? set : withoutCut(set, cut);
+}
+
+function nodeAt(set: FieldSet, path: readonly string[]): FieldSet | undefined {
+  let node: FieldSet | undefined = set;
+  for (const element of path) node = node?.children.get(element);
+  return node;
+}
+
+// A copy of `set` (without empty nodes) that leaves out each subtree `cut` has as a member.
+function withoutCut(set: FieldSet, cut: FieldSet): FieldSet {
+  const out = new FieldSet();
+  out.member = set.member;
+  for (const [element, node] of set.children) {
+    const below = cut.children.get(element);
+    if (below?.member) continue;
+    const rest = below ? withoutCut(node, below) : difference(node, undefined);
+    if (!rest.isEmpty()) out.children.set(element, rest);
   }
-  return difference(out, undefined);
+  return out;
 }
 
 export function fromFieldsV1(fields: Record<string, unknown>): FieldSet {
@@ -89,14 +107,38 @@ export function fromFieldsV1(fields: Record<string, unknown>): FieldSet {
   return set;
 }
 
-/** Whether `path` is a member of the set FieldsV1 `fields` stands for (as fromFieldsV1 reads it). */
-export function fieldsV1Has(fields: Record<string, unknown> | undefined, path: readonly string[]): boolean {
-  let node: Record<string, unknown> = fields ?? {};
-  for (const element of path) {
-    if (element === '.' || !Object.hasOwn(node, element)) return false;
-    node = (node[element] ?? {}) as Record<string, unknown>;
+// FieldsV1 `fields` read as fromFieldsV1 reads it, without making the set: a node is a member when it has no keys
+// or has '.', and '.' is never a path element.
+
+/** Whether every member path of `set` is in the set FieldsV1 `fields` stands for. */
+export function fieldsV1HasAll(fields: Record<string, unknown> | undefined, set: FieldSet): boolean {
+  const node = fields ?? {};
+  if (set.member && !isFieldsV1Member(node)) return false;
+  for (const [element, child] of set.children) {
+    const has = element !== '.' && Object.hasOwn(node, element);
+    if (has ? !fieldsV1HasAll(node[element] as Record<string, unknown> | undefined, child) : hasMembers(child)) return false;
   }
+  return true;
+}
+
+/** Whether some member path of `set` is in the set FieldsV1 `fields` stands for. */
+export function fieldsV1HasAny(fields: Record<string, unknown> | undefined, set: FieldSet): boolean {
+  const node = fields ?? {};
+  if (set.member && isFieldsV1Member(node)) return true;
+  for (const [element, child] of set.children) {
+    if (element !== '.' && Object.hasOwn(node, element) && fieldsV1HasAny(node[element] as Record<string, unknown> | undefined, child)) return true;
+  }
+  return false;
+}
+
+function isFieldsV1Member(node: Record<string, unknown>): boolean {
   return !hasKeys(node) || '.' in node;
+}
+
+function hasMembers(set: FieldSet): boolean {
+  if (set.member) return true;
+  for (const child of set.children.values()) if (hasMembers(child)) return true;
+  return false;
 }
 
 function hasKeys(map: Record<string, unknown>): boolean {

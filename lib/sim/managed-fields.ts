@@ -1,7 +1,7 @@
 // metadata.managedFields as the API server maintains them (structured-merge-diff's Update and Apply).
 import { isBuiltinResource } from './catalog.ts';
 import { serverAssignedPaths } from './defaults.ts';
-import { FieldSet, difference, fieldsV1Has, fromFieldsV1, normalFieldsV1, toFieldsV1, union, withoutSubtrees } from './field-set.ts';
+import { FieldSet, difference, fieldsV1HasAll, fieldsV1HasAny, fromFieldsV1, normalFieldsV1, toFieldsV1, union, withoutSubtrees } from './field-set.ts';
 import type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
 import { compareValues, fieldSetOf, type PlainObject } from './value-fields.ts';
 
@@ -72,7 +72,7 @@ export function recordWrite(args: RecordWriteArgs): void {
   const before = previous ? ownableFields(previous) : createSkeleton(def);
   const { changed, removed } = compareValues(before, ownableFields(next));
   changed.member = false;
-  const change = changeOf(keepWritable(def, subresource, changed), removed);
+  const change: Change = { touched: keepWritable(def, subresource, changed), removed };
 
   const entries: ManagedFieldsEntry[] = [];
   let writer: ManagedFieldsEntry | undefined;
@@ -101,12 +101,6 @@ export function recordWrite(args: RecordWriteArgs): void {
 interface Change {
   touched: FieldSet;
   removed: FieldSet;
-  touchedPaths: string[][];
-  removedPaths: string[][];
-}
-
-function changeOf(touched: FieldSet, removed: FieldSet): Change {
-  return { touched, removed, touchedPaths: touched.paths(), removedPaths: removed.paths() };
 }
 
 function isWriterEntry(e: ManagedFieldsEntry, manager: string, operation: 'Apply' | 'Update', subresource: string | undefined, apiVersion: string): boolean {
@@ -118,23 +112,15 @@ function isWriterEntry(e: ManagedFieldsEntry, manager: string, operation: 'Apply
 
 /** Another manager's fields once what the write changed is taken away; undefined when none are left. */
 function fieldsLeftTo(fieldsV1: Record<string, unknown> | undefined, change: Change): Record<string, unknown> | undefined {
-  if (!ownsAny(fieldsV1, change.touchedPaths) && !ownsAny(fieldsV1, change.removedPaths)) return normalFieldsV1(fieldsV1);
+  if (!fieldsV1HasAny(fieldsV1, change.touched) && !fieldsV1HasAny(fieldsV1, change.removed)) return normalFieldsV1(fieldsV1);
   return nonEmptyFieldsV1(difference(difference(fromFieldsV1(fieldsV1 ?? {}), change.touched), change.removed));
 }
 
 /** An Update's writer's fields: what its entry owned, less what was removed, plus what it touched. `created`: the object, on create. */
 function updatedFields(writer: ManagedFieldsEntry | undefined, change: Change, created: KubeObject | undefined): Record<string, unknown> | undefined {
-  if (!created && writer && ownsAll(writer.fieldsV1, change.touchedPaths) && !ownsAny(writer.fieldsV1, change.removedPaths)) return normalFieldsV1(writer.fieldsV1);
+  if (!created && writer && fieldsV1HasAll(writer.fieldsV1, change.touched) && !fieldsV1HasAny(writer.fieldsV1, change.removed)) return normalFieldsV1(writer.fieldsV1);
   const set = union(difference(writer ? fromFieldsV1(writer.fieldsV1 ?? {}) : new FieldSet(), change.removed), change.touched);
   return nonEmptyFieldsV1(created ? withoutSubtrees(set, serverAssignedPaths(created)) : set);
-}
-
-function ownsAny(fieldsV1: Record<string, unknown> | undefined, paths: string[][]): boolean {
-  return paths.some((path) => fieldsV1Has(fieldsV1, path));
-}
-
-function ownsAll(fieldsV1: Record<string, unknown> | undefined, paths: string[][]): boolean {
-  return paths.every((path) => fieldsV1Has(fieldsV1, path));
 }
 
 function nonEmptyFieldsV1(set: FieldSet): Record<string, unknown> | undefined {

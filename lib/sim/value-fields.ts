@@ -33,21 +33,39 @@ export function fieldEntries(value: unknown, chain: readonly string[]): FieldEnt
 
 /** The path element of a list item: `k:{...}` for keyed lists, `v:...` for sets. */
 export function itemElement(shape: Exclude<ListShape, { type: 'atomic' }>, item: unknown): string {
-  if (shape.type === 'set') return `v:${JSON.stringify(item)}`;
+  if (shape.type === 'set') return `v:${valueJson(item)}`;
   const source = isJsonMap(item) ? item : {};
-  const key: PlainObject = {};
-  for (const name of sortedKeysOf(shape)) {
+  let key = '';
+  for (const { name, quoted } of sortedKeysOf(shape)) {
     const v = source[name] ?? shape.keyDefaults?.[name];
-    if (v !== undefined) key[name] = v;
+    if (v !== undefined) key += `${key ? ',' : ''}${quoted}:${valueJson(v)}`;
   }
-  return `k:${JSON.stringify(key)}`;
+  return `k:{${key}}`;
 }
 
-const sortedKeys = new WeakMap<ListShape, string[]>();
+// Strings that JSON.stringify writes with escapes (a surrogate, even a paired one, is left to it).
+const ESCAPED = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
-function sortedKeysOf(shape: Extract<ListShape, { type: 'map' }>): string[] {
+/**
+ * JSON.stringify(value): item keys are mostly plain strings and numbers, which are written directly (a call to
+ * JSON.stringify costs more than the whole element otherwise).
+ */
+function valueJson(value: unknown): string {
+  if (typeof value === 'string' && !ESCAPED.test(value)) return `"${value}"`;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return JSON.stringify(value);
+}
+
+interface KeyName {
+  name: string;
+  quoted: string;
+}
+
+const sortedKeys = new WeakMap<ListShape, KeyName[]>();
+
+function sortedKeysOf(shape: Extract<ListShape, { type: 'map' }>): KeyName[] {
   let keys = sortedKeys.get(shape);
-  if (!keys) sortedKeys.set(shape, (keys = [...shape.keys].sort()));
+  if (!keys) sortedKeys.set(shape, (keys = [...shape.keys].sort().map((name) => ({ name, quoted: JSON.stringify(name) }))));
   return keys;
 }
 
@@ -101,6 +119,12 @@ function structureOf(value: unknown, chain: readonly string[], isItem: boolean):
   return undefined;
 }
 
+// Whether structureOf(value) at this chain is `structure`, the structure another value has here: at one chain,
+// values of the same kind (map or list) have the same structure.
+function isKindOf(structure: 'map' | 'list', value: unknown): boolean {
+  return structure === 'map' ? isJsonMap(value) : Array.isArray(value);
+}
+
 function isAbsent(value: unknown): boolean {
   return value === undefined || value === null;
 }
@@ -119,7 +143,7 @@ function compareAt(lhs: unknown, rhs: unknown, chain: string[], path: string[], 
     return;
   }
   const structure = structureOf(lhs, chain, isItem);
-  if (structure && structure === structureOf(rhs, chain, isItem)) compareChildren(structure, lhs, rhs, chain, path, out);
+  if (structure && isKindOf(structure, rhs)) compareChildren(structure, lhs, rhs, chain, path, out);
   else if (!deepEqual(lhs, rhs)) out.changed.insert(path);
 }
 
@@ -129,9 +153,27 @@ function compareChildren(structure: 'map' | 'list', lhs: unknown, rhs: unknown, 
   else compareItems(Array.isArray(lhs) ? lhs : [], Array.isArray(rhs) ? rhs : [], chain, path, out);
 }
 
+// Most fields of a rewritten object are unchanged scalars: they are skipped before their path is made. And most
+// maps keep their fields in the same order: then the fields only `rhs` sets are the ones `lhs` has as null, and the
+// second pass over `rhs` is needed only when there is one.
 function compareFields(lhs: PlainObject, rhs: PlainObject, chain: string[], path: string[], out: Comparison): void {
-  for (const name of Object.keys(lhs)) if (!isAbsent(lhs[name])) compareField(name, lhs[name], rhs[name], chain, path, out);
-  for (const name of Object.keys(rhs)) if (!isAbsent(rhs[name]) && isAbsent(lhs[name])) compareField(name, undefined, rhs[name], chain, path, out);
+  const names = Object.keys(lhs);
+  let setWhereNull = false;
+  for (const name of names) {
+    const left = lhs[name];
+    const right = rhs[name];
+    if (isAbsent(left)) setWhereNull ||= !isAbsent(right);
+    else if (left !== right) compareField(name, left, right, chain, path, out);
+  }
+  const rightNames = Object.keys(rhs);
+  if (!setWhereNull && sameNames(names, rightNames)) return;
+  for (const name of rightNames) if (!isAbsent(rhs[name]) && isAbsent(lhs[name])) compareField(name, undefined, rhs[name], chain, path, out);
+}
+
+function sameNames(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function compareField(name: string, lhs: unknown, rhs: unknown, chain: string[], path: string[], out: Comparison): void {
@@ -144,6 +186,10 @@ function compareField(name: string, lhs: unknown, rhs: unknown, chain: string[],
 
 function compareItems(lhs: unknown[], rhs: unknown[], chain: string[], path: string[], out: Comparison): void {
   const shape = listShape(chain) as Exclude<ListShape, { type: 'atomic' }>;
+  if (pairsInOrder(shape, lhs, rhs)) {
+    for (let i = 0; i < lhs.length; i++) compareItem(itemElement(shape, lhs[i]), lhs[i], rhs[i], chain, path, out);
+    return;
+  }
   const left = itemsByElement(shape, lhs);
   const right = itemsByElement(shape, rhs);
   for (const [element, item] of left) compareItem(element, item, right.get(element), chain, path, out);
@@ -161,4 +207,43 @@ function itemsByElement(shape: Exclude<ListShape, { type: 'atomic' }>, items: un
   const byElement = new Map<string, unknown>();
   for (const item of items) byElement.set(itemElement(shape, item), item);
   return byElement;
+}
+
+// The usual case of a rewritten list: the same items (by key) in the same order. Telling it from the items' key
+// values is much cheaper than making and comparing their elements (fresh strings), and then each item is compared
+// with its counterpart in order, as itemsByElement would pair them.
+
+/** Whether item i of `lhs` and of `rhs` have the same element, for every i, and no element is there twice. */
+function pairsInOrder(shape: Exclude<ListShape, { type: 'atomic' }>, lhs: unknown[], rhs: unknown[]): boolean {
+  if (lhs.length !== rhs.length || lhs.length > 8) return false;
+  for (let i = 0; i < lhs.length; i++) {
+    if (sameElement(shape, lhs[i], rhs[i]) !== true) return false;
+    for (let j = 0; j < i; j++) if (sameElement(shape, lhs[i], lhs[j]) !== false) return false;
+  }
+  return true;
+}
+
+/** itemElement(shape, a) === itemElement(shape, b); undefined when a key value is not a plain scalar. */
+function sameElement(shape: Exclude<ListShape, { type: 'atomic' }>, a: unknown, b: unknown): boolean | undefined {
+  if (shape.type === 'set') return sameScalar(a, b);
+  let same = true;
+  for (const { name } of sortedKeysOf(shape)) {
+    const result = sameScalar(keyValue(shape, a, name), keyValue(shape, b, name));
+    if (result === undefined) return undefined;
+    same &&= result;
+  }
+  return same;
+}
+
+function keyValue(shape: Extract<ListShape, { type: 'map' }>, item: unknown, name: string): unknown {
+  return (isJsonMap(item) ? item[name] : undefined) ?? shape.keyDefaults?.[name];
+}
+
+// Plain scalars (and no value) have the same JSON exactly when they are ===.
+function sameScalar(a: unknown, b: unknown): boolean | undefined {
+  return isPlainScalar(a) && isPlainScalar(b) ? a === b : undefined;
+}
+
+function isPlainScalar(value: unknown): boolean {
+  return value === undefined || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }

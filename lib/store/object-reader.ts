@@ -1,13 +1,11 @@
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { RepositoryError } from '../errors/index.ts';
 import type { GitObject, ObjectType } from './git-object.ts';
+import { OFS_DELTA, PACK_TYPES, readPackEntryHeader, REF_DELTA } from './pack-entry-header.ts';
 import { PackIndex } from './pack-index.ts';
 
-const PACK_TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
-const OFS_DELTA = 6;
-const REF_DELTA = 7;
 /** Bytes of delta bases kept inflated: after `git gc`, trees come as chains of deltas over shared bases. */
 const DELTA_BASE_CACHE_BYTES = 32 << 20;
 
@@ -87,10 +85,10 @@ export class ObjectReader {
   }
 
   /** Lets a writer register a pack it has just finished, without a directory scan. */
-  addPack(idxPath: string, packPath: string): void {
-    const name = idxPath.slice(idxPath.lastIndexOf('/') + 1);
+  addPack(idxPath: string): void {
+    const name = basename(idxPath);
     if (this.packs.has(name)) return;
-    const fd = openSync(packPath, 'r');
+    const fd = openSync(idxPath.replace(/\.idx$/, '.pack'), 'r');
     this.packs.set(name, { name, fd, index: new PackIndex(readFileSync(idxPath), fstatSync(fd).size) });
   }
 
@@ -136,40 +134,20 @@ export class ObjectReader {
   private readPackEntry(pack: Pack, offset: number): GitObject {
     const head = Buffer.allocUnsafe(32);
     readSync(pack.fd, head, 0, head.length, offset);
-    let at = 0;
-    let byte = head[at++];
-    const kind = (byte >> 4) & 7;
-    let size = byte & 0x0f;
-    for (let shift = 4; byte & 0x80; shift += 7) {
-      byte = head[at++];
-      size += (byte & 0x7f) * 2 ** shift;
+    const header = readPackEntryHeader(head, 0);
+    if (header.kind !== OFS_DELTA && header.kind !== REF_DELTA && !PACK_TYPES[header.kind]) {
+      throw new RepositoryError(`A pack file in the repository has an entry of unknown type ${header.kind}.`);
     }
-    let baseOffset: number | undefined;
-    let baseId: string | undefined;
-    if (kind === OFS_DELTA) {
-      byte = head[at++];
-      let distance = byte & 0x7f;
-      while (byte & 0x80) {
-        byte = head[at++];
-        distance = (distance + 1) * 128 + (byte & 0x7f);
-      }
-      baseOffset = offset - distance;
-    } else if (kind === REF_DELTA) {
-      baseId = head.toString('hex', at, at + 20);
-      at += 20;
-    } else if (!PACK_TYPES[kind]) {
-      throw new RepositoryError(`A pack file in the repository has an entry of unknown type ${kind}.`);
-    }
-    const data = this.inflateEntry(pack, offset + at, size);
-    if (baseOffset !== undefined) {
-      const base = this.readDeltaBase(pack, baseOffset);
+    const data = this.inflateEntry(pack, offset + header.length, header.size);
+    if (header.baseDistance !== undefined) {
+      const base = this.readDeltaBase(pack, offset - header.baseDistance);
       return { type: base.type, content: applyDelta(base.content, data) };
     }
-    if (baseId !== undefined) {
-      const base = this.read(baseId);
+    if (header.baseId !== undefined) {
+      const base = this.read(header.baseId);
       return { type: base.type, content: applyDelta(base.content, data) };
     }
-    return { type: PACK_TYPES[kind], content: data };
+    return { type: PACK_TYPES[header.kind], content: data };
   }
 
   private inflateEntry(pack: Pack, dataOffset: number, size: number): Buffer {

@@ -78,48 +78,45 @@ function packEntryHeader(type: ObjectType, size: number): Buffer {
   return Buffer.from(bytes);
 }
 
-interface PackedEntry {
-  id: string;
-  offset: number;
-  crc: number;
+/** What a pack index lists, in id order: the ids (20 bytes each), and each object's CRC-32 and offset in the pack. */
+export interface IndexTable {
+  names: Buffer;
+  crcs: Uint32Array;
+  offsets: Float64Array;
 }
 
-function hexDigit(code: number): number {
-  return code <= 0x39 ? code - 0x30 : code - 0x57;
-}
-
-/** The first byte of a lower-case hex id, without slicing it. */
-function firstByte(id: string): number {
-  return hexDigit(id.charCodeAt(0)) * 16 + hexDigit(id.charCodeAt(1));
-}
-
-function encodeIndex(entries: PackedEntry[], packChecksum: Buffer): Buffer {
-  // Lower-case hex sorts like the bytes it spells, and far faster than Buffer.compare calls.
-  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const large = entries.filter((entry) => entry.offset >= 0x80000000);
-  const size = 8 + 1024 + entries.length * 28 + large.length * 8 + 40;
-  const index = Buffer.alloc(size);
+function encodeIndex(table: IndexTable, packChecksum: Buffer): Buffer {
+  const count = table.crcs.length;
+  let large = 0;
+  for (const offset of table.offsets) if (offset >= 0x80000000) large++;
+  const index = Buffer.alloc(8 + 1024 + count * 28 + large * 8 + 40);
   index.writeUInt32BE(0xff744f63, 0);
   index.writeUInt32BE(2, 4);
   const fanout = new Uint32Array(256);
-  for (const entry of entries) fanout[firstByte(entry.id)]++;
+  for (let i = 0; i < count; i++) fanout[table.names[i * 20]]++;
   let total = 0;
   for (let i = 0; i < 256; i++) {
     total += fanout[i];
     index.writeUInt32BE(total, 8 + i * 4);
   }
   let at = 8 + 1024;
-  // One hex decode of every id at once: a hundred thousand small writes cost more than the rest of the index.
-  at += index.write(entries.map((entry) => entry.id).join(''), at, 'hex');
-  for (const entry of entries) at = index.writeUInt32BE(entry.crc >>> 0, at);
+  at += table.names.copy(index, at, 0, count * 20);
+  for (const crc of table.crcs) at = index.writeUInt32BE(crc, at);
   let largeCount = 0;
-  for (const entry of entries) {
-    at = index.writeUInt32BE(entry.offset >= 0x80000000 ? (0x80000000 | largeCount++) >>> 0 : entry.offset, at);
-  }
-  for (const entry of large) at = index.writeBigUInt64BE(BigInt(entry.offset), at);
+  for (const offset of table.offsets) at = index.writeUInt32BE(offset >= 0x80000000 ? (0x80000000 | largeCount++) >>> 0 : offset, at);
+  for (const offset of table.offsets) if (offset >= 0x80000000) at = index.writeBigUInt64BE(BigInt(offset), at);
   at += packChecksum.copy(index, at);
   createHash('sha1').update(index.subarray(0, at)).digest().copy(index, at);
   return index;
+}
+
+/** The index table of entries given by hex id, in any order. */
+function indexTable(entries: Array<{ id: string; offset: number; crc: number }>): IndexTable {
+  // Lower-case hex sorts like the bytes it spells, and far faster than Buffer.compare calls.
+  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // One hex decode of every id at once: a hundred thousand small writes cost more than the rest of the index.
+  const names = Buffer.from(entries.map((entry) => entry.id).join(''), 'hex');
+  return { names, crcs: Uint32Array.from(entries, (entry) => entry.crc), offsets: Float64Array.from(entries, (entry) => entry.offset) };
 }
 
 /** Appends to a file through one reused buffer, hashing everything written (a pack's trailing checksum). */
@@ -159,44 +156,85 @@ class HashingFileWriter {
   }
 }
 
-/**
- * Writes objects as one pack (+ .idx v2), undeltified, streamed to a temp file. The .pack is renamed into
- * place before the .idx, as git does: readers only look for objects through an .idx.
- * Returns the paths of the finished .idx and .pack.
- */
-export function writePack(objectsDir: string, objects: NewObject[]): { idxPath: string; packPath: string } {
-  const dir = join(objectsDir, 'pack');
-  mkdirSync(dir, { recursive: true });
-  const temporaryPack = join(dir, temporaryName('tmp_pack_'));
-  const fd = openSync(temporaryPack, 'wx', 0o444);
-  const entries: PackedEntry[] = [];
-  try {
-    const out = new HashingFileWriter(fd);
+/** A pack being written: its entries streamed to a temp file, which `finish` renames into place with its .idx. */
+export class PackWriter {
+  private readonly dir: string;
+  private readonly temporaryPack: string;
+  private readonly fd: number;
+  private readonly out: HashingFileWriter;
+  private added = 0;
+
+  constructor(
+    objectsDir: string,
+    private readonly count: number,
+  ) {
+    this.dir = join(objectsDir, 'pack');
+    mkdirSync(this.dir, { recursive: true });
+    this.temporaryPack = join(this.dir, temporaryName('tmp_pack_'));
+    this.fd = openSync(this.temporaryPack, 'wx', 0o444);
+    this.out = new HashingFileWriter(this.fd);
     const header = Buffer.alloc(12);
     header.write('PACK', 0, 'latin1');
     header.writeUInt32BE(2, 4);
-    header.writeUInt32BE(objects.length, 8);
-    out.write(header);
-    for (const object of objects) {
-      const entry = object.packed ?? packEntry(object.type, object.content);
-      entries.push({ id: object.id, offset: out.offset, crc: entry.crc });
-      out.write(entry.bytes);
-    }
-    const packChecksum = out.finish();
-    closeSync(fd);
-    const base = join(dir, `pack-${packChecksum.toString('hex')}`);
-    renameSync(temporaryPack, `${base}.pack`);
-    const temporaryIndex = join(dir, temporaryName('tmp_idx_'));
-    writeFileSync(temporaryIndex, encodeIndex(entries, packChecksum), { mode: 0o444 });
+    header.writeUInt32BE(count, 8);
+    this.out.write(header);
+  }
+
+  /** Appends an entry; returns its offset. */
+  add(entry: PackEntry): number {
+    const offset = this.out.offset;
+    this.out.write(entry.bytes);
+    this.added++;
+    return offset;
+  }
+
+  /**
+   * Renames the .pack into place before the .idx, as git does: readers only look for objects through an .idx.
+   * Returns the path of the .idx.
+   */
+  finish(table: IndexTable): string {
+    if (this.added !== this.count || table.crcs.length !== this.count) throw new Error(`A pack of ${this.count} objects got ${this.added} entries and ${table.crcs.length} index rows.`);
+    const packChecksum = this.out.finish();
+    closeSync(this.fd);
+    const base = join(this.dir, `pack-${packChecksum.toString('hex')}`);
+    renameSync(this.temporaryPack, `${base}.pack`);
+    const temporaryIndex = join(this.dir, temporaryName('tmp_idx_'));
+    writeFileSync(temporaryIndex, encodeIndex(table, packChecksum), { mode: 0o444 });
     renameSync(temporaryIndex, `${base}.idx`);
-    return { idxPath: `${base}.idx`, packPath: `${base}.pack` };
-  } catch (error) {
+    return `${base}.idx`;
+  }
+
+  /** Removes the temp file of a pack that will not be finished. */
+  abort(): void {
     try {
-      closeSync(fd);
+      closeSync(this.fd);
     } catch {
       // already closed
     }
-    rmSync(temporaryPack, { force: true });
+    rmSync(this.temporaryPack, { force: true });
+  }
+}
+
+/**
+ * Writes one pack of `count` objects: `fill` adds them and returns their index table. Nothing is left behind when
+ * it throws. Returns the path of the .idx.
+ */
+export function writePackWith(objectsDir: string, count: number, fill: (pack: PackWriter) => IndexTable): string {
+  const pack = new PackWriter(objectsDir, count);
+  try {
+    return pack.finish(fill(pack));
+  } catch (error) {
+    pack.abort();
     throw error;
   }
+}
+
+/** Writes objects as one pack (+ .idx v2), undeltified. Returns the path of the .idx. */
+export function writePack(objectsDir: string, objects: NewObject[]): string {
+  return writePackWith(objectsDir, objects.length, (pack) =>
+    indexTable(objects.map((object) => {
+      const entry = object.packed ?? packEntry(object.type, object.content);
+      return { id: object.id, offset: pack.add(entry), crc: entry.crc };
+    })),
+  );
 }

@@ -186,8 +186,7 @@ export class SnapshotRepository {
   private writeObjects(objects: NewObject[]): void {
     const objectsDir = join(this.gitdir, 'objects');
     if (objects.length > LOOSE_OBJECT_LIMIT) {
-      const { idxPath, packPath } = writePack(objectsDir, objects);
-      this.reader.addPack(idxPath, packPath);
+      this.reader.addPack(writePack(objectsDir, objects));
     } else {
       for (const object of objects) writeLooseObject(objectsDir, object, this.knownObjectDirs);
     }

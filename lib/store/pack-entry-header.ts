@@ -1,0 +1,45 @@
+import type { ObjectType } from './git-object.ts';
+
+export const PACK_TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+export const OFS_DELTA = 6;
+export const REF_DELTA = 7;
+
+/** The header of one pack entry: its kind, its inflated size, and for a delta where its base is. */
+export interface PackEntryHeader {
+  /** 1-4: a whole object (PACK_TYPES); OFS_DELTA or REF_DELTA: a delta. */
+  kind: number;
+  /** The inflated size of the object, or of the delta. */
+  size: number;
+  /** Bytes of the kind-and-size part. */
+  sizeLength: number;
+  /** Bytes of the whole header, a delta's base included: the zlib data starts here. */
+  length: number;
+  /** OFS_DELTA: how far before this entry its base starts. */
+  baseDistance?: number;
+  /** REF_DELTA: the id of its base. */
+  baseId?: string;
+}
+
+/** Parses the entry header that starts at `at` in `bytes` (a whole pack, or the first bytes of one entry). */
+export function readPackEntryHeader(bytes: Buffer, at: number): PackEntryHeader {
+  const start = at;
+  let byte = bytes[at++];
+  const kind = (byte >> 4) & 7;
+  let size = byte & 0x0f;
+  for (let shift = 4; byte & 0x80; shift += 7) {
+    byte = bytes[at++];
+    size += (byte & 0x7f) * 2 ** shift;
+  }
+  const sizeLength = at - start;
+  if (kind === OFS_DELTA) {
+    byte = bytes[at++];
+    let distance = byte & 0x7f;
+    while (byte & 0x80) {
+      byte = bytes[at++];
+      distance = (distance + 1) * 128 + (byte & 0x7f);
+    }
+    return { kind, size, sizeLength, length: at - start, baseDistance: distance };
+  }
+  if (kind === REF_DELTA) return { kind, size, sizeLength, length: sizeLength + 20, baseId: bytes.toString('hex', at, at + 20) };
+  return { kind, size, sizeLength, length: sizeLength };
+}

@@ -1,7 +1,9 @@
 // The JSON bytes the simulator answers with, kept with each committed object as kube-apiserver's watch cache
 // keeps encoded objects: list pages, GETs and watch events are assembled from them, so an unchanged object is
-// never stringified again. What makes keeping them safe: `seal` freezes a committed object all the way down,
-// and only a frozen object's bytes are kept.
+// never stringified again. What makes keeping them safe: a committed object never changes. Inside lib/sim that is a
+// rule (a write makes a new object, copying what it changes, and never changes a committed one in place); objects
+// leave the simulator (sim.get, sim.list) frozen all the way down, so no caller can change one. Freezing every
+// object when it is committed would cost about a tenth of a write, for objects that are mostly never handed out.
 import { apiVersionOf } from './object-shape.ts';
 import type { KubeObject, ResourceDef } from './types.ts';
 
@@ -11,28 +13,33 @@ const COMMA = Buffer.from(',');
 const END_OF_LIST = Buffer.from(']}');
 const END_OF_EVENT = Buffer.from('}\n');
 
-/** Makes a committed object immutable and encodes it once. */
+/**
+ * Encodes a committed object once. Its managedFields are frozen now: their FieldsV1, shared from version to
+ * version, are remembered by identity once found in normal form (field-set.ts normalFieldsV1).
+ */
 export function seal(object: KubeObject): void {
-  freezeDeep(object);
-  encodedJson(object);
+  freezeDeep(object.metadata?.managedFields);
+  keptJson.set(object, Buffer.from(JSON.stringify(object)));
 }
 
-// Children first, so that a frozen map or list is frozen all the way down and a frozen subtree shared with an
-// earlier version can be skipped.
+/** A committed object as it leaves the simulator: frozen all the way down. */
+export function frozen(object: KubeObject): KubeObject {
+  freezeDeep(object);
+  return object;
+}
+
+// Children first, so that a frozen map or list is frozen all the way down and a frozen subtree (shared with an
+// earlier version, or handed out before) can be skipped.
 function freezeDeep(value: unknown): void {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
   for (const child of Object.values(value)) freezeDeep(child);
   Object.freeze(value);
 }
 
-/** JSON.stringify(value) as bytes; kept for a sealed object, whose bytes cannot change. */
+/** JSON.stringify(value) as bytes; a sealed object's kept bytes. */
 export function encodedJson(value: unknown): Buffer {
-  const sealed = typeof value === 'object' && value !== null && Object.isFrozen(value);
-  const kept = sealed ? keptJson.get(value) : undefined;
-  if (kept) return kept;
-  const bytes = Buffer.from(JSON.stringify(value));
-  if (sealed) keptJson.set(value!, bytes);
-  return bytes;
+  const kept = typeof value === 'object' && value !== null ? keptJson.get(value) : undefined;
+  return kept ?? Buffer.from(JSON.stringify(value));
 }
 
 /** The object as a GET at `def`'s version returns it: stored objects carry no kind/apiVersion. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Cluster } from './cluster.ts';
+import { frozen } from './encoding.ts';
 import type { ListOptions } from './listing.ts';
 import { RequestFaults } from './faults.ts';
 import { createRequestHandler, type ApiContext } from './http-api.ts';
@@ -203,7 +204,7 @@ class RunningSimulator implements Simulator {
     const def = this.registry.preferred(group, resource);
     if (!def) return undefined;
     const stored = this.cluster.find(def, namespace, name);
-    return stored && this.cluster.serve(def, stored);
+    return stored && this.cluster.serve(def, frozen(stored));
   }
 
   list(group: string, resource: string, namespace?: string, options: { labelSelector?: string; fieldSelector?: string } = {}): KubeObject[] {
@@ -213,7 +214,7 @@ class RunningSimulator implements Simulator {
       labelSelector: parseLabelSelector(options.labelSelector ?? null),
       fieldSelector: parseFieldSelector(options.fieldSelector ?? null),
     };
-    return this.cluster.list(def, namespace, listOptions).items.map((o) => this.cluster.serve(def, o));
+    return this.cluster.list(def, namespace, listOptions).items.map((o) => this.cluster.serve(def, frozen(o)));
   }
 
   async stop(): Promise<void> {

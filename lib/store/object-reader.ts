@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { RepositoryError } from '../errors/index.ts';
 import type { GitObject, ObjectType } from './git-object.ts';
@@ -9,10 +9,32 @@ import { PackIndex } from './pack-index.ts';
 /** Bytes of delta bases kept inflated: after `git gc`, trees come as chains of deltas over shared bases. */
 const DELTA_BASE_CACHE_BYTES = 32 << 20;
 
-interface Pack {
+/** A pack this reader has open: its index, loaded, and its .pack file. */
+export interface OpenPack {
+  /** The index's file name, `pack-<checksum>.idx`. */
   name: string;
   index: PackIndex;
   fd: number;
+}
+
+function isMissingFile(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/**
+ * Opens a pack by its index's file name; undefined when either file is gone, which happens when a repack (ours in
+ * another process, or git's) deletes the pack between our listing the folder and opening it.
+ */
+function openPack(dir: string, name: string): OpenPack | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(join(dir, name.replace(/\.idx$/, '.pack')), 'r');
+    return { name, fd, index: new PackIndex(readFileSync(join(dir, name)), fstatSync(fd).size) };
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    if (isMissingFile(error)) return undefined;
+    throw error;
+  }
 }
 
 function readDeltaSize(delta: Buffer, at: number): [number, number] {
@@ -57,39 +79,41 @@ function applyDelta(base: Buffer, delta: Buffer): Buffer {
 
 /** Reads objects from a git object database: loose objects and version 2 packs, deltas included. */
 export class ObjectReader {
-  private packs = new Map<string, Pack>();
+  private packs = new Map<string, OpenPack>();
   private scanned = false;
   private deltaBases = new Map<string, GitObject>();
   private deltaBaseBytes = 0;
 
   constructor(readonly objectsDir: string) {}
 
+  private get packDir(): string {
+    return join(this.objectsDir, 'pack');
+  }
+
   /** Picks up packs written since the last scan (by us or by git) and forgets removed ones. */
   rescanPacks(): void {
-    const dir = join(this.objectsDir, 'pack');
-    const names = new Set(existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.idx')) : []);
-    for (const [name, pack] of this.packs) {
-      if (!names.has(name)) {
-        closeSync(pack.fd);
-        this.packs.delete(name);
-      }
-    }
-    for (const name of names) {
-      if (this.packs.has(name)) continue;
-      const packPath = join(dir, name.replace(/\.idx$/, '.pack'));
-      if (!existsSync(packPath)) continue;
-      const fd = openSync(packPath, 'r');
-      this.packs.set(name, { name, fd, index: new PackIndex(readFileSync(join(dir, name)), fstatSync(fd).size) });
-    }
+    const names = new Set(existsSync(this.packDir) ? readdirSync(this.packDir).filter((name) => name.endsWith('.idx')) : []);
+    for (const name of this.packs.keys()) if (!names.has(name)) this.dropPack(name);
+    for (const name of names) if (!this.packs.has(name)) this.keepOpen(openPack(this.packDir, name));
     this.scanned = true;
+  }
+
+  private keepOpen(pack: OpenPack | undefined): void {
+    if (pack) this.packs.set(pack.name, pack);
   }
 
   /** Lets a writer register a pack it has just finished, without a directory scan. */
   addPack(idxPath: string): void {
     const name = basename(idxPath);
-    if (this.packs.has(name)) return;
-    const fd = openSync(idxPath.replace(/\.idx$/, '.pack'), 'r');
-    this.packs.set(name, { name, fd, index: new PackIndex(readFileSync(idxPath), fstatSync(fd).size) });
+    if (!this.packs.has(name)) this.keepOpen(openPack(dirname(idxPath), name));
+  }
+
+  /** Closes a pack and stops looking in it (a repack has replaced it). */
+  dropPack(name: string): void {
+    const pack = this.packs.get(name);
+    if (!pack) return;
+    closeSync(pack.fd);
+    this.packs.delete(name);
   }
 
   close(): void {
@@ -109,7 +133,7 @@ export class ObjectReader {
     try {
       raw = inflateSync(readFileSync(this.loosePath(id)));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (isMissingFile(error)) return undefined;
       throw new RepositoryError(`The object ${id} in the repository is corrupt.`, { cause: error });
     }
     const nul = raw.indexOf(0);
@@ -117,7 +141,7 @@ export class ObjectReader {
     return { type: type as ObjectType, content: raw.subarray(nul + 1) };
   }
 
-  private findPacked(id: string): { pack: Pack; offset: number } | undefined {
+  private findPacked(id: string): { pack: OpenPack; offset: number } | undefined {
     const key = Buffer.from(id, 'hex');
     for (const pack of this.packs.values()) {
       const offset = pack.index.offset(key);
@@ -131,7 +155,7 @@ export class ObjectReader {
    * needs (inflate ignores what follows the stream) and only fall back to the exact end, which needs every
    * offset of the pack sorted, if that was not enough.
    */
-  private readPackEntry(pack: Pack, offset: number): GitObject {
+  private readPackEntry(pack: OpenPack, offset: number): GitObject {
     const head = Buffer.allocUnsafe(32);
     readSync(pack.fd, head, 0, head.length, offset);
     const header = readPackEntryHeader(head, 0);
@@ -150,7 +174,7 @@ export class ObjectReader {
     return { type: PACK_TYPES[header.kind], content: data };
   }
 
-  private inflateEntry(pack: Pack, dataOffset: number, size: number): Buffer {
+  private inflateEntry(pack: OpenPack, dataOffset: number, size: number): Buffer {
     const packEnd = pack.index.packSize - 20;
     const guess = Math.min(packEnd - dataOffset, size + (size >> 12) + (size >> 14) + 64);
     const compressed = Buffer.allocUnsafe(guess);
@@ -168,7 +192,7 @@ export class ObjectReader {
     return data;
   }
 
-  private readDeltaBase(pack: Pack, offset: number): GitObject {
+  private readDeltaBase(pack: OpenPack, offset: number): GitObject {
     const key = `${pack.name}:${offset}`;
     const cached = this.deltaBases.get(key);
     if (cached) return cached;
@@ -183,13 +207,17 @@ export class ObjectReader {
     return base;
   }
 
-  private lookupPacked(id: string): GitObject | undefined {
+  /** Finds an object in the packs, scanning the folder again on a miss: another process may have repacked. */
+  private findPackedOrRescan(id: string): { pack: OpenPack; offset: number } | undefined {
     if (!this.scanned) this.rescanPacks();
-    let found = this.findPacked(id);
-    if (!found) {
-      this.rescanPacks();
-      found = this.findPacked(id);
-    }
+    const found = this.findPacked(id);
+    if (found) return found;
+    this.rescanPacks();
+    return this.findPacked(id);
+  }
+
+  private lookupPacked(id: string): GitObject | undefined {
+    const found = this.findPackedOrRescan(id);
     return found ? this.readPackEntry(found.pack, found.offset) : undefined;
   }
 
@@ -204,10 +232,9 @@ export class ObjectReader {
     return object;
   }
 
-  /** Whether the object is stored, without reading it (loose file or an index entry of a known pack). */
+  /** Whether the object is stored, without reading it: a loose file, or an entry of a pack's index. */
   has(id: string): boolean {
-    if (!this.scanned) this.rescanPacks();
-    return this.findPacked(id) !== undefined || existsSync(this.loosePath(id));
+    return existsSync(this.loosePath(id)) || this.findPackedOrRescan(id) !== undefined;
   }
 
   /**

@@ -235,6 +235,17 @@ test('a repository made and packed by real git: read it (deltas, packed-refs) an
   fsck(dir);
 });
 
+test('an instance finds by its full id a commit another instance packed after it last looked at the packs', async () => {
+  const dir = join(root, 'two-instances.git');
+  const writer = await SnapshotRepository.open(dir);
+  const reader = await SnapshotRepository.open(dir);
+  const files = (round: number) => Array.from({ length: 200 }, (_, i) => ({ path: `ns/f-${i}.yaml`, content: `${round} ${i}\n` }));
+  await writer.commitChanges(files(1), { message: 'one', author: author(1_800_000_000) });
+  assert.is((await reader.readFiles()).size, 200);
+  const second = await writer.commitChanges(files(2), { message: 'two', author: author(1_800_000_001) });
+  assert.is(await reader.resolve(second!.commit), second!.commit);
+});
+
 test('commits started together on one instance run one after the other', async () => {
   const dir = join(root, 'concurrent.git');
   const repo = await SnapshotRepository.open(dir);

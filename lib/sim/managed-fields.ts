@@ -10,11 +10,13 @@ const UNOWNED_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion',
 
 /** The object without the fields that never appear in managedFields. */
 export function ownableFields(object: unknown): PlainObject {
-  const { apiVersion: _a, kind: _k, metadata, ...rest } = (object ?? {}) as PlainObject;
+  const source = (object ?? {}) as PlainObject;
   const meta: PlainObject = {};
-  const given = (metadata ?? {}) as PlainObject;
+  const given = (source.metadata ?? {}) as PlainObject;
   for (const field of Object.keys(given)) if (!UNOWNED_METADATA.has(field)) meta[field] = given[field];
-  return { metadata: meta, ...rest };
+  const fields: PlainObject = { metadata: meta };
+  for (const field of Object.keys(source)) if (field !== 'apiVersion' && field !== 'kind' && field !== 'metadata') fields[field] = source[field];
+  return fields;
 }
 
 /** The fields an applied configuration sets, list items by key: what its applier owns. */
@@ -90,9 +92,9 @@ export function recordWrite(args: RecordWriteArgs): void {
     ? nonEmptyFieldsV1(keepWritable(def, subresource, appliedFieldSet(args.applied ?? next)))
     : updatedFields(writer, change, previous ? undefined : next);
   if (written) {
-    const entry = { manager, operation, apiVersion, time, fieldsType: 'FieldsV1' } as Omit<ManagedFieldsEntry, 'fieldsV1'>;
-    if (subresource) entry.subresource = subresource;
-    entries.push({ ...entry, fieldsV1: written });
+    entries.push(subresource
+      ? { manager, operation, apiVersion, time, fieldsType: 'FieldsV1', subresource, fieldsV1: written }
+      : { manager, operation, apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: written });
   }
   next.metadata.managedFields = entries.sort(compareEntries);
 }

@@ -8,6 +8,21 @@ export type PlainObject = JsonMap;
 export { deepEqual, isJsonMap as isPlainObject };
 
 
+// Each field's path element is made once: the same string every time is hashed once as a FieldSet key and is
+// found at once as a FieldsV1 key (a new string has to be looked up among the property names first). Field names
+// include data keys, which have no bound, so the cache starts again past a size.
+const fieldElements = new Map<string, string>();
+const FIELD_ELEMENTS_KEPT = 10_000;
+
+function fieldElement(name: string): string {
+  let element = fieldElements.get(name);
+  if (element === undefined) {
+    if (fieldElements.size >= FIELD_ELEMENTS_KEPT) fieldElements.clear();
+    fieldElements.set(name, (element = `f:${name}`));
+  }
+  return element;
+}
+
 /** One child of a map or list: its path element, value and chain (the field names leading to it). */
 export interface FieldEntry {
   element: string;
@@ -21,7 +36,7 @@ export function fieldEntries(value: unknown, chain: readonly string[]): FieldEnt
     if (isAtomicMap(chain)) return undefined;
     return Object.entries(value)
       .filter(([, v]) => v !== null && v !== undefined)
-      .map(([name, v]) => ({ element: `f:${name}`, value: v, chain: [...chain, name] }));
+      .map(([name, v]) => ({ element: fieldElement(name), value: v, chain: [...chain, name] }));
   }
   if (Array.isArray(value)) {
     const shape = listShape(chain);
@@ -178,7 +193,7 @@ function sameNames(a: string[], b: string[]): boolean {
 
 function compareField(name: string, lhs: unknown, rhs: unknown, chain: string[], path: string[], out: Comparison): void {
   chain.push(name);
-  path.push(`f:${name}`);
+  path.push(fieldElement(name));
   compareAt(lhs, rhs, chain, path, false, out);
   chain.pop();
   path.pop();

@@ -116,6 +116,12 @@ export class ObjectReader {
     this.packs.delete(name);
   }
 
+  /** The packs known since the last scan (or added since). */
+  openPacks(): OpenPack[] {
+    if (!this.scanned) this.rescanPacks();
+    return [...this.packs.values()];
+  }
+
   close(): void {
     for (const pack of this.packs.values()) closeSync(pack.fd);
     this.packs.clear();
@@ -168,7 +174,9 @@ export class ObjectReader {
       return { type: base.type, content: applyDelta(base.content, data) };
     }
     if (header.baseId !== undefined) {
-      const base = this.read(header.baseId);
+      // A base found in a pack goes through the cache too: merged packs hold REF_DELTA chains (pack-consolidation.ts).
+      const packed = this.findPacked(header.baseId);
+      const base = packed ? this.readDeltaBase(packed.pack, packed.offset) : this.read(header.baseId);
       return { type: base.type, content: applyDelta(base.content, data) };
     }
     return { type: PACK_TYPES[header.kind], content: data };

@@ -180,6 +180,11 @@ export class PackWriter {
     this.out.write(header);
   }
 
+  /** Where the next entry will start. */
+  get offset(): number {
+    return this.out.offset;
+  }
+
   /** Appends an entry; returns its offset. */
   add(entry: PackEntry): number {
     const offset = this.out.offset;

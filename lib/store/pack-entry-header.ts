@@ -43,3 +43,13 @@ export function readPackEntryHeader(bytes: Buffer, at: number): PackEntryHeader 
   if (kind === REF_DELTA) return { kind, size, sizeLength, length: sizeLength + 20, baseId: bytes.toString('hex', at, at + 20) };
   return { kind, size, sizeLength, length: sizeLength };
 }
+
+/** An OFS_DELTA's base distance as the header spells it (the inverse of the loop in readPackEntryHeader). */
+export function encodeBaseDistance(distance: number): Buffer {
+  const bytes = [distance & 0x7f];
+  for (let rest = Math.floor(distance / 128); rest > 0; rest = Math.floor(rest / 128)) {
+    rest -= 1;
+    bytes.unshift(0x80 | (rest & 0x7f));
+  }
+  return Buffer.from(bytes);
+}

@@ -3,6 +3,7 @@ import { RepositoryError } from '../errors/index.ts';
 import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, TREE_MODE, type Author, type CommitData } from './git-object.ts';
 import { ObjectReader } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
+import { consolidatePacks } from './pack-consolidation.ts';
 import type { PreparedBlob } from './prepared-blob.ts';
 import { RefStore } from './refs.ts';
 import { isValidBranchName, openLayout } from './repository-layout.ts';
@@ -192,6 +193,19 @@ export class SnapshotRepository {
     }
   }
 
+  /**
+   * Merges small packs once there are many (see consolidatePacks), after the commit is made. A failure leaves the
+   * packs valid as they were, and must not turn a commit that is made into an error (its caller would write the batch
+   * again): the next commit tries again.
+   */
+  private consolidatePacks(): void {
+    try {
+      consolidatePacks(this.reader);
+    } catch {
+      // Not merged this time; see above.
+    }
+  }
+
   /** The work tree to keep in step, when this is a non-bare repository with our branch checked out. */
   private workTree(): WorkTree | undefined {
     if (this.bare || this.refs.headTarget() !== this.branchRef) return undefined;
@@ -291,6 +305,7 @@ export class SnapshotRepository {
       message: `commit${options.mergeParents?.length ? ' (merge)' : parent ? '' : ' (initial)'}: ${subject}`,
     });
     workTree?.apply(workTreeChanges);
+    this.consolidatePacks();
     return { commit, tree: update.tree, changed: update.changedPaths.length };
   }
 }

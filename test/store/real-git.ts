@@ -25,15 +25,15 @@ export interface GitResult {
   stderr: string;
 }
 
-/** Runs git in `cwd`; returns its output whatever the exit code. */
-export function runGit(cwd: string, args: string[], env: Record<string, string> = {}): GitResult {
-  const result = spawnSync('git', args, { cwd, env: { ...gitEnv, ...env }, encoding: 'utf8', maxBuffer: 256 << 20 });
+/** Runs git in `cwd` (with `input` on its stdin); returns its output whatever the exit code. */
+export function runGit(cwd: string, args: string[], env: Record<string, string> = {}, input?: string): GitResult {
+  const result = spawnSync('git', args, { cwd, env: { ...gitEnv, ...env }, input, encoding: 'utf8', maxBuffer: 256 << 20 });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Runs git in `cwd` and returns stdout; throws with git's stderr when it fails. */
-export function git(cwd: string, args: string[], env: Record<string, string> = {}): string {
-  const result = runGit(cwd, args, env);
+export function git(cwd: string, args: string[], env: Record<string, string> = {}, input?: string): string {
+  const result = runGit(cwd, args, env, input);
   if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return result.stdout;
 }

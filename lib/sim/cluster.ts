@@ -11,7 +11,7 @@ import { recordWrite } from './managed-fields.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { ManifestError } from './manifests.ts';
 import { copyJson, sameJson } from './json-values.ts';
-import { apiVersionOf, generatedName, hasGeneration, timestamp, wireOrder } from './object-shape.ts';
+import { apiVersionOf, generatedName, hasGeneration, storedOrder, timestamp } from './object-shape.ts';
 import { applyPatch, type PatchType } from './patches.ts';
 import { scaleOf, withScale } from './scale.ts';
 import { listObjects, type ListOptions, type ListResult } from './listing.ts';
@@ -60,14 +60,6 @@ function isNoOpWrite(next: KubeObject, current: KubeObject): boolean {
 
 function withoutTimes(entries: ManagedFieldsEntry[] | undefined): unknown[] | undefined {
   return entries?.map((entry) => ({ ...entry, time: undefined }));
-}
-
-/** Stored objects carry no kind/apiVersion: they are served at whichever version is asked for. */
-function toStored(object: KubeObject): KubeObject {
-  const ordered = wireOrder(object, '', '');
-  delete ordered.kind;
-  delete ordered.apiVersion;
-  return ordered;
 }
 
 /** Server fields a recorded object (a seed) may already carry. */
@@ -210,11 +202,11 @@ export class Cluster {
     if (isNamespaces(def)) object.status = { phase: 'Active' };
     if (isCrd(def)) this.establish(def, object, time);
     if (recorded.status !== undefined) object.status = recorded.status;
-    if (ctx.dryRun) return toStored(object);
+    if (ctx.dryRun) return storedOrder(object);
 
     const revision = this.store.nextRevision();
     meta.resourceVersion = String(revision);
-    const stored = toStored(object);
+    const stored = storedOrder(object);
     this.store.commit('ADDED', bucket, key, stored, revision);
     if (isNamespaces(def)) this.populateNamespace(name, time);
     if (isCrd(def)) this.registry.setCrd(this.serve(def, stored));
@@ -282,7 +274,7 @@ export class Cluster {
     const body = copyJson(o);
     if (existing) {
       delete body.metadata.resourceVersion;
-      this.update(def, namespace, String(o.metadata.name), body, ctx);
+      this.updateOf(def, existing, namespace, String(o.metadata.name), body, ctx);
     } else this.create(def, namespace, body, ctx, { owned: true, seed: { fieldsCache } });
   }
 
@@ -295,12 +287,16 @@ export class Cluster {
     object.metadata.uid = randomUUID();
     object.metadata.resourceVersion = String(revision);
     object.metadata.creationTimestamp = time;
-    this.store.commit('ADDED', bucket, key, toStored(object), revision);
+    this.store.commit('ADDED', bucket, key, storedOrder(object), revision);
   }
 
   /** A PUT. The caller hands over `body`: it becomes the new object (no copy is made). */
   update(def: ResourceDef, namespace: string | undefined, name: string, body: KubeObject, ctx: WriteContext, subresource?: Subresource): KubeObject {
-    const current = this.get(def, namespace, name);
+    return this.updateOf(def, this.get(def, namespace, name), namespace, name, body, ctx, subresource);
+  }
+
+  /** update() of the object stored now as `current`. */
+  private updateOf(def: ResourceDef, current: KubeObject, namespace: string | undefined, name: string, body: KubeObject, ctx: WriteContext, subresource?: Subresource): KubeObject {
     this.checkBodyType(def, body);
     if (body.metadata.name !== undefined && body.metadata.name !== name) {
       throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -343,7 +339,7 @@ export class Cluster {
     const time = this.time();
     recordWrite({ def, previous: current, next, manager: ctx.manager, operation: how.operation, subresource: how.subresource, applied: how.applied, time });
     meta.resourceVersion = current.metadata.resourceVersion;
-    const stored = toStored(next);
+    const stored = storedOrder(next);
     if (isNoOpWrite(stored, current)) return current;
     if (ctx.dryRun) return stored;
 
@@ -437,7 +433,7 @@ export class Cluster {
       if (isNamespaces(def)) next.status = { phase: 'Terminating' };
       const revision = this.store.nextRevision();
       next.metadata.resourceVersion = String(revision);
-      const stored = toStored(next);
+      const stored = storedOrder(next);
       this.store.commit('MODIFIED', bucket, key, stored, revision);
       if (isNamespaces(def)) setImmediate(() => this.finishNamespace(name));
       return { object: stored, gone: false };

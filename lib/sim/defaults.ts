@@ -2,6 +2,7 @@
 // request, count as the writer's fields in managedFields) and server-assigned values such as cluster
 // IPs and finalizers (added later in the request, owned by nobody).
 import { isBuiltinResource } from './catalog.ts';
+import { copyJson } from './json-values.ts';
 import type { KubeObject, ResourceDef } from './types.ts';
 import { isPlainObject, itemElement, type PlainObject } from './value-fields.ts';
 
@@ -38,7 +39,7 @@ export function carryServerAssigned(def: ResourceDef, previous: KubeObject, next
     case 'Service': {
       const spec = objectAt(next, 'spec');
       for (const field of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy', 'healthCheckNodePort']) {
-        if ((spec[field] === undefined || spec[field] === '') && prevSpec[field] !== undefined) spec[field] = structuredClone(prevSpec[field]);
+        if ((spec[field] === undefined || spec[field] === '') && prevSpec[field] !== undefined) spec[field] = copyJson(prevSpec[field]);
       }
       const previousPorts = arrayAt(prevSpec, 'ports').filter(isPlainObject);
       for (const port of arrayAt(spec, 'ports').filter(isPlainObject)) {
@@ -53,10 +54,10 @@ export function carryServerAssigned(def: ResourceDef, previous: KubeObject, next
       if (specOf(next).volumeName === undefined && prevSpec.volumeName !== undefined) specOf(next).volumeName = prevSpec.volumeName;
       break;
     case 'Namespace':
-      if (specOf(next).finalizers === undefined && prevSpec.finalizers !== undefined) specOf(next).finalizers = structuredClone(prevSpec.finalizers);
+      if (specOf(next).finalizers === undefined && prevSpec.finalizers !== undefined) specOf(next).finalizers = copyJson(prevSpec.finalizers);
       break;
     case 'Job':
-      if (specOf(next).selector === undefined && prevSpec.selector !== undefined) specOf(next).selector = structuredClone(prevSpec.selector);
+      if (specOf(next).selector === undefined && prevSpec.selector !== undefined) specOf(next).selector = copyJson(prevSpec.selector);
       break;
   }
 }

@@ -36,7 +36,8 @@ export class GarbageCollector {
     const uid = String(event.object.metadata.uid ?? '');
     if (!uid) return;
     if (event.type !== 'DELETED') {
-      this.live.set(uid, { bucket: event.bucket, key: event.key });
+      const known = this.live.get(uid);
+      if (known?.bucket !== event.bucket || known.key !== event.key) this.live.set(uid, { bucket: event.bucket, key: event.key });
       for (const owner of ownerUids(event.object)) {
         let set = this.dependents.get(owner);
         if (!set) this.dependents.set(owner, (set = new Set()));

@@ -18,7 +18,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameJson(item ?? null, b[i] ?? null));
   if (isPlainMap(a) && isPlainMap(b)) return sameEntries(a, b);
-  // Scalars, and anything that is not plain data (a Date), as JSON spells them.
+  // Two different strings are two different JSON strings; other scalars, and anything that is not plain data
+  // (a Date), as JSON spells them.
+  if (typeof a === 'string' && typeof b === 'string') return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

@@ -7,14 +7,18 @@ const METADATA_ORDER = [
   'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
 ];
 
-/** kind, apiVersion, metadata (fields in Go struct order), the rest as given, status last. */
-export function wireOrder(object: KubeObject, apiVersion: string, kind: string): KubeObject {
+/**
+ * The object as it is stored: metadata (fields in Go struct order), the rest as given, status last. No kind or
+ * apiVersion: a stored object is served at whichever version is asked for.
+ */
+export function storedOrder(object: KubeObject): KubeObject {
+  const given = object.metadata;
   const metadata: Record<string, unknown> = {};
-  for (const key of METADATA_ORDER) if (object.metadata[key] !== undefined) metadata[key] = object.metadata[key];
-  for (const [key, value] of Object.entries(object.metadata)) if (!(key in metadata) && value !== undefined) metadata[key] = value;
-  const out: KubeObject = { kind, apiVersion, metadata };
-  for (const [key, value] of Object.entries(object)) {
-    if (key !== 'kind' && key !== 'apiVersion' && key !== 'metadata' && key !== 'status' && value !== undefined) out[key] = value;
+  for (const key of METADATA_ORDER) if (given[key] !== undefined) metadata[key] = given[key];
+  for (const key of Object.keys(given)) if (!(key in metadata) && given[key] !== undefined) metadata[key] = given[key];
+  const out: KubeObject = { metadata };
+  for (const key of Object.keys(object)) {
+    if (key !== 'kind' && key !== 'apiVersion' && key !== 'metadata' && key !== 'status' && object[key] !== undefined) out[key] = object[key];
   }
   if (object.status !== undefined) out.status = object.status;
   return out;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -42,11 +42,13 @@ test('objects written but the ref not moved (its lock is held): the branch stays
   fsck(dir);
 });
 
-test('kill -9 at random moments while committing leaves a consistent repository', async () => {
-  const dir = join(root, 'killed.git');
-  await SnapshotRepository.open(dir);
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', loop, dir, String(attempt)], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts commit-loop.ts on the repository and kills it with SIGKILL at a random moment, `attempts` times; after each
+ * kill, fsck must pass and our reader and git must agree on the branch. Returns how many commits survived.
+ */
+async function killWhileCommitting(dir: string, attempts: number, loopArgs: string[] = [], afterKill: () => void = () => {}): Promise<string> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const child = spawn(process.execPath, ['--import', 'tsx', loop, dir, String(attempt), ...loopArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 600));
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -54,6 +56,7 @@ test('kill -9 at random moments while committing leaves a consistent repository'
     await exited;
     // A kill between taking and renaming the ref lock leaves it behind, as with git; nothing else may be off.
     rmSync(join(dir, 'refs', 'heads', 'main.lock'), { force: true });
+    afterKill();
     fsck(dir);
     const repo = await SnapshotRepository.open(dir);
     const head = await repo.head();
@@ -62,11 +65,44 @@ test('kill -9 at random moments while committing leaves a consistent repository'
       assert.is(git(dir, ['ls-tree', '-r', '--name-only', 'main']).trim().split('\n').length, (await repo.readFiles()).size);
     }
   }
-  process.stdout.write(`(${git(dir, ['rev-list', '--count', '--all']).trim() || 0} commits survived the kills) `);
+  return git(dir, ['rev-list', '--count', '--all']).trim() || '0';
+}
+
+test('kill -9 at random moments while committing leaves a consistent repository', async () => {
+  const dir = join(root, 'killed.git');
+  await SnapshotRepository.open(dir);
+  process.stdout.write(`(${await killWhileCommitting(dir, 4)} commits survived the kills) `);
   const repo = await SnapshotRepository.open(dir);
   const result = await repo.commitChanges([{ path: 'after/crash.yaml', content: 'ok\n' }], { message: 'after the crashes', author });
   assert.ok(result);
   assert.not.ok(existsSync(join(dir, 'refs', 'heads', 'main.lock')));
+  fsck(dir);
+});
+
+test('kill -9 while packs are being merged leaves a consistent repository', async () => {
+  const dir = join(root, 'killed-merging.git');
+  await SnapshotRepository.open(dir);
+  // Every commit is a pack of 2,000 files, and about every eighth merges 16,000 objects or more.
+  // A kill within a merge leaves objects in two packs; within any pack write, a temp file.
+  const kills = { merging: 0, writing: 0 };
+  let before = { twice: 0, temporary: 0 };
+  const survived = await killWhileCommitting(dir, 6, ['2000'], () => {
+    const unique = git(dir, ['cat-file', '--batch-all-objects', '--batch-check']).trim().split('\n').length;
+    const now = {
+      twice: countObjects(dir).packed - unique,
+      temporary: readdirSync(join(dir, 'objects', 'pack')).filter((name) => name.startsWith('tmp_')).length,
+    };
+    if (now.twice > before.twice) kills.merging++;
+    else if (now.temporary > before.temporary) kills.writing++;
+    before = now;
+  });
+  process.stdout.write(`(${survived} commits survived; of 6 kills, ${kills.merging} after a merge's pack and before its deletions, ${kills.writing} within a pack write) `);
+  const repo = await SnapshotRepository.open(dir);
+  for (let round = 0; round < 9; round++) {
+    const changes = Array.from({ length: 200 }, (_, i) => ({ path: `after/c-${i}.yaml`, content: `${round} ${i}\n` }));
+    await repo.commitChanges(changes, { message: `after ${round}`, author });
+  }
+  assert.ok(countObjects(dir).packs <= 8);
   fsck(dir);
 });
 

@@ -130,7 +130,7 @@ export class ObjectReader {
     this.scanned = false;
   }
 
-  private loosePath(id: string): string {
+  loosePath(id: string): string {
     return join(this.objectsDir, id.slice(0, 2), id.slice(2));
   }
 
@@ -253,12 +253,18 @@ export class ObjectReader {
     if (!this.scanned) this.rescanPacks();
     const unpacked = objects.filter((object) => this.findPacked(object.id) === undefined);
     if (unpacked.length < 1000) return unpacked.filter((object) => !existsSync(this.loosePath(object.id)));
-    const loose = new Set<string>();
+    const loose = new Set(this.looseIds());
+    return unpacked.filter((object) => !loose.has(object.id));
+  }
+
+  /** The ids of the loose objects: one listing of each fan-out folder. */
+  looseIds(): string[] {
+    const ids: string[] = [];
     for (const fan of existsSync(this.objectsDir) ? readdirSync(this.objectsDir) : []) {
       if (!/^[0-9a-f]{2}$/.test(fan)) continue;
-      for (const name of readdirSync(join(this.objectsDir, fan))) loose.add(fan + name);
+      for (const name of readdirSync(join(this.objectsDir, fan))) if (/^[0-9a-f]{38}$/.test(name)) ids.push(fan + name);
     }
-    return unpacked.filter((object) => !loose.has(object.id));
+    return ids;
   }
 
   /** Full ids starting with a hex prefix, loose and packed. */

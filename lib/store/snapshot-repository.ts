@@ -3,7 +3,7 @@ import { RepositoryError } from '../errors/index.ts';
 import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, TREE_MODE, type Author, type CommitData } from './git-object.ts';
 import { ObjectReader } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
-import { consolidatePacks } from './pack-consolidation.ts';
+import { consolidatePacks, packLooseObjects } from './pack-consolidation.ts';
 import type { PreparedBlob } from './prepared-blob.ts';
 import { RefStore } from './refs.ts';
 import { isValidBranchName, openLayout } from './repository-layout.ts';
@@ -194,15 +194,16 @@ export class SnapshotRepository {
   }
 
   /**
-   * Merges small packs once there are many (see consolidatePacks), after the commit is made. A failure leaves the
-   * packs valid as they were, and must not turn a commit that is made into an error (its caller would write the batch
-   * again): the next commit tries again.
+   * After a commit is made: packs the loose objects once there are many, and merges small packs once there are many
+   * (pack-consolidation.ts). A failure leaves the objects valid where they were, and must not turn a commit that is
+   * made into an error (its caller would write the batch again): the next commit tries again.
    */
-  private consolidatePacks(): void {
+  private compactObjects(): void {
     try {
+      packLooseObjects(this.reader);
       consolidatePacks(this.reader);
     } catch {
-      // Not merged this time; see above.
+      // Not compacted this time; see above.
     }
   }
 
@@ -305,7 +306,7 @@ export class SnapshotRepository {
       message: `commit${options.mergeParents?.length ? ' (merge)' : parent ? '' : ' (initial)'}: ${subject}`,
     });
     workTree?.apply(workTreeChanges);
-    this.consolidatePacks();
+    this.compactObjects();
     return { commit, tree: update.tree, changed: update.changedPaths.length };
   }
 }

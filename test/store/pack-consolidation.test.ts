@@ -24,6 +24,13 @@ function packNames(dir: string): string[] {
     .map((name) => name.slice(0, -4));
 }
 
+function looseCount(dir: string): number {
+  const objects = join(dir, 'objects');
+  return readdirSync(objects)
+    .filter((name) => /^[0-9a-f]{2}$/.test(name))
+    .reduce((sum, fan) => sum + readdirSync(join(objects, fan)).length, 0);
+}
+
 /** Commits `count` changed files (more than 100 objects: one pack), starting at file `first`. */
 async function commitRound(repo: SnapshotRepository, history: History, round: number, count = 150, first = 0): Promise<void> {
   const files = new Map(history.at(-1)?.files);
@@ -219,6 +226,22 @@ test('a merge stopped before the old packs are deleted, or between an index and 
   // Stopped after deleting an index and before deleting its pack: a .pack without an index, which git only warns of.
   restore(old[0], '.pack');
   await checkHistory(dir, history);
+});
+
+test('once there are about 6,700 loose objects (git\'s estimate, gc.auto), a commit packs them and deletes them', async () => {
+  const dir = join(root, 'loose.git');
+  const repo = await SnapshotRepository.open(dir);
+  const history: History = [];
+  let mostLoose = 0;
+  // Commits of 60 files: fewer than 100 objects each, written loose.
+  for (let round = 0; packNames(dir).length === 0; round++) {
+    assert.ok(round < 200, 'the loose objects are packed');
+    mostLoose = Math.max(mostLoose, looseCount(dir));
+    await commitRound(repo, history, round, 60);
+  }
+  assert.ok(mostLoose > 6000, `${mostLoose} loose objects at the most`);
+  assert.is(countObjects(dir).loose, 0);
+  await checkHistory(dir, history.filter((_, i) => i % 10 === 0 || i === history.length - 1));
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));

@@ -267,15 +267,18 @@ export class Cluster {
   private seedOne(o: KubeObject, ctx: WriteContext, fieldsCache: Map<string, ManagedFieldsEntry[]>): void {
     const def = this.resolve(o);
     const namespace = def.namespaced ? (o.metadata?.namespace ?? 'default') : undefined;
-    if (namespace && !this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace))) {
-      this.create(this.def('', 'namespaces'), undefined, namespaceObject(namespace), ctx);
-    }
     const existing = o.metadata?.name ? this.store.get(bucketOf(def.group, def.resource), keyOf(namespace, o.metadata.name)) : undefined;
     const body = copyJson(o);
     if (existing) {
       delete body.metadata.resourceVersion;
       this.updateOf(def, existing, namespace, String(o.metadata.name), body, ctx);
-    } else this.create(def, namespace, body, ctx, { owned: true, seed: { fieldsCache } });
+      return;
+    }
+    // (An object that exists has its namespace: the namespace controller deletes a namespace's objects before it.)
+    if (namespace && !this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace))) {
+      this.create(this.def('', 'namespaces'), undefined, namespaceObject(namespace), ctx);
+    }
+    this.create(def, namespace, body, ctx, { owned: true, seed: { fieldsCache } });
   }
 
   /** Stores a controller-made object exactly as given (its managedFields included), adding only the server fields. */

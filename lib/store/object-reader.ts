@@ -164,7 +164,7 @@ export class ObjectReader {
   private readPackEntry(pack: OpenPack, offset: number): GitObject {
     const head = Buffer.allocUnsafe(32);
     readSync(pack.fd, head, 0, head.length, offset);
-    const header = readPackEntryHeader(head, 0);
+    const header = readPackEntryHeader(head);
     if (header.kind !== OFS_DELTA && header.kind !== REF_DELTA && !PACK_TYPES[header.kind]) {
       throw new RepositoryError(`A pack file in the repository has an entry of unknown type ${header.kind}.`);
     }

@@ -147,7 +147,7 @@ class PackMerge {
   }
 
   private entryFor(index: PackIndex, bytes: Buffer, position: number, copy: CopiedPack): PackEntry {
-    const header = readPackEntryHeader(bytes, 0);
+    const header = readPackEntryHeader(bytes);
     if (header.baseDistance !== undefined) {
       const base = index.positionAt(index.offsetAt(position) - header.baseDistance);
       if (base === undefined) throw new RepositoryError(`A delta in a pack file of the repository has no base (object ${index.idAt(position).toString('hex')}).`);

@@ -20,9 +20,9 @@ export interface PackEntryHeader {
   baseId?: string;
 }
 
-/** Parses the entry header that starts at `at` in `bytes` (a whole pack, or the first bytes of one entry). */
-export function readPackEntryHeader(bytes: Buffer, at: number): PackEntryHeader {
-  const start = at;
+/** Parses the entry header at the start of `bytes` (an entry, or its first 32 bytes: enough for any header). */
+export function readPackEntryHeader(bytes: Buffer): PackEntryHeader {
+  let at = 0;
   let byte = bytes[at++];
   const kind = (byte >> 4) & 7;
   let size = byte & 0x0f;
@@ -30,7 +30,7 @@ export function readPackEntryHeader(bytes: Buffer, at: number): PackEntryHeader 
     byte = bytes[at++];
     size += (byte & 0x7f) * 2 ** shift;
   }
-  const sizeLength = at - start;
+  const sizeLength = at;
   if (kind === OFS_DELTA) {
     byte = bytes[at++];
     let distance = byte & 0x7f;
@@ -38,7 +38,7 @@ export function readPackEntryHeader(bytes: Buffer, at: number): PackEntryHeader 
       byte = bytes[at++];
       distance = (distance + 1) * 128 + (byte & 0x7f);
     }
-    return { kind, size, sizeLength, length: at - start, baseDistance: distance };
+    return { kind, size, sizeLength, length: at, baseDistance: distance };
   }
   if (kind === REF_DELTA) return { kind, size, sizeLength, length: sizeLength + 20, baseId: bytes.toString('hex', at, at + 20) };
   return { kind, size, sizeLength, length: sizeLength };

@@ -52,7 +52,18 @@ export class WatchHub {
       first = false;
       return encoded;
     };
+    let corked = false;
     const write = (type: EventType | 'BOOKMARK' | 'ERROR', object: Buffer): void => {
+      // The events of one turn of the event loop (a batch of writes, a replay of history) leave in one socket
+      // write instead of a TLS record each.
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(() => {
+          corked = false;
+          res.uncork();
+        });
+      }
       res.write(watchEventLine(type, object));
     };
     let unsubscribe = (): void => {};

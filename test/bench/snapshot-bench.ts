@@ -25,10 +25,9 @@ interface SnapshotRun extends Timing {
 
 async function snapshotRun(kubeconfig: string, dir: string): Promise<SnapshotRun> {
   const run = await kubesnapSnapshot(kubeconfig, dir, profilerFlags('snapshot'));
-  const created = /(\d+) created/.exec(run.stdout);
-  if (!created) throw new Error(`kubesnap snapshot said: ${run.stdout.slice(0, 300)}`);
-  // The README is a created file too.
-  return { ...run, objects: Number(created[1]) - 1 };
+  const objects = /\((\d+) objects/.exec(run.stdout);
+  if (!objects) throw new Error(`kubesnap snapshot said: ${run.stdout.slice(0, 300)}`);
+  return { ...run, objects: Number(objects[1]) };
 }
 
 async function committedFiles(repository: SnapshotRepository): Promise<Array<[string, Buffer]>> {

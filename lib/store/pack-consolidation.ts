@@ -24,8 +24,8 @@ const LEAVE_ALONE = ['.keep', '.promisor', '.mtimes'];
 /** A pack's files, deleted in this order: its index first, so that no reader finds an index whose pack is gone. */
 const PACK_FILES = ['.idx', '.pack', '.rev', '.bitmap'];
 
-function packFile(objectsDir: string, pack: OpenPack, extension: string): string {
-  return join(objectsDir, 'pack', pack.name.replace(/\.idx$/, extension));
+function packFile(objectsDir: string, packName: string, extension: string): string {
+  return join(objectsDir, 'pack', packName.replace(/\.idx$/, extension));
 }
 
 /**
@@ -169,41 +169,45 @@ class PackMerge {
   }
 }
 
-/**
- * Replaces packs by one pack holding their objects. The new pack is complete on disk and in the reader before an
- * old one is deleted, so a crash at any point leaves every object in some pack (at worst in two), and a reader in
- * another process keeps what it has open (Linux unlink) or finds the new pack when it scans again on a miss.
- */
-function replacePacks(reader: ObjectReader, packs: OpenPack[]): void {
+/** Writes one new pack holding the objects of `packs` (each once); returns the path of its .idx. */
+export function writeMergedPack(reader: ObjectReader, packs: OpenPack[]): string {
   const order = mergeById(packs.map((pack) => pack.index));
-  const idxPath = writePackWith(reader.objectsDir, order.count, (writer) => new PackMerge(reader, packs, writer).write(order));
+  return writePackWith(reader.objectsDir, order.count, (writer) => new PackMerge(reader, packs, writer).write(order));
+}
+
+/**
+ * Puts the merged pack `idxPath` in the place of the packs it was merged from. The new pack is complete on disk and
+ * in the reader before an old one is deleted, so a crash at any point leaves every object in some pack (at worst in
+ * two), and a reader in another process keeps what it has open (Linux unlink) or finds the new pack when it scans
+ * again on a miss.
+ */
+export function installMergedPack(reader: ObjectReader, mergedNames: string[], idxPath: string): void {
   reader.addPack(idxPath);
-  for (const pack of packs) {
+  for (const name of mergedNames) {
     // Merging what an interrupted merge left (its result and its sources) can write that same result again.
-    if (pack.name === basename(idxPath)) continue;
-    reader.dropPack(pack.name);
-    for (const extension of PACK_FILES) rmSync(packFile(reader.objectsDir, pack, extension), { force: true });
+    if (name === basename(idxPath)) continue;
+    reader.dropPack(name);
+    for (const extension of PACK_FILES) rmSync(packFile(reader.objectsDir, name, extension), { force: true });
   }
   // It would name packs that are gone, which git fsck reports; git writes it again when it repacks.
   rmSync(join(reader.objectsDir, 'pack', 'multi-pack-index'), { force: true });
 }
 
 /**
- * Keeps the number of packs small, as `git repack --geometric=2` does: once there are more than PACK_LIMIT, the
- * smallest are merged into one so that the packs left form a geometric progression by object count. Most commits
- * merge nothing, and an object is rewritten O(log n) times over the life of a repository of n objects.
+ * The packs to merge to keep their number small, as `git repack --geometric=2` does: once there are more than
+ * PACK_LIMIT, the smallest, so that the packs left form a geometric progression by object count. Usually none:
+ * an object is rewritten O(log n) times over the life of a repository of n objects.
  */
-export function consolidatePacks(reader: ObjectReader): void {
-  if (reader.openPacks().length <= PACK_LIMIT) return;
+export function packsToConsolidate(reader: ObjectReader): OpenPack[] {
+  if (reader.openPacks().length <= PACK_LIMIT) return [];
   reader.rescanPacks();
   const packs = reader
     .openPacks()
-    .filter((pack) => !LEAVE_ALONE.some((extension) => existsSync(packFile(reader.objectsDir, pack, extension))))
-    // Ties by name, so that the same packs always merge into the same pack (see replacePacks).
+    .filter((pack) => !LEAVE_ALONE.some((extension) => existsSync(packFile(reader.objectsDir, pack.name, extension))))
+    // Ties by name, so that the same packs always merge into the same pack (see installMergedPack).
     .sort((a, b) => a.index.count - b.index.count || (a.name < b.name ? -1 : 1));
-  if (packs.length <= PACK_LIMIT) return;
-  const merged = packs.slice(0, packsToMerge(packs.map((pack) => pack.index.count)));
-  if (merged.length > 0) replacePacks(reader, merged);
+  if (packs.length <= PACK_LIMIT) return [];
+  return packs.slice(0, packsToMerge(packs.map((pack) => pack.index.count)));
 }
 
 /** The loose objects as git estimates them: those of one fan-out folder, times 256. */

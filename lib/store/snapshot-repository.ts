@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
+import { Compaction } from './compaction.ts';
 import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, TREE_MODE, type Author, type CommitData } from './git-object.ts';
 import { ObjectReader } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
-import { consolidatePacks, packLooseObjects } from './pack-consolidation.ts';
 import type { PreparedBlob } from './prepared-blob.ts';
 import { RefStore } from './refs.ts';
 import { isValidBranchName, openLayout } from './repository-layout.ts';
@@ -66,6 +66,7 @@ export class SnapshotRepository {
   private readonly reader: ObjectReader;
   private readonly refs: RefStore;
   private readonly trees: TreeCache;
+  private readonly compaction: Compaction;
   private readonly knownObjectDirs = new Set<string>();
   /** Commits of this instance run one after the other: each must start from the head the previous one left. */
   private commitQueue: Promise<unknown> = Promise.resolve();
@@ -79,6 +80,7 @@ export class SnapshotRepository {
     this.reader = new ObjectReader(join(gitdir, 'objects'));
     this.refs = new RefStore(gitdir);
     this.trees = new TreeCache(this.reader);
+    this.compaction = new Compaction(this.reader);
   }
 
   static async open(dir: string, options: OpenOptions = {}): Promise<SnapshotRepository> {
@@ -91,8 +93,13 @@ export class SnapshotRepository {
     return new SnapshotRepository(layout.dir, layout.gitdir, layout.bare, options.branch ?? headBranch ?? 'main');
   }
 
-  /** Closes the pack files this instance has open. Optional for a short-lived process; the instance stays usable. */
+  /**
+   * Waits for a pack merge running on its thread to be in place, then closes the pack files this instance has open.
+   * Optional for a short-lived process (a running merge keeps it alive until it is in place); the instance stays
+   * usable.
+   */
   async close(): Promise<void> {
+    await this.compaction.close();
     this.reader.close();
   }
 
@@ -195,13 +202,12 @@ export class SnapshotRepository {
 
   /**
    * After a commit is made: packs the loose objects once there are many, and merges small packs once there are many
-   * (pack-consolidation.ts). A failure leaves the objects valid where they were, and must not turn a commit that is
-   * made into an error (its caller would write the batch again): the next commit tries again.
+   * (compaction.ts). A failure leaves the objects valid where they were, and must not turn a commit that is made
+   * into an error (its caller would write the batch again): the next commit tries again.
    */
   private compactObjects(): void {
     try {
-      packLooseObjects(this.reader);
-      consolidatePacks(this.reader);
+      this.compaction.afterCommit();
     } catch {
       // Not compacted this time; see above.
     }

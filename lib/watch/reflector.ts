@@ -3,7 +3,7 @@
 // expired version (410) or a server whose versions went backwards (storage replaced) relists.
 import { sleep as abortableSleep } from '../concurrency/index.ts';
 import { ApiError, backoffDelay, isGone, listPages, qualifiedResourceName, watchEvents, type ApiResource, type BackoffOptions, type KubeClient } from '../kube/index.ts';
-import { silentLogger, type Logger } from '../log/index.ts';
+import type { Logger } from '../log/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
 import type { WatchMetrics } from './metrics.ts';
 

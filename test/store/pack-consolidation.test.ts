@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { test } from 'uvu';
@@ -193,6 +193,26 @@ test('a reader opened before a merge reads everything after it, from the packs i
     await commitRound(writer, history, round);
   }
   await checkHistory(dir, history, reader);
+});
+
+test('a merge of 20,000 objects or more runs on a thread of its own: commits and reads go on, close() waits for it', async () => {
+  const dir = join(root, 'threaded.git');
+  const repo = await SnapshotRepository.open(dir);
+  const history: History = [];
+  // Nine packs of 2,316 objects (2,300 blobs, their trees, the commit): the ninth commit merges all nine.
+  for (let round = 0; round < 9; round++) {
+    const files = new Map(history.at(-1)?.files);
+    const changes = Array.from({ length: 2300 }, (_, k) => ({ path: pathOf(round * 2300 + k), content: contentOf(round * 2300 + k, round) }));
+    for (const { path, content } of changes) files.set(path, content);
+    const result = await repo.commitChanges(changes, { message: `round ${round}`, author });
+    history.push({ commit: result!.commit, tree: result!.tree, files });
+  }
+  assert.is(packNames(dir).length, 9, 'the committing thread did not merge them');
+  await commitRound(repo, history, 9, 150, 30_000);
+  assert.is((await repo.readFiles()).size, history.at(-1)!.files.size);
+  await repo.close();
+  assert.is(packNames(dir).length, 2, 'the merged pack and the one committed meanwhile');
+  await checkHistory(dir, [history[0], history.at(-1)!]);
 });
 
 test('a merge stopped before the old packs are deleted, or between an index and its pack, leaves a valid repository', async () => {

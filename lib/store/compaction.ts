@@ -1,0 +1,54 @@
+import { WorkerCalls } from '../runtime/index.ts';
+import type { ObjectReader } from './object-reader.ts';
+import { installMergedPack, packLooseObjects, packsToConsolidate, writeMergedPack } from './pack-consolidation.ts';
+
+/**
+ * Merges of fewer objects than this run on the committing thread: copying costs ~2.5 µs an object, so such a merge
+ * takes less than starting a thread does.
+ */
+const THREAD_FROM_OBJECTS = 20_000;
+
+export interface PackMergeRequest {
+  objectsDir: string;
+  /** The index file names of the packs to merge. */
+  packNames: string[];
+}
+
+/**
+ * Keeps a repository's objects compact after each commit (pack-consolidation.ts): loose objects into a pack, and
+ * the smallest packs merged once there are many. A big merge, which copies up to every object of the repository
+ * once each time the biggest pack doubles (1.4 s for 550,000 objects in a minute of watching), runs on a thread of
+ * its own (pack-merge.worker.ts) so that a watch reads and commits on meanwhile. One merge at a time: while it
+ * runs, commits add packs and the first commit after it looks again.
+ */
+export class Compaction {
+  private readonly thread = new WorkerCalls<PackMergeRequest, string>(new URL('./pack-merge.worker.ts', import.meta.url), 1);
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly reader: ObjectReader) {}
+
+  /** Throws what packing loose objects or a merge on this thread throws; a merge on the thread fails silently. */
+  afterCommit(): void {
+    packLooseObjects(this.reader);
+    if (this.running) return;
+    const packs = packsToConsolidate(this.reader);
+    const packNames = packs.map((pack) => pack.name);
+    if (packs.length === 0) return;
+    if (packs.reduce((sum, pack) => sum + pack.index.count, 0) < THREAD_FROM_OBJECTS) {
+      installMergedPack(this.reader, packNames, writeMergedPack(this.reader, packs));
+      return;
+    }
+    this.running = this.thread
+      .call({ objectsDir: this.reader.objectsDir, packNames })
+      .then((idxPath) => installMergedPack(this.reader, packNames, idxPath))
+      // Every object is still where it was (at worst also in the new pack); the next merge takes in both.
+      .catch(() => undefined)
+      .finally(() => (this.running = undefined));
+  }
+
+  /** Waits for the merge running on the thread, if any, to be in place; then stops the thread. */
+  async close(): Promise<void> {
+    await this.running;
+    await this.thread.close();
+  }
+}

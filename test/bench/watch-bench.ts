@@ -41,7 +41,7 @@ export async function watchBenchmark(objectCount: number, durationSeconds: numbe
     });
     const synced = await next<{ ms: number }>('synced');
     const driven = await sim.drive(RATE, durationSeconds * 1000, objectCount);
-    const finishing = next<{ lagsMs: number[]; committed: number; commits: number; drainMs: number }>('finished');
+    const finishing = next<{ lagsMs: number[]; lagsByKind: Record<string, number[]>; committed: number; commits: number; drainMs: number }>('finished');
     child.send({ finish: true });
     const finished = await finishing;
 
@@ -55,8 +55,11 @@ export async function watchBenchmark(objectCount: number, durationSeconds: numbe
     const rssLate = median(during.slice(-10).map((s) => s.rssMb));
     const maxPending = Math.max(0, ...samples.map((s) => s.pending));
     // Not falling behind: the lag at the end is no worse than twice the lag at the start (or within two batch
-    // windows), and the backlog is gone within two batch windows of the last write.
-    const keptUp = lagLast <= Math.max(2 * lagFirst, 10_000) && finished.drainMs <= 10_000;
+    // windows), 99% of the changes are committed within two batch windows of their write (a stream read too
+    // slowly shows here first: its events wait upstream, not in the pending queue), and the backlog is gone
+    // within two batch windows of the last write.
+    const lagP99 = percentile(finished.lagsMs, 99);
+    const keptUp = lagLast <= Math.max(2 * lagFirst, 10_000) && lagP99 <= 10_000 && finished.drainMs <= 10_000;
     return [{
       figure: `3. watch: writes → commits, ${durationSeconds} s, ${objectCount.toLocaleString('en')} objects`,
       target: `${RATE.toLocaleString('en')}/s sustained, not falling behind`,
@@ -67,7 +70,8 @@ export async function watchBenchmark(objectCount: number, durationSeconds: numbe
       notes: [
         `the simulator (one process, one core at most) wrote ${driven.writes.toLocaleString('en')} objects in ${seconds(driven.elapsedMs)} (${Math.round(writeRate).toLocaleString('en')}/s of the ${RATE.toLocaleString('en')}/s asked)`,
         `committed ${finished.committed.toLocaleString('en')} object changes in ${finished.commits} commits (an object rewritten within one batch is committed once); the backlog drained ${seconds(finished.drainMs)} after the writes stopped`,
-        `lag write → committed: median ${seconds(median(finished.lagsMs))}, p99 ${seconds(percentile(finished.lagsMs, 99))}, max ${seconds(percentile(finished.lagsMs, 100))}; median of the first third ${seconds(lagFirst)}, of the last third ${seconds(lagLast)} (the batch window is 5 s or 1,000 changes)`,
+        `lag write → committed: median ${seconds(median(finished.lagsMs))}, p99 ${seconds(lagP99)}, max ${seconds(percentile(finished.lagsMs, 100))}; median of the first third ${seconds(lagFirst)}, of the last third ${seconds(lagLast)} (the batch window is 5 s or 1,000 changes)`,
+        `median lag by kind, slowest first: ${Object.entries(finished.lagsByKind).map(([kind, lags]) => [kind, median(lags)] as const).sort((a, b) => b[1] - a[1]).map(([kind, lag]) => `${kind} ${seconds(lag)}`).join(', ')}`,
         `pending queue: at most ${maxPending.toLocaleString('en')}; RSS ${rssEarly.toFixed(0)} MB over the first 10 s, ${rssLate.toFixed(0)} MB over the last 10 s (heap ${median(during.slice(-10).map((s) => s.heapMb)).toFixed(0)} MB)`,
         `first full sync of ${objectCount.toLocaleString('en')} objects committed in ${seconds(synced.ms)}`,
         `per second (t, committed, pending, RSS MB): ${samples.filter((_, i) => i % 5 === 0).map((s) => `${s.t.toFixed(0)}:${s.committed}/${s.pending}/${s.rssMb.toFixed(0)}`).join(' ')}`,

@@ -3,7 +3,7 @@
 //   → { synced: { ms, objects } }                 the first full sync is committed
 //   → { sample: { t, pending, rssMb, heapMb, committed } }  every second
 //   ← { finish: true }                             commit what is left, then
-//   → { finished: { lagsMs, committed, drainMs, commits } }
+//   → { finished: { lagsMs, lagsByKind, committed, drainMs, commits } }
 // Lag is measured per committed object: commit done − the write time the driver stamped into its annotation.
 import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
 import { ClusterSync } from '../../lib/sync/index.ts';
@@ -15,6 +15,8 @@ const [kubeconfig, dir] = process.argv.slice(2);
 const client = new KubeClient(await loadClusterConnection({ kubeconfig }));
 const repository = await SnapshotRepository.open(dir, { create: true });
 const lagsMs: number[] = [];
+/** The lags again by the kind folder of the file (`deployments.apps`): one stream read too slowly shows here. */
+const lagsByKind: Record<string, number[]> = {};
 let committed = 0;
 let commits = 0;
 let lastCommitAt = 0;
@@ -30,6 +32,7 @@ repository.commitChanges = async (files, options) => {
     if (!match) continue;
     committed++;
     lagsMs.push(now - Number(match[1]));
+    (lagsByKind[file.path.split('/')[1]] ??= []).push(now - Number(match[1]));
   }
   return result;
 };
@@ -65,5 +68,5 @@ process.on('message', async (message: any) => {
   clearInterval(sampler);
   client.close();
   // Disconnecting only once the (large) message is out, or it is lost.
-  process.send!({ finished: { lagsMs, committed, commits, drainMs: Math.max(0, lastCommitAt - asked) } }, () => process.disconnect());
+  process.send!({ finished: { lagsMs, lagsByKind, committed, commits, drainMs: Math.max(0, lastCommitAt - asked) } }, () => process.disconnect());
 });

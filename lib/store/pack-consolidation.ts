@@ -42,14 +42,33 @@ function packsToMerge(counts: number[]): number {
   return merge;
 }
 
-function readWholePack(pack: OpenPack): Buffer {
-  const bytes = Buffer.allocUnsafe(pack.index.packSize);
-  for (let read = 0; read < bytes.length; ) {
-    const got = readSync(pack.fd, bytes, read, bytes.length - read, read);
-    if (got === 0) throw new RepositoryError(`The pack file ${pack.name.replace(/\.idx$/, '.pack')} in the repository is shorter than it was.`);
-    read += got;
+/** Bytes of an old pack read at a time while merging: memory stays flat however big the packs grow. */
+const READ_WINDOW = 8 << 20;
+
+/** Reads a pack file front to back in windows of READ_WINDOW bytes (or one entry, when an entry is bigger). */
+class PackFileWindow {
+  private bytes = Buffer.allocUnsafe(0);
+  private start = 0;
+
+  constructor(private readonly pack: OpenPack) {}
+
+  /** The bytes from `start` to `end`; valid until the next call. */
+  range(start: number, end: number): Buffer {
+    if (start < this.start || end > this.start + this.bytes.length) this.read(start, Math.max(READ_WINDOW, end - start));
+    return this.bytes.subarray(start - this.start, end - this.start);
   }
-  return bytes;
+
+  private read(start: number, length: number): void {
+    const size = Math.min(length, this.pack.index.packSize - start);
+    if (this.bytes.length < size) this.bytes = Buffer.allocUnsafe(size);
+    for (let read = 0; read < size; ) {
+      const got = readSync(this.pack.fd, this.bytes, read, size - read, start + read);
+      if (got === 0) throw new RepositoryError(`The pack file ${this.pack.name.replace(/\.idx$/, '.pack')} in the repository is shorter than it was.`);
+      read += got;
+    }
+    this.bytes = this.bytes.subarray(0, size);
+    this.start = start;
+  }
 }
 
 /** The objects of several packs in id order (the new index's), each id once (from the first pack that has it). */
@@ -106,7 +125,7 @@ interface CopiedPack {
  * without inflating them. kubesnap's own packs hold whole objects only. Packs fetched from a remote (or made by
  * `git gc`) hold deltas, which are copied as deltas too (an OFS_DELTA with its base's new distance): writing them
  * whole would make a remote's history several times bigger (3.3× for 20 revisions of 300 ConfigMaps) and slow to
- * merge. The old packs are read whole, one at a time.
+ * merge. The old packs are read one at a time, front to back, a window at a time.
  */
 class PackMerge {
   constructor(
@@ -135,12 +154,14 @@ class PackMerge {
   }
 
   private copy(pack: OpenPack, copy: CopiedPack): void {
-    const bytes = readWholePack(pack);
+    const file = new PackFileWindow(pack);
     const offsets = pack.index.offsetsInPackOrder();
     const positions = pack.index.positionsInPackOrder();
     positions.forEach((position, i) => {
       if (!copy.kept[position]) return;
-      const entry = this.entryFor(pack.index, bytes.subarray(offsets[i], i + 1 < offsets.length ? offsets[i + 1] : bytes.length - 20), position, copy);
+      const bytes = file.range(offsets[i], i + 1 < offsets.length ? offsets[i + 1] : pack.index.packSize - 20);
+      // The writer copies the entry before the window moves on.
+      const entry = this.entryFor(pack.index, bytes, position, copy);
       copy.crcs[position] = entry.crc;
       copy.offsets[position] = this.writer.add(entry);
     });

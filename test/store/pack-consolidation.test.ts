@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
@@ -213,6 +213,26 @@ test('a merge of 20,000 objects or more runs on a thread of its own: commits and
   await repo.close();
   assert.is(packNames(dir).length, 2, 'the merged pack and the one committed meanwhile');
   await checkHistory(dir, [history[0], history.at(-1)!]);
+});
+
+test('packs bigger than the window a merge reads at a time (8 MB), and an entry bigger than it, merge whole', async () => {
+  const dir = join(root, 'big-packs.git');
+  const repo = await SnapshotRepository.open(dir);
+  const history: History = [];
+  // Random bytes do not deflate: nine packs of ~10 MB, the first with a 9 MB blob.
+  for (let round = 0; round < 9; round++) {
+    const files = new Map(history.at(-1)?.files);
+    const changes = Array.from({ length: 101 }, (_, k) => ({ path: `round-${round}/file-${k}.txt`, content: randomBytes(round === 0 && k === 0 ? 9 << 20 : 100 << 10).toString('latin1') }));
+    for (const { path, content } of changes) files.set(path, content);
+    const result = await repo.commitChanges(changes.map(({ path, content }) => ({ path, content: Buffer.from(content, 'latin1') })), { message: `round ${round}`, author });
+    history.push({ commit: result!.commit, tree: result!.tree, files });
+  }
+  await repo.close();
+  assert.is(packNames(dir).length, 1);
+  const reader = await SnapshotRepository.open(dir);
+  const stored = await reader.readFiles();
+  for (const [path, content] of history.at(-1)!.files) assert.ok((await reader.readBlob(stored.get(path)!)).equals(Buffer.from(content, 'latin1')), path);
+  fsck(dir);
 });
 
 test('a merge stopped before the old packs are deleted, or between an index and its pack, leaves a valid repository', async () => {

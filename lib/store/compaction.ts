@@ -19,7 +19,7 @@ export interface PackMergeRequest {
  * the smallest packs merged once there are many. A big merge, which copies up to every object of the repository
  * once each time the biggest pack doubles (1.4 s for 550,000 objects in a minute of watching), runs on a thread of
  * its own (pack-merge.worker.ts) so that a watch reads and commits on meanwhile. One merge at a time: while it
- * runs, commits add packs and the first commit after it looks again.
+ * runs, commits add packs, which it looks at again when it ends.
  */
 export class Compaction {
   private readonly thread = new WorkerCalls<PackMergeRequest, string>(new URL('./pack-merge.worker.ts', import.meta.url), 1);
@@ -30,6 +30,16 @@ export class Compaction {
   /** Throws what packing loose objects or a merge on this thread throws; a merge on the thread fails silently. */
   afterCommit(): void {
     packLooseObjects(this.reader);
+    this.mergePacks();
+  }
+
+  /** Waits until no merge runs on the thread (one that ends may start the next); then stops the thread. */
+  async close(): Promise<void> {
+    while (this.running) await this.running;
+    await this.thread.close();
+  }
+
+  private mergePacks(): void {
     if (this.running) return;
     const packs = packsToConsolidate(this.reader);
     const packNames = packs.map((pack) => pack.name);
@@ -40,15 +50,13 @@ export class Compaction {
     }
     this.running = this.thread
       .call({ objectsDir: this.reader.objectsDir, packNames })
-      .then((idxPath) => installMergedPack(this.reader, packNames, idxPath))
+      .then((idxPath) => {
+        installMergedPack(this.reader, packNames, idxPath);
+        this.running = undefined;
+        // The commits made meanwhile added packs: merge them now, not at the next commit, which may never come.
+        this.mergePacks();
+      })
       // Every object is still where it was (at worst also in the new pack); the next merge takes in both.
-      .catch(() => undefined)
-      .finally(() => (this.running = undefined));
-  }
-
-  /** Waits for the merge running on the thread, if any, to be in place; then stops the thread. */
-  async close(): Promise<void> {
-    await this.running;
-    await this.thread.close();
+      .catch(() => (this.running = undefined));
   }
 }

@@ -44,6 +44,15 @@ async function commitRound(repo: SnapshotRepository, history: History, round: nu
   history.push({ commit: result.commit, tree: result.tree, files });
 }
 
+/** Commits these files as one commit on top of the last of `history`. */
+async function commitFiles(repo: SnapshotRepository, history: History, changes: Array<{ path: string; content: string }>, message: string): Promise<void> {
+  const files = new Map(history.at(-1)?.files);
+  for (const { path, content } of changes) files.set(path, content);
+  const result = await repo.commitChanges(changes.map(({ path, content }) => ({ path, content: Buffer.from(content, 'latin1') })), { message, author });
+  assert.ok(result);
+  history.push({ commit: result.commit, tree: result.tree, files });
+}
+
 /** Every commit's files, read by `reader` and by git; fsck; every pack verified; no object stored twice. */
 async function checkHistory(dir: string, history: History, reader?: SnapshotRepository): Promise<void> {
   const repo = reader ?? (await SnapshotRepository.open(dir));
@@ -201,11 +210,8 @@ test('a merge of 20,000 objects or more runs on a thread of its own: commits and
   const history: History = [];
   // Nine packs of 2,316 objects (2,300 blobs, their trees, the commit): the ninth commit merges all nine.
   for (let round = 0; round < 9; round++) {
-    const files = new Map(history.at(-1)?.files);
     const changes = Array.from({ length: 2300 }, (_, k) => ({ path: pathOf(round * 2300 + k), content: contentOf(round * 2300 + k, round) }));
-    for (const { path, content } of changes) files.set(path, content);
-    const result = await repo.commitChanges(changes, { message: `round ${round}`, author });
-    history.push({ commit: result!.commit, tree: result!.tree, files });
+    await commitFiles(repo, history, changes, `round ${round}`);
   }
   assert.is(packNames(dir).length, 9, 'the committing thread did not merge them');
   await commitRound(repo, history, 9, 150, 30_000);
@@ -221,11 +227,8 @@ test('packs bigger than the window a merge reads at a time (8 MB), and an entry 
   const history: History = [];
   // Random bytes do not deflate: nine packs of ~10 MB, the first with a 9 MB blob.
   for (let round = 0; round < 9; round++) {
-    const files = new Map(history.at(-1)?.files);
     const changes = Array.from({ length: 101 }, (_, k) => ({ path: `round-${round}/file-${k}.txt`, content: randomBytes(round === 0 && k === 0 ? 9 << 20 : 100 << 10).toString('latin1') }));
-    for (const { path, content } of changes) files.set(path, content);
-    const result = await repo.commitChanges(changes.map(({ path, content }) => ({ path, content: Buffer.from(content, 'latin1') })), { message: `round ${round}`, author });
-    history.push({ commit: result!.commit, tree: result!.tree, files });
+    await commitFiles(repo, history, changes, `round ${round}`);
   }
   await repo.close();
   assert.is(packNames(dir).length, 1);

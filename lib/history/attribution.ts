@@ -8,7 +8,8 @@ export interface Attribution {
 
 /**
  * The newest managedFields entry that touched anything but status: status writers (subresource
- * `status`) report what the cluster did, not what a person changed.
+ * `status`) report what the cluster did, not what a person changed. Times are whole seconds, so two
+ * writers within one second tie; the later entry wins, which the API server orders by manager name.
  */
 export function lastWriter(object: KubeObject): Attribution | undefined {
   let newest: { manager: string; time?: string } | undefined;

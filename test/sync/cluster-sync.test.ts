@@ -65,6 +65,9 @@ sync('a change is committed with who made it, field changes and a trailer', asyn
   const { sync: running, repository } = await started(context);
   try {
     const before = await commitCount(repository);
+    // managedFields times are whole seconds: a scale within the second the deployment was created in ties with
+    // kubectl-create's entry, and a tie cannot tell who wrote last (see lastWriter).
+    await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
     assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'scale', 'deployment/web', '--replicas=5'])).code, 0);
     await eventually(async () => (await commitCount(repository)) > before, 5000, 'a commit');
     const message = (await repository.log())[0].message;

@@ -5,9 +5,10 @@
  * with node:crypto, deflated with node:zlib, many new objects as one pack (+ .idx v2) per commit, few as loose
  * objects (put into a pack once there are about 6,700, git's gc.auto); a commit that leaves more than 8 packs merges
  * the smallest into one, as `git repack --geometric=2` does (entries copied as they are, the deltas of fetched packs
- * included; a merge of 20,000 objects or more on a thread of its own, compaction.ts). Trees stay in memory between commits with structural sharing, so an incremental commit writes and
- * hashes only the new blobs and the trees above them. The branch moves last, atomically (`<ref>.lock`, compare with
- * the expected old value, reflog, rename): a crash at any moment leaves the old, consistent state.
+ * included; a merge of 20,000 objects or more on a thread of its own, compaction.ts). Trees stay in memory between
+ * commits with structural sharing, so an incremental commit writes and hashes only the new blobs and the trees above
+ * them. The branch moves last, atomically (`<ref>.lock`, compare with the expected old value, reflog, rename): a
+ * crash at any moment leaves the old, consistent state.
  * History is read back with our own reader of loose objects and packs (deltas included).
  *
  *   const repo = await SnapshotRepository.open(dir, { create? = true, bare? = true, branch? })

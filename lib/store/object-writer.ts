@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFi
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { objectHeader, type ObjectType } from './git-object.ts';
+import { encodePackEntryHeader } from './pack-entry-header.ts';
 
 export interface NewObject {
   id: string;
@@ -18,7 +19,6 @@ export interface PackEntry {
   crc: number;
 }
 
-const PACK_TYPE_NUMBERS: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
 /**
  * zlib options sized to the object: level 1 (much faster than git's default 6 on YAML, a little bigger), and a
  * window and hash table no bigger than the object needs. zlib's default state is ~256 KB per call, which glibc
@@ -42,7 +42,7 @@ function deflate(object: { type: ObjectType; content: Buffer }, withHeader = fal
 }
 
 export function packEntry(type: ObjectType, content: Buffer): PackEntry {
-  const bytes = Buffer.concat([packEntryHeader(type, content.length), deflate({ type, content })]);
+  const bytes = Buffer.concat([encodePackEntryHeader(type, content.length), deflate({ type, content })]);
   return { bytes, crc: crc32(bytes) };
 }
 const WRITE_CHUNK = 4 << 20;
@@ -63,19 +63,6 @@ export function writeLooseObject(objectsDir: string, object: NewObject, knownDir
   const temporary = join(dir, temporaryName('tmp_obj_'));
   writeFileSync(temporary, deflate(object, true), { mode: 0o444 });
   renameSync(temporary, path);
-}
-
-function packEntryHeader(type: ObjectType, size: number): Buffer {
-  const bytes: number[] = [];
-  let byte = (PACK_TYPE_NUMBERS[type] << 4) | (size & 0x0f);
-  let rest = Math.floor(size / 16);
-  while (rest > 0) {
-    bytes.push(byte | 0x80);
-    byte = rest & 0x7f;
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(byte);
-  return Buffer.from(bytes);
 }
 
 /** What a pack index lists, in id order: the ids (20 bytes each), and each object's CRC-32 and offset in the pack. */

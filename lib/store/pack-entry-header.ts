@@ -1,6 +1,7 @@
 import type { ObjectType } from './git-object.ts';
 
 export const PACK_TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+const PACK_TYPE_NUMBERS = Object.fromEntries(Object.entries(PACK_TYPES).map(([number, type]) => [type, Number(number)])) as Record<ObjectType, number>;
 export const OFS_DELTA = 6;
 export const REF_DELTA = 7;
 
@@ -42,6 +43,20 @@ export function readPackEntryHeader(bytes: Buffer): PackEntryHeader {
   }
   if (kind === REF_DELTA) return { kind, size, sizeLength, length: sizeLength + 20, baseId: bytes.toString('hex', at, at + 20) };
   return { kind, size, sizeLength, length: sizeLength };
+}
+
+/** The kind-and-size header of a whole object's entry (what readPackEntryHeader reads back as kind, size and sizeLength). */
+export function encodePackEntryHeader(type: ObjectType, size: number): Buffer {
+  const bytes: number[] = [];
+  let byte = (PACK_TYPE_NUMBERS[type] << 4) | (size & 0x0f);
+  let rest = Math.floor(size / 16);
+  while (rest > 0) {
+    bytes.push(byte | 0x80);
+    byte = rest & 0x7f;
+    rest = Math.floor(rest / 128);
+  }
+  bytes.push(byte);
+  return Buffer.from(bytes);
 }
 
 /** An OFS_DELTA's base distance as the header spells it (the inverse of the loop in readPackEntryHeader). */

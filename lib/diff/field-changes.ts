@@ -58,8 +58,9 @@ export function fieldChanges(before: Json, after: Json): FieldChange[] {
     if (old === undefined) return record('added', old, now);
     if (now === undefined) return record('removed', old, now);
     if (isJsonMap(old) && isJsonMap(now)) {
-      for (const key in old) walkInto({ key }, old[key], now[key]);
-      for (const key in now) if (!(key in old)) walkInto({ key }, undefined, now[key]);
+      // Own keys only: `constructor` or `toString` in one object is not Object.prototype's in the other.
+      for (const key in old) walkInto({ key }, old[key], Object.hasOwn(now, key) ? now[key] : undefined);
+      for (const key in now) if (!Object.hasOwn(old, key)) walkInto({ key }, undefined, now[key]);
       return;
     }
     if (Array.isArray(old) && Array.isArray(now)) {

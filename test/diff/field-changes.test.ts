@@ -30,6 +30,12 @@ test('lists without names: same length element by element, otherwise the whole l
   assert.equal(fieldChanges({ a: 1 }, { a: 1 }), []);
 });
 
+test('keys named like Object.prototype members (a ConfigMap\'s constructor, toString) are ordinary keys', () => {
+  assert.equal(lines({ data: { a: '1' } }, { data: { a: '1', constructor: 'x', toString: 'y' } }), ['data.constructor: + x', 'data.toString: + y']);
+  assert.equal(lines({ data: { constructor: 'x' } }, { data: {} }), ['data.constructor: - x']);
+  assert.equal(lines(JSON.parse('{"data":{"__proto__":"p"}}'), { data: {} }), ['data.__proto__: - p']);
+});
+
 test('segments are data, for restore to reuse', () => {
   const [change] = fieldChanges(deployment(2, 'x'), deployment(2, 'y'));
   assert.equal(change.segments, [{ key: 'spec' }, { key: 'template' }, { key: 'spec' }, { key: 'containers' }, { name: 'web' }, { key: 'image' }]);

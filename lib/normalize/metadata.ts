@@ -1,5 +1,6 @@
 // What every object loses: status, and the metadata the API server writes at run time.
-import { copyJson, copyWithout, deleteIfEmpty, deleteKeys, isMap, mapAt, setField, type JsonMap } from './fields.ts';
+import { copyJson, copyWithout, setField } from '../json/index.ts';
+import { deleteIfEmpty, deleteKeys, isMap, mapAt, type JsonMap } from './fields.ts';
 
 const serverMetadata: ReadonlySet<string> = new Set([
   'uid',

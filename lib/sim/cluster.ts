@@ -1,6 +1,7 @@
 // The simulated control plane's object semantics: create, read, update, patch, delete and list over the store,
 // with the server-side fields, defaults, managedFields and lifecycles (namespaces, finalizers, CRDs) of a real one.
 import { randomUUID } from 'node:crypto';
+import { copyJson, sameJson } from '../json/index.ts';
 import { serverSideApply } from './apply.ts';
 import { defaultServiceAccount, establishedCrdStatus, namespaceObject, rootCaConfigMap, BUILTIN_NAMESPACES } from './bootstrap.ts';
 import { SequentialAllocator } from './allocator.ts';
@@ -10,7 +11,6 @@ import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { ManifestError } from './manifests.ts';
-import { copyJson, sameJson } from './json-values.ts';
 import { apiVersionOf, generatedName, hasGeneration, storedOrder, timestamp } from './object-shape.ts';
 import { applyPatch, type PatchType } from './patches.ts';
 import { scaleOf, withScale } from './scale.ts';

@@ -1,8 +1,8 @@
 // The values a kube-apiserver v1.32 fills in on create: API defaults (which, arriving with the
 // request, count as the writer's fields in managedFields) and server-assigned values such as cluster
 // IPs and finalizers (added later in the request, owned by nobody).
+import { copyJson } from '../json/index.ts';
 import { isBuiltinResource } from './catalog.ts';
-import { copyJson } from './json-values.ts';
 import type { KubeObject, ResourceDef } from './types.ts';
 import { isPlainObject, itemElement, type PlainObject } from './value-fields.ts';
 

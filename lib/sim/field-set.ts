@@ -1,6 +1,6 @@
 // A set of field paths, the structure behind a managedFields entry's FieldsV1. Each node is one path
 // element ('f:name', 'k:{"name":"web"}', 'v:"x"', 'i:0'); `member` says the path itself is in the set.
-import { isPlainMap } from './json-values.ts';
+import { isPlainMap } from '../json/index.ts';
 
 export class FieldSet {
   member = false;

@@ -1,4 +1,5 @@
 // The few validations every object gets: a name that fits its resource.
+import { sameJson } from '../json/index.ts';
 import { invalid, type StatusCause } from './status.ts';
 import type { KubeObject, ResourceDef } from './types.ts';
 
@@ -53,20 +54,16 @@ export function validateImmutableFields(def: ResourceDef, previous: KubeObject, 
   if (def.group === '' && (def.resource === 'configmaps' || def.resource === 'secrets') && previous.immutable === true) {
     const fields = def.resource === 'configmaps' ? ['data', 'binaryData'] : ['data'];
     const causes: StatusCause[] = fields
-      .filter((field) => !sameValue(previous[field], next[field]))
+      .filter((field) => !sameJson(previous[field] ?? null, next[field] ?? null))
       .map((field) => ({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field }));
     if (next.immutable !== true) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'immutable' });
     if (causes.length) throw invalid(def.group, def.kind, name, causes);
   }
   if (def.group === 'apps' && ['deployments', 'statefulsets', 'daemonsets', 'replicasets'].includes(def.resource)) {
-    if (!sameValue(selectorOf(previous), selectorOf(next))) {
+    if (!sameJson(selectorOf(previous) ?? null, selectorOf(next) ?? null)) {
       throw invalid(def.group, def.kind, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(selectorOf(next))}: field is immutable`, field: 'spec.selector' }]);
     }
   }
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 function selectorOf(object: KubeObject): unknown {

@@ -1,9 +1,10 @@
-// The shortcuts in fields.ts against what they stand for: isEqualJson against isDeepStrictEqual, copyJson
-// against the original, on random JSON values.
+// The shortcuts against what they stand for: isEqualJson (normalize/fields.ts) against isDeepStrictEqual, copyJson
+// (lib/json) against the original, on random JSON values.
 import { isDeepStrictEqual } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyJson, copyWithout, isEqualJson } from '../../lib/normalize/fields.ts';
+import { copyJson, copyWithout } from '../../lib/json/index.ts';
+import { isEqualJson } from '../../lib/normalize/fields.ts';
 
 function random(seed: number): () => number {
   let state = seed;

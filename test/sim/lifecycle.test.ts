@@ -123,6 +123,16 @@ test('an update that changes nothing (keys in another order) keeps the resourceV
   assert.is(updated.json.metadata.resourceVersion, created.json.metadata.resourceVersion);
 });
 
+test('an immutable ConfigMap takes a PUT with its data keys in another order, and refuses one that changes them', async () => {
+  const path = '/api/v1/namespaces/shop/configmaps';
+  const created = await call(sim, 'POST', path, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frozen' }, immutable: true, data: { x: '1', y: '2' } } });
+  const put = (data: Record<string, string>) => call(sim, 'PUT', `${path}/frozen`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: created.json.metadata, immutable: true, data } });
+  assert.is((await put({ y: '2', x: '1' })).status, 200);
+  const changed = await put({ x: '1', y: '3' });
+  assert.is(changed.status, 422);
+  assert.match(changed.json.message, /field is immutable/);
+});
+
 test('generateName makes a unique name; a PUT to a missing object is 404', async () => {
   const made = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'gen-' } } });
   assert.match(made.json.metadata.name, /^gen-[a-z0-9]{5}$/);

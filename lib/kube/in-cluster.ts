@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeconfigError } from '../errors/index.ts';
 import type { ClusterConnection } from './kubeconfig.ts';
+import { TokenFile } from './token-file.ts';
 
 /** Where the kubelet mounts a pod's service-account token, CA and namespace. */
 export const defaultServiceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -30,18 +31,12 @@ export function inClusterConnection(options: InClusterOptions = {}): ClusterConn
   } catch (error) {
     throw new KubeconfigError(`running in a pod but the service account's CA ${caFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}.`, { cause: error });
   }
-  const token = new RotatingToken(tokenFile);
-  token.value();
   return {
     server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     contextName: 'in-cluster',
     tls: { ca },
-    // A getter, read for every request: bound service-account tokens are rotated by the kubelet.
-    headers: {
-      get Authorization() {
-        return `Bearer ${token.value()}`;
-      },
-    } as Record<string, string>,
+    // Bound service-account tokens are rotated by the kubelet.
+    headers: new TokenFile(tokenFile, 'the service account token').headers(),
   };
 }
 
@@ -49,33 +44,4 @@ export function inClusterConnection(options: InClusterOptions = {}): ClusterConn
 export function inClusterNamespace(options: Pick<InClusterOptions, 'serviceAccountDir'> = {}): string | undefined {
   const file = join(options.serviceAccountDir ?? defaultServiceAccountDir, 'namespace');
   return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
-}
-
-/** The token file, read again when it changed, checked at most once a minute (as client-go does). */
-class RotatingToken {
-  private cached = '';
-  private checkedAt = 0;
-  private modifiedAt = -1;
-
-  constructor(private readonly file: string) {}
-
-  value(): string {
-    const now = Date.now();
-    if (this.cached && now - this.checkedAt < 60_000) return this.cached;
-    this.checkedAt = now;
-    try {
-      const modifiedAt = statSync(this.file).mtimeMs;
-      if (modifiedAt !== this.modifiedAt || !this.cached) {
-        const token = readFileSync(this.file, 'utf8').trim();
-        if (!token) throw new KubeconfigError(`the service account token ${this.file} is empty.`);
-        this.cached = token;
-        this.modifiedAt = modifiedAt;
-      }
-    } catch (error) {
-      if (error instanceof KubeconfigError) throw error;
-      // Keep using the token we had; the next check reads it again.
-      if (!this.cached) throw new KubeconfigError(`the service account token ${this.file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}.`, { cause: error });
-    }
-    return this.cached;
-  }
 }

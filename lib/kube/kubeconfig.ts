@@ -5,6 +5,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { KubeconfigError } from '../errors/index.ts';
 import { inClusterConnection } from './in-cluster.ts';
+import { basicAuthorization, TokenFile } from './token-file.ts';
 
 /** What kubesnap needs to talk to one cluster: where it is and how to authenticate. */
 export interface ClusterConnection {
@@ -45,10 +46,17 @@ export async function loadClusterConnection(options: KubeconfigOptions = {}): Pr
   if (options.context && !context) {
     throw new KubeconfigError(`context "${options.context}" is not in kubeconfig ${file} (it has: ${config.contexts?.map((c) => c?.name).join(', ') || 'none'}).`);
   }
-  const cluster = config.clusters?.find((entry) => entry?.name === context?.context?.cluster);
-  if (!contextName || !context || !cluster) throw new KubeconfigError(`kubeconfig ${file} has no current context; pass --context.`);
+  if (!contextName) throw new KubeconfigError(`kubeconfig ${file} has no current context; pass --context.`);
+  if (!context) throw new KubeconfigError(`the current context "${contextName}" is not in kubeconfig ${file}; pass --context.`);
+  // As client-go's validation words them: a context naming a cluster or user the file does not have.
+  const clusterName = context.context?.cluster;
+  const cluster = config.clusters?.find((entry) => entry?.name === clusterName);
+  if (!cluster) throw new KubeconfigError(`cluster "${clusterName ?? ''}" was not found for context "${contextName}" in kubeconfig ${file}.`);
   if (!cluster.cluster?.server) throw new KubeconfigError(`cluster "${cluster.name}" in kubeconfig ${file} has no server URL.`);
-  const user = config.users?.find((entry) => entry?.name === context.context?.user)?.user ?? {};
+  const userName = context.context?.user;
+  const userEntry = userName === undefined ? undefined : config.users?.find((entry) => entry?.name === userName);
+  if (userName !== undefined && !userEntry) throw new KubeconfigError(`user "${userName}" was not found for context "${contextName}" in kubeconfig ${file}.`);
+  const user = userEntry?.user ?? {};
   try {
     return user.exec || user['auth-provider']
       ? await pluginConnection(file, contextName)
@@ -109,10 +117,14 @@ function material(data: string | undefined, path: string | undefined, dir: strin
 
 /** Credentials written in the kubeconfig itself (a token, a client certificate, a password), as kubectl reads them. */
 function staticConnection(cluster: KubeconfigCluster, user: KubeconfigUser, contextName: string, dir: string): ClusterConnection {
-  const headers: Record<string, string> = {};
-  const token = user.token || (user.tokenFile ? readFileSync(resolve(dir, user.tokenFile), 'utf8').trim() : undefined);
-  if (token) headers.Authorization = `Bearer ${token}`;
-  else if (user.username) headers.Authorization = 'Basic ' + Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64');
+  // A tokenFile is read again when it changes, as kubectl does: a long watch outlives a rotated token.
+  const headers: Record<string, string> = user.token
+    ? { Authorization: `Bearer ${user.token}` }
+    : user.tokenFile
+      ? new TokenFile(resolve(dir, user.tokenFile), 'the token file').headers()
+      : user.username
+        ? { Authorization: basicAuthorization(user.username, user.password ?? '') }
+        : {};
   return {
     server: cluster.server!.replace(/\/+$/, ''),
     contextName,
@@ -145,7 +157,10 @@ async function pluginConnection(file: string, contextName: string): Promise<Clus
   for (const [key, value] of Object.entries(requestOptions.headers ?? {})) {
     if (typeof value === 'string') headers[key] = value;
   }
-  if (requestOptions.auth) headers.Authorization = 'Basic ' + Buffer.from(requestOptions.auth).toString('base64');
+  if (requestOptions.auth) {
+    const colon = requestOptions.auth.indexOf(':');
+    headers.Authorization = colon < 0 ? basicAuthorization(requestOptions.auth, '') : basicAuthorization(requestOptions.auth.slice(0, colon), requestOptions.auth.slice(colon + 1));
+  }
   return {
     server: cluster.server.replace(/\/+$/, ''),
     contextName,

@@ -111,10 +111,13 @@ test('what kubectl refuses is one sentence', async () => {
   assert.match((await failure(notList)).message, /could not be read: "clusters" is not a list\.$/);
   const path = kubeconfig({}, { token: 'x' });
   assert.is((await failure(path, 'prod')).message, `context "prod" is not in kubeconfig ${path} (it has: sim, other).`);
-  assert.is((await failure(path, 'other')).message, `kubeconfig ${path} has no current context; pass --context.`);
-  assert.is((await failure(kubeconfig({}, {}, { 'current-context': 'none' }))).message.endsWith('has no current context; pass --context.'), true);
+  assert.is((await failure(path, 'other')).message, `cluster "elsewhere" was not found for context "other" in kubeconfig ${path}.`);
+  assert.match((await failure(kubeconfig({}, {}, { 'current-context': 'none' }))).message, /^the current context "none" is not in kubeconfig .*; pass --context\.$/);
+  assert.match((await failure(kubeconfig({}, {}, { 'current-context': '' }))).message, /^kubeconfig .* has no current context; pass --context\.$/);
+  const strangers = kubeconfig({}, {}, { contexts: [{ name: 'sim', context: { cluster: 'sim', user: 'nobody' } }] });
+  assert.is((await failure(strangers)).message, `user "nobody" was not found for context "sim" in kubeconfig ${strangers}.`);
   assert.match((await failure(kubeconfig({ server: '' }, {}))).message, /^cluster "sim" in kubeconfig .* has no server URL\.$/);
-  assert.match((await failure(kubeconfig({}, { tokenFile: 'missing-token' }))).message, /^credentials for context "sim" in kubeconfig .* could not be loaded: ENOENT/);
+  assert.match((await failure(kubeconfig({}, { tokenFile: 'missing-token' }))).message, /^credentials for context "sim" in kubeconfig .* could not be loaded: the token file .*missing-token cannot be read: ENOENT\.$/);
 });
 
 test.run();

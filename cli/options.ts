@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../lib/errors/index.ts';
 import type { KubeClient } from '../lib/kube/index.ts';
-import { defaultLeaseNamespace, LeaderElector } from '../lib/leader/index.ts';
+import type { LeaderElector } from '../lib/leader/index.ts';
 import type { NormalizeOptions, SkipReason } from '../lib/normalize/index.ts';
 // skip-reasons.ts, not the index: registering the flags needs the reasons, not the normaliser.
 import { skipReasons } from '../lib/normalize/skip-reasons.ts';
@@ -104,10 +104,11 @@ export function addLeaderElectionOptions(command: Command): Command {
 }
 
 /** The elector `--leader-elect` asks for, or undefined without it. */
-export function leaderElectorFrom(options: Record<string, any>, client: KubeClient, logger: Logger): LeaderElector | undefined {
+export async function leaderElectorFrom(options: Record<string, any>, client: KubeClient, logger: Logger): Promise<LeaderElector | undefined> {
   const leaseDurationMs = parseDuration(options.leaseDuration, '--lease-duration');
   if (leaseDurationMs < 1000) throw new UsageError(`--lease-duration "${options.leaseDuration}" is shorter than a second.`);
   if (!options.leaderElect) return undefined;
+  const { defaultLeaseNamespace, LeaderElector } = await import('../lib/leader/index.ts');
   return new LeaderElector({ client, logger, leaseDurationMs, namespace: options.leaseNamespace ?? defaultLeaseNamespace(), name: options.leaseName });
 }
 

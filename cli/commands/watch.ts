@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { hostname } from 'node:os';
-import { LeadershipLostError } from '../../lib/leader/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
@@ -25,6 +24,7 @@ export function registerWatchCommand(program: Command): void {
     const { startStatusServer } = await import('../../lib/metrics/status-server.ts');
     const { acquireLock, SnapshotRepository } = await import('../../lib/store/index.ts');
     const { ClusterSync } = await import('../../lib/sync/index.ts');
+    const { LeadershipLostError } = await import('../../lib/leader/index.ts');
     const options = globalsOf(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
     const batchMs = parseDuration(options.batch, '--batch');
@@ -39,7 +39,7 @@ export function registerWatchCommand(program: Command): void {
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
     const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs });
     const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
-    const elector = leaderElectorFrom(options, client, logger);
+    const elector = await leaderElectorFrom(options, client, logger);
     const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, logger, remote });
     const status = options.listen
       ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => (elector && !elector.isLeader ? { ready: false, detail: 'standby: another replica holds the lease' } : sync.readiness()) })

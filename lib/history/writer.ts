@@ -308,21 +308,21 @@ export class HistoryWriter {
     return result.commit;
   }
 
-
   /**
    * The batch as file changes. A big batch has its blobs deflated on a pack-entry thread first, so this thread goes
-   * on reading events meanwhile (at thousands of changes a second, deflating is a fifth of the writer's time).
+   * on reading events meanwhile (at thousands of changes a second, deflating is a fifth of the writer's time); if
+   * the thread fails, the commit deflates them itself.
    */
   private async filesOf(batch: Map<string, PendingChange>): Promise<FileChange[]> {
-    const files: FileChange[] = [...batch].map(([path, change]) => ({ path, content: change.content }));
-    const written = [...batch.values()].filter((change) => change.content !== null);
-    if (written.length < PACKED_AHEAD_FILES) return files;
+    const changes = [...batch];
+    const contents = changes.flatMap(([, change]) => change.content ?? []);
+    if (contents.length < PACKED_AHEAD_FILES) return changes.map(([path, change]) => ({ path, content: change.content }));
     this.packEntries ??= new PackEntryThreads();
-    const entries = await this.packEntries.blobEntries(written.map((change) => change.content!));
-    const packed = new Map(written.map((change, i) => [change, entries[i]]));
-    return [...batch.values()].map((change, i) => {
-      const entry = packed.get(change);
-      return entry ? { ...files[i], blob: { id: change.id!, packed: entry } } : files[i];
+    const entries = await this.packEntries.blobEntries(contents).catch(() => undefined);
+    let next = 0;
+    return changes.map(([path, { content, id }]) => {
+      const packed = content !== null ? entries?.[next++] : undefined;
+      return packed ? { path, content, blob: { id: id!, packed } } : { path, content };
     });
   }
 

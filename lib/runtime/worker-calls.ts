@@ -17,8 +17,12 @@ const fromSource = import.meta.url.endsWith('.ts');
  */
 export function startWorker(source: URL): Worker {
   if (fromSource) return new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: source.href } });
-  const name = source.pathname.slice(source.pathname.lastIndexOf('/') + 1);
-  return new Worker(new URL(name.replace(/\.ts$/, '.mjs'), import.meta.url));
+  return new Worker(new URL(workerFileName(source).replace(/\.ts$/, '.mjs'), import.meta.url));
+}
+
+/** `page.worker.ts` of a worker's URL. */
+function workerFileName(source: URL): string {
+  return source.pathname.slice(source.pathname.lastIndexOf('/') + 1);
 }
 
 interface ErrorMessage {
@@ -85,7 +89,8 @@ export class WorkerCalls<Request, Response> {
       else pending.resolve(message.reply);
     });
     thread.worker.on('error', failAll);
-    thread.worker.on('exit', (code) => failAll(new Error(`a worker thread stopped (exit code ${code})`)));
+    const name = workerFileName(this.source).replace(/\.worker\.ts$/, '');
+    thread.worker.on('exit', (code) => failAll(new Error(`the ${name} worker thread stopped (exit code ${code})`)));
     this.threads.push(thread);
     return thread;
   }

@@ -56,7 +56,7 @@ export interface CollectOptions {
 
 /**
  * Lists every selected resource with bounded concurrency; each page is normalised and laid out by a
- * ListPageProcessor (worker threads for big pages). A resource the credentials may not list (403) or that is
+ * ListPageProcessor (worker threads for the pages of big collections). A resource the credentials may not list (403) or that is
  * gone (404) is reported, not fatal; anything else (the server unreachable mid-way) aborts the whole read, so
  * nothing partial is committed.
  */
@@ -100,9 +100,6 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
   return state;
 }
 
-/** Objects in a collection from which its pages are worth processing in worker threads. */
-const BIG_COLLECTION = 5_000;
-
 type ListedCollection = { files: Map<string, CollectedFile>; skipped: Map<SkipReason, number> } | { unreadable: string };
 
 /** One collection, every page; a 403/404/405 makes it unreadable instead of failing the read. */
@@ -117,8 +114,10 @@ async function listCollection(resource: ApiResource, namespace: string | undefin
   };
   const files = new Map<string, CollectedFile>();
   const skipped = new Map<SkipReason, number>();
-  // Known after the first page: only then may the rest go to worker threads.
+  // Known after the first page (its remainingItemCount), or once that many were listed (a selector hides the
+  // count): only then may the rest go to worker threads.
   let big = false;
+  let listed = 0;
   const listing = listDecodedPages(options.client, resource, {
     namespace,
     labelSelector: selection.options.labelSelector,
@@ -131,7 +130,8 @@ async function listCollection(resource: ApiResource, namespace: string | undefin
         files.clear();
         skipped.clear();
       }
-      big ||= page.items + (page.metadata.remainingItemCount ?? 0) >= (options.pageProcessing?.bigCollection ?? BIG_COLLECTION);
+      listed += page.items;
+      big ||= pages.isBigCollection(listed + (page.metadata.remainingItemCount ?? 0));
       for (const file of page.files) files.set(file.path, file);
       for (const secret of page.toSeal) files.set(secret.path, collectedFile(secret.path, secret.namespace, await options.sealSecret!(secret.path, secret.object)));
       for (const [reason, count] of page.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + count);

@@ -106,7 +106,7 @@ export function withPackEntries(page: LaidOutPage, entries: readonly PackEntry[]
   return { ...page, files: page.files.map(({ id, ...file }, i) => ({ ...file, blob: { id, packed: entries[i] } })) };
 }
 
-/** The whole of a page's processing, in the thread that calls it (a page worker). */
+/** The whole of a page's processing, in the thread that calls it (a page worker, or this one for a small page). */
 export function processListPage(body: Uint8Array, job: PageJob): ProcessedPage {
   const page = layOutListPage(body, job);
   return withPackEntries(page, page.files.map((file) => packEntry('blob', file.bytes)));

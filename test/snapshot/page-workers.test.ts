@@ -9,6 +9,7 @@ import { startSimulator, type KubeObject, type Simulator } from '../../lib/sim/i
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
 import { processListPage, type PageJob } from '../../lib/snapshot/list-page.ts';
 import { ListPageProcessor } from '../../lib/snapshot/page-processor.ts';
+import { WorkerCalls } from '../../lib/runtime/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { clientFor, testAuthor, testCluster } from '../helpers/cluster.ts';
 import { git, temporaryDirectory } from '../helpers/processes.ts';
@@ -65,16 +66,21 @@ workers.after(async (context) => {
 });
 
 /** Where pages go: all on the main thread, laid out there and deflated on a pack-entry thread, or to page workers. */
-const placements = { inline: { threads: 0 }, 'pack-entry thread': { threads: 2, bigCollection: Infinity }, 'page workers': { threads: 2, bigCollection: 0 } };
+const placements = {
+  inline: { threads: 0 },
+  'pack-entry thread': { threads: 2, bigCollection: Infinity },
+  'page workers': { threads: 2, bigCollection: 0 },
+  'page workers after 300 listed': { threads: 2, bigCollection: 300 },
+};
 
-async function snapshotWith(context: Context, placement: keyof typeof placements, options: { excludeNamespaces?: string[] } = {}) {
+async function snapshotWith(context: Context, placement: keyof typeof placements, options: { excludeNamespaces?: string[]; labelSelector?: string } = {}) {
   const client = await clientFor(context.sim);
   try {
-    const dir = join(context.tmp.path, `repo-${placement}-${options.excludeNamespaces?.join() ?? ''}`);
+    const dir = join(context.tmp.path, `repo-${placement}-${options.excludeNamespaces?.join() ?? ''}-${options.labelSelector ?? ''}`);
     const repository = await SnapshotRepository.open(dir, { create: true });
     const result = await takeSnapshot({
       client, repository, pageSize: 150, pageProcessing: placements[placement], author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, now: () => new Date(1_800_000_000_000),
-      selection: { excludeNamespaces: options.excludeNamespaces },
+      selection: { excludeNamespaces: options.excludeNamespaces, labelSelector: options.labelSelector },
     });
     return { dir, result, tree: (await git(dir, 'rev-parse', 'HEAD^{tree}')).trim() };
   } finally {
@@ -95,6 +101,37 @@ workers('pages processed in worker threads commit exactly what the main thread c
     assert.match(secret, /password: sha256:/);
     assert.not.match(secret, new RegExp(Buffer.from('password-0').toString('base64')));
   }
+});
+
+/** The worker modules called during `action`, with how many calls each. */
+async function workerCalls(action: () => Promise<unknown>): Promise<Record<string, number>> {
+  const calls: Record<string, number> = {};
+  const call = WorkerCalls.prototype.call;
+  WorkerCalls.prototype.call = function (this: WorkerCalls<unknown, unknown>, ...args: Parameters<typeof call>) {
+    const source = (this as unknown as { source: URL }).source.pathname;
+    const name = source.slice(source.lastIndexOf('/') + 1);
+    calls[name] = (calls[name] ?? 0) + 1;
+    return call.apply(this, args);
+  };
+  try {
+    await action();
+  } finally {
+    WorkerCalls.prototype.call = call;
+  }
+  return calls;
+}
+
+workers('pages go where the placement says: big collections to page workers, once their size is known', async (context) => {
+  assert.equal(await workerCalls(() => snapshotWith(context, 'inline')), {});
+  const deflatedElsewhere = await workerCalls(() => snapshotWith(context, 'pack-entry thread'));
+  assert.ok(deflatedElsewhere['pack.worker.ts'] > 0 && !deflatedElsewhere['page.worker.ts'], JSON.stringify(deflatedElsewhere));
+  // The first page of a kind is never a page worker's: only then is the collection's size known.
+  const big = await workerCalls(() => snapshotWith(context, 'page workers'));
+  assert.ok(big['page.worker.ts'] > 0, JSON.stringify(big));
+  // With a selector the server leaves remainingItemCount out: the 600 labelled ConfigMaps count as big once
+  // 300 are listed, in pages of 150.
+  const selected = await workerCalls(() => snapshotWith(context, 'page workers after 300 listed', { labelSelector: 'app' }));
+  assert.ok(selected['page.worker.ts'] > 0, JSON.stringify(selected));
 });
 
 workers('namespace exclusions are applied inside the workers as on the main thread', async (context) => {

@@ -267,7 +267,7 @@ export class Cluster {
   private seedOne(o: KubeObject, ctx: WriteContext, fieldsCache: Map<string, ManagedFieldsEntry[]>): void {
     const def = this.resolve(o);
     const namespace = def.namespaced ? (o.metadata?.namespace ?? 'default') : undefined;
-    const existing = o.metadata?.name ? this.store.get(bucketOf(def.group, def.resource), keyOf(namespace, o.metadata.name)) : undefined;
+    const existing = o.metadata?.name ? this.find(def, namespace, o.metadata.name) : undefined;
     const body = copyJson(o);
     if (existing) {
       delete body.metadata.resourceVersion;

@@ -89,7 +89,8 @@ export class ObjectStore {
 
   /**
    * Stores (or for DELETED removes) an object whose metadata.resourceVersion is already `revision`. The object is
-   * sealed: from here on it is immutable and its JSON is kept with it.
+   * sealed (encoding.ts): its JSON is kept with it, so nothing may change it from here on; only its managedFields
+   * are frozen, the rest is frozen when it leaves the simulator.
    */
   commit(type: EventType, bucket: string, key: string, object: KubeObject, revision: number): StoredEvent {
     seal(object);

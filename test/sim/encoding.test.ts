@@ -122,6 +122,28 @@ test('after writes, GETs, lists and watch events carry the new bytes', async () 
   ]);
 });
 
+test('after PUT, patch, /status, /scale and apply, a GET is still JSON.stringify of the stored object', async () => {
+  const path = '/apis/apps/v1/namespaces/ns-0/deployments';
+  const stored = () => JSON.stringify(sim.get('apps', 'deployments', 'ns-0', 'kept'));
+  const served = async () => (await call(sim, 'GET', `${path}/kept`)).text;
+  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kept', labels: { app: 'kept' } }, spec: { replicas: 1, selector: { matchLabels: { app: 'kept' } }, template: { metadata: { labels: { app: 'kept' } }, spec: { containers: [{ name: 'web', image: 'nginx:1' }] } } } };
+  const created = await call(sim, 'POST', path, { body: deployment });
+  assert.is(created.status, 201);
+  const writes: Array<[string, () => Promise<{ status: number }>]> = [
+    ['PUT', async () => call(sim, 'PUT', `${path}/kept`, { body: { ...JSON.parse(await served()), spec: { ...deployment.spec, replicas: 2 } } })],
+    ['merge patch', () => call(sim, 'PATCH', `${path}/kept`, { body: { metadata: { annotations: { a: 'b' } } }, contentType: 'application/merge-patch+json' })],
+    ['PUT /status', async () => call(sim, 'PUT', `${path}/kept/status`, { body: { ...JSON.parse(await served()), status: { replicas: 2, readyReplicas: 1 } } })],
+    ['PUT /scale', async () => call(sim, 'PUT', `${path}/kept/scale`, { body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'kept', namespace: 'ns-0' }, spec: { replicas: 4 } } })],
+    ['apply', () => call(sim, 'PATCH', `${path}/kept?fieldManager=test`, { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kept', labels: { tier: 'web' } } }, contentType: 'application/apply-patch+yaml' })],
+  ];
+  for (const [what, write] of writes) {
+    assert.is((await write()).status, 200, what);
+    assert.is(await served(), `${stored()}\n`, what);
+  }
+  assert.match(stored(), /"tier":"web"/);
+  assert.match(stored(), /"replicas":4/);
+});
+
 test('a watch without a resourceVersion starts with every object as ADDED, in their bytes', async () => {
   const path = '/apis/apps/v1/namespaces/ns-0/deployments';
   const current = sim.list('apps', 'deployments', 'ns-0');

@@ -60,14 +60,15 @@ test('the bundle npm ci built takes a snapshot of the simulator end to end, page
   const repo = temporaryDirectory();
   const sim = await startSeededSimulator();
   try {
-    // Big enough pages to be handed to worker threads, where the snapshot has them.
-    sim.seedYaml(Array.from({ length: 300 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bulk-${i}\n  namespace: shop\ndata:\n  payload: "${'x'.repeat(600)}"\n`).join('---\n'));
+    // A collection big enough (5,000 objects or more) for its pages after the first to go to page workers, and
+    // pages big enough (128 KB or more) for the rest to be deflated on a pack-entry thread: both from the bundle.
+    sim.seedYaml(Array.from({ length: 5_300 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bulk-${i}\n  namespace: shop\ndata:\n  payload: "${'x'.repeat(600)}"\n`).join('---\n'));
     const result = await kubesnap(copy, ['--kubeconfig', sim.kubeconfigPath, '--repo', repo.path, 'snapshot']);
     assert.is(result.code, 0, result.stderr);
     assert.equal(buildUsed(result).built, false);
     assert.match(result.stdout, /^snapshot: \d+ created, 0 updated, 0 deleted/m);
     const files = (await git(repo.path, 'ls-tree', '-r', '--name-only', 'HEAD')).split('\n');
-    assert.ok(files.includes('shop/configmaps/bulk-299.yaml'));
+    assert.ok(files.includes('shop/configmaps/bulk-5299.yaml'));
     assert.ok(files.includes('shop/deployments.apps/web.yaml'));
     const bundled = readdirSync(join(copy.path, 'dist', buildFolders(copy)[0]));
     for (const worker of readdirSync(join(copy.path, 'lib'), { recursive: true }) as string[]) {

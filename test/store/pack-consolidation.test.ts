@@ -69,7 +69,6 @@ async function checkHistory(dir: string, history: History, reader?: SnapshotRepo
   fsck(dir);
   for (const name of packNames(dir)) git(dir, ['verify-pack', join('objects', 'pack', `${name}.idx`)]);
   const unique = git(dir, ['cat-file', '--batch-all-objects', '--batch-check']).trim().split('\n');
-  assert.not.ok(unique.some((line) => line.endsWith('missing')));
   const stored = countObjects(dir);
   assert.is(stored.packed + stored.loose, unique.length, 'no object is stored twice');
 }

@@ -1,9 +1,19 @@
 import { fromBufferBlock, toBufferBlock, transferOf, WorkerCalls, type BufferBlock } from '../runtime/index.ts';
 import type { PackEntry } from './object-writer.ts';
 
+/** Pack entries as they cross between threads: their bytes in one transferred block, their CRC-32s beside. */
 export interface PackedBlobs {
   entries: BufferBlock;
   crcs: Uint32Array;
+}
+
+export function toPackedBlobs(entries: readonly PackEntry[]): { packed: PackedBlobs; transfer: ArrayBuffer[] } {
+  const packed: PackedBlobs = { entries: toBufferBlock(entries.map((entry) => entry.bytes)), crcs: Uint32Array.from(entries, (entry) => entry.crc) };
+  return { packed, transfer: [...transferOf(packed.entries), packed.crcs.buffer as ArrayBuffer] };
+}
+
+export function fromPackedBlobs(packed: PackedBlobs): PackEntry[] {
+  return fromBufferBlock(packed.entries).map((bytes, i) => ({ bytes, crc: packed.crcs[i] }));
 }
 
 /**
@@ -19,8 +29,7 @@ export class PackEntryThreads {
 
   async blobEntries(contents: readonly Buffer[]): Promise<PackEntry[]> {
     const block = toBufferBlock(contents);
-    const packed = await this.calls.call(block, transferOf(block));
-    return fromBufferBlock(packed.entries).map((bytes, i) => ({ bytes, crc: packed.crcs[i] }));
+    return fromPackedBlobs(await this.calls.call(block, transferOf(block)));
   }
 
   close(): Promise<void> {

@@ -10,6 +10,7 @@ import { servedObject } from './encoding.ts';
 import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';
 import { GarbageCollector } from './garbage-collector.ts';
+import { NamespaceController } from './namespace-controller.ts';
 import { ManifestError } from './manifests.ts';
 import { apiVersionOf, generatedName, hasGeneration, storedOrder, timestamp } from './object-shape.ts';
 import { applyPatch, type PatchType } from './patches.ts';
@@ -79,17 +80,18 @@ export class Cluster {
   now: () => Date = () => new Date();
 
   private readonly collector: GarbageCollector;
+  private readonly namespaces: NamespaceController;
 
   constructor(registry: ResourceRegistry, store: ObjectStore, caPem: string) {
     this.registry = registry;
     this.store = store;
     this.caPem = caPem;
     this.collector = new GarbageCollector(store, ({ bucket, key }) => {
-      const split = bucket.lastIndexOf('/');
-      const def = this.registry.preferred(bucket.slice(0, split), bucket.slice(split + 1));
+      const def = this.registry.preferredOfBucket(bucket);
       const [namespace, name] = key.split('/');
       if (def) this.delete(def, namespace || undefined, name, { dryRun: false, manager: 'generic-garbage-collector' });
     });
+    this.namespaces = new NamespaceController(store, registry, (def, namespace, name) => this.delete(def, namespace, name, { dryRun: false, manager: 'kube-controller-manager' }));
   }
 
   /** The built-in namespaces every cluster starts with. */
@@ -438,64 +440,26 @@ export class Cluster {
       next.metadata.resourceVersion = String(revision);
       const stored = storedOrder(next);
       this.store.commit('MODIFIED', bucket, key, stored, revision);
-      if (isNamespaces(def)) setImmediate(() => this.finishNamespace(name));
+      if (isNamespaces(def)) setImmediate(() => this.namespaces.finish(name));
       return { object: stored, gone: false };
     }
     if (isCrd(def)) this.dropCustomObjects(name);
     if (options.propagationPolicy === 'Orphan') this.collector.orphanDependentsOf(String(current.metadata.uid));
-    const revision = this.store.nextRevision();
-    const deleted = { ...current, metadata: { ...current.metadata, resourceVersion: String(revision) } };
-    this.store.commit('DELETED', bucket, key, deleted, revision);
+    const deleted = this.store.remove(bucket, key, current);
     this.afterDelete(def, deleted);
     return { object: deleted, gone: true };
   }
 
   private afterDelete(def: ResourceDef, deleted: KubeObject): void {
     if (isCrd(def)) this.registry.removeCrd(String(deleted.metadata.name));
-    const namespace = deleted.metadata.namespace as string | undefined;
-    if (namespace) {
-      const ns = this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace));
-      if (ns?.metadata.deletionTimestamp) this.finishNamespace(namespace);
-    }
+    this.namespaces.objectDeleted(deleted);
   }
 
   private dropCustomObjects(crdName: string): void {
     for (const def of this.registry.crdResources(crdName).filter((d) => d.preferred)) {
       const bucket = bucketOf(def.group, def.resource);
-      for (const [key, object] of this.store.entries(bucket)) {
-        const revision = this.store.nextRevision();
-        this.store.commit('DELETED', bucket, key, { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } }, revision);
-      }
+      for (const [key, object] of this.store.entries(bucket)) this.store.remove(bucket, key, object);
     }
-  }
-
-  /** What the namespace controller does: delete everything in a terminating namespace, then the namespace itself. */
-  private finishNamespace(namespace: string): void {
-    const nsBucket = bucketOf('', 'namespaces');
-    const nsKey = keyOf(undefined, namespace);
-    const ns = this.store.get(nsBucket, nsKey);
-    if (!ns?.metadata.deletionTimestamp) return;
-    let remaining = 0;
-    const system = { dryRun: false, manager: 'kube-controller-manager' };
-    for (const bucket of this.store.bucketNames()) {
-      const split = bucket.lastIndexOf('/');
-      const def = this.registry.preferred(bucket.slice(0, split), bucket.slice(split + 1));
-      if (!def?.namespaced) continue;
-      for (const [key, object] of this.store.entries(bucket)) {
-        if (!key.startsWith(`${namespace}/`)) continue;
-        const finalizers = object.metadata.finalizers as string[] | undefined;
-        if (finalizers?.length) {
-          remaining++;
-          if (!object.metadata.deletionTimestamp) this.delete(def, namespace, String(object.metadata.name), system);
-          continue;
-        }
-        const revision = this.store.nextRevision();
-        this.store.commit('DELETED', bucket, key, { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } }, revision);
-      }
-    }
-    if (remaining > 0 || ((ns.metadata.finalizers as string[] | undefined)?.length ?? 0) > 0) return;
-    const revision = this.store.nextRevision();
-    this.store.commit('DELETED', nsBucket, nsKey, { ...ns, metadata: { ...ns.metadata, resourceVersion: String(revision) } }, revision);
   }
 }
 

@@ -60,6 +60,12 @@ export class ResourceRegistry {
     return defs.find((d) => d.preferred) ?? defs[0];
   }
 
+  /** The preferred version of the resource a store bucket (`group/resource`, store.ts) holds. */
+  preferredOfBucket(bucket: string): ResourceDef | undefined {
+    const split = bucket.lastIndexOf('/');
+    return this.preferred(bucket.slice(0, split), bucket.slice(split + 1));
+  }
+
   byKind(group: string, kind: string): ResourceDef | undefined {
     const defs = this.all().filter((d) => d.group === group && d.kind === kind);
     return defs.find((d) => d.preferred) ?? defs[0];

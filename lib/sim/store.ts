@@ -87,6 +87,14 @@ export class ObjectStore {
     return [...this.buckets.keys()];
   }
 
+  /** Removes an object: a DELETED event of it at the next revision, which is its last resourceVersion. Returns it. */
+  remove(bucket: string, key: string, object: KubeObject): KubeObject {
+    const revision = this.nextRevision();
+    const deleted = { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } };
+    this.commit('DELETED', bucket, key, deleted, revision);
+    return deleted;
+  }
+
   /**
    * Stores (or for DELETED removes) an object whose metadata.resourceVersion is already `revision`. The object is
    * sealed (encoding.ts): its JSON is kept with it, so nothing may change it from here on; only its managedFields

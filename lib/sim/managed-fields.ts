@@ -92,9 +92,8 @@ export function recordWrite(args: RecordWriteArgs): void {
     ? nonEmptyFieldsV1(keepWritable(def, subresource, appliedFieldSet(args.applied ?? next)))
     : updatedFields(writer, change, previous ? undefined : next);
   if (written) {
-    entries.push(subresource
-      ? { manager, operation, apiVersion, time, fieldsType: 'FieldsV1', subresource, fieldsV1: written }
-      : { manager, operation, apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: written });
+    // subresource before fieldsV1, and absent rather than undefined: the real server's key order and JSON.
+    entries.push({ manager, operation, apiVersion, time, fieldsType: 'FieldsV1', ...(subresource && { subresource }), fieldsV1: written });
   }
   next.metadata.managedFields = entries.sort(compareEntries);
 }

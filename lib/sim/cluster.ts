@@ -166,19 +166,18 @@ export class Cluster {
   }
 
   /**
-   * Creates an object. `owned`: the caller hands over `body` (no copy is made). `seed`: a bulk load, which keeps
-   * the server fields a recorded object already carries (uid, creationTimestamp, generation, managedFields,
-   * status) and reuses the managedFields of same-shaped objects from `fieldsCache`.
+   * Creates an object. The caller hands over `object`: it becomes the new object (no copy is made), as in update.
+   * `seed`: a bulk load, which keeps the server fields a recorded object already carries (uid, creationTimestamp,
+   * generation, managedFields, status) and reuses the managedFields of same-shaped objects from `fieldsCache`.
    */
   create(
     def: ResourceDef,
     namespace: string | undefined,
-    body: KubeObject,
+    object: KubeObject,
     ctx: WriteContext,
-    options: { applied?: KubeObject; owned?: boolean; seed?: { fieldsCache: Map<string, ManagedFieldsEntry[]> } } = {},
+    options: { applied?: KubeObject; seed?: { fieldsCache: Map<string, ManagedFieldsEntry[]> } } = {},
   ): KubeObject {
-    this.checkBodyType(def, body);
-    const object = options.owned ? body : structuredClone(body);
+    this.checkBodyType(def, object);
     this.checkNamespace(def, namespace, object);
     const meta = object.metadata;
     if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
@@ -280,7 +279,7 @@ export class Cluster {
     if (namespace && !this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace))) {
       this.create(this.def('', 'namespaces'), undefined, namespaceObject(namespace), ctx);
     }
-    this.create(def, namespace, body, ctx, { owned: true, seed: { fieldsCache } });
+    this.create(def, namespace, body, ctx, { seed: { fieldsCache } });
   }
 
   /** Stores a controller-made object exactly as given (its managedFields included), adding only the server fields. */

@@ -24,13 +24,6 @@ function packNames(dir: string): string[] {
     .map((name) => name.slice(0, -4));
 }
 
-function looseCount(dir: string): number {
-  const objects = join(dir, 'objects');
-  return readdirSync(objects)
-    .filter((name) => /^[0-9a-f]{2}$/.test(name))
-    .reduce((sum, fan) => sum + readdirSync(join(objects, fan)).length, 0);
-}
-
 /** Commits `count` changed files (more than 100 objects: one pack), starting at file `first`. */
 async function commitRound(repo: SnapshotRepository, history: History, round: number, count = 150, first = 0): Promise<void> {
   const files = new Map(history.at(-1)?.files);
@@ -278,7 +271,7 @@ test('once there are about 6,700 loose objects (git\'s estimate, gc.auto), a com
   // Commits of 60 files: fewer than 100 objects each, written loose.
   for (let round = 0; packNames(dir).length === 0; round++) {
     assert.ok(round < 200, 'the loose objects are packed');
-    mostLoose = Math.max(mostLoose, looseCount(dir));
+    mostLoose = Math.max(mostLoose, countObjects(dir).loose);
     await commitRound(repo, history, round, 60);
   }
   assert.ok(mostLoose > 6000, `${mostLoose} loose objects at the most`);

@@ -1,8 +1,7 @@
 // `etcd snapshot`: stream Maintenance.Snapshot from etcd into a hidden temporary file, check it, then
 // rename it (and its `.sha256`) into place, so a final name never holds a partial snapshot.
 import type { Etcd3 } from 'etcd3';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -65,7 +64,10 @@ async function streamSnapshot(client: Etcd3, path: string): Promise<void> {
       callback(null, response.blob);
     },
   });
-  await pipeline(responses, blobs, createWriteStream(path, { flags: 'wx' }));
+  // The file exists before the stream starts (the stream closes it): a stream opening it lazily could create it
+  // after a failed connection was cleaned up, leaving an empty partial file behind.
+  const file = await open(path, 'wx');
+  await pipeline(responses, blobs, file.createWriteStream());
 }
 
 /** grpc's message as one readable reason: `connect ECONNREFUSED 127.0.0.1:2379`, or what a TLS failure means. */

@@ -5,6 +5,7 @@ import { sleep as abortableSleep } from '../concurrency/index.ts';
 import { ApiError, backoffDelay, isGone, listPages, qualifiedResourceName, watchEvents, type ApiResource, type BackoffOptions, type KubeClient } from '../kube/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
+import type { ContactRecorder } from './api-contact.ts';
 import type { WatchMetrics } from './metrics.ts';
 
 export type ReflectorEvent =
@@ -33,6 +34,8 @@ export interface ReflectorOptions {
   /** The collection cannot be listed (403, 404, 405); 403 and 405 end the reflector, 404 is retried. */
   onUnreadable?: (error: ApiError) => void;
   metrics?: WatchMetrics;
+  /** Told whether each request reached the API server. */
+  contact?: ContactRecorder;
   logger?: Logger;
   signal: AbortSignal;
 }
@@ -89,6 +92,7 @@ export class Reflector {
           needsList = true;
           continue;
         }
+        this.options.contact?.failed(error);
         this.options.metrics?.error(metricName);
         if (error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405)) {
           this.options.onUnreadable?.(error);
@@ -124,6 +128,7 @@ export class Reflector {
       resourceVersion = page.resourceVersion;
     }
     this.lastResourceVersion = resourceVersion;
+    this.options.contact?.answered();
     await this.emit({ type: 'synced', objects });
   }
 
@@ -146,6 +151,7 @@ export class Reflector {
         throw new VersionsWentBack(`the server sent resourceVersion ${resourceVersion} after ${this.lastResourceVersion}`);
       }
       delivered = true;
+      this.options.contact?.answered();
       this.options.metrics?.event(metricName, event.type);
       if (event.type === 'ADDED' || event.type === 'MODIFIED') await this.emit({ type: 'upsert', object: event.object });
       else if (event.type === 'DELETED') await this.emit({ type: 'delete', object: event.object });

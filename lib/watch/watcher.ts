@@ -7,6 +7,8 @@ import { ApiError, KubeClient, discoverResources, qualifiedResourceName, type Ap
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
 import { objectInSelectedNamespaces, resolveSelection, selectCollections, type Collection, type Selection, type SelectionOptions } from '../selection/index.ts';
+import type { Clock } from '../health/index.ts';
+import { ApiContact } from './api-contact.ts';
 import type { WatchMetrics } from './metrics.ts';
 import { Reflector, type ReflectorEvent, type Sleep } from './reflector.ts';
 
@@ -32,6 +34,9 @@ export interface WatcherOptions {
   backoff?: BackoffOptions;
   /** Where reflectors wait between retries; tests pass one that records the waits. */
   sleep?: Sleep;
+  /** `contact` is not ready once every request to the API server has failed for this long (default 30 s). */
+  unreachableAfterMs?: number;
+  clock?: Clock;
   signal?: AbortSignal;
 }
 
@@ -56,6 +61,8 @@ export class Watcher {
   readonly ready: Promise<void>;
   /** Resolves when stop() finished; rejects when the watcher failed (the consumer threw, a request the server refuses for good). */
   readonly done: Promise<void>;
+  /** Whether the API server answers, as a readiness source. */
+  readonly contact: ApiContact;
   private readonly options: WatcherOptions;
   private readonly logger: Logger;
   private readonly controller = new AbortController();
@@ -74,6 +81,7 @@ export class Watcher {
   constructor(options: WatcherOptions) {
     this.options = options;
     this.logger = options.logger ?? silentLogger;
+    this.contact = new ApiContact({ unreachableAfterMs: options.unreachableAfterMs, clock: options.clock });
     // Every watch holds an HTTP/1.1 connection for minutes: they get their own unbounded pool so lists never queue behind them.
     this.streamClient = new KubeClient(options.client.connection, { maxSockets: Infinity });
     // One listener per reflector: a cluster serves dozens of kinds.
@@ -157,6 +165,7 @@ export class Watcher {
           await this.reconcileCollections();
         } catch (error) {
           if (this.controller.signal.aborted) return;
+          this.contact.failed(error);
           this.logger.warn('discovery refresh failed; keeping the kinds watched so far', { reason: error instanceof Error ? error.message : String(error) });
         }
       } while (this.refreshAgain && !this.controller.signal.aborted);
@@ -169,6 +178,7 @@ export class Watcher {
   private async reconcileCollections(): Promise<RunningReflector[]> {
     const { client } = this.options;
     const discovery = await discoverResources(client, { signal: this.controller.signal });
+    this.contact.answered();
     if (this.controller.signal.aborted) return [];
     const selection = resolveSelection(discovery.resources, this.options.selection ?? {});
     const wanted = new Map<string, { collection: Collection; hidden: boolean }>();
@@ -231,6 +241,7 @@ export class Watcher {
       backoff: this.options.backoff,
       sleep: this.options.sleep,
       metrics: this.options.metrics,
+      contact: this.contact,
       logger: this.logger,
       signal: controller.signal,
       onUnreadable: (error: ApiError) => {

@@ -1,0 +1,60 @@
+import { silentLogger, type Logger } from '../log/index.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { combineReadiness, type Readiness, type ReadinessSource } from './index.ts';
+
+export interface HealthMonitorOptions {
+  /** Read in order: the first that is not ready is the reason /readyz gives. */
+  sources: () => Iterable<ReadinessSource>;
+  logger?: Logger;
+  clock?: Clock;
+  /** How often the sources are looked at for the log (default 1 s). */
+  intervalMs?: number;
+}
+
+/**
+ * Looks at the readiness sources every second and logs each change: a source that stops being ready
+ * at error level with its reason (once, not every second), its recovery at info level. A failing state
+ * nobody scrapes /readyz for still shows in the log.
+ */
+export class HealthMonitor {
+  private readonly options: HealthMonitorOptions;
+  private readonly clock: Clock;
+  private readonly failing = new Map<string, string>();
+  private cancelTimer?: () => void;
+
+  constructor(options: HealthMonitorOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  readiness(): Readiness {
+    return combineReadiness(this.options.sources());
+  }
+
+  start(): void {
+    this.cancelTimer ??= this.clock.setTimer(() => this.tick(), this.options.intervalMs ?? 1000);
+  }
+
+  stop(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+
+  /** Logs the sources whose readiness changed since the last look. */
+  look(): void {
+    const logger = this.options.logger ?? silentLogger;
+    for (const source of this.options.sources()) {
+      const { ready, detail } = source.check();
+      const before = this.failing.get(source.name);
+      if (!ready && before === undefined) logger.error('not ready', { source: source.name, reason: detail });
+      if (ready && before !== undefined) logger.info('ready again', { source: source.name });
+      if (ready) this.failing.delete(source.name);
+      else this.failing.set(source.name, detail);
+    }
+  }
+
+  private tick(): void {
+    this.look();
+    this.cancelTimer = this.clock.setTimer(() => this.tick(), this.options.intervalMs ?? 1000);
+  }
+}

@@ -86,10 +86,14 @@ test('RBAC: the bound ClusterRole only reads; leader election is a namespaced Ro
   assert.equal(binding.subjects, [{ kind: 'ServiceAccount', name: 'kubesnap', namespace: 'kubesnap' }]);
   const lease = find('Role', 'kubesnap-leader-election');
   assert.is(lease.metadata.namespace, 'kubesnap');
-  assert.equal(lease.rules, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
+  // lib/leader reads the Lease, creates it, and renews/takes over/releases it with a guarded JSON patch.
+  assert.equal(lease.rules, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'patch'] }]);
   assert.is(find('RoleBinding', 'kubesnap-leader-election').roleRef.name, 'kubesnap-leader-election');
   const restore = find('ClusterRole', 'kubesnap-restore');
   assert.ok(restore.rules.some((rule: any) => rule.verbs.includes('create') && rule.verbs.includes('delete')));
+  // RBAC objects can be restored only with escalate (a role granting more than the restorer holds) and bind.
+  assert.ok(restore.rules.some((rule: any) => rule.apiGroups.includes('rbac.authorization.k8s.io')
+    && ['roles', 'clusterroles'].every((r) => rule.resources.includes(r)) && ['escalate', 'bind'].every((v) => rule.verbs.includes(v))));
   const bindings = manifests.filter((m) => m.kind === 'ClusterRoleBinding' || m.kind === 'RoleBinding');
   assert.ok(bindings.every((b) => b.roleRef.name !== 'kubesnap-restore'), 'the restore role is not bound');
   for (const role of manifests.filter((m) => m.kind === 'ClusterRole' && m.metadata.name !== 'kubesnap-restore')) {

@@ -46,6 +46,7 @@ import { resolve } from 'node:path';
 import { acquireLockFile, type LockHolder } from './lock.ts';
 import { findRepository } from './repository-layout.ts';
 import { SnapshotRepository } from './snapshot-repository.ts';
+import { sweepTemporaryFiles } from './temporary-files.ts';
 
 export type { Author } from './git-object.ts';
 export { hashObject } from './git-object.ts';
@@ -53,16 +54,21 @@ export { prepareBlob, type PreparedBlob } from './prepared-blob.ts';
 export { PackEntryThreads } from './pack-entry-threads.ts';
 export type { PackEntry } from './object-writer.ts';
 export type { LockHolder } from './lock.ts';
+export { DiskFullError } from './disk-full.ts';
 export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
 export { SnapshotRepository };
 export { changedPaths, type ChangedPath } from './tree-diff.ts';
 
 /**
  * Takes the repository's kubesnap lock (`<gitdir>/kubesnap.lock`, created atomically, JSON of who and since when).
- * `repo` may be an opened repository or a repository folder. A lock whose process is gone from this host is taken
- * over; otherwise LockedError names the holder: "repository is locked by kubesnap watch (pid 1234 on host x) since ...".
+ * `repo` may be an opened repository or a repository folder. A lock whose process is gone from this host (or whose
+ * pid is now another process: a restarted PID 1) is taken over, by one starter only; otherwise LockedError names
+ * the holder: "repository is locked by kubesnap watch (pid 1234 on host x) since ...". Holding it, sweeps what
+ * writes of an earlier kubesnap left (temporary-files.ts).
  */
 export async function acquireLock(repo: SnapshotRepository | string, holder: LockHolder): Promise<{ release(): Promise<void> }> {
   const gitdir = typeof repo === 'string' ? (findRepository(resolve(repo))?.gitdir ?? repo) : repo.gitdir;
-  return acquireLockFile(gitdir, holder);
+  const lock = await acquireLockFile(gitdir, holder);
+  sweepTemporaryFiles(gitdir);
+  return lock;
 }

@@ -13,6 +13,8 @@ export function registerWatchCommand(program: Command): void {
     .option('--batch-max <count>', 'commit at once when this many changes are pending', '1000')
     .option('--listen <address>', 'serve /healthz, /readyz and /metrics on [host]:port (e.g. :9090)')
     .option('--discovery-interval <duration>', 'how often to look for kinds that came or went', '60s')
+    .option('--max-failing <duration>', 'exit 1 after commits have failed for this long (failed commits are retried until then)', '5m')
+    .option('--max-unreachable <duration>', '/readyz fails once the API server has not answered for this long', '30s')
     .option('--push-interval <duration>', 'with --remote: push at most this often (failures back off from it)', '30s');
   addCommitOptions(command);
   addSelectionOptions(command);
@@ -23,13 +25,15 @@ export function registerWatchCommand(program: Command): void {
   command.action(async (_options, self: Command) => {
     const { startStatusServer } = await import('../../lib/metrics/status-server.ts');
     const { acquireLock, SnapshotRepository } = await import('../../lib/store/index.ts');
-    const { ClusterSync } = await import('../../lib/sync/index.ts');
+    const { ClusterSync, CommitsFailingError } = await import('../../lib/sync/index.ts');
     const { LeadershipLostError } = await import('../../lib/leader/index.ts');
     const options = globalsOf(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
     const batchMs = parseDuration(options.batch, '--batch');
     const batchMax = parsePositiveInteger(options.batchMax, '--batch-max');
     const discoveryIntervalMs = parseDuration(options.discoveryInterval, '--discovery-interval');
+    const maxFailingMs = parseDuration(options.maxFailing, '--max-failing');
+    const unreachableAfterMs = parseDuration(options.maxUnreachable, '--max-unreachable');
     const pushIntervalMs = parseDuration(options.pushInterval, '--push-interval');
     const selection = selectionFrom(options);
     const normalize = normalizeFrom(options);
@@ -40,10 +44,8 @@ export function registerWatchCommand(program: Command): void {
     const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs });
     const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
     const elector = await leaderElectorFrom(options, client, logger);
-    const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, logger, remote });
-    const status = options.listen
-      ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => (elector && !elector.isLeader ? { ready: false, detail: 'standby: another replica holds the lease' } : sync.readiness()) })
-      : undefined;
+    const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, maxFailingMs, unreachableAfterMs, leadership: elector, logger, remote });
+    const status = options.listen ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => sync.readiness() }) : undefined;
     if (status) logger.info('serving /healthz, /readyz and /metrics', { address: status.address });
     logger.info('watching', { server: cluster.server, context: cluster.context, repository: repository.dir });
 
@@ -53,6 +55,7 @@ export function registerWatchCommand(program: Command): void {
     });
     let started = false;
     let lostLeadership = false;
+    let uncommitted: Error | undefined;
     try {
       if (elector) {
         // Only the Lease holder watches and commits; ClusterSync.start() then catches up from the remote first.
@@ -73,6 +76,7 @@ export function registerWatchCommand(program: Command): void {
     } finally {
       const commit = started ? await sync.stop().catch((error) => {
         logger.error('the last batch could not be committed', { error: String(error) });
+        uncommitted = new CommitsFailingError(`the last batch could not be committed: ${String(error.message ?? error).replace(/\.$/, '')}.`, { cause: error });
         return undefined;
       }) : undefined;
       if (commit) logger.info('committed', { commit: commit.slice(0, 12) });
@@ -83,6 +87,7 @@ export function registerWatchCommand(program: Command): void {
       client.close();
     }
     if (lostLeadership) throw new LeadershipLostError(`${options.leaseNamespace ?? 'the pod namespace'}/${options.leaseName}`);
+    if (uncommitted) throw uncommitted;
   });
   program.addCommand(command);
 }

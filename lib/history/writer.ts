@@ -5,12 +5,15 @@ import { silentLogger, type Logger } from '../log/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
 import type { SecretSealer } from '../secrets/index.ts';
 import { hashObject, PackEntryThreads, type Author, type FileChange, type SnapshotRepository } from '../store/index.ts';
+import { systemClock, type Clock } from '../health/index.ts';
 import { lastWriter, type Attribution } from './attribution.ts';
+import { CommitFailures, type CommitFailuresOptions, type CommitsFailingError } from './commit-failures.ts';
 import type { ClusterIdentity } from './commit-message.ts';
 import { folderCounts, kindFolderOf, readmeWithoutTime, repositoryReadme, README_PATH } from './repository-readme.ts';
 import { watchCommitMessage, type ObjectChange } from './watch-message.ts';
 
-export interface HistoryWriterOptions {
+/** A failed commit is retried on a timer (`retryFirstMs` doubling up to `retryMaxMs`) for up to `maxFailingMs`. */
+export interface HistoryWriterOptions extends CommitFailuresOptions {
   repository: SnapshotRepository;
   author: Author;
   /** Named in the repository's README, which every commit keeps current. */
@@ -25,9 +28,16 @@ export interface HistoryWriterOptions {
   batchMs?: number;
   /** …or as soon as this many changes are pending. */
   batchMax?: number;
+  /** Commit times; default the clock's. */
   now?: () => Date;
+  clock?: Clock;
   logger?: Logger;
+  /** Throws when the repository may not be written any more (deleted or replaced): the commit fails. */
+  checkRepository?: () => void;
   onCommit?: (commit: { id: string; changes: ObjectChange[] }) => void;
+  onCommitFailure?: (error: unknown) => void;
+  /** Commits kept failing for `maxFailingMs`: no more retries. */
+  onGiveUp?: (error: CommitsFailingError) => void;
   onPendingChange?: (pending: number) => void;
 }
 
@@ -49,7 +59,9 @@ interface PendingChange {
  * nothing pending. Commits happen `batchMs` after the first pending change or at `batchMax` changes.
  */
 export class HistoryWriter {
-  private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'now' | 'logger'>> & HistoryWriterOptions;
+  /** The failed commits since the last one that succeeded: the 'commits' readiness source. */
+  readonly failures: CommitFailures;
+  private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'now' | 'clock' | 'logger'>> & HistoryWriterOptions;
   private committed = new Map<string, string>();
   /** Objects per folder in the committed tree, kept up to date commit by commit for the README. */
   private counts = new Map<string, number>();
@@ -57,7 +69,8 @@ export class HistoryWriter {
   /** The objects of the latest commits (bounded), so the next change of a busy object is compared without reading its blob. */
   private recentObjects = new Map<string, { id: string; object: object }>();
   private pending = new Map<string, PendingChange>();
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer?: () => void;
+  private gaveUp = false;
   private flushing: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private held = false;
@@ -68,14 +81,17 @@ export class HistoryWriter {
   private packEntries?: PackEntryThreads;
 
   constructor(options: HistoryWriterOptions) {
+    const clock = options.clock ?? systemClock;
     this.options = {
       ...options,
       batchMs: options.batchMs ?? 5000,
       batchMax: options.batchMax ?? 1000,
-      now: options.now ?? (() => new Date()),
+      clock,
+      now: options.now ?? (() => new Date(clock.now())),
       logger: options.logger ?? silentLogger,
       normalize: options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize,
     };
+    this.failures = new CommitFailures({ ...options, clock });
   }
 
   /** Loads the last commit's tree: everything after is compared with it. */
@@ -214,30 +230,65 @@ export class HistoryWriter {
   }
 
   private schedule(): void {
-    if (this.stopped || this.held) return;
+    // While commits fail, the retry timer alone decides when the next one is tried.
+    if (this.stopped || this.held || this.failures.isFailing) return;
     if (this.pending.size === 0) return this.clearTimer();
     if (this.pending.size >= this.options.batchMax) {
       this.clearTimer();
-      void this.flush().catch((error) => this.options.logger.error('commit failed; changes stay pending', { error: String(error) }));
+      this.flushInBackground();
       return;
     }
-    if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.flush().catch((error) => this.options.logger.error('commit failed; changes stay pending', { error: String(error) }));
-      }, this.options.batchMs);
-    }
+    if (!this.cancelTimer) this.setTimer(this.options.batchMs);
+  }
+
+  private setTimer(ms: number): void {
+    this.clearTimer();
+    this.cancelTimer = this.options.clock.setTimer(() => {
+      this.cancelTimer = undefined;
+      this.flushInBackground();
+    }, ms);
   }
 
   private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+
+  /** A failure is logged and retried by commitPending; nobody awaits this one. */
+  private flushInBackground(): void {
+    void this.flush().catch(() => undefined);
+  }
+
+  private commitSucceeded(): void {
+    if (!this.failures.isFailing) return;
+    this.failures.succeeded();
+    this.options.logger.info('committing works again');
+    // Changes that arrived while commits failed waited for the retry timer; now they wait for a batch again.
+    this.schedule();
+  }
+
+  /** Logs the failure and retries on a timer with backoff, until commits have failed for too long. */
+  private commitFailed(error: unknown): void {
+    this.options.onCommitFailure?.(error);
+    const next = this.failures.failed(error);
+    if ('giveUp' in next) {
+      this.options.logger.error('commits keep failing; giving up', { changes: this.pending.size, error: next.giveUp.message });
+      if (!this.gaveUp) this.options.onGiveUp?.(next.giveUp);
+      this.gaveUp = true;
+      return;
+    }
+    this.options.logger.error('commit failed; changes stay pending', { changes: this.pending.size, retryInMs: next.retryInMs, error: error instanceof Error ? error.message : String(error) });
+    if (!this.stopped) this.setTimer(next.retryInMs);
   }
 
   private async commitPending(): Promise<string | undefined> {
     // Whatever is pending goes now: the batch window it was waiting for is over.
     this.clearTimer();
-    if (this.pending.size === 0) return undefined;
+    if (this.pending.size === 0) {
+      // Changes undone while commits failed: nothing is missing from the history any more.
+      this.commitSucceeded();
+      return undefined;
+    }
     const batch = this.pending;
     this.pending = new Map();
     this.options.onPendingChange?.(0);
@@ -255,7 +306,9 @@ export class HistoryWriter {
       }
     }
     try {
-      return await this.writeBatch(batch, previous);
+      const commit = await this.writeBatch(batch, previous);
+      this.commitSucceeded();
+      return commit;
     } catch (error) {
       this.committedSecrets = previousSecrets;
       for (const [path, id] of previous) {
@@ -264,11 +317,13 @@ export class HistoryWriter {
       }
       for (const [path, change] of batch) if (!this.pending.has(path)) this.pending.set(path, change);
       this.options.onPendingChange?.(this.pending.size);
+      this.commitFailed(error);
       throw error;
     }
   }
 
   private async writeBatch(batch: Map<string, PendingChange>, previous: Map<string, string | undefined>): Promise<string | undefined> {
+    this.options.checkRepository?.();
     const changes: ObjectChange[] = [];
     for (const [path, change] of batch) {
       const previousId = previous.get(path);

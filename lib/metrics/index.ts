@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ReadinessSource } from '../health/index.ts';
 
 /** The Prometheus metrics of a running `kubesnap watch` (prom-client, one registry per process). */
 export class WatchMetrics {
@@ -8,6 +9,7 @@ export class WatchMetrics {
   private readonly relists = new Counter({ name: 'kubesnap_watch_relists_total', help: 'Full relists after 410 Expired.', labelNames: ['resource'], registers: [this.registry] });
   private readonly errors = new Counter({ name: 'kubesnap_errors_total', help: 'Errors, by resource (or "commit").', labelNames: ['resource'], registers: [this.registry] });
   private readonly commits = new Counter({ name: 'kubesnap_commits_total', help: 'Commits written.', registers: [this.registry] });
+  private readonly commitFailures = new Counter({ name: 'kubesnap_commit_failures_total', help: 'Commits that failed (each retry counts).', registers: [this.registry] });
   private readonly lastCommit = new Gauge({ name: 'kubesnap_last_commit_timestamp_seconds', help: 'Unix time of the last commit.', registers: [this.registry] });
   private readonly tracked = new Gauge({ name: 'kubesnap_objects_tracked', help: 'Objects in the committed tree.', registers: [this.registry] });
   private readonly pending = new Gauge({ name: 'kubesnap_pending_changes', help: 'Changes waiting for the next commit.', registers: [this.registry] });
@@ -33,11 +35,30 @@ export class WatchMetrics {
     this.lastCommit.set(at.getTime() / 1000);
     this.tracked.set(trackedObjects);
   }
+  commitFailed(): void {
+    this.commitFailures.inc();
+  }
   setTracked(objects: number): void {
     this.tracked.set(objects);
   }
   setPending(changes: number): void {
     this.pending.set(changes);
+  }
+
+  /** `kubesnap_ready{source}`: 1 or 0 per readiness source, read at each scrape. */
+  trackReadiness(sources: () => Iterable<ReadinessSource>): void {
+    new Gauge({
+      name: 'kubesnap_ready', help: 'Whether each part of the watch is ready (1) or not (0), by source.', labelNames: ['source'], registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const source of sources()) this.set({ source: source.name }, source.check().ready ? 1 : 0);
+      },
+    });
+  }
+
+  /** `kubesnap_leader`: 1 while this replica holds the Lease, else 0. */
+  trackLeadership(isLeader: () => boolean): void {
+    new Gauge({ name: 'kubesnap_leader', help: 'Whether this replica holds the leader Lease and writes (1) or stands by (0).', registers: [this.registry], collect() { this.set(isLeader() ? 1 : 0); } });
   }
 
   /** Push metrics of a Git remote, read from `status` at each scrape. */

@@ -1,4 +1,5 @@
 import type { KubeClient } from '../kube/index.ts';
+import { combineReadiness, HealthMonitor, systemClock, type Clock, type Readiness, type ReadinessSource } from '../health/index.ts';
 import { HistoryWriter, type ClusterIdentity } from '../history/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { WatchMetrics } from '../metrics/index.ts';
@@ -8,6 +9,17 @@ import type { SecretSealer } from '../secrets/index.ts';
 import { namespaceMatcher, type SelectionOptions } from '../selection/index.ts';
 import type { Author, SnapshotRepository } from '../store/index.ts';
 import { Watcher, type WatchEvent } from '../watch/index.ts';
+import { RepositoryPresence } from './repository-presence.ts';
+
+export { RepositoryGoneError, RepositoryPresence } from './repository-presence.ts';
+export { CommitsFailingError } from '../history/commit-failures.ts';
+
+/** Whether this replica holds the leader Lease (a LeaderElector): a standby neither watches nor commits. */
+export interface Leadership {
+  readonly isLeader: boolean;
+}
+
+const STANDBY: ReadinessSource = { name: 'leader', check: () => ({ ready: true, detail: 'standby: another replica holds the lease' }) };
 
 export interface ClusterSyncOptions {
   client: KubeClient;
@@ -27,6 +39,17 @@ export interface ClusterSyncOptions {
   logger?: Logger;
   metrics?: WatchMetrics;
   now?: () => Date;
+  clock?: Clock;
+  /** With `--leader-elect`: a standby is ready (a rolling update's new pod waits as one, and the rollout waits for it to be Ready). */
+  leadership?: Leadership;
+  /** The 'api' source is not ready once every request to the API server has failed for this long (default 30 s). */
+  unreachableAfterMs?: number;
+  /** After commits failed for this long (default 5 minutes), `done` rejects with a CommitsFailingError. */
+  maxFailingMs?: number;
+  /** A failed commit is tried again after this long, doubling on each failure (default 1 s)… */
+  retryFirstMs?: number;
+  /** …up to this (default 30 s). */
+  retryMaxMs?: number;
 }
 
 /**
@@ -42,12 +65,21 @@ export class ClusterSync {
   private readonly logger: Logger;
   private synced = false;
   private readonly remote?: RemoteSync;
+  private readonly presence: RepositoryPresence;
+  private readonly leadership?: Leadership;
+  private readonly health: HealthMonitor;
+  /** Settles `done` early: commits failed for too long. */
+  private giveUp!: (error: unknown) => void;
+  private readonly gaveUp = new Promise<never>((_, reject) => (this.giveUp = reject));
 
   constructor(options: ClusterSyncOptions) {
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? new WatchMetrics();
     this.remote = options.remote;
     if (this.remote) this.metrics.trackRemote(() => this.remote!.status());
+    this.presence = new RepositoryPresence(options.repository);
+    this.leadership = options.leadership;
+    const clock = options.clock ?? systemClock;
     this.writer = new HistoryWriter({
       repository: options.repository,
       author: options.author,
@@ -59,11 +91,18 @@ export class ClusterSync {
       batchMs: options.batchMs,
       batchMax: options.batchMax,
       now: options.now,
+      clock,
+      maxFailingMs: options.maxFailingMs,
+      retryFirstMs: options.retryFirstMs,
+      retryMaxMs: options.retryMaxMs,
       logger: this.logger,
+      checkRepository: () => this.presence.assertPresent(),
       onCommit: () => {
-        this.metrics.committed((options.now ?? (() => new Date()))(), this.writer.trackedCount);
+        this.metrics.committed(options.now?.() ?? new Date(clock.now()), this.writer.trackedCount);
         this.remote?.requestPush();
       },
+      onCommitFailure: () => this.metrics.commitFailed(),
+      onGiveUp: (error) => this.giveUp(error),
       onPendingChange: (pending) => this.metrics.setPending(pending),
     });
     this.watcher = new Watcher({
@@ -73,8 +112,14 @@ export class ClusterSync {
       metrics: this.metrics,
       logger: this.logger,
       discoveryIntervalMs: options.discoveryIntervalMs,
+      unreachableAfterMs: options.unreachableAfterMs,
+      clock,
       onEvent: (event) => this.route(event),
     });
+    this.gaveUp.catch(() => undefined);
+    this.health = new HealthMonitor({ sources: () => this.readinessSources(), logger: this.logger, clock });
+    this.metrics.trackReadiness(() => this.readinessSources());
+    this.metrics.trackLeadership(() => this.leadership?.isLeader ?? true);
   }
 
   async start(): Promise<void> {
@@ -87,6 +132,7 @@ export class ClusterSync {
     this.metrics.setTracked(this.writer.trackedCount);
     this.writer.hold();
     await this.watcher.start();
+    this.health.start();
     void this.watcher.ready.then(() => this.commitFirstSync(), () => undefined);
   }
 
@@ -95,7 +141,8 @@ export class ClusterSync {
     this.synced = true;
     this.writer.release();
     this.logger.info('first full sync done; watching');
-    await this.writer.flush().catch((error) => this.logger.error('the first full sync could not be committed; it stays pending', { error: String(error) }));
+    // A failure is logged and retried by the writer.
+    await this.writer.flush().catch(() => undefined);
   }
 
   /** Resolves after the first full list of every collection. */
@@ -103,14 +150,23 @@ export class ClusterSync {
     return this.watcher.ready;
   }
 
-  /** Rejects when watching failed for good; resolves after stop(). */
+  /** Rejects when watching failed for good or commits failed for longer than `maxFailingMs`; resolves after stop(). */
   get done(): Promise<void> {
-    return this.watcher.done;
+    return Promise.race([this.watcher.done, this.gaveUp]);
   }
 
-  readiness(): { ready: boolean; detail: string } {
-    const remote = this.remote ? `; ${this.remote.describe()}` : '';
-    return this.synced ? { ready: true, detail: `ok${remote}` } : { ready: false, detail: `first full sync not finished${remote}` };
+  /** Ready when every part is, else the first reason it is not (`api: …`, `commits: …`). */
+  readiness(): Readiness {
+    return combineReadiness(this.readinessSources());
+  }
+
+  /** The parts a running watch depends on, in the order /readyz names the first that is not ready. */
+  readinessSources(): ReadinessSource[] {
+    if (this.leadership && !this.leadership.isLeader) return [STANDBY];
+    const sync: ReadinessSource = { name: 'sync', check: () => (this.synced ? { ready: true, detail: 'ok' } : { ready: false, detail: 'first full sync not finished' }) };
+    const remote = this.remote;
+    const sources = [sync, this.presence, this.watcher.contact, this.writer.failures];
+    return remote ? [...sources, { name: 'remote', check: () => ({ ready: true, detail: remote.describe().replace(/^remote: /, '') }) }] : sources;
   }
 
   get pendingCount(): number {
@@ -124,6 +180,7 @@ export class ClusterSync {
 
   /** Stops watching, then commits the pending batch. */
   async stop(): Promise<string | undefined> {
+    this.health.stop();
     await this.watcher.stop();
     const commit = await this.writer.stop();
     await this.remote?.stop().catch((error) => this.logger.error('the last commits could not be pushed; they stay in the local repository', { error: String(error.message ?? error) }));

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,46 @@ test('a stale lock (its process is gone from this host) is taken over; one on an
   writeFileSync(lockPath, 'half-written');
   const overDebris = await acquireLock(repo, me);
   await overDebris.release();
+});
+
+/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks after boot. */
+function startTimeOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+}
+
+const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+
+test('a lock naming a live pid that is now another process (a restarted PID 1) is taken over; the live holder is not', async () => {
+  const repo = await SnapshotRepository.open(join(root, 'pid1.git'));
+  const lockPath = join(repo.gitdir, 'kubesnap.lock');
+  const sleeper = spawn('sleep', ['30']);
+  try {
+    await new Promise((resolve) => sleeper.once('spawn', resolve));
+    const live = { pid: sleeper.pid!, host: hostname(), command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z', bootId, startTime: startTimeOf(sleeper.pid!) };
+    const predecessors = {
+      'our own pid, started earlier': { ...live, pid: process.pid, startTime: startTimeOf(process.pid) - 1 },
+      'a live pid, started at another time': { ...live, startTime: live.startTime + 100 },
+      'a live pid of another boot': { ...live, bootId: '00000000-0000-0000-0000-000000000000' },
+      'our own pid, written by a kubesnap that kept no start time': { pid: process.pid, host: hostname(), command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z' },
+    };
+    for (const [what, record] of Object.entries(predecessors)) {
+      writeFileSync(lockPath, JSON.stringify(record));
+      const lock = await acquireLock(repo, me).catch((error: Error) => assert.unreachable(`${what}: ${error.message}`));
+      const taken = JSON.parse(readFileSync(lockPath, 'utf8'));
+      assert.is(taken.pid, process.pid, what);
+      assert.is(taken.startTime, startTimeOf(process.pid), what);
+      assert.is(taken.bootId, bootId, what);
+      await lock.release();
+    }
+    writeFileSync(lockPath, JSON.stringify(live));
+    assert.match(await lockedBy(repo), new RegExp(`^repository is locked by kubesnap watch \\(pid ${sleeper.pid} on host ${hostname()}\\) since 2026-01-01`));
+    const { startTime: _, bootId: __, ...withoutIdentity } = live;
+    writeFileSync(lockPath, JSON.stringify(withoutIdentity));
+    assert.match(await lockedBy(repo), new RegExp(`\\(pid ${sleeper.pid} on host`));
+  } finally {
+    sleeper.kill();
+  }
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));

@@ -1,8 +1,7 @@
-// Objects <-> YAML files. The bytes depend only on the object: `apiVersion`, `kind`, `metadata`
+// Objects → YAML files (parse-manifest.ts reads them back). The bytes depend only on the object: `apiVersion`, `kind`, `metadata`
 // first, every other key in the order it came in. js-yaml's dump schema quotes any string a YAML 1.1
 // reader (kubectl, sigs.k8s.io/yaml) would take for a bool or number (`'yes'`, `'0755'`, `'1e3'`).
-import { dump, load, YAMLException } from 'js-yaml';
-import { ManifestError } from './manifest-error.ts';
+import { dump } from 'js-yaml';
 import { writeYamlMapping } from './yaml-writer.ts';
 
 const leadingKeys = ['apiVersion', 'kind', 'metadata'];
@@ -23,18 +22,4 @@ export function serializeObject(object: object): string {
   const source = object as Record<string, unknown>;
   const keys = keysInFileOrder(source);
   return writeYamlMapping(source, keys) ?? dump(Object.fromEntries(keys.map((key) => [key, source[key]])), { lineWidth: -1, noRefs: true });
-}
-
-export function parseObject(text: string): object {
-  let value: unknown;
-  try {
-    value = load(text);
-  } catch (error) {
-    const reason = error instanceof YAMLException ? error.message.split('\n')[0] : String(error);
-    throw new ManifestError(`The manifest is not valid YAML: ${reason}.`, { cause: error });
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ManifestError('The manifest is not one YAML mapping (an object with apiVersion, kind and metadata).');
-  }
-  return value;
 }

@@ -42,27 +42,43 @@ function parseTime(text: string): Date {
 
 const marks: Record<PlannedObject['action'], string> = { create: '+', update: '~', delete: '-', unchanged: '=', blocked: '!', invalid: '✗' };
 
+function objectLines(object: PlannedObject): string[] {
+  if (object.action === 'blocked' || object.action === 'invalid') {
+    return [`  ${marks[object.action]} ${object.ref}${object.path ? ` (${object.path})` : ''}: ${object.reason}`];
+  }
+  return [`  ${marks[object.action]} ${object.action.padEnd(6)} ${object.ref}`, ...object.fields.map((change) => `        ${formatFieldChange(change)}`)];
+}
+
+/** Objects outside every namespace other than Namespaces: shared by the whole cluster, so listed apart. */
+function isClusterWide(object: PlannedObject): boolean {
+  return object.namespace === undefined && !(object.group === '' && object.kind === 'Namespace') && object.action !== 'invalid';
+}
+
 function planText(plan: RestorePlan, target: string): string {
   const lines = [`Restore plan: ${plan.revision.label} (${plan.revision.commit.slice(0, 7)}) → ${target}`];
-  for (const object of plan.objects) {
-    if (object.action === 'unchanged') continue;
-    if (object.action === 'blocked' || object.action === 'invalid') {
-      lines.push(`  ${marks[object.action]} ${object.ref}${object.path ? ` (${object.path})` : ''}: ${object.reason}`);
-      continue;
-    }
-    lines.push(`  ${marks[object.action]} ${object.action.padEnd(6)} ${object.ref}`);
-    for (const change of object.fields) lines.push(`        ${formatFieldChange(change)}`);
-  }
+  const shown = plan.objects.filter((o) => o.action !== 'unchanged');
+  lines.push(...shown.filter((o) => !isClusterWide(o)).flatMap(objectLines));
+  const clusterWide = shown.filter(isClusterWide);
+  if (clusterWide.length > 0) lines.push('Cluster-scoped objects (shared by every namespace):', ...clusterWide.flatMap(objectLines));
   const counts = planCounts(plan);
   const problems = [counts.blocked ? `, ${counts.blocked} not restorable` : '', counts.invalid ? `, ${counts.invalid} invalid` : ''].join('');
   lines.push(`Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged${problems}.`);
   return lines.join('\n') + '\n';
 }
 
+/** What a server dry run sent and what it could not: never "validated" for a write the server did not see. */
+function serverDryRunNote(result: RestoreResult): string {
+  const writes = result.objects.filter((o) => o.action === 'create' || o.action === 'update' || o.action === 'delete');
+  const unsent = writes.filter((o) => o.unvalidated).length;
+  const sent = writes.length - unsent;
+  if (unsent === 0) return ` (server dry run, nothing changed: the server validated all ${sent} writes)`;
+  return ` (server dry run, nothing changed: the server validated ${sent} of ${writes.length} writes; ${unsent} were not sent, as they need objects this restore creates)`;
+}
+
 function summaryLine(result: RestoreResult): string {
   const { counts } = result;
   const notRestored = counts.notRestored ? `, not restored ${counts.notRestored}` : '';
-  const dryRun = result.dryRun === 'server' ? ' (server dry run: validated, nothing changed)' : '';
+  const dryRun = result.dryRun === 'server' ? serverDryRunNote(result) : '';
   return `restore: created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}, deleted ${counts.deleted}, failed ${counts.failed}${notRestored}${dryRun}\n`;
 }
 
@@ -91,6 +107,7 @@ export function registerRestoreCommand(program: Command): void {
     .option('--dry-run [mode]', 'client (the default): print the plan only; server: also send every write with dryRun=All')
     .option('--namespace-map <from=to>', 'restore namespace FROM into namespace TO, creating it (repeatable)', collect)
     .option('--image-registry-map <from=to>', 'rewrite image references from registry (or repository prefix) FROM to TO, e.g. to a mirror made with `kubesnap images mirror` (repeatable)', collect)
+    .option('--include-cluster-scoped', 'with -n or --namespace-map, also restore cluster-scoped objects other than the Namespaces (ClusterRoles, CRDs, ...); -A does the same')
     .option('--recreate', 'delete and create an object whose update is refused because an immutable field differs')
     .option('-y, --yes', 'apply without asking');
   addSelectionOptions(command);
@@ -118,11 +135,16 @@ export function registerRestoreCommand(program: Command): void {
       const plan = await planRestore({
         client, repository, revision, selection, normalize, namespaceMap, imageRegistryMap, ageIdentities,
         paths: options.path, prefix: options.prefix, prune: Boolean(options.prune),
+        includeClusterScoped: Boolean(options.includeClusterScoped || options.allNamespaces),
       });
       if (!json) process.stdout.write(planText(plan, target));
       if (dryRun === 'client') {
+        // The exit code the restore itself would end with: 1 when some object cannot be restored.
+        const { blocked, invalid } = planCounts(plan);
         if (json) process.stdout.write(JSON.stringify({ revision: plan.revision, dryRun, plan: planJson(plan) }, null, 2) + '\n');
+        else if (blocked + invalid > 0) process.stdout.write(`Dry run: nothing was sent to the cluster; ${blocked + invalid} objects cannot be restored (marked ! and ✗ above).\n`);
         else process.stdout.write('Dry run: nothing was sent to the cluster.\n');
+        if (blocked + invalid > 0) process.exitCode = 1;
         return;
       }
       if (hasWrites(plan) && dryRun !== 'server' && !options.yes) {

@@ -37,7 +37,7 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   const concurrency = options.concurrency ?? plan.options.concurrency;
   const results = new Map<PlannedObject, ObjectResult>();
-  const finish = (object: PlannedObject, outcome: RestoreOutcome, extra: Pick<ObjectResult, 'message' | 'replanned'> = {}) => {
+  const finish = (object: PlannedObject, outcome: RestoreOutcome, extra: Pick<ObjectResult, 'message' | 'replanned' | 'unvalidated'> = {}) => {
     const result: ObjectResult = { ref: object.ref, path: object.path, action: object.action, outcome, ...extra };
     results.set(object, result);
     options.onObjectDone?.(result);
@@ -65,7 +65,7 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
   const write = async (object: PlannedObject): Promise<void> => {
     const needed = dryRun ? unvalidatable(object) : undefined;
     if (needed) {
-      finish(object, object.action === 'create' ? 'created' : 'updated', { message: `${object.ref}: not validated by the server: it needs ${needed}, which this restore creates.` });
+      finish(object, object.action === 'create' ? 'created' : 'updated', { unvalidated: true, message: `${object.ref}: not validated by the server: it needs ${needed}, which this restore creates.` });
       return;
     }
     const { resource, desired, live } = object.internal;

@@ -2,13 +2,14 @@
 // filters, each resolved to the resource it is written through and moved by --namespace-map.
 import picomatch from 'picomatch';
 import { qualifiedResourceName, type ApiResource } from '../kube/index.ts';
-import { ManifestError, parseObject, parseObjectPath, type ObjectIdentity } from '../layout/index.ts';
+import { identityMismatch, ManifestError, parseObject, parseObjectPath, type ObjectIdentity } from '../layout/index.ts';
 import { objectSkipReason, resourceSkipReason, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
 import { isEncryptedSecret, openSecret, SecretDecryptionError } from '../secrets/index.ts';
 import type { Selection } from '../selection/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
 import { rewriteImageReferences, type ImageRegistryMapping } from '../images/index.ts';
 import { mapNamespaces } from './namespace-map.ts';
+import { requireFiltersMatch } from './unmatched-filter.ts';
 
 export interface DesiredObject {
   path: string;
@@ -24,12 +25,16 @@ export interface DesiredObject {
 export interface DesiredOptions {
   repository: SnapshotRepository;
   commit: string;
+  /** `HEAD (1a2b3c4)`: how errors name the revision. */
+  revisionLabel: string;
   served: readonly ApiResource[];
   selection: Selection;
   normalize: NormalizeOptions;
   paths?: string[];
   prefix?: string;
   namespaceMap: ReadonlyMap<string, string>;
+  /** Cluster-scoped objects other than Namespaces are covered (see coversClusterScoped). */
+  clusterScoped: boolean;
   imageRegistryMap?: ReadonlyArray<ImageRegistryMapping>;
   /** age identities (`--age-identity`) that decrypt encrypted Secret values; without them such Secrets stay encrypted (and are blocked). */
   ageIdentities?: readonly string[];
@@ -41,16 +46,23 @@ function isNamespaceIdentity(identity: { group: string; resource: string }): boo
   return identity.group === '' && identity.resource === 'namespaces';
 }
 
+/**
+ * Which cluster-scoped objects a restore covers besides Namespaces: all of them unless it is narrowed
+ * to namespaces (-n, --namespace-map), where they are shared with everything else in the cluster and
+ * come only when asked for (--include-cluster-scoped, -A).
+ */
+export function coversClusterScoped(selection: Selection, namespaceMap: ReadonlyMap<string, string>, includeClusterScoped: boolean | undefined): boolean {
+  return Boolean(includeClusterScoped) || (!selection.options.namespaces?.length && namespaceMap.size === 0);
+}
+
 /** Is this repository path inside the selection (namespaces, path globs)? Kinds and labels are checked later. */
-export function pathSelector(selection: Selection, paths: readonly string[] | undefined, prefix: string | undefined): (path: string) => ObjectIdentity | undefined {
+export function pathSelector(selection: Selection, paths: readonly string[] | undefined, prefix: string | undefined, clusterScoped: boolean): (path: string) => ObjectIdentity | undefined {
   const globMatches = paths?.length ? picomatch([...paths], { dot: true }) : () => true;
-  const onlyNamespaces = Boolean(selection.options.namespaces?.length);
   return (path) => {
     const identity = parseObjectPath(path, prefix);
     if (!identity || !globMatches(path)) return undefined;
     const isNamespace = isNamespaceIdentity(identity);
-    // As in a snapshot: with -n, cluster-scoped kinds are out of scope except the selected Namespace objects.
-    if (identity.namespace === undefined && onlyNamespaces && !isNamespace) return undefined;
+    if (identity.namespace === undefined && !isNamespace) return clusterScoped ? identity : undefined;
     return selection.namespaceSelected(isNamespace ? identity.name : identity.namespace) ? identity : undefined;
   };
 }
@@ -79,24 +91,18 @@ function mapIdentity(identity: ObjectIdentity, map: ReadonlyMap<string, string>)
   return { ...identity, namespace: rename(identity.namespace) };
 }
 
+/** The manifest at `identity`'s path, checked against its path (and, once the resource is known, its kind and scope). */
 function parseManifest(bytes: Buffer, identity: ObjectIdentity, resource: ApiResource | undefined): { object?: KubeObject; problem?: string } {
   let object: KubeObject;
   try {
-    object = parseObject(bytes.toString('utf8')) as KubeObject;
+    object = parseObject(bytes) as KubeObject;
   } catch (error) {
     if (error instanceof ManifestError) return { problem: error.message.replace(/^The manifest/, 'its manifest') };
     throw error;
   }
-  if (object.metadata === null || typeof object.metadata !== 'object' || Array.isArray(object.metadata)) return { problem: 'its manifest has no metadata.' };
-  if (object.metadata.name !== identity.name) return { problem: `its manifest is named ${JSON.stringify(object.metadata.name)}, not ${JSON.stringify(identity.name)} as its path says.` };
-  if (resource) {
-    if (object.kind !== resource.kind) return { problem: `its manifest is of kind ${JSON.stringify(object.kind)}, not ${resource.kind} as its folder says.` };
-    const namespace = resource.namespaced ? identity.namespace : undefined;
-    if ((object.metadata.namespace ?? namespace) !== namespace) {
-      return { problem: `its manifest is in namespace ${JSON.stringify(object.metadata.namespace)}, not ${JSON.stringify(namespace)} as its path says.` };
-    }
-    if (namespace !== undefined) object.metadata.namespace = namespace;
-  }
+  const problem = identityMismatch(object, identity, resource && { kind: resource.kind, namespaced: resource.namespaced });
+  if (problem) return { problem };
+  if (resource?.namespaced) object.metadata.namespace = identity.namespace;
   return { object };
 }
 
@@ -116,13 +122,15 @@ export async function readDesiredObjects(options: DesiredOptions): Promise<Desir
   const { repository, selection } = options;
   const served = new Map(options.served.map((r) => [resourceKey(r.group, r.resource), r]));
   const selectedKinds = new Set(selection.resources.map(qualifiedResourceName));
-  const selectPath = pathSelector(selection, options.paths, options.prefix);
+  const selectPath = pathSelector(selection, options.paths, options.prefix, options.clusterScoped);
   const files = [...(await repository.readFiles(options.commit))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
   const candidates: Array<{ path: string; identity: ObjectIdentity; bytes: Buffer }> = [];
+  const objects: Array<{ path: string; identity: ObjectIdentity }> = [];
   for (const [path, blob] of files) {
-    const identity = selectPath(path);
-    if (identity) candidates.push({ path, identity, bytes: await repository.readBlob(blob) });
+    const identity = parseObjectPath(path, options.prefix);
+    if (identity) objects.push({ path, identity });
+    if (identity && selectPath(path)) candidates.push({ path, identity, bytes: await repository.readBlob(blob) });
   }
   // CRDs in the revision define resources an empty cluster does not serve yet.
   const defined = new Map<string, ApiResource>();
@@ -159,5 +167,6 @@ export async function readDesiredObjects(options: DesiredOptions): Promise<Desir
     const mapped = mapNamespaces(object, options.namespaceMap);
     desired.push({ path, identity, target, resource, object: options.imageRegistryMap?.length ? rewriteImageReferences(mapped, options.imageRegistryMap) : mapped });
   }
+  requireFiltersMatch({ label: options.revisionLabel, objects, served: options.served }, selection, options.paths, desired.length);
   return desired;
 }

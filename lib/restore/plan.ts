@@ -5,7 +5,7 @@ import { objectPath } from '../layout/index.ts';
 import { normalizeObject, resourceSkipReason, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
 import { resolveSelection, type Selection } from '../selection/index.ts';
 import { decide } from './compare.ts';
-import { pathSelector, readDesiredObjects, type DesiredObject } from './desired.ts';
+import { coversClusterScoped, pathSelector, readDesiredObjects, type DesiredObject } from './desired.ts';
 import { applySteps } from './order.ts';
 import type { PlannedObject, PlannedObjectInternals, RestorePlan, RestorePlanOptions } from './types.ts';
 
@@ -19,11 +19,11 @@ function isNamespaceResource(resource: Pick<ApiResource, 'group' | 'resource'>):
   return resource.group === '' && resource.resource === 'namespaces';
 }
 
-/** Kinds a prune may delete: listable and deletable, not left out by policy, in scope of -n. */
-function prunable(resource: ApiResource, selection: Selection, normalize: NormalizeOptions): boolean {
+/** Kinds a prune may delete: listable and deletable, not left out by policy, in the restore's scope. */
+function prunable(resource: ApiResource, selection: Selection, normalize: NormalizeOptions, clusterScoped: boolean): boolean {
   if (!resource.verbs.includes('list') || !resource.verbs.includes('delete')) return false;
   if (resourceSkipReason(resource, normalize) && !selection.explicitlyIncluded.has(qualifiedResourceName(resource))) return false;
-  return resource.namespaced || !selection.options.namespaces?.length || isNamespaceResource(resource);
+  return resource.namespaced || clusterScoped || isNamespaceResource(resource);
 }
 
 async function readLive(client: KubeClient, resources: ApiResource[], namespaces: string[] | undefined, concurrency: number, signal?: AbortSignal): Promise<Map<string, { resource: ApiResource; object: KubeObject }>> {
@@ -79,16 +79,17 @@ export async function planRestore(options: RestorePlanOptions): Promise<RestoreP
   const revision = await resolveSide(options.repository, options.revision ?? 'HEAD');
   const discovery = await discoverResources(client, { signal });
   const selection = resolveSelection(discovery.resources, options.selection ?? {});
+  const clusterScoped = coversClusterScoped(selection, namespaceMap, options.includeClusterScoped);
   const desired = await readDesiredObjects({
-    repository: options.repository, commit: revision.commit, served: discovery.resources, selection, normalize,
-    paths: options.paths, prefix: options.prefix, namespaceMap, ageIdentities: options.ageIdentities, imageRegistryMap: options.imageRegistryMap,
+    repository: options.repository, commit: revision.commit, revisionLabel: `${revision.label} (${revision.commit.slice(0, 7)})`, served: discovery.resources, selection, normalize,
+    paths: options.paths, prefix: options.prefix, namespaceMap, clusterScoped, ageIdentities: options.ageIdentities, imageRegistryMap: options.imageRegistryMap,
   });
 
   const served = new Set(discovery.resources);
   const namespacesResource = discovery.resources.find(isNamespaceResource);
   const toRead = new Set<ApiResource>(namespacesResource ? [namespacesResource] : []);
   for (const entry of desired) if (entry.resource && served.has(entry.resource)) toRead.add(entry.resource);
-  if (options.prune) for (const resource of selection.resources) if (prunable(resource, selection, normalize)) toRead.add(resource);
+  if (options.prune) for (const resource of selection.resources) if (prunable(resource, selection, normalize, clusterScoped)) toRead.add(resource);
   const targetNamespaces = selection.options.namespaces?.length ? selection.options.namespaces.map((n) => namespaceMap.get(n) ?? n) : undefined;
   const live = await readLive(client, [...toRead], targetNamespaces, concurrency, signal);
 
@@ -114,9 +115,9 @@ export async function planRestore(options: RestorePlanOptions): Promise<RestoreP
 
   if (options.prune) {
     const reverseMap = new Map([...namespaceMap].map(([from, to]) => [to, from]));
-    const selectPath = pathSelector(selection, options.paths, options.prefix);
+    const selectPath = pathSelector(selection, options.paths, options.prefix, clusterScoped);
     for (const [key, { resource, object }] of live) {
-      if (wanted.has(key) || !prunable(resource, selection, normalize) || !selection.resources.includes(resource)) continue;
+      if (wanted.has(key) || !prunable(resource, selection, normalize, clusterScoped) || !selection.resources.includes(resource)) continue;
       const namespace = resource.namespaced ? object.metadata.namespace : undefined;
       const scopeNamespace = isNamespaceResource(resource) ? object.metadata.name : namespace;
       // Production is left alone in a drill: a namespace mapped away is never pruned.

@@ -26,6 +26,8 @@ export interface RestorePlanOptions {
   prune?: boolean;
   /** Source namespace → target namespace (`--namespace-map shop=shop-drill`). */
   namespaceMap?: ReadonlyMap<string, string>;
+  /** With `selection.namespaces` or `namespaceMap`: also cluster-scoped objects other than the Namespaces (`--include-cluster-scoped`, `-A`). */
+  includeClusterScoped?: boolean;
   /** Image registry rewrites (`--image-registry-map registry.example.com=mirror.local:5000`): restore onto the mirrored images. */
   imageRegistryMap?: ReadonlyArray<ImageRegistryMapping>;
   concurrency?: number;
@@ -83,6 +85,8 @@ export interface ObjectResult {
   message?: string;
   /** The object changed during the restore and was planned again against its new version. */
   replanned?: boolean;
+  /** Server dry run only: the write was not sent, as it needs a Namespace or CRD the restore creates. */
+  unvalidated?: boolean;
 }
 
 export interface RestoreCounts {

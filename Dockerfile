@@ -1,6 +1,8 @@
 # kubesnap as a container: `docker build -t kubesnap .` then `docker run kubesnap watch ...`.
-# `npm ci --omit=dev` keeps everything the program imports (a test checks that) and, through the prepare
-# script, bundles the CLI into dist/ with esbuild (a runtime dependency for that reason).
+# The dependencies are installed in a layer of their own, before the sources are copied, so a change to the
+# sources rebuilds only the layers after it. `npm ci --omit=dev` keeps everything the program imports (a test
+# checks that); the prepare script, which bundles the CLI into dist/ with esbuild (a runtime dependency for that
+# reason), needs the sources, so it runs once they are copied.
 FROM node:20-slim
 
 # git for pushing to the remote; CA certificates for HTTPS remotes.
@@ -9,15 +11,19 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json ./
+# --ignore-scripts: the prepare script would bundle sources that are not here yet; `npm rebuild` then runs
+# the dependencies' own install scripts (esbuild's binary check), which need nothing of ours.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild && npm cache clean --force
+
+COPY tsconfig.json ./
 COPY bin ./bin
 COPY cli ./cli
 COPY lib ./lib
 COPY scripts ./scripts
 COPY templates ./templates
-# After the sources, which the prepare script bundles. The files stay root's and the program runs as
-# another user, so the bundle made here is the one it runs.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The files stay root's and the program runs as another user, so the bundle made here is the one it runs.
+RUN npm run prepare
 
 # A numeric non-root user, so Kubernetes can check runAsNonRoot without reading /etc/passwd.
 RUN groupadd --gid 10001 kubesnap \

@@ -2,12 +2,15 @@
  * lib/remote — off-site history: keeps the snapshot repository's branch and a branch of a Git remote in step.
  *
  *   const backend = createGitBackend('isomorphic' | 'native', { dir, gitdir, url, localBranch, remoteBranch, credentials?, env? })
- *   const remote = new RemoteSync({ repository, backend, prefix?, author, force?, pushIntervalMs?, logger? })
+ *   const remote = new RemoteSync({ repository, backend, prefix?, author, force?, pushIntervalMs?, notReadyAfterMs?, logger? })
  *   await remote.start()      fetch; fast-forward or merge on top of the remote (never a rewrite)
- *   await remote.push()       push; a rejection is fetched, merged and pushed again
+ *   await remote.push()       push; a rejection (the branch moved on) is fetched, merged and pushed again;
+ *                             a refusal by a hook or policy (RemoteError 'declined') is not
  *   remote.requestPush()      push soon, at most every push interval, backing off after failures (watch)
  *   await remote.stop()       one last push
- *   remote.status()           { unpushedCommits, oldestUnpushedAt?, lastPushAt?, lastError? }; remote.describe() for /readyz
+ *   remote.status()           { unpushedCommits, oldestUnpushedAt?, lastPushAt?, lastError? }
+ *   remote.check()            ReadinessSource "remote": { ready, detail }, e.g. "push rejected by the remote: <its message>"
+ *   remote.describe()         one line: "remote: in sync" or what is not pushed
  *   gitCredentials({ tokenFile?, env })  → { username, token } | undefined (KUBESNAP_GIT_TOKEN, KUBESNAP_GIT_USERNAME)
  *   redactUrl(url)            a URL without its userinfo, for printing
  *
@@ -29,4 +32,4 @@ export { trackingRef, type GitBackend, type GitBackendOptions } from './backend.
 export { DEFAULT_GIT_USERNAME, gitCredentials, type GitCredentials } from './credentials.ts';
 export { RemoteError, type RemoteFailure } from './errors.ts';
 export { redactUrl } from './redact.ts';
-export { RemoteSync, type RemoteStatus, type RemoteSyncOptions } from './remote-sync.ts';
+export { DEFAULT_PUSH_NOT_READY_AFTER_MS, RemoteSync, type RemoteStatus, type RemoteSyncOptions } from './remote-sync.ts';

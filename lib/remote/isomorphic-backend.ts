@@ -4,6 +4,7 @@ import http from 'isomorphic-git/http/node';
 import { trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
 import { RemoteError } from './errors.ts';
 import { redactText, redactUrl } from './redact.ts';
+import { refusedUpdate } from './refusal.ts';
 
 const REMOTE_NAME = 'kubesnap';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
@@ -56,6 +57,8 @@ export class IsomorphicGitBackend implements GitBackend {
   }
 
   async push(options: { force?: boolean } = {}): Promise<void> {
+    // What the server prints on the side band during the push: a refusing hook's own lines.
+    const remoteLines: string[] = [];
     try {
       await git.push({
         ...this.common,
@@ -63,9 +66,12 @@ export class IsomorphicGitBackend implements GitBackend {
         ref: `refs/heads/${this.options.localBranch}`,
         remoteRef: `refs/heads/${this.options.remoteBranch}`,
         force: options.force === true,
+        onMessage: (line) => void remoteLines.push(line),
       });
     } catch (error) {
-      throw this.failure('Pushing to', error);
+      // isomorphic-git hands the side band's lines over asynchronously: let the last ones arrive.
+      await new Promise((resolve) => setImmediate(resolve));
+      throw this.failure('Pushing to', error, remoteLines);
     }
   }
 
@@ -77,7 +83,7 @@ export class IsomorphicGitBackend implements GitBackend {
     }
   }
 
-  private failure(action: string, error: unknown): RemoteError {
+  private failure(action: string, error: unknown, remoteLines: string[] = []): RemoteError {
     const where = `${action} ${redactUrl(this.options.url)} failed`;
     const e = error as { code?: string; data?: { statusCode?: number; reason?: string; prettyDetails?: string }; cause?: { code?: string } };
     if (error instanceof Errors.UserCanceledError) {
@@ -89,9 +95,15 @@ export class IsomorphicGitBackend implements GitBackend {
       if (status === 404) return new RemoteError('missing', `${where}: there is no repository at that URL (HTTP 404).`);
       return new RemoteError('network', `${where}: the server answered HTTP ${status}.`);
     }
-    // GitPushError: the server refused the ref update (another writer moved or held the branch): fetch and retry.
-    if (error instanceof Errors.PushRejectedError || error instanceof Errors.GitPushError) {
+    if (error instanceof Errors.PushRejectedError) {
       return new RemoteError('rejected', `${where}: the remote branch ${this.options.remoteBranch} has commits this repository does not have.`);
+    }
+    // GitPushError: the server refused the ref update, for a reason it names (the branch moved, or a hook said no).
+    if (error instanceof Errors.GitPushError) {
+      const refs = (error.data.result.refs ?? {}) as Record<string, { ok: boolean; error?: string }>;
+      const reason = Object.values(refs).find((ref) => !ref.ok)?.error ?? 'refused';
+      const lines = remoteLines.map((line) => redactText(line, [this.options.credentials?.token]));
+      return refusedUpdate(where, this.options.remoteBranch, reason, lines);
     }
     const code = e.code ?? e.cause?.code;
     if (code && NETWORK_CODES.has(code)) return new RemoteError('network', `${where}: the remote cannot be reached (${code}).`);

@@ -2,10 +2,10 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
 import { RemoteError, type RemoteFailure } from './errors.ts';
 import { redactText, redactUrl } from './redact.ts';
+import { refusedUpdate } from './refusal.ts';
 
 const FAILURES: Array<[RemoteFailure, RegExp]> = [
-  // "[remote rejected] (failed to lock)": another writer updated the branch at the same moment; fetch and retry.
-  ['rejected', /\[rejected\]|\[remote rejected\]|non-fast-forward|\(fetch first\)|stale info|cannot lock ref|failed to lock/],
+  ['rejected', /\[rejected\]|non-fast-forward|\(fetch first\)|stale info|cannot lock ref|failed to lock/],
   ['auth', /Authentication failed|returned error: 40[13]|HTTP 40[13]|could not read (Username|Password)|terminal prompts disabled|Permission denied/i],
   ['missing', /does not appear to be a git repository|Repository not found|returned error: 404|HTTP 404/i],
   ['network', /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Connection reset|unable to access|Could not read from remote repository|early EOF|Connection closed/i],
@@ -75,6 +75,12 @@ export class NativeGitBackend implements GitBackend {
 
   private failure(action: string, error: unknown): RemoteError {
     const text = redactText(error instanceof Error ? error.message : String(error), [this.options.credentials?.token]);
+    // " ! [remote rejected] main -> main (pre-receive hook declined)", after the hook's own "remote: …" lines.
+    const refused = /\[remote rejected\][^\n(]*\(([^)\n]*)\)/.exec(text);
+    if (refused) {
+      const remoteLines = text.split('\n').filter((line) => line.startsWith('remote:'));
+      return refusedUpdate(`${action} ${redactUrl(this.options.url)} failed`, this.options.remoteBranch, refused[1], remoteLines);
+    }
     const failure = FAILURES.find(([, pattern]) => pattern.test(text))?.[0] ?? 'other';
     const detail = failure === 'other' ? `${SENTENCES.other}: ${text.trim().split('\n').pop()}` : SENTENCES[failure];
     return new RemoteError(failure, `${action} ${redactUrl(this.options.url)} failed: ${detail}.`);

@@ -1,3 +1,4 @@
+import { formatDuration, type Readiness, type ReadinessSource } from '../health/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { Author, FileChange, SnapshotRepository } from '../store/index.ts';
 import type { GitBackend } from './backend.ts';
@@ -14,6 +15,8 @@ export interface RemoteSyncOptions {
   force?: boolean;
   /** Scheduled pushes (watch) happen at most this often; failures back off from it, doubling. Default 30 s. */
   pushIntervalMs?: number;
+  /** Not ready once fetches and pushes have failed for this long (network, server errors). Default 5 min. */
+  notReadyAfterMs?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -34,6 +37,7 @@ export interface RemoteStatus {
 /** A push rejected this many times in a row (other writers pushing in between) is given up until the next try. */
 const MAX_MERGE_ATTEMPTS = 5;
 const MAX_BACKOFF_MS = 5 * 60_000;
+export const DEFAULT_PUSH_NOT_READY_AFTER_MS = 5 * 60_000;
 
 /**
  * Keeps a local snapshot repository's branch and one branch of a Git remote in step, without ever rewriting
@@ -41,16 +45,25 @@ const MAX_BACKOFF_MS = 5 * 60_000;
  * when both have commits, a merge commit continues on top of the remote (see `mergeRemote`). A push the remote
  * rejects as a non-fast-forward is answered the same way (fetch, merge, push again). Local commits are never
  * dropped: what could not be pushed stays on the local branch and goes with the next successful push.
+ * A push a hook or policy of the remote refuses is not merged and retried: the remote's message is logged
+ * once and the push is tried again at the next scheduled push. As a ReadinessSource ("remote") it is not
+ * ready while the remote refuses the push or the credentials, or once pushes have failed for `notReadyAfterMs`.
  */
-export class RemoteSync {
+export class RemoteSync implements ReadinessSource {
+  readonly name = 'remote';
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly pushIntervalMs: number;
+  private readonly notReadyAfterMs: number;
   /** Commits known to be on the remote (ancestors of the tracking ref), grown as the tracking ref moves. */
   private readonly onRemote = new Set<string>();
   private unpushed: { count: number; oldest?: Date } = { count: 0 };
   private lastPushAt?: Date;
-  private lastError?: string;
+  private lastFailure?: Error;
+  /** When the fetches and pushes started failing (the first failure after the last success). */
+  private failingSince?: number;
+  /** The remote's refusal last logged, so one refusal repeated at every push is logged once. */
+  private loggedRefusal?: string;
   private failures = 0;
   private totalFailures = 0;
   private lastAttempt = 0;
@@ -62,6 +75,7 @@ export class RemoteSync {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
     this.pushIntervalMs = options.pushIntervalMs ?? 30_000;
+    this.notReadyAfterMs = options.notReadyAfterMs ?? DEFAULT_PUSH_NOT_READY_AFTER_MS;
   }
 
   /** Fetches the remote branch and continues on top of it. Throws RemoteError; nothing local changes then. */
@@ -79,7 +93,8 @@ export class RemoteSync {
 
   /**
    * Pushes the local branch now. A rejection (the remote moved on) is fetched, merged and pushed again, a few
-   * times. Throws RemoteError (network, credentials, still rejected); the local commits stay either way.
+   * times. Throws RemoteError (network, credentials, refused by the remote, still rejected); the local commits
+   * stay either way.
    */
   async push(): Promise<void> {
     const run = this.running.then(() => this.pushNow());
@@ -106,7 +121,9 @@ export class RemoteSync {
         }
       }
       this.failures = 0;
-      this.lastError = undefined;
+      this.failingSince = undefined;
+      this.lastFailure = undefined;
+      this.loggedRefusal = undefined;
     } catch (error) {
       this.recordFailure(error);
       throw error;
@@ -128,7 +145,7 @@ export class RemoteSync {
           if (this.unpushed.count > 0) this.requestPush();
         },
         (error) => {
-          this.logger.warn('push failed; the commits stay local and are pushed when the remote is back', { error: error instanceof Error ? error.message : String(error) });
+          this.logFailedPush(error);
           this.requestPush();
         },
       );
@@ -145,21 +162,55 @@ export class RemoteSync {
   }
 
   status(): RemoteStatus {
-    return { unpushedCommits: this.unpushed.count, oldestUnpushedAt: this.unpushed.oldest, lastPushAt: this.lastPushAt, lastError: this.lastError, pushFailures: this.totalFailures };
+    return { unpushedCommits: this.unpushed.count, oldestUnpushedAt: this.unpushed.oldest, lastPushAt: this.lastPushAt, lastError: this.lastFailure?.message, pushFailures: this.totalFailures };
+  }
+
+  /**
+   * Not ready while the remote refuses the push (`push rejected by the remote: <its message>`) or the
+   * credentials, or once fetches and pushes have failed for `notReadyAfterMs`; else ready, saying what
+   * is not pushed yet (`ok` when in sync).
+   */
+  check(): Readiness {
+    const failure = this.lastFailure;
+    if (failure instanceof RemoteError && failure.failure === 'declined') return { ready: false, detail: `push rejected by the remote: ${failure.remoteMessage}` };
+    if (failure instanceof RemoteError && failure.failure === 'auth') return { ready: false, detail: `authentication failed: ${failure.message}` };
+    const failingFor = this.failingSince === undefined ? 0 : this.now() - this.failingSince;
+    if (failure && failingFor >= this.notReadyAfterMs) return { ready: false, detail: `pushes have failed for ${formatDuration(failingFor)}: ${failure.message}` };
+    return { ready: true, detail: this.backlog() ?? 'ok' };
   }
 
   /** One line for /readyz. */
   describe(): string {
+    return `remote: ${this.backlog() ?? 'in sync'}`;
+  }
+
+  /** What is not pushed yet, and since when; undefined when in sync. */
+  private backlog(): string | undefined {
     const { unpushedCommits, oldestUnpushedAt, lastError } = this.status();
-    if (unpushedCommits === 0) return 'remote: in sync';
+    if (unpushedCommits === 0) return undefined;
     const since = oldestUnpushedAt ? ` since ${oldestUnpushedAt.toISOString()}` : '';
-    return `remote: ${unpushedCommits} commit${unpushedCommits === 1 ? '' : 's'} not pushed${since}${lastError ? ` (last push: ${lastError})` : ''}`;
+    return `${unpushedCommits} commit${unpushedCommits === 1 ? '' : 's'} not pushed${since}${lastError ? ` (last push: ${lastError})` : ''}`;
   }
 
   private recordFailure(error: unknown): void {
     this.failures++;
     this.totalFailures++;
-    this.lastError = error instanceof Error ? error.message : String(error);
+    this.failingSince ??= this.now();
+    this.lastFailure = error instanceof Error ? error : new Error(String(error));
+  }
+
+  /**
+   * A scheduled push that failed. A refusal by the remote is an error the operator must act on: its message is
+   * logged once (again only when it changes); anything else is a warning at each try, as the remote may come back.
+   */
+  private logFailedPush(error: unknown): void {
+    if (error instanceof RemoteError && error.failure === 'declined') {
+      if (error.remoteMessage === this.loggedRefusal) return;
+      this.loggedRefusal = error.remoteMessage;
+      this.logger.error('the remote refused the push; the commits stay local and the push is tried again at the push interval', { remote: error.remoteMessage });
+      return;
+    }
+    this.logger.warn('push failed; the commits stay local and are pushed when the remote is back', { error: error instanceof Error ? error.message : String(error) });
   }
 
   /** Makes the local branch contain `remoteTip`: a fast-forward when it has nothing of its own, else a merge. */

@@ -1,10 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { createGitBackend, RemoteError, RemoteSync, type GitBackendKind, type GitCredentials } from '../../lib/remote/index.ts';
+import { createLogger } from '../../lib/log/index.ts';
+import { createGitBackend, RemoteError, RemoteSync, type GitBackendKind, type GitCredentials, type RemoteSyncOptions } from '../../lib/remote/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
+import { eventually } from '../helpers/cluster.ts';
 import { git, run, temporaryDirectory } from '../helpers/processes.ts';
-import { createBareRemote, startGitHttpServer, startSshServer, type GitHttpServer, type SshServer } from './git-servers.ts';
+import { createBareRemote, installRefusingHook, startGitHttpServer, startSshServer, type GitHttpServer, type SshServer } from './git-servers.ts';
 
 const TOKEN = 'tok-3f9a1c77e2b4d5';
 const credentials: GitCredentials = { username: 'kubesnap', token: TOKEN };
@@ -23,11 +25,11 @@ const served = join(tmp.path, 'served');
 let httpServer: GitHttpServer;
 let sshServer: SshServer;
 
-function syncFor(repository: SnapshotRepository, c: Case, url: string, prefix?: string, creds = c.credentials): RemoteSync {
+function syncFor(repository: SnapshotRepository, c: Case, url: string, prefix?: string, creds = c.credentials, extra: Partial<RemoteSyncOptions> = {}): RemoteSync {
   const backend = createGitBackend(c.kind, {
     dir: repository.dir, gitdir: repository.gitdir, url, localBranch: repository.branch, remoteBranch: 'main', credentials: creds, env: { ...process.env, ...c.env },
   });
-  return new RemoteSync({ repository, backend, prefix, author });
+  return new RemoteSync({ repository, backend, prefix, author, ...extra });
 }
 
 const allCases: Case[] = [
@@ -101,6 +103,34 @@ export function runBackendSuite(transport: 'HTTP' | 'SSH'): void {
 
       const grep = await run('grep', ['-r', '-l', TOKEN, local.gitdir, other.gitdir]);
       assert.is(grep.stdout, '', 'the token is nowhere on disk');
+    });
+
+    test(`${c.name}: a pre-receive hook's refusal is logged once with its message, pushed once per push interval, never merged; not ready until the hook is gone`, async () => {
+      const name = `${c.kind}-${transport}-refusing-hook.git`;
+      const remotePath = await createBareRemote(served, name);
+      const hook = installRefusingHook(remotePath, ['policy: commits to main need a ticket number', 'policy: ask #platform for an exception']);
+      const repository = await SnapshotRepository.open(join(tmp.path, `${name}-a`));
+      const log: string[] = [];
+      const logger = createLogger({ stream: { write: (line: string) => log.push(line) } });
+      const sync = syncFor(repository, c, c.url(name), undefined, c.credentials, { logger, pushIntervalMs: 150 });
+      await sync.start();
+      await repository.commitChanges([{ path: 'shop/configmaps/web.yaml', content: 'a: 1\n' }], { message: 'first', author });
+      sync.requestPush();
+      // Backing off from 150 ms, the fourth push comes 600 ms after the third: the counts below are read between them.
+      await eventually(() => sync.status().pushFailures === 3, 10_000, 'three refused pushes');
+      assert.is(hook.runs(), 3, 'each scheduled push is one push to the remote, never a round of fetch, merge and push again');
+      const message = 'policy: commits to main need a ticket number; policy: ask #platform for an exception (pre-receive hook declined)';
+      assert.equal(sync.check(), { ready: false, detail: `push rejected by the remote: ${message}` });
+      const mentions = log.filter((line) => line.includes('policy:'));
+      assert.is(mentions.length, 1, log.join(''));
+      assert.ok(mentions[0].startsWith('error: ') && mentions[0].includes(message), mentions[0]);
+      assert.is((await git(repository.gitdir, 'rev-list', '--merges', '--count', 'main')).trim(), '0', 'no merge commits');
+
+      hook.remove();
+      await eventually(() => sync.status().unpushedCommits === 0, 10_000, 'the push after the hook was removed');
+      assert.is((await git(remotePath, 'rev-parse', 'main')).trim(), await repository.head());
+      assert.equal(sync.check(), { ready: true, detail: 'ok' });
+      await sync.stop();
     });
 
     if (c.credentials) {

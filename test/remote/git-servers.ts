@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +11,26 @@ export async function createBareRemote(root: string, name: string): Promise<stri
   await run('git', ['init', '-q', '--bare', '-b', 'main', path]);
   await git(path, 'config', 'http.receivepack', 'true');
   return path;
+}
+
+export interface RefusingHook {
+  /** How many pushes the hook has refused. */
+  runs(): number;
+  /** Takes the hook out: pushes are accepted again. */
+  remove(): void;
+}
+
+/** A pre-receive hook in a served bare repository that prints `lines` (no single quotes in them) as a policy check would, and refuses every push. */
+export function installRefusingHook(bareRepository: string, lines: string[]): RefusingHook {
+  const hook = join(bareRepository, 'hooks', 'pre-receive');
+  const runs = join(bareRepository, 'refused-pushes');
+  writeFileSync(runs, '');
+  const print = lines.map((line) => `echo '${line}' >&2`).join('\n');
+  writeFileSync(hook, `#!/bin/sh\necho refused >> '${runs}'\n${print}\nexit 1\n`, { mode: 0o755 });
+  return {
+    runs: () => readFileSync(runs, 'utf8').split('\n').filter(Boolean).length,
+    remove: () => rmSync(hook),
+  };
 }
 
 export interface GitHttpServer {

@@ -5,7 +5,7 @@
  * so a chart that grows a construct this does not know fails its tests instead of rendering wrongly.
  */
 import { readFileSync } from 'node:fs';
-import { dump, load } from 'js-yaml';
+import { dump, load, loadAll } from 'js-yaml';
 
 const chartDir = new URL('../../templates/chart/', import.meta.url).pathname;
 
@@ -32,7 +32,7 @@ export function renderChartTemplate(template: string, release: ChartRelease = {}
     Chart: { Name: chart.name, Version: chart.version, AppVersion: chart.appVersion },
   };
   const text = render(parse(readFileSync(`${chartDir}templates/${template}`, 'utf8')), { dot: root, root }, defines);
-  return text.split(/^---$/m).map((document) => load(document)).filter((document) => document);
+  return loadAll(text).filter((document) => document);
 }
 
 function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -126,7 +126,7 @@ function pipeline(expression: string, scope: Scope, defines: Map<string, Node[]>
     const words = command.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
     const args = words.slice(1).map((word) => operand(word, scope));
     if (index > 0) args.push(value);
-    const name = words[0];
+    const name = words[0] ?? '';
     if (name === 'include') {
       const body = defines.get(String(args[0]));
       if (!body) throw new Error(`chart template: no define ${String(args[0])}`);

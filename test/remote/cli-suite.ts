@@ -1,5 +1,7 @@
 import { suite } from 'uvu';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { startSeededSimulator } from '../helpers/cluster.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
@@ -28,4 +30,27 @@ export function remoteCliSuite(name: string) {
     context.tmp?.remove();
   });
   return remoteTest;
+}
+
+const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
+
+export interface WatchProcess {
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** The real `kubesnap watch` against the suite's simulator, into `repo`, with the CLI token in its environment. */
+export function startWatch(context: RemoteCliContext, repo: string, args: string[]): WatchProcess {
+  const child = spawn(process.execPath, [bin, '--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'watch', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KUBESNAP_GIT_TOKEN: CLI_TOKEN },
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { output: () => output, exited, kill: (signal) => child.kill(signal) };
 }

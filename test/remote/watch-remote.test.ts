@@ -1,31 +1,21 @@
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eventually } from '../helpers/cluster.ts';
 import { git, run } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { CLI_TOKEN as TOKEN, remoteCliSuite } from './cli-suite.ts';
+import { CLI_TOKEN as TOKEN, remoteCliSuite, startWatch } from './cli-suite.ts';
 import { createBareRemote } from './git-servers.ts';
 
-const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
 const remoteTest = remoteCliSuite('kubesnap watch --remote');
 
 remoteTest('watch: the remote goes away and comes back; commits continue locally and are pushed; metrics say how far behind', async (context) => {
   const remote = await createBareRemote(join(context.tmp.path, 'served'), 'watch.git');
   const repo = join(context.tmp.path, 'watch');
-  const child = spawn(process.execPath, [
-    bin, '--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'watch', '--batch', '100ms', '--listen', '127.0.0.1:0',
-    '--remote', context.server.url('watch.git'), '--push-interval', '200ms',
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBESNAP_GIT_TOKEN: TOKEN } });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const child = startWatch(context, repo, ['--batch', '100ms', '--listen', '127.0.0.1:0', '--remote', context.server.url('watch.git'), '--push-interval', '200ms']);
   const remoteHead = async () => (await run('git', ['-C', remote, 'rev-parse', '--verify', '-q', 'main'])).stdout.trim();
   const localHead = async () => (await run('git', ['-C', repo, 'rev-parse', '--verify', '-q', 'main'])).stdout.trim();
   try {
-    const address = await eventually(() => /address=(127\.0\.0\.1:\d+)/.exec(output)?.[1], 20_000, 'the status server');
+    const address = await eventually(() => /address=(127\.0\.0\.1:\d+)/.exec(child.output())?.[1], 20_000, 'the status server');
     const metrics = async () => (await fetch(`http://${address}/metrics`)).text();
     await eventually(async () => (await remoteHead()) !== '' && (await remoteHead()) === (await localHead()), 20_000, 'the first sync pushed');
 
@@ -44,8 +34,8 @@ remoteTest('watch: the remote goes away and comes back; commits continue locally
     assert.match(await metrics(), /kubesnap_remote_behind_seconds 0\b/);
     assert.match(await metrics(), /kubesnap_last_push_timestamp_seconds [1-9]/);
     child.kill('SIGTERM');
-    assert.is(await exited, 0, output);
-    assert.not.match(output, TOKEN);
+    assert.is(await child.exited, 0, child.output());
+    assert.not.match(child.output(), TOKEN);
     assert.is((await run('grep', ['-r', '-l', TOKEN, repo])).stdout, '');
   } finally {
     child.kill('SIGKILL');

@@ -1,0 +1,67 @@
+import * as assert from 'uvu/assert';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually } from '../helpers/cluster.ts';
+import { git, run } from '../helpers/processes.ts';
+import { kubectl } from '../helpers/kubectl.ts';
+import { remoteCliSuite, startWatch, type RemoteCliContext } from './cli-suite.ts';
+import { createBareRemote } from './git-servers.ts';
+
+const remoteTest = remoteCliSuite('a new pod with an empty /data continues the remote history');
+
+/** A served repository that records every update of its branch (old and new tip) in its reflog. */
+async function recordingRemote(context: RemoteCliContext, name: string): Promise<string> {
+  const remote = await createBareRemote(join(context.tmp.path, 'served'), name);
+  await git(remote, 'config', 'core.logAllRefUpdates', 'always');
+  return remote;
+}
+
+/** [old, new] of every update of the remote's main, from its reflog. */
+function branchUpdates(remote: string): Array<[string, string]> {
+  return readFileSync(join(remote, 'logs', 'refs', 'heads', 'main'), 'utf8').trim().split('\n').map((line) => line.split(' ').slice(0, 2) as [string, string]);
+}
+
+async function assertOneLinearHistory(remote: string): Promise<void> {
+  assert.is((await git(remote, 'rev-list', '--max-parents=0', 'main')).trim().split('\n').length, 1, 'exactly one root commit');
+  for (const [old, updated] of branchUpdates(remote)) {
+    if (/^0+$/.test(old)) continue;
+    assert.is((await run('git', ['-C', remote, 'merge-base', '--is-ancestor', old, updated])).code, 0, `${old} → ${updated} is a fast-forward, not a force push`);
+  }
+}
+
+/** Runs `watch --remote` into `repo` until `change` has been made and pushed, then stops it (SIGTERM, exit 0). */
+async function watchUntilPushed(context: RemoteCliContext, repo: string, remote: string, url: string, configMap: string): Promise<void> {
+  const watch = startWatch(context, repo, ['--batch', '100ms', '--remote', url, '--push-interval', '200ms']);
+  const remoteFiles = async () => (await run('git', ['-C', remote, 'ls-tree', '-r', '--name-only', 'main'])).stdout;
+  const localHead = async () => (await run('git', ['-C', repo, 'rev-parse', '--verify', '-q', 'main'])).stdout.trim();
+  try {
+    await eventually(() => /first full sync done/.test(watch.output()), 60_000, `the first full sync (${watch.output()})`);
+    assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', configMap, '--from-literal=k=v'])).code, 0);
+    await eventually(async () => (await remoteFiles()).includes(`${configMap}.yaml`), 20_000, `${configMap} pushed (${watch.output()})`);
+    await eventually(async () => (await git(remote, 'rev-parse', 'main')).trim() === (await localHead()), 10_000, 'in sync');
+    watch.kill('SIGTERM');
+    assert.is(await watch.exited, 0, watch.output());
+  } finally {
+    watch.kill('SIGKILL');
+  }
+}
+
+remoteTest('watch: the repository folder is deleted between two runs; the second fetches the remote first and continues its history, fast-forward only', async (context) => {
+  const remote = await recordingRemote(context, 'pod.git');
+  const url = context.server.url('pod.git');
+  const data = join(context.tmp.path, 'data');
+  await watchUntilPushed(context, data, remote, url, 'first-pod');
+  const firstPodTip = (await git(remote, 'rev-parse', 'main')).trim();
+
+  rmSync(data, { recursive: true, force: true });
+  assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'between-pods', '--from-literal=k=v'])).code, 0);
+  await watchUntilPushed(context, data, remote, url, 'second-pod');
+
+  await assertOneLinearHistory(remote);
+  assert.is((await run('git', ['-C', remote, 'merge-base', '--is-ancestor', firstPodTip, 'main'])).code, 0, 'the first pod\'s history is under the second\'s');
+  assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0', 'nothing to merge: the second pod started from the remote');
+  const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
+  for (const name of ['first-pod', 'between-pods', 'second-pod']) assert.match(files, `${name}.yaml`);
+});
+
+remoteTest.run();

@@ -77,6 +77,27 @@ function applyDelta(base: Buffer, delta: Buffer): Buffer {
   return result;
 }
 
+/** Where objects were found or written: the pack (by its index's file name) or loose file that holds each. */
+export class StoredObjects<T extends { id: string }> {
+  readonly packs = new Map<string, T[]>();
+  readonly loose: T[] = [];
+
+  /** Records objects held by the pack `packName` (its index's file name), or by loose files when undefined. */
+  add(packName: string | undefined, objects: T[]): void {
+    let list = this.loose;
+    if (packName !== undefined) {
+      list = this.packs.get(packName) ?? [];
+      this.packs.set(packName, list);
+    }
+    for (const object of objects) list.push(object);
+  }
+
+  addAll(other: StoredObjects<T>): void {
+    for (const [name, objects] of other.packs) this.add(name, objects);
+    this.add(undefined, other.loose);
+  }
+}
+
 /** Reads objects from a git object database: loose objects and version 2 packs, deltas included. */
 export class ObjectReader {
   private packs = new Map<string, OpenPack>();
@@ -90,9 +111,13 @@ export class ObjectReader {
     return join(this.objectsDir, 'pack');
   }
 
-  /** Picks up packs written since the last scan (by us or by git) and forgets removed ones. */
+  /**
+   * Picks up packs written since the last scan (by us or by git) and forgets removed ones. A pack counts only while
+   * both its files are listed: git may delete either first.
+   */
   rescanPacks(): void {
-    const names = new Set(existsSync(this.packDir) ? readdirSync(this.packDir).filter((name) => name.endsWith('.idx')) : []);
+    const files = new Set(existsSync(this.packDir) ? readdirSync(this.packDir) : []);
+    const names = new Set([...files].filter((name) => name.endsWith('.idx') && files.has(name.replace(/\.idx$/, '.pack'))));
     for (const name of this.packs.keys()) if (!names.has(name)) this.dropPack(name);
     for (const name of names) if (!this.packs.has(name)) this.keepOpen(openPack(this.packDir, name));
     this.scanned = true;
@@ -246,15 +271,48 @@ export class ObjectReader {
   }
 
   /**
-   * The objects not stored yet. Few are checked one by one; many (a first snapshot) against one listing of
-   * each loose fan-out folder, instead of a stat per object.
+   * Which of the objects are stored, and where, as the disk says now: the pack folder is listed again first (git may
+   * have repacked). Few are checked one by one; many (a first snapshot) against one listing of each loose fan-out
+   * folder, instead of a stat per object.
    */
-  missing<T extends { id: string }>(objects: T[]): T[] {
-    if (!this.scanned) this.rescanPacks();
-    const unpacked = objects.filter((object) => this.findPacked(object.id) === undefined);
-    if (unpacked.length < 1000) return unpacked.filter((object) => !existsSync(this.loosePath(object.id)));
-    const loose = new Set(this.looseIds());
-    return unpacked.filter((object) => !loose.has(object.id));
+  locate<T extends { id: string }>(objects: T[]): { missing: T[]; stored: StoredObjects<T> } {
+    this.rescanPacks();
+    const stored = new StoredObjects<T>();
+    const unpacked: T[] = [];
+    for (const object of objects) {
+      const found = this.findPacked(object.id);
+      if (found) stored.add(found.pack.name, [object]);
+      else unpacked.push(object);
+    }
+    const looseIds = unpacked.length < 1000 ? undefined : new Set(this.looseIds());
+    const missing: T[] = [];
+    for (const object of unpacked) {
+      if (looseIds ? looseIds.has(object.id) : existsSync(this.loosePath(object.id))) stored.loose.push(object);
+      else missing.push(object);
+    }
+    return { missing, stored };
+  }
+
+  /**
+   * The objects of `stored` that are gone from the disk since they were located or written (git removed their pack or
+   * loose file, and put them nowhere else); `stored` is brought up to date and no longer lists them.
+   */
+  lost<T extends { id: string }>(stored: StoredObjects<T>): T[] {
+    this.rescanPacks();
+    const again: T[] = [];
+    for (const [name, objects] of stored.packs) {
+      if (this.packs.has(name)) continue;
+      stored.packs.delete(name);
+      again.push(...objects);
+    }
+    const loose = stored.loose.splice(0);
+    for (const object of loose) {
+      if (existsSync(this.loosePath(object.id))) stored.loose.push(object);
+      else again.push(object);
+    }
+    const { missing, stored: found } = this.locate(again);
+    stored.addAll(found);
+    return missing;
   }
 
   /** The ids of the loose objects: one listing of each fan-out folder. */

@@ -51,17 +51,27 @@ function temporaryName(prefix: string): string {
   return `${prefix}${randomBytes(6).toString('hex')}`;
 }
 
-/** Writes one object as a loose file (temp file + rename, so a reader never sees half an object). */
-export function writeLooseObject(objectsDir: string, object: NewObject, knownDirs: Set<string>): void {
+function isMissingFolder(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/**
+ * Writes one object as a loose file (temp file + rename, so a reader never sees half an object). Its fan-out folder
+ * is made when the write finds it missing, never remembered: `git gc` (prune-packed) removes the empty ones.
+ */
+export function writeLooseObject(objectsDir: string, object: NewObject): void {
   const dir = join(objectsDir, object.id.slice(0, 2));
   const path = join(dir, object.id.slice(2));
-  if (!knownDirs.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    knownDirs.add(dir);
-  }
   if (existsSync(path)) return;
   const temporary = join(dir, temporaryName('tmp_obj_'));
-  writeFileSync(temporary, deflate(object, true), { mode: 0o444 });
+  const bytes = deflate(object, true);
+  try {
+    writeFileSync(temporary, bytes, { mode: 0o444 });
+  } catch (error) {
+    if (!isMissingFolder(error)) throw error;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, bytes, { mode: 0o444 });
+  }
   renameSync(temporary, path);
 }
 

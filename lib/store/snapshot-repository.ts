@@ -1,8 +1,8 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
 import { Compaction } from './compaction.ts';
 import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, TREE_MODE, type Author, type CommitData } from './git-object.ts';
-import { ObjectReader } from './object-reader.ts';
+import { ObjectReader, StoredObjects } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
 import type { PreparedBlob } from './prepared-blob.ts';
 import { RefStore } from './refs.ts';
@@ -60,6 +60,8 @@ export interface OpenOptions {
 
 /** More new objects than this go into one pack file; fewer are written loose (git's own unpack limit). */
 const LOOSE_OBJECT_LIMIT = 100;
+/** Times a commit's objects are written before giving up when something keeps deleting them (`git prune` in a loop). */
+const STORE_ATTEMPTS = 3;
 
 /** A Git repository that kubesnap writes snapshots into and reads history from. The only code that touches Git. */
 export class SnapshotRepository {
@@ -67,7 +69,6 @@ export class SnapshotRepository {
   private readonly refs: RefStore;
   private readonly trees: TreeCache;
   private readonly compaction: Compaction;
-  private readonly knownObjectDirs = new Set<string>();
   /** Commits of this instance run one after the other: each must start from the head the previous one left. */
   private commitQueue: Promise<unknown> = Promise.resolve();
 
@@ -191,12 +192,31 @@ export class SnapshotRepository {
     return undefined;
   }
 
-  private writeObjects(objects: NewObject[]): void {
+  /** Writes objects (one pack, or loose files) and records in `stored` where they went. */
+  private writeObjects(objects: NewObject[], stored: StoredObjects<NewObject>): void {
     const objectsDir = join(this.gitdir, 'objects');
     if (objects.length > LOOSE_OBJECT_LIMIT) {
-      this.reader.addPack(writePack(objectsDir, objects));
+      const idxPath = writePack(objectsDir, objects);
+      this.reader.addPack(idxPath);
+      stored.add(basename(idxPath), objects);
     } else {
-      for (const object of objects) writeLooseObject(objectsDir, object, this.knownObjectDirs);
+      for (const object of objects) writeLooseObject(objectsDir, object);
+      stored.add(undefined, objects);
+    }
+  }
+
+  /**
+   * Writes `objects` and then checks against the disk that everything in `stored` is still there: `git repack -ad`,
+   * `git prune` or `git gc --prune=now` delete what no ref reaches yet, which a commit's new objects are until the ref
+   * moves. What went missing is written again.
+   */
+  private storeObjects(objects: NewObject[], stored: StoredObjects<NewObject>): void {
+    for (let attempt = 1, pending = objects; pending.length > 0; attempt++) {
+      if (attempt > STORE_ATTEMPTS) {
+        throw new RepositoryError(`${pending.length} objects of a new commit kept disappearing from ${join(this.gitdir, 'objects')} while they were written (is a git prune or repack running in a loop?); ${this.branch} was not moved.`);
+      }
+      this.writeObjects(pending, stored);
+      pending = this.reader.lost(stored);
     }
   }
 
@@ -304,13 +324,17 @@ export class SnapshotRepository {
     const parents = [...(parent ? [parent] : []), ...(options.mergeParents ?? [])];
     const commitContent = encodeCommit({ tree: update.tree, parents, author, committer, message: options.message });
     const commit = hashObject('commit', commitContent);
-    this.writeObjects([...update.objects, { id: commit, type: 'commit', content: commitContent }]);
+    update.objects.push({ id: commit, type: 'commit', content: commitContent });
+    this.storeObjects(update.objects, update.stored);
 
     const subject = options.message.split('\n')[0];
     this.refs.update(this.branchRef, commit, parent, {
       identity: formatIdentity(committer),
       message: `commit${options.mergeParents?.length ? ' (merge)' : parent ? '' : ' (initial)'}: ${subject}`,
     });
+    // A git prune or repack that read the refs before the move may have deleted objects since the check above; the
+    // same objects written again make the commit whole.
+    this.storeObjects(this.reader.lost(update.stored), update.stored);
     workTree?.apply(workTreeChanges);
     this.compactObjects();
     return { commit, tree: update.tree, changed: update.changedPaths.length };

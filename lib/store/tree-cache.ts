@@ -1,6 +1,6 @@
 import { RepositoryError } from '../errors/index.ts';
 import { encodeSortedTree, sortTreeEntries, FILE_MODE, hashObject, parseTree, TREE_MODE, type TreeEntry } from './git-object.ts';
-import type { ObjectReader } from './object-reader.ts';
+import type { ObjectReader, StoredObjects } from './object-reader.ts';
 import type { NewObject, PackEntry } from './object-writer.ts';
 import { checkFileName, splitRepoPath } from './repo-path.ts';
 
@@ -49,6 +49,12 @@ export interface TreeUpdate {
   tree: string;
   /** Blobs and trees that the new tree needs and the repository does not have yet. */
   objects: NewObject[];
+  /**
+   * The other blobs and trees the change brought into the tree, which the repository has, and where: to be checked
+   * again before a ref moves to it (git may delete what is unreachable meanwhile). Everything else in the tree was in
+   * the base tree already.
+   */
+  stored: StoredObjects<NewObject>;
   /** Paths whose blob was added, replaced or removed. */
   changedPaths: Array<{ path: string; id: string | null }>;
 }
@@ -195,6 +201,11 @@ export class TreeCache {
     return built;
   }
 
+  private located(objects: NewObject[]): Pick<TreeUpdate, 'objects' | 'stored'> {
+    const { missing, stored } = this.reader.locate(objects);
+    return { objects: missing, stored };
+  }
+
   /**
    * Applies blob changes (path → blob, or null to delete) to a tree (undefined: the empty tree).
    * Folders left empty disappear, as git has no empty trees.
@@ -264,9 +275,9 @@ export class TreeCache {
       const content = Buffer.alloc(0);
       const id = hashObject('tree', content);
       queue({ id, type: 'tree', content });
-      return { tree: id, objects: this.reader.missing(objects), changedPaths };
+      return { tree: id, ...this.located(objects), changedPaths };
     }
     this.remember(this.roots, after.id, after, KEPT_ROOTS);
-    return { tree: after.id, objects: this.reader.missing(objects), changedPaths };
+    return { tree: after.id, ...this.located(objects), changedPaths };
   }
 }

@@ -98,7 +98,7 @@ export async function ageIdentitiesFrom(options: Record<string, any>): Promise<s
 export function addLeaderElectionOptions(command: Command): Command {
   return command
     .option('--leader-elect', 'run as one of several replicas: only the holder of a coordination.k8s.io Lease watches and commits')
-    .option('--lease-namespace <namespace>', 'namespace of the Lease (default: the pod\'s own namespace in a cluster, else default)')
+    .option('--lease-namespace <namespace>', 'namespace of the Lease (default: the pod\'s own namespace in a cluster, else the kubeconfig context\'s, else default)')
     .option('--lease-name <name>', 'name of the Lease', 'kubesnap')
     .option('--lease-duration <duration>', 'how long a Lease nobody renews stays held; renewed every third of it', '15s');
 }
@@ -109,7 +109,7 @@ export async function leaderElectorFrom(options: Record<string, any>, client: Ku
   if (leaseDurationMs < 1000) throw new UsageError(`--lease-duration "${options.leaseDuration}" is shorter than a second.`);
   if (!options.leaderElect) return undefined;
   const { defaultLeaseNamespace, LeaderElector } = await import('../lib/leader/index.ts');
-  return new LeaderElector({ client, logger, leaseDurationMs, namespace: options.leaseNamespace ?? defaultLeaseNamespace(), name: options.leaseName });
+  return new LeaderElector({ client, logger, leaseDurationMs, namespace: options.leaseNamespace ?? defaultLeaseNamespace(client.connection), name: options.leaseName });
 }
 
 function camelCase(flag: string): string {

@@ -9,7 +9,7 @@ export const defaultServiceAccountDir = '/var/run/secrets/kubernetes.io/servicea
 
 export interface InClusterOptions {
   env?: NodeJS.ProcessEnv;
-  /** The folder holding `token`, `ca.crt` and `namespace` (tests point it at a temporary folder). */
+  /** The folder holding `token`, `ca.crt` and `namespace`; default $KUBESNAP_SERVICE_ACCOUNT_DIR, else where the kubelet mounts it. */
   serviceAccountDir?: string;
 }
 
@@ -19,7 +19,7 @@ export interface InClusterOptions {
  */
 export function inClusterConnection(options: InClusterOptions = {}): ClusterConnection | undefined {
   const env = options.env ?? process.env;
-  const dir = options.serviceAccountDir ?? defaultServiceAccountDir;
+  const dir = serviceAccountDir(options.serviceAccountDir, env);
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
   const tokenFile = join(dir, 'token');
@@ -37,7 +37,14 @@ export function inClusterConnection(options: InClusterOptions = {}): ClusterConn
     tls: { ca },
     // Bound service-account tokens are rotated by the kubelet.
     headers: new TokenFile(tokenFile, 'the service account token').headers(),
+    // As client-go's in-cluster namespace: the downward API's POD_NAMESPACE first, then the mounted file.
+    namespace: env.POD_NAMESPACE || inClusterNamespace({ serviceAccountDir: dir }),
   };
+}
+
+/** A token mounted elsewhere (a projected volume, a test) is named by $KUBESNAP_SERVICE_ACCOUNT_DIR. */
+function serviceAccountDir(explicit: string | undefined, env: NodeJS.ProcessEnv): string {
+  return explicit ?? (env.KUBESNAP_SERVICE_ACCOUNT_DIR || defaultServiceAccountDir);
 }
 
 /** The namespace the pod runs in, from the mounted service account; undefined outside a pod. */

@@ -12,6 +12,11 @@ export interface ClusterConnection {
   /** API server URL without credentials, e.g. https://127.0.0.1:6443 */
   server: string;
   contextName: string;
+  /**
+   * The namespace kubectl would use without `-n`: the context's, or in a pod POD_NAMESPACE, else the service
+   * account's; undefined when there is none (kubectl then uses `default`).
+   */
+  namespace?: string;
   /** TLS material and headers (Authorization) for every request. */
   tls: Pick<https.RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>;
   headers: Record<string, string>;
@@ -58,9 +63,10 @@ export async function loadClusterConnection(options: KubeconfigOptions = {}): Pr
   if (userName !== undefined && !userEntry) throw new KubeconfigError(`user "${userName}" was not found for context "${contextName}" in kubeconfig ${file}.`);
   const user = userEntry?.user ?? {};
   try {
-    return user.exec || user['auth-provider']
+    const connection = user.exec || user['auth-provider']
       ? await pluginConnection(file, contextName)
       : staticConnection(cluster.cluster, user, contextName, dirname(file));
+    return { ...connection, namespace: context.context?.namespace || undefined };
   } catch (error) {
     throw new KubeconfigError(`credentials for context "${contextName}" in kubeconfig ${file} could not be loaded: ${firstLine(error)}.`, { cause: error });
   }
@@ -71,7 +77,7 @@ interface KubeconfigDocument {
   'current-context'?: string;
   clusters?: Array<{ name?: string; cluster?: KubeconfigCluster }>;
   users?: Array<{ name?: string; user?: KubeconfigUser }>;
-  contexts?: Array<{ name?: string; context?: { cluster?: string; user?: string } }>;
+  contexts?: Array<{ name?: string; context?: { cluster?: string; user?: string; namespace?: string } }>;
 }
 
 interface KubeconfigCluster {

@@ -14,10 +14,9 @@
  *   elector.start();  await elector.acquired;  …  await elector.lost;  await elector.stop();
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { KubesnapError } from '../errors/index.ts';
-import type { KubeClient } from '../kube/index.ts';
+import type { ClusterConnection, KubeClient } from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { createLease, microTime, readLease, replaceLeaseSpec, type Lease, type LeaseSpec } from './lease.ts';
 
@@ -27,7 +26,7 @@ export interface LeaderElectorOptions {
   client: KubeClient;
   namespace: string;
   name: string;
-  /** This candidate's holderIdentity; default `<hostname>_<pid>_<random>`. */
+  /** This candidate's holderIdentity; default defaultIdentity(). */
   identity?: string;
   /** How long a Lease nobody renews stays held; default 15 s. */
   leaseDurationMs?: number;
@@ -42,8 +41,21 @@ export interface LeaderElectorOptions {
   now?: () => number;
 }
 
-export function defaultIdentity(): string {
-  return `${hostname()}_${process.pid}_${randomBytes(3).toString('hex')}`;
+/**
+ * `<POD_NAME>_<random>` in a pod (the downward API's POD_NAME), so `kubectl get lease` names the pod that leads,
+ * else `<hostname>_<pid>_<random>`; the random part keeps a restarted container from passing for its predecessor.
+ */
+export function defaultIdentity(env: NodeJS.ProcessEnv = process.env): string {
+  const suffix = randomBytes(3).toString('hex');
+  return env.POD_NAME ? `${env.POD_NAME}_${suffix}` : `${hostname()}_${process.pid}_${suffix}`;
+}
+
+/**
+ * The Lease's namespace when --lease-namespace is not given: the one kubectl would use, the kubeconfig
+ * context's (in a pod the pod's own), else `default`.
+ */
+export function defaultLeaseNamespace(connection: Pick<ClusterConnection, 'namespace'>): string {
+  return connection.namespace ?? 'default';
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -218,16 +230,5 @@ export class LeaderElector {
 export class LeadershipLostError extends KubesnapError {
   constructor(lease: string) {
     super('ELEADERLOST', `lost the lease ${lease} to another replica or could not renew it in time; stopped so that only the leader writes.`, 1);
-  }
-}
-
-const inClusterNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-
-/** The pod's own namespace when running in a cluster, else `default`. */
-export function defaultLeaseNamespace(file = inClusterNamespaceFile): string {
-  try {
-    return readFileSync(file, 'utf8').trim() || 'default';
-  } catch {
-    return 'default';
   }
 }

@@ -105,4 +105,14 @@ test('an IPv6 service host is bracketed; the namespace comes from the mounted fi
   assert.is(inClusterNamespace({ serviceAccountDir: home.path }), undefined);
 });
 
+test('the connection\'s namespace is the pod\'s, as client-go reads it: POD_NAMESPACE first, then the mounted file', () => {
+  assert.is(inClusterConnection({ env: podEnv(), serviceAccountDir: serviceAccount.path })?.namespace, 'kubesnap');
+  assert.is(inClusterConnection({ env: podEnv({ POD_NAMESPACE: 'from-downward-api' }), serviceAccountDir: serviceAccount.path })?.namespace, 'from-downward-api');
+});
+
+test('KUBESNAP_SERVICE_ACCOUNT_DIR names a service account mounted elsewhere', () => {
+  assert.is(inClusterConnection({ env: podEnv() }), undefined, 'nothing is mounted at the default path here');
+  assert.is(inClusterConnection({ env: podEnv({ KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount.path }) })?.contextName, 'in-cluster');
+});
+
 test.run();

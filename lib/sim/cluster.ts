@@ -24,9 +24,13 @@ import { bucketOf, keyOf, type ObjectStore } from './store.ts';
 import type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
 import { validateImmutableFields, validateName } from './validation.ts';
 
+/** A check of a write before it is stored (RBAC's escalation rule): throws the StatusError that refuses it. */
+export type Admission = (def: ResourceDef, next: KubeObject, current: KubeObject | undefined) => void;
+
 export interface WriteContext {
   dryRun: boolean;
   manager: string;
+  admit?: Admission;
 }
 
 export type Subresource = 'status' | 'scale';
@@ -203,6 +207,7 @@ export class Cluster {
     if (isNamespaces(def)) object.status = { phase: 'Active' };
     if (isCrd(def)) this.establish(def, object, time);
     if (recorded.status !== undefined) object.status = recorded.status;
+    ctx.admit?.(def, object, undefined);
     if (ctx.dryRun) return storedOrder(object);
 
     const revision = this.store.nextRevision();
@@ -339,6 +344,7 @@ export class Cluster {
     next.kind = def.kind;
     carryServerAssigned(def, current, next, this.allocator);
     if (how.subresource === undefined) validateImmutableFields(def, current, next);
+    ctx.admit?.(def, next, current);
     if (meta.generation !== undefined && specChanged(def, current, next)) meta.generation = Number(meta.generation) + 1;
     const time = this.time();
     recordWrite({ def, previous: current, next, manager: ctx.manager, operation: how.operation, subresource: how.subresource, applied: how.applied, time });

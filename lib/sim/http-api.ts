@@ -1,23 +1,27 @@
-// The Kubernetes REST protocol over HTTP: authentication, injected faults, then discovery or a resource.
+// The Kubernetes REST protocol over HTTP: authentication, authorization, injected faults, then discovery or a resource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticator } from './authentication.ts';
+import type { RbacAuthorizer } from './authorizer.ts';
 import type { Cluster } from './cluster.ts';
 import type { RequestFaults } from './faults.ts';
 import { pageNotFound, sendJson, sendStatus } from './http-io.ts';
+import { requestAttributes } from './request-attributes.ts';
 import { handleResource } from './resource-handler.ts';
-import { route, type ResourceTarget } from './routes.ts';
-import { SIMULATOR_USER } from './reviews.ts';
-import { anonymousForbidden, forbidden, methodNotAllowed, StatusError, unauthorized } from './status.ts';
+import { route } from './routes.ts';
+import type { ServiceAccountTokens } from './service-account-tokens.ts';
+import { forbiddenRequest, methodNotAllowed, StatusError } from './status.ts';
+import { isPrivileged } from './users.ts';
 import type { WatchHub } from './watch.ts';
 
 export interface ApiContext {
   cluster: Cluster;
+  authenticator: Authenticator;
+  authorizer: RbacAuthorizer;
+  tokens: ServiceAccountTokens;
   watches: WatchHub;
   faults: RequestFaults;
-  token: string;
   serverAddress: () => string;
 }
-
-const VERB_OF_METHOD: Record<string, string> = { GET: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
 export function createRequestHandler(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -32,32 +36,19 @@ export function createRequestHandler(ctx: ApiContext): (req: IncomingMessage, re
   };
 }
 
-const PUBLIC_PATHS = new Set(['/version', '/version/', '/healthz', '/livez', '/readyz']);
-
-/** The RBAC verb of a request, as the authorizer names it. */
-function verbOf(method: string, target: ResourceTarget, query: URLSearchParams): string {
-  if (method === 'GET') {
-    if (target.name !== undefined) return 'get';
-    return target.watchPath || ['1', 'true'].includes(query.get('watch') ?? '') ? 'watch' : 'list';
-  }
-  if (method === 'DELETE') return target.name === undefined ? 'deletecollection' : 'delete';
-  return VERB_OF_METHOD[method] ?? 'get';
-}
-
 async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
-  const found = route(ctx.cluster.registry, ctx.serverAddress(), url.pathname, req.headers.accept);
-  const auth = req.headers.authorization;
-  if (auth === undefined && !PUBLIC_PATHS.has(url.pathname)) {
-    // No credentials is the anonymous user, whom the default RBAC rules forbid all but the public paths.
-    if (found.kind !== 'resource') throw anonymousForbidden('get', '', '', undefined, url.pathname);
-    const { def, namespace } = found.target;
-    throw anonymousForbidden(verbOf(req.method ?? 'GET', found.target, url.searchParams), def.group, def.resource, namespace);
+  const method = req.method ?? 'GET';
+  const user = ctx.authenticator.authenticate(req.headers.authorization);
+  // A cluster admin passes without a look at the request, so the admin's requests cost nothing more.
+  if (!isPrivileged(user)) {
+    const request = requestAttributes(method, url.pathname, url.searchParams);
+    const decision = ctx.authorizer.authorize(user, request);
+    if (!decision.allowed) throw forbiddenRequest(user.username, request, decision.reason);
   }
-  if (auth !== undefined && auth !== `Bearer ${ctx.token}`) throw unauthorized();
+  const found = route(ctx.cluster.registry, ctx.serverAddress(), url.pathname, req.headers.accept);
   if (found.kind === 'resource' && ctx.faults.isForbidden(found.target.def.group, found.target.def.resource)) {
-    const { def, namespace } = found.target;
-    throw forbidden(SIMULATOR_USER.username, verbOf(req.method ?? 'GET', found.target, url.searchParams), def.group, def.resource, namespace);
+    throw forbiddenRequest(user.username, requestAttributes(method, url.pathname, url.searchParams));
   }
   const fault = ctx.faults.take();
   if (ctx.faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.faults.delayMs));
@@ -70,7 +61,7 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     return;
   }
   if (found.kind === 'json' || found.kind === 'text') {
-    if (req.method !== 'GET') throw methodNotAllowed();
+    if (method !== 'GET') throw methodNotAllowed();
     if (found.kind === 'json') sendJson(res, 200, found.body, found.contentType);
     else {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -78,5 +69,5 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     }
     return;
   }
-  await handleResource(ctx, req, res, url.searchParams, found.target);
+  await handleResource(ctx, user, req, res, url.searchParams, found.target);
 }

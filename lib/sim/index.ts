@@ -5,6 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Authenticator } from './authentication.ts';
+import { RbacAuthorizer } from './authorizer.ts';
 import { Cluster } from './cluster.ts';
 import { frozen } from './encoding.ts';
 import type { ListOptions } from './listing.ts';
@@ -14,6 +16,7 @@ import { kubeconfigYaml } from './kubeconfig.ts';
 import { parseManifests } from './manifests.ts';
 import { ResourceRegistry } from './registry.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { ServiceAccountTokens } from './service-account-tokens.ts';
 import { ObjectStore } from './store.ts';
 import { generateServerCredentials, type ServerCredentials } from './tls.ts';
 import type { KubeObject } from './types.ts';
@@ -73,6 +76,11 @@ export interface Simulator {
   get(group: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
   /** The objects as a list returns them, each as `get` does. */
   list(group: string, resource: string, namespace?: string, options?: { labelSelector?: string; fieldSelector?: string }): KubeObject[];
+  /**
+   * A bearer token of the service account NAMESPACE/NAME, as `kubectl create token` gets one: requests with it are
+   * authorised by the cluster's RBAC objects. Throws when the service account does not exist.
+   */
+  mintToken(namespace: string, serviceAccount: string, options?: { expirationSeconds?: number }): string;
   stop(): Promise<void>;
 }
 
@@ -85,6 +93,9 @@ class RunningSimulator implements Simulator {
   readonly caPem: string;
   readonly faults: SimulatorFaults;
   private cluster!: Cluster;
+  private authorizer!: RbacAuthorizer;
+  private readonly tokens: ServiceAccountTokens;
+  private readonly authenticator: Authenticator;
   private store: ObjectStore;
   private registry = new ResourceRegistry();
   private watches: WatchHub;
@@ -98,6 +109,8 @@ class RunningSimulator implements Simulator {
     this.caPem = credentials.caPem;
     this.store = new ObjectStore(options.historySize ?? 10_000);
     this.watches = new WatchHub(options.bookmarkIntervalMs ?? 60_000);
+    this.tokens = new ServiceAccountTokens(() => this.store, () => this.cluster.now());
+    this.authenticator = new Authenticator(this.token, this.tokens);
     this.newCluster();
     this.server = this.createServer();
     const faults = this.requestFaults;
@@ -123,6 +136,7 @@ class RunningSimulator implements Simulator {
     this.registry = new ResourceRegistry();
     this.cluster = new Cluster(this.registry, this.store, this.caPem);
     this.cluster.bootstrap();
+    this.authorizer = new RbacAuthorizer(this.store);
   }
 
   private createServer(): Server {
@@ -132,9 +146,13 @@ class RunningSimulator implements Simulator {
       get cluster() {
         return simulator.cluster;
       },
+      get authorizer() {
+        return simulator.authorizer;
+      },
+      authenticator: this.authenticator,
+      tokens: this.tokens,
       watches: this.watches,
       faults: this.requestFaults,
-      token: this.token,
       serverAddress: () => `127.0.0.1:${this.port}`,
     };
     const server = createServer({ key: this.credentials.keyPem, cert: this.credentials.certPem }, createRequestHandler(context));
@@ -215,6 +233,12 @@ class RunningSimulator implements Simulator {
       fieldSelector: parseFieldSelector(options.fieldSelector ?? null),
     };
     return this.cluster.list(def, namespace, listOptions).items.map((o) => this.cluster.serve(def, frozen(o)));
+  }
+
+  mintToken(namespace: string, serviceAccount: string, options: { expirationSeconds?: number } = {}): string {
+    const issued = this.tokens.issue(namespace, serviceAccount, options);
+    if (!issued) throw new Error(`mintToken: there is no service account ${namespace}/${serviceAccount}`);
+    return issued.token;
   }
 
   async stop(): Promise<void> {

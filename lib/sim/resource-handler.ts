@@ -1,17 +1,20 @@
 // The verbs on one resource: get, list, watch, create, update, patch, delete, deletecollection, and the
 // status and scale subresources, with Table rendering for kubectl.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DeleteOptions, Subresource, WriteContext } from './cluster.ts';
+import type { Admission, DeleteOptions, Subresource, WriteContext } from './cluster.ts';
 import type { ApiContext } from './http-api.ts';
 import { encodedJson, listJson, servedJson } from './encoding.ts';
 import { parseObjectBody, readableBody, readBody, sendEncoded, sendJson } from './http-io.ts';
 import { parsePatchBody, patchTypeOf } from './patches.ts';
+import { escalationCheck } from './rbac-admission.ts';
 import { reviewResponse } from './reviews.ts';
 import type { ResourceTarget } from './routes.ts';
 import { bothSelectors, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { badRequest, methodNotAllowed, success } from './status.ts';
 import { table, type IncludeObject } from './table.ts';
+import { tokenRequestResponse } from './token-request.ts';
 import type { KubeObject, ResourceDef } from './types.ts';
+import type { UserInfo } from './users.ts';
 
 /** The real server's default field manager: the User-Agent up to its first '/'. */
 function defaultManager(userAgent: string | undefined): string {
@@ -22,19 +25,20 @@ function wantsTable(accept: string | undefined): boolean {
   return /as=Table/.test(accept ?? '') && /g=meta\.k8s\.io/.test(accept ?? '');
 }
 
-function writeContext(req: IncomingMessage, query: URLSearchParams): WriteContext {
+function writeContext(req: IncomingMessage, query: URLSearchParams, admit: Admission | undefined): WriteContext {
   const dryRun = query.getAll('dryRun');
   if (dryRun.some((v) => v !== 'All')) throw badRequest(`Invalid dryRun value: ${dryRun.join(',')}; valid values are: All`);
-  return { dryRun: dryRun.length > 0, manager: query.get('fieldManager') || defaultManager(req.headers['user-agent']) };
+  return { dryRun: dryRun.length > 0, manager: query.get('fieldManager') || defaultManager(req.headers['user-agent']), admit };
 }
 
 function requireVerb(def: ResourceDef, verb: string): void {
   if (!def.verbs.includes(verb)) throw methodNotAllowed();
 }
 
-export async function handleResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): Promise<void> {
+/** `user` is who sent the request, already authorised for it. */
+export async function handleResource(ctx: ApiContext, user: UserInfo, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): Promise<void> {
   if ((req.method ?? 'GET') === 'GET') readResource(ctx, req, res, query, target);
-  else await writeResource(ctx, req, res, query, target);
+  else await writeResource(ctx, user, req, res, query, target);
 }
 
 function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): void {
@@ -96,23 +100,31 @@ function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   sendEncoded(res, 200, servedJson(def, object));
 }
 
-async function writeResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): Promise<void> {
+async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): Promise<void> {
   const { cluster } = ctx;
   const { def, namespace, name } = target;
-  const subresource = target.subresource as Subresource | 'finalize' | undefined;
+  const subresource = target.subresource as Subresource | 'finalize' | 'token' | undefined;
   const method = req.method ?? 'GET';
-  const write = writeContext(req, query);
+  const write = writeContext(req, query, escalationCheck(ctx.authorizer, user));
   const body = await readBody(req);
   const bodyText = (): string => body.toString('utf8');
 
   if (method === 'POST' && name === undefined) {
     requireVerb(def, 'create');
     if (!def.verbs.includes('get')) {
-      sendJson(res, 201, reviewResponse(def, readableBody(body, req.headers['content-type']), ctx.token));
+      const review = { user, namespace, authorizer: ctx.authorizer, authenticator: ctx.authenticator };
+      sendJson(res, 201, reviewResponse(def, readableBody(body, req.headers['content-type']), review));
       return;
     }
     const object = parseObjectBody(body, req.headers['content-type']);
     sendEncoded(res, 201, servedJson(def, cluster.create(def, namespace, object, write)));
+    return;
+  }
+
+  if (subresource === 'token') {
+    if (method !== 'POST') throw methodNotAllowed();
+    const request = { namespace: namespace!, name: name!, body: readableBody(body, req.headers['content-type']), manager: write.manager, now: cluster.now() };
+    sendJson(res, 201, tokenRequestResponse(ctx.tokens, request));
     return;
   }
 

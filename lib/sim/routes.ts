@@ -51,6 +51,12 @@ export function route(registry: ResourceRegistry, serverAddress: string, path: s
   return { kind: 'notFound' };
 }
 
+/** Subresources that are an action on the object rather than a view of it: a namespace's finalize, a service account's token. */
+function isActionSubresource(def: ResourceDef, subresource: string): boolean {
+  if (def.group !== '') return false;
+  return (def.resource === 'namespaces' && subresource === 'finalize') || (def.resource === 'serviceaccounts' && subresource === 'token');
+}
+
 function resourceRoute(registry: ResourceRegistry, group: string, version: string, rest: string[]): Route {
   if (rest.length === 0) return { kind: 'json', body: apiResourceList(registry, group, version) };
   let watchPath = false;
@@ -68,7 +74,7 @@ function resourceRoute(registry: ResourceRegistry, group: string, version: strin
   if (!def) return { kind: 'notFound' };
   const [, name, subresource] = rest;
   if (def.namespaced && namespace === undefined && name !== undefined) return { kind: 'notFound' };
-  if (subresource !== undefined && !(def.subresources as string[]).includes(subresource) && !(def.resource === 'namespaces' && subresource === 'finalize')) {
+  if (subresource !== undefined && !(def.subresources as string[]).includes(subresource) && !isActionSubresource(def, subresource)) {
     return { kind: 'notFound' };
   }
   return { kind: 'resource', target: { def, namespace, name, subresource, watchPath } };

@@ -1,4 +1,5 @@
 // Kubernetes Status objects: every error the simulator returns is one of these, as the real server words them.
+import type { RequestAttributes } from './request-attributes.ts';
 
 export interface StatusCause {
   reason: string;
@@ -92,22 +93,28 @@ export function badRequest(message: string): StatusError {
   return failure(400, 'BadRequest', message);
 }
 
-/** A request without any token is the anonymous user, whom the real server forbids all but public paths. */
-export function anonymousForbidden(verb: string, group: string, resource: string, namespace?: string, path?: string): StatusError {
-  if (path !== undefined) {
-    return failure(403, 'Forbidden', `forbidden: User "system:anonymous" cannot get path "${path}"`, {});
-  }
-  return forbidden('system:anonymous', verb, group, resource, namespace);
+/** apierrors.NewForbidden: `<resource>.<group> "<name>" is forbidden: <reason>`, or just `forbidden: <reason>` for no resource. */
+export function forbidden(group: string, resource: string, name: string | undefined, reason: string): StatusError {
+  const details: NonNullable<StatusBody['details']> = {};
+  if (name) details.name = name;
+  if (group) details.group = group;
+  if (resource) details.kind = resource;
+  const what = !resource ? 'forbidden' : name ? `${qualified(group, resource)} "${name}" is forbidden` : `${qualified(group, resource)} is forbidden`;
+  return failure(403, 'Forbidden', `${what}: ${reason}`, details);
 }
 
-/** RBAC's answer to a user who may not use a resource. */
-export function forbidden(user: string, verb: string, group: string, resource: string, namespace?: string): StatusError {
-  const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-  const what = group ? `${resource}.${group}` : resource;
-  const details: NonNullable<StatusBody['details']> = {};
-  if (group) details.group = group;
-  details.kind = resource;
-  return failure(403, 'Forbidden', `${what} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`, details);
+/** The authorizer's refusal of a request, worded as kube-apiserver words it; `reason` (RBAC's resolution errors) is appended. */
+export function forbiddenRequest(username: string, request: RequestAttributes, reason = ''): StatusError {
+  const user = JSON.stringify(username);
+  let message: string;
+  if (!request.resourceRequest) message = `User ${user} cannot ${request.verb} path ${JSON.stringify(request.path)}`;
+  else {
+    const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
+    const scope = request.namespace ? `in the namespace ${JSON.stringify(request.namespace)}` : 'at the cluster scope';
+    message = `User ${user} cannot ${request.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(request.apiGroup)} ${scope}`;
+  }
+  if (reason) message += `: ${reason}`;
+  return request.resourceRequest ? forbidden(request.apiGroup, request.resource, request.name, message) : forbidden('', '', undefined, message);
 }
 
 export function unauthorized(): StatusError {
@@ -147,12 +154,7 @@ export function namespaceNotFound(name: string): StatusError {
 }
 
 export function namespaceTerminating(namespace: string, group: string, resource: string, name: string): StatusError {
-  return failure(
-    403,
-    'Forbidden',
-    `${qualified(group, resource)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
-    detailsFor(group, resource, name),
-  );
+  return forbidden(group, resource, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
 }
 
 export function success(group: string, resource: string, name: string, uid: string): StatusBody {

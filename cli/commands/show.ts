@@ -26,7 +26,7 @@ export function registerShowCommand(program: Command): void {
     if (path !== undefined) {
       const bytes = await repository.readFile(commit, path);
       if (!bytes) throw new RepositoryError(`The path '${path}' does not exist in '${revision}'.`);
-      process.stdout.write(options.showSecrets ? bytes.toString('utf8') : await objectWithoutSecretValues(bytes));
+      process.stdout.write(await objectAsShown(bytes, path, options.prefix, Boolean(options.showSecrets)));
       return;
     }
     const [entry] = await repository.log({ ref: commit, limit: 1 });
@@ -51,17 +51,14 @@ export function registerShowCommand(program: Command): void {
   program.addCommand(command);
 }
 
-/** A file as it was; a Secret's readable values replaced (digests stay: they are already safe). */
-async function objectWithoutSecretValues(bytes: Buffer): Promise<string> {
-  const { maskSecretValues } = await import('../../lib/diff/index.ts');
-  const { parseObject, serializeObject } = await import('../../lib/layout/index.ts');
+/** A file as it was (see readShownManifest); a Secret's readable values replaced unless `showSecrets` (digests stay: they are already safe). */
+async function objectAsShown(bytes: Buffer, path: string, prefix: string | undefined, showSecrets: boolean): Promise<string> {
+  const { maskSecretValues, readShownManifest } = await import('../../lib/diff/index.ts');
+  const { parseObjectPath, serializeObject } = await import('../../lib/layout/index.ts');
   const text = bytes.toString('utf8');
-  let object: Record<string, unknown>;
-  try {
-    object = parseObject(text) as Record<string, unknown>;
-  } catch {
-    return text;
-  }
+  const identity = parseObjectPath(path, prefix);
+  const object = identity && readShownManifest(bytes, path, identity);
+  if (!object || showSecrets) return text;
   const { before: masked } = maskSecretValues(object, undefined);
   return masked === object ? text : serializeObject(masked!);
 }

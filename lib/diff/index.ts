@@ -12,6 +12,7 @@ export { fieldChanges, formatFieldChange, formatFieldPath, formatFieldValue, typ
 export { diffRevisions, resolveSide, type RevisionDiffOptions, type RevisionSpec } from './revisions.ts';
 export { diffLive, type LiveChangeSet, type LiveDiffOptions } from './live.ts';
 export { objectChange } from './object-change.ts';
+export { readShownManifest } from './shown-manifest.ts';
 export { type DiffFilter } from './filter.ts';
 export { maskSecretValues, HIDDEN_VALUE, CHANGED_VALUE } from './secret-values.ts';
 export { countChanges, kindLabel, objectName, summarize, summaryLine } from './summary.ts';

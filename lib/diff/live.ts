@@ -82,7 +82,7 @@ export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet>
 async function committedForComparison(path: string, bytes: Buffer, options: LiveDiffOptions, keyed: boolean): Promise<Buffer> {
   const identity = parseObjectPath(path, options.prefix);
   if (identity?.group !== '' || identity.resource !== 'secrets') return bytes;
-  const object = parseObject(bytes.toString('utf8'));
+  const object = parseObject(bytes, path);
   if (!isEncryptedSecret(object)) return bytes;
   if (options.ageIdentities?.length) return Buffer.from(serializeObject(await openSecret(object, options.ageIdentities)));
   if (keyed) return bytes;

@@ -1,18 +1,14 @@
-import { parseObject, parseObjectPath, serializeObject } from '../layout/index.ts';
+import { parseObjectPath, serializeObject, type ObjectIdentity } from '../layout/index.ts';
 import { fieldChanges } from './field-changes.ts';
 import { maskSecretValues } from './secret-values.ts';
+import { readShownManifest } from './shown-manifest.ts';
 import type { ObjectChange } from './types.ts';
 
 type Manifest = Record<string, unknown>;
 
-function parseManifest(bytes: Buffer | undefined): Manifest | undefined {
+function parseManifest(bytes: Buffer | undefined, path: string, identity: ObjectIdentity): Manifest | undefined {
   if (bytes === undefined) return undefined;
-  try {
-    return parseObject(bytes.toString('utf8')) as Manifest;
-  } catch {
-    // A file someone broke by hand is still shown, as text, rather than hiding the whole diff.
-    return {};
-  }
+  return readShownManifest(bytes, path, identity) ?? {};
 }
 
 function yamlOf(original: Buffer | undefined, shown: Manifest | undefined, parsed: Manifest | undefined): string {
@@ -28,8 +24,8 @@ export function objectChange(path: string, before: Buffer | undefined, after: Bu
   const identity = parseObjectPath(path, options.prefix);
   if (!identity || (before === undefined && after === undefined)) return undefined;
   if (before !== undefined && after !== undefined && before.equals(after)) return undefined;
-  const parsedBefore = parseManifest(before);
-  const parsedAfter = parseManifest(after);
+  const parsedBefore = parseManifest(before, path, identity);
+  const parsedAfter = parseManifest(after, path, identity);
   const shown = options.showSecrets ? { before: parsedBefore, after: parsedAfter } : maskSecretValues(parsedBefore, parsedAfter);
   const kind = (parsedAfter?.kind ?? parsedBefore?.kind) as string | undefined;
   return {

@@ -44,6 +44,19 @@ const builtinKinds: Array<{ resource: string; group: string; kind: string; short
   { resource: 'rolebindings', group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', shortNames: [] },
 ];
 
+/** Built-in resources that live outside every namespace; every other one in the table lives in one. */
+const clusterScopedBuiltins = new Set([
+  'namespaces', 'nodes', 'persistentvolumes', 'certificatesigningrequests.certificates.k8s.io', 'priorityclasses.scheduling.k8s.io',
+  'storageclasses.storage.k8s.io', 'customresourcedefinitions.apiextensions.k8s.io', 'clusterroles.rbac.authorization.k8s.io',
+  'clusterrolebindings.rbac.authorization.k8s.io',
+]);
+
+/** The kind and scope of a built-in resource, as a cluster would serve it; undefined for any other (custom resources). */
+export function builtinResource(group: string, resource: string): { kind: string; namespaced: boolean } | undefined {
+  const known = builtinKinds.find((entry) => entry.resource === resource && entry.group === group);
+  return known && { kind: known.kind, namespaced: !clusterScopedBuiltins.has(group === '' ? resource : `${resource}.${group}`) };
+}
+
 function builtin(kind: OfflineKind) {
   return builtinKinds.find((entry) => entry.resource === kind.resource && entry.group === kind.group);
 }

@@ -48,7 +48,7 @@ cli('--dry-run prints the plan only; --dry-run=server validates and changes noth
   assert.match(client.stdout, /Dry run: nothing was sent to the cluster\.\n$/);
   const server = await kubesnap('restore', '-n', 'shop', '--prune', '--dry-run=server');
   assert.is(server.code, 0, server.stderr);
-  assert.match(server.stdout, /restore: created 1, updated 1, unchanged \d+, deleted 1, failed 0 \(server dry run: validated, nothing changed\)\n$/);
+  assert.match(server.stdout, /restore: created 1, updated 1, unchanged \d+, deleted 1, failed 0 \(server dry run, nothing changed: the server validated all 3 writes\)\n$/);
   assert.is(cluster.sim.resourceVersion, before);
 });
 

@@ -1,4 +1,5 @@
 import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { KubesnapError } from '../errors/index.ts';
 
@@ -20,12 +21,15 @@ export function isDiskFull(error: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
+/** Free bytes on the file system holding `path`, or its nearest folder that exists (a first run took its away). */
 function availableBytes(path: string): number {
-  try {
-    const stats = statfsSync(path);
-    return stats.bavail * stats.bsize;
-  } catch {
-    return 0;
+  for (let at = path; ; at = dirname(at)) {
+    try {
+      const stats = statfsSync(at);
+      return stats.bavail * stats.bsize;
+    } catch {
+      if (dirname(at) === at) return 0;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
+import { diskFullError } from './disk-full.ts';
 
 export interface RepositoryLayout {
   dir: string;
@@ -31,15 +32,31 @@ export function findRepository(dir: string): RepositoryLayout | undefined {
   return gitdir ? { dir, gitdir, bare: false } : undefined;
 }
 
-/** Lays out what `git init [--bare] -b <branch>` lays out, in a folder that is missing or empty. */
-function initRepository(dir: string, bare: boolean, branch: string): RepositoryLayout {
-  const gitdir = bare ? dir : join(dir, '.git');
+/** Lays out what `git init [--bare] -b <branch>` lays out; HEAD last, as it is what makes the folder a repository. */
+function layOut(gitdir: string, bare: boolean, branch: string): void {
   for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'info']) mkdirSync(join(gitdir, sub), { recursive: true });
   const config = ['[core]', '\trepositoryformatversion = 0', '\tfilemode = true', `\tbare = ${bare}`];
   if (!bare) config.push('\tlogallrefupdates = true');
   writeFileSync(join(gitdir, 'config'), `${config.join('\n')}\n`);
   writeFileSync(join(gitdir, 'description'), 'Kubernetes configuration history written by kubesnap.\n');
   writeFileSync(join(gitdir, 'HEAD'), `ref: refs/heads/${branch}\n`);
+}
+
+/**
+ * Creates a repository in a folder that is missing or empty. One that cannot be finished (a full disk) is taken
+ * away again, so the folder is as it was and the next run starts afresh.
+ */
+function initRepository(dir: string, bare: boolean, branch: string): RepositoryLayout {
+  const gitdir = bare ? dir : join(dir, '.git');
+  let firstCreated: string | undefined;
+  try {
+    firstCreated = mkdirSync(dir, { recursive: true });
+    layOut(gitdir, bare, branch);
+  } catch (error) {
+    if (firstCreated) rmSync(firstCreated, { recursive: true, force: true });
+    else if (existsSync(dir)) for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
+    throw diskFullError(error, dir, 0);
+  }
   return { dir, gitdir, bare };
 }
 

@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
 import { Compaction } from './compaction.ts';
+import { diskFullError, estimateStoredBytes, isDiskFull } from './disk-full.ts';
 import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, TREE_MODE, type Author, type CommitData } from './git-object.ts';
 import { ObjectReader, StoredObjects } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
@@ -8,6 +9,7 @@ import type { PreparedBlob } from './prepared-blob.ts';
 import { RefStore } from './refs.ts';
 import { isValidBranchName, openLayout } from './repository-layout.ts';
 import { resolveRevision } from './revision.ts';
+import { removeFailedWriteFiles } from './temporary-files.ts';
 import { TreeCache, type BlobChange } from './tree-cache.ts';
 import { WorkTree, type WorkTreeChange } from './work-tree.ts';
 
@@ -245,9 +247,24 @@ export class SnapshotRepository {
    * Returns undefined (and commits nothing) when the tree would not change.
    */
   async commitChanges(changes: FileChange[], options: CommitOptions): Promise<CommitResult | undefined> {
-    const result = this.commitQueue.then(() => this.commitNow(changes, options));
+    const result = this.commitQueue.then(() => this.reportingDiskFull(() => this.commitNow(changes, options), () => estimateStoredBytes(changes)));
     this.commitQueue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Runs a write; when the disk (or quota) runs out, removes what it left (temporary-files.ts) and says so in one
+   * sentence with about how much more space it needs (disk-full.ts). The branch moves last, so it has not moved.
+   */
+  private async reportingDiskFull<T>(write: () => Promise<T>, neededBytes: () => number): Promise<T> {
+    const startedAtMs = Date.now();
+    try {
+      return await write();
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      removeFailedWriteFiles(this.gitdir, startedAtMs);
+      throw diskFullError(error, this.dir, neededBytes());
+    }
   }
 
   /**
@@ -255,7 +272,7 @@ export class SnapshotRepository {
    * contains the branch head; the work tree, if checked out, follows. Refused when it would drop commits.
    */
   async fastForward(commit: string): Promise<void> {
-    const result = this.commitQueue.then(() => this.fastForwardNow(commit));
+    const result = this.commitQueue.then(() => this.reportingDiskFull(() => this.fastForwardNow(commit), () => 0));
     this.commitQueue = result.catch(() => undefined);
     return result;
   }

@@ -1,0 +1,140 @@
+// A full disk, for real: the repository lives on a tmpfs of 1 MB, the real CLI snapshots a cluster that does not
+// fit, and the tmpfs is then made bigger by what the message says is needed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startSimulator, type KubeObject, type Simulator } from '../../lib/sim/index.ts';
+import { runCli, type CliResult } from '../helpers/cli.ts';
+import { git, temporaryDirectory } from '../helpers/processes.ts';
+
+const SIZE_MB = 1;
+
+function canMount(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = temporaryDirectory('kubesnap-mount-probe-');
+  try {
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe.path]).status !== 0) return false;
+    spawnSync('umount', [probe.path]);
+    return true;
+  } finally {
+    probe.remove();
+  }
+}
+
+/** ConfigMaps of random hex (it deflates to about half), `count` × ~1 KB in the repository. */
+function configMaps(namespace: string, count: number): KubeObject[] {
+  const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }];
+  for (let i = 0; i < count; i++) objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace }, data: { blob: randomBytes(1000).toString('hex') } });
+  return objects;
+}
+
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name))).sort();
+}
+
+/** What a write may leave: kubesnap's and git's temp files, a pack without its index, lock files and drafts. */
+function debris(repo: string): string[] {
+  const files = filesUnder(repo);
+  return files.filter((file) => /(^|\/)tmp_|kubesnap\.lock/.test(file) || (file.endsWith('.pack') && !files.includes(file.replace(/\.pack$/, '.idx'))));
+}
+
+function assertDiskFullSentence(result: CliResult, repo: string): number {
+  assert.is(result.code, 1, result.stderr);
+  const message = result.stderr.trim();
+  assert.is(message.split('\n').length, 1, message);
+  const match = new RegExp(`^error: the disk holding ${repo} is full: kubesnap needs about (\\d+) MB more\\.$`).exec(message);
+  assert.ok(match, message);
+  return Number(match![1]);
+}
+
+function remount(mount: string, sizeMb: number): void {
+  execFileSync('mount', ['-o', `remount,size=${sizeMb}m`, mount]);
+}
+
+const diskFull = suite<{ sim: Simulator; tmp: { path: string; remove(): void }; mount: string; mounted: boolean }>('a full disk under the repository');
+
+diskFull.before(async (context) => {
+  context.tmp = temporaryDirectory();
+  context.mount = join(context.tmp.path, 'disk');
+  mkdirSync(context.mount);
+  context.mounted = canMount();
+  if (!context.mounted) return;
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${SIZE_MB}m`, 'tmpfs', context.mount]);
+  context.sim = await startSimulator();
+});
+
+diskFull.after(async (context) => {
+  await context.sim?.stop();
+  if (context.mounted) spawnSync('umount', ['-l', context.mount]);
+  context.tmp?.remove();
+});
+
+diskFull('a first snapshot that does not fit: one sentence, exit 1, nothing left; with the space it named, the next run works', async (context) => {
+  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+  const { sim, mount } = context;
+  sim.seed(configMaps('big', 1500));
+  const repo = join(mount, 'repo');
+  const args = ['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot'];
+
+  const failed = await runCli(args);
+  const neededMb = assertDiskFullSentence(failed, repo);
+  assert.not.match(failed.stderr, /unexpected failure|ENOSPC/);
+  assert.equal(debris(repo), []);
+  if (existsSync(repo)) {
+    // A valid empty repository: the branch unborn, git content with it.
+    assert.equal(filesUnder(repo), ['HEAD', 'config', 'description']);
+    await git(repo, 'fsck', '--full');
+  }
+
+  remount(mount, SIZE_MB + neededMb);
+  const next = await runCli(args);
+  assert.is(next.code, 0, next.stderr);
+  await git(repo, 'fsck', '--full', '--strict');
+  assert.is((await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD', 'big/configmaps')).trim().split('\n').length, 1500);
+  assert.equal(debris(repo), []);
+});
+
+diskFull('a snapshot on top of history that does not fit: the branch stays where it was, nothing is left', async (context) => {
+  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+  const { sim, mount } = context;
+  const repo = join(mount, 'repo');
+  const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
+  const usedBefore = filesUnder(repo);
+  sim.seed(configMaps('more', 1500));
+  const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+  const neededMb = assertDiskFullSentence(failed, repo);
+  assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
+  assert.equal(debris(repo), []);
+  assert.equal(filesUnder(repo), usedBefore);
+  await git(repo, 'fsck', '--full', '--strict');
+
+  const { blocks, bsize } = statfsSync(mount);
+  remount(mount, Math.ceil((blocks * bsize) / (1 << 20)) + neededMb);
+  const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+  assert.is(next.code, 0, next.stderr);
+  assert.is((await git(repo, 'rev-parse', 'HEAD~1')).trim(), head);
+  await git(repo, 'fsck', '--full', '--strict');
+});
+
+diskFull('a disk full before the first run starts: one sentence, no folder left; once space is freed the run works', async (context) => {
+  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+  const { sim, mount } = context;
+  const repo = join(mount, 'fresh');
+  const filler = join(mount, 'filler');
+  const { bavail, bsize } = statfsSync(mount);
+  writeFileSync(filler, Buffer.alloc(bavail * bsize));
+  const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', '-n', 'default']);
+  assertDiskFullSentence(failed, repo);
+  assert.not.ok(existsSync(repo));
+  rmSync(filler);
+  const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', '-n', 'default']);
+  assert.is(next.code, 0, next.stderr);
+  await git(repo, 'fsck', '--full', '--strict');
+});
+
+diskFull.run();

@@ -10,10 +10,6 @@ export const maxManifestBytes = 8 * 1024 * 1024;
 /** Deeper than any object Kubernetes serves (a CRD's schema included), far below what recursion can take. */
 export const maxManifestDepth = 256;
 
-function mebibytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
-
 function sizeOf(source: Buffer | string): number {
   return typeof source === 'string' ? Buffer.byteLength(source) : source.length;
 }
@@ -44,7 +40,7 @@ export function parseObject(source: Buffer | string, path?: string): object {
   const subject = path === undefined ? 'The manifest' : `The manifest ${path}`;
   const size = sizeOf(source);
   if (size > maxManifestBytes) {
-    throw new ManifestLimitError(`${subject} is ${mebibytes(size)}, more than the ${mebibytes(maxManifestBytes)} any Kubernetes object's file can be: refused.`);
+    throw new ManifestLimitError(`${subject} is ${size} bytes, more than the ${maxManifestBytes / (1024 * 1024)} MiB any Kubernetes object's file can be: refused.`);
   }
   let value: unknown;
   try {

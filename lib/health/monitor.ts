@@ -14,12 +14,14 @@ export interface HealthMonitorOptions {
 /**
  * Looks at the readiness sources every second and logs each change: a source that stops being ready
  * at error level with its reason (once, not every second), its recovery at info level. A failing state
- * nobody scrapes /readyz for still shows in the log.
+ * nobody scrapes /readyz for still shows in the log. A source that has not been ready yet is starting
+ * (the first full sync), not failing.
  */
 export class HealthMonitor {
   private readonly options: HealthMonitorOptions;
   private readonly clock: Clock;
-  private readonly failing = new Map<string, string>();
+  /** Sources that have been ready, and whether they are now. */
+  private readonly wasReady = new Map<string, boolean>();
   private cancelTimer?: () => void;
 
   constructor(options: HealthMonitorOptions) {
@@ -45,11 +47,11 @@ export class HealthMonitor {
     const logger = this.options.logger ?? silentLogger;
     for (const source of this.options.sources()) {
       const { ready, detail } = source.check();
-      const before = this.failing.get(source.name);
-      if (!ready && before === undefined) logger.error('not ready', { source: source.name, reason: detail });
-      if (ready && before !== undefined) logger.info('ready again', { source: source.name });
-      if (ready) this.failing.delete(source.name);
-      else this.failing.set(source.name, detail);
+      const before = this.wasReady.get(source.name);
+      if (before === undefined && !ready) continue;
+      if (before === true && !ready) logger.error('not ready', { source: source.name, reason: detail });
+      if (before === false && ready) logger.info('ready again', { source: source.name });
+      this.wasReady.set(source.name, ready);
     }
   }
 

@@ -1,37 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { eventually, freshSnapshotFiles, objectFiles, startSeededSimulator } from '../helpers/cluster.ts';
 import { git, temporaryDirectory } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
 import { runCli } from '../helpers/cli.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
-
-const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
-
-interface RunningWatch {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-  statusUrl?: string;
-}
-
-function startWatch(sim: Simulator, repo: string, ...args: string[]): RunningWatch {
-  const child = spawn(process.execPath, [bin, '--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'watch', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function headOf(repo: string): Promise<string | undefined> {
-  const result = await git(repo, 'rev-parse', '--verify', '-q', 'refs/heads/main').catch(() => '');
-  return result.trim() || undefined;
-}
+import { headOf, startWatch } from './running-watch.ts';
 
 const watch = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('kubesnap watch');
 

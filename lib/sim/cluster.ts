@@ -9,6 +9,7 @@ import { applyCreateDefaults, carryServerAssigned, type Allocator } from './defa
 import { servedObject } from './encoding.ts';
 import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';
+import { ClusterRoleAggregator } from './clusterrole-aggregation.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { NamespaceController } from './namespace-controller.ts';
 import { ManifestError } from './manifests.ts';
@@ -85,6 +86,7 @@ export class Cluster {
 
   private readonly collector: GarbageCollector;
   private readonly namespaces: NamespaceController;
+  private readonly aggregator: ClusterRoleAggregator;
 
   constructor(registry: ResourceRegistry, store: ObjectStore, caPem: string) {
     this.registry = registry;
@@ -96,6 +98,10 @@ export class Cluster {
       if (def) this.delete(def, namespace || undefined, name, { dryRun: false, manager: 'generic-garbage-collector' });
     });
     this.namespaces = new NamespaceController(store, registry, (def, namespace, name) => this.delete(def, namespace, name, { dryRun: false, manager: 'kube-controller-manager' }));
+    this.aggregator = new ClusterRoleAggregator(store, (name, rules) => {
+      const applied = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules };
+      this.patch(this.def('rbac.authorization.k8s.io', 'clusterroles'), undefined, name, 'apply', applied, { dryRun: false, manager: 'clusterrole-aggregation-controller' }, { force: true });
+    });
   }
 
   /** The built-in namespaces every cluster starts with. */

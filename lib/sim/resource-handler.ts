@@ -5,6 +5,7 @@ import type { Admission, DeleteOptions, Subresource, WriteContext } from './clus
 import type { ApiContext } from './http-api.ts';
 import { encodedJson, listJson, servedJson } from './encoding.ts';
 import { parseObjectBody, readableBody, readBody, sendEncoded, sendJson } from './http-io.ts';
+import { timestamp } from './object-shape.ts';
 import { parsePatchBody, patchTypeOf } from './patches.ts';
 import { escalationCheck } from './rbac-admission.ts';
 import { reviewResponse } from './reviews.ts';
@@ -112,7 +113,7 @@ async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessa
   if (method === 'POST' && name === undefined) {
     requireVerb(def, 'create');
     if (!def.verbs.includes('get')) {
-      const review = { user, namespace, authorizer: ctx.authorizer, authenticator: ctx.authenticator };
+      const review = { user, namespace, authorizer: ctx.authorizer, authenticator: ctx.authenticator, manager: write.manager, time: timestamp(cluster.now()) };
       sendJson(res, 201, reviewResponse(def, readableBody(body, req.headers['content-type']), review));
       return;
     }

@@ -3,6 +3,7 @@
 // reviews from the same authenticator.
 import type { Authenticator } from './authentication.ts';
 import type { RbacAuthorizer } from './authorizer.ts';
+import { recordWrite } from './managed-fields.ts';
 import { apiVersionOf } from './object-shape.ts';
 import type { PolicyRule } from './rbac-rules.ts';
 import type { RequestAttributes } from './request-attributes.ts';
@@ -16,6 +17,9 @@ export interface ReviewContext {
   namespace?: string;
   authorizer: RbacAuthorizer;
   authenticator: Authenticator;
+  /** The field manager of the request and the time of it, for the answer's managedFields. */
+  manager: string;
+  time: string;
 }
 
 interface AccessReviewSpec {
@@ -98,6 +102,9 @@ function statusFor(def: ResourceDef, object: KubeObject, review: ReviewContext):
 export function reviewResponse(def: ResourceDef, object: KubeObject | undefined, review: ReviewContext): KubeObject {
   const body = object ?? { metadata: {} };
   const response: KubeObject = { ...body, kind: def.kind, apiVersion: apiVersionOf(def), metadata: { ...body.metadata, creationTimestamp: null } };
+  // Like any create, the answer says who set which fields of the request (nothing when it set none).
+  recordWrite({ def, next: response, manager: review.manager, operation: 'Update', time: review.time });
+  if (response.metadata.managedFields?.length === 0) delete response.metadata.managedFields;
   const status = statusFor(def, body, review);
   if (status) response.status = status;
   return response;

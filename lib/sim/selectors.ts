@@ -36,3 +36,28 @@ export function parseFieldSelector(text: string | null): Selector | undefined {
 export function bothSelectors(a: Selector | undefined, b: Selector | undefined): Selector {
   return (object) => (!a || a(object)) && (!b || b(object));
 }
+
+/** A metav1.LabelSelector object (matchLabels, matchExpressions), as aggregation rules and workloads write them. */
+export interface LabelSelectorObject {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
+}
+
+export function labelSelectorMatches(selector: LabelSelectorObject, labels: Record<string, string> | undefined): boolean {
+  const has = (key: string): boolean => labels !== undefined && Object.hasOwn(labels, key);
+  const labelsMatch = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => has(key) && labels![key] === value);
+  return labelsMatch && (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    switch (operator) {
+      case 'In':
+        return has(key) && values.includes(labels![key]);
+      case 'NotIn':
+        return !has(key) || !values.includes(labels![key]);
+      case 'Exists':
+        return has(key);
+      case 'DoesNotExist':
+        return !has(key);
+      default:
+        return false;
+    }
+  });
+}

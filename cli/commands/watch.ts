@@ -41,7 +41,7 @@ export function registerWatchCommand(program: Command): void {
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
-    const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs });
+    const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs, waitForRemoteWhenEmpty: true });
     const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
     const elector = await leaderElectorFrom(options, client, logger);
     const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, maxFailingMs, unreachableAfterMs, leadership: elector, logger, remote });

@@ -2,8 +2,9 @@
  * lib/remote — off-site history: keeps the snapshot repository's branch and a branch of a Git remote in step.
  *
  *   const backend = createGitBackend('isomorphic' | 'native', { dir, gitdir, url, localBranch, remoteBranch, credentials?, env? })
- *   const remote = new RemoteSync({ repository, backend, prefix?, author, force?, pushIntervalMs?, notReadyAfterMs?, logger? })
- *   await remote.start()      fetch; fast-forward or merge on top of the remote (never a rewrite)
+ *   const remote = new RemoteSync({ repository, backend, prefix?, author, force?, pushIntervalMs?, notReadyAfterMs?, waitForRemoteWhenEmpty?, logger? })
+ *   await remote.start()      fetch; fast-forward or merge on top of the remote (never a rewrite); with
+ *                             waitForRemoteWhenEmpty, a new empty repository fetches until the remote answers
  *   await remote.push()       push; a rejection (the branch moved on) is fetched, merged and pushed again;
  *                             a refusal by a hook or policy (RemoteError 'declined') is not
  *   remote.requestPush()      push soon, at most every push interval, backing off after failures (watch)

@@ -4,14 +4,17 @@ import { RemoteError, type RemoteFailure } from './errors.ts';
 import { redactText, redactUrl } from './redact.ts';
 import { refusedUpdate } from './refusal.ts';
 
-const FAILURES: Array<[RemoteFailure, RegExp]> = [
+/** The failures git's messages say; a ref the remote refused (`declined` or `rejected`) is told apart by refusal.ts. */
+type MessageFailure = Exclude<RemoteFailure, 'declined'>;
+
+const FAILURES: Array<[MessageFailure, RegExp]> = [
   ['rejected', /\[rejected\]|non-fast-forward|\(fetch first\)|stale info|cannot lock ref|failed to lock/],
   ['auth', /Authentication failed|returned error: 40[13]|HTTP 40[13]|could not read (Username|Password)|terminal prompts disabled|Permission denied/i],
   ['missing', /does not appear to be a git repository|Repository not found|returned error: 404|HTTP 404/i],
   ['network', /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Connection reset|unable to access|Could not read from remote repository|early EOF|Connection closed/i],
 ];
 
-const SENTENCES: Record<RemoteFailure, string> = {
+const SENTENCES: Record<MessageFailure, string> = {
   rejected: 'the remote branch has commits this repository does not have',
   auth: 'the remote refused the credentials; check KUBESNAP_GIT_TOKEN, --git-token-file, or your git credentials and SSH keys',
   missing: 'there is no repository at that URL',

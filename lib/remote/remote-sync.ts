@@ -1,4 +1,5 @@
 import { formatDuration, type Readiness, type ReadinessSource } from '../health/index.ts';
+import { sleep } from '../concurrency/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { Author, FileChange, SnapshotRepository } from '../store/index.ts';
 import type { GitBackend } from './backend.ts';
@@ -17,6 +18,13 @@ export interface RemoteSyncOptions {
   pushIntervalMs?: number;
   /** Not ready once fetches and pushes have failed for this long (network, server errors). Default 5 min. */
   notReadyAfterMs?: number;
+  /**
+   * A new, empty repository writes nothing before it has the remote's history: start() fetches again while the
+   * remote cannot be reached (at the push interval, backing off) until it can, or stop() is called. For a
+   * long-running writer in a pod with an empty /data, whose first commits would otherwise begin a second
+   * history, joined to the remote's later as a second root commit.
+   */
+  waitForRemoteWhenEmpty?: boolean;
   logger?: Logger;
   now?: () => number;
 }
@@ -70,6 +78,8 @@ export class RemoteSync implements ReadinessSource {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Ends start()'s waiting for the remote. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: RemoteSyncOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -78,16 +88,38 @@ export class RemoteSync implements ReadinessSource {
     this.notReadyAfterMs = options.notReadyAfterMs ?? DEFAULT_PUSH_NOT_READY_AFTER_MS;
   }
 
-  /** Fetches the remote branch and continues on top of it. Throws RemoteError; nothing local changes then. */
+  /**
+   * Fetches the remote branch and continues on top of it (see `waitForRemoteWhenEmpty` for a new repository).
+   * Throws RemoteError; nothing local changes then.
+   */
   async start(): Promise<void> {
     try {
-      const remoteTip = await this.options.backend.fetch();
-      if (remoteTip && !this.options.force) await this.continueOnTopOf(remoteTip);
-    } catch (error) {
-      this.recordFailure(error);
-      throw error;
+      const remoteTip = await this.firstFetch();
+      if (remoteTip && !this.options.force) {
+        await this.continueOnTopOf(remoteTip).catch((error: unknown) => {
+          this.recordFailure(error);
+          throw error;
+        });
+      }
     } finally {
       await this.refreshStatus();
+    }
+  }
+
+  /** The remote's tip; every failed fetch is recorded (and, for a new repository that waits for the remote, retried). */
+  private async firstFetch(): Promise<string | undefined> {
+    for (;;) {
+      try {
+        return await this.options.backend.fetch();
+      } catch (error) {
+        this.recordFailure(error);
+        const unreachable = error instanceof RemoteError && error.failure === 'network';
+        if (!unreachable || !this.options.waitForRemoteWhenEmpty || this.stopped || (await this.options.repository.head())) throw error;
+        const delay = this.retryDelay();
+        this.logger.warn('the remote cannot be fetched; this new repository writes nothing before it has the remote\'s history', { error: error.message, retryIn: formatDuration(delay) });
+        await sleep(delay, this.stopping.signal).catch(() => undefined);
+        if (this.stopped) throw error;
+      }
     }
   }
 
@@ -135,9 +167,7 @@ export class RemoteSync implements ReadinessSource {
   /** Asks for a push soon: at most every push interval, backing off after failures. For long-running writers. */
   requestPush(): void {
     if (this.stopped || this.timer) return;
-    const delay = this.failures > 0
-      ? Math.min(this.pushIntervalMs * 2 ** (this.failures - 1), Math.max(MAX_BACKOFF_MS, this.pushIntervalMs))
-      : Math.max(0, this.lastAttempt + this.pushIntervalMs - this.now());
+    const delay = this.failures > 0 ? this.retryDelay() : Math.max(0, this.lastAttempt + this.pushIntervalMs - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.push().then(
@@ -152,9 +182,15 @@ export class RemoteSync implements ReadinessSource {
     }, delay);
   }
 
-  /** Stops scheduled pushes and makes one last attempt; throws RemoteError when that fails. */
+  /** After `failures` failed fetches or pushes in a row: the push interval, doubling, at most 5 minutes (or the interval). */
+  private retryDelay(): number {
+    return Math.min(this.pushIntervalMs * 2 ** (this.failures - 1), Math.max(MAX_BACKOFF_MS, this.pushIntervalMs));
+  }
+
+  /** Stops scheduled pushes (and start()'s waiting for the remote) and makes one last attempt; throws RemoteError when that fails. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { eventually } from '../helpers/cluster.ts';
 import { git, run } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { remoteCliSuite, startWatch, type RemoteCliContext } from './cli-suite.ts';
+import { remoteCliSuite, startWatch, type RemoteCliContext, type WatchProcess } from './cli-suite.ts';
 import { createBareRemote } from './git-servers.ts';
 
 const remoteTest = remoteCliSuite('a new pod with an empty /data continues the remote history');
@@ -29,16 +29,23 @@ async function assertOneLinearHistory(remote: string): Promise<void> {
   }
 }
 
-/** Runs `watch --remote` into `repo` until `change` has been made and pushed, then stops it (SIGTERM, exit 0). */
-async function watchUntilPushed(context: RemoteCliContext, repo: string, remote: string, url: string, configMap: string): Promise<void> {
+const localHead = async (repo: string) => (await run('git', ['-C', repo, 'rev-parse', '--verify', '-q', 'main'])).stdout.trim();
+
+/**
+ * Runs `watch --remote` into `repo` (after `whileStarting`, given the running watch) until ConfigMap `configMap`
+ * has been created and pushed, then stops it (SIGTERM, exit 0).
+ */
+async function watchUntilPushed(
+  context: RemoteCliContext, repo: string, remote: string, url: string, configMap: string, whileStarting?: (watch: WatchProcess) => Promise<void>,
+): Promise<void> {
   const watch = startWatch(context, repo, ['--batch', '100ms', '--remote', url, '--push-interval', '200ms']);
   const remoteFiles = async () => (await run('git', ['-C', remote, 'ls-tree', '-r', '--name-only', 'main'])).stdout;
-  const localHead = async () => (await run('git', ['-C', repo, 'rev-parse', '--verify', '-q', 'main'])).stdout.trim();
   try {
+    await whileStarting?.(watch);
     await eventually(() => /first full sync done/.test(watch.output()), 60_000, `the first full sync (${watch.output()})`);
     assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', configMap, '--from-literal=k=v'])).code, 0);
     await eventually(async () => (await remoteFiles()).includes(`${configMap}.yaml`), 20_000, `${configMap} pushed (${watch.output()})`);
-    await eventually(async () => (await git(remote, 'rev-parse', 'main')).trim() === (await localHead()), 10_000, 'in sync');
+    await eventually(async () => (await git(remote, 'rev-parse', 'main')).trim() === (await localHead(repo)), 10_000, 'in sync');
     watch.kill('SIGTERM');
     assert.is(await watch.exited, 0, watch.output());
   } finally {
@@ -62,6 +69,33 @@ remoteTest('watch: the repository folder is deleted between two runs; the second
   assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0', 'nothing to merge: the second pod started from the remote');
   const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
   for (const name of ['first-pod', 'between-pods', 'second-pod']) assert.match(files, `${name}.yaml`);
+});
+
+remoteTest('watch: a new pod whose remote cannot be reached yet writes nothing until it can, then continues the remote history (no second root commit)', async (context) => {
+  const remote = await recordingRemote(context, 'pod-remote-down.git');
+  const url = context.server.url('pod-remote-down.git');
+  const data = join(context.tmp.path, 'data-remote-down');
+  await watchUntilPushed(context, data, remote, url, 'before-outage');
+
+  rmSync(data, { recursive: true, force: true });
+  await context.server.stop();
+  let down = true;
+  try {
+    await watchUntilPushed(context, data, remote, url, 'after-outage', async (watch) => {
+      await eventually(() => /the remote cannot be fetched; this new repository writes nothing/.test(watch.output()), 60_000, `waiting for the remote (${watch.output()})`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.is(await localHead(data), '', 'nothing committed before the remote\'s history is fetched');
+      await context.server.restart();
+      down = false;
+    });
+  } finally {
+    if (down) await context.server.restart();
+  }
+
+  await assertOneLinearHistory(remote);
+  assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
+  const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
+  for (const name of ['before-outage', 'after-outage']) assert.match(files, `${name}.yaml`);
 });
 
 remoteTest.run();

@@ -19,7 +19,7 @@ export interface Leadership {
   readonly isLeader: boolean;
 }
 
-const STANDBY: ReadinessSource = { name: 'leader', check: () => ({ ready: true, detail: 'standby: another replica holds the lease' }) };
+const STANDBY: ReadinessSource = { name: 'leader', check: () => ({ ready: true, detail: 'standby (another replica holds the lease)' }) };
 
 export interface ClusterSyncOptions {
   client: KubeClient;

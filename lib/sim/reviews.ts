@@ -100,8 +100,9 @@ function statusFor(def: ResourceDef, object: KubeObject, review: ReviewContext):
  * (a protobuf kind the simulator does not decode); the answer then has no spec.
  */
 export function reviewResponse(def: ResourceDef, object: KubeObject | undefined, review: ReviewContext): KubeObject {
-  const body = object ?? { metadata: {} };
-  const response: KubeObject = { ...body, kind: def.kind, apiVersion: apiVersionOf(def), metadata: { ...body.metadata, creationTimestamp: null } };
+  const { kind: _kind, apiVersion: _apiVersion, metadata = {}, ...fields } = object ?? { metadata: {} };
+  const body: KubeObject = { metadata, ...fields };
+  const response: KubeObject = { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { ...metadata, creationTimestamp: null }, ...fields };
   // Like any create, the answer says who set which fields of the request (nothing when it set none).
   recordWrite({ def, next: response, manager: review.manager, operation: 'Update', time: review.time });
   if (response.metadata.managedFields?.length === 0) delete response.metadata.managedFields;

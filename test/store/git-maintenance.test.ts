@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RepositoryError } from '../../lib/errors/index.ts';
-import { SnapshotRepository } from '../../lib/store/index.ts';
+import { hashObject, SnapshotRepository } from '../../lib/store/index.ts';
 import { git, temporaryDir } from './real-git.ts';
 
 const root = temporaryDir('maintenance');
@@ -60,17 +60,25 @@ test('a few loose objects of a refused commit, pruned by git prune --expire=now,
   checkHead(dir, [...first, ...few]);
 });
 
-test('after git gc removes the empty loose-object folders, small commits still write loose objects', async () => {
+/** A file whose blob goes into one of `folders` (loose-object fan-out folders, objects/xx). */
+function fileWithBlobIn(path: string, folders: string[]): { path: string; content: string } {
+  for (let i = 0; ; i++) {
+    const content = `kind: ConfigMap\nname: ${path}\nvalue: ${i}\n`;
+    if (folders.includes(hashObject('blob', Buffer.from(content)).slice(0, 2))) return { path, content };
+  }
+}
+
+test('after git gc removes the empty loose-object folders, small commits still write loose objects into them', async () => {
   const dir = join(root, 'gc-folders.git');
   const repo = await SnapshotRepository.open(dir);
   const files = configMaps(0, 5);
   await repo.commitChanges(files, { message: 'first', author });
   const fanOutFolders = () => readdirSync(join(dir, 'objects')).filter((name) => /^[0-9a-f]{2}$/.test(name));
-  assert.ok(fanOutFolders().length > 0);
+  const written = fanOutFolders();
   git(dir, ['gc', '-q']);
   assert.equal(fanOutFolders(), [], 'prune-packed removed every folder it emptied');
   for (let round = 1; round <= 3; round++) {
-    files.push(...configMaps(round * 10, 2));
+    files.push(fileWithBlobIn(`shop/configmaps/after-gc-${round}.yaml`, written));
     assert.ok(await repo.commitChanges(files, { message: `round ${round}`, author }));
   }
   checkHead(dir, files);

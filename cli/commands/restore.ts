@@ -43,10 +43,11 @@ function parseTime(text: string): Date {
 const marks: Record<PlannedObject['action'], string> = { create: '+', update: '~', delete: '-', unchanged: '=', blocked: '!', invalid: '✗' };
 
 function objectLines(object: PlannedObject): string[] {
+  const warnings = object.warnings.map((warning) => `        warning: ${warning}`);
   if (object.action === 'blocked' || object.action === 'invalid') {
-    return [`  ${marks[object.action]} ${object.ref}${object.path ? ` (${object.path})` : ''}: ${object.reason}`];
+    return [`  ${marks[object.action]} ${object.ref}${object.path ? ` (${object.path})` : ''}: ${object.reason}`, ...warnings];
   }
-  return [`  ${marks[object.action]} ${object.action.padEnd(6)} ${object.ref}`, ...object.fields.map((change) => `        ${formatFieldChange(change)}`)];
+  return [`  ${marks[object.action]} ${object.action.padEnd(6)} ${object.ref}`, ...object.fields.map((change) => `        ${formatFieldChange(change)}`), ...warnings];
 }
 
 /** Objects outside every namespace other than Namespaces: shared by the whole cluster, so listed apart. */
@@ -56,7 +57,7 @@ function isClusterWide(object: PlannedObject): boolean {
 
 function planText(plan: RestorePlan, target: string): string {
   const lines = [`Restore plan: ${plan.revision.label} (${plan.revision.commit.slice(0, 7)}) → ${target}`];
-  const shown = plan.objects.filter((o) => o.action !== 'unchanged');
+  const shown = plan.objects.filter((o) => o.action !== 'unchanged' || o.warnings.length > 0);
   lines.push(...shown.filter((o) => !isClusterWide(o)).flatMap(objectLines));
   const clusterWide = shown.filter(isClusterWide);
   if (clusterWide.length > 0) lines.push('Cluster-scoped objects (shared by every namespace):', ...clusterWide.flatMap(objectLines));
@@ -83,7 +84,9 @@ function summaryLine(result: RestoreResult): string {
 }
 
 function planJson(plan: RestorePlan) {
-  return plan.objects.map((o) => ({ ref: o.ref, path: o.path || undefined, action: o.action, reason: o.reason, fields: o.fields.length ? o.fields.map(formatFieldChange) : undefined }));
+  return plan.objects.map((o) => ({
+    ref: o.ref, path: o.path || undefined, action: o.action, reason: o.reason, fields: o.fields.length ? o.fields.map(formatFieldChange) : undefined, warnings: o.warnings.length ? o.warnings : undefined,
+  }));
 }
 
 async function confirm(target: string): Promise<boolean> {
@@ -108,6 +111,7 @@ export function registerRestoreCommand(program: Command): void {
     .option('--namespace-map <from=to>', 'restore namespace FROM into namespace TO, creating it (repeatable)', collect)
     .option('--image-registry-map <from=to>', 'rewrite image references from registry (or repository prefix) FROM to TO, e.g. to a mirror made with `kubesnap images mirror` (repeatable)', collect)
     .option('--include-cluster-scoped', 'with -n or --namespace-map, also restore cluster-scoped objects other than the Namespaces (ClusterRoles, CRDs, ...); -A does the same')
+    .option('--force-conflicts', 'also restore fields that controllers own: an autoscaled workload\'s replicas, fields the cluster\'s managers own per managedFields')
     .option('--recreate', 'delete and create an object whose update is refused because an immutable field differs')
     .option('-y, --yes', 'apply without asking');
   addSelectionOptions(command);
@@ -135,7 +139,7 @@ export function registerRestoreCommand(program: Command): void {
       const plan = await planRestore({
         client, repository, revision, selection, normalize, namespaceMap, imageRegistryMap, ageIdentities,
         paths: options.path, prefix: options.prefix, prune: Boolean(options.prune),
-        includeClusterScoped: Boolean(options.includeClusterScoped || options.allNamespaces),
+        includeClusterScoped: Boolean(options.includeClusterScoped || options.allNamespaces), forceConflicts: Boolean(options.forceConflicts),
       });
       if (!json) process.stdout.write(planText(plan, target));
       if (dryRun === 'client') {

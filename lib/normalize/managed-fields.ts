@@ -52,6 +52,11 @@ export function readIntent(entries: readonly ManagedFieldsEntry[] | undefined): 
   return allApplied ? { userFields, appliedFields: userFields } : { userFields };
 }
 
+/** What the cluster's own managers own outside status (a PVC's volumeName, replicas an autoscaler scaled), as `[manager, fields]`. */
+export function clusterOwnedFields(entries: readonly ManagedFieldsEntry[] | undefined): Array<[string, FieldSet]> {
+  return (entries ?? []).filter((entry) => entry.subresource !== 'status' && clusterManagers.has(entry.manager)).map((entry) => [entry.manager, asFieldSet(entry.fieldsV1)]);
+}
+
 function parsedIdentity(key: string): unknown {
   try {
     return JSON.parse(key.slice(2));

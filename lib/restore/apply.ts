@@ -100,7 +100,7 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
   // write over a second change.
   const replan = async (object: PlannedObject, current: KubeObject | undefined): Promise<void> => {
     const { resource, desired } = object.internal;
-    const decision = decide(desired!, current, resource!, plan.options.normalize);
+    const decision = decide(desired!, current, resource!, plan.options.normalize, plan.options.neighbours);
     const what = object.action === 'create' ? 'was created by someone else (or the cluster) during the restore' : 'changed during the restore';
     const note = { replanned: true, message: `${object.ref}: ${what}; planned again against its new version.` };
     if (decision.action === 'unchanged') return finish(object, 'unchanged', note);

@@ -5,9 +5,10 @@ import { normalizeObject, type KubeObject, type NormalizeOptions } from '../norm
 import { isEncryptedSecret, isRedactedValue } from '../secrets/index.ts';
 import { withLiveAssignedFields } from './assigned-fields.ts';
 import { comparePatch, livePatchFor } from './live-patch.ts';
+import { keepLiveFields, type Neighbours } from './neighbours.ts';
 import type { PlannedObject } from './types.ts';
 
-export type ObjectDecision = Pick<PlannedObject, 'action' | 'reason' | 'fields' | 'normalizedPatch' | 'livePatch'>;
+export type ObjectDecision = Pick<PlannedObject, 'action' | 'reason' | 'fields' | 'normalizedPatch' | 'livePatch' | 'warnings'>;
 
 const REDACTED_REASON = 'cannot restore redacted values: the revision holds only sha256 digests of this Secret\'s values';
 const ENCRYPTED_REASON = 'cannot restore encrypted values without --age-identity';
@@ -27,8 +28,8 @@ function secretValuesOf(object: KubeObject): unknown[] {
   return [object.data, object.stringData];
 }
 
-export function decide(desired: KubeObject, live: KubeObject | undefined, resource: ApiResource, normalize: NormalizeOptions): ObjectDecision {
-  const none = { fields: [], normalizedPatch: [], livePatch: [] };
+export function decide(desired: KubeObject, live: KubeObject | undefined, resource: ApiResource, normalize: NormalizeOptions, neighbours: Neighbours): ObjectDecision {
+  const none = { fields: [], normalizedPatch: [], livePatch: [], warnings: [] };
   // Decrypted while reading the revision when an identity was given; still encrypted means none was.
   if (isSecret(resource) && isEncryptedSecret(desired)) return { ...none, action: 'blocked', reason: `${ENCRYPTED_REASON}.` };
   const redacted = isSecret(resource) && containsRedacted(secretValuesOf(desired));
@@ -42,15 +43,16 @@ export function decide(desired: KubeObject, live: KubeObject | undefined, resour
   if (normalized.action === 'skip') {
     return { ...none, action: 'blocked', reason: `the live object is left out by policy (${normalized.reason}), so restore leaves it alone.` };
   }
-  const committed = withLiveAssignedFields(desired, normalized.object, resource.group);
+  const assigned = withLiveAssignedFields(desired, normalized.object, resource.group);
+  const { committed, warnings } = keepLiveFields(assigned, normalized.object, neighbours.keptFields(live, resource), isSecret(resource));
   const normalizedPatch = comparePatch(normalized.object, committed);
-  if (normalizedPatch.length === 0) return { ...none, action: 'unchanged' };
+  if (normalizedPatch.length === 0) return { ...none, warnings, action: 'unchanged' };
   const livePatch = livePatchFor(live, normalized.object, committed);
-  if (livePatch.length === 0) return { ...none, action: 'unchanged' };
+  if (livePatch.length === 0) return { ...none, warnings, action: 'unchanged' };
   const masked = maskSecretValues(normalized.object, committed);
   const fields = fieldChanges(masked.before, masked.after);
   if (isSecret(resource) && livePatch.some((operation) => containsRedacted(operation.value))) {
-    return { ...none, fields, action: 'blocked', reason: `${REDACTED_REASON}, and they differ live.` };
+    return { ...none, fields, warnings, action: 'blocked', reason: `${REDACTED_REASON}, and they differ live.` };
   }
-  return { action: 'update', fields, normalizedPatch, livePatch };
+  return { action: 'update', fields, normalizedPatch, livePatch, warnings };
 }

@@ -6,7 +6,9 @@ import { normalizeObject, resourceSkipReason, type KubeObject, type NormalizeOpt
 import { resolveSelection, type Selection } from '../selection/index.ts';
 import { decide } from './compare.ts';
 import { coversClusterScoped, pathSelector, readDesiredObjects, type DesiredObject } from './desired.ts';
+import { Neighbours } from './neighbours.ts';
 import { applySteps } from './order.ts';
+import { podReferences, type ReferencedKind } from './references.ts';
 import type { PlannedObject, PlannedObjectInternals, RestorePlan, RestorePlanOptions } from './types.ts';
 
 const liveKey = (group: string, resource: string, namespace: string | undefined, name: string) => `${group}/${resource}/${namespace ?? ''}/${name}`;
@@ -17,6 +19,35 @@ export function objectRef(kind: string, namespace: string | undefined, name: str
 
 function isNamespaceResource(resource: Pick<ApiResource, 'group' | 'resource'>): boolean {
   return resource.group === '' && resource.resource === 'namespaces';
+}
+
+function isAutoscalerResource(resource: Pick<ApiResource, 'group' | 'resource'>): boolean {
+  return resource.group === 'autoscaling' && resource.resource === 'horizontalpodautoscalers';
+}
+
+const referencedResourceNames: Record<ReferencedKind, string> = { Secret: 'secrets', ConfigMap: 'configmaps', ServiceAccount: 'serviceaccounts' };
+
+/** The core resources the revision's workloads refer to (Secrets, ConfigMaps, ServiceAccounts). */
+function referencedResources(desired: readonly DesiredObject[], served: readonly ApiResource[]): ApiResource[] {
+  const kinds = new Set(desired.flatMap((entry) => (entry.object ? podReferences(entry.target.group, entry.object.kind, entry.object).map((r) => r.kind) : [])));
+  return served.filter((resource) => resource.group === '' && [...kinds].some((kind) => referencedResourceNames[kind] === resource.resource));
+}
+
+/** Warns on each workload the restore writes whose pods need an object it cannot put back. */
+function addReferenceWarnings(objects: PlannedObject[], isLive: (kind: ReferencedKind, namespace: string, name: string) => boolean): void {
+  const byRef = new Map(objects.map((o) => [o.ref, o]));
+  for (const object of objects) {
+    const desired = object.internal.desired;
+    if ((object.action !== 'create' && object.action !== 'update') || !desired || object.namespace === undefined) continue;
+    for (const { kind, name } of podReferences(object.group, object.kind, desired)) {
+      const ref = objectRef(kind, object.namespace, name);
+      const planned = byRef.get(ref);
+      if (planned?.action === 'blocked') object.warnings.push(`its pods need ${ref}, which this restore cannot put back: ${planned.reason}`);
+      else if (planned?.action === 'invalid') object.warnings.push(`its pods need ${ref}, whose file in the revision is invalid.`);
+      else if (planned?.action === 'delete') object.warnings.push(`its pods need ${ref}, which this restore deletes (--prune).`);
+      else if (!planned && !isLive(kind, object.namespace, name)) object.warnings.push(`its pods need ${ref}, which is missing from the cluster and not restored with it.`);
+    }
+  }
 }
 
 /** Kinds a prune may delete: listable and deletable, not left out by policy, in the restore's scope. */
@@ -45,15 +76,15 @@ async function readLive(client: KubeClient, resources: ApiResource[], namespaces
   return live;
 }
 
-type PlannedFields = Omit<PlannedObject, 'ref' | 'step' | 'fields' | 'normalizedPatch' | 'livePatch' | 'internal'> & Partial<Omit<PlannedObject, 'internal'>>;
+type PlannedFields = Omit<PlannedObject, 'ref' | 'step' | 'fields' | 'normalizedPatch' | 'livePatch' | 'warnings' | 'internal'> & Partial<Omit<PlannedObject, 'internal'>>;
 
 /** `internal` holds live objects (a Secret's values among them): never enumerable, so never serialised by accident. */
 function plannedObject(fields: PlannedFields, internal: PlannedObjectInternals): PlannedObject {
-  const planned = { ref: objectRef(fields.kind, fields.namespace, fields.name), step: 0, fields: [], normalizedPatch: [], livePatch: [], ...fields };
+  const planned = { ref: objectRef(fields.kind, fields.namespace, fields.name), step: 0, fields: [], normalizedPatch: [], livePatch: [], warnings: [], ...fields };
   return Object.defineProperty(planned, 'internal', { value: internal, enumerable: false }) as PlannedObject;
 }
 
-function planDesired(entry: DesiredObject, live: KubeObject | undefined, normalize: NormalizeOptions): PlannedObject {
+function planDesired(entry: DesiredObject, live: KubeObject | undefined, normalize: NormalizeOptions, neighbours: Neighbours): PlannedObject {
   const { target, resource } = entry;
   const namespace = resource?.namespaced === false ? undefined : target.namespace;
   const base = {
@@ -63,7 +94,7 @@ function planDesired(entry: DesiredObject, live: KubeObject | undefined, normali
   if (!entry.object || !resource) {
     return plannedObject({ ...base, action: 'invalid', reason: entry.problem }, { resource });
   }
-  return plannedObject({ ...base, ...decide(entry.object, live, resource, normalize) }, { resource, desired: entry.object, live });
+  return plannedObject({ ...base, ...decide(entry.object, live, resource, normalize, neighbours) }, { resource, desired: entry.object, live });
 }
 
 /**
@@ -87,18 +118,28 @@ export async function planRestore(options: RestorePlanOptions): Promise<RestoreP
 
   const served = new Set(discovery.resources);
   const namespacesResource = discovery.resources.find(isNamespaceResource);
+  const autoscalers = discovery.resources.find(isAutoscalerResource);
   const toRead = new Set<ApiResource>(namespacesResource ? [namespacesResource] : []);
   for (const entry of desired) if (entry.resource && served.has(entry.resource)) toRead.add(entry.resource);
+  // What restored workloads refer to, and the autoscalers that scale them, are read even when not restored.
+  for (const resource of referencedResources(desired, discovery.resources)) toRead.add(resource);
+  if (autoscalers) toRead.add(autoscalers);
   if (options.prune) for (const resource of selection.resources) if (prunable(resource, selection, normalize, clusterScoped)) toRead.add(resource);
   const targetNamespaces = selection.options.namespaces?.length ? selection.options.namespaces.map((n) => namespaceMap.get(n) ?? n) : undefined;
   const live = await readLive(client, [...toRead], targetNamespaces, concurrency, signal);
+
+  const neighbours = new Neighbours(Boolean(options.forceConflicts));
+  for (const { resource, object } of live.values()) if (isAutoscalerResource(resource)) neighbours.addAutoscaler(object, objectRef(resource.kind, object.metadata.namespace, object.metadata.name));
+  for (const entry of desired) {
+    if (entry.object && entry.resource && isAutoscalerResource(entry.resource)) neighbours.addAutoscaler(entry.object, objectRef(entry.resource.kind, entry.object.metadata.namespace, entry.object.metadata.name));
+  }
 
   const objects: PlannedObject[] = [];
   const wanted = new Set<string>();
   for (const entry of desired) {
     const key = liveKey(entry.target.group, entry.target.resource, entry.resource?.namespaced === false ? undefined : entry.target.namespace, entry.target.name);
     wanted.add(key);
-    objects.push(planDesired(entry, live.get(key)?.object, normalize));
+    objects.push(planDesired(entry, live.get(key)?.object, normalize, neighbours));
   }
 
   // A namespace the restore writes into must exist: created bare when the revision's Namespace object is not restored with it.
@@ -139,8 +180,10 @@ export async function planRestore(options: RestorePlanOptions): Promise<RestoreP
     }
   }
 
+  addReferenceWarnings(objects, (kind, namespace, name) => live.has(liveKey('', referencedResourceNames[kind], namespace, name)));
+
   const stepOf = applySteps(objects);
   for (const object of objects) object.step = stepOf(object.group, object.kind);
   objects.sort((a, b) => a.step - b.step || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
-  return { revision, objects, options: { normalize, concurrency } };
+  return { revision, objects, options: { normalize, concurrency, neighbours } };
 }

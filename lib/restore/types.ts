@@ -6,6 +6,7 @@ import type { SelectionOptions } from '../selection/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
 import type { ImageRegistryMapping } from '../images/index.ts';
 import type { LocatedObject } from '../layout/index.ts';
+import type { Neighbours } from './neighbours.ts';
 
 export interface RestorePlanOptions {
   client: KubeClient;
@@ -26,6 +27,8 @@ export interface RestorePlanOptions {
   prune?: boolean;
   /** Source namespace → target namespace (`--namespace-map shop=shop-drill`). */
   namespaceMap?: ReadonlyMap<string, string>;
+  /** Also restore fields that controllers the user keeps own (an HPA's target's replicas, the cluster managers' fields in managedFields). */
+  forceConflicts?: boolean;
   /** With `selection.namespaces` or `namespaceMap`: also cluster-scoped objects other than the Namespaces (`--include-cluster-scoped`, `-A`). */
   includeClusterScoped?: boolean;
   /** Image registry rewrites (`--image-registry-map registry.example.com=mirror.local:5000`): restore onto the mirrored images. */
@@ -57,6 +60,8 @@ export interface PlannedObject extends LocatedObject {
   livePatch: JsonPatchOperation[];
   /** Position in the apply order (lower first; deletions run in reverse). */
   step: number;
+  /** What the plan says besides its action: fields left to their controllers, references to objects the restore cannot put back. */
+  warnings: string[];
   /** Not serialised: the resource, the manifest to create, the live object read at planning time. */
   readonly internal: PlannedObjectInternals;
 }
@@ -71,7 +76,7 @@ export interface RestorePlan {
   revision: { label: string; commit: string };
   objects: PlannedObject[];
   /** What planning used, so apply can re-plan an object that changed meanwhile. */
-  readonly options: { normalize: NormalizeOptions; concurrency: number };
+  readonly options: { normalize: NormalizeOptions; concurrency: number; neighbours: Neighbours };
 }
 
 export type RestoreOutcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed' | 'not-restored';

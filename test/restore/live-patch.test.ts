@@ -9,6 +9,7 @@ import { immutableField, mapNamespaces, parseNamespaceMap } from '../../lib/rest
 import { ApiError } from '../../lib/kube/index.ts';
 import { livePatchFor } from '../../lib/restore/live-patch.ts';
 import { decide } from '../../lib/restore/compare.ts';
+import { Neighbours } from '../../lib/restore/neighbours.ts';
 
 const podInfo: ResourceInfo = { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'watch'] };
 const serviceInfo: ResourceInfo = { ...podInfo, resource: 'services', kind: 'Service' };
@@ -75,7 +76,7 @@ test('a Service keeps its clusterIP and allocated nodePorts when its ports are r
     // A kubectl patch of the ports made its manager own the allocated nodePort, so normalisation keeps it.
   } as KubeObject;
   const committed = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'NodePort', ports: [{ port: 80, targetPort: 8080 }], selector: { app: 'web' } } } as KubeObject;
-  const decision = decide(committed, live, resource(serviceInfo), {});
+  const decision = decide(committed, live, resource(serviceInfo), {}, new Neighbours(false));
   assert.is(decision.action, 'update');
   assert.equal(decision.livePatch.slice(1), [{ op: 'replace', path: '/spec/ports/0/port', value: 80 }]);
 });
@@ -84,7 +85,7 @@ test('a map the revision does not have loses only what normalisation showed', ()
   const namespaceInfo: ResourceInfo = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: ['list', 'watch'] };
   const live = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', resourceVersion: '3', labels: { 'kubernetes.io/metadata.name': 'shop', drift: 'yes' } }, spec: { finalizers: ['kubernetes'] } } as KubeObject;
   const committed = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } } as KubeObject;
-  const decision = decide(committed, live, resource(namespaceInfo), {});
+  const decision = decide(committed, live, resource(namespaceInfo), {}, new Neighbours(false));
   assert.equal(decision.livePatch.slice(1), [{ op: 'remove', path: '/metadata/labels/drift' }]);
   assert.equal(decision.fields.map((f) => f.path), ['metadata.labels']);
 });

@@ -5,7 +5,7 @@ import { runCli } from '../helpers/cli.ts';
 import { git, run } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
 import { CLI_TOKEN as TOKEN, remoteCliSuite } from './cli-suite.ts';
-import { createBareRemote } from './git-servers.ts';
+import { createBareRemote, installRefusingHook } from './git-servers.ts';
 
 const remoteTest = remoteCliSuite('kubesnap snapshot --remote');
 
@@ -44,6 +44,23 @@ remoteTest('snapshot: pushed; a remote that is down keeps the commit, exit 1; th
   assert.is(again.code, 0, again.stderr);
   assert.match(await git(remote, 'show', '--stat', 'main'), /offline\.yaml/);
   assert.is((await run('grep', ['-r', '-l', TOKEN, repo])).stdout, '');
+});
+
+remoteTest('snapshot: a pre-receive hook refuses the push: its message in one sentence, exit 1, one push, no merge; the next run after the hook is gone pushes', async (context) => {
+  const remote = await createBareRemote(join(context.tmp.path, 'served'), 'policy.git');
+  const hook = installRefusingHook(remote, ['policy: direct pushes to main are not allowed']);
+  const refused = await snapshot(context, 'policy', ['--remote', context.server.url('policy.git')]);
+  assert.is(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /the remote refused the update of main: policy: direct pushes to main are not allowed \(pre-receive hook declined\); the commit is kept/);
+  assert.is(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+  assert.is(hook.runs(), 1, 'one push, not rounds of fetch, merge and push');
+  const repo = join(context.tmp.path, 'policy');
+  assert.is((await git(repo, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
+
+  hook.remove();
+  const again = await snapshot(context, 'policy', ['--remote', context.server.url('policy.git')]);
+  assert.is(again.code, 0, again.stderr);
+  assert.is((await git(remote, 'rev-parse', 'main')).trim(), (await git(repo, 'rev-parse', 'main')).trim());
 });
 
 remoteTest('snapshot: two clusters under two prefixes push to one branch at the same time; both land, nothing forced', async (context) => {

@@ -100,7 +100,7 @@ export function addLeaderElectionOptions(command: Command): Command {
     .option('--leader-elect', 'run as one of several replicas: only the holder of a coordination.k8s.io Lease watches and commits')
     .option('--lease-namespace <namespace>', 'namespace of the Lease (default: the pod\'s own namespace in a cluster, else the kubeconfig context\'s, else default)')
     .option('--lease-name <name>', 'name of the Lease', 'kubesnap')
-    .option('--lease-duration <duration>', 'how long a Lease nobody renews stays held; renewed every third of it', '15s');
+    .option('--lease-duration <duration>', 'how long a Lease nobody renews stays held; renewed every 2/15 of it and given up after 2/3 without a renewal, as client-go', '15s');
 }
 
 /** The elector `--leader-elect` asks for, or undefined without it. */

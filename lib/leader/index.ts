@@ -5,9 +5,11 @@
  * - A candidate takes the Lease when it does not exist, has no holder (released), or its record has
  *   not changed for `leaseDurationSeconds` by the candidate's own clock (so clock skew between
  *   machines does not matter: only "how long since I saw it change").
- * - The holder renews every leaseDuration/3 with a write guarded by the Lease's resourceVersion.
- *   When no renewal succeeds for the renew deadline (2/3 of the duration), leadership is lost:
- *   `lost` resolves and the caller stops writing before another candidate can take over.
+ * - The holder renews every retry period with a write guarded by the Lease's resourceVersion; with
+ *   client-go's proportions (2 s and 10 s of 15 s) the retry period is 2/15 of the duration and the renew
+ *   deadline 2/3. A failed renewal is retried every retry period, a slow one may take until the deadline,
+ *   so one refused or slow request is not a lost lease. When no renewal succeeds for the renew deadline,
+ *   leadership is lost: `lost` resolves and the caller stops writing before another candidate can take over.
  * - stop() releases a held Lease (holder cleared), so a standby takes over at once.
  *
  *   const elector = new LeaderElector({ client, namespace, name, leaseDurationMs, signal? });
@@ -30,9 +32,9 @@ export interface LeaderElectorOptions {
   identity?: string;
   /** How long a Lease nobody renews stays held; default 15 s. */
   leaseDurationMs?: number;
-  /** How long the holder keeps trying to renew before it gives up leadership; default 2/3 of the duration. */
+  /** How long after its last renewal the holder gives up leadership; default 2/3 of the duration. */
   renewDeadlineMs?: number;
-  /** How often the holder renews and a candidate tries to acquire; default 1/3 of the duration. */
+  /** How often the holder renews and a candidate tries to acquire; default 2/15 of the duration (client-go's 2 s of 15 s). */
   retryPeriodMs?: number;
   logger?: Logger;
   /** Aborting it stops the elector (releasing a held Lease). */
@@ -81,7 +83,7 @@ export class LeaderElector {
       ...options,
       leaseDurationMs,
       renewDeadlineMs: options.renewDeadlineMs ?? Math.round((leaseDurationMs * 2) / 3),
-      retryPeriodMs: options.retryPeriodMs ?? Math.round(leaseDurationMs / 3),
+      retryPeriodMs: options.retryPeriodMs ?? Math.round((leaseDurationMs * 2) / 15),
       logger: options.logger ?? silentLogger,
       now: options.now ?? Date.now,
     };
@@ -126,7 +128,7 @@ export class LeaderElector {
 
   private async run(): Promise<void> {
     const { logger, namespace, name } = this.options;
-    while (!this.stopping && !(await this.tryAcquireOrRenew())) await this.sleep(this.jittered(this.options.retryPeriodMs));
+    while (!this.stopping && !(await this.tryAcquireOrRenew(this.options.retryPeriodMs))) await this.sleep(this.jittered(this.options.retryPeriodMs));
     if (this.stopping) return;
     this.leader = true;
     logger.info('acquired the lease: leading', { lease: `${namespace}/${name}`, identity: this.identity });
@@ -135,12 +137,15 @@ export class LeaderElector {
     while (!this.stopping) {
       await this.sleep(this.options.retryPeriodMs);
       if (this.stopping) return;
-      if (await this.tryAcquireOrRenew()) {
+      // A round may take until the deadline (client-go's renew context), so a slow answer still renews.
+      const deadline = lastRenew + this.options.renewDeadlineMs;
+      const remainingMs = deadline - this.options.now();
+      if (remainingMs > 0 && await this.tryAcquireOrRenew(remainingMs)) {
         lastRenew = this.options.now();
         continue;
       }
       const heldByOther = this.observed?.lease.spec?.holderIdentity && this.observed.lease.spec.holderIdentity !== this.identity;
-      if (heldByOther || this.options.now() - lastRenew >= this.options.renewDeadlineMs) {
+      if (heldByOther || this.options.now() >= deadline) {
         this.leader = false;
         logger.error('lost the lease: stopping', { lease: `${namespace}/${name}`, holder: heldByOther ? this.observed!.lease.spec!.holderIdentity : undefined });
         this.lostSignal.resolve();
@@ -149,10 +154,10 @@ export class LeaderElector {
     }
   }
 
-  /** One round of client-go's tryAcquireOrRenew: true when this candidate holds the Lease afterwards. */
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  /** One round of client-go's tryAcquireOrRenew, given `timeoutMs`: true when this candidate holds the Lease afterwards. */
+  private async tryAcquireOrRenew(timeoutMs: number): Promise<boolean> {
     const { client, namespace, name } = this.options;
-    const signal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(this.options.retryPeriodMs)]);
+    const signal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(timeoutMs)]);
     const now = new Date(this.options.now());
     const durationSeconds = Math.max(1, Math.round(this.options.leaseDurationMs / 1000));
     try {

@@ -86,4 +86,39 @@ test('a released Lease is taken at once, and an aborted signal stops the elector
   await eventually(async () => !(await lease('handover')).spec?.holderIdentity, 3000, 'release on abort');
 });
 
+/** Resolves true if `elector` loses its lease within `ms`. */
+async function losesWithin(elector: LeaderElector, ms: number): Promise<boolean> {
+  return Promise.race([elector.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+}
+
+test('a renewal the server refuses once (a 500) is retried before the deadline: the lease is kept', async () => {
+  const elector = new LeaderElector({ client, namespace, name: 'refused-once', identity: 'holder', leaseDurationMs: 3000 });
+  elector.start();
+  await elector.acquired;
+  try {
+    sim.faults.failNext(2);
+    assert.not.ok(await losesWithin(elector, 4000), 'one failed renewal lost the lease');
+    assert.ok(elector.isLeader);
+    assert.is((await lease('refused-once')).spec?.holderIdentity, 'holder');
+  } finally {
+    sim.faults.clear();
+    await elector.stop();
+  }
+});
+
+test('a slow server (each answer taking a fifth of the duration) does not cost the lease: a round may take until the deadline', async () => {
+  const elector = new LeaderElector({ client, namespace, name: 'slow', identity: 'holder', leaseDurationMs: 3000 });
+  elector.start();
+  await elector.acquired;
+  const before = (await lease('slow')).spec?.renewTime;
+  try {
+    sim.faults.delay(600);
+    assert.not.ok(await losesWithin(elector, 5000), 'slow renewals lost the lease');
+  } finally {
+    sim.faults.clear();
+  }
+  assert.is.not((await lease('slow')).spec?.renewTime, before, 'it renewed meanwhile');
+  await elector.stop();
+});
+
 test.run();

@@ -1,0 +1,171 @@
+// templates/deploy, applied to a simulator that enforces RBAC, with kubesnap run as its pod would run it: no
+// kubeconfig, the API server from KUBERNETES_SERVICE_HOST/PORT, the ServiceAccount's token (minted with
+// `kubectl create token`, the TokenRequest API), ca.crt and namespace in a mounted folder, POD_NAME and
+// POD_NAMESPACE from the downward API. Whatever the shipped RBAC does not grant is a 403, and any 403 fails.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { KubeClient } from '../../lib/kube/index.ts';
+import type { Simulator } from '../../lib/sim/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { clientFor, eventually, startSeededSimulator } from '../helpers/cluster.ts';
+import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
+import { git, temporaryDirectory } from '../helpers/processes.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
+const POD_NAME = 'kubesnap-5d8f7c9b4-q7x2m';
+// Renewed every 2/15 of it (667 ms), given up after 2/3 without a renewal: room for the first sync's busy main thread on a shared machine.
+const LEASE_SECONDS = 5;
+/** What a refusal by the API server looks like in kubesnap's output, wherever it is reported. */
+const refused = /forbidden|\b403\b|unreadable/i;
+
+let sim: Simulator;
+let admin: KubeClient;
+let tmp: { path: string; remove(): void };
+let pod: NodeJS.ProcessEnv;
+let token: string;
+
+/** The team namespace: Roles and RoleBindings only a restorer with escalate and bind may create. */
+const teamObjects = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: team }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: team-lead }
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: deployer, namespace: team }
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: config-reader, namespace: team }
+rules:
+  - apiGroups: [""]
+    resources: [configmaps]
+    verbs: [get, list]
+    resourceNames: [settings]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: deployers, namespace: team }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer }
+subjects:
+  - { kind: User, apiGroup: rbac.authorization.k8s.io, name: alice }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: leads, namespace: team }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: team-lead }
+subjects:
+  - { kind: Group, apiGroup: rbac.authorization.k8s.io, name: team-leads }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: team }
+data: { level: "3" }
+`;
+
+test.before(async () => {
+  sim = await startSeededSimulator();
+  admin = await clientFor(sim);
+  tmp = temporaryDirectory('kubesnap-rbac-e2e-');
+  await kubectlOk(sim.kubeconfigPath, ['apply', '-k', `${root}templates/deploy`]);
+  await kubectlOk(sim.kubeconfigPath, ['apply', '-f', '-'], teamObjects);
+  token = (await kubectlOk(sim.kubeconfigPath, ['create', 'token', 'kubesnap', '-n', 'kubesnap'])).trim();
+  assert.ok(token, 'kubectl create token answered a token');
+  const serviceAccount = join(tmp.path, 'serviceaccount');
+  mkdirSync(serviceAccount);
+  writeFileSync(join(serviceAccount, 'token'), token);
+  writeFileSync(join(serviceAccount, 'ca.crt'), sim.caPem);
+  writeFileSync(join(serviceAccount, 'namespace'), 'kubesnap');
+  const home = join(tmp.path, 'home');
+  mkdirSync(home);
+  pod = {
+    HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(sim.port),
+    KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount, POD_NAME, POD_NAMESPACE: 'kubesnap',
+  };
+});
+
+test.after(async () => {
+  admin?.close();
+  await sim?.stop();
+  tmp?.remove();
+});
+
+test('the token is the ServiceAccount\'s, held to the RBAC the templates ship (not cluster-admin)', async () => {
+  const canI = async (...args: string[]) => (await kubectl(sim.kubeconfigPath, ['--token', token, 'auth', 'can-i', ...args])).stdout.trim();
+  assert.is(await canI('list', 'secrets', '-A'), 'yes');
+  assert.is(await canI('patch', 'leases', '-n', 'kubesnap'), 'yes');
+  assert.is(await canI('patch', 'leases', '-n', 'shop'), 'no');
+  assert.is(await canI('delete', 'configmaps', '-n', 'shop'), 'no');
+});
+
+interface LeaseSpec { holderIdentity?: string; renewTime?: string; leaseTransitions?: number }
+
+async function leaseSpec(): Promise<LeaseSpec | undefined> {
+  const lease = await admin.json('GET', '/apis/coordination.k8s.io/v1/namespaces/kubesnap/leases/kubesnap').catch(() => undefined);
+  return lease?.spec;
+}
+
+async function committedPaths(repo: string): Promise<string[]> {
+  return (await git(repo, 'ls-tree', '-r', '--name-only', 'refs/heads/main').catch(() => '')).split('\n').filter(Boolean);
+}
+
+test('watch --leader-elect holds its Lease in the pod\'s namespace through 10 renewals while committing changes', async () => {
+  const repo = join(tmp.path, 'watch');
+  const child = spawn(process.execPath, [bin, '--repo', repo, 'watch', '--leader-elect', '--lease-duration', `${LEASE_SECONDS}s`, '--batch', '200ms'], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...pod },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await eventually(() => /committed/.test(output), 30_000, `the first commit (watch said: ${output})`);
+    const first = await leaseSpec();
+    assert.match(first?.holderIdentity ?? '', new RegExp(`^${POD_NAME}_[0-9a-f]+$`), 'the holder names the pod');
+    const renewals = new Set<string>();
+    let changes = 0;
+    await eventually(async () => {
+      const spec = await leaseSpec();
+      assert.is(spec?.holderIdentity, first!.holderIdentity, `the lease stayed with its holder (watch said: ${output})`);
+      if (spec?.renewTime && spec.renewTime !== first!.renewTime) renewals.add(spec.renewTime);
+      // A change every other renewal, committed while the lease is being renewed.
+      if (renewals.size >= changes * 2 && changes < 5) await kubectlOk(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', `during-lease-${++changes}`, '--from-literal=k=v']);
+      return renewals.size >= 10;
+    }, 20 * LEASE_SECONDS * 1000, `10 renewals (saw ${renewals.size}; watch said: ${output})`);
+    const expected = Array.from({ length: changes }, (_, i) => `shop/configmaps/during-lease-${i + 1}.yaml`);
+    await eventually(async () => {
+      const paths = await committedPaths(repo);
+      return expected.every((path) => paths.includes(path));
+    }, 10_000, `the changes committed (watch said: ${output})`);
+    const spec = await leaseSpec();
+    assert.is(spec?.holderIdentity, first!.holderIdentity);
+    assert.is(spec?.leaseTransitions, first!.leaseTransitions, 'no other holder in between');
+    assert.is(child.exitCode, null, 'watch is still running');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.is(await exited, 0, output);
+  assert.match(output, /released the lease/);
+  assert.not.match(output, refused, output);
+  assert.not.match(output, /lost the lease/);
+  assert.not.ok((await leaseSpec())?.holderIdentity, 'the release (a patch too) went through');
+});
+
+test.run();

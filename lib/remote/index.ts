@@ -10,8 +10,9 @@
  *   remote.requestPush()      push soon, at most every push interval, backing off after failures (watch)
  *   await remote.stop()       one last push
  *   remote.status()           { unpushedCommits, oldestUnpushedAt?, lastPushAt?, lastError? }
- *   remote.check()            ReadinessSource "remote": { ready, detail }, e.g. "push rejected by the remote: <its message>"
- *   remote.describe()         one line: "remote: in sync" or what is not pushed
+ *   remote.check()            ReadinessSource "remote": { ready, detail }: "ok", "2 commits not pushed since …",
+ *                             "push rejected by the remote: <its message>", "authentication failed: …",
+ *                             "pushes have failed for 5m: …"
  *   gitCredentials({ tokenFile?, env })  → { username, token } | undefined (KUBESNAP_GIT_TOKEN, KUBESNAP_GIT_USERNAME)
  *   redactUrl(url)            a URL without its userinfo, for printing
  *

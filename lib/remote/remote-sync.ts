@@ -215,11 +215,6 @@ export class RemoteSync implements ReadinessSource {
     return { ready: true, detail: this.backlog() ?? 'ok' };
   }
 
-  /** One line for /readyz. */
-  describe(): string {
-    return `remote: ${this.backlog() ?? 'in sync'}`;
-  }
-
   /** What is not pushed yet, and since when; undefined when in sync. */
   private backlog(): string | undefined {
     const { unpushedCommits, oldestUnpushedAt, lastError } = this.status();

@@ -164,9 +164,8 @@ export class ClusterSync {
   readinessSources(): ReadinessSource[] {
     if (this.leadership && !this.leadership.isLeader) return [STANDBY];
     const sync: ReadinessSource = { name: 'sync', check: () => (this.synced ? { ready: true, detail: 'ok' } : { ready: false, detail: 'first full sync not finished' }) };
-    const remote = this.remote;
     const sources = [sync, this.presence, this.watcher.contact, this.writer.failures];
-    return remote ? [...sources, { name: 'remote', check: () => ({ ready: true, detail: remote.describe().replace(/^remote: /, '') }) }] : sources;
+    return this.remote ? [...sources, this.remote] : sources;
   }
 
   get pendingCount(): number {

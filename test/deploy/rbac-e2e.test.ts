@@ -168,4 +168,61 @@ test('watch --leader-elect holds its Lease in the pod\'s namespace through 10 re
   assert.not.ok((await leaseSpec())?.holderIdentity, 'the release (a patch too) went through');
 });
 
+/** path → blob id of every object a snapshot committed (the generated README aside). */
+async function committedObjects(repo: string): Promise<Map<string, string>> {
+  const tree = await git(repo, 'ls-tree', '-r', 'refs/heads/main');
+  return new Map(tree.split('\n').filter((line) => line && !line.endsWith('\tREADME.md')).map((line) => {
+    const [meta, path] = line.split('\t');
+    return [path, meta.split(' ')[2]];
+  }));
+}
+
+test('snapshot under the ServiceAccount reads every kind it reads as admin, Secrets as digests', async () => {
+  const asAdmin = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'snapshot-admin'), 'snapshot', '-o', 'json']);
+  assert.is(asAdmin.code, 0, asAdmin.stderr);
+  const asPod = await runCli(['--repo', join(tmp.path, 'snapshot-pod'), 'snapshot', '-o', 'json'], { env: pod });
+  assert.is(asPod.code, 0, asPod.stderr);
+  assert.not.match(asPod.stderr, refused, asPod.stderr);
+  assert.equal(JSON.parse(asPod.stdout).unreadable, [], 'nothing was refused to the ServiceAccount');
+  const admins = await committedObjects(join(tmp.path, 'snapshot-admin'));
+  const pods = await committedObjects(join(tmp.path, 'snapshot-pod'));
+  assert.equal([...pods.keys()].sort(), [...admins.keys()].sort(), 'the same files');
+  assert.equal(pods, admins, 'with the same content');
+  const secrets = [...pods.keys()].filter((path) => path.includes('/secrets/'));
+  assert.ok(secrets.length > 0, 'Secrets are part of it');
+  for (const path of secrets) {
+    const text = await git(join(tmp.path, 'snapshot-pod'), 'show', `refs/heads/main:${path}`);
+    assert.match(text, /sha256:[0-9a-f]{64}/, `${path} holds digests`);
+  }
+});
+
+/** The team namespace's Roles and RoleBindings, as the API server has them, by what they mean. */
+async function teamRbac(): Promise<unknown> {
+  const roles = await admin.json('GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles');
+  const bindings = await admin.json('GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings');
+  return {
+    roles: roles.items.map((role: any) => [role.metadata.name, role.rules]).sort(),
+    bindings: bindings.items.map((binding: any) => [binding.metadata.name, binding.roleRef, binding.subjects]).sort(),
+  };
+}
+
+test('restore under the restore ClusterRole brings back a namespace\'s Roles and RoleBindings, including ones granting more than it holds', async () => {
+  const repo = join(tmp.path, 'snapshot-pod');
+  const before = await teamRbac();
+  // As the role's comment says: bound only while restoring.
+  await kubectlOk(sim.kubeconfigPath, ['create', 'clusterrolebinding', 'kubesnap-restore', '--clusterrole', 'kubesnap-restore', '--serviceaccount', 'kubesnap:kubesnap']);
+  try {
+    await kubectlOk(sim.kubeconfigPath, ['-n', 'team', 'delete', 'rolebindings,roles,configmaps', '--all']);
+    assert.equal(await teamRbac(), { roles: [], bindings: [] });
+    const restore = await runCli(['--repo', repo, 'restore', '-n', 'team', '--yes'], { env: pod });
+    assert.is(restore.code, 0, `${restore.stdout}${restore.stderr}`);
+    assert.not.match(`${restore.stdout}${restore.stderr}`, refused);
+  } finally {
+    await kubectlOk(sim.kubeconfigPath, ['delete', 'clusterrolebinding', 'kubesnap-restore']);
+  }
+  assert.equal(await teamRbac(), before);
+  const settings = await admin.json('GET', '/api/v1/namespaces/team/configmaps/settings');
+  assert.equal(settings.data, { level: '3' });
+});
+
 test.run();

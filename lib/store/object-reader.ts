@@ -272,11 +272,18 @@ export class ObjectReader {
 
   /**
    * Which of the objects are stored, and where, as the disk says now: the pack folder is listed again first (git may
-   * have repacked). Few are checked one by one; many (a first snapshot) against one listing of each loose fan-out
-   * folder, instead of a stat per object.
+   * have repacked).
    */
   locate<T extends { id: string }>(objects: T[]): { missing: T[]; stored: StoredObjects<T> } {
     this.rescanPacks();
+    return this.locateInScanned(objects);
+  }
+
+  /**
+   * locate() in the packs as last scanned. Few objects are checked one by one; many (a first snapshot) against one
+   * listing of each loose fan-out folder, instead of a stat per object.
+   */
+  private locateInScanned<T extends { id: string }>(objects: T[]): { missing: T[]; stored: StoredObjects<T> } {
     const stored = new StoredObjects<T>();
     const unpacked: T[] = [];
     for (const object of objects) {
@@ -294,25 +301,26 @@ export class ObjectReader {
   }
 
   /**
-   * The objects of `stored` that are gone from the disk since they were located or written (git removed their pack or
-   * loose file, and put them nowhere else); `stored` is brought up to date and no longer lists them.
+   * The objects of each `stored` that are gone from the disk since they were located or written (git removed their
+   * pack or loose file, and put them nowhere else). Each `stored` is brought up to date and no longer lists them.
    */
-  lost<T extends { id: string }>(stored: StoredObjects<T>): T[] {
+  lost<T extends { id: string }>(...all: Array<StoredObjects<T>>): T[] {
     this.rescanPacks();
-    const again: T[] = [];
-    for (const [name, objects] of stored.packs) {
-      if (this.packs.has(name)) continue;
-      stored.packs.delete(name);
-      again.push(...objects);
+    const lost: T[] = [];
+    for (const stored of all) {
+      const again = new StoredObjects<T>();
+      for (const [name, objects] of stored.packs) {
+        if (this.packs.has(name)) continue;
+        stored.packs.delete(name);
+        again.add(undefined, objects);
+      }
+      const loose = stored.loose.splice(0);
+      for (const object of loose) (existsSync(this.loosePath(object.id)) ? stored.loose : again.loose).push(object);
+      const { missing, stored: found } = this.locateInScanned(again.loose);
+      stored.addAll(found);
+      for (const object of missing) lost.push(object);
     }
-    const loose = stored.loose.splice(0);
-    for (const object of loose) {
-      if (existsSync(this.loosePath(object.id))) stored.loose.push(object);
-      else again.push(object);
-    }
-    const { missing, stored: found } = this.locate(again);
-    stored.addAll(found);
-    return missing;
+    return lost;
   }
 
   /** The ids of the loose objects: one listing of each fan-out folder. */

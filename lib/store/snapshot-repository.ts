@@ -64,6 +64,13 @@ export interface OpenOptions {
 const LOOSE_OBJECT_LIMIT = 100;
 /** Times a commit's objects are written before giving up when something keeps deleting them (`git prune` in a loop). */
 const STORE_ATTEMPTS = 3;
+/**
+ * The objects of this many last commits are checked again at each commit: a `git repack -ad` or `git prune` that read
+ * the refs before one of them moved its branch deletes its new objects when it ends, after that commit's own checks.
+ */
+const RECHECKED_COMMITS = 4;
+/** A commit of more new objects than this (a first snapshot) is not kept for checking again: it would hold its blobs. */
+const RECHECKED_OBJECTS_LIMIT = 10_000;
 
 /** A Git repository that kubesnap writes snapshots into and reads history from. The only code that touches Git. */
 export class SnapshotRepository {
@@ -71,6 +78,8 @@ export class SnapshotRepository {
   private readonly refs: RefStore;
   private readonly trees: TreeCache;
   private readonly compaction: Compaction;
+  /** Where the objects of the last commits are (RECHECKED_COMMITS), newest last. */
+  private recentlyStored: Array<StoredObjects<NewObject>> = [];
   /** Commits of this instance run one after the other: each must start from the head the previous one left. */
   private commitQueue: Promise<unknown> = Promise.resolve();
 
@@ -305,7 +314,14 @@ export class SnapshotRepository {
     return false;
   }
 
+  /** Writes again what the last commits stored and git has deleted since (see RECHECKED_COMMITS). */
+  private restoreRecentObjects(): void {
+    const newest = this.recentlyStored.at(-1);
+    if (newest) this.storeObjects(this.reader.lost(...this.recentlyStored), newest);
+  }
+
   private async commitNow(changes: FileChange[], options: CommitOptions): Promise<CommitResult | undefined> {
+    this.restoreRecentObjects();
     const parent = await this.head();
     const parentTree = parent ? this.readCommit(parent).tree : undefined;
     const blobs = new Map<string, BlobChange | null>();
@@ -352,6 +368,7 @@ export class SnapshotRepository {
     // A git prune or repack that read the refs before the move may have deleted objects since the check above; the
     // same objects written again make the commit whole.
     this.storeObjects(this.reader.lost(update.stored), update.stored);
+    if (update.objects.length <= RECHECKED_OBJECTS_LIMIT) this.recentlyStored = [...this.recentlyStored, update.stored].slice(-RECHECKED_COMMITS);
     workTree?.apply(workTreeChanges);
     this.compactObjects();
     return { commit, tree: update.tree, changed: update.changedPaths.length };

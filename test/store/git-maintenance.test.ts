@@ -84,5 +84,26 @@ test('after git gc removes the empty loose-object folders, small commits still w
   checkHead(dir, files);
 });
 
+test('objects deleted just after their commit moved the branch (a prune or repack that read the refs before) are written again by the next commit', async () => {
+  const dir = join(root, 'late-delete.git');
+  const repo = await SnapshotRepository.open(dir);
+  const files = configMaps(0, 150);
+  await repo.commitChanges(files, { message: 'a pack', author });
+  files.push(...configMaps(500, 3));
+  await repo.commitChanges(files, { message: 'loose objects', author });
+  for (const folder of readdirSync(join(dir, 'objects')).filter((name) => /^[0-9a-f]{2}$/.test(name))) rmSync(join(dir, 'objects', folder), { recursive: true });
+  files.push(...configMaps(600, 1));
+  await repo.commitChanges(files, { message: 'next', author });
+  checkHead(dir, files);
+
+  const packsBefore = readdirSync(join(dir, 'objects', 'pack'));
+  files.push(...configMaps(1000, 150));
+  await repo.commitChanges(files, { message: 'another pack', author });
+  for (const name of readdirSync(join(dir, 'objects', 'pack'))) if (!packsBefore.includes(name)) rmSync(join(dir, 'objects', 'pack', name));
+  files.push(...configMaps(2000, 1));
+  await repo.commitChanges(files, { message: 'next', author });
+  checkHead(dir, files);
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 test.run();

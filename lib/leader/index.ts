@@ -68,6 +68,8 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 export class LeaderElector {
   readonly identity: string;
+  /** `namespace/name` of the Lease, as logs and errors name it. */
+  readonly lease: string;
   private readonly options: LeaderElectorOptions & Required<Pick<LeaderElectorOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs' | 'logger' | 'now'>>;
   private readonly stopController = new AbortController();
   private readonly acquiredSignal = deferred();
@@ -88,6 +90,7 @@ export class LeaderElector {
       now: options.now ?? Date.now,
     };
     this.identity = options.identity ?? defaultIdentity();
+    this.lease = `${options.namespace}/${options.name}`;
     options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
   }
 
@@ -127,11 +130,11 @@ export class LeaderElector {
   }
 
   private async run(): Promise<void> {
-    const { logger, namespace, name } = this.options;
+    const { logger } = this.options;
     while (!this.stopping && !(await this.tryAcquireOrRenew(this.options.retryPeriodMs))) await this.sleep(this.jittered(this.options.retryPeriodMs));
     if (this.stopping) return;
     this.leader = true;
-    logger.info('acquired the lease: leading', { lease: `${namespace}/${name}`, identity: this.identity });
+    logger.info('acquired the lease: leading', { lease: this.lease, identity: this.identity });
     this.acquiredSignal.resolve();
     let lastRenew = this.options.now();
     while (!this.stopping) {
@@ -147,7 +150,7 @@ export class LeaderElector {
       const heldByOther = this.observed?.lease.spec?.holderIdentity && this.observed.lease.spec.holderIdentity !== this.identity;
       if (heldByOther || this.options.now() >= deadline) {
         this.leader = false;
-        logger.error('lost the lease: stopping', { lease: `${namespace}/${name}`, holder: heldByOther ? this.observed!.lease.spec!.holderIdentity : undefined });
+        logger.error('lost the lease: stopping', { lease: this.lease, holder: heldByOther ? this.observed!.lease.spec!.holderIdentity : undefined });
         this.lostSignal.resolve();
         return;
       }
@@ -157,7 +160,8 @@ export class LeaderElector {
   /** One round of client-go's tryAcquireOrRenew, given `timeoutMs`: true when this candidate holds the Lease afterwards. */
   private async tryAcquireOrRenew(timeoutMs: number): Promise<boolean> {
     const { client, namespace, name } = this.options;
-    const signal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(timeoutMs)]);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([this.stopController.signal, timeout]);
     const now = new Date(this.options.now());
     const durationSeconds = Math.max(1, Math.round(this.options.leaseDurationMs / 1000));
     try {
@@ -184,7 +188,9 @@ export class LeaderElector {
       if (written) this.observe(written);
       return written !== undefined;
     } catch (error) {
-      if (!this.stopping) this.options.logger.warn('lease round failed', { lease: `${namespace}/${name}`, error: error instanceof Error ? error.message : String(error) });
+      if (this.stopping) return false;
+      const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+      this.options.logger.warn('lease round failed', { lease: this.lease, error: reason });
       return false;
     }
   }
@@ -210,7 +216,7 @@ export class LeaderElector {
     const now = microTime(new Date(this.options.now()));
     // As client-go: no holder, a one-second duration, the transition count kept.
     await replaceLeaseSpec(client, lease, { leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: lease.spec.leaseTransitions ?? 0 }, signal);
-    this.options.logger.info('released the lease', { lease: `${namespace}/${name}` });
+    this.options.logger.info('released the lease', { lease: this.lease });
   }
 
   private jittered(ms: number): number {

@@ -2,7 +2,7 @@
 // fit, and the tmpfs is then made bigger by what the message says is needed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,10 +24,10 @@ function canMount(): boolean {
   }
 }
 
-/** ConfigMaps of random hex (it deflates to about half), `count` × ~1 KB in the repository. */
+/** ConfigMaps of random hex (it deflates to about half), `count` × ~1.6 KB in the repository. */
 function configMaps(namespace: string, count: number): KubeObject[] {
   const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }];
-  for (let i = 0; i < count; i++) objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace }, data: { blob: randomBytes(1000).toString('hex') } });
+  for (let i = 0; i < count; i++) objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace }, data: { blob: randomBytes(1500).toString('hex') } });
   return objects;
 }
 
@@ -50,6 +50,17 @@ function assertDiskFullSentence(result: CliResult, repo: string): number {
   const match = new RegExp(`^error: the disk holding ${repo} is full: kubesnap needs about (\\d+) MB more\\.$`).exec(message);
   assert.ok(match, message);
   return Number(match![1]);
+}
+
+const PAGE = 4096;
+
+/** A file that leaves `freeBytes` free on the file system of `dir`. */
+function fillUpTo(dir: string, freeBytes: number): string {
+  const path = join(dir, 'filler');
+  rmSync(path, { force: true });
+  const { bavail, bsize } = statfsSync(dir);
+  writeFileSync(path, Buffer.alloc(Math.max(0, bavail * bsize - freeBytes)));
+  return path;
 }
 
 function remount(mount: string, sizeMb: number): void {
@@ -77,7 +88,7 @@ diskFull.after(async (context) => {
 diskFull('a first snapshot that does not fit: one sentence, exit 1, nothing left; with the space it named, the next run works', async (context) => {
   if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
   const { sim, mount } = context;
-  sim.seed(configMaps('big', 1500));
+  sim.seed(configMaps('big', 1000));
   const repo = join(mount, 'repo');
   const args = ['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot'];
 
@@ -95,7 +106,7 @@ diskFull('a first snapshot that does not fit: one sentence, exit 1, nothing left
   const next = await runCli(args);
   assert.is(next.code, 0, next.stderr);
   await git(repo, 'fsck', '--full', '--strict');
-  assert.is((await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD', 'big/configmaps')).trim().split('\n').length, 1500);
+  assert.is((await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD', 'big/configmaps')).trim().split('\n').length, 1000);
   assert.equal(debris(repo), []);
 });
 
@@ -105,7 +116,7 @@ diskFull('a snapshot on top of history that does not fit: the branch stays where
   const repo = join(mount, 'repo');
   const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
   const usedBefore = filesUnder(repo);
-  sim.seed(configMaps('more', 1500));
+  sim.seed(configMaps('more', 1000));
   const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
   const neededMb = assertDiskFullSentence(failed, repo);
   assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
@@ -121,13 +132,57 @@ diskFull('a snapshot on top of history that does not fit: the branch stays where
   await git(repo, 'fsck', '--full', '--strict');
 });
 
+diskFull('a small commit whose loose objects do not fit: no empty temp object is left, the branch stays', async (context) => {
+  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+  const { sim, mount } = context;
+  const repo = join(mount, 'repo');
+  const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
+  const usedBefore = filesUnder(repo);
+  sim.seed(configMaps('small', 1));
+  // One page left: the lock's file fits, the commit's first object does not.
+  const filler = fillUpTo(mount, PAGE);
+  const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+  assertDiskFullSentence(failed, repo);
+  assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
+  assert.equal(filesUnder(repo), usedBefore);
+  rmSync(filler);
+  const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+  assert.is(next.code, 0, next.stderr);
+  await git(repo, 'fsck', '--full', '--strict');
+});
+
+diskFull('a first run whose pack fits but not its index: neither is left, nor the index\'s temp file', async (context) => {
+  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+  const { sim, mount, tmp } = context;
+  const namespace = ['-n', 'big'];
+  const scratch = join(tmp.path, 'scratch');
+  assert.is((await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', scratch, 'snapshot', ...namespace])).code, 0);
+  const packs = join(scratch, 'objects', 'pack');
+  const [pack] = readdirSync(packs).filter((name) => name.endsWith('.pack'));
+  const pages = (bytes: number) => Math.ceil(bytes / PAGE);
+  const packPages = pages(statSync(join(packs, pack)).size);
+  const indexPages = pages(statSync(join(packs, pack.replace(/\.pack$/, '.idx'))).size);
+  assert.ok(indexPages >= 4, `an index of ${indexPages} pages`);
+
+  const repo = join(mount, 'pack-without-index');
+  remount(mount, Math.ceil((statfsSync(mount).blocks * PAGE) / (1 << 20)) + 4);
+  // config, description, HEAD and the lock: a page each; then the pack, and half its index.
+  const filler = fillUpTo(mount, (4 + packPages + Math.floor(indexPages / 2)) * PAGE);
+  const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', ...namespace]);
+  assertDiskFullSentence(failed, repo);
+  assert.equal(debris(repo), []);
+  assert.equal(filesUnder(repo), ['HEAD', 'config', 'description']);
+  rmSync(filler);
+  const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', ...namespace]);
+  assert.is(next.code, 0, next.stderr);
+  await git(repo, 'fsck', '--full', '--strict');
+});
+
 diskFull('a disk full before the first run starts: one sentence, no folder left; once space is freed the run works', async (context) => {
   if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
   const { sim, mount } = context;
   const repo = join(mount, 'fresh');
-  const filler = join(mount, 'filler');
-  const { bavail, bsize } = statfsSync(mount);
-  writeFileSync(filler, Buffer.alloc(bavail * bsize));
+  const filler = fillUpTo(mount, 0);
   const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', '-n', 'default']);
   assertDiskFullSentence(failed, repo);
   assert.not.ok(existsSync(repo));

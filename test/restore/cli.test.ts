@@ -108,4 +108,29 @@ cli('-o json gives per-object results and never a Secret value', async ({ cluste
   assert.not.ok(result.stdout.includes('czNjcjN0LWRvLW5vdC1jb21taXQ='));
 });
 
+cli('a dry run exits as the restore would, and a server dry run says which writes the server did not see', async ({ cluster, kubesnap }) => {
+  // Into a namespace that does not exist yet: the redacted Secret cannot be created there (exit 1),
+  // and in a server dry run nothing inside the new namespace can be sent.
+  const args = ['restore', '-n', 'shop', '--namespace-map', 'shop=shop-dry'];
+  const client = await kubesnap(...args, '--dry-run');
+  assert.is(client.code, 1, client.stderr);
+  assert.match(client.stdout, /\n  ! Secret\/shop-dry\/web-credentials \(shop\/secrets\/web-credentials\.yaml\): cannot restore redacted values/);
+  assert.match(client.stdout, /Dry run: nothing was sent to the cluster; 1 objects cannot be restored \(marked ! and ✗ above\)\.\n$/);
+
+  const server = await kubesnap(...args, '--dry-run=server');
+  assert.is(server.code, 1, server.stderr);
+  assert.match(server.stderr, /note: Deployment\/shop-dry\/web: not validated by the server: it needs Namespace\/shop-dry, which this restore creates\./);
+  const [, sent, writes, unsent] = /\(server dry run, nothing changed: the server validated (\d+) of (\d+) writes; (\d+) were not sent, as they need objects this restore creates\)\n$/.exec(server.stdout) ?? [];
+  assert.ok(sent, server.stdout);
+  assert.is(Number(sent), 1, 'only the Namespace');
+  assert.is(Number(sent) + Number(unsent), Number(writes));
+  assert.not.ok(/validated, nothing changed/.test(server.stdout));
+  assert.not.ok(cluster.sim.get('', 'namespaces', undefined, 'shop-dry'));
+
+  const real = await kubesnap(...args, '--yes');
+  assert.is(real.code, 1, real.stderr);
+  assert.match(real.stderr, /error: Secret\/shop-dry\/web-credentials: cannot restore redacted values/);
+  assert.ok(cluster.sim.get('apps', 'deployments', 'shop-dry', 'web'));
+});
+
 cli.run();

@@ -39,8 +39,9 @@
  *
  * In a non-bare repository with the branch checked out, the work tree and index follow each commit (only the
  * changed paths are touched); uncommitted changes to a path about to change are refused with RepositoryError.
- * Errors are RepositoryError (bad folder, unknown revision, unsafe path, dirty work tree, branch moved meanwhile)
- * and LockedError.
+ * Errors are RepositoryError (bad folder, unknown revision, unsafe path, dirty work tree, branch moved meanwhile),
+ * LockedError, and DiskFullError (ENOSPC/EDQUOT while writing: what the write left is removed, the branch has not
+ * moved; disk-full.ts).
  */
 import { resolve } from 'node:path';
 import { acquireLockFile, type LockHolder } from './lock.ts';

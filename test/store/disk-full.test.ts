@@ -132,13 +132,17 @@ diskFull('a snapshot on top of history that does not fit: the branch stays where
   await git(repo, 'fsck', '--full', '--strict');
 });
 
-diskFull('a small commit whose loose objects do not fit: no empty temp object is left, the branch stays', async (context) => {
+diskFull('a full disk at the lock, then a small commit whose loose objects do not fit: no empty lock draft or temp object is left, the branch stays', async (context) => {
   if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
   const { sim, mount } = context;
   const repo = join(mount, 'repo');
   const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
   const usedBefore = filesUnder(repo);
   sim.seed(configMaps('small', 1));
+  // Not a page left: the lock's file does not fit.
+  fillUpTo(mount, 0);
+  assertDiskFullSentence(await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']), repo);
+  assert.equal(filesUnder(repo), usedBefore);
   // One page left: the lock's file fits, the commit's first object does not.
   const filler = fillUpTo(mount, PAGE);
   const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);

@@ -78,7 +78,9 @@ test('a lock naming a live pid that is now another process (a restarted PID 1) i
     };
     for (const [what, record] of Object.entries(predecessors)) {
       writeFileSync(lockPath, JSON.stringify(record));
-      const lock = await acquireLock(repo, me).catch((error: Error) => assert.unreachable(`${what}: ${error.message}`));
+      const lock = await acquireLock(repo, me).catch((error: Error) => {
+        throw new Error(`${what}: ${error.message}`);
+      });
       const taken = JSON.parse(readFileSync(lockPath, 'utf8'));
       assert.is(taken.pid, process.pid, what);
       assert.is(taken.startTime, startTimeOf(process.pid), what);

@@ -1,7 +1,8 @@
 // The RBAC authorizer: which rules the cluster's Roles, ClusterRoles, RoleBindings and ClusterRoleBindings (and
 // the bootstrap policy, bootstrap-policy.ts) give a user in a namespace, and whether one of them allows a request.
-// A user's rules are computed once per namespace and kept until an RBAC object changes, so a request of a
-// service account costs a scan of its own rules; members of system:masters are never looked up.
+// A user's rules are computed once per namespace and kept (for that user object: the authenticator hands out
+// the same one for a token) until an RBAC object changes, so a request of a service account costs a scan of
+// its own rules; members of system:masters are never looked up.
 import { BOOTSTRAP_CLUSTER_ROLES, bootstrapClusterRole } from './bootstrap-policy.ts';
 import { ruleAllows, rulesOf, uncoveredRules, type PolicyRule } from './rbac-rules.ts';
 import type { RequestAttributes } from './request-attributes.ts';
@@ -40,8 +41,6 @@ interface RoleRef {
   name: string;
 }
 
-const CACHED_USERS_MAX = 1000;
-
 function subjectsOf(binding: KubeObject): Subject[] {
   return Array.isArray(binding.subjects) ? (binding.subjects as Subject[]) : [];
 }
@@ -76,11 +75,11 @@ function aggregate(messages: string[]): string {
 }
 
 export class RbacAuthorizer {
-  private readonly cache = new Map<string, UserRules>();
+  private cache = new WeakMap<UserInfo, Map<string, UserRules>>();
 
   constructor(private readonly store: ObjectStore) {
     store.subscribe((event) => {
-      if (event.bucket.startsWith(`${RBAC_GROUP}/`)) this.cache.clear();
+      if (event.bucket.startsWith(`${RBAC_GROUP}/`)) this.cache = new WeakMap();
     });
   }
 
@@ -94,12 +93,15 @@ export class RbacAuthorizer {
 
   /** Every rule `user` holds in `namespace` ('' for cluster-wide only): ClusterRoleBindings' first, then the namespace's RoleBindings'. */
   rulesFor(user: UserInfo, namespace: string): UserRules {
-    const key = `${namespace}\0${user.username}\0${user.groups.join('\0')}`;
-    let rules = this.cache.get(key);
+    let byNamespace = this.cache.get(user);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      this.cache.set(user, byNamespace);
+    }
+    let rules = byNamespace.get(namespace);
     if (!rules) {
-      if (this.cache.size >= CACHED_USERS_MAX) this.cache.clear();
       rules = this.resolve(user, namespace);
-      this.cache.set(key, rules);
+      byNamespace.set(namespace, rules);
     }
     return rules;
   }

@@ -18,7 +18,8 @@ import { git, temporaryDirectory } from '../helpers/processes.ts';
 const root = new URL('../../', import.meta.url).pathname;
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
 const POD_NAME = 'kubesnap-5d8f7c9b4-q7x2m';
-// Renewed every 2/15 of it (667 ms), given up after 2/3 without a renewal: room for the first sync's busy main thread on a shared machine.
+// Renewed every 667 ms (2/15 of it), given up after 3.3 s without a renewal (2/3): room for the first sync's
+// busy main thread on a shared machine, where a 2 s lease was lost to event-loop pauses of 0.5 s.
 const LEASE_SECONDS = 5;
 /** What a refusal by the API server looks like in kubesnap's output, wherever it is reported. */
 const refused = /forbidden|\b403\b|unreadable/i;

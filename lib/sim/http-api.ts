@@ -1,10 +1,12 @@
-// The Kubernetes REST protocol over HTTP: authentication, authorization, injected faults, then discovery or a resource.
+// The Kubernetes REST protocol over HTTP: authentication (and impersonation), authorization, injected faults, then
+// discovery or a resource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from './authentication.ts';
 import type { RbacAuthorizer } from './authorizer.ts';
 import type { Cluster } from './cluster.ts';
 import type { RequestFaults } from './faults.ts';
 import { pageNotFound, sendJson, sendStatus } from './http-io.ts';
+import { actingUser } from './impersonation.ts';
 import { requestAttributes } from './request-attributes.ts';
 import { handleResource } from './resource-handler.ts';
 import { route } from './routes.ts';
@@ -39,7 +41,7 @@ export function createRequestHandler(ctx: ApiContext): (req: IncomingMessage, re
 async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
   const method = req.method ?? 'GET';
-  const user = ctx.authenticator.authenticate(req.headers.authorization);
+  const user = actingUser(ctx.authenticator.authenticate(req.headers.authorization), req.headers, ctx.authorizer);
   // A cluster admin passes without a look at the request, so the admin's requests cost nothing more.
   if (!isPrivileged(user)) {
     const request = requestAttributes(method, url.pathname, url.searchParams);

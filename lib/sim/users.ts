@@ -17,8 +17,13 @@ export function serviceAccountUsername(namespace: string, name: string): string 
   return `${SERVICE_ACCOUNT_PREFIX}${namespace}:${name}`;
 }
 
+/** The groups every service account of a namespace is in (besides system:authenticated). */
+export function serviceAccountGroups(namespace: string): string[] {
+  return ['system:serviceaccounts', `system:serviceaccounts:${namespace}`];
+}
+
 export function serviceAccountUser(namespace: string, name: string, uid: string): UserInfo {
-  return { username: serviceAccountUsername(namespace, name), uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'] };
+  return { username: serviceAccountUsername(namespace, name), uid, groups: [...serviceAccountGroups(namespace), 'system:authenticated'] };
 }
 
 /** Members of system:masters pass every authorization and every escalation check, as on a real server. */

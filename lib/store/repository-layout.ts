@@ -32,14 +32,58 @@ export function findRepository(dir: string): RepositoryLayout | undefined {
   return gitdir ? { dir, gitdir, bare: false } : undefined;
 }
 
+const DESCRIPTION = 'Kubernetes configuration history written by kubesnap.\n';
+
+function configText(bare: boolean): string {
+  const config = ['[core]', '\trepositoryformatversion = 0', '\tfilemode = true', `\tbare = ${bare}`];
+  if (!bare) config.push('\tlogallrefupdates = true');
+  return `${config.join('\n')}\n`;
+}
+
 /** Lays out what `git init [--bare] -b <branch>` lays out; HEAD last, as it is what makes the folder a repository. */
 function layOut(gitdir: string, bare: boolean, branch: string): void {
   for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'info']) mkdirSync(join(gitdir, sub), { recursive: true });
-  const config = ['[core]', '\trepositoryformatversion = 0', '\tfilemode = true', `\tbare = ${bare}`];
-  if (!bare) config.push('\tlogallrefupdates = true');
-  writeFileSync(join(gitdir, 'config'), `${config.join('\n')}\n`);
-  writeFileSync(join(gitdir, 'description'), 'Kubernetes configuration history written by kubesnap.\n');
+  writeFileSync(join(gitdir, 'config'), configText(bare));
+  writeFileSync(join(gitdir, 'description'), DESCRIPTION);
   writeFileSync(join(gitdir, 'HEAD'), `ref: refs/heads/${branch}\n`);
+}
+
+function isValidHead(text: string): boolean {
+  const head = text.trim();
+  return /^ref: refs\/\S+$/.test(head) || /^[0-9a-f]{40}$/.test(head);
+}
+
+/** Whether the file at `path` is missing or holds the start of one of `texts` (a write cut short). */
+function isMissingOrStartOf(path: string, texts: string[]): boolean {
+  if (!existsSync(path)) return true;
+  const content = readFileSync(path, 'utf8');
+  return texts.some((text) => text.startsWith(content));
+}
+
+function hasFiles(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir, { recursive: true, withFileTypes: true }).some((entry) => !entry.isDirectory());
+}
+
+/**
+ * Whether `gitdir` is what creating a repository left when it stopped before HEAD was written (a kill, or an older
+ * kubesnap on a full disk): only what layOut makes (and the debris of writes under objects/, and lock files), our
+ * config and description or the start of them, HEAD missing or cut short, not one ref. It is laid out again.
+ */
+function isUnfinishedLayout(gitdir: string): boolean {
+  const head = join(gitdir, 'HEAD');
+  if (existsSync(head) && isValidHead(readFileSync(head, 'utf8'))) return false;
+  const made = new Set(['objects', 'refs', 'info', 'config', 'description', 'HEAD']);
+  if (!readdirSync(gitdir).every((name) => made.has(name) || name.startsWith('kubesnap.lock'))) return false;
+  return isMissingOrStartOf(join(gitdir, 'config'), [configText(true), configText(false)]) &&
+    isMissingOrStartOf(join(gitdir, 'description'), [DESCRIPTION]) &&
+    !hasFiles(join(gitdir, 'refs')) && !hasFiles(join(gitdir, 'info'));
+}
+
+/** An unfinished repository in `dir` (see isUnfinishedLayout), bare or in `dir/.git`; undefined when there is none. */
+function unfinishedRepository(dir: string): { bare: boolean } | undefined {
+  const entries = readdirSync(dir);
+  if (entries.length === 1 && entries[0] === '.git' && statSync(join(dir, '.git')).isDirectory()) return isUnfinishedLayout(join(dir, '.git')) ? { bare: false } : undefined;
+  return entries.length > 0 && isUnfinishedLayout(dir) ? { bare: true } : undefined;
 }
 
 /**
@@ -62,32 +106,38 @@ function initRepository(dir: string, bare: boolean, branch: string): RepositoryL
 
 /** Checks what git itself checks before trusting a repository we did not make. */
 function checkRepository(layout: RepositoryLayout): void {
-  const config = readFileSync(join(layout.gitdir, 'config'), 'utf8');
+  const configPath = join(layout.gitdir, 'config');
+  const config = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
   if (/^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
     throw new RepositoryError(`The repository ${layout.dir} uses SHA-256 object ids, which kubesnap does not support.`);
   }
-  const head = readFileSync(join(layout.gitdir, 'HEAD'), 'utf8').trim();
-  if (!/^ref: refs\/\S+$/.test(head) && !/^[0-9a-f]{40}$/.test(head)) {
+  if (!isValidHead(readFileSync(join(layout.gitdir, 'HEAD'), 'utf8'))) {
     throw new RepositoryError(`The repository ${layout.dir} has a corrupt HEAD file.`);
   }
 }
 
-/** Opens or (unless told not to) creates the repository at `dir`, refusing files and foreign folders. */
+/**
+ * Opens or (unless told not to) creates the repository at `dir`, refusing files and foreign folders. A repository
+ * whose creation stopped half-way is created again (unfinishedRepository).
+ */
 export function openLayout(dir: string, options: { create: boolean; bare: boolean; branch: string }): RepositoryLayout {
   const absolute = resolve(dir);
+  let bare = options.bare;
   if (existsSync(absolute)) {
     if (!statSync(absolute).isDirectory()) throw new RepositoryError(`The repository path ${absolute} is a file, not a folder.`);
-    const found = findRepository(absolute);
+    const unfinished = unfinishedRepository(absolute);
+    const found = unfinished ? undefined : findRepository(absolute);
     if (found) {
       checkRepository(found);
       return found;
     }
-    if (readdirSync(absolute).length > 0) {
+    if (!unfinished && readdirSync(absolute).length > 0) {
       throw new RepositoryError(`The folder ${absolute} is not a git repository and is not empty; point --repo at a repository or an empty folder.`);
     }
+    bare = unfinished?.bare ?? bare;
   }
   if (!options.create) throw new RepositoryError(`There is no git repository at ${absolute}.`);
-  return initRepository(absolute, options.bare, options.branch);
+  return initRepository(absolute, bare, options.branch);
 }
 
 /** Whether `name` is a branch name git accepts (the check-ref-format rules that matter). */

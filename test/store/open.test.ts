@@ -60,5 +60,52 @@ test('a file, a non-empty folder that is not git, a missing folder with create: 
   await refused(broken, /corrupt HEAD/);
 });
 
+test('a repository whose creation stopped before HEAD (a kill, or an older kubesnap on a full disk) is created again', async () => {
+  const config = '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n';
+  const description = 'Kubernetes configuration history written by kubesnap.\n';
+  const left = {
+    'no HEAD': { config, description },
+    'an empty HEAD': { config, description, HEAD: '' },
+    'a config cut short': { config: config.slice(0, 20) },
+    'debris of a failed write beside': { config, description, HEAD: '', 'objects/pack/tmp_idx_0123456789ab': 'x', 'objects/17/tmp_obj_0123456789ab': '', 'kubesnap.lock.4242.0badf00d': '' },
+  };
+  for (const [what, files] of Object.entries(left)) {
+    const dir = join(root, `unfinished-${what.replace(/\W+/g, '-')}`);
+    for (const sub of ['objects/pack', 'refs/heads', 'info']) mkdirSync(join(dir, sub), { recursive: true });
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(join(dir, name, '..'), { recursive: true });
+      writeFileSync(join(dir, name), content);
+    }
+    const repo = await SnapshotRepository.open(dir);
+    assert.is(repo.gitdir, dir, what);
+    assert.is(git(dir, ['symbolic-ref', 'HEAD']).trim(), 'refs/heads/main', what);
+    fsck(dir);
+  }
+
+  const nonBare = join(root, 'unfinished-work-tree');
+  mkdirSync(join(nonBare, '.git', 'objects'), { recursive: true });
+  writeFileSync(join(nonBare, '.git', 'config'), '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n');
+  const repo = await SnapshotRepository.open(nonBare);
+  assert.is(repo.bare, false);
+  assert.is(git(nonBare, ['rev-parse', '--is-bare-repository']).trim(), 'false');
+});
+
+test('a folder that is not only an unfinished repository is still refused', async () => {
+  const withRef = join(root, 'with-ref');
+  mkdirSync(join(withRef, 'refs', 'heads'), { recursive: true });
+  mkdirSync(join(withRef, 'objects'));
+  writeFileSync(join(withRef, 'refs', 'heads', 'main'), `${'1'.repeat(40)}\n`);
+  writeFileSync(join(withRef, 'HEAD'), '');
+  await refused(withRef, /corrupt HEAD/);
+  const withNotes = join(root, 'with-notes');
+  mkdirSync(join(withNotes, 'objects'), { recursive: true });
+  writeFileSync(join(withNotes, 'notes.txt'), 'x');
+  await refused(withNotes, /not a git repository and is not empty/);
+  const foreignConfig = join(root, 'foreign-config');
+  mkdirSync(join(foreignConfig, 'objects'), { recursive: true });
+  writeFileSync(join(foreignConfig, 'config'), '[core]\n\tbare = true\n[remote "origin"]\n');
+  await refused(foreignConfig, /not a git repository and is not empty/);
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 test.run();

@@ -108,7 +108,7 @@ export function registerRestoreCommand(program: Command): void {
     .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
     .option('--prune', 'also delete live objects of the selection that the revision does not have')
     .option('--dry-run [mode]', 'client (the default): print the plan only; server: also send every write with dryRun=All')
-    .option('--namespace-map <from=to>', 'restore namespace FROM into namespace TO, creating it (repeatable)', collect)
+    .option('--namespace-map <from=to>', 'restore namespace FROM into namespace TO, creating it (repeatable); without -n or -A only the mapped namespaces are restored', collect)
     .option('--image-registry-map <from=to>', 'rewrite image references from registry (or repository prefix) FROM to TO, e.g. to a mirror made with `kubesnap images mirror` (repeatable)', collect)
     .option('--include-cluster-scoped', 'with -n or --namespace-map, also restore cluster-scoped objects other than the Namespaces (ClusterRoles, CRDs, ...); -A does the same')
     .option('--force-conflicts', 'also restore fields that controllers own: an autoscaled workload\'s replicas, fields the cluster\'s managers own per managedFields')
@@ -127,7 +127,9 @@ export function registerRestoreCommand(program: Command): void {
     const revision: RevisionSpec = options.at !== undefined ? { at: parseTime(options.at) } : (rev ?? 'HEAD');
     const namespaceMap = parseNamespaceMap(options.namespaceMap ?? []);
     const imageRegistryMap = parseImageRegistryMap(options.imageRegistryMap ?? []);
-    const selection = selectionFrom(options);
+    // A drill restores the namespaces it maps, never the rest of the cluster in place, unless -n or -A says otherwise.
+    const mappedOnly = namespaceMap.size > 0 && !options.namespace?.length && !options.allNamespaces;
+    const selection = mappedOnly ? { ...selectionFrom(options), namespaces: [...namespaceMap.keys()] } : selectionFrom(options);
     const normalize = normalizeFrom(options);
     const ageIdentities = await ageIdentitiesFrom(options);
     const json = options.output === 'json';

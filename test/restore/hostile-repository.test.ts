@@ -86,17 +86,20 @@ hostile('a ClusterRole committed under shop/ is never created or updated by rest
 
 hostile('-n and --namespace-map leave cluster-scoped objects out unless asked for; the plan lists them under their own heading', async ({ cluster, kubesnap, clean }) => {
   await cluster.kubectl('delete', 'clusterrole', 'snapshot-reader');
+  await cluster.kubectl('-n', 'payments', 'scale', 'deployment/api', '--replicas=1');
   for (const args of [['-n', 'shop'], ['--namespace-map', 'shop=shop-drill']]) {
     // The drill's redacted Secret cannot be created in shop-drill, so that plan exits 1: only the listing is checked.
     const narrow = await kubesnap(['restore', clean, ...args, '--dry-run']);
     assert.is(narrow.stderr, '');
     assert.not.ok(narrow.stdout.includes('ClusterRole/snapshot-reader'), narrow.stdout);
     assert.not.ok(narrow.stdout.includes('Cluster-scoped objects'), narrow.stdout);
+    assert.not.ok(narrow.stdout.includes('payments'), 'a drill restores the namespaces it maps, not the rest in place');
   }
   for (const args of [['-n', 'shop', '--include-cluster-scoped'], ['--namespace-map', 'shop=shop-drill', '-A'], []]) {
     const wide = await kubesnap(['restore', clean, ...args, '--dry-run']);
     assert.is(wide.stderr, '');
     assert.match(wide.stdout, /\nCluster-scoped objects \(shared by every namespace\):\n(  .*\n)*  \+ create ClusterRole\/snapshot-reader\n/, args.join(' '));
+    assert.is(wide.stdout.includes('~ update Deployment/payments/api'), args[0] !== '-n', args.join(' '));
   }
   await kubesnap(['restore', clean, '--include', 'clusterroles', '--yes']);
   assert.ok(cluster.sim.get('rbac.authorization.k8s.io', 'clusterroles', undefined, 'snapshot-reader'));

@@ -44,7 +44,8 @@ test('the comparison is a real one: a verb dropped from the chart\'s Lease role 
   const base = byIdentity(await kustomizeBase());
   const chart = chartRbac();
   const role = chart.find((m) => m.kind === 'Role')!;
-  role.rules[0].verbs = role.rules[0].verbs.filter((verb: string) => verb !== 'patch');
+  const renewing = role.rules.find((rule: any) => rule.verbs.includes('patch'));
+  renewing.verbs = renewing.verbs.filter((verb: string) => verb !== 'patch');
   assert.not.equal(byIdentity(chart).get('Role/kubesnap-leader-election'), base.get('Role/kubesnap-leader-election'));
 });
 
@@ -61,6 +62,18 @@ test('another release name renames every object and reference consistently', () 
   for (const binding of chart.filter((m) => m.kind.endsWith('Binding'))) {
     assert.ok(chart.some((m) => m.kind === binding.roleRef.kind && m.metadata.name === binding.roleRef.name), `${binding.metadata.name} refers to a rendered role`);
     assert.equal(binding.subjects, [{ kind: 'ServiceAccount', name: 'prod-kubesnap', namespace: 'ops' }]);
+  }
+});
+
+test('for any release the Lease role names the Lease the Deployment elects on (--lease-name)', () => {
+  for (const release of [{}, { name: 'prod', namespace: 'ops' }]) {
+    const [deployment] = renderChartTemplate('deployment.yaml', release);
+    const args: string[] = deployment.spec.template.spec.containers[0].args;
+    const leaseName = args[args.indexOf('--lease-name') + 1];
+    assert.ok(args.includes('--leader-elect') && leaseName, 'the chart elects on a named Lease');
+    const role = renderChartTemplate('rbac.yaml', release).find((m) => m.kind === 'Role');
+    const named = role.rules.filter((rule: any) => rule.resourceNames);
+    assert.ok(named.length > 0 && named.every((rule: any) => rule.resourceNames.length === 1 && rule.resourceNames[0] === leaseName), `the Role is limited to ${leaseName}`);
   }
 });
 

@@ -86,8 +86,12 @@ test('RBAC: the bound ClusterRole only reads; leader election is a namespaced Ro
   assert.equal(binding.subjects, [{ kind: 'ServiceAccount', name: 'kubesnap', namespace: 'kubesnap' }]);
   const lease = find('Role', 'kubesnap-leader-election');
   assert.is(lease.metadata.namespace, 'kubesnap');
-  // lib/leader reads the Lease, creates it, and renews/takes over/releases it with a guarded JSON patch.
-  assert.equal(lease.rules, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'patch'] }]);
+  // lib/leader reads the Lease, creates it, and renews/takes over/releases it with a guarded JSON patch: the
+  // Lease named kubesnap (the default --lease-name) only, but for create, which RBAC cannot limit to a name.
+  assert.equal(lease.rules, [
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['kubesnap'], verbs: ['get', 'patch'] },
+  ]);
   assert.is(find('RoleBinding', 'kubesnap-leader-election').roleRef.name, 'kubesnap-leader-election');
   const restore = find('ClusterRole', 'kubesnap-restore');
   assert.ok(restore.rules.some((rule: any) => rule.verbs.includes('create') && rule.verbs.includes('delete')));

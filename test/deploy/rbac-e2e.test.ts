@@ -111,8 +111,9 @@ test.after(async () => {
 test('the token is the ServiceAccount\'s, held to the RBAC the templates ship (not cluster-admin)', async () => {
   const canI = async (...args: string[]) => (await kubectl(sim.kubeconfigPath, ['--token', token, 'auth', 'can-i', ...args])).stdout.trim();
   assert.is(await canI('list', 'secrets', '-A'), 'yes');
-  assert.is(await canI('patch', 'leases', '-n', 'kubesnap'), 'yes');
-  assert.is(await canI('patch', 'leases', '-n', 'shop'), 'no');
+  assert.is(await canI('patch', 'leases/kubesnap', '-n', 'kubesnap'), 'yes');
+  assert.is(await canI('patch', 'leases/another', '-n', 'kubesnap'), 'no');
+  assert.is(await canI('patch', 'leases/kubesnap', '-n', 'shop'), 'no');
   assert.is(await canI('delete', 'configmaps', '-n', 'shop'), 'no');
 });
 

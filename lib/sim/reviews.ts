@@ -74,8 +74,8 @@ function userInfoOf(user: UserInfo): Record<string, unknown> {
   return user.uid ? { username: user.username, uid: user.uid, groups: user.groups } : { username: user.username, groups: user.groups };
 }
 
-function statusFor(def: ResourceDef, object: KubeObject, review: ReviewContext): Record<string, unknown> | undefined {
-  const spec = (object.spec ?? {}) as AccessReviewSpec & { token?: string };
+function statusFor(def: ResourceDef, requestSpec: unknown, review: ReviewContext): Record<string, unknown> | undefined {
+  const spec = (requestSpec ?? {}) as AccessReviewSpec & { token?: string };
   switch (def.kind) {
     case 'SelfSubjectAccessReview':
       return accessReviewStatus(review, review.user, spec);
@@ -101,12 +101,11 @@ function statusFor(def: ResourceDef, object: KubeObject, review: ReviewContext):
  */
 export function reviewResponse(def: ResourceDef, object: KubeObject | undefined, review: ReviewContext): KubeObject {
   const { kind: _kind, apiVersion: _apiVersion, metadata = {}, ...fields } = object ?? { metadata: {} };
-  const body: KubeObject = { metadata, ...fields };
   const response: KubeObject = { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { ...metadata, creationTimestamp: null }, ...fields };
   // Like any create, the answer says who set which fields of the request (nothing when it set none).
   recordWrite({ def, next: response, manager: review.manager, operation: 'Update', time: review.time });
   if (response.metadata.managedFields?.length === 0) delete response.metadata.managedFields;
-  const status = statusFor(def, body, review);
+  const status = statusFor(def, fields.spec, review);
   if (status) response.status = status;
   return response;
 }

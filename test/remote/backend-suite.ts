@@ -112,12 +112,12 @@ export function runBackendSuite(transport: 'HTTP' | 'SSH'): void {
       const repository = await SnapshotRepository.open(join(tmp.path, `${name}-a`));
       const log: string[] = [];
       const logger = createLogger({ stream: { write: (line: string) => log.push(line) } });
-      const sync = syncFor(repository, c, c.url(name), undefined, c.credentials, { logger, pushIntervalMs: 150 });
+      const sync = syncFor(repository, c, c.url(name), undefined, c.credentials, { logger, pushIntervalMs: 300 });
       await sync.start();
       await repository.commitChanges([{ path: 'shop/configmaps/web.yaml', content: 'a: 1\n' }], { message: 'first', author });
       sync.requestPush();
-      // Backing off from 150 ms, the fourth push comes 600 ms after the third: the counts below are read between them.
-      await eventually(() => sync.status().pushFailures === 3, 10_000, 'three refused pushes');
+      // Backing off from 300 ms, the fourth push comes 1.2 s after the third: the counts below are read between them.
+      await eventually(() => sync.status().pushFailures === 3, 60_000, 'three refused pushes');
       assert.is(hook.runs(), 3, 'each scheduled push is one push to the remote, never a round of fetch, merge and push again');
       const message = 'policy: commits to main need a ticket number; policy: ask #platform for an exception (pre-receive hook declined)';
       assert.equal(sync.check(), { ready: false, detail: `push rejected by the remote: ${message}` });
@@ -127,7 +127,7 @@ export function runBackendSuite(transport: 'HTTP' | 'SSH'): void {
       assert.is((await git(repository.gitdir, 'rev-list', '--merges', '--count', 'main')).trim(), '0', 'no merge commits');
 
       hook.remove();
-      await eventually(() => sync.status().unpushedCommits === 0, 10_000, 'the push after the hook was removed');
+      await eventually(() => sync.status().unpushedCommits === 0, 30_000, 'the push after the hook was removed');
       assert.is((await git(remotePath, 'rev-parse', 'main')).trim(), await repository.head());
       assert.equal(sync.check(), { ready: true, detail: 'ok' });
       await sync.stop();

@@ -44,7 +44,7 @@
  * moved; disk-full.ts).
  */
 import { resolve } from 'node:path';
-import { acquireLockFile, type LockHolder } from './lock.ts';
+import { acquireLockFile, type LockHolder, type LockOptions } from './lock.ts';
 import { findRepository } from './repository-layout.ts';
 import { SnapshotRepository } from './snapshot-repository.ts';
 import { sweepTemporaryFiles } from './temporary-files.ts';
@@ -54,7 +54,7 @@ export { hashObject } from './git-object.ts';
 export { prepareBlob, type PreparedBlob } from './prepared-blob.ts';
 export { PackEntryThreads } from './pack-entry-threads.ts';
 export type { PackEntry } from './object-writer.ts';
-export type { LockHolder } from './lock.ts';
+export type { LockHolder, LockOptions } from './lock.ts';
 export { DiskFullError } from './disk-full.ts';
 export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
 export { SnapshotRepository };
@@ -63,13 +63,14 @@ export { changedPaths, type ChangedPath } from './tree-diff.ts';
 /**
  * Takes the repository's kubesnap lock (`<gitdir>/kubesnap.lock`, created atomically, JSON of who and since when).
  * `repo` may be an opened repository or a repository folder. A lock whose process is gone from this host (or whose
- * pid is now another process: a restarted PID 1) is taken over, by one starter only; otherwise LockedError names
+ * pid is now another process: a restarted PID 1), or from another host whose holder stopped touching it (every
+ * `heartbeatMs`, default 30 s) five minutes ago, is taken over, by one starter only; otherwise LockedError names
  * the holder: "repository is locked by kubesnap watch (pid 1234 on host x) since ...". Holding it, sweeps what
  * writes of an earlier kubesnap left (temporary-files.ts).
  */
-export async function acquireLock(repo: SnapshotRepository | string, holder: LockHolder): Promise<{ release(): Promise<void> }> {
+export async function acquireLock(repo: SnapshotRepository | string, holder: LockHolder, options?: LockOptions): Promise<{ release(): Promise<void> }> {
   const gitdir = typeof repo === 'string' ? (findRepository(resolve(repo))?.gitdir ?? repo) : repo.gitdir;
-  const lock = await acquireLockFile(gitdir, holder);
+  const lock = await acquireLockFile(gitdir, holder, options);
   sweepTemporaryFiles(gitdir);
   return lock;
 }

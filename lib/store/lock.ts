@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,7 +20,19 @@ interface LockRecord extends LockHolder, ProcessIdentity {
   instance: string;
 }
 
+export interface LockOptions {
+  /** How often the holder touches the lock file, so that another host can tell a live holder from a dead one. */
+  heartbeatMs?: number;
+}
+
 const LOCK_FILE = 'kubesnap.lock';
+const HEARTBEAT_MS = 30_000;
+/**
+ * A lock from another host whose file nobody touched for this long is stale: its holder's heartbeat stopped (a pod
+ * killed on another node, whose successor mounts the same volume under another host name). Ten heartbeats, and
+ * room for the clocks of two hosts to differ.
+ */
+const FOREIGN_STALE_MS = 5 * 60_000;
 const ATTEMPTS = 20;
 /** How long to wait for another starter that is taking over the same stale lock. */
 const TAKEOVER_WAIT_MS = 5;
@@ -42,14 +54,25 @@ function parseRecord(text: string): LockRecord | undefined {
   }
 }
 
+function modifiedMs(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A lock is stale when it is unreadable debris, or its holder ran on this host and is gone: its pid is dead, or is
- * now another process (another boot, another start time: a restarted PID 1). A lock from another host is trusted.
+ * A lock (`text`, read from `path`) is stale when it is unreadable debris; or its holder ran on this host and is
+ * gone: its pid is dead, or is now another process (another boot, another start time: a restarted PID 1); or it ran
+ * on another host and its heartbeat stopped.
  */
-function isStale(text: string): boolean {
+function isStale(path: string, text: string): boolean {
   const record = parseRecord(text);
   if (!record) return true;
-  return record.host === hostname() && !isRunning(record.pid, record);
+  if (record.host === hostname()) return !isRunning(record.pid, record);
+  const touched = modifiedMs(path);
+  return touched !== undefined && Date.now() - touched > FOREIGN_STALE_MS;
 }
 
 /** Creates `path` as a hard link to our draft: fails with EEXIST if it exists, and is never seen half-written. */
@@ -81,7 +104,7 @@ async function removeStale(lockPath: string, target: string, staleText: string, 
     }
     const holder = readText(takeover);
     if (holder === undefined) continue;
-    if (!isStale(holder)) {
+    if (!isStale(takeover, holder)) {
       await sleep(TAKEOVER_WAIT_MS);
       return;
     }
@@ -111,10 +134,10 @@ function writeDraft(gitdir: string, draft: string, text: string): void {
 
 /**
  * Takes the repository's kubesnap lock: `<gitdir>/kubesnap.lock`, created atomically and holding who took it
- * (pid, host, boot id, process start time). A stale lock is taken over, by one starter only; a live one is a
- * LockedError naming its holder.
+ * (pid, host, boot id, process start time), touched every heartbeat while held. A stale lock is taken over, by one
+ * starter only; a live one is a LockedError naming its holder.
  */
-export async function acquireLockFile(gitdir: string, holder: LockHolder): Promise<{ release(): Promise<void> }> {
+export async function acquireLockFile(gitdir: string, holder: LockHolder, options: LockOptions = {}): Promise<{ release(): Promise<void> }> {
   const path = join(gitdir, LOCK_FILE);
   const record: LockRecord = { ...holder, ...processIdentity(holder.pid), since: new Date().toISOString(), instance: randomBytes(8).toString('hex') };
   const text = `${JSON.stringify(record)}\n`;
@@ -127,13 +150,23 @@ export async function acquireLockFile(gitdir: string, holder: LockHolder): Promi
   } finally {
     rmSync(draft, { force: true });
   }
+  const isOurs = () => readText(path) === text;
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    try {
+      if (isOurs()) utimesSync(path, now, now);
+    } catch {
+      // The repository is gone or read-only for a moment: the next heartbeat tries again.
+    }
+  }, options.heartbeatMs ?? HEARTBEAT_MS).unref();
   let released = false;
   return {
     async release() {
       if (released) return;
       released = true;
+      clearInterval(heartbeat);
       // Only remove the file if it is still ours: a takeover after we were considered stale must survive.
-      if (readText(path) === text) rmSync(path, { force: true });
+      if (isOurs()) rmSync(path, { force: true });
     },
   };
 }
@@ -143,7 +176,7 @@ async function takeLock(path: string, draft: string, text: string): Promise<void
     if (tryLink(draft, path)) return;
     const existing = readText(path);
     if (existing === undefined) continue;
-    if (!isStale(existing)) throw lockedBy(existing, path);
+    if (!isStale(path, existing)) throw lockedBy(existing, path);
     await removeStale(path, path, existing, draft);
   }
   throw new LockedError(`repository lock ${path} keeps reappearing; another kubesnap is starting at the same time.`);

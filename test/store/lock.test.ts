@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -94,6 +94,26 @@ test('a lock naming a live pid that is now another process (a restarted PID 1) i
     assert.match(await lockedBy(repo), new RegExp(`\\(pid ${sleeper.pid} on host`));
   } finally {
     sleeper.kill();
+  }
+});
+
+test('a lock from another host is trusted while its holder touches it, and taken over once it stopped for minutes', async () => {
+  const repo = await SnapshotRepository.open(join(root, 'foreign.git'));
+  const lockPath = join(repo.gitdir, 'kubesnap.lock');
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+  writeFileSync(lockPath, JSON.stringify({ pid: 1, host: 'kubesnap-7d9f-old-pod', command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z' }));
+  utimesSync(lockPath, minutesAgo(2), minutesAgo(2));
+  assert.match(await lockedBy(repo), /pid 1 on host kubesnap-7d9f-old-pod/);
+  utimesSync(lockPath, minutesAgo(6), minutesAgo(6));
+  const lock = await acquireLock(repo, me, { heartbeatMs: 10 });
+  try {
+    assert.is(JSON.parse(readFileSync(lockPath, 'utf8')).host, hostname());
+    // Our own heartbeat: the file we hold is touched again, however old it was made to look.
+    utimesSync(lockPath, minutesAgo(60), minutesAgo(60));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(Date.now() - statSync(lockPath).mtimeMs < 5_000);
+  } finally {
+    await lock.release();
   }
 });
 

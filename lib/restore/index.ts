@@ -9,7 +9,8 @@
 export type {
   ApplyOptions, ObjectResult, PlannedObject, RestoreAction, RestoreCounts, RestoreOutcome, RestorePlan, RestorePlanOptions, RestoreResult,
 } from './types.ts';
-export { planRestore, objectRef } from './plan.ts';
+export { planRestore } from './plan.ts';
+export { objectRef } from './object-ref.ts';
 export { applyRestore } from './apply.ts';
 export { parseNamespaceMap, mapNamespaces } from './namespace-map.ts';
 export { immutableField } from './failures.ts';

@@ -8,14 +8,12 @@ import { decide } from './compare.ts';
 import { coversClusterScoped, pathSelector, readDesiredObjects, type DesiredObject } from './desired.ts';
 import { Neighbours } from './neighbours.ts';
 import { applySteps } from './order.ts';
-import { podReferences, type ReferencedKind } from './references.ts';
+import { objectRef } from './object-ref.ts';
+import { addReferenceWarnings, referencedResourceNames, referencedResources } from './references.ts';
 import type { PlannedObject, PlannedObjectInternals, RestorePlan, RestorePlanOptions } from './types.ts';
 
 const liveKey = (group: string, resource: string, namespace: string | undefined, name: string) => `${group}/${resource}/${namespace ?? ''}/${name}`;
 
-export function objectRef(kind: string, namespace: string | undefined, name: string): string {
-  return namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
-}
 
 function isNamespaceResource(resource: Pick<ApiResource, 'group' | 'resource'>): boolean {
   return resource.group === '' && resource.resource === 'namespaces';
@@ -23,31 +21,6 @@ function isNamespaceResource(resource: Pick<ApiResource, 'group' | 'resource'>):
 
 function isAutoscalerResource(resource: Pick<ApiResource, 'group' | 'resource'>): boolean {
   return resource.group === 'autoscaling' && resource.resource === 'horizontalpodautoscalers';
-}
-
-const referencedResourceNames: Record<ReferencedKind, string> = { Secret: 'secrets', ConfigMap: 'configmaps', ServiceAccount: 'serviceaccounts' };
-
-/** The core resources the revision's workloads refer to (Secrets, ConfigMaps, ServiceAccounts). */
-function referencedResources(desired: readonly DesiredObject[], served: readonly ApiResource[]): ApiResource[] {
-  const kinds = new Set(desired.flatMap((entry) => (entry.object ? podReferences(entry.target.group, entry.object.kind, entry.object).map((r) => r.kind) : [])));
-  return served.filter((resource) => resource.group === '' && [...kinds].some((kind) => referencedResourceNames[kind] === resource.resource));
-}
-
-/** Warns on each workload the restore writes whose pods need an object it cannot put back. */
-function addReferenceWarnings(objects: PlannedObject[], isLive: (kind: ReferencedKind, namespace: string, name: string) => boolean): void {
-  const byRef = new Map(objects.map((o) => [o.ref, o]));
-  for (const object of objects) {
-    const desired = object.internal.desired;
-    if ((object.action !== 'create' && object.action !== 'update') || !desired || object.namespace === undefined) continue;
-    for (const { kind, name } of podReferences(object.group, object.kind, desired)) {
-      const ref = objectRef(kind, object.namespace, name);
-      const planned = byRef.get(ref);
-      if (planned?.action === 'blocked') object.warnings.push(`its pods need ${ref}, which this restore cannot put back: ${planned.reason}`);
-      else if (planned?.action === 'invalid') object.warnings.push(`its pods need ${ref}, whose file in the revision is invalid.`);
-      else if (planned?.action === 'delete') object.warnings.push(`its pods need ${ref}, which this restore deletes (--prune).`);
-      else if (!planned && !isLive(kind, object.namespace, name)) object.warnings.push(`its pods need ${ref}, which is missing from the cluster and not restored with it.`);
-    }
-  }
 }
 
 /** Kinds a prune may delete: listable and deletable, not left out by policy, in the restore's scope. */

@@ -2,7 +2,11 @@
 // to. A reference to one this restore cannot put back (a redacted Secret missing live, a ConfigMap
 // neither in the revision nor in the cluster) is a warning in the plan, before pods fail to start.
 import { isJsonMap, type JsonMap } from '../json/index.ts';
+import type { ApiResource } from '../kube/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
+import type { DesiredObject } from './desired.ts';
+import { objectRef } from './object-ref.ts';
+import type { PlannedObject } from './types.ts';
 
 export type ReferencedKind = 'Secret' | 'ConfigMap' | 'ServiceAccount';
 
@@ -71,4 +75,29 @@ export function podReferences(group: string, kind: string, object: KubeObject): 
   ];
   const seen = new Set<string>();
   return references.filter(({ kind: k, name }) => !seen.has(`${k}/${name}`) && Boolean(seen.add(`${k}/${name}`)));
+}
+
+export const referencedResourceNames: Record<ReferencedKind, string> = { Secret: 'secrets', ConfigMap: 'configmaps', ServiceAccount: 'serviceaccounts' };
+
+/** The core resources the revision's workloads refer to (Secrets, ConfigMaps, ServiceAccounts). */
+export function referencedResources(desired: readonly DesiredObject[], served: readonly ApiResource[]): ApiResource[] {
+  const kinds = new Set(desired.flatMap((entry) => (entry.object ? podReferences(entry.target.group, entry.object.kind, entry.object).map((r) => r.kind) : [])));
+  return served.filter((resource) => resource.group === '' && [...kinds].some((kind) => referencedResourceNames[kind] === resource.resource));
+}
+
+/** Warns on each workload the restore writes whose pods need an object it cannot put back. */
+export function addReferenceWarnings(objects: PlannedObject[], isLive: (kind: ReferencedKind, namespace: string, name: string) => boolean): void {
+  const byRef = new Map(objects.map((o) => [o.ref, o]));
+  for (const object of objects) {
+    const desired = object.internal.desired;
+    if ((object.action !== 'create' && object.action !== 'update') || !desired || object.namespace === undefined) continue;
+    for (const { kind, name } of podReferences(object.group, object.kind, desired)) {
+      const ref = objectRef(kind, object.namespace, name);
+      const planned = byRef.get(ref);
+      if (planned?.action === 'blocked') object.warnings.push(`its pods need ${ref}, which this restore cannot put back: ${planned.reason}`);
+      else if (planned?.action === 'invalid') object.warnings.push(`its pods need ${ref}, whose file in the revision is invalid.`);
+      else if (planned?.action === 'delete') object.warnings.push(`its pods need ${ref}, which this restore deletes (--prune).`);
+      else if (!planned && !isLive(kind, object.namespace, name)) object.warnings.push(`its pods need ${ref}, which is missing from the cluster and not restored with it.`);
+    }
+  }
 }

@@ -110,7 +110,9 @@ export class RemoteSync implements ReadinessSource {
   private async firstFetch(): Promise<string | undefined> {
     for (;;) {
       try {
-        return await this.options.backend.fetch();
+        const remoteTip = await this.options.backend.fetch();
+        this.recordSuccess();
+        return remoteTip;
       } catch (error) {
         this.recordFailure(error);
         const unreachable = error instanceof RemoteError && error.failure === 'network';
@@ -152,10 +154,7 @@ export class RemoteSync implements ReadinessSource {
           if (remoteTip) await this.continueOnTopOf(remoteTip);
         }
       }
-      this.failures = 0;
-      this.failingSince = undefined;
-      this.lastFailure = undefined;
-      this.loggedRefusal = undefined;
+      this.recordSuccess();
     } catch (error) {
       this.recordFailure(error);
       throw error;
@@ -221,6 +220,13 @@ export class RemoteSync implements ReadinessSource {
     if (unpushedCommits === 0) return undefined;
     const since = oldestUnpushedAt ? ` since ${oldestUnpushedAt.toISOString()}` : '';
     return `${unpushedCommits} commit${unpushedCommits === 1 ? '' : 's'} not pushed${since}${lastError ? ` (last push: ${lastError})` : ''}`;
+  }
+
+  private recordSuccess(): void {
+    this.failures = 0;
+    this.failingSince = undefined;
+    this.lastFailure = undefined;
+    this.loggedRefusal = undefined;
   }
 
   private recordFailure(error: unknown): void {

@@ -24,13 +24,23 @@ export interface PackMergeRequest {
 export class Compaction {
   private readonly thread = new WorkerCalls<PackMergeRequest, string>(new URL('./pack-merge.worker.ts', import.meta.url), 1);
   private running: Promise<void> | undefined;
+  /**
+   * Why the last packing or merge failed, until one succeeds. A failure leaves every object valid where it was, and
+   * must not turn a commit that is made into an error (its caller would write the batch again): the next commit
+   * tries again.
+   */
+  failure: Error | undefined;
 
   constructor(private readonly reader: ObjectReader) {}
 
-  /** Throws what packing loose objects or a merge on this thread throws; a merge on the thread fails silently. */
   afterCommit(): void {
-    packLooseObjects(this.reader);
-    this.mergePacks();
+    try {
+      packLooseObjects(this.reader);
+      this.mergePacks();
+      if (!this.running) this.failure = undefined;
+    } catch (error) {
+      this.failure = error as Error;
+    }
   }
 
   /** Waits until no merge runs on the thread (one that ends may start the next); then stops the thread. */
@@ -53,10 +63,14 @@ export class Compaction {
       .then((idxPath) => {
         installMergedPack(this.reader, packNames, idxPath);
         this.running = undefined;
+        this.failure = undefined;
         // The commits made meanwhile added packs: merge them now, not at the next commit, which may never come.
         this.mergePacks();
       })
       // Every object is still where it was (at worst also in the new pack); the next merge takes in both.
-      .catch(() => (this.running = undefined));
+      .catch((error: Error) => {
+        this.running = undefined;
+        this.failure = error;
+      });
   }
 }

@@ -210,8 +210,20 @@ export function installMergedPack(reader: ObjectReader, mergedNames: string[], i
     reader.dropPack(name);
     for (const extension of PACK_FILES) rmSync(packFile(reader.objectsDir, name, extension), { force: true });
   }
-  // It would name packs that are gone, which git fsck reports; git writes it again when it repacks.
-  rmSync(join(reader.objectsDir, 'pack', 'multi-pack-index'), { force: true });
+  removeMultiPackIndex(join(reader.objectsDir, 'pack'));
+}
+
+/**
+ * Removes the multi-pack-index and what belongs to it (its bitmap and reverse index, an incremental chain), as
+ * `git repack` does when it deletes packs: it would name packs that are gone, which git fsck reports. git writes it
+ * again at its next repack or maintenance run.
+ */
+function removeMultiPackIndex(packDir: string): void {
+  for (const name of readdirSync(packDir)) {
+    if (name === 'multi-pack-index' || name === 'multi-pack-index.d' || /^multi-pack-index-[0-9a-f]+\.(bitmap|rev)$/.test(name)) {
+      rmSync(join(packDir, name), { recursive: true, force: true });
+    }
+  }
 }
 
 /**
@@ -247,6 +259,16 @@ function looseObject(reader: ObjectReader, id: string): NewObject | undefined {
   }
 }
 
+/** Deletes a loose object that is packed now; one git removed meanwhile (prune-packed, prune) is no error. */
+function unlinkLoose(path: string): void {
+  try {
+    // unlink alone: rmSync's lstat first was a tenth of the time.
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
 /**
  * Once there are many loose objects, writes them into one pack (which the next merges take in like any other) and
  * deletes them after it is in place: a reader that misses a loose object looks in the packs, scanning them again.
@@ -259,6 +281,5 @@ export function packLooseObjects(reader: ObjectReader): void {
     .flatMap((id) => looseObject(reader, id) ?? []);
   if (objects.length === 0) return;
   reader.addPack(writePack(reader.objectsDir, objects));
-  // unlink alone: rmSync's lstat first was a tenth of the time.
-  for (const { id } of objects) unlinkSync(reader.loosePath(id));
+  for (const { id } of objects) unlinkLoose(reader.loosePath(id));
 }

@@ -115,6 +115,14 @@ export class SnapshotRepository {
     this.reader.close();
   }
 
+  /**
+   * Why keeping the object database compact (packing loose objects, merging packs, compaction.ts) failed last, until
+   * it succeeds again; commits go on meanwhile, and every object stays readable where it was.
+   */
+  get compactionFailure(): Error | undefined {
+    return this.compaction.failure;
+  }
+
   private get branchRef(): string {
     return `refs/heads/${this.branch}`;
   }
@@ -231,18 +239,6 @@ export class SnapshotRepository {
     }
   }
 
-  /**
-   * After a commit is made: packs the loose objects once there are many, and merges small packs once there are many
-   * (compaction.ts). A failure leaves the objects valid where they were, and must not turn a commit that is made
-   * into an error (its caller would write the batch again): the next commit tries again.
-   */
-  private compactObjects(): void {
-    try {
-      this.compaction.afterCommit();
-    } catch {
-      // Not compacted this time; see above.
-    }
-  }
 
   /** The work tree to keep in step, when this is a non-bare repository with our branch checked out. */
   private workTree(): WorkTree | undefined {
@@ -370,7 +366,8 @@ export class SnapshotRepository {
     this.storeObjects(this.reader.lost(update.stored), update.stored);
     if (update.objects.length <= RECHECKED_OBJECTS_LIMIT) this.recentlyStored = [...this.recentlyStored, update.stored].slice(-RECHECKED_COMMITS);
     workTree?.apply(workTreeChanges);
-    this.compactObjects();
+    // Packs the loose objects once there are many, and merges small packs once there are many (compaction.ts).
+    this.compaction.afterCommit();
     return { commit, tree: update.tree, changed: update.changedPaths.length };
   }
 }

@@ -43,7 +43,7 @@ export class HealthMonitor {
   }
 
   /** Logs the sources whose readiness changed since the last look. */
-  look(): void {
+  private look(): void {
     const logger = this.options.logger ?? silentLogger;
     for (const source of this.options.sources()) {
       const { ready, detail } = source.check();

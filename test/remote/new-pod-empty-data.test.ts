@@ -1,10 +1,11 @@
 import * as assert from 'uvu/assert';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCli } from '../helpers/cli.ts';
 import { eventually } from '../helpers/cluster.ts';
 import { git, run } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { remoteCliSuite, startWatch, type RemoteCliContext, type WatchProcess } from './cli-suite.ts';
+import { CLI_TOKEN, remoteCliSuite, startWatch, type RemoteCliContext, type WatchProcess } from './cli-suite.ts';
 import { createBareRemote } from './git-servers.ts';
 
 const remoteTest = remoteCliSuite('a new pod with an empty /data continues the remote history');
@@ -96,6 +97,22 @@ remoteTest('watch: a new pod whose remote cannot be reached yet writes nothing u
   assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
   const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
   for (const name of ['before-outage', 'after-outage']) assert.match(files, `${name}.yaml`);
+});
+
+remoteTest('snapshot: each run into a new, empty folder (a CronJob with an empty /data) continues the remote history', async (context) => {
+  const remote = await recordingRemote(context, 'cronjob.git');
+  const url = context.server.url('cronjob.git');
+  const data = join(context.tmp.path, 'data-cronjob');
+  const snapshot = () => runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', data, 'snapshot', '--remote', url], { env: { KUBESNAP_GIT_TOKEN: CLI_TOKEN } });
+  for (const configMap of ['first-job', 'second-job', 'third-job']) {
+    rmSync(data, { recursive: true, force: true });
+    assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', configMap, '--from-literal=k=v'])).code, 0);
+    const result = await snapshot();
+    assert.is(result.code, 0, result.stderr);
+  }
+  await assertOneLinearHistory(remote);
+  assert.is((await git(remote, 'rev-list', '--count', 'main')).trim(), '3', 'one commit per run, each on top of the last');
+  assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
 });
 
 remoteTest.run();

@@ -167,6 +167,6 @@ export async function readDesiredObjects(options: DesiredOptions): Promise<Desir
     const mapped = mapNamespaces(object, options.namespaceMap);
     desired.push({ path, identity, target, resource, object: options.imageRegistryMap?.length ? rewriteImageReferences(mapped, options.imageRegistryMap) : mapped });
   }
-  requireFiltersMatch({ label: options.revisionLabel, objects, served: options.served }, selection, options.paths, desired.length);
+  requireFiltersMatch({ label: options.revisionLabel, objects, served: options.served }, selection, options.paths, options.namespaceMap, desired.length);
   return desired;
 }

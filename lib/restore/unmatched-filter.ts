@@ -18,15 +18,17 @@ function namespaceOf(identity: ObjectIdentity): string | undefined {
   return identity.group === '' && identity.resource === 'namespaces' ? identity.name : identity.namespace;
 }
 
-function hasFilters(selection: Selection, paths: readonly string[] | undefined): boolean {
+function hasFilters(selection: Selection, paths: readonly string[] | undefined, namespaceMap: ReadonlyMap<string, string>): boolean {
   const { options } = selection;
-  return [options.namespaces, options.excludeNamespaces, options.include, options.exclude, paths].some((list) => Boolean(list?.length)) || Boolean(options.labelSelector);
+  return namespaceMap.size > 0 || [options.namespaces, options.excludeNamespaces, options.include, options.exclude, paths].some((list) => Boolean(list?.length)) || Boolean(options.labelSelector);
 }
 
 /** The first filter value that matches no object of the revision, as its flag spells it. */
-function firstUnmatched(revision: RevisionContents, selection: Selection, paths: readonly string[] | undefined): string | undefined {
+function firstUnmatched(revision: RevisionContents, selection: Selection, paths: readonly string[] | undefined, namespaceMap: ReadonlyMap<string, string>): string | undefined {
+  const hasNamespace = (namespace: string) => revision.objects.some(({ identity }) => namespaceOf(identity) === namespace);
+  for (const [from, to] of namespaceMap) if (!hasNamespace(from)) return `--namespace-map ${from}=${to}`;
   for (const namespace of selection.options.namespaces ?? []) {
-    if (!revision.objects.some(({ identity }) => namespaceOf(identity) === namespace)) return `-n ${namespace}`;
+    if (!hasNamespace(namespace)) return `-n ${namespace}`;
   }
   for (const glob of paths ?? []) {
     const matches = picomatch(glob, { dot: true });
@@ -40,9 +42,11 @@ function firstUnmatched(revision: RevisionContents, selection: Selection, paths:
 }
 
 /** Throws when a filter value matches nothing in the revision, or all of them together select nothing (`selected` objects). */
-export function requireFiltersMatch(revision: RevisionContents, selection: Selection, paths: readonly string[] | undefined, selected: number): void {
-  if (!hasFilters(selection, paths)) return;
-  const unmatched = firstUnmatched(revision, selection, paths);
+export function requireFiltersMatch(
+  revision: RevisionContents, selection: Selection, paths: readonly string[] | undefined, namespaceMap: ReadonlyMap<string, string>, selected: number,
+): void {
+  if (!hasFilters(selection, paths, namespaceMap)) return;
+  const unmatched = firstUnmatched(revision, selection, paths, namespaceMap);
   if (unmatched) throw new UsageError(`${unmatched} matches nothing in ${revision.label}, so there is nothing to restore.`);
   if (selected === 0) throw new UsageError(`The filters given select nothing in ${revision.label} together, so there is nothing to restore.`);
 }

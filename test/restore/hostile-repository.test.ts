@@ -163,6 +163,7 @@ hostile('a filter that matches nothing in the revision exits 2, naming the filte
     [['-n', 'nosuchns'], '-n nosuchns'],
     [['--path', 'nosuch/**'], "--path 'nosuch/**'"],
     [['--include', 'hpa'], '--include hpa'],
+    [['--namespace-map', 'shpo=shop-drill'], '--namespace-map shpo=shop-drill'],
   ];
   for (const [args, named] of cases) {
     const result = await kubesnap(['restore', clean, ...args, '--dry-run']);

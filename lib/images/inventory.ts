@@ -47,7 +47,7 @@ export async function collectImageInventory(repository: SnapshotRepository, opti
   for (const [path, blob] of await repository.readFiles(commit)) {
     const identity = parseObjectPath(path, options.prefix);
     if (!identity || !workloadFolders.has(`${identity.group}/${identity.resource}`)) continue;
-    const object = parseObject((await repository.readBlob(blob)).toString('utf8')) as { kind?: string; metadata?: { name?: string; namespace?: string } };
+    const object = parseObject(await repository.readBlob(blob), path) as { kind?: string; metadata?: { name?: string; namespace?: string } };
     for (const spec of podSpecsOf(object)) {
       for (const { field, container } of containersOf(spec)) {
         if (typeof container.image !== 'string') continue;

@@ -51,6 +51,6 @@ function inCompleteScope(identity: ObjectIdentity, state: ClusterState, selectio
 async function oldObjectMatches(path: string, selection: Selection, readOld: (path: string) => Promise<Buffer | undefined>): Promise<boolean> {
   const bytes = await readOld(path);
   if (!bytes) return false;
-  const object = parseObject(bytes.toString('utf8')) as { metadata?: { labels?: Record<string, string> } };
+  const object = parseObject(bytes, path) as { metadata?: { labels?: Record<string, string> } };
   return selection.labelSelector!.matches(object.metadata?.labels);
 }

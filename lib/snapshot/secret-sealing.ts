@@ -11,7 +11,7 @@ import type { SnapshotRepository } from '../store/index.ts';
 export function secretSealing(sealer: SecretSealer, repository: SnapshotRepository, files: ReadonlyMap<string, string>): (path: string, secret: KubeObject) => Promise<KubeObject> {
   return async (path, secret) => {
     const blob = files.get(path);
-    const previous = blob === undefined ? undefined : parseObject((await repository.readBlob(blob)).toString('utf8'));
+    const previous = blob === undefined ? undefined : parseObject(await repository.readBlob(blob), path);
     return sealer.seal(secret, previous);
   };
 }

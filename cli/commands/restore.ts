@@ -50,7 +50,7 @@ function objectLines(object: PlannedObject): string[] {
   return [`  ${marks[object.action]} ${object.action.padEnd(6)} ${object.ref}`, ...object.fields.map((change) => `        ${formatFieldChange(change)}`), ...warnings];
 }
 
-/** Objects outside every namespace other than Namespaces: shared by the whole cluster, so listed apart. */
+/** Objects outside every namespace other than Namespaces: shared by the whole cluster, so listed apart (a refused file stays where its path put it). */
 function isClusterWide(object: PlannedObject): boolean {
   return object.namespace === undefined && !(object.group === '' && object.kind === 'Namespace') && object.action !== 'invalid';
 }

@@ -1,19 +1,16 @@
 // `kubesnap watch` through the library (ClusterSync with its default batching), in its own process so its RSS is
 // its own. Driven by watch-bench.ts over IPC:
 //   → { synced: { ms, objects } }                 the first full sync is committed
-//   → { sample: { t, pending, rssMb, heapMb, externalMb, committed } }  every second
+//   → { sample: { t, pending, rssMb, heapMb, committed } }  every second
 //   ← { finish: true }                             commit what is left, then
 //   → { finished: { lagsMs, lagsByKind, committed, drainMs, commits } }
-// Lag is measured per committed object: commit done − the write time the driver stamped into its annotation. With a
-// third argument `no-lags` (the memory figure) lags are not kept: millions of them would be the measured process's
-// own growth.
+// Lag is measured per committed object: commit done − the write time the driver stamped into its annotation.
 import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
 import { ClusterSync } from '../../lib/sync/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 
 const WRITTEN_AT = /bench\.kubesnap\.dev\/written-at: '?(\d+)/;
-const [kubeconfig, dir, lagsWanted = 'lags'] = process.argv.slice(2);
-const keepLags = lagsWanted !== 'no-lags';
+const [kubeconfig, dir] = process.argv.slice(2);
 
 const client = new KubeClient(await loadClusterConnection({ kubeconfig }));
 const repository = await SnapshotRepository.open(dir, { create: true });
@@ -34,7 +31,6 @@ repository.commitChanges = async (files, options) => {
     const match = file.content && WRITTEN_AT.exec(file.content.toString());
     if (!match) continue;
     committed++;
-    if (!keepLags) continue;
     lagsMs.push(now - Number(match[1]));
     (lagsByKind[file.path.split('/')[1]] ??= []).push(now - Number(match[1]));
   }
@@ -56,10 +52,7 @@ process.send!({ synced: { ms: performance.now() - started } });
 const begin = performance.now();
 const sampler = setInterval(() => {
   const memory = process.memoryUsage();
-  process.send!({ sample: {
-    t: (performance.now() - begin) / 1000, pending: sync.pendingCount, committed,
-    rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20, externalMb: memory.external / 2 ** 20,
-  } });
+  process.send!({ sample: { t: (performance.now() - begin) / 1000, pending: sync.pendingCount, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20, committed } });
 }, 1000);
 
 process.on('message', async (message: any) => {

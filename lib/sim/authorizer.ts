@@ -4,7 +4,7 @@
 // the same one for a token) until an RBAC object changes, so a request of a service account costs a scan of
 // its own rules; members of system:masters are never looked up.
 import { BOOTSTRAP_CLUSTER_ROLES, bootstrapClusterRole } from './bootstrap-policy.ts';
-import { ruleAllows, rulesOf, uncoveredRules, type PolicyRule } from './rbac-rules.ts';
+import { aggregate, ruleAllows, rulesOf, uncoveredRules, type PolicyRule } from './rbac-rules.ts';
 import type { RequestAttributes } from './request-attributes.ts';
 import { bucketOf, type ObjectStore } from './store.ts';
 import type { KubeObject } from './types.ts';
@@ -68,12 +68,6 @@ function describeSubject(subject: Subject, bindingNamespace: string): string {
   return `${subject.kind} ${JSON.stringify(subject.name)}`;
 }
 
-/** utilerrors.NewAggregate's wording: one message as it is, several in brackets. */
-function aggregate(messages: string[]): string {
-  const unique = [...new Set(messages)];
-  return unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`;
-}
-
 export class RbacAuthorizer {
   private cache = new WeakMap<UserInfo, Map<string, UserRules>>();
 
@@ -106,9 +100,13 @@ export class RbacAuthorizer {
     return rules;
   }
 
-  /** The parts of `wanted` that `user` does not hold in `namespace` (empty: granting them is no escalation). */
-  missingRules(user: UserInfo, namespace: string, wanted: readonly PolicyRule[]): PolicyRule[] {
-    return uncoveredRules(this.rulesFor(user, namespace).rules.map((r) => r.rule), wanted);
+  /**
+   * The parts of `wanted` that `user` does not hold in `namespace` (none: granting them is no escalation), and
+   * the user's bindings whose role is missing.
+   */
+  missingRules(user: UserInfo, namespace: string, wanted: readonly PolicyRule[]): { missing: PolicyRule[]; errors: string[] } {
+    const { rules, errors } = this.rulesFor(user, namespace);
+    return { missing: uncoveredRules(rules.map((r) => r.rule), wanted), errors };
   }
 
   /** The rules a binding's roleRef names, or the error the real resolver gives when the role does not exist. */

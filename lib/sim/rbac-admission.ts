@@ -37,9 +37,9 @@ export function escalationCheck(authorizer: RbacAuthorizer, user: UserInfo): Adm
 
   const checkRole = (resource: string, namespace: string, name: string, role: KubeObject): void => {
     if (may('escalate', resource, namespace, name)) return;
-    const missing = authorizer.missingRules(user, namespace, rulesOf(role));
-    if (missing.length > 0) throw forbidden(RBAC_GROUP, resource, name, escalationMessage(user, missing));
-    if (resource === 'clusterroles' && role.aggregationRule != null && authorizer.missingRules(user, '', FULL_AUTHORITY).length > 0) {
+    const { missing, errors } = authorizer.missingRules(user, namespace, rulesOf(role));
+    if (missing.length > 0) throw forbidden(RBAC_GROUP, resource, name, escalationMessage(user, missing, errors));
+    if (resource === 'clusterroles' && role.aggregationRule != null && authorizer.missingRules(user, '', FULL_AUTHORITY).missing.length > 0) {
       throw forbidden(RBAC_GROUP, resource, name, 'must have cluster-admin privileges to use the aggregationRule');
     }
   };
@@ -50,8 +50,8 @@ export function escalationCheck(authorizer: RbacAuthorizer, user: UserInfo): Adm
     if (may('bind', roleResource, namespace, roleRef.name)) return;
     const rules = authorizer.roleRefRules(roleRef, namespace);
     if (typeof rules === 'string') throw notFound(RBAC_GROUP, roleResource, roleRef.name);
-    const missing = authorizer.missingRules(user, namespace, rules);
-    if (missing.length > 0) throw forbidden(RBAC_GROUP, resource, name, escalationMessage(user, missing));
+    const { missing, errors } = authorizer.missingRules(user, namespace, rules);
+    if (missing.length > 0) throw forbidden(RBAC_GROUP, resource, name, escalationMessage(user, missing, errors));
   };
 
   return (def, next, current) => {

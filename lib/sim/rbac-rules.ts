@@ -131,10 +131,20 @@ function compactString(rule: PolicyRule): string {
   return `{${parts.join(', ')}}`;
 }
 
-/** The reason an escalation is refused, worded as kube-apiserver's ConfirmNoEscalation words it. */
-export function escalationMessage(user: { username: string; groups: readonly string[] }, missing: PolicyRule[]): string {
+/** utilerrors.NewAggregate's wording of errors: one message as it is, several in brackets. */
+export function aggregate(messages: readonly string[]): string {
+  const unique = [...new Set(messages)];
+  return unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`;
+}
+
+/**
+ * The reason an escalation is refused, worded as kube-apiserver's ConfirmNoEscalation words it, with the errors
+ * of resolving the writer's own rules (bindings of roles that do not exist).
+ */
+export function escalationMessage(user: { username: string; groups: readonly string[] }, missing: PolicyRule[], resolutionErrors: readonly string[]): string {
   const lines = [...new Set(compact(missing).map(compactString))].sort();
-  return `user ${JSON.stringify(user.username)} (groups=${quotedList(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${lines.join('\n')}`;
+  const message = `user ${JSON.stringify(user.username)} (groups=${quotedList(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${lines.join('\n')}`;
+  return resolutionErrors.length > 0 ? `${message}; resolution errors: [${aggregate(resolutionErrors)}]` : message;
 }
 
 /** A PolicyRule as it may be written in an object (fields missing, or not lists); null for what is no rule at all. */

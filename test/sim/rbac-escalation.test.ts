@@ -151,6 +151,27 @@ subjects: [{kind: ServiceAccount, name: BINDER}]
   assert.is((await call(sim, 'POST', `${RBAC}/namespaces/rbac-fx/rolebindings`, { token: plain, body: roleBinding('again', { kind: 'Role', name: 'secret-reader' }, 'binder') })).status, 201);
 });
 
+test('a writer with a binding of a missing role hears of it in the refusal', async () => {
+  const token = accountWith(
+    'half-bound',
+    `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: half-bound, namespace: rbac-fx}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: role-writer}
+subjects: [{kind: ServiceAccount, name: half-bound}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: half-bound-gone, namespace: rbac-fx}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: gone}
+subjects: [{kind: ServiceAccount, name: half-bound}]
+`,
+  );
+  const refused = await call(sim, 'POST', `${RBAC}/namespaces/rbac-fx/roles`, { token, body: role('wide', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]) });
+  assert.is(refused.status, 403);
+  assert.ok(refused.json.message.endsWith('{APIGroups:[""], Resources:["pods"], Verbs:["get"]}; resolution errors: [role.rbac.authorization.k8s.io "gone" not found]'), refused.json.message);
+});
+
 test('an aggregationRule takes cluster-admin, whatever the rules', async () => {
   const token = accountWith(
     'aggregator',

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
+import { runCli } from '../helpers/cli.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
 import { call } from './http.ts';
 
@@ -161,6 +162,13 @@ test('kubesnap sim --token-for NAMESPACE/NAME prints a token of a seeded service
     child.kill('SIGTERM');
   }
   assert.is(await exited, 0);
+
+  const missing = await runCli(['sim', '--seed', seed, '--token-for', 'shop/ghost']);
+  assert.is(missing.code, 2);
+  assert.is(missing.stderr, 'error: --token-for shop/ghost: there is no such service account; seed one (kind: ServiceAccount).\n');
+  const malformed = await runCli(['sim', '--token-for', 'ghost']);
+  assert.is(malformed.code, 2);
+  assert.match(malformed.stderr, 'must be NAMESPACE/NAME of a service account');
 });
 
 test.run();

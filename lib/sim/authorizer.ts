@@ -118,9 +118,17 @@ export class RbacAuthorizer {
     if (roleRef.kind === 'ClusterRole') {
       const role = this.store.get(bucketOf(RBAC_GROUP, 'clusterroles'), `/${roleRef.name}`);
       if (role) return rulesOf(role);
-      return bootstrapClusterRole(roleRef.name)?.rules ?? `clusterrole.${RBAC_GROUP} ${JSON.stringify(roleRef.name)} not found`;
+      const bootstrap = bootstrapClusterRole(roleRef.name);
+      if (!bootstrap) return `clusterrole.${RBAC_GROUP} ${JSON.stringify(roleRef.name)} not found`;
+      return bootstrap.aggregatesLabels ? [...bootstrap.rules, ...this.rulesLabelled(bootstrap.aggregatesLabels)] : bootstrap.rules;
     }
     return `unsupported role reference kind: ${JSON.stringify(roleRef.kind)}`;
+  }
+
+  /** The rules of stored ClusterRoles with one of these labels set to "true" (what aggregates into admin, edit, view). */
+  private rulesLabelled(labels: readonly string[]): PolicyRule[] {
+    const roles = this.store.entries(bucketOf(RBAC_GROUP, 'clusterroles')).map(([, role]) => role);
+    return roles.filter((role) => labels.some((label) => role.metadata.labels?.[label] === 'true')).flatMap(rulesOf);
   }
 
   private resolve(user: UserInfo, namespace: string): UserRules {

@@ -243,6 +243,14 @@ subjects: [{kind: ServiceAccount, name: viewer}]
   );
   assert.is(await status(viewer, 'GET', '/apis/apps/v1/namespaces/team-a/deployments'), 200);
   assert.is(await status(viewer, 'GET', '/api/v1/namespaces/team-a/secrets'), 403, 'view does not read Secrets');
+  // A role labelled to aggregate into view (as operators ship them for their CRDs) widens view, as on a real cluster.
+  assert.is(await status(viewer, 'GET', '/apis/example.com/v1/namespaces/team-a/widgets'), 403);
+  sim.seedYaml(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: widgets-view, labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}}
+rules: [{apiGroups: [example.com], resources: [widgets], verbs: [get, list, watch]}]
+`);
+  assert.is(await status(viewer, 'GET', '/apis/example.com/v1/namespaces/team-a/widgets'), 404, 'allowed, and not served');
 
   const aggregated = await accountWith(
     'aggregated',

@@ -3,7 +3,7 @@ import { resolveSide } from '../diff/index.ts';
 import { discoverResources, isNotFound, listAll, qualifiedResourceName, withRetry, type ApiResource, type KubeClient } from '../kube/index.ts';
 import { objectPath } from '../layout/index.ts';
 import { normalizeObject, resourceSkipReason, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
-import { resolveSelection, type Selection } from '../selection/index.ts';
+import { namedNamespaces, resolveSelection, type Selection } from '../selection/index.ts';
 import { decide } from './compare.ts';
 import { coversClusterScoped, pathSelector, readDesiredObjects, type DesiredObject } from './desired.ts';
 import { Neighbours } from './neighbours.ts';
@@ -98,7 +98,8 @@ export async function planRestore(options: RestorePlanOptions): Promise<RestoreP
   for (const resource of referencedResources(desired, discovery.resources)) toRead.add(resource);
   if (autoscalers) toRead.add(autoscalers);
   if (options.prune) for (const resource of selection.resources) if (prunable(resource, selection, normalize, clusterScoped)) toRead.add(resource);
-  const targetNamespaces = selection.options.namespaces?.length ? selection.options.namespaces.map((n) => namespaceMap.get(n) ?? n) : undefined;
+  // -n with a glob reads every namespace; what is outside the selection is never planned.
+  const targetNamespaces = namedNamespaces(selection.options)?.map((n) => namespaceMap.get(n) ?? n);
   const live = await readLive(client, [...toRead], targetNamespaces, concurrency, signal);
 
   const neighbours = new Neighbours(Boolean(options.forceConflicts));

@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import { UsageError } from '../errors/index.ts';
 import { resolveResourceSpelling, type ApiResource } from '../kube/index.ts';
 import type { ObjectIdentity } from '../layout/index.ts';
-import type { Selection } from '../selection/index.ts';
+import { namespaceMatcher, type Selection } from '../selection/index.ts';
 
 export interface RevisionContents {
   /** `HEAD (1a2b3c4)`: how the sentence names the revision. */
@@ -27,8 +27,9 @@ function hasFilters(selection: Selection, paths: readonly string[] | undefined, 
 function firstUnmatched(revision: RevisionContents, selection: Selection, paths: readonly string[] | undefined, namespaceMap: ReadonlyMap<string, string>): string | undefined {
   const hasNamespace = (namespace: string) => revision.objects.some(({ identity }) => namespaceOf(identity) === namespace);
   for (const [from, to] of namespaceMap) if (!hasNamespace(from)) return `--namespace-map ${from}=${to}`;
-  for (const namespace of selection.options.namespaces ?? []) {
-    if (!hasNamespace(namespace)) return `-n ${namespace}`;
+  for (const pattern of selection.options.namespaces ?? []) {
+    const matches = namespaceMatcher({ namespaces: [pattern] });
+    if (!revision.objects.some(({ identity }) => namespaceOf(identity) !== undefined && matches(namespaceOf(identity)))) return `-n ${pattern}`;
   }
   for (const glob of paths ?? []) {
     const matches = picomatch(glob, { dot: true });

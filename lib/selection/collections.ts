@@ -3,6 +3,7 @@
 import { qualifiedResourceName, type ApiResource } from '../kube/discovery.ts';
 import { resourceSkipReason, type KubeObject, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
 import type { Selection } from './index.ts';
+import { namedNamespaces } from './namespaces.ts';
 
 /** One collection to read: a resource, in one namespace or (undefined) in all of them. */
 export interface Collection {
@@ -23,11 +24,13 @@ export function isNamespacesResource(resource: Pick<ApiResource, 'group' | 'reso
 /**
  * The collections to list (or watch) for a selection: every selected kind the skip policy keeps (a
  * kind named with --include is kept if it can be listed), one collection per -n namespace for
- * namespaced kinds. With -n, cluster-scoped kinds are out of scope except the Namespace objects.
+ * namespaced kinds (all namespaces at once when -n has a glob). With -n, cluster-scoped kinds are out of
+ * scope except the Namespace objects.
  */
 export function selectCollections(selection: Selection, normalize: NormalizeOptions = {}): SelectedCollections {
   const skippedKinds = new Map<SkipReason, string[]>();
-  const namespaces = selection.options.namespaces ?? [];
+  const onlySomeNamespaces = Boolean(selection.options.namespaces?.length);
+  const named = namedNamespaces(selection.options);
   const collections: Collection[] = [];
   for (const resource of selection.resources) {
     const name = qualifiedResourceName(resource);
@@ -36,8 +39,8 @@ export function selectCollections(selection: Selection, normalize: NormalizeOpti
       skippedKinds.set(reason, [...(skippedKinds.get(reason) ?? []), name]);
       continue;
     }
-    if (!resource.namespaced && namespaces.length && !isNamespacesResource(resource)) continue;
-    if (resource.namespaced && namespaces.length) collections.push(...namespaces.map((namespace) => ({ resource, namespace })));
+    if (!resource.namespaced && onlySomeNamespaces && !isNamespacesResource(resource)) continue;
+    if (resource.namespaced && named) collections.push(...named.map((namespace) => ({ resource, namespace })));
     else collections.push({ resource });
   }
   return { collections, skippedKinds };

@@ -1,15 +1,15 @@
-import picomatch from 'picomatch';
-import { UsageError } from '../errors/index.ts';
 import { qualifiedResourceName, type ApiResource } from '../kube/discovery.ts';
 import { resolveResourceSpelling } from '../kube/resource-names.ts';
 import { parseLabelSelector, type LabelSelector } from './label-selector.ts';
+import { namespaceMatcher } from './namespaces.ts';
 
 export { parseLabelSelector, type LabelSelector } from './label-selector.ts';
+export { namespaceMatcher, namedNamespaces } from './namespaces.ts';
 export { selectCollections, objectInSelectedNamespaces, isNamespacesResource, type Collection, type SelectedCollections } from './collections.ts';
 
 /** What the user asked to cover, in kubectl's spellings: shared by snapshot, watch, diff and restore. */
 export interface SelectionOptions {
-  /** -n/--namespace, repeatable; empty means all namespaces. */
+  /** -n/--namespace: names or globs, repeatable; empty means all namespaces. */
   namespaces?: string[];
   /** --exclude-namespace, globs. */
   excludeNamespaces?: string[];
@@ -48,19 +48,5 @@ export function resolveSelection(served: readonly ApiResource[], options: Select
     namespaceSelected: namespaceMatcher(options),
     labelSelector: options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined,
     kindsRestricted: included.size > 0 || excluded.size > 0,
-  };
-}
-
-/** `-n` and `--exclude-namespace` as a predicate; undefined (cluster-scoped) is always selected. */
-export function namespaceMatcher(options: SelectionOptions): (namespace: string | undefined) => boolean {
-  const only = new Set(options.namespaces ?? []);
-  const excluded = (options.excludeNamespaces ?? []).map((glob) => picomatch(glob));
-  for (const name of only) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new UsageError(`"${name}" is not a valid namespace name.`);
-  }
-  return (namespace) => {
-    if (namespace === undefined) return true;
-    if (only.size > 0 && !only.has(namespace)) return false;
-    return !excluded.some((isMatch) => isMatch(namespace));
   };
 }

@@ -2,6 +2,7 @@ import { UsageError } from '../errors/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { parseObject, parseObjectPath, serializeObject } from '../layout/index.ts';
 import type { NormalizeOptions } from '../normalize/index.ts';
+import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
 import { isEncryptedSecret, openSecret, type SecretSealer } from '../secrets/index.ts';
 import { readClusterChanges, type UnreadableResource } from '../snapshot/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
@@ -44,7 +45,8 @@ export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet>
   const files = await repository.readFiles(from.commit);
   const decrypting = Boolean(options.ageIdentities?.length);
   const sealer = decrypting ? undefined : options.sealer;
-  const normalize: NormalizeOptions = decrypting ? { ...options.normalize, secrets: 'plain' } : sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {};
+  const chosen: NormalizeOptions = decrypting ? { ...options.normalize, secrets: 'plain' } : sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {};
+  const normalize = await withRepositoryDigestKey(chosen, repository.gitdir, { create: false });
   const { state, planned } = await readClusterChanges({
     client: options.client,
     repository,

@@ -1,5 +1,6 @@
 import { parseObjectPath } from '../layout/index.ts';
 import { skipReasons, type NormalizeOptions, type SkipReason } from '../normalize/index.ts';
+import { digestKeyId } from '../secrets/digest-key.ts';
 import { renderTemplate } from './template.ts';
 import type { ClusterIdentity } from './commit-message.ts';
 
@@ -17,7 +18,7 @@ export interface ReadmeFacts {
 }
 
 const secretsText: Record<NonNullable<NormalizeOptions['secrets']>, string> = {
-  redact: 'values replaced by sha256 digests (drift is visible, nothing readable is stored)',
+  redact: 'values replaced by keyed digests (HMAC-SHA256, {{keyId}}): drift is visible, and only holders of the key, which is never committed, can test a guessed value',
   skip: 'not stored',
   plain: 'stored in plain text (asked for with --secrets plain)',
   encrypt: 'values encrypted with age (restore decrypts them with --age-identity)',
@@ -36,13 +37,18 @@ export function repositoryReadme(facts: ReadmeFacts): string {
     context: facts.cluster.context,
     time: facts.time.toISOString().replace(/\.\d+Z$/, 'Z'),
     objectCount: [...facts.folderCounts.values()].reduce((a, b) => a + b, 0),
-    secrets: secretsText[secrets],
+    secrets: secretsText[secrets].replace('{{keyId}}', digestKeyNote(facts.normalize?.digestKey)),
     included: list(included),
     skipped: list([...skipped, ...(facts.unreadable ?? []).map((line) => `could not be read: ${line}`)]),
     secretsNote: secrets === 'redact'
       ? '\nRedacted Secret values cannot be restored from here; restore them from your secret store.\n'
       : '',
   });
+}
+
+/** The key's id as `digest key id <16 hex>`, the form digestKeyChange (digest-key-change.ts) reads back. */
+function digestKeyNote(key: Uint8Array | undefined): string {
+  return key ? `digest key id ${digestKeyId(key)}` : 'no digest key';
 }
 
 /** The README without the line that changes every time, to decide whether anything but the time changed. */

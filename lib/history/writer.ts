@@ -3,6 +3,7 @@ import type { ApiResource } from '../kube/index.ts';
 import { objectPath, parseObject, parseObjectPath, serializeObject } from '../layout/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
+import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
 import type { SecretSealer } from '../secrets/index.ts';
 import { hashObject, PackEntryThreads, type Author, type FileChange, type SnapshotRepository } from '../store/index.ts';
 import { systemClock, type Clock } from '../health/index.ts';
@@ -11,6 +12,7 @@ import { CommitFailures, type CommitFailuresOptions, type CommitsFailingError } 
 import type { ClusterIdentity } from './commit-message.ts';
 import { folderCounts, kindFolderOf, readmeWithoutTime, repositoryReadme, README_PATH } from './repository-readme.ts';
 import { watchCommitMessage, type ObjectChange } from './watch-message.ts';
+import { labelDigestKeyChange } from './digest-key-change.ts';
 
 /** A failed commit is retried on a timer (`retryFirstMs` doubling up to `retryMaxMs`) for up to `maxFailingMs`. */
 export interface HistoryWriterOptions extends CommitFailuresOptions {
@@ -96,6 +98,7 @@ export class HistoryWriter {
 
   /** Loads the last commit's tree: everything after is compared with it. */
   async start(): Promise<void> {
+    this.options.normalize = await withRepositoryDigestKey(this.options.normalize ?? {}, this.options.repository.gitdir, { create: true });
     const head = await this.options.repository.head();
     this.committed = head ? new Map(await this.options.repository.readFiles(head)) : new Map();
     this.counts = folderCounts(this.committed.keys(), this.options.prefix);
@@ -149,7 +152,15 @@ export class HistoryWriter {
       this.stageSealed(path, result.object, this.options.sealer, lastWriter(raw));
       return;
     }
-    this.stage(path, Buffer.from(serializeObject(result.object)), { attribution: lastWriter(raw), object: result.object });
+    this.stage(path, Buffer.from(serializeObject(result.object)), { attribution: lastWriter(raw), object: this.keptForFields(path, result.object) });
+  }
+
+  /**
+   * The object to keep with a pending change for its field summary: only an update has one. A first sync stages
+   * every object of the cluster as created, and keeping them parsed until the commit would hold the cluster twice.
+   */
+  private keptForFields(path: string, object: object): object | undefined {
+    return this.committed.has(path) ? object : undefined;
   }
 
   /** A Secret whose values are all unchanged is staged at once (its committed bytes); otherwise once encrypted. */
@@ -348,7 +359,7 @@ export class HistoryWriter {
     const readmeChanged = this.committedReadme === undefined || readmeWithoutTime(this.committedReadme) !== readmeWithoutTime(readme);
     if (readmeChanged) files.push({ path: this.readmePath, content: Buffer.from(readme) });
     const result = await this.options.repository.commitChanges(files, {
-      message: watchCommitMessage(changes),
+      message: labelDigestKeyChange(watchCommitMessage(changes), this.committedReadme, readme),
       author: { ...this.options.author, timestamp: Math.floor(now.getTime() / 1000) },
     });
     this.counts = counts;

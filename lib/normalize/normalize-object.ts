@@ -48,7 +48,10 @@ export function normalizeObject(raw: KubeObject, info: ResourceInfo, options?: N
     object = pruneToFields(object, mergeFieldSets(applied, identityFields)) as JsonMap;
   }
   kindRule(info.group, info.kind)?.(object, { userFields: intent.userFields });
-  if (isSecret(info) && (options?.secrets ?? 'redact') === 'redact') object = redactSecret(object);
+  if (isSecret(info) && (options?.secrets ?? 'redact') === 'redact') {
+    if (!options?.digestKey) throw new Error('redacting Secret values needs normalize.digestKey');
+    object = redactSecret(object, options.digestKey);
+  }
   dropEmptyMetadataMaps(object);
   return { action: 'keep', object: object as KubeObject };
 }

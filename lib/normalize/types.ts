@@ -48,6 +48,8 @@ export interface NormalizeOptions {
   include?: ReadonlySet<SkipReason>;
   /** What happens to Secret values; default 'redact'. */
   secrets?: SecretsMode;
+  /** The HMAC key of redacted values (lib/secrets/digest-key.ts); redacting a Secret without it is a bug. */
+  digestKey?: Uint8Array;
 }
 
 export type NormalizeResult = { action: 'keep'; object: KubeObject } | { action: 'skip'; reason: SkipReason };

@@ -3,6 +3,7 @@ import { resolveSide } from '../diff/index.ts';
 import { discoverResources, isNotFound, listAll, qualifiedResourceName, withRetry, type ApiResource, type KubeClient } from '../kube/index.ts';
 import { objectPath } from '../layout/index.ts';
 import { normalizeObject, resourceSkipReason, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
+import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
 import { namedNamespaces, resolveSelection, type Selection } from '../selection/index.ts';
 import { decide } from './compare.ts';
 import { coversClusterScoped, pathSelector, readDesiredObjects, type DesiredObject } from './desired.ts';
@@ -77,7 +78,7 @@ function planDesired(entry: DesiredObject, live: KubeObject | undefined, normali
  */
 export async function planRestore(options: RestorePlanOptions): Promise<RestorePlan> {
   const { client, signal } = options;
-  const normalize = options.normalize ?? {};
+  const normalize = await withRepositoryDigestKey(options.normalize ?? {}, options.repository.gitdir, { create: false });
   const concurrency = options.concurrency ?? 8;
   const namespaceMap = options.namespaceMap ?? new Map<string, string>();
   const revision = await resolveSide(options.repository, options.revision ?? 'HEAD');

@@ -1,8 +1,9 @@
 import {
-  changeSummary, folderCounts, readmeWithoutTime, repositoryReadme, snapshotCommitMessage, README_PATH,
+  changeSummary, folderCounts, labelDigestKeyChange, readmeWithoutTime, repositoryReadme, snapshotCommitMessage, README_PATH,
   type ClusterIdentity, type PathChange,
 } from '../history/index.ts';
 import type { NormalizeOptions, SkipReason } from '../normalize/index.ts';
+import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
 import type { Author } from '../store/index.ts';
 import { readClusterChanges, type ClusterReadOptions } from './cluster-changes.ts';
 import type { UnreadableResource } from './collect.ts';
@@ -34,8 +35,8 @@ export interface SnapshotResult {
 /** One snapshot: read the whole (selected) cluster, compare with the last commit, commit the difference. */
 export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotResult> {
   const now = options.now ?? (() => new Date());
-  const normalize: NormalizeOptions = options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {};
   const repository = options.repository;
+  const normalize = await withRepositoryDigestKey<NormalizeOptions>(options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {}, repository.gitdir, { create: true });
   const head = await repository.head();
   const headFiles = head ? await repository.readFiles(head) : new Map<string, string>();
   const { state, planned } = await readClusterChanges({ ...options, normalize, base: head, baseFiles: headFiles });
@@ -69,7 +70,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotRe
   };
   if (files.length === 0) return result;
   const committed = await repository.commitChanges(files, {
-    message: snapshotCommitMessage(planned.changes, options.cluster),
+    message: labelDigestKeyChange(snapshotCommitMessage(planned.changes, options.cluster), oldReadme, readme),
     author: { ...options.author, timestamp: Math.floor(now().getTime() / 1000) },
   });
   return { ...result, commit: committed?.commit };

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { serializeObject } from '../../lib/layout/index.ts';
 import { normalizeObject, type NormalizeResult } from '../../lib/normalize/index.ts';
 import { normalizedDir, recordedList, recordedObjects, type RecordedObject } from './recorded-fixtures.ts';
+import { testDigestKey } from '../helpers/digest-key.ts';
 
 const updating = process.env.KUBESNAP_UPDATE_EXPECTATIONS === '1';
 
@@ -62,23 +63,23 @@ const listItems = lists.flatMap((list) => recordedList(list));
 test('the recorded objects normalise to the expectations', () => {
   assert.ok(objects.length >= 19);
   for (const { file, raw, info } of objects) {
-    expectMatches(`objects/${file.replace(/\.json$/, '.yaml')}`, render(normalizeObject(raw, info)));
+    expectMatches(`objects/${file.replace(/\.json$/, '.yaml')}`, render(normalizeObject(raw, info, { digestKey: testDigestKey })));
   }
 });
 
 test('the recorded lists normalise to the expectations', () => {
   for (const list of lists) {
     const rendered = recordedList(list)
-      .map(({ raw, info }) => `# ${raw.metadata.namespace ?? '_cluster'}/${raw.metadata.name}\n${render(normalizeObject(raw, info))}`)
+      .map(({ raw, info }) => `# ${raw.metadata.namespace ?? '_cluster'}/${raw.metadata.name}\n${render(normalizeObject(raw, info, { digestKey: testDigestKey }))}`)
       .join('---\n');
     expectMatches(`lists/${list.replace(/\.json$/, '.yaml')}`, rendered);
   }
 });
 
 function normaliseTwice({ raw, info }: RecordedObject): void {
-  const once = normalizeObject(raw, info, { include: new Set(['owned']) });
+  const once = normalizeObject(raw, info, { include: new Set(['owned']), digestKey: testDigestKey });
   if (once.action !== 'keep') return;
-  const twice = normalizeObject(once.object, info, { include: new Set(['owned']) });
+  const twice = normalizeObject(once.object, info, { include: new Set(['owned']), digestKey: testDigestKey });
   assert.equal(twice, once, `${info.resource} ${raw.metadata.name} changes when normalised again`);
 }
 
@@ -89,9 +90,9 @@ test('normalising a normalised object changes nothing', () => {
 
 test('normalising a snapshot file read back gives the same bytes', () => {
   for (const { raw, info } of [...objects, ...listItems]) {
-    const once = normalizeObject(raw, info);
+    const once = normalizeObject(raw, info, { digestKey: testDigestKey });
     if (once.action !== 'keep') continue;
-    const again = normalizeObject(JSON.parse(JSON.stringify(once.object)), info);
+    const again = normalizeObject(JSON.parse(JSON.stringify(once.object)), info, { digestKey: testDigestKey });
     assert.is(render(again), render(once));
   }
 });
@@ -101,7 +102,7 @@ test('the raw object is never mutated', () => {
     const copy = structuredClone(raw);
     // Frozen: any write inside normalizeObject throws (ES modules run in strict mode).
     for (const secrets of ['redact', 'plain'] as const) {
-      normalizeObject(deepFreeze(raw), info, { secrets, include: new Set(['owned', 'service-account-tokens', 'root-ca-configmaps']) });
+      normalizeObject(deepFreeze(raw), info, { secrets, digestKey: testDigestKey, include: new Set(['owned', 'service-account-tokens', 'root-ca-configmaps']) });
     }
     assert.ok(isDeepStrictEqual(raw, copy), `${info.resource} ${raw.metadata.name} was changed`);
   }

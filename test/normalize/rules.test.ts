@@ -3,9 +3,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { normalizeObject, type KubeObject, type ManagedFieldsEntry, type NormalizeOptions } from '../../lib/normalize/index.ts';
 import { recordedList, resourceInfo } from './recorded-fixtures.ts';
+import { testDigestKey } from '../helpers/digest-key.ts';
 
 function keep(resource: string, group: string, raw: unknown, options?: NormalizeOptions): any {
-  const result = normalizeObject(raw as KubeObject, resourceInfo(resource, group), options);
+  const result = normalizeObject(raw as KubeObject, resourceInfo(resource, group), { digestKey: testDigestKey, ...options });
   if (result.action !== 'keep') throw new Error(`skipped: ${result.reason}`);
   return result.object;
 }
@@ -173,13 +174,13 @@ test('a Secret applied with stringData keeps its (redacted) data', () => {
     type: 'Opaque',
   });
   assert.equal(Object.keys(secret.data), ['password']);
-  assert.match(secret.data.password, /^sha256:/);
+  assert.match(secret.data.password, /^hmac-sha256:/);
 });
 
 test('Helm release Secrets and kube-root-ca.crt ConfigMaps are skipped unless included', () => {
   const release = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sh.helm.release.v1.x.v1', namespace: 'n' }, type: 'helm.sh/release.v1', data: {} };
   assert.equal(normalizeObject(release as KubeObject, resourceInfo('secrets', '')), { action: 'skip', reason: 'helm-releases' });
-  assert.is(normalizeObject(release as KubeObject, resourceInfo('secrets', ''), { include: new Set(['helm-releases']) }).action, 'keep');
+  assert.is(normalizeObject(release as KubeObject, resourceInfo('secrets', ''), { include: new Set(['helm-releases']), digestKey: testDigestKey }).action, 'keep');
   const rootCa = recordedList('configmaps.json').find((entry) => entry.raw.metadata.name === 'kube-root-ca.crt')!;
   assert.equal(normalizeObject(rootCa.raw, rootCa.info), { action: 'skip', reason: 'root-ca-configmaps' });
 });

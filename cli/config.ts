@@ -72,11 +72,15 @@ export function enableConfiguration(program: Command, options: ConfigurationOpti
         const key = option.name();
         if (section[key] !== undefined) {
           command.setOptionValueWithSource(option.attributeName(), valueFromFile(option, section[key], command), 'config');
+          recordOrigin(command, option, `${file} (${[...path, key].join('.')})`);
           continue;
         }
         const variable = envName(command, option);
         const text = env[variable];
-        if (text !== undefined) command.setOptionValueWithSource(option.attributeName(), valueFromEnv(option, text, variable, command), 'env');
+        if (text !== undefined) {
+          command.setOptionValueWithSource(option.attributeName(), valueFromEnv(option, text, variable, command), 'env');
+          recordOrigin(command, option, `the environment (${variable})`);
+        }
       }
       for (const option of required.get(command) ?? []) {
         if (command.getOptionValue(option.attributeName()) === undefined) {
@@ -85,6 +89,21 @@ export function enableConfiguration(program: Command, options: ConfigurationOpti
       }
     }
   });
+}
+
+const origins = new WeakMap<Command, Map<string, string>>();
+
+function recordOrigin(command: Command, option: Option, origin: string): void {
+  if (!origins.has(command)) origins.set(command, new Map());
+  origins.get(command)!.set(option.attributeName(), origin);
+}
+
+/**
+ * Where a value that did not come from the command line came from, for messages: `/etc/kubesnap.yaml
+ * (snapshot.secrets)` or `the environment (KUBESNAP_SNAPSHOT_SECRETS)`; undefined for a flag or a default.
+ */
+export function configuredOrigin(command: Command, attributeName: string): string | undefined {
+  return origins.get(command)?.get(attributeName);
 }
 
 /** The environment variable that sets `option` of `command`: KUBESNAP_ETCD_SNAPSHOT_ENDPOINTS. */

@@ -10,6 +10,7 @@ import type { SecretSealer } from '../lib/secrets/index.ts';
 import type { SelectionOptions } from '../lib/selection/index.ts';
 import type { Author, SnapshotRepository } from '../lib/store/index.ts';
 import type { Logger } from '../lib/log/index.ts';
+import { configuredOrigin } from './config.ts';
 import type { GlobalOptions } from './main.ts';
 
 /** Repeatable flags that also take comma-separated lists: `--include deploy,svc --include cm`. */
@@ -45,15 +46,30 @@ export function addNormalizeOptions(command: Command): Command {
     if (reason === 'secrets') continue;
     command.option(includeFlag, `keep what is skipped by default: ${description}`);
   }
-  return command.addOption(new Option('--secrets <mode>', 'Secret values: redact (sha256 digests), skip, or plain (stored readable)').choices(['redact', 'skip', 'plain']).default('redact'));
+  return command
+    .addOption(new Option('--secrets <mode>', 'Secret values: redact (keyed HMAC-SHA256 digests), skip, or plain (stored readable)').choices(['redact', 'skip', 'plain']).default('redact'))
+    .option('--digest-key-file <file>', `the key of redacted values' digests, never committed (else $${DIGEST_KEY_FILE_VARIABLE}, else a random key kept in the repository's git folder)`)
+    .hook('preAction', warnOfConfiguredPlainSecrets);
 }
 
-export function normalizeFrom(options: Record<string, any>): NormalizeOptions {
+const DIGEST_KEY_FILE_VARIABLE = 'KUBESNAP_DIGEST_KEY_FILE';
+
+/** Readable Secrets are asked for silently only on the command line: a file or a variable may be a surprise, on every run. */
+function warnOfConfiguredPlainSecrets(command: Command): void {
+  const origin = configuredOrigin(command, 'secrets');
+  if (origin === undefined || command.getOptionValue('secrets') !== 'plain') return;
+  process.stderr.write(`warning: Secret values are stored readable because ${origin} sets secrets: plain; only --secrets plain on the command line does so without this warning.\n`);
+}
+
+export async function normalizeFrom(options: Record<string, any>): Promise<NormalizeOptions> {
   const include = new Set<SkipReason>();
   for (const [reason, { includeFlag }] of Object.entries(skipReasons) as Array<[SkipReason, { includeFlag: string }]>) {
     if (options[camelCase(includeFlag.replace(/^--/, ''))]) include.add(reason);
   }
-  return { include, secrets: options.secrets };
+  const keyFile: string | undefined = options.digestKeyFile ?? process.env[DIGEST_KEY_FILE_VARIABLE];
+  // Without a file, the library takes the repository's own key (lib/secrets/digest-key.ts).
+  const digestKey = keyFile ? await (await import('../lib/secrets/digest-key.ts')).readDigestKeyFile(keyFile) : undefined;
+  return { include, secrets: options.secrets, digestKey };
 }
 
 function collectValues(value: string, previous: string[] = []): string[] {

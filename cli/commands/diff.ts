@@ -67,7 +67,7 @@ export function registerDiffCommand(program: Command): void {
         const { client } = await connectToCluster(options);
         try {
           changeSet = await diff.diffLive({
-            client, repository, revision: start, filter, normalize: normalizeFrom(options), prefix: options.prefix, showSecrets: options.showSecrets, ageIdentities, sealer,
+            client, repository, revision: start, filter, normalize: await normalizeFrom(options), prefix: options.prefix, showSecrets: options.showSecrets, ageIdentities, sealer,
           });
         } finally {
           client.close();

@@ -130,7 +130,7 @@ export function registerRestoreCommand(program: Command): void {
     // A drill restores the namespaces it maps, never the rest of the cluster in place, unless -n or -A says otherwise.
     const mappedOnly = namespaceMap.size > 0 && !options.namespace?.length && !options.allNamespaces;
     const selection = mappedOnly ? { ...selectionFrom(options), namespaces: [...namespaceMap.keys()] } : selectionFrom(options);
-    const normalize = normalizeFrom(options);
+    const normalize = await normalizeFrom(options);
     const ageIdentities = await ageIdentitiesFrom(options);
     const json = options.output === 'json';
     const repository = await SnapshotRepository.open(options.repo!, { create: false });

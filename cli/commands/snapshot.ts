@@ -27,7 +27,7 @@ export function registerSnapshotCommand(program: Command): void {
     const { acquireLock, SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const selection = selectionFrom(options);
-    const normalize = normalizeFrom(options);
+    const normalize = await normalizeFrom(options);
     const author = parseAuthor(options.author);
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);

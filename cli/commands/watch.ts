@@ -36,7 +36,7 @@ export function registerWatchCommand(program: Command): void {
     const unreachableAfterMs = parseDuration(options.maxUnreachable, '--max-unreachable');
     const pushIntervalMs = parseDuration(options.pushInterval, '--push-interval');
     const selection = selectionFrom(options);
-    const normalize = normalizeFrom(options);
+    const normalize = await normalizeFrom(options);
     const author = parseAuthor(options.author);
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);

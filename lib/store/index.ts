@@ -22,7 +22,7 @@
  *   await repo.readFiles(rev?)                          → Map<path, blob id> (a copy; cached per tree)
  *   await repo.readBlob(id)                             → Buffer
  *   await repo.readFile(rev, path)                      → Buffer | undefined
- *   await repo.log({ ref?, path?, limit? })             → [{ commit, parents, message, author, committer, tree }]
+ *   await repo.log({ ref?, path?, paths?, limit? })     → [{ commit, parents, message, author, committer, tree }]
  *   await repo.resolve(rev)                             → commit id: full/short ids, branches, tags, HEAD,
  *                                                         HEAD~N, HEAD^N, <ref>@{<date>}, <ref>@{N}
  *   await repo.commitAt(date, ref?)                     → the last commit at or before date | undefined
@@ -56,6 +56,8 @@ export { PackEntryThreads } from './pack-entry-threads.ts';
 export type { PackEntry } from './object-writer.ts';
 export type { LockHolder, LockOptions } from './lock.ts';
 export { DiskFullError } from './disk-full.ts';
+export { parseRevisionRange, splitRevisionPath, type RevisionRange } from './revision.ts';
+export { parseApproxidate } from './approxidate.ts';
 export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
 export { SnapshotRepository };
 export { changedPaths, type ChangedPath } from './tree-diff.ts';

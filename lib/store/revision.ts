@@ -1,24 +1,12 @@
 import { RepositoryError } from '../errors/index.ts';
+import { parseApproxidate } from './approxidate.ts';
 import { parseCommit, parseTagTarget } from './git-object.ts';
 import type { ObjectReader } from './object-reader.ts';
 import type { RefStore } from './refs.ts';
 import { ZERO_ID } from './refs.ts';
 
-const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800, month: 2592000, year: 31536000 };
-
 function unknown(rev: string): RepositoryError {
   return new RepositoryError(`unknown revision '${rev}'`);
-}
-
-/** `2026-11-20T10:00Z`, `2026-11-20 10:00:00`, `now`, `yesterday`, `3 hours ago` → seconds since the epoch. */
-function parseReflogDate(text: string, now = Date.now()): number | undefined {
-  const trimmed = text.trim().toLowerCase();
-  if (trimmed === 'now') return Math.floor(now / 1000);
-  if (trimmed === 'yesterday') return Math.floor(now / 1000) - 86400;
-  const relative = /^(\d+)[ .]+(second|minute|hour|day|week|month|year)s?[ .]+ago$/.exec(trimmed);
-  if (relative) return Math.floor(now / 1000) - Number(relative[1]) * UNIT_SECONDS[relative[2]];
-  const parsed = Date.parse(text.trim());
-  return Number.isNaN(parsed) ? undefined : Math.floor(parsed / 1000);
 }
 
 /** Ref names git would try for a short name, in git's order. */
@@ -79,7 +67,7 @@ function fromReflog(refs: RefStore, refName: string, selector: string, rev: stri
     if (!entry) throw unknown(rev);
     return entry.new;
   }
-  const time = parseReflogDate(selector);
+  const time = parseApproxidate(selector);
   if (time === undefined) throw unknown(rev);
   for (let i = entries.length - 1; i >= 0; i--) {
     if (entries[i].timestamp <= time) return entries[i].new;
@@ -97,4 +85,53 @@ function peelToCommit(id: string, reader: ObjectReader, rev: string): string {
     id = parseTagTarget(object.content);
   }
   throw unknown(rev);
+}
+
+/** `A..B` (what B has that A lacks) or `A...B` (since A and B parted: from their merge base); an empty side is HEAD. */
+export interface RevisionRange {
+  from: string;
+  to: string;
+  symmetric: boolean;
+}
+
+/** A range as git spells it, or undefined for a single revision. The `..` inside `@{...}` is not a range. */
+export function parseRevisionRange(text: string): RevisionRange | undefined {
+  const match = /^((?:[^.@]|\.(?!\.)|@(?!\{)|@\{[^}]*\})*)(\.\.\.?)(.*)$/.exec(text);
+  if (!match) return undefined;
+  return { from: match[1] || 'HEAD', to: match[3] || 'HEAD', symmetric: match[2] === '...' };
+}
+
+/** `REV:PATH` → [REV, PATH] (as `git show` reads it); the `:` inside `main@{2026-11-20 10:00}` belongs to the revision. */
+export function splitRevisionPath(spec: string): [string, string | undefined] {
+  const match = /^((?:[^:@]|@(?!\{)|@\{[^}]*\})*)(?::(.*))?$/.exec(spec);
+  if (!match) return [spec, undefined];
+  return [match[1] || 'HEAD', match[2]];
+}
+
+/**
+ * The merge base of two commits, as `git merge-base` finds it: of their common ancestors, the newest by committer time
+ * (with times that grow along history, as kubesnap writes them, that is one no other common ancestor descends from).
+ */
+export function mergeBase(a: string, b: string, reader: ObjectReader): string | undefined {
+  const ancestorsOfA = ancestors(a, reader);
+  let best: { id: string; time: number } | undefined;
+  for (const id of ancestors(b, reader)) {
+    if (!ancestorsOfA.has(id)) continue;
+    const time = parseCommit(reader.read(id).content).committer.timestamp;
+    if (!best || time > best.time) best = { id, time };
+  }
+  return best?.id;
+}
+
+function ancestors(start: string, reader: ObjectReader): Set<string> {
+  const seen = new Set<string>([start]);
+  for (const pending = [start]; pending.length > 0;) {
+    for (const parent of parseCommit(reader.read(pending.pop()!).content).parents) {
+      if (!seen.has(parent)) {
+        seen.add(parent);
+        pending.push(parent);
+      }
+    }
+  }
+  return seen;
 }

@@ -8,7 +8,7 @@ import { writeLooseObject, writePack, type NewObject } from './object-writer.ts'
 import type { PreparedBlob } from './prepared-blob.ts';
 import { RefStore } from './refs.ts';
 import { isValidBranchName, openLayout } from './repository-layout.ts';
-import { resolveRevision } from './revision.ts';
+import { mergeBase, resolveRevision } from './revision.ts';
 import { removeFailedWriteFiles } from './temporary-files.ts';
 import { TreeCache, type BlobChange } from './tree-cache.ts';
 import { WorkTree, type WorkTreeChange } from './work-tree.ts';
@@ -162,6 +162,13 @@ export class SnapshotRepository {
     return resolveRevision(rev, this.refs, this.reader);
   }
 
+  /** The commit `A...B` starts from: the merge base of two revisions, as `git merge-base A B`. */
+  async mergeBase(a: string, b: string): Promise<string> {
+    const base = mergeBase(await this.resolve(a), await this.resolve(b), this.reader);
+    if (!base) throw new RepositoryError(`'${a}' and '${b}' have no common history.`);
+    return base;
+  }
+
   /** Commits reachable from `start`, newest first by committer time. */
   private *walk(start: string): Generator<LogEntry> {
     const pending: LogEntry[] = [];
@@ -183,20 +190,24 @@ export class SnapshotRepository {
     }
   }
 
-  /** History, newest first; with `path`, only commits that changed that file or folder (against the first parent). */
-  async log(options: { ref?: string; path?: string; limit?: number } = {}): Promise<LogEntry[]> {
+  /**
+   * History, newest first; with `path` (or `paths`, git's pathspecs), only commits that changed that file or folder
+   * (one of them) against the first parent.
+   */
+  async log(options: { ref?: string; path?: string; paths?: readonly string[]; limit?: number } = {}): Promise<LogEntry[]> {
     const start = options.ref === undefined ? await this.head() : await this.resolve(options.ref);
     if (!start) return [];
     const entries: LogEntry[] = [];
     const limit = options.limit ?? Infinity;
-    const path = options.path?.replace(/^\/+|\/+$/g, '');
+    const paths = [...(options.path === undefined ? [] : [options.path]), ...(options.paths ?? [])].map((path) => path.replace(/^\/+|\/+$/g, ''));
+    const changes = (entry: LogEntry, path: string) => {
+      const now = this.trees.lookup(entry.tree, path)?.id;
+      const before = entry.parents[0] ? this.trees.lookup(this.readCommit(entry.parents[0]).tree, path)?.id : undefined;
+      return now !== before;
+    };
     for (const entry of this.walk(start)) {
       if (entries.length >= limit) break;
-      if (path !== undefined) {
-        const now = this.trees.lookup(entry.tree, path)?.id;
-        const before = entry.parents[0] ? this.trees.lookup(this.readCommit(entry.parents[0]).tree, path)?.id : undefined;
-        if (now === before) continue;
-      }
+      if (paths.length > 0 && !paths.some((path) => changes(entry, path))) continue;
       entries.push(entry);
     }
     return entries;

@@ -308,15 +308,15 @@ export class ObjectReader {
     this.rescanPacks();
     const lost: T[] = [];
     for (const stored of all) {
-      const again = new StoredObjects<T>();
+      // What is no longer where it was: a repack may have put it in another pack, or loose.
+      const moved: T[] = [];
       for (const [name, objects] of stored.packs) {
         if (this.packs.has(name)) continue;
         stored.packs.delete(name);
-        again.add(undefined, objects);
+        for (const object of objects) moved.push(object);
       }
-      const loose = stored.loose.splice(0);
-      for (const object of loose) (existsSync(this.loosePath(object.id)) ? stored.loose : again.loose).push(object);
-      const { missing, stored: found } = this.locateInScanned(again.loose);
+      for (const object of stored.loose.splice(0)) (existsSync(this.loosePath(object.id)) ? stored.loose : moved).push(object);
+      const { missing, stored: found } = this.locateInScanned(moved);
       stored.addAll(found);
       for (const object of missing) lost.push(object);
     }

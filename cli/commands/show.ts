@@ -1,13 +1,7 @@
 import { Command } from 'commander';
 import { RepositoryError } from '../../lib/errors/index.ts';
+import { splitRevisionPath } from '../../lib/store/revision-syntax.ts';
 import { addOutputOption, globalsOf } from '../options.ts';
-
-/** `REV:PATH` → [REV, PATH]; the `:` inside `main@{2026-11-20 10:00}` belongs to the revision. */
-function splitRevisionPath(spec: string): [string, string | undefined] {
-  const match = /^((?:[^:@]|@(?!\{)|@\{[^}]*\})*)(?::(.*))?$/.exec(spec);
-  if (!match) return [spec, undefined];
-  return [match[1] || 'HEAD', match[2]];
-}
 
 export function registerShowCommand(program: Command): void {
   const command = new Command('show')

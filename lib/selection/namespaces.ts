@@ -5,9 +5,9 @@ import { UsageError } from '../errors/index.ts';
 import type { SelectionOptions } from './index.ts';
 
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const GLOB_CHARACTER = /[*?[\]{}!]/;
-// What a glob over namespace names can hold: their characters and picomatch's `* ? [a-z] {a,b} !`.
-const NAMESPACE_GLOB = /^[-a-z0-9*?[\]{}!,]+$/;
+const GLOB_CHARACTER = /[*?[\]]/;
+// What a glob over namespace names can hold: their characters and `* ? [a-z] [!a-z]` (a comma separates globs).
+const NAMESPACE_GLOB = /^[-a-z0-9*?[\]!]+$/;
 
 function isGlob(pattern: string): boolean {
   return GLOB_CHARACTER.test(pattern);
@@ -15,7 +15,7 @@ function isGlob(pattern: string): boolean {
 
 function checkNamespacePattern(pattern: string, flag: string): void {
   if (isGlob(pattern) ? NAMESPACE_GLOB.test(pattern) : NAMESPACE_NAME.test(pattern) && pattern.length <= 63) return;
-  throw new UsageError(`${flag} "${pattern}" is not a valid namespace name or glob (lower-case letters, digits and '-'; globs with * ? [...] {a,b}).`);
+  throw new UsageError(`${flag} "${pattern}" is not a valid namespace name or glob (lower-case letters, digits and '-'; globs with * ? [...]).`);
 }
 
 /**

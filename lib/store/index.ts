@@ -56,7 +56,7 @@ export { PackEntryThreads } from './pack-entry-threads.ts';
 export type { PackEntry } from './object-writer.ts';
 export type { LockHolder, LockOptions } from './lock.ts';
 export { DiskFullError } from './disk-full.ts';
-export { parseRevisionRange, splitRevisionPath, type RevisionRange } from './revision.ts';
+export { parseRevisionRange, splitRevisionPath, type RevisionRange } from './revision-syntax.ts';
 export { parseApproxidate } from './approxidate.ts';
 export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
 export { SnapshotRepository };

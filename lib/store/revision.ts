@@ -87,27 +87,6 @@ function peelToCommit(id: string, reader: ObjectReader, rev: string): string {
   throw unknown(rev);
 }
 
-/** `A..B` (what B has that A lacks) or `A...B` (since A and B parted: from their merge base); an empty side is HEAD. */
-export interface RevisionRange {
-  from: string;
-  to: string;
-  symmetric: boolean;
-}
-
-/** A range as git spells it, or undefined for a single revision. The `..` inside `@{...}` is not a range. */
-export function parseRevisionRange(text: string): RevisionRange | undefined {
-  const match = /^((?:[^.@]|\.(?!\.)|@(?!\{)|@\{[^}]*\})*)(\.\.\.?)(.*)$/.exec(text);
-  if (!match) return undefined;
-  return { from: match[1] || 'HEAD', to: match[3] || 'HEAD', symmetric: match[2] === '...' };
-}
-
-/** `REV:PATH` → [REV, PATH] (as `git show` reads it); the `:` inside `main@{2026-11-20 10:00}` belongs to the revision. */
-export function splitRevisionPath(spec: string): [string, string | undefined] {
-  const match = /^((?:[^:@]|@(?!\{)|@\{[^}]*\})*)(?::(.*))?$/.exec(spec);
-  if (!match) return [spec, undefined];
-  return [match[1] || 'HEAD', match[2]];
-}
-
 /**
  * The merge base of two commits, as `git merge-base` finds it: of their common ancestors, the newest by committer time
  * (with times that grow along history, as kubesnap writes them, that is one no other common ancestor descends from).

@@ -1,4 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
+import { argumentsWithCommandFirst } from './command-first.ts';
+import { ProgramKeepingPathspecs } from './pathspecs.ts';
 import { readFileSync } from 'node:fs';
 import { packageRoot } from '../lib/runtime/index.ts';
 import { registerCommands } from './commands/index.ts';
@@ -17,7 +19,7 @@ export interface GlobalOptions {
 }
 
 export function buildProgram(): Command {
-  const program = new Command('kubesnap')
+  const program = new ProgramKeepingPathspecs('kubesnap')
     .description('Keep a Kubernetes cluster\'s configuration as Git history you can trust, read and restore from.')
     .version(packageJson.version, '--version', 'print the version')
     .option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
@@ -40,15 +42,29 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenReaderGoes();
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync([...argv.slice(0, 2), ...argumentsWithCommandFirst(program, argv.slice(2))]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
     const { message, exitCode } = renderError(error);
     process.stderr.write(`error: ${message}\n`);
     return exitCode;
+  }
+}
+
+/**
+ * `kubesnap log -p | head`: the reader closing the pipe ends the run with exit 0 and nothing printed, as git does
+ * on SIGPIPE. Node reports the closed pipe as an asynchronous EPIPE error on the stream, outside any try.
+ */
+function endQuietlyWhenReaderGoes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(0);
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../lib/errors/index.ts';
+import { parseApproxidate } from '../lib/store/approxidate.ts';
 import type { KubeClient } from '../lib/kube/index.ts';
 import type { LeaderElector } from '../lib/leader/index.ts';
 import type { NormalizeOptions, SkipReason } from '../lib/normalize/index.ts';
@@ -14,16 +15,16 @@ import { configuredOrigin } from './config.ts';
 import type { GlobalOptions } from './main.ts';
 
 /** Repeatable flags that also take comma-separated lists: `--include deploy,svc --include cm`. */
-function collectList(value: string, previous: string[] = []): string[] {
+export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
 /** kubectl-style filters shared by snapshot, watch, diff and restore. */
 export function addSelectionOptions(command: Command): Command {
   return command
-    .option('-n, --namespace <name>', 'only this namespace (repeatable)', collectList)
+    .option('-n, --namespace <names>', 'only these namespaces: names or globs, comma-separated or repeated (-n shop,payments -n \'team-*\')', collectList)
     .option('-A, --all-namespaces', 'every namespace (the default)')
-    .option('--exclude-namespace <glob>', 'leave out namespaces matching this glob (repeatable)', collectList)
+    .option('--exclude-namespace <globs>', 'leave out namespaces matching these globs, comma-separated or repeated', collectList)
     .option('--include <kinds>', 'only these kinds, as kubectl spells them: deploy, deployments.apps, Deployment (repeatable)', collectList)
     .option('--exclude <kinds>', 'leave out these kinds (repeatable)', collectList)
     .option('-l, --selector <selector>', 'only objects matching this label selector');
@@ -162,6 +163,13 @@ export function parseDuration(text: string, flag: string): number {
   if (!match) throw new UsageError(`${flag} "${text}" is not a duration like 500ms, 5s, 2m or 1h.`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
   return Math.round(Number(match[1]) * unit);
+}
+
+/** `--at`: a time as git reads one (`2026-11-20T10:00Z`, `yesterday`, `2 hours ago`, `1h`). */
+export function parseTime(text: string, flag: string): Date {
+  const seconds = parseApproxidate(text);
+  if (seconds === undefined) throw new UsageError(`${flag} "${text}" is not a time (e.g. 2026-11-20T10:00Z, yesterday, "2 hours ago", 1h).`);
+  return new Date(seconds * 1000);
 }
 
 export function parsePositiveInteger(text: string, flag: string): number {

@@ -1,10 +1,13 @@
 import { Command, Option } from 'commander';
 import { KubesnapError, UsageError } from '../../lib/errors/index.ts';
 import type { ChangeSet, RevisionSpec } from '../../lib/diff/index.ts';
+import type { SnapshotRepository } from '../../lib/store/index.ts';
+import { parseRevisionRange } from '../../lib/store/revision-syntax.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
-  addAgeIdentityOption, addAgeRecipientOptions, addNormalizeOptions, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, sealerFrom, selectionFrom,
+  addAgeIdentityOption, addAgeRecipientOptions, addNormalizeOptions, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, parseTime, sealerFrom, selectionFrom,
 } from '../options.ts';
+import { CommandWithPathspecs, pathspecGlobs } from '../pathspecs.ts';
 
 type DiffModule = typeof import('../../lib/diff/index.ts');
 
@@ -19,10 +22,12 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function parseTime(text: string, flag: string): Date {
-  const time = Date.parse(text);
-  if (Number.isNaN(time)) throw new UsageError(`${flag} "${text}" is not a time (use e.g. 2026-11-20T10:00Z).`);
-  return new Date(time);
+/** `FROM TO`, or one argument `A..B` / `A...B` (from the merge base of A and B, as git diff reads it). */
+async function revisionPair(repository: SnapshotRepository, from: string | undefined, to: string | undefined): Promise<[string | undefined, string | undefined]> {
+  const range = from === undefined ? undefined : parseRevisionRange(from);
+  if (!range) return [from, to];
+  if (to !== undefined) throw new UsageError(`"${from}" is a range already; give it alone, or two revisions.`);
+  return [range.symmetric ? await repository.mergeBase(range.from, range.to) : range.from, range.to];
 }
 
 /** `git diff --exit-code` and `kubectl diff` agree: 0 no differences, 1 differences, 2 anything went wrong. */
@@ -33,14 +38,15 @@ function asDiffError(error: unknown): KubesnapError {
 }
 
 export function registerDiffCommand(program: Command): void {
-  const command = new Command('diff')
+  const command = new CommandWithPathspecs('diff')
     .description('show what changed between two revisions (default HEAD~1 and HEAD), or between a revision and the live cluster')
-    .argument('[from]', 'the older revision, as git spells it (default HEAD~1; with --live, the revision to compare, default HEAD)')
+    .usage('[options] [from [to] | from..to | from...to] [-- <path>...]')
+    .argument('[from]', 'the older revision, as git spells it (default HEAD~1; with --live, the revision to compare, default HEAD); or a range A..B, or A...B (from where A and B parted)')
     .argument('[to]', 'the newer revision (default HEAD)')
     .option('--live', 'compare with the live cluster, read and normalised as a snapshot would be')
     .option('--at <time>', 'FROM (or the revision for --live) is the last commit at or before this time')
-    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
-    .option('--path <glob>', 'only files matching this glob (repeatable)', collect)
+    .addOption(new Option('-o, --format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
+    .option('--path <glob>', 'only files matching this glob (repeatable); paths after -- are git\'s pathspecs: a file, or a folder and all under it', collect)
     .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
     .option('--show-secrets', 'show Secret values stored readable (--secrets plain) instead of hiding them')
     .option('--exit-code', 'exit 1 when there are differences, 0 when there are none');
@@ -57,9 +63,11 @@ export function registerDiffCommand(program: Command): void {
         throw new UsageError('--at names the older revision; give at most one revision with it.');
       }
       if (options.live && to !== undefined) throw new UsageError('--live compares one revision with the cluster; give at most one revision.');
-      const start: RevisionSpec | undefined = options.at !== undefined ? { at: parseTime(options.at, '--at') } : from;
-      const filter = { selection: selectionFrom(options), paths: options.path };
       const repository = await SnapshotRepository.open(options.repo!, { create: false });
+      if (!options.live && options.at === undefined) [from, to] = await revisionPair(repository, from, to);
+      const start: RevisionSpec | undefined = options.at !== undefined ? { at: parseTime(options.at, '--at') } : from;
+      const paths = [...(options.path ?? []), ...pathspecGlobs(command.pathspecs)];
+      const filter = { selection: selectionFrom(options), paths: paths.length ? paths : undefined };
       let changeSet: ChangeSet;
       if (options.live) {
         const ageIdentities = await ageIdentitiesFrom(options);

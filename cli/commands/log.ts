@@ -1,9 +1,11 @@
-import { Command } from 'commander';
+import { Command, Option, type ParseOptionsResult } from 'commander';
 import { UsageError } from '../../lib/errors/index.ts';
 import type { ObjectChange } from '../../lib/diff/index.ts';
-import { builtinKindFor, spellingMatchesKind } from '../../lib/selection/offline-kinds.ts';
+import { builtinKindFor } from '../../lib/selection/offline-kinds.ts';
 import type { LogEntry, SnapshotRepository } from '../../lib/store/index.ts';
-import { addOutputOption, globalsOf } from '../options.ts';
+import { parseKindName, objectPathsNamed } from '../object-arguments.ts';
+import { addOutputOption, collectList, globalsOf } from '../options.ts';
+import { CommandWithPathspecs } from '../pathspecs.ts';
 
 const CHANGED_BY = /^Kubesnap-Changed-By:[ \t]*(.+?)\s*$/gm;
 
@@ -17,35 +19,62 @@ function timeOf(entry: LogEntry): string {
   return new Date(entry.committer.timestamp * 1000).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-async function kindOf(bytes: Buffer): Promise<string | undefined> {
-  const { parseObject } = await import('../../lib/layout/index.ts');
-  const kind = (parseObject(bytes.toString('utf8')) as { kind?: unknown }).kind;
-  return typeof kind === 'string' ? kind : undefined;
-}
-
-/** `deploy/web` (with -n) or a repository path → the path whose history to show. */
-async function resolveObjectPath(repository: SnapshotRepository, spec: string, namespace: string | undefined, prefix: string | undefined): Promise<string> {
+/**
+ * `deploy/web` (with -n) or a repository path → the path whose history to show. -n may select several namespaces,
+ * as long as one object is named.
+ */
+async function resolveObjectPath(repository: SnapshotRepository, spec: string, namespaces: string[], prefix: string | undefined): Promise<string> {
   if (spec.endsWith('.yaml') || spec.split('/').length > 2) return spec;
-  const [kind, name, ...rest] = spec.split('/');
-  if (!kind || !name || rest.length) throw new UsageError(`"${spec}" is neither KIND/NAME (deploy/web) nor a path in the repository.`);
-  const { objectPath, parseObjectPath } = await import('../../lib/layout/index.ts');
-  const candidates: string[] = [];
-  for (const [path, blob] of await repository.readFiles()) {
-    const identity = parseObjectPath(path, prefix);
-    if (!identity || identity.name !== name) continue;
-    // Like kubectl, -n does not apply to cluster-scoped kinds.
-    if (namespace !== undefined && identity.namespace !== undefined && identity.namespace !== namespace) continue;
-    if (spellingMatchesKind(kind, { ...identity, kind: await kindOf(await repository.readBlob(blob)) })) candidates.push(path);
-  }
+  const kindName = parseKindName(spec);
+  if (!kindName) throw new UsageError(`"${spec}" is neither KIND/NAME (deploy/web) nor a path in the repository.`);
+  const { namedNamespaces, namespaceMatcher } = await import('../../lib/selection/namespaces.ts');
+  const candidates = await objectPathsNamed(repository, undefined, kindName, namespaceMatcher({ namespaces }), prefix);
   if (candidates.length === 1) return candidates[0];
   if (candidates.length > 1) throw new UsageError(`"${spec}" names ${candidates.length} objects (${candidates.join(', ')}); choose one with -n or give its path.`);
   // Not at HEAD (perhaps deleted): a built-in kind still tells where it lived.
-  const builtin = builtinKindFor(kind);
+  const builtin = builtinKindFor(kindName.kind);
   if (!builtin) throw new UsageError(`No object "${spec}" is in the repository; give its path instead.`);
-  const paths = [objectPath({ ...builtin, name }, prefix)];
-  if (namespace !== undefined) paths.unshift(objectPath({ ...builtin, namespace, name }, prefix));
+  const { objectPath } = await import('../../lib/layout/index.ts');
+  const paths = [objectPath({ ...builtin, name: kindName.name }, prefix)];
+  paths.unshift(...(namedNamespaces({ namespaces }) ?? []).map((namespace) => objectPath({ ...builtin, namespace, name: kindName.name }, prefix)));
   for (const path of paths) if ((await repository.log({ path, limit: 1 })).length) return path;
-  throw new UsageError(`No object "${spec}"${namespace ? ` in namespace ${namespace}` : ''} was ever in the repository.`);
+  const where = namespaces.length ? ` in namespace ${namespaces.join(', ')}` : '';
+  throw new UsageError(`No object "${spec}"${where} was ever in the repository.`);
+}
+
+/** The folders of the namespaces -n selects (named ones, and those at HEAD a glob matches): the pathspecs of `log -n`. */
+async function namespaceFolders(repository: SnapshotRepository, namespaces: string[], prefix: string | undefined): Promise<string[]> {
+  const { namedNamespaces, namespaceMatcher } = await import('../../lib/selection/namespaces.ts');
+  const inFolder = (namespace: string) => [prefix?.replace(/^\/+|\/+$/g, ''), namespace].filter(Boolean).join('/');
+  const named = namedNamespaces({ namespaces });
+  if (named) return named.map(inFolder);
+  const { parseObjectPath } = await import('../../lib/layout/index.ts');
+  const selected = namespaceMatcher({ namespaces });
+  const present = new Set([...(await repository.readFiles()).keys()].map((path) => parseObjectPath(path, prefix)?.namespace));
+  return [...present].filter((namespace): namespace is string => namespace !== undefined && selected(namespace)).map(inFolder);
+}
+
+/** git's count habits: `-3` is `--max-count 3` (up to a `--`). */
+class LogCommand extends CommandWithPathspecs {
+  override parseOptions(args: string[]): ParseOptionsResult {
+    const separator = args.indexOf('--');
+    const options = separator === -1 ? args : args.slice(0, separator);
+    const counted = options.flatMap((arg) => (/^-\d+$/.test(arg) ? ['--max-count', arg.slice(1)] : [arg]));
+    return super.parseOptions(separator === -1 ? counted : [...counted, ...args.slice(separator)]);
+  }
+}
+
+/** `-n` as git reads it in log: a number is a count; anything else, as in every other command, namespaces. */
+function countOrNamespaces(values: string[]): { count?: number; namespaces: string[] } {
+  const counts = values.filter((value) => /^\d+$/.test(value));
+  return { count: counts.length ? Number(counts[counts.length - 1]) : undefined, namespaces: values.filter((value) => !/^\d+$/.test(value)) };
+}
+
+function parseCount(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value)) throw new UsageError(`${flag} "${value}" is not a number.`);
+    return Number(value);
+  };
 }
 
 interface LogLine {
@@ -54,15 +83,15 @@ interface LogLine {
 }
 
 export function registerLogCommand(program: Command): void {
-  const command = new Command('log')
-    .description('the commits that changed the repository or one object (deploy/web with -n, or a path), newest first')
+  const command = new LogCommand('log')
+    .description('the commits that changed the repository, one object (deploy/web with -n, or a path), some namespaces (-n) or paths (after --), newest first')
+    .usage('[options] [resource] [-- <path>...]')
     .argument('[resource]', 'KIND/NAME as kubectl spells it (deploy/web, deployments.apps/web), or a path in the repository')
-    .option('-n, --namespace <name>', 'the namespace of KIND/NAME')
+    .option('-n <count|namespaces>', 'as in git, a number is a count (-n 1, -n1, -1: the newest commit only); anything else is --namespace', collectList)
+    .option('--namespace <names>', 'the namespace of KIND/NAME; without KIND/NAME, only commits that changed these namespaces (names or globs, comma-separated or repeated; a namespace named with digits only goes here, not after -n)', collectList)
     .option('-p, --patch', 'show each change: field changes and the unified YAML diff')
-    .option('--limit <count>', 'at most this many commits', (value) => {
-      if (!/^\d+$/.test(value)) throw new UsageError(`--limit "${value}" is not a number.`);
-      return Number(value);
-    })
+    .option('--limit <count>', 'at most this many commits', parseCount('--limit'))
+    .addOption(new Option('--max-count <count>', 'at most this many commits (git\'s spelling of --limit)').argParser(parseCount('--max-count')).hideHelp())
     .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
     .option('--show-secrets', 'show Secret values stored readable instead of hiding them');
   addOutputOption(command);
@@ -70,10 +99,17 @@ export function registerLogCommand(program: Command): void {
     const { formatFieldChange, objectChange, unifiedDiff } = await import('../../lib/diff/index.ts');
     const { SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
+    const dashN = countOrNamespaces(options.n ?? []);
+    const namespaces = [...dashN.namespaces, ...(options.namespace ?? [])];
+    const limit: number | undefined = options.maxCount ?? dashN.count ?? options.limit;
+    if (resource !== undefined && command.pathspecs.length) throw new UsageError('give KIND/NAME (or one path) or paths after --, not both.');
     const repository = await SnapshotRepository.open(options.repo!, { create: false });
-    const path = resource === undefined ? undefined : await resolveObjectPath(repository, resource, options.namespace, options.prefix);
+    const path = resource === undefined ? undefined : await resolveObjectPath(repository, resource, namespaces, options.prefix);
+    const paths = resource === undefined && namespaces.length ? await namespaceFolders(repository, namespaces, options.prefix) : [];
+    if (resource === undefined && namespaces.length && paths.length === 0) throw new UsageError(`-n ${namespaces.join(',')} matches no namespace in the repository.`);
+    paths.push(...command.pathspecs);
     const lines: LogLine[] = [];
-    for (const entry of await repository.log({ path, limit: options.limit })) {
+    for (const entry of await repository.log({ path, paths, limit })) {
       if (path === undefined) {
         lines.push({ entry });
         continue;

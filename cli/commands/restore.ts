@@ -9,9 +9,15 @@ import { planCounts } from '../../lib/restore/summary.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
   addAgeIdentityOption, addNormalizeOptions, addOutputOption, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, selectionFrom,
+  parseTime,
 } from '../options.ts';
+import { objectPathsNamed, parseKindName } from '../object-arguments.ts';
+import { pathspecGlobs } from '../pathspecs.ts';
 import { createProgress } from '../progress.ts';
 import type { ImageRegistryMapping } from '../../lib/images/index.ts';
+import type { SelectionOptions } from '../../lib/selection/index.ts';
+import type { SnapshotRepository } from '../../lib/store/index.ts';
+import { splitRevisionPath } from '../../lib/store/revision-syntax.ts';
 
 type DryRun = 'client' | 'server' | undefined;
 
@@ -34,10 +40,63 @@ function parseImageRegistryMap(pairs: readonly string[]): ImageRegistryMapping[]
   });
 }
 
-function parseTime(text: string): Date {
-  const time = Date.parse(text);
-  if (Number.isNaN(time)) throw new UsageError(`--at "${text}" is not a time (use e.g. 2026-11-20T10:00Z).`);
-  return new Date(time);
+/** kubectl's resource arguments: `deploy/web svc/api`, or `deploy web api`. */
+function parseResourceArguments(args: readonly string[]): Array<{ kind: string; name: string }> {
+  const named = args.map(parseKindName);
+  if (named.every((spec) => spec !== undefined)) return named as Array<{ kind: string; name: string }>;
+  if (args.length > 1 && !args.some((arg) => arg.includes('/'))) return args.slice(1).map((name) => ({ kind: args[0], name }));
+  throw new UsageError(`"${args.join(' ')}" is not a list of objects as kubectl takes them (deploy/web svc/api, or deploy web api).`);
+}
+
+interface RestoreArguments {
+  revision: RevisionSpec;
+  /** From `REV:PATH`: the file or folder to restore. */
+  pathspec?: string;
+  resources: Array<{ kind: string; name: string }>;
+}
+
+/** `[REV | REV:PATH] [KIND/NAME...]`; a first argument that is no revision but an object is the first object (of HEAD). */
+async function restoreArguments(repository: SnapshotRepository, args: string[], at: string | undefined): Promise<RestoreArguments> {
+  if (at !== undefined) {
+    if (args.length > 0 && (splitRevisionPath(args[0])[1] !== undefined || !parseKindName(args[0]))) throw new UsageError('give a revision or --at, not both.');
+    return { revision: { at: parseTime(at, '--at') }, resources: parseResourceArguments(args) };
+  }
+  if (args.length === 0) return { revision: 'HEAD', resources: [] };
+  const [first, ...rest] = args;
+  const [revision, pathspec] = splitRevisionPath(first);
+  if (pathspec !== undefined) return { revision, pathspec, resources: rest.length ? parseResourceArguments(rest) : [] };
+  try {
+    await repository.resolve(first);
+  } catch (error) {
+    if (parseKindName(first)) return { revision: 'HEAD', resources: parseResourceArguments(args) };
+    throw error;
+  }
+  return { revision: first, resources: rest.length ? parseResourceArguments(rest) : [] };
+}
+
+/** The files restored: `REV:PATH`, the named objects, or --path globs (one of these ways). */
+async function restoredPaths(repository: SnapshotRepository, target: RestoreArguments, globs: string[] | undefined, selection: SelectionOptions, prefix: string | undefined): Promise<string[] | undefined> {
+  if ([target.pathspec !== undefined, target.resources.length > 0, Boolean(globs?.length)].filter(Boolean).length > 1) {
+    throw new UsageError('choose the files to restore one way: REV:PATH, KIND/NAME arguments, or --path.');
+  }
+  if (target.pathspec !== undefined) return pathspecGlobs([target.pathspec]);
+  if (target.resources.length === 0) return globs;
+  const { resolveSide } = await import('../../lib/diff/index.ts');
+  const { namespaceMatcher } = await import('../../lib/selection/index.ts');
+  const { commit, label } = await resolveSide(repository, target.revision);
+  const selected = namespaceMatcher(selection);
+  const paths: string[] = [];
+  for (const resource of target.resources) {
+    const found = await objectPathsNamed(repository, commit, resource, selected, prefix);
+    if (found.length === 0) throw new UsageError(`${resource.kind}/${resource.name} matches nothing in ${label}${selection.namespaces?.length ? ` (-n ${selection.namespaces.join(',')})` : ''}, so there is nothing to restore.`);
+    paths.push(...found.map(literalGlob));
+  }
+  return paths;
+}
+
+/** A path as a glob that matches only itself. */
+function literalGlob(path: string): string {
+  return path.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
 }
 
 const marks: Record<PlannedObject['action'], string> = { create: '+', update: '~', delete: '-', unchanged: '=', blocked: '!', invalid: '✗' };
@@ -102,8 +161,10 @@ async function confirm(target: string): Promise<boolean> {
 export function registerRestoreCommand(program: Command): void {
   const command = new Command('restore')
     .description('put the cluster (or the selected part of it) back as a revision has it: plan, confirm, apply in dependency order')
-    .argument('[rev]', 'the revision to restore, as git spells it (default HEAD)')
-    .option('--at <time>', 'restore the last commit at or before this time')
+    .usage('[options] [rev | rev:path] [KIND/NAME...]')
+    .argument('[rev]', 'the revision to restore, as git spells it (default HEAD); REV:PATH restores one file or folder of it')
+    .argument('[objects...]', 'only these objects, as kubectl names them: deploy/web svc/api, or deploy web api (with -n for their namespace)')
+    .option('--at <time>', 'restore the last commit at or before this time (2026-11-20T10:00Z, yesterday, "2 hours ago", 1h)')
     .option('--path <glob>', 'only files matching this glob (repeatable)', collect)
     .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
     .option('--prune', 'also delete live objects of the selection that the revision does not have')
@@ -118,13 +179,11 @@ export function registerRestoreCommand(program: Command): void {
   addNormalizeOptions(command);
   addAgeIdentityOption(command);
   addOutputOption(command);
-  command.action(async (rev: string | undefined, _options, self: Command) => {
+  command.action(async (rev: string | undefined, objects: string[], _options, self: Command) => {
     const { applyRestore, hasWrites, parseNamespaceMap, planRestore } = await import('../../lib/restore/index.ts');
     const { SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const dryRun = parseDryRun(options.dryRun);
-    if (options.at !== undefined && rev !== undefined) throw new UsageError('give a revision or --at, not both.');
-    const revision: RevisionSpec = options.at !== undefined ? { at: parseTime(options.at) } : (rev ?? 'HEAD');
     const namespaceMap = parseNamespaceMap(options.namespaceMap ?? []);
     const imageRegistryMap = parseImageRegistryMap(options.imageRegistryMap ?? []);
     // A drill restores the namespaces it maps, never the rest of the cluster in place, unless -n or -A says otherwise.
@@ -134,13 +193,16 @@ export function registerRestoreCommand(program: Command): void {
     const ageIdentities = await ageIdentitiesFrom(options);
     const json = options.output === 'json';
     const repository = await SnapshotRepository.open(options.repo!, { create: false });
+    const restoring = await restoreArguments(repository, [...(rev === undefined ? [] : [rev]), ...objects], options.at);
+    const { revision } = restoring;
+    const paths = await restoredPaths(repository, restoring, options.path, selection, options.prefix);
     const { client, cluster } = await connectToCluster(options);
     const target = `${cluster.context} (${cluster.server})`;
     const progress = await createProgress('writes');
     try {
       const plan = await planRestore({
         client, repository, revision, selection, normalize, namespaceMap, imageRegistryMap, ageIdentities,
-        paths: options.path, prefix: options.prefix, prune: Boolean(options.prune),
+        paths, prefix: options.prefix, prune: Boolean(options.prune),
         includeClusterScoped: Boolean(options.includeClusterScoped || options.allNamespaces), forceConflicts: Boolean(options.forceConflicts),
       });
       if (!json) process.stdout.write(planText(plan, target));

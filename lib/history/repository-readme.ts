@@ -8,13 +8,19 @@ export const README_PATH = 'README.md';
 
 export interface ReadmeFacts {
   cluster: ClusterIdentity;
-  /** When the content last changed (a Date, shown to the second). */
-  time: Date;
-  /** Objects per folder (`deployments.apps` → 12). */
-  folderCounts: ReadonlyMap<string, number>;
+  /** What the tree holds, folder by folder (folderCounts). */
+  folders: Iterable<FolderContent>;
   normalize?: NormalizeOptions;
   /** `deployments.apps (403 Forbidden)` style lines for what could not be read. */
   unreadable?: string[];
+}
+
+/** One folder of the tree: the objects of one kind in one namespace (or cluster-scoped). */
+export interface FolderContent {
+  /** `deployments.apps`, `configmaps`. */
+  kind: string;
+  namespace?: string;
+  objects: number;
 }
 
 const secretsText: Record<NonNullable<NormalizeOptions['secrets']>, string> = {
@@ -24,21 +30,31 @@ const secretsText: Record<NonNullable<NormalizeOptions['secrets']>, string> = {
   encrypt: 'values encrypted with age (restore decrypts them with --age-identity)',
 };
 
-/** The generated README.md at the root of a snapshot repository (snapshot and watch write the same one). */
+/**
+ * The generated README.md at the root of a snapshot repository (snapshot and watch write the same one). It says only
+ * what changes seldom (kinds, namespaces, how to restore), never a time or a count, so a commit touches it only when
+ * what it says changed.
+ */
 export function repositoryReadme(facts: ReadmeFacts): string {
   const list = (lines: string[]) => (lines.length ? lines.map((line) => `- ${line}`).join('\n') : '- (nothing)');
   const secrets = facts.normalize?.secrets ?? 'redact';
-  const included = [...facts.folderCounts].filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b)).map(([folder, n]) => `${folder} (${n})`);
+  const kinds = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const folder of facts.folders) {
+    if (folder.objects <= 0) continue;
+    kinds.add(folder.kind);
+    if (folder.namespace !== undefined) namespaces.add(folder.namespace);
+  }
+  const sorted = (names: Set<string>) => [...names].sort((a, b) => a.localeCompare(b));
   const skipped = (Object.entries(skipReasons) as Array<[SkipReason, { description: string; includeFlag: string }]>)
     .filter(([reason]) => reason !== 'secrets' && !facts.normalize?.include?.has(reason))
     .map(([, { description, includeFlag }]) => `${description} (keep with ${includeFlag})`);
   return renderTemplate('repository-readme.md', {
     server: facts.cluster.server,
     context: facts.cluster.context,
-    time: facts.time.toISOString().replace(/\.\d+Z$/, 'Z'),
-    objectCount: [...facts.folderCounts.values()].reduce((a, b) => a + b, 0),
     secrets: secretsText[secrets].replace('{{keyId}}', digestKeyNote(facts.normalize?.digestKey)),
-    included: list(included),
+    included: list(sorted(kinds)),
+    namespaces: list(sorted(namespaces)),
     skipped: list([...skipped, ...(facts.unreadable ?? []).map((line) => `could not be read: ${line}`)]),
     secretsNote: secrets === 'redact'
       ? '\nRedacted Secret values cannot be restored from here; restore them from your secret store.\n'
@@ -51,31 +67,29 @@ function digestKeyNote(key: Uint8Array | undefined): string {
   return key ? `digest key id ${digestKeyId(key)}` : 'no digest key';
 }
 
-/** The README without the line that changes every time, to decide whether anything but the time changed. */
-export function readmeWithoutTime(text: string): string {
-  return text.replace(/^\| last change \|.*$/m, '');
-}
-
-/** The kind folder (`deployments.apps`) of an object's path; undefined for files that are not objects. */
-export function kindFolderOf(path: string, prefix?: string): string | undefined {
-  const identity = parseObjectPath(path, prefix);
-  if (!identity) return undefined;
-  return identity.group ? `${identity.resource}.${identity.group}` : identity.resource;
+/**
+ * What each folder of a tree's paths holds, keyed by the folder's path. A folder's files share one parse (the first
+ * file's): a 100,000-object tree has a few thousand folders, and decoding every file name would cost more than the commit.
+ */
+export function folderCounts(paths: Iterable<string>, prefix?: string): Map<string, FolderContent> {
+  const counts = new Map<string, FolderContent>();
+  for (const path of paths) countObject(counts, path, 1, prefix);
+  return counts;
 }
 
 /**
- * Object counts per kind folder of a tree's paths. A folder's files share one parse (the first file's): a
- * 100,000-object tree has a few thousand folders, and decoding every file name would cost more than the commit.
+ * Adds `delta` (1 created, -1 deleted) to the folder of `path`; files that are not objects are not counted. The
+ * folder's entry is replaced, not changed, so a copy of the map (a commit not yet written) leaves the original alone.
  */
-export function folderCounts(paths: Iterable<string>, prefix?: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  const kindOfFolder = new Map<string, string | undefined>();
-  for (const path of paths) {
-    if (!path.endsWith('.yaml')) continue;
-    const folder = path.slice(0, path.lastIndexOf('/') + 1);
-    if (!kindOfFolder.has(folder)) kindOfFolder.set(folder, kindFolderOf(path, prefix));
-    const kind = kindOfFolder.get(folder);
-    if (kind) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  }
-  return counts;
+export function countObject(counts: Map<string, FolderContent>, path: string, delta: number, prefix?: string): void {
+  if (!path.endsWith('.yaml')) return;
+  const folderPath = path.slice(0, path.lastIndexOf('/') + 1);
+  const folder = counts.get(folderPath) ?? newFolder(path, prefix);
+  if (folder) counts.set(folderPath, { ...folder, objects: folder.objects + delta });
+}
+
+function newFolder(path: string, prefix: string | undefined): FolderContent | undefined {
+  const identity = parseObjectPath(path, prefix);
+  if (!identity) return undefined;
+  return { kind: identity.group ? `${identity.resource}.${identity.group}` : identity.resource, namespace: identity.namespace, objects: 0 };
 }

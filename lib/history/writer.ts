@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../health/index.ts';
 import { lastWriter, type Attribution } from './attribution.ts';
 import { CommitFailures, type CommitFailuresOptions, type CommitsFailingError } from './commit-failures.ts';
 import type { ClusterIdentity } from './commit-message.ts';
-import { folderCounts, kindFolderOf, readmeWithoutTime, repositoryReadme, README_PATH } from './repository-readme.ts';
+import { countObject, folderCounts, repositoryReadme, README_PATH, type FolderContent } from './repository-readme.ts';
 import { watchCommitMessage, type ObjectChange } from './watch-message.ts';
 import { labelDigestKeyChange } from './digest-key-change.ts';
 
@@ -18,7 +18,7 @@ import { labelDigestKeyChange } from './digest-key-change.ts';
 export interface HistoryWriterOptions extends CommitFailuresOptions {
   repository: SnapshotRepository;
   author: Author;
-  /** Named in the repository's README, which every commit keeps current. */
+  /** Named in the repository's README, which a commit rewrites when what it says changed. */
   cluster: ClusterIdentity;
   normalize?: NormalizeOptions;
   /** Encrypts Secret values before they are staged (and `normalize.secrets` becomes 'encrypt'). */
@@ -65,8 +65,8 @@ export class HistoryWriter {
   readonly failures: CommitFailures;
   private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'now' | 'clock' | 'logger'>> & HistoryWriterOptions;
   private committed = new Map<string, string>();
-  /** Objects per folder in the committed tree, kept up to date commit by commit for the README. */
-  private counts = new Map<string, number>();
+  /** What each folder of the committed tree holds, kept up to date commit by commit for the README. */
+  private counts = new Map<string, FolderContent>();
   private committedReadme?: string;
   /** The objects of the latest commits (bounded), so the next change of a busy object is compared without reading its blob. */
   private recentObjects = new Map<string, { id: string; object: object }>();
@@ -135,7 +135,7 @@ export class HistoryWriter {
   /** Number of object files in the committed tree (README excluded). */
   get trackedCount(): number {
     let count = 0;
-    for (const objects of this.counts.values()) count += objects;
+    for (const folder of this.counts.values()) count += folder.objects;
     return count;
   }
 
@@ -350,13 +350,12 @@ export class HistoryWriter {
     const now = this.options.now();
     const counts = new Map(this.counts);
     for (const change of changes) {
-      const folder = kindFolderOf(change.path, this.options.prefix)!;
-      if (change.type === 'created') counts.set(folder, (counts.get(folder) ?? 0) + 1);
-      if (change.type === 'deleted') counts.set(folder, (counts.get(folder) ?? 1) - 1);
+      if (change.type === 'created') countObject(counts, change.path, 1, this.options.prefix);
+      if (change.type === 'deleted') countObject(counts, change.path, -1, this.options.prefix);
     }
-    const readme = repositoryReadme({ cluster: this.options.cluster, time: now, folderCounts: counts, normalize: this.options.normalize });
+    const readme = repositoryReadme({ cluster: this.options.cluster, folders: counts.values(), normalize: this.options.normalize });
     const files = await this.filesOf(batch);
-    const readmeChanged = this.committedReadme === undefined || readmeWithoutTime(this.committedReadme) !== readmeWithoutTime(readme);
+    const readmeChanged = readme !== this.committedReadme;
     if (readmeChanged) files.push({ path: this.readmePath, content: Buffer.from(readme) });
     const result = await this.options.repository.commitChanges(files, {
       message: labelDigestKeyChange(watchCommitMessage(changes), this.committedReadme, readme),

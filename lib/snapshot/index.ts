@@ -1,5 +1,5 @@
 import {
-  changeSummary, folderCounts, labelDigestKeyChange, readmeWithoutTime, repositoryReadme, snapshotCommitMessage, README_PATH,
+  changeSummary, folderCounts, labelDigestKeyChange, repositoryReadme, snapshotCommitMessage, README_PATH,
   type ClusterIdentity, type PathChange,
 } from '../history/index.ts';
 import type { NormalizeOptions, SkipReason } from '../normalize/index.ts';
@@ -49,14 +49,13 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotRe
   }
   const readme = repositoryReadme({
     cluster: options.cluster,
-    time: now(),
-    folderCounts: folderCounts(resultingPaths, options.prefix),
+    folders: folderCounts(resultingPaths, options.prefix).values(),
     normalize,
     unreadable: state.unreadable.map((entry) => `${entry.resource} (${entry.reason})`),
   });
   const oldReadme = head && headFiles.has(readmePath) ? (await repository.readFile(head, readmePath))?.toString('utf8') : undefined;
   const files = [...planned.files];
-  if (planned.files.length > 0 || oldReadme === undefined || readmeWithoutTime(oldReadme) !== readmeWithoutTime(readme)) {
+  if (readme !== oldReadme) {
     files.push({ path: readmePath, content: readme });
   }
 

@@ -364,8 +364,9 @@ function qosClassOf(spec: PlainObject): string {
 
 // ---- small accessors that create what they reach ----
 
+// Go's defaulting tests a string field against "" (its zero value), so `type: ""` is defaulted like a missing field.
 function setDefault(target: PlainObject, field: string, value: unknown): void {
-  if (target[field] === undefined) target[field] = value;
+  if (target[field] === undefined || (target[field] === '' && typeof value === 'string')) target[field] = value;
 }
 
 /** The object's spec, made an empty map when it is none. */

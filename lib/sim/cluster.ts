@@ -12,6 +12,7 @@ import { recordWrite } from './managed-fields.ts';
 import { ClusterRoleAggregator } from './clusterrole-aggregation.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { NamespaceController } from './namespace-controller.ts';
+import { StorageProtectionController } from './storage-protection.ts';
 import { ManifestError } from './manifests.ts';
 import { apiVersionOf, generatedName, hasGeneration, storedOrder, timestamp } from './object-shape.ts';
 import { applyPatch, type PatchType } from './patches.ts';
@@ -86,6 +87,7 @@ export class Cluster {
 
   private readonly collector: GarbageCollector;
   private readonly namespaces: NamespaceController;
+  private readonly storageProtection: StorageProtectionController;
   private readonly aggregator: ClusterRoleAggregator;
 
   constructor(registry: ResourceRegistry, store: ObjectStore, caPem: string) {
@@ -98,6 +100,7 @@ export class Cluster {
       if (def) this.delete(def, namespace || undefined, name, { dryRun: false, manager: 'generic-garbage-collector' });
     });
     this.namespaces = new NamespaceController(store, registry, (def, namespace, name) => this.delete(def, namespace, name, { dryRun: false, manager: 'kube-controller-manager' }));
+    this.storageProtection = new StorageProtectionController(store, (bucket, key, finalizer) => this.removeFinalizer(bucket, key, finalizer));
     this.aggregator = new ClusterRoleAggregator(store, (name, rules) => {
       const applied = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules };
       this.patch(this.def('rbac.authorization.k8s.io', 'clusterroles'), undefined, name, 'apply', applied, { dryRun: false, manager: 'clusterrole-aggregation-controller' }, { force: true });
@@ -459,6 +462,17 @@ export class Cluster {
     const deleted = this.store.remove(bucket, key, current);
     this.afterDelete(def, deleted);
     return { object: deleted, gone: true };
+  }
+
+  /** A controller's update taking `finalizer` off an object (which completes a deletion it was the last one of). */
+  private removeFinalizer(bucket: string, key: string, finalizer: string): void {
+    const def = this.registry.preferredOfBucket(bucket);
+    const object = this.store.get(bucket, key);
+    if (!def || !object) return;
+    const next = structuredClone(object);
+    next.metadata.finalizers = (object.metadata.finalizers as string[]).filter((f) => f !== finalizer);
+    if ((next.metadata.finalizers as string[]).length === 0) delete next.metadata.finalizers;
+    this.update(def, object.metadata.namespace as string | undefined, String(object.metadata.name), next, { dryRun: false, manager: 'kube-controller-manager' });
   }
 
   private afterDelete(def: ResourceDef, deleted: KubeObject): void {

@@ -32,26 +32,32 @@ export function registerSnapshotCommand(program: Command): void {
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
-    const remote = await remoteSyncFrom(options, repository, { author });
-    const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap snapshot' });
-    const progress = await createProgress('collections');
     try {
-      // A remote that cannot be fetched does not stop the snapshot: it is committed locally, and the push says why.
-      const remoteStartFailure = await remote?.start().then(() => undefined, (error: unknown) => error);
-      if (remoteStartFailure !== undefined && !(remoteStartFailure instanceof RemoteError)) throw remoteStartFailure;
-      const result = await takeSnapshot({
-        client, repository, cluster, selection, normalize, sealer, author,
-        prefix: options.prefix,
-        onListingStarted: (total) => progress.start(total),
-        onResourceListed: (name, objects) => progress.tick(name, objects),
-      });
-      progress.stop();
-      printResult(result, options.output, Boolean(options.explain));
-      if (remote) await pushSnapshot(remote, options.remote, options.branch);
-    } finally {
-      progress.stop();
-      await lock.release();
-      client.close();
+      const remote = await remoteSyncFrom(options, repository, { author });
+      const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap snapshot' });
+      const progress = await createProgress('collections');
+      try {
+        // A remote that cannot be fetched does not stop the snapshot: it is committed locally, and the push says why.
+        const remoteStartFailure = await remote?.start().then(() => undefined, (error: unknown) => error);
+        if (remoteStartFailure !== undefined && !(remoteStartFailure instanceof RemoteError)) throw remoteStartFailure;
+        const result = await takeSnapshot({
+          client, repository, cluster, selection, normalize, sealer, author,
+          prefix: options.prefix,
+          onListingStarted: (total) => progress.start(total),
+          onResourceListed: (name, objects) => progress.tick(name, objects),
+        });
+        progress.stop();
+        printResult(result, options.output, Boolean(options.explain));
+        if (remote) await pushSnapshot(remote, options.remote, options.branch);
+      } finally {
+        progress.stop();
+        await lock.release();
+        client.close();
+      }
+    } catch (error) {
+      // A first run that fails leaves no empty repository behind.
+      await repository.discardIfUnused();
+      throw error;
     }
   });
   program.addCommand(command);

@@ -41,53 +41,59 @@ export function registerWatchCommand(program: Command): void {
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
-    const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs, waitForRemoteWhenEmpty: true });
-    const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
-    const elector = await leaderElectorFrom(options, client, logger);
-    const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, maxFailingMs, unreachableAfterMs, leadership: elector, logger, remote });
-    const status = options.listen ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => sync.readiness() }) : undefined;
-    if (status) logger.info('serving /healthz, /readyz and /metrics', { address: status.address });
-    logger.info('watching', { server: cluster.server, context: cluster.context, repository: repository.dir });
-
-    const stopRequested = new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
-    let started = false;
-    let lostLeadership = false;
-    let uncommitted: Error | undefined;
     try {
-      if (elector) {
-        // Only the Lease holder watches and commits; ClusterSync.start() then catches up from the remote first.
-        elector.start();
-        logger.info('waiting for the lease', { identity: elector.identity });
-        const first = await Promise.race([elector.acquired.then(() => 'acquired'), stopRequested]);
-        if (first !== 'acquired') return;
+      const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs, waitForRemoteWhenEmpty: true });
+      const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
+      const elector = await leaderElectorFrom(options, client, logger);
+      const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, maxFailingMs, unreachableAfterMs, leadership: elector, logger, remote });
+      const status = options.listen ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => sync.readiness() }) : undefined;
+      if (status) logger.info('serving /healthz, /readyz and /metrics', { address: status.address });
+      logger.info('watching', { server: cluster.server, context: cluster.context, repository: repository.dir });
+
+      const stopRequested = new Promise<string>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      let started = false;
+      let lostLeadership = false;
+      let uncommitted: Error | undefined;
+      try {
+        if (elector) {
+          // Only the Lease holder watches and commits; ClusterSync.start() then catches up from the remote first.
+          elector.start();
+          logger.info('waiting for the lease', { identity: elector.identity });
+          const first = await Promise.race([elector.acquired.then(() => 'acquired'), stopRequested]);
+          if (first !== 'acquired') return;
+        }
+        await sync.start();
+        started = true;
+        const outcome = await Promise.race([
+          stopRequested.then((signal) => ({ signal })),
+          sync.done.then(() => ({ signal: 'done' })),
+          ...(elector ? [elector.lost.then(() => ({ signal: 'lost the lease' }))] : []),
+        ]);
+        lostLeadership = outcome.signal === 'lost the lease';
+        logger.info('stopping: committing what is pending', { reason: outcome.signal });
+      } finally {
+        const commit = started ? await sync.stop().catch((error) => {
+          logger.error('the last batch could not be committed', { error: String(error) });
+          uncommitted = new CommitsFailingError(`the last batch could not be committed: ${String(error.message ?? error).replace(/\.$/, '')}.`, { cause: error });
+          return undefined;
+        }) : undefined;
+        if (commit) logger.info('committed', { commit: commit.slice(0, 12) });
+        // Released after the last commit, so a standby starts from it.
+        await elector?.stop();
+        await status?.close();
+        await lock.release();
+        client.close();
       }
-      await sync.start();
-      started = true;
-      const outcome = await Promise.race([
-        stopRequested.then((signal) => ({ signal })),
-        sync.done.then(() => ({ signal: 'done' })),
-        ...(elector ? [elector.lost.then(() => ({ signal: 'lost the lease' }))] : []),
-      ]);
-      lostLeadership = outcome.signal === 'lost the lease';
-      logger.info('stopping: committing what is pending', { reason: outcome.signal });
-    } finally {
-      const commit = started ? await sync.stop().catch((error) => {
-        logger.error('the last batch could not be committed', { error: String(error) });
-        uncommitted = new CommitsFailingError(`the last batch could not be committed: ${String(error.message ?? error).replace(/\.$/, '')}.`, { cause: error });
-        return undefined;
-      }) : undefined;
-      if (commit) logger.info('committed', { commit: commit.slice(0, 12) });
-      // Released after the last commit, so a standby starts from it.
-      await elector?.stop();
-      await status?.close();
-      await lock.release();
-      client.close();
+      if (lostLeadership) throw new LeadershipLostError(`${options.leaseNamespace ?? 'the pod namespace'}/${options.leaseName}`);
+      if (uncommitted) throw uncommitted;
+    } catch (error) {
+      // A first run that fails leaves no empty repository behind.
+      await repository.discardIfUnused();
+      throw error;
     }
-    if (lostLeadership) throw new LeadershipLostError(`${options.leaseNamespace ?? 'the pod namespace'}/${options.leaseName}`);
-    if (uncommitted) throw uncommitted;
   });
   program.addCommand(command);
 }

@@ -7,6 +7,14 @@ export interface RepositoryLayout {
   dir: string;
   gitdir: string;
   bare: boolean;
+  /** Set when this call created the repository: what to take away to leave the folder as it was (removeCreated). */
+  created?: CreatedRepository;
+}
+
+/** Where a repository was created: `dir`, and the first folder the creation made (dir or a parent), if any. */
+export interface CreatedRepository {
+  dir: string;
+  firstCreatedFolder?: string;
 }
 
 function isGitdir(path: string): boolean {
@@ -92,16 +100,21 @@ function unfinishedRepository(dir: string): { bare: boolean } | undefined {
  */
 function initRepository(dir: string, bare: boolean, branch: string): RepositoryLayout {
   const gitdir = bare ? dir : join(dir, '.git');
-  let firstCreated: string | undefined;
+  const created: CreatedRepository = { dir };
   try {
-    firstCreated = mkdirSync(dir, { recursive: true });
+    created.firstCreatedFolder = mkdirSync(dir, { recursive: true });
     layOut(gitdir, bare, branch);
   } catch (error) {
-    if (firstCreated) rmSync(firstCreated, { recursive: true, force: true });
-    else if (existsSync(dir)) for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
+    removeCreated(created);
     throw diskFullError(error, dir, 0);
   }
-  return { dir, gitdir, bare };
+  return { dir, gitdir, bare, created };
+}
+
+/** Takes a repository initRepository created away again: the folders it made, or what it put in a folder that was empty. */
+export function removeCreated(created: CreatedRepository): void {
+  if (created.firstCreatedFolder) rmSync(created.firstCreatedFolder, { recursive: true, force: true });
+  else if (existsSync(created.dir)) for (const name of readdirSync(created.dir)) rmSync(join(created.dir, name), { recursive: true, force: true });
 }
 
 /** Checks what git itself checks before trusting a repository we did not make. */

@@ -7,7 +7,7 @@ import { ObjectReader, StoredObjects } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
 import type { PreparedBlob } from './prepared-blob.ts';
 import { RefStore } from './refs.ts';
-import { isValidBranchName, openLayout } from './repository-layout.ts';
+import { isValidBranchName, openLayout, removeCreated, type CreatedRepository } from './repository-layout.ts';
 import { mergeBase, resolveRevision } from './revision.ts';
 import { removeFailedWriteFiles } from './temporary-files.ts';
 import { TreeCache, type BlobChange } from './tree-cache.ts';
@@ -88,6 +88,8 @@ export class SnapshotRepository {
     readonly gitdir: string,
     readonly bare: boolean,
     readonly branch: string,
+    /** Set when open() created the repository (discardIfUnused). */
+    private readonly created?: CreatedRepository,
   ) {
     this.reader = new ObjectReader(join(gitdir, 'objects'));
     this.refs = new RefStore(gitdir);
@@ -102,7 +104,17 @@ export class SnapshotRepository {
     const layout = openLayout(dir, { create: options.create !== false, bare: options.bare !== false, branch: options.branch ?? 'main' });
     const refs = new RefStore(layout.gitdir);
     const headBranch = refs.headTarget()?.match(/^refs\/heads\/(.+)$/)?.[1];
-    return new SnapshotRepository(layout.dir, layout.gitdir, layout.bare, options.branch ?? headBranch ?? 'main');
+    return new SnapshotRepository(layout.dir, layout.gitdir, layout.bare, options.branch ?? headBranch ?? 'main', layout.created);
+  }
+
+  /**
+   * Takes the repository away again when open() created it and its branch has no commit yet, so a command that failed
+   * before it had anything to write (an unknown kind, an unreachable server) leaves the folder as it was.
+   */
+  async discardIfUnused(): Promise<void> {
+    if (!this.created || (await this.head()) !== undefined) return;
+    await this.close();
+    removeCreated(this.created);
   }
 
   /**

@@ -207,7 +207,7 @@ test('snapshot under the ServiceAccount reads every kind it reads as admin, Secr
   assert.ok(secrets.length > 0, 'Secrets are part of it');
   for (const path of secrets) {
     const text = await git(join(tmp.path, 'snapshot-pod'), 'show', `refs/heads/main:${path}`);
-    assert.match(text, /sha256:[0-9a-f]{64}/, `${path} holds digests`);
+    assert.match(text, /hmac-sha256:[0-9a-f]{64}/, `${path} holds digests`);
   }
 });
 

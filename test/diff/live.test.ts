@@ -63,9 +63,9 @@ live('drift after kubectl edits: changed, created and deleted objects, a custom 
   assert.match(out, /changed Deployment\.apps shop\/web[^\n]*\n  spec\.replicas: 2 → 5\n  spec\.template\.spec\.containers\[web\]\.image: registry\.example\.com\/shop\/web:v1 → registry\.example\.com\/shop\/web:v3\n/);
   assert.match(out, /deleted ConfigMap shop\/web-config/);
   assert.match(out, /changed Widget\.example\.com shop\/blue[^\n]*\n  spec\.size: 3 → 7\n/);
-  assert.match(out, /changed Secret shop\/web-credentials[^\n]*\n  data\.password: sha256:[0-9a-f]{64} → sha256:[0-9a-f]{64}\n/);
+  assert.match(out, /changed Secret shop\/web-credentials[^\n]*\n  data\.password: hmac-sha256:[0-9a-f]{64} → hmac-sha256:[0-9a-f]{64}\n/);
   assert.match(out, /created Secret shop\/api-token/);
-  assert.match(out, /\+  token: sha256:[0-9a-f]{64}\n/);
+  assert.match(out, /\+  token: hmac-sha256:[0-9a-f]{64}\n/);
 
   const json = await kubesnap('diff', '--live', '--format', 'json');
   for (const rendered of [result, json]) {

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
+import { repositoryDigestKey } from '../../lib/secrets/digest-key.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
@@ -21,12 +22,16 @@ export async function clientFor(sim: Simulator): Promise<KubeClient> {
 export const testAuthor = { name: 'kubesnap test', email: 'test@kubesnap.invalid' };
 export const testCluster = { server: 'https://127.0.0.1', context: 'sim' };
 
-/** The object files (path → blob id) a fresh snapshot of the cluster writes now: what any history of it must end at. */
-export async function freshSnapshotFiles(sim: Simulator, dir: string): Promise<Map<string, string>> {
+/**
+ * The object files (path → blob id) a fresh snapshot of the cluster writes now: what any history of it must end at.
+ * Secret digests depend on the repository's digest key: `sameKeyAs` is the git folder of the repository compared with.
+ */
+export async function freshSnapshotFiles(sim: Simulator, dir: string, sameKeyAs?: string): Promise<Map<string, string>> {
   const client = await clientFor(sim);
   try {
     const repository = await SnapshotRepository.open(dir, { create: true });
-    await takeSnapshot({ client, repository, author: testAuthor, cluster: testCluster });
+    const normalize = sameKeyAs ? { digestKey: await repositoryDigestKey(sameKeyAs, { create: false }) } : undefined;
+    await takeSnapshot({ client, repository, author: testAuthor, cluster: testCluster, normalize });
     return objectFiles(await repository.readFiles());
   } finally {
     client.close();

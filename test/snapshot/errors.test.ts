@@ -114,7 +114,7 @@ errors('a kind the credentials may not list is reported and skipped; its committ
   } finally {
     context.sim.faults.clear();
   }
-  assert.match(await git(repo, 'show', 'HEAD:vault/secrets/db.yaml'), /password: sha256:/);
+  assert.match(await git(repo, 'show', 'HEAD:vault/secrets/db.yaml'), /password: hmac-sha256:/);
   assert.match(await git(repo, 'show', 'HEAD:README.md'), /could not be read: secrets \(403 Forbidden\)/);
 });
 

@@ -122,7 +122,8 @@ snapshot('an unchanged second run makes no commit', async ({ snapshot: run, repo
 
 snapshot('files are byte-stable: a snapshot into a second repository gives the same blobs', async ({ sim, repo, tmp }) => {
   const other = join(tmp.path, 'other');
-  const result = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', other, 'snapshot']);
+  // Under the first repository's digest key: each repository has its own, and Secret digests depend on it.
+  const result = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', other, 'snapshot', '--digest-key-file', join(repo, 'kubesnap-digest-key')]);
   assert.is(result.code, 0, result.stderr);
   const blobs = async (dir: string) => (await git(dir, 'ls-tree', '-r', 'HEAD')).split('\n').filter((l) => !l.endsWith('README.md')).join('\n');
   assert.is(await blobs(other), await blobs(repo));
@@ -142,7 +143,7 @@ snapshot('changes and deletions become one commit with counts', async ({ sim, sn
 
 snapshot('the Secret value appears nowhere: not in any object, commit, log line or output', async ({ sim, repo, tmp }) => {
   const secretFile = await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml');
-  assert.match(secretFile, /password: sha256:[0-9a-f]{64}/);
+  assert.match(secretFile, /password: hmac-sha256:[0-9a-f]{64}/);
   const everything = await git(repo, 'log', '--all', '-p', '--format=%B');
   assert.not.ok(everything.includes(SECRET) || everything.includes(SECRET_B64));
   const json = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'json'), '-v', 'snapshot', '-o', 'json', '--explain']);

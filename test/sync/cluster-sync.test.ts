@@ -56,7 +56,7 @@ async function commitCount(repository: SnapshotRepository): Promise<number> {
 sync('the first full sync commits the cluster as a snapshot would', async (context) => {
   const { sync: running, repository } = await started(context);
   await running.stop();
-  const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-1'));
+  const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-1'), repository.gitdir);
   assert.equal(objectFiles(await repository.readFiles()), expected);
   assert.match((await repository.log())[0].message, /^watch: \d+ created, 0 updated, 0 deleted/);
 });
@@ -115,7 +115,7 @@ sync('1,000 changes in a burst collapse into a few commits (--batch-max) and not
     await running.flush();
     const commits = (await commitCount(repository)) - before;
     assert.ok(commits >= 2 && commits <= 4, `${commits} commits for 1,000 changes with --batch-max 400`);
-    const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-burst'));
+    const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-burst'), repository.gitdir);
     assert.equal(objectFiles(await repository.readFiles()), expected);
     // Batches this big have their blobs deflated on a pack-entry thread: git must read every one back.
     await git(repository.gitdir, 'fsck', '--strict');
@@ -137,7 +137,7 @@ sync('dropped connections and a 410 during a burst lose nothing and duplicate no
       }
       if (i % 10 === 5) await deleteObject(context.client, configmaps, 'shop', `faulty-${i - 5}`);
     }
-    const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-faults'));
+    const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-faults'), repository.gitdir);
     await eventually(async () => {
       await running.flush();
       const files = objectFiles(await repository.readFiles());
@@ -196,7 +196,7 @@ sync('a simulator restart that loses all state and its resourceVersions is recov
     const fixtures = new URL('../fixtures/cluster/', import.meta.url).pathname;
     for (const file of readdirSync(fixtures).sort()) context.sim.seedYaml(readFileSync(join(fixtures, file), 'utf8'));
     await createObject(context.client, resource(context, 'configmaps'), { metadata: { name: 'after-restart', namespace: 'shop' }, data: { a: 'b' } });
-    const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-restart'));
+    const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-restart'), repository.gitdir);
     await eventually(async () => {
       await running.flush();
       return JSON.stringify([...objectFiles(await repository.readFiles())]) === JSON.stringify([...expected]);

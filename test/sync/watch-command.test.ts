@@ -75,7 +75,7 @@ watch('kill -9 in the middle of a burst leaves a consistent repository; the next
 
   const second = startWatch(sim, repo, '--batch', '100ms');
   try {
-    const expected = await freshSnapshotFiles(sim, join(tmp.path, 'fresh-k9'));
+    const expected = await freshSnapshotFiles(sim, join(tmp.path, 'fresh-k9'), repo);
     await eventually(async () => {
       const reopened = await SnapshotRepository.open(repo, { create: false });
       return JSON.stringify([...objectFiles(await reopened.readFiles())]) === JSON.stringify([...expected]);

@@ -16,6 +16,9 @@ export function fromPackedBlobs(packed: PackedBlobs): PackEntry[] {
   return fromBufferBlock(packed.entries).map((bytes, i) => ({ bytes, crc: packed.crcs[i] }));
 }
 
+/** The most blob bytes sent to the thread in one call. */
+const BLOCK_BYTES = 4 << 20;
+
 /**
  * Deflates blobs into pack entries on another thread (pack.worker.ts), for code that lays out objects on the main
  * thread: deflating is a third of the CPU a small snapshot spends per object, and a second core is there for it.
@@ -27,9 +30,21 @@ export class PackEntryThreads {
     this.calls = new WorkerCalls(new URL('./pack.worker.ts', import.meta.url), threads);
   }
 
+  /**
+   * Sent in blocks of a few MB, one after the other: a first sync's 100,000 blobs in one block would hold the
+   * cluster's YAML twice more at once (the block, and the entries coming back), and the thread's allocator keeps
+   * what it once needed.
+   */
   async blobEntries(contents: readonly Buffer[]): Promise<PackEntry[]> {
-    const block = toBufferBlock(contents);
-    return fromPackedBlobs(await this.calls.call(block, transferOf(block)));
+    const entries: PackEntry[] = [];
+    for (let first = 0; first < contents.length;) {
+      let end = first;
+      for (let bytes = 0; end < contents.length && (end === first || bytes + contents[end].length <= BLOCK_BYTES); end++) bytes += contents[end].length;
+      const block = toBufferBlock(contents.slice(first, end));
+      entries.push(...fromPackedBlobs(await this.calls.call(block, transferOf(block))));
+      first = end;
+    }
+    return entries;
   }
 
   close(): Promise<void> {

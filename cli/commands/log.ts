@@ -3,16 +3,18 @@ import { UsageError } from '../../lib/errors/index.ts';
 import type { ObjectChange } from '../../lib/diff/index.ts';
 import { builtinKindFor } from '../../lib/selection/offline-kinds.ts';
 import type { LogEntry, SnapshotRepository } from '../../lib/store/index.ts';
+import { changedBy } from '../../lib/history/changed-by.ts';
 import { parseKindName, objectPathsNamed } from '../object-arguments.ts';
 import { addOutputOption, collectList, globalsOf } from '../options.ts';
 import { CommandWithPathspecs } from '../pathspecs.ts';
 
-const CHANGED_BY = /^Kubesnap-Changed-By:[ \t]*(.+?)\s*$/gm;
-
-/** Who made the change: the commit's `Kubesnap-Changed-By:` trailers, else its author. */
-function managerOf(entry: LogEntry): string {
-  const managers = [...new Set([...entry.message.matchAll(CHANGED_BY)].map((match) => match[1]))];
-  return managers.length ? managers.join(', ') : entry.author.name;
+/**
+ * Who made the change, as the commit says (changedBy), else the commit's author; nobody for a deletion, which a
+ * watch sees happen but cannot attribute.
+ */
+function managerOf(entry: LogEntry, change?: ObjectChange): string | undefined {
+  const deleted = change?.change === 'deleted';
+  return changedBy(entry.message, change && { path: change.path, deleted }) ?? (deleted ? undefined : entry.author.name);
 }
 
 function timeOf(entry: LogEntry): string {
@@ -122,7 +124,7 @@ export function registerLogCommand(program: Command): void {
       process.stdout.write(JSON.stringify(lines.map(({ entry, change }) => ({
         commit: entry.commit,
         time: timeOf(entry),
-        manager: managerOf(entry),
+        manager: managerOf(entry, change) ?? null,
         author: `${entry.author.name} <${entry.author.email}>`,
         subject: entry.message.split('\n')[0],
         ...(change ? { path: change.path, change: change.change, fields: change.fields.map((field) => field.path) } : {}),
@@ -131,7 +133,8 @@ export function registerLogCommand(program: Command): void {
     }
     for (const { entry, change } of lines) {
       const what = change ? change.change + fieldSummary(change) : entry.message.split('\n')[0];
-      process.stdout.write(`${entry.commit.slice(0, 7)} ${timeOf(entry)} ${what} by ${managerOf(entry)}\n`);
+      const manager = managerOf(entry, change);
+      process.stdout.write(`${entry.commit.slice(0, 7)} ${timeOf(entry)} ${what}${manager ? ` by ${manager}` : ''}\n`);
       if (options.patch && change) {
         for (const field of change.fields) process.stdout.write(`    ${formatFieldChange(field)}\n`);
         process.stdout.write(`\n${unifiedDiff(change).trimEnd()}\n\n`);

@@ -5,3 +5,4 @@ export { renderTemplate } from './template.ts';
 export { lastWriter, type Attribution } from './attribution.ts';
 export { watchCommitMessage, type ObjectChange } from './watch-message.ts';
 export { HistoryWriter, type HistoryWriterOptions } from './writer.ts';
+export { changedBy } from './changed-by.ts';

@@ -10,7 +10,7 @@ import type { PlannedObject } from './types.ts';
 
 export type ObjectDecision = Pick<PlannedObject, 'action' | 'reason' | 'fields' | 'normalizedPatch' | 'livePatch' | 'warnings'>;
 
-const REDACTED_REASON = 'cannot restore redacted values: the revision holds only sha256 digests of this Secret\'s values';
+const REDACTED_REASON = 'cannot restore redacted values: the revision holds only digests of this Secret\'s values';
 const ENCRYPTED_REASON = 'cannot restore encrypted values without --age-identity';
 
 function isSecret(resource: ApiResource): boolean {

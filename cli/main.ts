@@ -24,7 +24,7 @@ export function buildProgram(): Command {
     .version(packageJson.version, '--version', 'print the version')
     .option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'the kubeconfig context to use')
-    .option('--repo <dir>', 'the snapshot Git repository', 'kubesnap-snapshots')
+    .option('--repo <dir>', 'the snapshot Git repository; a new one is bare (HEAD, config, objects, refs; no files): read it with `git clone DIR` or `git -C DIR log`', 'kubesnap-snapshots')
     .addOption(new Option('--log-format <format>', 'log line format').choices(['text', 'json']).default('text'))
     .option('-v, --verbose', 'more log lines (repeatable)', (_value: string, previous: number) => previous + 1, 0)
     .showSuggestionAfterError(true)

@@ -1,7 +1,8 @@
 // OpenAPI v3, only as far as kubectl reads it: the index of group-versions, and per group-version the PATCH
-// operations that name their kind and accept `fieldValidation` (so kubectl validates server-side). No schemas:
-// kubectl then computes strategic merge patches from its own compiled-in types, as it does for old servers.
+// operations that name their kind and accept `fieldValidation` (so kubectl validates server-side), and the
+// schemas of the built-in kinds (for `kubectl explain`).
 import { createHash } from 'node:crypto';
+import { groupVersionSchemas } from './openapi-schemas.ts';
 import type { ResourceRegistry } from './registry.ts';
 import type { ResourceDef } from './types.ts';
 
@@ -23,7 +24,8 @@ function gvDocument(registry: ResourceRegistry, group: string, version: string):
     const scope = def.namespaced ? 'namespaces/{namespace}/' : '';
     paths[`/${gvPath(group, version)}/${scope}${def.resource}/{name}`] = { patch: patchOperation(def) };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.13' }, paths, components: { schemas: {} } };
+  const schemas = groupVersionSchemas(registry.inGroupVersion(group, version));
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.13' }, paths, components: { schemas } };
 }
 
 function patchOperation(def: ResourceDef): Record<string, unknown> {
@@ -36,8 +38,18 @@ function patchOperation(def: ResourceDef): Record<string, unknown> {
   };
 }
 
+// The document is made from the group-version's resources alone, so its hash is kept per resources.
+const documentHashes = new Map<string, string>();
+
+// Of the document itself, as the real server's: kubectl caches documents by URL, hash included.
 function gvHash(registry: ResourceRegistry, group: string, version: string): string {
-  return createHash('sha512').update(JSON.stringify(registry.inGroupVersion(group, version))).digest('hex').slice(0, 128).toUpperCase();
+  const resources = JSON.stringify(registry.inGroupVersion(group, version));
+  let hash = documentHashes.get(resources);
+  if (hash === undefined) {
+    hash = createHash('sha512').update(JSON.stringify(gvDocument(registry, group, version))).digest('hex').slice(0, 128).toUpperCase();
+    documentHashes.set(resources, hash);
+  }
+  return hash;
 }
 
 /** The document at /openapi/<rest...>, or undefined for a path the server does not have. */

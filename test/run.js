@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts file in its own Node process (isolation, a time limit each), two at a
-// time, and ends with the line CI reads: `N passed, N failed`. Arguments filter files by substring.
+// time, and ends with the line CI reads: `N passed, N failed`. Arguments filter files by substring. First it checks
+// that the programs the tests run are installed (test/prerequisites.js), and stops with one sentence if not.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkPrerequisites } from './prerequisites.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testDir = join(root, 'test');
@@ -56,6 +58,12 @@ function count(result) {
   // A file that exits non-zero after all its tests passed (a crash in teardown, an unhandled rejection) still fails.
   if (failed === 0 && result.code !== 0) failed = 1;
   return { passed, failed, skipped };
+}
+
+const missing = checkPrerequisites();
+if (missing) {
+  process.stderr.write(`${missing}\n`);
+  process.exit(1);
 }
 
 const files = findTests(testDir).filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));

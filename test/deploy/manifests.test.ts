@@ -127,7 +127,11 @@ test('the Deployment runs watch hardened: non-root, read-only root, no privilege
   assert.is(remote.valueFrom.configMapKeyRef.name, 'kubesnap');
   const mounts = Object.fromEntries(container.volumeMounts.map((m: any) => [m.mountPath, m.name]));
   assert.ok(mounts['/data'] && mounts['/tmp']);
-  for (const volume of pod.volumes) assert.ok(volume.emptyDir, `${volume.name} is an emptyDir`);
+  for (const volume of pod.volumes.filter((v: any) => v.name !== 'digest-key')) assert.ok(volume.emptyDir, `${volume.name} is an emptyDir`);
+  // The digest key outlives the pod (a Secret the user creates), read as KUBESNAP_DIGEST_KEY_FILE.
+  assert.equal(pod.volumes.find((v: any) => v.name === 'digest-key').secret.secretName, 'kubesnap-digest-key');
+  assert.is(container.env.find((e: any) => e.name === 'KUBESNAP_DIGEST_KEY_FILE').value, '/etc/kubesnap/digest-key/key');
+  assert.is(mounts['/etc/kubesnap/digest-key'], 'digest-key');
 });
 
 test('the NetworkPolicy allows DNS, the API server and Git remote ports out, and only the metrics port in', () => {

@@ -18,13 +18,17 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { KubesnapError } from '../errors/index.ts';
-import type { ClusterConnection, KubeClient } from '../kube/index.ts';
+import { KubeClient, type ClusterConnection } from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { createLease, microTime, readLease, replaceLeaseSpec, type Lease, type LeaseSpec } from './lease.ts';
 
 export { leaseResource, microTime, type Lease, type LeaseSpec } from './lease.ts';
 
 export interface LeaderElectorOptions {
+  /**
+   * Whose connection to use. The elector keeps a connection pool of its own on it, so a renewal never waits
+   * for a socket behind the caller's requests (a watch's first lists take all of a shared pool at once).
+   */
   client: KubeClient;
   namespace: string;
   name: string;
@@ -71,6 +75,7 @@ export class LeaderElector {
   /** `namespace/name` of the Lease, as logs and errors name it. */
   readonly lease: string;
   private readonly options: LeaderElectorOptions & Required<Pick<LeaderElectorOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs' | 'logger' | 'now'>>;
+  private readonly client: KubeClient;
   private readonly stopController = new AbortController();
   private readonly acquiredSignal = deferred();
   private readonly lostSignal = deferred();
@@ -91,6 +96,7 @@ export class LeaderElector {
     };
     this.identity = options.identity ?? defaultIdentity();
     this.lease = `${options.namespace}/${options.name}`;
+    this.client = new KubeClient(options.client.connection, { maxSockets: 2 });
     options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
   }
 
@@ -116,13 +122,15 @@ export class LeaderElector {
   async stop(): Promise<void> {
     this.stopController.abort();
     await this.loop;
-    if (!this.leader) return;
-    this.leader = false;
-    try {
-      await this.release();
-    } catch (error) {
-      this.options.logger.warn('could not release the lease; a standby takes over when it expires', { error: String(error) });
+    if (this.leader) {
+      this.leader = false;
+      try {
+        await this.release();
+      } catch (error) {
+        this.options.logger.warn('could not release the lease; a standby takes over when it expires', { error: String(error) });
+      }
     }
+    this.client.close();
   }
 
   private get stopping(): boolean {
@@ -159,7 +167,8 @@ export class LeaderElector {
 
   /** One round of client-go's tryAcquireOrRenew, given `timeoutMs`: true when this candidate holds the Lease afterwards. */
   private async tryAcquireOrRenew(timeoutMs: number): Promise<boolean> {
-    const { client, namespace, name } = this.options;
+    const { namespace, name } = this.options;
+    const client = this.client;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([this.stopController.signal, timeout]);
     const now = new Date(this.options.now());
@@ -209,7 +218,8 @@ export class LeaderElector {
   }
 
   private async release(): Promise<void> {
-    const { client, namespace, name } = this.options;
+    const { namespace, name } = this.options;
+    const client = this.client;
     const signal = AbortSignal.timeout(Math.max(this.options.retryPeriodMs, 1000));
     const lease = await readLease(client, namespace, name, signal);
     if (!lease || lease.spec?.holderIdentity !== this.identity) return;

@@ -1,7 +1,7 @@
 // LeaderElector against lib/sim: the Lease record it writes, take-over after expiry, loss when another holder appears, release.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getObject, jsonPatchObject } from '../../lib/kube/index.ts';
+import { getObject, jsonPatchObject, KubeClient } from '../../lib/kube/index.ts';
 import { LeaderElector, leaseResource, type Lease } from '../../lib/leader/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { clientFor, eventually } from '../helpers/cluster.ts';
@@ -120,6 +120,24 @@ test('a slow server (each answer taking a fifth of the duration) does not cost t
   }
   assert.is.not((await lease('slow')).spec?.renewTime, before, 'it renewed meanwhile');
   await elector.stop();
+});
+
+test('renewals never wait behind the caller\'s requests: a client whose only socket a watch holds still elects and renews', async () => {
+  const busy = new KubeClient(client.connection, { maxSockets: 1 });
+  const holdSocket = new AbortController();
+  const watch = busy.stream('/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=60', { signal: holdSocket.signal }).catch(() => undefined);
+  const elector = new LeaderElector({ client: busy, namespace, name: 'beside-a-watch', identity: 'holder', leaseDurationMs: 3000 });
+  try {
+    elector.start();
+    const acquired = await Promise.race([elector.acquired.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+    assert.ok(acquired, 'the Lease was taken while the caller\'s pool was full');
+    assert.not.ok(await losesWithin(elector, 2500), 'and renewed');
+  } finally {
+    await elector.stop();
+    holdSocket.abort();
+    (await watch)?.destroy();
+    busy.close();
+  }
 });
 
 test.run();

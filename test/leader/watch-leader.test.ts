@@ -80,7 +80,7 @@ test('only the holder commits; a killed leader is replaced within the lease dura
   assert.is(holderPid(spec.holderIdentity), leader.child.pid);
   assert.is(spec.leaseTransitions, 0);
   await createConfigMap('while-leading');
-  await eventually(() => hasFile(leader.repo, 'shop/configmaps/while-leading.yaml'), 10_000, 'the leader committing a change');
+  await eventually(() => hasFile(leader.repo, 'shop/configmaps/while-leading.yaml'), 10_000, `the leader committing a change (leader said: ${leader.output()})`);
   assert.match(standby.output(), /waiting for the lease/);
   assert.not.match(standby.output(), /acquired the lease|committed/, 'the standby neither leads nor commits');
 

@@ -1,5 +1,4 @@
 // `kubesnap sim`: serves the seeded demo shop to the real kubectl until SIGTERM; bad seed YAML is exit 2.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../helpers/cli.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
+import { startSimCli } from './running-sim.ts';
 
-const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
 const demo = fileURLToPath(new URL('../../templates/demo/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kubesnap-sim-cli-'));
 
@@ -17,33 +16,18 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('kubesnap sim --seed templates/demo serves the shop to kubectl and stops cleanly on SIGTERM', async () => {
   const kubeconfig = join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [bin, 'sim', '--seed', demo, '--write-kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const sim = await startSimCli(kubeconfig, ['--seed', demo]);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`kubesnap sim did not start: ${stdout}${stderr}`)), 20_000);
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-        if (stdout.includes('Press Ctrl-C')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    assert.match(stdout, /^Simulated Kubernetes API server at https:\/\/127\.0\.0\.1:\d+ \(\d+ objects seeded\)\./);
-    assert.match(stdout, `export KUBECONFIG=${kubeconfig}`);
+    assert.match(sim.stdout(), /^Simulated Kubernetes API server at https:\/\/127\.0\.0\.1:\d+ \(\d+ objects seeded\)\./);
+    assert.match(sim.stdout(), `export KUBECONFIG=${kubeconfig}`);
     const deployments = await kubectlOk(kubeconfig, ['get', 'deployments', '-A', '-o', 'name']);
     assert.equal(deployments.trim().split('\n').sort(), ['deployment.apps/api', 'deployment.apps/metrics-agent', 'deployment.apps/web', 'deployment.apps/worker']);
     const widgets = await kubectlOk(kubeconfig, ['-n', 'shop', 'get', 'widgets', '-o', 'name']);
     assert.is(widgets.trim(), 'widget.example.com/blue');
   } finally {
-    child.kill('SIGTERM');
+    assert.is(await sim.stop(), 0, sim.stderr());
   }
-  assert.is(await exited, 0, stderr);
-  assert.match(stdout, 'Stopped.');
+  assert.match(sim.stdout(), 'Stopped.');
 });
 
 test('bad seed YAML is one sentence and exit 2', async () => {

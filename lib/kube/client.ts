@@ -109,10 +109,15 @@ export class KubeClient {
   private connectionError(error: Error, signal?: AbortSignal): Error {
     if (signal?.aborted) return error;
     const code = (error as NodeJS.ErrnoException).code;
+    // OpenSSL's own text spans lines and names source files: a plain-HTTP answer to a TLS hello gets one sentence.
+    if (code === 'EPROTO' && /wrong version number|packet length too long|http request/i.test(error.message)) {
+      return new ClusterError(`the server at ${this.connection.server} does not speak TLS (it answers in plain HTTP); if that is right, write its address with http:// in the kubeconfig.`, { cause: error });
+    }
     const detail = code === 'ECONNREFUSED' ? 'connection refused'
       : code === 'ENOTFOUND' ? 'host not found'
+      : code === 'ECONNRESET' && !this.secure ? 'the connection was closed without an answer (if the server speaks TLS, write its address with https:// in the kubeconfig)'
       : code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS/.test(code) ? `TLS verification failed (${code})`
-      : error.message;
+      : error.message.split('\n')[0];
     return new ClusterError(`cannot reach the API server at ${this.connection.server}: ${detail}.`, { cause: error });
   }
 
@@ -133,6 +138,13 @@ export class KubeClient {
     }
     if (status === 401) {
       return new ClusterError(`the API server at ${this.connection.server} rejected the credentials of context "${this.connection.contextName}" (401 Unauthorized).`);
+    }
+    if (status === 400 && /HTTP request to an HTTPS server/i.test(message)) {
+      return new ClusterError(`the server at ${this.connection.server} speaks TLS: write its address with https:// in the kubeconfig.`);
+    }
+    // Every Kubernetes API server serves /api (the core group's versions): without it, this is some other server.
+    if (status === 404 && path.split('?')[0] === '/api') {
+      return new ClusterError(`the server at ${this.connection.server} is not a Kubernetes API server (GET /api: ${message}); check the kubeconfig's server address.`);
     }
     const retryAfter = Number(response.headers['retry-after']);
     return new ApiError(status, reason, `${method} ${path.split('?')[0]}: ${message}`, {

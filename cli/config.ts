@@ -72,14 +72,14 @@ export function enableConfiguration(program: Command, options: ConfigurationOpti
         const key = option.name();
         if (section[key] !== undefined) {
           command.setOptionValueWithSource(option.attributeName(), valueFromFile(option, section[key], command), 'config');
-          recordOrigin(command, option, `${file} (${[...path, key].join('.')})`);
+          recordOrigin(command, option, `${file} (${[...path, key].join('.')})`, `${[...path, key].join('.')} in ${file}`);
           continue;
         }
         const variable = envName(command, option);
         const text = env[variable];
         if (text !== undefined) {
           command.setOptionValueWithSource(option.attributeName(), valueFromEnv(option, text, variable, command), 'env');
-          recordOrigin(command, option, `the environment (${variable})`);
+          recordOrigin(command, option, `the environment (${variable})`, variable);
         }
       }
       for (const option of required.get(command) ?? []) {
@@ -91,11 +91,11 @@ export function enableConfiguration(program: Command, options: ConfigurationOpti
   });
 }
 
-const origins = new WeakMap<Command, Map<string, string>>();
+const origins = new WeakMap<Command, Map<string, { origin: string; name: string }>>();
 
-function recordOrigin(command: Command, option: Option, origin: string): void {
+function recordOrigin(command: Command, option: Option, origin: string, name: string): void {
   if (!origins.has(command)) origins.set(command, new Map());
-  origins.get(command)!.set(option.attributeName(), origin);
+  origins.get(command)!.set(option.attributeName(), { origin, name });
 }
 
 /**
@@ -103,7 +103,15 @@ function recordOrigin(command: Command, option: Option, origin: string): void {
  * (snapshot.secrets)` or `the environment (KUBESNAP_SNAPSHOT_SECRETS)`; undefined for a flag or a default.
  */
 export function configuredOrigin(command: Command, attributeName: string): string | undefined {
-  return origins.get(command)?.get(attributeName);
+  return origins.get(command)?.get(attributeName)?.origin;
+}
+
+/**
+ * What an error about an option's value calls it: the flag (`--batch`), or what set it when that was not the command
+ * line: the variable (`KUBESNAP_WATCH_BATCH`) or the file's key (`watch.batch in kubesnap.yaml`).
+ */
+export function valueSourceName(command: Command, attributeName: string, flag: string): string {
+  return origins.get(command)?.get(attributeName)?.name ?? flag;
 }
 
 /** The environment variable that sets `option` of `command`: KUBESNAP_ETCD_SNAPSHOT_ENDPOINTS. */

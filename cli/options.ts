@@ -157,8 +157,9 @@ export function globalsOf(command: Command): GlobalOptions & Record<string, any>
   return command.optsWithGlobals() as GlobalOptions & Record<string, any>;
 }
 
-/** `5s`, `500ms`, `2m`, `1h` → milliseconds. */
+/** `5s`, `500ms`, `2m`, `1h`, or `0` → milliseconds. */
 export function parseDuration(text: string, flag: string): number {
+  if (text.trim() === '0') return 0;
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
   if (!match) throw new UsageError(`${flag} "${text}" is not a duration like 500ms, 5s, 2m or 1h.`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];

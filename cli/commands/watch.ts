@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { hostname } from 'node:os';
 import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
+import { valueSourceName } from '../config.ts';
 import {
   addAgeRecipientOptions, addCommitOptions, addRemoteOptions, remoteSyncFrom, addLeaderElectionOptions, addNormalizeOptions, leaderElectorFrom, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
 } from '../options.ts';
@@ -9,7 +10,7 @@ import {
 export function registerWatchCommand(program: Command): void {
   const command = new Command('watch')
     .description('keep the repository in step with the cluster: list, then watch every kind, committing changes in batches')
-    .option('--batch <duration>', 'commit this long after the first pending change', '5s')
+    .option('--batch <duration>', 'commit this long after the first pending change (0: each change at once)', '5s')
     .option('--batch-max <count>', 'commit at once when this many changes are pending', '1000')
     .option('--listen <address>', 'serve /healthz, /readyz and /metrics on [host]:port (e.g. :9090)')
     .option('--discovery-interval <duration>', 'how often to look for kinds that came or went', '60s')
@@ -29,12 +30,14 @@ export function registerWatchCommand(program: Command): void {
     const { LeadershipLostError } = await import('../../lib/leader/index.ts');
     const options = globalsOf(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
-    const batchMs = parseDuration(options.batch, '--batch');
-    const batchMax = parsePositiveInteger(options.batchMax, '--batch-max');
-    const discoveryIntervalMs = parseDuration(options.discoveryInterval, '--discovery-interval');
-    const maxFailingMs = parseDuration(options.maxFailing, '--max-failing');
-    const unreachableAfterMs = parseDuration(options.maxUnreachable, '--max-unreachable');
-    const pushIntervalMs = parseDuration(options.pushInterval, '--push-interval');
+    // A bad value is named where it came from: the flag, or the variable or file key that set it.
+    const named = (attribute: string, flag: string) => valueSourceName(self, attribute, flag);
+    const batchMs = parseDuration(options.batch, named('batch', '--batch'));
+    const batchMax = parsePositiveInteger(options.batchMax, named('batchMax', '--batch-max'));
+    const discoveryIntervalMs = parseDuration(options.discoveryInterval, named('discoveryInterval', '--discovery-interval'));
+    const maxFailingMs = parseDuration(options.maxFailing, named('maxFailing', '--max-failing'));
+    const unreachableAfterMs = parseDuration(options.maxUnreachable, named('maxUnreachable', '--max-unreachable'));
+    const pushIntervalMs = parseDuration(options.pushInterval, named('pushInterval', '--push-interval'));
     const selection = selectionFrom(options);
     const normalize = await normalizeFrom(options);
     const author = parseAuthor(options.author);

@@ -18,36 +18,41 @@ export interface ApiContactOptions {
 export const DEFAULT_UNREACHABLE_AFTER_MS = 30_000;
 
 /**
- * Whether the API server can be reached, from every list, watch and discovery request of a watch.
- * A quiet cluster sends nothing for minutes and is fine; what counts is the time since the first
- * request that failed without an answer after the last one that got one.
+ * Whether the API server can be reached, from every list, watch, discovery and probe request of a
+ * watch: not ready when the last request failed without an answer and the last answer is older than
+ * the bound. (A quiet cluster sends nothing for minutes; the watcher's probe keeps asking then.)
  */
 export class ApiContact implements ContactRecorder, ReadinessSource {
   readonly name = 'api';
   private readonly clock: Clock;
   private readonly unreachableAfterMs: number;
-  private failingSince?: number;
-  private lastFailure = '';
+  private lastFailure?: string;
+  private lastAnswer: number;
 
   constructor(options: ApiContactOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.unreachableAfterMs = options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS;
+    this.lastAnswer = this.clock.now();
+  }
+
+  /** How long nothing has been heard from the API server. */
+  get quietForMs(): number {
+    return this.clock.now() - this.lastAnswer;
   }
 
   answered(): void {
-    this.failingSince = undefined;
+    this.lastFailure = undefined;
+    this.lastAnswer = this.clock.now();
   }
 
   failed(error: unknown): void {
     if (error instanceof ApiError) return this.answered();
-    this.failingSince ??= this.clock.now();
     this.lastFailure = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
   }
 
   check(): Readiness {
-    if (this.failingSince === undefined) return { ready: true, detail: 'ok' };
-    const failingFor = this.clock.now() - this.failingSince;
-    if (failingFor < this.unreachableAfterMs) return { ready: true, detail: 'ok' };
-    return { ready: false, detail: `no answer from the API server for ${formatDuration(failingFor)}: ${this.lastFailure}` };
+    const quietFor = this.quietForMs;
+    if (this.lastFailure === undefined || quietFor < this.unreachableAfterMs) return { ready: true, detail: 'ok' };
+    return { ready: false, detail: `no answer from the API server for ${formatDuration(quietFor)}: ${this.lastFailure}` };
   }
 }

@@ -8,7 +8,8 @@ import { silentLogger, type Logger } from '../log/index.ts';
 import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
 import { objectInSelectedNamespaces, resolveSelection, selectCollections, type Collection, type Selection, type SelectionOptions } from '../selection/index.ts';
 import type { Clock } from '../health/index.ts';
-import { ApiContact } from './api-contact.ts';
+import { ApiContact, DEFAULT_UNREACHABLE_AFTER_MS } from './api-contact.ts';
+import { probeWhileQuiet } from './api-probe.ts';
 import type { WatchMetrics } from './metrics.ts';
 import { Reflector, type ReflectorEvent, type Sleep } from './reflector.ts';
 
@@ -77,6 +78,7 @@ export class Watcher {
   private refreshing?: Promise<void>;
   private refreshAgain = false;
   private discoveryLoop?: Promise<void>;
+  private probeLoop?: Promise<void>;
 
   constructor(options: WatcherOptions) {
     this.options = options;
@@ -116,6 +118,9 @@ export class Watcher {
     }
     void Promise.all(initial.map((running) => running.settled)).then(() => this.settleReady());
     this.discoveryLoop = this.refreshPeriodically();
+    // A third of the bound: a silent server is found out within it.
+    const probeIntervalMs = Math.min(10_000, Math.ceil((this.options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS) / 3));
+    this.probeLoop = probeWhileQuiet({ client: this.streamClient, contact: this.contact, intervalMs: probeIntervalMs, signal: this.controller.signal });
   }
 
   /** Aborts every stream and waits for the reflectors to end. */
@@ -127,7 +132,7 @@ export class Watcher {
   private async shutdown(error?: unknown): Promise<void> {
     this.controller.abort();
     await Promise.allSettled([...this.reflectors.values()].map((running) => running.run));
-    await Promise.allSettled([this.refreshing, this.discoveryLoop]);
+    await Promise.allSettled([this.refreshing, this.discoveryLoop, this.probeLoop]);
     this.streamClient.close();
     this.settleReady(error ?? new KubesnapError('WATCH_STOPPED', 'the watcher was stopped before every collection was listed.'));
     this.settleDone(error);

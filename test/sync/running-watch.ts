@@ -14,8 +14,9 @@ export interface RunningWatch {
   exited: Promise<number | null>;
 }
 
-export function startWatch(sim: Simulator, repo: string, ...args: string[]): RunningWatch {
-  const child = spawn(process.execPath, [bin, '--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'watch', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+/** `cluster`: the simulator, or anything with a kubeconfig file for it. */
+export function startWatch(cluster: Pick<Simulator, 'kubeconfigPath'>, repo: string, ...args: string[]): RunningWatch {
+  const child = spawn(process.execPath, [bin, '--kubeconfig', cluster.kubeconfigPath, '--repo', repo, 'watch', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

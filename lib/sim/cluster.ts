@@ -205,8 +205,8 @@ export class Cluster {
     const time = this.time();
     for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'managedFields']) delete meta[field];
     if (def.subresources.includes('status')) delete object.status;
+    meta.uid = recorded.uid ?? randomUUID(); // before the defaults: a Job's generated selector holds it
     applyCreateDefaults(def, object, this.allocator);
-    meta.uid = recorded.uid ?? randomUUID();
     if (hasGeneration(def, this.builtin(def))) meta.generation = recorded.generation ?? 1;
     meta.creationTimestamp = recorded.creationTimestamp ?? time;
     object.apiVersion = apiVersionOf(def);

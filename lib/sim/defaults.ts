@@ -316,8 +316,45 @@ function assignOnCreate(def: ResourceDef, object: KubeObject, allocator: Allocat
     case 'Ingress':
       object.status ??= { loadBalancer: {} };
       break;
+    case 'Job':
+      assigned.push(...assignJobSelector(object));
+      break;
   }
   if (def.subresources.includes('status')) object.status ??= {};
+  return assigned;
+}
+
+// The Job's generateSelector (unless spec.manualSelector): its pods carry the Job's uid and name as labels and the
+// selector picks the uid; a Job without labels of its own shows its template's, as reading it back defaults them.
+function assignJobSelector(job: KubeObject): string[][] {
+  const spec = specOf(job);
+  if (spec.manualSelector === true) return [];
+  const uid = String(job.metadata.uid);
+  const name = String(job.metadata.name);
+  const generated = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+  const assigned: string[][] = [];
+  const addEntries = (path: string[], map: PlainObject | undefined, entries: Record<string, string>): PlainObject => {
+    const target = map ?? {};
+    for (const [key, value] of Object.entries(entries)) {
+      if (target[key] !== undefined) continue;
+      target[key] = value;
+      if (map) assigned.push([...path, `f:${key}`]);
+    }
+    if (!map) assigned.push(path);
+    return target;
+  };
+  const templateMeta = objectAt(objectAt(spec, 'template'), 'metadata');
+  const templateLabels = isPlainObject(templateMeta.labels) ? templateMeta.labels : undefined;
+  templateMeta.labels = addEntries(['f:spec', 'f:template', 'f:metadata', 'f:labels'], templateLabels, generated);
+  const selector = isPlainObject(spec.selector) ? spec.selector : undefined;
+  if (!selector) assigned.push(['f:spec', 'f:selector']);
+  const matchLabels = selector && isPlainObject(selector.matchLabels) ? selector.matchLabels : undefined;
+  spec.selector = { ...selector, matchLabels: { ...matchLabels, 'batch.kubernetes.io/controller-uid': uid } };
+  if (selector && !matchLabels?.['batch.kubernetes.io/controller-uid']) assigned.push(matchLabels ? ['f:spec', 'f:selector', 'f:matchLabels', 'f:batch.kubernetes.io/controller-uid'] : ['f:spec', 'f:selector', 'f:matchLabels']);
+  if (!job.metadata.labels || Object.keys(job.metadata.labels).length === 0) {
+    job.metadata.labels = { ...(templateMeta.labels as Record<string, string>) };
+    assigned.push(['f:metadata', 'f:labels']);
+  }
   return assigned;
 }
 

@@ -78,6 +78,17 @@ test('kubectl create cronjob (protobuf): schedule, command and the CronJob defau
   assert.is(pod.restartPolicy, 'OnFailure');
 });
 
+test('kubectl create job --from=cronjob (protobuf): the generated selector and labels of the Job, as a real server has them', async () => {
+  await kubectlOk(kc, ['-n', 'payments', 'create', 'job', 'by-hand', '--from=cronjob/nightly']);
+  const job = await getJson(['job', 'by-hand']);
+  const uid = job.metadata.uid;
+  const labels = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': 'by-hand', 'controller-uid': uid, 'job-name': 'by-hand' };
+  assert.equal(job.spec.selector, { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } });
+  assert.equal(job.spec.template.metadata.labels, labels);
+  assert.equal(job.metadata.labels, labels);
+  assert.is(job.metadata.ownerReferences[0].name, 'nightly');
+});
+
 test('kubectl create secret generic stores type Opaque, from protobuf and from JSON with type ""', async () => {
   await kubectlOk(kc, ['-n', 'payments', 'create', 'secret', 'generic', 'creds', '--from-literal=user=admin']);
   const creds = await getJson(['secret', 'creds']);

@@ -74,6 +74,8 @@ export class HistoryWriter {
   private cancelTimer?: () => void;
   private gaveUp = false;
   private flushing: Promise<unknown> = Promise.resolve();
+  /** A background flush is queued and has not started: events arriving meanwhile need no other (it takes them all). */
+  private backgroundFlushQueued = false;
   private stopped = false;
   private held = false;
   /** Committed Secrets (parsed), whose ciphertext an unchanged value keeps; only with a sealer. */
@@ -267,6 +269,8 @@ export class HistoryWriter {
 
   /** A failure is logged and retried by commitPending; nobody awaits this one. */
   private flushInBackground(): void {
+    if (this.backgroundFlushQueued) return;
+    this.backgroundFlushQueued = true;
     void this.flush().catch(() => undefined);
   }
 
@@ -295,6 +299,7 @@ export class HistoryWriter {
   private async commitPending(): Promise<string | undefined> {
     // Whatever is pending goes now: the batch window it was waiting for is over.
     this.clearTimer();
+    this.backgroundFlushQueued = false;
     if (this.pending.size === 0) {
       // Changes undone while commits failed: nothing is missing from the history any more.
       this.commitSucceeded();

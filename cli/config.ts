@@ -54,7 +54,11 @@ export function enableConfiguration(program: Command, options: ConfigurationOpti
   const required = new Map<Command, Option[]>();
   for (const command of commandTree(program)) {
     const mandatory = command.options.filter((option) => option.mandatory);
-    for (const option of mandatory) option.makeOptionMandatory(false);
+    for (const option of mandatory) {
+      option.makeOptionMandatory(false);
+      // The help still says so: a flag, the file or the environment must give it.
+      option.description = `${option.description} (required)`;
+    }
     if (mandatory.length) required.set(command, mandatory);
   }
   program.hook('preAction', async (_program, action) => {

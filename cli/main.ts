@@ -33,11 +33,28 @@ export function buildProgram(): Command {
   program.configureOutput({ outputError: () => {} });
   registerCommands(program);
   enableConfiguration(program);
-  for (const command of program.commands) {
-    command.exitOverride();
+  for (const command of subcommandsOf(program)) {
+    command.exitOverride((error) => {
+      failedCommands.set(error, command);
+      throw error;
+    });
     command.configureOutput({ outputError: () => {} });
   }
   return program;
+}
+
+/** The command whose parsing failed, so the usage hint names its own --help. */
+const failedCommands = new WeakMap<CommanderError, Command>();
+
+function subcommandsOf(command: Command): Command[] {
+  return command.commands.flatMap((sub) => [sub, ...subcommandsOf(sub)]);
+}
+
+/** `kubesnap etcd snapshot`. */
+function commandLine(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
 }
 
 /** Runs the CLI and returns the exit code; never throws. */
@@ -73,6 +90,7 @@ function commanderExit(error: CommanderError): number {
     return 0;
   }
   const message = error.message.replace(/^error: /, '').trim();
-  process.stderr.write(`error: ${message}\nRun 'kubesnap --help' for usage.\n`);
+  const command = failedCommands.get(error);
+  process.stderr.write(`error: ${message}\nRun '${command ? commandLine(command) : 'kubesnap'} --help' for usage.\n`);
   return 2;
 }

@@ -16,6 +16,8 @@ test('kubesnap demo writes a real repository through a scripted day and shows it
   assert.match(result.stdout, /updated shop\/deployments\.apps\/web {2}spec\.replicas 2→4 {2}by kubectl-scale/);
   assert.match(result.stdout, /-\s+image: registry\.example\.com\/shop\/web:1\.7\.2\n\+\s+image: registry\.example\.com\/shop\/web:1\.8\.0/);
   assert.match(result.stdout, /kubesnap-demo/);
+  // The first sync's commit is cut to 4 lines, and says how many it left out.
+  assert.match(result.stdout, /watch: 39 created, 0 updated, 0 deleted\n(?: {6}created .*\n){4} {6}… 35 more\n/);
   const repo = join(tmp.path, 'kubesnap-demo');
   const log = (await git(repo, 'log', '--format=%s')).trim().split('\n');
   assert.is(log.length, 7, log.join('\n'));

@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 
+/** Change lines shown per commit of the demo's history; the rest are counted. */
+const SHOWN_CHANGES = 4;
+
 export function registerDemoCommand(program: Command): void {
   program.addCommand(new Command('demo')
     .description('see kubesnap work with no cluster: a simulated shop, a scripted day of changes, its history in ./kubesnap-demo')
@@ -20,7 +23,9 @@ export function registerDemoCommand(program: Command): void {
       for (const entry of await repository.log({ limit: 20 })) {
         const [subject, ...body] = entry.message.trim().split('\n');
         out(`  ${entry.commit.slice(0, 7)} ${subject}`);
-        for (const line of body.filter((l) => /^(created|updated|deleted) /.test(l)).slice(0, 4)) out(`      ${line}`);
+        const changes = body.filter((l) => /^(created|updated|deleted) /.test(l));
+        for (const line of changes.slice(0, SHOWN_CHANGES)) out(`      ${line}`);
+        if (changes.length > SHOWN_CHANGES) out(`      … ${changes.length - SHOWN_CHANGES} more`);
       }
       const scaled = result.steps.find((step) => step.commit && step.title.includes('new storefront image'));
       if (scaled?.commit) {

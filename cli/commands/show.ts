@@ -6,7 +6,7 @@ import { addOutputOption, globalsOf } from '../options.ts';
 export function registerShowCommand(program: Command): void {
   const command = new Command('show')
     .description('a commit\'s summary (REV), or one object as it was (REV:PATH)')
-    .argument('[revision]', 'REV or REV:PATH, as git spells them (default HEAD)', 'HEAD')
+    .argument('[revision]', 'REV or REV:PATH, as git spells them', 'HEAD')
     .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
     .option('--show-secrets', 'show Secret values stored readable instead of hiding them');
   addOutputOption(command);

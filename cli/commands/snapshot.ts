@@ -89,13 +89,18 @@ function printResult(result: SnapshotResult, output: string, explain: boolean): 
   for (const entry of result.unreadable) process.stderr.write(`warning: could not read ${entry.resource}: ${entry.reason}\n`);
   if (explain) {
     for (const [reason, kinds] of Object.entries(result.skippedKinds)) {
-      process.stdout.write(`skipped ${reason}: ${kinds!.length} kinds (${kinds!.join(', ')}) — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`);
+      process.stdout.write(`skipped ${reason}: ${counted(kinds!.length, 'kind')} (${kinds!.join(', ')}) — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`);
     }
     for (const [reason, count] of Object.entries(result.skippedObjects)) {
-      process.stdout.write(`skipped ${reason}: ${count} objects — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`);
+      process.stdout.write(`skipped ${reason}: ${counted(count, 'object')} — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`);
     }
   }
   const where = result.commit ? `commit ${result.commit.slice(0, 12)}` : 'no commit, nothing changed';
   const unreadable = result.unreadable.length ? `, ${result.unreadable.length} unreadable` : '';
-  process.stdout.write(`snapshot: ${result.summary} (${result.objects} objects, ${where}${unreadable})\n`);
+  process.stdout.write(`snapshot: ${result.summary} (${counted(result.objects, 'object')}, ${where}${unreadable})\n`);
+}
+
+/** `1 kind`, `3 kinds`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -166,7 +166,7 @@ snapshot('--explain lists what was skipped per reason with counts', async ({ sim
   const result = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'explain'), 'snapshot', '--explain']);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /skipped root-ca-configmaps: \d+ objects/);
-  assert.match(result.stdout, /skipped helm-releases: 1 objects/);
+  assert.match(result.stdout, /skipped helm-releases: 1 object —/);
   assert.match(result.stdout, /skipped events: 2 kinds/);
 });
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import yaml from 'js-yaml';
+import { load } from 'js-yaml';
 import { bundleBuilt, type Row } from './measure.ts';
 import { startSimServer } from './sim-server.ts';
 
@@ -38,7 +38,7 @@ const mebibytes = (quantity: string): number => {
 
 /** The kubesnap container of the shipped Deployment: its memory request and limit and its memory environment. */
 export function shippedContainer(): ShippedContainer {
-  const manifest = yaml.load(readFileSync(deployment, 'utf8')) as any;
+  const manifest = load(readFileSync(deployment, 'utf8')) as any;
   const container = manifest.spec.template.spec.containers.find((c: any) => c.name === 'kubesnap');
   const env = Object.fromEntries((container.env ?? [])
     .filter((variable: any) => typeof variable.value === 'string' && /^(NODE_OPTIONS|MALLOC_)/.test(variable.name))

@@ -4,6 +4,7 @@ import { registerDiffCommand } from './diff.ts';
 import { registerEtcdCommand } from './etcd.ts';
 import { registerImagesCommand } from './images.ts';
 import { registerLogCommand } from './log.ts';
+import { registerNeatCommand } from './neat.ts';
 import { registerRestoreCommand } from './restore.ts';
 import { registerShowCommand } from './show.ts';
 import { registerSimCommand } from './sim.ts';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerEtcdCommand(program);
   registerImagesCommand(program);
   registerLogCommand(program);
+  registerNeatCommand(program);
   registerRestoreCommand(program);
   registerShowCommand(program);
   registerSimCommand(program);

@@ -16,8 +16,11 @@ const SCALAR_TYPES: Record<number, string> = {
 // Kinds served only as subresources or bodies of other requests, decoded too.
 const EXTRA_ROOTS = ['authentication.v1.TokenRequest', 'autoscaling.v1.Scale', 'policy.v1.Eviction'];
 
-// Fields Go embeds with `json:",inline"`: their message's fields are the parent's in JSON (descriptors do not say so).
-const INLINE_FIELDS = new Set(['core.v1.Volume.volumeSource', 'core.v1.PersistentVolumeSpec.persistentVolumeSource', 'core.v1.EphemeralContainer.ephemeralContainerCommon']);
+// Fields Go embeds with `json:",inline"` have their message's fields in the parent's JSON. Descriptors do not say
+// so; the struct tags kept in the binary do (`json:",inline" protobuf:"bytes,2,opt,name=volumeSource"`), but the
+// linker keeps only the tags of types kubectl uses, so EphemeralContainer's is named here.
+const INLINE_TAG = /json:",inline" protobuf:"bytes,(\d+),opt,name=(\w+)/g;
+const INLINE_UNTAGGED = ['1 ephemeralContainerCommon'];
 const GOGO_NULLABLE = 65001;
 
 /** [number, JSON name, type, flags]: r repeated, p a pointer scalar (zero is a value), i inline. */
@@ -27,8 +30,13 @@ type Descriptor = { fields: WireField[][]; mapEntry: boolean };
 const string = (f: WireField | undefined): string => (f ? (f.value as Buffer).toString('utf8') : '');
 const field = (fields: WireField[], n: number): WireField | undefined => fields.find((f) => f.number === n);
 
-function descriptors(kubectl: string): Map<string, Descriptor> {
-  const binary = readFileSync(kubectl);
+/** `number name` of every field the binary's struct tags inline. */
+function inlineFields(binary: Buffer): Set<string> {
+  const tags = binary.toString('latin1').matchAll(INLINE_TAG);
+  return new Set([...[...tags].map((m) => `${m[1]} ${m[2]}`), ...INLINE_UNTAGGED]);
+}
+
+function descriptors(binary: Buffer): Map<string, Descriptor> {
   const messages = new Map<string, Descriptor>();
   const addMessage = (scope: string, bytes: Buffer): void => {
     const fields = readFields(bytes);
@@ -58,7 +66,7 @@ function isPointer(f: WireField[]): boolean {
   return !options || !readFields(options.value as Buffer).some((o) => o.number === GOGO_NULLABLE && o.value === 0);
 }
 
-function fieldRows(messages: Map<string, Descriptor>, short: string, descriptor: Descriptor): { rows: FieldRow[]; refs: string[] } {
+function fieldRows(messages: Map<string, Descriptor>, inline: Set<string>, descriptor: Descriptor): { rows: FieldRow[]; refs: string[] } {
   const rows: FieldRow[] = [];
   const refs: string[] = [];
   for (const f of descriptor.fields) {
@@ -77,14 +85,17 @@ function fieldRows(messages: Map<string, Descriptor>, short: string, descriptor:
       refs.push(typeName);
       type = shortMessageName(typeName);
     }
-    const flags = (field(f, 4)!.value === 3 ? 'r' : '') + (typeName === '' && isPointer(f) ? 'p' : '') + (INLINE_FIELDS.has(`${short}.${json}`) ? 'i' : '');
+    const repeated = field(f, 4)!.value === 3;
+    const flags = (repeated ? 'r' : '') + (typeName === '' && !repeated && isPointer(f) ? 'p' : '') + (typeName !== '' && inline.has(`${number} ${json}`) ? 'i' : '');
     rows.push(flags ? [number, json, type, flags] : [number, json, type]);
   }
   return { rows, refs };
 }
 
 function main(): void {
-  const messages = descriptors(process.argv[2] ?? '/usr/bin/kubectl');
+  const binary = readFileSync(process.argv[2] ?? '/usr/bin/kubectl');
+  const messages = descriptors(binary);
+  const inline = inlineFields(binary);
   const table = new Map<string, FieldRow[]>();
   const pending = [...BUILTIN_RESOURCES.map((d) => protobufMessageName(d.group, d.version, d.kind)), ...EXTRA_ROOTS.map((n) => `.k8s.io.api.${n}`)];
   while (pending.length) {
@@ -92,7 +103,7 @@ function main(): void {
     const short = shortMessageName(name);
     const descriptor = messages.get(name);
     if (table.has(short) || !descriptor) continue;
-    const { rows, refs } = fieldRows(messages, short, descriptor);
+    const { rows, refs } = fieldRows(messages, inline, descriptor);
     table.set(short, rows);
     pending.push(...refs);
   }

@@ -56,6 +56,14 @@ test('kubectl create service clusterip (protobuf): ports with an int-or-string t
   assert.match(svc.spec.clusterIP, /^\d+\.\d+\.\d+\.\d+$/);
 });
 
+test('kubectl create ingress (protobuf): the rule value Go inlines is part of the rule, as in JSON', async () => {
+  await kubectlOk(kc, ['-n', 'payments', 'create', 'ingress', 'web', '--rule=shop.example.com/api*=web:80']);
+  const ingress = await getJson(['ingress', 'web']);
+  assert.equal(ingress.spec.rules, [
+    { host: 'shop.example.com', http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } },
+  ]);
+});
+
 test('kubectl create serviceaccount and role (protobuf)', async () => {
   await kubectlOk(kc, ['-n', 'payments', 'create', 'serviceaccount', 'bot']);
   assert.is((await getJson(['serviceaccount', 'bot'])).metadata.name, 'bot');

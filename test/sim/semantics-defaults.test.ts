@@ -90,13 +90,12 @@ test('CronJob and the Job made from it', () => {
   assert.equal(cronObject.spec, cron.spec);
   assert.equal(cronObject.status, {});
 
-  // The selector and controller-uid labels are generated from the uid, which the simulator leaves out.
+  // The selector and the controller-uid and job-name labels come from the uid the create assigned before the defaults.
   const job = recorded('objects/payments_jobs.batch_manual-report.json') as KubeObject & { spec: any };
-  const jobSent: KubeObject = { metadata: { name: 'manual-report', namespace: 'payments' }, spec: { template: { spec: structuredClone(podSpec) } } };
-  const expected = structuredClone(job.spec);
-  delete expected.selector;
-  delete expected.template.metadata.labels;
-  assert.equal(defaulted('batch', 'jobs', jobSent).spec, expected);
+  const jobSent: KubeObject = { metadata: { name: 'manual-report', namespace: 'payments', uid: job.metadata.uid }, spec: { template: { spec: structuredClone(podSpec) } } };
+  const jobObject = defaulted('batch', 'jobs', jobSent);
+  assert.equal(jobObject.spec, job.spec);
+  assert.equal(jobObject.metadata.labels, job.metadata.labels);
 });
 
 test('PersistentVolumeClaim and PersistentVolume: volume mode, reclaim policy, protection finalizers, Pending', () => {

@@ -26,7 +26,7 @@ export function registerWatchCommand(program: Command): void {
   command.action(async (_options, self: Command) => {
     const { startStatusServer } = await import('../../lib/metrics/status-server.ts');
     const { acquireLock, SnapshotRepository } = await import('../../lib/store/index.ts');
-    const { ClusterSync, CommitsFailingError } = await import('../../lib/sync/index.ts');
+    const { ClusterSync, CommitsFailingError, RepositoryPresence } = await import('../../lib/sync/index.ts');
     const { LeadershipLostError } = await import('../../lib/leader/index.ts');
     const options = globalsOf(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
@@ -44,11 +44,12 @@ export function registerWatchCommand(program: Command): void {
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
     const repository = await SnapshotRepository.open(options.repo!, { create: true });
+    const presence = new RepositoryPresence(repository);
     try {
       const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs, waitForRemoteWhenEmpty: true });
       const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
       const elector = await leaderElectorFrom(options, client, logger);
-      const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, maxFailingMs, unreachableAfterMs, leadership: elector, logger, remote });
+      const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, maxFailingMs, unreachableAfterMs, leadership: elector, presence, logger, remote });
       const status = options.listen ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => sync.readiness() }) : undefined;
       if (status) logger.info('serving /healthz, /readyz and /metrics', { address: status.address });
       logger.info('watching', { server: cluster.server, context: cluster.context, repository: repository.dir });
@@ -93,8 +94,8 @@ export function registerWatchCommand(program: Command): void {
       if (lostLeadership) throw new LeadershipLostError(`${options.leaseNamespace ?? 'the pod namespace'}/${options.leaseName}`);
       if (uncommitted) throw uncommitted;
     } catch (error) {
-      // A first run that fails leaves no empty repository behind.
-      await repository.discardIfUnused();
+      // A first run that fails leaves no empty repository behind; one made in place of ours meanwhile is not ours to take away.
+      if (presence.check().ready) await repository.discardIfUnused();
       throw error;
     }
   });

@@ -40,6 +40,8 @@ export interface ClusterSyncOptions {
   metrics?: WatchMetrics;
   now?: () => Date;
   clock?: Clock;
+  /** Whether the repository is still the one opened; default one made from `repository` now. */
+  presence?: RepositoryPresence;
   /** With `--leader-elect`: a standby is ready (a rolling update's new pod waits as one, and the rollout waits for it to be Ready). */
   leadership?: Leadership;
   /** The 'api' source is not ready once every request to the API server has failed for this long (default 30 s). */
@@ -77,7 +79,7 @@ export class ClusterSync {
     this.metrics = options.metrics ?? new WatchMetrics();
     this.remote = options.remote;
     if (this.remote) this.metrics.trackRemote(() => this.remote!.status());
-    this.presence = new RepositoryPresence(options.repository);
+    this.presence = options.presence ?? new RepositoryPresence(options.repository);
     this.leadership = options.leadership;
     const clock = options.clock ?? systemClock;
     this.writer = new HistoryWriter({

@@ -32,6 +32,17 @@ test('required options are marked required in --help', async () => {
   }
 });
 
+test('diff --help lists how snapshots are written apart, as what --live reads with', async () => {
+  const help = (await runCli(['diff', '--help'])).stdout;
+  const [options, live] = help.split(/^With --live, read the cluster as the snapshot was taken:$/m);
+  assert.ok(live, help);
+  for (const flag of ['--secrets', '--include-events', '--age-recipient', '--age-identity', '--digest-key-file']) {
+    assert.not.match(options, new RegExp(`^  ${flag}\\b`, 'm'), `${flag} among diff's own options`);
+    assert.match(live, new RegExp(`^  ${flag}\\b`, 'm'));
+  }
+  assert.match(options, /^ {2}--exit-code\b/m);
+});
+
 test('snapshot --explain counts one kind as "1 kind"', async () => {
   const sim = await startSeededSimulator();
   const tmp = temporaryDirectory();

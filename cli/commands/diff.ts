@@ -51,9 +51,13 @@ export function registerDiffCommand(program: Command): void {
     .option('--show-secrets', 'show Secret values stored readable (--secrets plain) instead of hiding them')
     .option('--exit-code', 'exit 1 when there are differences, 0 when there are none');
   addSelectionOptions(command);
+  // How snapshots are written (what is kept, Secret values, age): in diff only --live uses them, to read the cluster
+  // as the snapshot was read, so --help lists them apart.
+  const writeOptionsFrom = command.options.length;
   addNormalizeOptions(command);
   addAgeIdentityOption(command);
   addAgeRecipientOptions(command);
+  for (const option of command.options.slice(writeOptionsFrom)) option.helpGroup('With --live, read the cluster as the snapshot was taken:');
   command.action(async (from: string | undefined, to: string | undefined, _options, self: Command) => {
     const options = globalsOf(self);
     try {

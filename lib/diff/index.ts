@@ -20,4 +20,4 @@ export { unifiedDiff } from './unified-diff.ts';
 export { renderText, type TextOptions } from './render-text.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export { renderJson } from './render-json.ts';
-export { renderHtml } from './render-html.ts';
+export { changeSetStylesheet, fileAnchor, renderChangeSetBody, renderHtml } from './render-html.ts';

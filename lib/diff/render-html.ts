@@ -33,10 +33,19 @@ table.summary td.n { text-align: right; }
 ul.fields { font-family: monospace; font-size: 13px; margin: 4px 0 8px; }
 `;
 
-/** One self-contained HTML page: the summary on top, then side-by-side diffs grouped by namespace. No scripts, no external resources. */
-export function renderHtml(changeSet: ChangeSet): string {
-  const title = `kubesnap diff ${sideLabel(changeSet.from)} → ${sideLabel(changeSet.to)}`;
-  const body: string[] = [`<h1>${escapeHtml(title)}</h1>`];
+/** The styles of renderChangeSetBody's markup: diff2html's and the summary's. */
+export function changeSetStylesheet(): string {
+  return `${stylesheet()}\n${pageStyle}`;
+}
+
+/** The file's anchor in a page of diffs (`#file-shop/deployments.apps/web.yaml`), for links pasted into a ticket. */
+export function fileAnchor(path: string): string {
+  return `file-${path}`;
+}
+
+/** The summary table, field changes and side-by-side diffs of a change set, as an HTML fragment (no title). */
+export function renderChangeSetBody(changeSet: ChangeSet): string {
+  const body: string[] = [];
   if (changeSet.objects.length === 0) {
     body.push('<p>No differences.</p>');
   } else {
@@ -49,7 +58,7 @@ export function renderHtml(changeSet: ChangeSet): string {
     for (const [namespace, objects] of groupByNamespace(changeSet)) {
       body.push(`<section class="namespace"><h2>${escapeHtml(namespace === '' ? '(cluster)' : `namespace ${namespace}`)}</h2>`);
       for (const object of objects) {
-        body.push(`<div class="object" data-path="${escapeHtml(object.path)}">`);
+        body.push(`<div class="object" id="${escapeHtml(fileAnchor(object.path))}" data-path="${escapeHtml(object.path)}">`);
         body.push(`<h3><span class="change ${object.change}">${object.change}</span> ${escapeHtml(kindLabel(object))} ${escapeHtml(objectName(object))}<span class="path">${escapeHtml(object.path)}</span></h3>`);
         if (object.fields.length) body.push(`<ul class="fields">${object.fields.map((field) => `<li>${escapeHtml(formatFieldChange(field))}</li>`).join('')}</ul>`);
         body.push(diffToHtml(unifiedDiff(object), { outputFormat: 'side-by-side', drawFileList: false, matching: 'lines' }));
@@ -58,6 +67,12 @@ export function renderHtml(changeSet: ChangeSet): string {
       body.push('</section>');
     }
   }
+  return body.join('\n');
+}
+
+/** One self-contained HTML page: the summary on top, then side-by-side diffs grouped by namespace. No scripts, no external resources. */
+export function renderHtml(changeSet: ChangeSet): string {
+  const title = `kubesnap diff ${sideLabel(changeSet.from)} → ${sideLabel(changeSet.to)}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -68,7 +83,8 @@ export function renderHtml(changeSet: ChangeSet): string {
 <style>${pageStyle}</style>
 </head>
 <body>
-${body.join('\n')}
+<h1>${escapeHtml(title)}</h1>
+${renderChangeSetBody(changeSet)}
 </body>
 </html>
 `;

@@ -2,7 +2,7 @@
 // written to it, /readyz says why, and SIGTERM ends the process within seconds with exit 1.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
@@ -54,6 +54,7 @@ for (const [what, replace] of [['deleted', false], ['replaced', true]] as const)
       assert.ok(Date.now() - signalled < 5000, `exited ${Date.now() - signalled} ms after SIGTERM`);
       assert.match(running.output().trim().split('\n').at(-1)!, new RegExp(`^error: the last batch could not be committed: the repository at ${repo} was ${what}`));
       if (replace) {
+        assert.ok(existsSync(join(repo, 'HEAD')), 'the new repository is left where it is');
         assert.equal(objectFiles(repo), []);
         assert.is(await headOf(repo), undefined);
       }

@@ -55,7 +55,7 @@ test('a command section reaches the command (real CLI)', async () => {
   const config = writeConfig('watch.yaml', 'watch:\n  batch: soon\n');
   const result = await runCli(['--config', config, 'watch'], { cwd: dir.path, env: isolatedEnv });
   assert.is(result.code, 2);
-  assert.match(result.stderr, /--batch "soon" is not a duration/);
+  assert.match(result.stderr, /watch\.batch in \S*watch\.yaml "soon" is not a duration/);
 });
 
 /** The program in this process: the error the action (or the configuration) ends with. */
@@ -76,7 +76,7 @@ async function failureOf(args: string[], env: Record<string, string> = {}): Prom
 test('in a section: a flag overrides the file, the file overrides the environment', async () => {
   const soon = writeConfig('watch-soon.yaml', 'watch:\n  batch: soon\n');
   assert.match((await failureOf(['--config', soon, 'watch', '--batch', '1s'])).message, /no kubeconfig found/);
-  assert.match((await failureOf(['watch'], { KUBESNAP_WATCH_BATCH: 'later' })).message, /--batch "later" is not a duration/);
+  assert.match((await failureOf(['watch'], { KUBESNAP_WATCH_BATCH: 'later' })).message, /KUBESNAP_WATCH_BATCH "later" is not a duration/);
   const fine = writeConfig('watch-fine.yaml', 'watch:\n  batch: 2s\n');
   assert.match((await failureOf(['--config', fine, 'watch'], { KUBESNAP_WATCH_BATCH: 'later' })).message, /no kubeconfig found/);
   assert.match((await failureOf(['log'], { KUBESNAP_CONFIG: writeConfig('named.yaml', 'repo: /named-by-env\n') })).message, /\/named-by-env/);

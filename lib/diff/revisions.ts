@@ -8,8 +8,11 @@ import type { ChangeSet, DiffSide, ObjectChange } from './types.ts';
 /** A revision as git spells it (`HEAD~3`, a tag, `main@{2026-11-20 10:00}`), or the last commit at or before a time. */
 export type RevisionSpec = string | { at: Date };
 
+/** What a diff of two revisions reads: a read-only repository is enough. */
+type RevisionReader = Pick<SnapshotRepository, 'gitdir' | 'resolve' | 'commitAt' | 'readBlob'>;
+
 export interface RevisionDiffOptions {
-  repository: SnapshotRepository;
+  repository: RevisionReader;
   /** Default `HEAD~1`; null is the empty tree before the first commit. */
   from?: RevisionSpec | null;
   /** Default `HEAD`. */
@@ -21,7 +24,7 @@ export interface RevisionDiffOptions {
 }
 
 /** A revision or a time → the commit it names, with how the user spelled it. */
-export async function resolveSide(repository: SnapshotRepository, spec: RevisionSpec): Promise<Required<DiffSide>> {
+export async function resolveSide(repository: RevisionReader, spec: RevisionSpec): Promise<Required<DiffSide>> {
   if (typeof spec === 'string') return { label: spec, commit: await repository.resolve(spec) };
   const commit = await repository.commitAt(spec.at);
   const label = spec.at.toISOString().replace(/\.000Z$/, 'Z');

@@ -18,7 +18,7 @@ export interface ChangedPath {
  * Walks both trees by object id and descends only into folders whose tree ids differ, so the cost grows
  * with the number of changes, not with the size of the repository. Blobs are never opened.
  */
-export async function changedPaths(repo: SnapshotRepository, fromCommit: string | undefined, toCommit: string): Promise<ChangedPath[]> {
+export async function changedPaths(repo: Pick<SnapshotRepository, 'gitdir'>, fromCommit: string | undefined, toCommit: string): Promise<ChangedPath[]> {
   const reader = new ObjectReader(join(repo.gitdir, 'objects'));
   try {
     const readEntries = (treeId: string | undefined): Map<string, TreeEntry> => {

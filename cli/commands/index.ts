@@ -6,6 +6,7 @@ import { registerImagesCommand } from './images.ts';
 import { registerLogCommand } from './log.ts';
 import { registerNeatCommand } from './neat.ts';
 import { registerRestoreCommand } from './restore.ts';
+import { registerServeCommand } from './serve.ts';
 import { registerShowCommand } from './show.ts';
 import { registerSimCommand } from './sim.ts';
 import { registerSnapshotCommand } from './snapshot.ts';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerLogCommand(program);
   registerNeatCommand(program);
   registerRestoreCommand(program);
+  registerServeCommand(program);
   registerShowCommand(program);
   registerSimCommand(program);
   registerSnapshotCommand(program);

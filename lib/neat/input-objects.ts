@@ -25,11 +25,16 @@ function isKubeObject(value: JsonMap): value is KubeObject {
   return typeof value.apiVersion === 'string' && value.apiVersion !== '' && typeof value.kind === 'string' && value.kind !== '' && isJsonMap(value.metadata);
 }
 
+/** "The input from stdin" → "item 2 of the input from stdin". */
+function partOf(part: string, whole: string): string {
+  return `${part} of ${whole.replace(/^The /, 'the ')}`;
+}
+
 function objectsOf(value: unknown, where: string, into: KubeObject[]): void {
   if (!isJsonMap(value)) throw new ManifestError(`${where} is ${Array.isArray(value) ? 'a sequence' : 'a single value'}, not a Kubernetes object: kubesnap neat reads objects with apiVersion, kind and metadata.`);
   if (isList(value)) {
     const itemType = itemTypeOf(value);
-    (value.items as unknown[]).forEach((item, index) => objectsOf(isJsonMap(item) ? { ...itemType, ...item } : item, `item ${index + 1} of ${where}`, into));
+    (value.items as unknown[]).forEach((item, index) => objectsOf(isJsonMap(item) ? { ...itemType, ...item } : item, partOf(`item ${index + 1}`, where), into));
     return;
   }
   if (!isKubeObject(value)) throw new ManifestError(`${where} is not a Kubernetes object: it needs apiVersion, kind and metadata.`);
@@ -41,6 +46,6 @@ export function inputObjects(documents: unknown[], subject: string): InputObject
   const present = documents.filter((document) => document !== null && document !== undefined);
   if (present.length === 0) throw new ManifestError(`${subject} holds no object: kubesnap neat reads YAML or JSON of an object, a List, or several documents.`);
   const objects: KubeObject[] = [];
-  present.forEach((document, index) => objectsOf(document, present.length === 1 ? subject : `document ${index + 1} of ${subject.replace(/^The /, 'the ')}`, objects));
+  present.forEach((document, index) => objectsOf(document, present.length === 1 ? subject : partOf(`document ${index + 1}`, subject), objects));
   return { objects, single: present.length === 1 && !isList(present[0] as JsonMap) };
 }

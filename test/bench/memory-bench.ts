@@ -74,7 +74,8 @@ export async function watchMemoryBenchmark(objectCount: number, durationSeconds:
     const firstCommit = new Promise<void>((resolve, reject) => {
       createInterface({ input: child.stderr! }).on('line', (line) => {
         const entry = JSON.parse(line);
-        if (entry.msg === 'committed') {
+        // The writer's line has the number of changes; watch's own line at exit repeats the last commit without it.
+        if (entry.msg === 'committed' && typeof entry.changes === 'number') {
           commits++;
           committed += entry.changes;
           resolve();

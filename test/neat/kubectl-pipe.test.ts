@@ -22,7 +22,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  await sim.close();
+  await sim.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

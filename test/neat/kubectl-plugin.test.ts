@@ -25,7 +25,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  await sim.close();
+  await sim.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

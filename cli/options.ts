@@ -67,9 +67,9 @@ export async function normalizeFrom(options: Record<string, any>): Promise<Norma
   for (const [reason, { includeFlag }] of Object.entries(skipReasons) as Array<[SkipReason, { includeFlag: string }]>) {
     if (options[camelCase(includeFlag.replace(/^--/, ''))]) include.add(reason);
   }
-  const keyFile: string | undefined = options.digestKeyFile ?? process.env[DIGEST_KEY_FILE_VARIABLE];
+  const [keyFile, source]: [string | undefined, string] = options.digestKeyFile ? [options.digestKeyFile, '--digest-key-file'] : [process.env[DIGEST_KEY_FILE_VARIABLE], DIGEST_KEY_FILE_VARIABLE];
   // Without a file, the library takes the repository's own key (lib/secrets/digest-key.ts).
-  const digestKey = keyFile ? await (await import('../lib/secrets/digest-key.ts')).readDigestKeyFile(keyFile) : undefined;
+  const digestKey = keyFile ? await (await import('../lib/secrets/digest-key.ts')).readDigestKeyFile(keyFile, source) : undefined;
   return { include, secrets: options.secrets, digestKey };
 }
 

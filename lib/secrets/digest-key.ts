@@ -12,16 +12,16 @@ export const DEFAULT_DIGEST_KEY_FILE = 'kubesnap-digest-key';
 /** Shorter keys could be guessed; 16 bytes is what `openssl rand -hex 8` or a chart's randAlphaNum 16 gives. */
 const MINIMUM_KEY_BYTES = 16;
 
-/** The key in a file as the user wrote it: its bytes without a trailing line break. Never printed. */
-export async function readDigestKeyFile(path: string): Promise<Buffer> {
+/** The key in a file as the user wrote it: its bytes without a trailing line break. Never printed. `source` names the file's origin in errors. */
+export async function readDigestKeyFile(path: string, source = '--digest-key-file'): Promise<Buffer> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new UsageError(`--digest-key-file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new UsageError(`${source} ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
   }
   const key = trimLineBreaks(bytes);
-  if (key.length < MINIMUM_KEY_BYTES) throw new UsageError(`--digest-key-file ${path} holds ${key.length} bytes; a digest key needs at least ${MINIMUM_KEY_BYTES} (e.g. openssl rand -hex 32).`);
+  if (key.length < MINIMUM_KEY_BYTES) throw new UsageError(`${source} ${path} holds ${key.length} bytes; a digest key needs at least ${MINIMUM_KEY_BYTES} (e.g. openssl rand -hex 32).`);
   return key;
 }
 

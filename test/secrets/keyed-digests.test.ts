@@ -140,6 +140,9 @@ digests('a key file too short to be a key, or missing, is one sentence and exit 
   const missing = await kubesnap(['snapshot', '--digest-key-file', join(tmp.path, 'nothing-here')]);
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /^error: --digest-key-file \S+ cannot be read: ENOENT\.\n$/);
+  const fromEnvironment = await kubesnap(['snapshot'], { KUBESNAP_DIGEST_KEY_FILE: join(tmp.path, 'nothing-here') });
+  assert.is(fromEnvironment.code, 2);
+  assert.match(fromEnvironment.stderr, /^error: KUBESNAP_DIGEST_KEY_FILE \S+ cannot be read: ENOENT\.\n$/);
 });
 
 digests.run();

@@ -82,6 +82,8 @@ async function snapshotWith(context: Context, placement: keyof typeof placements
     const result = await takeSnapshot({
       client, repository, pageSize: 150, pageProcessing: placements[placement], author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, now: () => new Date(1_800_000_000_000),
       selection: { excludeNamespaces: options.excludeNamespaces, labelSelector: options.labelSelector },
+      // One key for every repository compared here (each would otherwise make its own), and so for every thread.
+      normalize: { digestKey: testDigestKey },
     });
     return { dir, result, tree: (await git(dir, 'rev-parse', 'HEAD^{tree}')).trim() };
   } finally {

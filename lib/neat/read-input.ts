@@ -8,6 +8,8 @@ import { UsageError } from '../errors/index.ts';
  */
 export async function readInput(file: string | undefined, stdin: Readable, maxBytes: number): Promise<Buffer> {
   const fromStdin = file === undefined || file === '-';
+  // Nobody types manifests into a terminal: waiting for them would look like a hang.
+  if (fromStdin && (stdin as { isTTY?: boolean }).isTTY) throw new UsageError('kubesnap neat reads manifests from -f FILE or from a pipe (kubectl get pod x -o yaml | kubesnap neat); stdin is a terminal.');
   const stream = fromStdin ? stdin : createReadStream(file);
   const chunks: Buffer[] = [];
   let length = 0;

@@ -72,6 +72,8 @@ async function answer(router: ReturnType<typeof pageRouter>, options: ServeOptio
   const cookie: Record<string, string> = gate.setCookie ? { 'set-cookie': gate.setCookie } : {};
   if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'read-only: GET only\n', { allow: 'GET, HEAD' });
   if (url.pathname === '/assets/serve.css') return send(200, 'text/css; charset=utf-8', serveStylesheet(), cookie);
+  // Browsers ask for it on every page; a 404 would be a console error on each.
+  if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
   let found;
   try {
     found = router.find('GET', url.pathname);

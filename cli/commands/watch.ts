@@ -94,8 +94,8 @@ export function registerWatchCommand(program: Command): void {
       if (lostLeadership) throw new LeadershipLostError(`${options.leaseNamespace ?? 'the pod namespace'}/${options.leaseName}`);
       if (uncommitted) throw uncommitted;
     } catch (error) {
-      // A first run that fails leaves no empty repository behind; one made in place of ours meanwhile is not ours to take away.
-      if (presence.check().ready) await repository.discardIfUnused();
+      // A first run that fails leaves no empty repository behind.
+      await repository.discardIfUnused();
       throw error;
     }
   });

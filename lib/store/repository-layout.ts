@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { isAbsolute, join, resolve } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
 import { diskFullError } from './disk-full.ts';
+import { folderIdentity, type FolderIdentity } from './folder-identity.ts';
 
 export interface RepositoryLayout {
   dir: string;
@@ -15,6 +16,9 @@ export interface RepositoryLayout {
 export interface CreatedRepository {
   dir: string;
   firstCreatedFolder?: string;
+  gitdir: string;
+  /** The git folder as it was made: one deleted and made again in its place (by anyone) has another identity. */
+  gitdirIdentity?: FolderIdentity;
 }
 
 function isGitdir(path: string): boolean {
@@ -100,7 +104,7 @@ function unfinishedRepository(dir: string): { bare: boolean } | undefined {
  */
 function initRepository(dir: string, bare: boolean, branch: string): RepositoryLayout {
   const gitdir = bare ? dir : join(dir, '.git');
-  const created: CreatedRepository = { dir };
+  const created: CreatedRepository = { dir, gitdir };
   try {
     created.firstCreatedFolder = mkdirSync(dir, { recursive: true });
     layOut(gitdir, bare, branch);
@@ -108,7 +112,14 @@ function initRepository(dir: string, bare: boolean, branch: string): RepositoryL
     removeCreated(created);
     throw diskFullError(error, dir, 0);
   }
+  created.gitdirIdentity = folderIdentity(gitdir);
   return { dir, gitdir, bare, created };
+}
+
+/** Whether the repository initRepository created is still on disk, the same git folder, with no ref written since. */
+export function isUnusedCreation(created: CreatedRepository): boolean {
+  return created.gitdirIdentity !== undefined && folderIdentity(created.gitdir) === created.gitdirIdentity &&
+    !hasFiles(join(created.gitdir, 'refs')) && !existsSync(join(created.gitdir, 'packed-refs'));
 }
 
 /** Takes a repository initRepository created away again: the folders it made, or what it put in a folder that was empty. */

@@ -7,7 +7,7 @@ import { ObjectReader, StoredObjects } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
 import type { PreparedBlob } from './prepared-blob.ts';
 import { RefStore } from './refs.ts';
-import { isValidBranchName, openLayout, removeCreated, type CreatedRepository } from './repository-layout.ts';
+import { isUnusedCreation, isValidBranchName, openLayout, removeCreated, type CreatedRepository } from './repository-layout.ts';
 import { mergeBase, resolveRevision } from './revision.ts';
 import { removeFailedWriteFiles } from './temporary-files.ts';
 import { TreeCache, type BlobChange } from './tree-cache.ts';
@@ -108,11 +108,12 @@ export class SnapshotRepository {
   }
 
   /**
-   * Takes the repository away again when open() created it and its branch has no commit yet, so a command that failed
-   * before it had anything to write (an unknown kind, an unreachable server) leaves the folder as it was.
+   * Takes the repository away again when open() created it and it has no ref yet, so a command that failed before it
+   * had anything to write (an unknown kind, an unreachable server) leaves the folder as it was. Only the repository
+   * open() created: one made in its place after it was deleted (same path, another git folder) is left alone.
    */
   async discardIfUnused(): Promise<void> {
-    if (!this.created || (await this.head()) !== undefined) return;
+    if (!this.created || !isUnusedCreation(this.created)) return;
     await this.close();
     removeCreated(this.created);
   }

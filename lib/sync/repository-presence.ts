@@ -1,27 +1,13 @@
-import { statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { KubesnapError } from '../errors/index.ts';
 import type { Readiness, ReadinessSource } from '../health/index.ts';
+import { folderIdentity, type FolderIdentity } from '../store/folder-identity.ts';
 
 /** The repository a watch writes to was deleted or replaced under it. */
 export class RepositoryGoneError extends KubesnapError {
   constructor(message: string) {
     super('EREPOGONE', message, 1);
   }
-}
-
-/** The identity of a folder: a folder deleted and created again under the same name has another. */
-type FolderIdentity = string;
-
-function identityOf(path: string): FolderIdentity | undefined {
-  let stats: BigIntStats | undefined;
-  try {
-    stats = statSync(path, { bigint: true });
-  } catch {
-    return undefined;
-  }
-  // An inode number can be reused at once after a deletion; the birth time (where the file system keeps one) cannot.
-  return stats.isDirectory() ? `${stats.dev}:${stats.ino}:${stats.birthtimeNs}` : undefined;
 }
 
 /**
@@ -37,13 +23,13 @@ export class RepositoryPresence implements ReadinessSource {
 
   constructor(private readonly repository: { dir: string; gitdir: string }) {
     this.folders = [repository.gitdir, join(repository.gitdir, 'objects')];
-    this.identities = this.folders.map(identityOf);
+    this.identities = this.folders.map(folderIdentity);
   }
 
   check(): Readiness {
-    const changed = this.folders.findIndex((folder, index) => identityOf(folder) !== this.identities[index]);
+    const changed = this.folders.findIndex((folder, index) => folderIdentity(folder) !== this.identities[index]);
     if (changed < 0) return { ready: true, detail: 'ok' };
-    const gone = identityOf(this.folders[changed]) === undefined;
+    const gone = folderIdentity(this.folders[changed]) === undefined;
     return { ready: false, detail: `the repository at ${this.repository.dir} was ${gone ? 'deleted' : 'replaced'} while kubesnap was writing to it; nothing more is committed` };
   }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDemoCommand } from './demo.ts';
 import { registerDiffCommand } from './diff.ts';
+import { registerDrillCommand } from './drill.ts';
 import { registerEtcdCommand } from './etcd.ts';
 import { registerImagesCommand } from './images.ts';
 import { registerLogCommand } from './log.ts';
@@ -21,6 +22,7 @@ import { registerWatchCommand } from './watch.ts';
 export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerDiffCommand(program);
+  registerDrillCommand(program);
   registerEtcdCommand(program);
   registerImagesCommand(program);
   registerLogCommand(program);

@@ -6,6 +6,7 @@ import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, 
 import { ObjectReader, StoredObjects } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
 import type { PreparedBlob } from './prepared-blob.ts';
+import { Notes } from './notes.ts';
 import { RefStore } from './refs.ts';
 import { isUnusedCreation, isValidBranchName, openLayout, removeCreated, type CreatedRepository } from './repository-layout.ts';
 import { mergeBase, resolveRevision } from './revision.ts';
@@ -321,6 +322,20 @@ export class SnapshotRepository {
     }
     this.refs.update(this.branchRef, commit, parent, { identity: formatIdentity(completeAuthor({ name: 'kubesnap', email: 'kubesnap@localhost' })), message: 'fast-forward' });
     workTree?.apply(workTreeChanges);
+  }
+
+  /** The notes of a notes ref (`refs/notes/kubesnap-drills`): annotated commit id → text. Empty when the ref does not exist. */
+  async readNotes(ref: string): Promise<Map<string, string>> {
+    return this.notes().read(ref);
+  }
+
+  /** Appends `text` to `commit`'s note in a notes ref, as `git notes --ref REF append` does; `git notes show` reads it. */
+  async appendNote(ref: string, commit: string, text: string, author: Author): Promise<void> {
+    this.notes().append(ref, await this.resolve(commit), text, author);
+  }
+
+  private notes(): Notes {
+    return new Notes(this.reader, this.refs, this.trees, join(this.gitdir, 'objects'));
   }
 
   /** A commit's parents, first parent first. */

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { DIGEST_KEY_CHANGED_SUBJECT, labelDigestKeyChange, repositoryReadme } from '../../lib/history/index.ts';
 import type { KubeClient } from '../../lib/kube/index.ts';
 import { parseObject } from '../../lib/layout/index.ts';
+import { planRestore } from '../../lib/restore/index.ts';
 import type { NormalizeOptions } from '../../lib/normalize/index.ts';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
@@ -58,6 +59,12 @@ test('a repository of plain sha256 digests: its next snapshot re-digests every v
   const oldReadme = (await repository.readFile(head, 'README.md'))!.toString('utf8').replace(/\| Secrets \| .*$/m, '| Secrets | values replaced by sha256 digests (drift is visible, nothing readable is stored) |');
   const oldSecret = (await repository.readFile(head, SECRET_PATH))!.toString('utf8').replace(/password: \S+/, `password: sha256:${createHash('sha256').update('s3cr3t-do-not-commit').digest('hex')}`);
   await repository.commitChanges([{ path: 'README.md', content: oldReadme }, { path: SECRET_PATH, content: oldSecret }], { message: 'as an older kubesnap wrote it', author: { ...testAuthor, timestamp: 1 } });
+  // Restore reads such a digest as redacted: the Secret is not restorable, and the reason says why.
+  const legacy = (await repository.head())!;
+  const plan = await planRestore({ client, repository, revision: legacy, selection: { namespaces: ['shop'] }, paths: [SECRET_PATH] });
+  const planned = plan.objects.find((object) => object.ref.includes('web-credentials'));
+  assert.is(planned?.action, 'blocked');
+  assert.match(planned!.reason!, /cannot restore redacted values/);
 
   const result = await takeSnapshot({ client, repository, author: testAuthor, cluster: testCluster });
   assert.ok(result.commit);

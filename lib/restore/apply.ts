@@ -9,6 +9,9 @@ import { failureMessage, immutableField } from './failures.ts';
 import { waitActive, waitEstablished, waitGone } from './readiness.ts';
 import type { ApplyOptions, ObjectResult, PlannedObject, RestoreCounts, RestoreOutcome, RestorePlan, RestoreResult } from './types.ts';
 
+/** Restores write as this manager, so the history a watch keeps credits their changes to a restore, not to kubesnap's reading. */
+const RESTORE_FIELD_MANAGER = 'kubesnap-restore';
+
 const isCrd = (o: Pick<PlannedObject, 'group' | 'kind'>) => o.group === 'apiextensions.k8s.io' && o.kind === 'CustomResourceDefinition';
 const isNamespace = (o: Pick<PlannedObject, 'group' | 'kind'>) => o.group === '' && o.kind === 'Namespace';
 
@@ -70,7 +73,7 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
     }
     const { resource, desired, live } = object.internal;
     try {
-      if (object.action === 'create') await withRetry(() => createObject(client, resource!, desired!, { dryRun, signal }), { signal });
+      if (object.action === 'create') await withRetry(() => createObject(client, resource!, desired!, { dryRun, signal, fieldManager: RESTORE_FIELD_MANAGER }), { signal });
       else await patch(resource!, object, object.livePatch);
       finish(object, object.action === 'create' ? 'created' : 'updated');
     } catch (error) {
@@ -85,7 +88,7 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
   };
 
   const patch = (resource: ApiResource, object: PlannedObject, operations: JsonPatchOperation[]) =>
-    withRetry(() => jsonPatchObject(client, resource, object.namespace, object.name, operations, { dryRun, signal }), { signal });
+    withRetry(() => jsonPatchObject(client, resource, object.namespace, object.name, operations, { dryRun, signal, fieldManager: RESTORE_FIELD_MANAGER }), { signal });
 
   const readCurrent = async (resource: ApiResource, object: PlannedObject): Promise<KubeObject | undefined> => {
     try {
@@ -106,7 +109,7 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
     if (decision.action === 'unchanged') return finish(object, 'unchanged', note);
     if (decision.action === 'blocked') return finish(object, 'not-restored', { replanned: true, message: `${object.ref}: ${decision.reason}` });
     try {
-      if (decision.action === 'create') await withRetry(() => createObject(client, resource!, desired!, { dryRun, signal }), { signal });
+      if (decision.action === 'create') await withRetry(() => createObject(client, resource!, desired!, { dryRun, signal, fieldManager: RESTORE_FIELD_MANAGER }), { signal });
       else await patch(resource!, object, decision.livePatch);
       finish(object, decision.action === 'create' ? 'created' : 'updated', note);
     } catch (error) {
@@ -123,7 +126,7 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
       await withRetry(() => deleteObject(client, resource!, object.namespace, object.name, { dryRun, signal }), { signal });
       if (!dryRun) {
         await waitGone(client, resource!, object.namespace, object.name, object.ref, timeoutMs, signal);
-        await withRetry(() => createObject(client, resource!, desired!, { signal }), { signal });
+        await withRetry(() => createObject(client, resource!, desired!, { signal, fieldManager: RESTORE_FIELD_MANAGER }), { signal });
       }
       finish(object, 'updated', { message: `${object.ref}: deleted and created again (--recreate), an immutable field differed.` });
     } catch (error) {

@@ -21,7 +21,7 @@
 //     ]
 //   }
 //
-// Secret values in "operations" are `sha256:` digests, or "(hidden)" / "(value changed)" for values stored readable.
+// Secret values in "operations" are digests (`hmac-sha256:`, or `sha256:` in repositories written before digests were keyed), or "(hidden)" / "(value changed)" for values stored readable.
 import jsonPatch from 'fast-json-patch';
 import { countChanges, summarize } from './summary.ts';
 import type { ChangeSet } from './types.ts';

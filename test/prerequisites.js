@@ -44,7 +44,7 @@ export function missingPackages(env = process.env) {
 /** `apt-get install` as root; returns apt's output when it failed. */
 function install(packages) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...packages]]) {
     const result = spawnSync('apt-get', args, { env, encoding: 'utf8' });
     if (result.status !== 0) return `${result.stderr || result.stdout || result.error?.message || ''}`.trim();
   }

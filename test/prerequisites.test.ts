@@ -52,7 +52,7 @@ done
     const result = await runTests({ PATH: tmp.path, KUBESNAP_TEST_INSTALL: '1' });
     assert.match(result.stdout, /no test files found/, result.stderr);
     const log = readFileSync(join(tmp.path, 'apt.log'), 'utf8');
-    assert.match(log, /^update -qq\ninstall -y -qq --no-install-recommends git etcd-server etcd-client docker-registry openssl age openssh-client\n$/);
+    assert.match(log, /^update -qq\ninstall -y -qq git etcd-server etcd-client docker-registry openssl age openssh-client\n$/);
   } finally {
     tmp.remove();
   }

@@ -54,9 +54,14 @@ export function registerWatchCommand(program: Command): void {
       if (status) logger.info('serving /healthz, /readyz and /metrics', { address: status.address });
       logger.info('watching', { server: cluster.server, context: cluster.context, repository: repository.dir });
 
+      const stopping = new AbortController();
       const stopRequested = new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
+        const stop = (signal: string) => {
+          stopping.abort();
+          resolve(signal);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
       });
       let started = false;
       let lostLeadership = false;
@@ -69,8 +74,12 @@ export function registerWatchCommand(program: Command): void {
           const first = await Promise.race([elector.acquired.then(() => 'acquired'), stopRequested]);
           if (first !== 'acquired') return;
         }
-        await sync.start();
-        started = true;
+        // A stop while a new repository waits for its remote: nothing was written, so nothing is left uncommitted (exit 0).
+        started = await sync.start(stopping.signal);
+        if (!started) {
+          logger.info('stopped before the remote answered; nothing was written', { reason: await stopRequested });
+          return;
+        }
         const outcome = await Promise.race([
           stopRequested.then((signal) => ({ signal })),
           sync.done.then(() => ({ signal: 'done' })),
@@ -91,7 +100,7 @@ export function registerWatchCommand(program: Command): void {
         await lock.release();
         client.close();
       }
-      if (lostLeadership) throw new LeadershipLostError(`${options.leaseNamespace ?? 'the pod namespace'}/${options.leaseName}`);
+      if (lostLeadership && elector) throw new LeadershipLostError(elector.lease);
       if (uncommitted) throw uncommitted;
     } catch (error) {
       // A first run that fails leaves no empty repository behind.

@@ -124,11 +124,24 @@ export class ClusterSync {
     this.metrics.trackLeadership(() => this.leadership?.isLeader ?? true);
   }
 
-  async start(): Promise<void> {
+  /**
+   * Fetches the remote, then starts watching. `stopped` ends the wait for the remote of a new, empty repository
+   * (RemoteSync's waitForRemoteWhenEmpty): start() then returns false without watching, and nothing was written.
+   */
+  async start(stopped?: AbortSignal): Promise<boolean> {
+    if (stopped?.aborted) return false;
     if (this.remote) {
-      // Before the writer reads the head: a fast-forward or merge of the remote is what it continues from.
-      await this.remote.start().catch((error) => this.logger.warn('the remote could not be fetched; commits stay local until it can', { error: String(error.message ?? error) }));
-      this.remote.requestPush();
+      const remote = this.remote;
+      const stopWaiting = () => void remote.stop().catch(() => undefined);
+      stopped?.addEventListener('abort', stopWaiting, { once: true });
+      try {
+        // Before the writer reads the head: a fast-forward or merge of the remote is what it continues from.
+        await remote.start().catch((error) => this.logger.warn('the remote could not be fetched; commits stay local until it can', { error: String(error.message ?? error) }));
+      } finally {
+        stopped?.removeEventListener('abort', stopWaiting);
+      }
+      if (stopped?.aborted) return false;
+      remote.requestPush();
     }
     await this.writer.start();
     this.metrics.setTracked(this.writer.trackedCount);
@@ -136,6 +149,7 @@ export class ClusterSync {
     await this.watcher.start();
     this.health.start();
     void this.watcher.ready.then(() => this.commitFirstSync(), () => undefined);
+    return true;
   }
 
   /** The first full list is committed at once, whatever the batch window: it is the starting point of the history. */

@@ -43,8 +43,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const commit = await options.repository.resolve(label);
   const { repository, prefix, signal } = options;
   const parts: DrillPart[] = [await drillConfiguration({ repository, commit, prefix, signal, ...options.config })];
+  // An interrupted part proves nothing either way: nothing is reported or recorded.
+  signal?.throwIfAborted();
   if (options.etcd) parts.push(await drillEtcd(options.etcd));
   if (options.images) parts.push(await drillImages({ repository, commit, prefix, ...options.images }));
+  signal?.throwIfAborted();
   const report: DrillReport = {
     revision: { label, commit }, startedAt: started.toISOString(), durationMs: now().getTime() - started.getTime(), parts,
     passed: parts.every((part) => part.status !== 'failed'),

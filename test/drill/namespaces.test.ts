@@ -1,0 +1,77 @@
+// The namespaces drill through the real CLI against the simulator: each namespace restored as <ns>-drill-<id>
+// and deleted after; a drill killed with SIGKILL leaves its namespaces, which the next drill deletes.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli } from '../helpers/cli.ts';
+import { startRestoreCluster, type RestoreCluster } from '../restore/restore-setup.ts';
+
+const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
+let cluster: RestoreCluster;
+
+test.before(async () => {
+  cluster = await startRestoreCluster();
+  await cluster.snapshot();
+});
+
+test.after(async () => {
+  await cluster?.stop();
+});
+
+/** Drill namespaces still there and not being deleted. */
+function drillNamespaces(): string[] {
+  return cluster.sim.list('', 'namespaces').filter((n) => /-drill-/.test(n.metadata.name) && !n.metadata.deletionTimestamp).map((n) => n.metadata.name);
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition();) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('a namespaces drill restores into <ns>-drill-<id> and deletes what it created, leaving production alone', async () => {
+  const before = cluster.sim.list('', 'namespaces').map((n) => n.metadata.name).sort();
+  const result = await runCli(['--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces', '-o', 'json']);
+  assert.is(result.code, 0, result.stdout + result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.match(report.parts[0].summary, /restored into \d+ drill namespaces/);
+  assert.equal(drillNamespaces(), []);
+  assert.equal(cluster.sim.list('', 'namespaces').map((n) => n.metadata.name).filter((n) => !/-drill-/.test(n)).sort(), before);
+});
+
+test('a drill killed mid-restore leaves its namespaces; the next drill deletes them and its own', async () => {
+  cluster.sim.faults.delay(150);
+  const child = spawn(process.execPath, [bin, '--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces'], { stdio: 'ignore' });
+  try {
+    await until(() => drillNamespaces().length > 0, 'the drill to create a namespace');
+  } finally {
+    child.kill('SIGKILL');
+    cluster.sim.faults.delay(0);
+  }
+  const leftovers = drillNamespaces();
+  assert.ok(leftovers.length > 0);
+  const next = await runCli(['--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces', '--no-record']);
+  assert.is(next.code, 0, next.stdout + next.stderr);
+  assert.equal(drillNamespaces(), [], `left behind: ${drillNamespaces().join(', ')}`);
+});
+
+test('SIGINT during a namespaces drill deletes what it created before exiting', async () => {
+  cluster.sim.faults.delay(150);
+  const child = spawn(process.execPath, [bin, '--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await until(() => drillNamespaces().length > 0, 'the drill to create a namespace');
+    child.kill('SIGINT');
+    assert.is(await exited, 1);
+  } finally {
+    cluster.sim.faults.delay(0);
+  }
+  assert.match(stderr, /the drill was interrupted; what it created was deleted/);
+  assert.equal(drillNamespaces(), []);
+});
+
+test.run();

@@ -1,6 +1,7 @@
 // OpenAPI v3 schemas of the built-in kinds, made from the same protobuf field table the simulator decodes with
 // (protobuf-messages.ts): field names and types only (the descriptors carry no documentation), enough for
 // `kubectl explain`.
+import { isBuiltinResource } from './catalog.ts';
 import { PROTOBUF_MESSAGES } from './protobuf-messages.ts';
 import { protobufMessageName, shortMessageName } from './protobuf-names.ts';
 import type { ResourceDef } from './types.ts';
@@ -61,23 +62,32 @@ function messageSchema(name: string, refs: Set<string>): Schema {
   return { type: 'object', properties };
 }
 
-// Built from a fixed table, so made once per set of kinds (a group-version's built-in kinds do not change).
+// Built from a fixed table, so made once per set of built-in kinds (a group-version's do not change; custom
+// resources have no schema here).
 const made = new Map<string, Record<string, Schema>>();
 
 /** components.schemas of a group-version document: each kind served there, and every type its fields use. */
 export function groupVersionSchemas(defs: readonly ResourceDef[]): Record<string, Schema> {
-  const key = defs.map((d) => `${d.group}/${d.version}/${d.kind}`).join(' ');
+  const builtin = defs.filter((d) => isBuiltinResource(d) && kindMessage(d) !== undefined);
+  const key = builtin.map((d) => `${d.group}/${d.version}/${d.kind}`).join(' ');
   let schemas = made.get(key);
-  if (!schemas) made.set(key, (schemas = schemasOf(defs)));
+  if (!schemas) made.set(key, (schemas = schemasOf(builtin)));
   return schemas;
+}
+
+/** The table's name of a kind's message, if the table has it. */
+function kindMessage(def: ResourceDef): string | undefined {
+  const full = protobufMessageName(def.group, def.version, def.kind);
+  const name = full && shortMessageName(full);
+  return name && PROTOBUF_MESSAGES[name] ? name : undefined;
 }
 
 function schemasOf(defs: readonly ResourceDef[]): Record<string, Schema> {
   const schemas: Record<string, Schema> = {};
   const refs = new Set<string>();
   for (const def of defs) {
-    const name = shortMessageName(protobufMessageName(def.group, def.version, def.kind));
-    if (!PROTOBUF_MESSAGES[name] || schemas[schemaName(name)]) continue;
+    const name = kindMessage(def)!;
+    if (schemas[schemaName(name)]) continue;
     const schema = messageSchema(name, refs);
     schema.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, ...(schema.properties as Schema) };
     schema['x-kubernetes-group-version-kind'] = [{ group: def.group, kind: def.kind, version: def.version }];

@@ -38,8 +38,10 @@ function patchOperation(def: ResourceDef): Record<string, unknown> {
   };
 }
 
-// The document is made from the group-version's resources alone, so its hash is kept per resources.
+// The document is made from the group-version's resources alone, so its hash is kept per resources (custom
+// resources come and go, so the map starts again past a size).
 const documentHashes = new Map<string, string>();
+const HASHES_KEPT = 1_000;
 
 // Of the document itself, as the real server's: kubectl caches documents by URL, hash included.
 function gvHash(registry: ResourceRegistry, group: string, version: string): string {
@@ -47,6 +49,7 @@ function gvHash(registry: ResourceRegistry, group: string, version: string): str
   let hash = documentHashes.get(resources);
   if (hash === undefined) {
     hash = createHash('sha512').update(JSON.stringify(gvDocument(registry, group, version))).digest('hex').slice(0, 128).toUpperCase();
+    if (documentHashes.size >= HASHES_KEPT) documentHashes.clear();
     documentHashes.set(resources, hash);
   }
   return hash;

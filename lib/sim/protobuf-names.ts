@@ -1,7 +1,11 @@
 // Names of the k8s.io protobuf messages, full (as descriptors spell them) and short (as the field table does).
 
-/** The full message name of a built-in kind: the package is the group's first label (core for the legacy group). */
-export function protobufMessageName(group: string, version: string, kind: string): string {
+/**
+ * The full message name of a kind in a Kubernetes API group: the package is the group's first label (core for the
+ * legacy group). Groups outside Kubernetes' own (neither one label nor under k8s.io) have none.
+ */
+export function protobufMessageName(group: string, version: string, kind: string): string | undefined {
+  if (group.includes('.') && !group.endsWith('.k8s.io')) return undefined;
   return `.k8s.io.api.${group === '' ? 'core' : group.split('.')[0]}.${version}.${kind}`;
 }
 

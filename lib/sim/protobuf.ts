@@ -128,8 +128,9 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
       if (f.number === 2) raw = f.value as Buffer;
     }
     const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-    const name = shortMessageName(protobufMessageName(group, version, kind));
-    if (!messageTable(name)) throw unsupportedMediaType(PROTOBUF_CONTENT_TYPE, OBJECT_MEDIA_TYPES);
+    const full = protobufMessageName(group, version, kind);
+    const name = full && shortMessageName(full);
+    if (!name || !messageTable(name)) throw unsupportedMediaType(PROTOBUF_CONTENT_TYPE, OBJECT_MEDIA_TYPES);
     return { apiVersion, kind, metadata: {}, ...(message(name, raw) as Record<string, Json>) } as KubeObject;
   } catch (error) {
     if (error instanceof StatusError) throw error;

@@ -59,6 +59,7 @@ test('a truncated body is 400 Bad Request, a kind without a protobuf form 415', 
   };
   assert.is(error(truncated).code, 400);
   assert.is(error(envelope('example.com/v1', 'Widget', [])).code, 415);
+  assert.is(error(envelope('apps.example.com/v1', 'Deployment', [])).code, 415, 'a custom group named like a built-in one');
   assert.is(error(Buffer.from('{"kind":"ConfigMap"}')).code, 415);
 });
 

@@ -147,12 +147,16 @@ test('alerts use the metric names kubesnap exports; the chart carries the same a
   const expressions = rule.spec.groups.flatMap((group: any) => group.rules.map((r: any) => r.expr)).join('\n');
   const metricsSource = readFileSync(`${root}lib/metrics/index.ts`, 'utf8') + readFileSync(`${root}lib/metrics/status-server.ts`, 'utf8');
   const used = new Set(expressions.match(/kubesnap_[a-z_]+/g));
-  for (const name of ['kubesnap_pending_changes', 'kubesnap_last_commit_timestamp_seconds', 'kubesnap_watch_restarts_total', 'kubesnap_watch_relists_total', 'kubesnap_errors_total', 'kubesnap_push_failures_total', 'kubesnap_remote_behind_seconds']) {
+  for (const name of ['kubesnap_pending_changes', 'kubesnap_last_commit_timestamp_seconds', 'kubesnap_watch_restarts_total', 'kubesnap_watch_relists_total', 'kubesnap_errors_total', 'kubesnap_push_failures_total', 'kubesnap_remote_behind_seconds', 'kubesnap_ready', 'kubesnap_commit_failures_total']) {
     assert.ok(used.has(name), `an alert uses ${name}`);
   }
-  for (const name of ['kubesnap_pending_changes', 'kubesnap_last_commit_timestamp_seconds', 'kubesnap_watch_restarts_total', 'kubesnap_watch_relists_total', 'kubesnap_errors_total']) {
+  for (const name of ['kubesnap_pending_changes', 'kubesnap_last_commit_timestamp_seconds', 'kubesnap_watch_restarts_total', 'kubesnap_watch_relists_total', 'kubesnap_errors_total', 'kubesnap_ready', 'kubesnap_commit_failures_total']) {
     assert.ok(metricsSource.includes(`'${name}'`), `${name} is declared in lib/metrics`);
   }
+  // A part that is not ready is named: the alert keeps the source label.
+  const notReady = rule.spec.groups.flatMap((group: any) => group.rules).find((r: any) => /kubesnap_ready\b/.test(r.expr));
+  assert.match(notReady.expr, /^kubesnap_ready == 0$/);
+  assert.match(notReady.annotations.summary, '{{ $labels.source }}');
   const chartRules = load(readFileSync(`${root}templates/chart/files/prometheus-rules.yaml`, 'utf8'));
   assert.equal(chartRules, rule.spec);
 });

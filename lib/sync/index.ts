@@ -10,6 +10,7 @@ import { namespaceMatcher, type SelectionOptions } from '../selection/index.ts';
 import type { Author, SnapshotRepository } from '../store/index.ts';
 import { Watcher, type WatchEvent } from '../watch/index.ts';
 import { RepositoryPresence } from './repository-presence.ts';
+import { StoreCompaction } from './store-compaction.ts';
 
 export { RepositoryGoneError, RepositoryPresence } from './repository-presence.ts';
 export { CommitsFailingError } from '../history/commit-failures.ts';
@@ -68,6 +69,7 @@ export class ClusterSync {
   private synced = false;
   private readonly remote?: RemoteSync;
   private readonly presence: RepositoryPresence;
+  private readonly store: StoreCompaction;
   private readonly leadership?: Leadership;
   private readonly health: HealthMonitor;
   /** Settles `done` early: commits failed for too long. */
@@ -80,6 +82,7 @@ export class ClusterSync {
     this.remote = options.remote;
     if (this.remote) this.metrics.trackRemote(() => this.remote!.status());
     this.presence = options.presence ?? new RepositoryPresence(options.repository);
+    this.store = new StoreCompaction(options.repository, this.logger);
     this.leadership = options.leadership;
     const clock = options.clock ?? systemClock;
     this.writer = new HistoryWriter({
@@ -180,7 +183,7 @@ export class ClusterSync {
   readinessSources(): ReadinessSource[] {
     if (this.leadership && !this.leadership.isLeader) return [STANDBY];
     const sync: ReadinessSource = { name: 'sync', check: () => (this.synced ? { ready: true, detail: 'ok' } : { ready: false, detail: 'first full sync not finished' }) };
-    const sources = [sync, this.presence, this.watcher.contact, this.writer.failures];
+    const sources = [sync, this.presence, this.watcher.contact, this.writer.failures, this.store];
     return this.remote ? [...sources, this.remote] : sources;
   }
 

@@ -38,11 +38,11 @@ export const namespace = (name: string): [string, Manifest] => ['namespaces', { 
 export const configMap = (ns: string, name: string, data: Record<string, string> = { key: 'value' }): [string, Manifest] =>
   ['configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data }];
 
-export const deployment = (ns: string, name: string, app: string): [string, Manifest] => ['deployments', {
+export const deployment = (ns: string, name: string, app: string, image = 'registry.example.com/shop/web:v1'): [string, Manifest] => ['deployments', {
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
   spec: {
     replicas: 1, selector: { matchLabels: { app } },
-    template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'web', image: 'registry.example.com/shop/web:v1' }] } },
+    template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'web', image }] } },
   },
 }];
 

@@ -66,7 +66,7 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     if (method !== 'GET') throw methodNotAllowed();
     if (found.kind === 'json') sendJson(res, 200, found.body, found.contentType);
     else {
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(200, { 'Content-Type': found.contentType ?? 'text/plain; charset=utf-8' });
       res.end(found.body);
     }
     return;

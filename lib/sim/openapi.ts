@@ -55,6 +55,31 @@ function gvHash(registry: ResourceRegistry, group: string, version: string): str
   return hash;
 }
 
+// kubectl asks for the @ spelling, which Go's media type parser refuses in a response; it reads the dotted one.
+const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+const OPENAPI_V2_PROTOBUF_SENT = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+const V2_INFO = { title: 'Kubernetes', version: 'v1.32.13' };
+
+// A string field of a protobuf message: tag, length, UTF-8 bytes (short values only: one-byte lengths).
+function protobufString(field: number, value: Buffer | string): Buffer {
+  const bytes = Buffer.from(value);
+  return Buffer.concat([Buffer.from([(field << 3) | 2, bytes.length]), bytes]);
+}
+
+/**
+ * /openapi/v2 without definitions: the schemas are in v3 (what kubectl explain reads). kubectl validates a List
+ * against v2 on the client and skips kinds v2 does not define, so `kubectl create -f list.yaml` works, while
+ * `kubectl apply` keeps computing strategic merge patches from its compiled-in types. kubectl asks for gnostic's
+ * protobuf Document (swagger = 1, info = 2 with title = 1 and version = 2), other clients for JSON.
+ */
+export function openApiV2Document(accept: string | undefined): { body: Buffer; contentType: string } {
+  if ((accept ?? '').includes(OPENAPI_V2_PROTOBUF)) {
+    const info = Buffer.concat([protobufString(1, V2_INFO.title), protobufString(2, V2_INFO.version)]);
+    return { body: Buffer.concat([protobufString(1, '2.0'), protobufString(2, info)]), contentType: OPENAPI_V2_PROTOBUF_SENT };
+  }
+  return { body: Buffer.from(JSON.stringify({ swagger: '2.0', info: V2_INFO, paths: {}, definitions: {} })), contentType: 'application/json' };
+}
+
 /** The document at /openapi/<rest...>, or undefined for a path the server does not have. */
 export function openApiDocument(registry: ResourceRegistry, rest: string[]): unknown {
   if (rest[0] !== 'v3') return undefined;

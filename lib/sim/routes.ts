@@ -1,6 +1,6 @@
 // Which document or resource a URL path names (discovery, OpenAPI, /api/v1/..., /apis/<group>/<version>/...).
 import { aggregatedCore, aggregatedGroups, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
-import { openApiDocument } from './openapi.ts';
+import { openApiDocument, openApiV2Document } from './openapi.ts';
 import type { ResourceRegistry } from './registry.ts';
 import type { ResourceDef } from './types.ts';
 
@@ -16,7 +16,7 @@ export interface ResourceTarget {
 
 export type Route =
   | { kind: 'json'; body: unknown; contentType?: string }
-  | { kind: 'text'; body: string }
+  | { kind: 'text'; body: string | Buffer; contentType?: string }
   | { kind: 'resource'; target: ResourceTarget }
   | { kind: 'notFound' };
 
@@ -27,6 +27,7 @@ export function route(registry: ResourceRegistry, serverAddress: string, path: s
   if (path === '/version' || path === '/version/') return { kind: 'json', body: SERVER_VERSION };
   if (['/healthz', '/readyz', '/livez'].includes(path)) return { kind: 'text', body: 'ok' };
   if (segments[0] === 'openapi') {
+    if (segments.length === 2 && segments[1] === 'v2') return { kind: 'text', ...openApiV2Document(accept) };
     const doc = openApiDocument(registry, segments.slice(1));
     return doc ? { kind: 'json', body: doc } : { kind: 'notFound' };
   }

@@ -136,6 +136,14 @@ test('kubectl delete ns finishes with a claim a pod used and a bound volume; the
   assert.match((await kubectl(kc, ['get', 'pv', 'uploads-pv'])).stderr, 'NotFound');
 });
 
+test('kubectl create -f and apply -f of a List, as kubectl get -o yaml writes it', async () => {
+  const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'listed', namespace: 'payments' }, data: { a: '1' } }] };
+  assert.match(await kubectlOk(kc, ['create', '-f', '-'], dump(list)), 'configmap/listed created');
+  list.items[0].data.a = '2';
+  assert.match(await kubectlOk(kc, ['apply', '-f', '-'], dump(list)), 'configmap/listed configured');
+  assert.equal((await getJson(['configmap', 'listed'])).data, { a: '2' });
+});
+
 test('kubectl explain: kinds and their fields', async () => {
   const replicas = await kubectlOk(kc, ['explain', 'deployment.spec.replicas']);
   assert.match(replicas, /KIND:\s+Deployment/);

@@ -5,7 +5,8 @@ import type { SnapshotRepository } from '../../lib/store/index.ts';
 import { parseRevisionRange } from '../../lib/store/revision-syntax.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
-  addAgeIdentityOption, addAgeRecipientOptions, addNormalizeOptions, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, parseTime, sealerFrom, selectionFrom,
+  addAgeIdentityOption, addAgeRecipientOptions, addNormalizeOptions, addRepositoryOptions, addSelectionOptions, ageIdentitiesFrom, collectValues, globalsOf, normalizeFrom, openRepository, parseTime, sealerFrom,
+  selectionFrom,
 } from '../options.ts';
 import { CommandWithPathspecs, pathspecGlobs } from '../pathspecs.ts';
 
@@ -17,10 +18,6 @@ const renderers: Record<string, (diff: DiffModule, changeSet: ChangeSet, color: 
   json: (diff, changeSet) => diff.renderJson(changeSet),
   html: (diff, changeSet) => diff.renderHtml(changeSet),
 };
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** `FROM TO`, or one argument `A..B` / `A...B` (from the merge base of A and B, as git diff reads it). */
 async function revisionPair(repository: SnapshotRepository, from: string | undefined, to: string | undefined): Promise<[string | undefined, string | undefined]> {
@@ -46,10 +43,10 @@ export function registerDiffCommand(program: Command): void {
     .option('--live', 'compare with the live cluster, read and normalised as a snapshot would be')
     .option('--at <time>', 'FROM (or the revision for --live) is the last commit at or before this time')
     .addOption(new Option('-o, --format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
-    .option('--path <glob>', 'only files matching this glob (repeatable); paths after -- are git\'s pathspecs: a file, or a folder and all under it', collect)
-    .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
+    .option('--path <glob>', 'only files matching this glob (repeatable); paths after -- are git\'s pathspecs: a file, or a folder and all under it', collectValues)
     .option('--show-secrets', 'show Secret values stored readable (--secrets plain) instead of hiding them')
     .option('--exit-code', 'exit 1 when there are differences, 0 when there are none');
+  addRepositoryOptions(command, { write: false });
   addSelectionOptions(command);
   // How snapshots are written (what is kept, Secret values, age): in diff only --live uses them, to read the cluster
   // as the snapshot was read, so --help lists them apart.
@@ -62,12 +59,11 @@ export function registerDiffCommand(program: Command): void {
     const options = globalsOf(self);
     try {
       const diff = await import('../../lib/diff/index.ts');
-      const { SnapshotRepository } = await import('../../lib/store/index.ts');
       if (options.at !== undefined && (options.live ? from !== undefined : to !== undefined)) {
         throw new UsageError('--at names the older revision; give at most one revision with it.');
       }
       if (options.live && to !== undefined) throw new UsageError('--live compares one revision with the cluster; give at most one revision.');
-      const repository = await SnapshotRepository.open(options.repo!, { create: false });
+      const repository = await openRepository(options, { write: false });
       if (!options.live && options.at === undefined) [from, to] = await revisionPair(repository, from, to);
       const start: RevisionSpec | undefined = options.at !== undefined ? { at: parseTime(options.at, '--at') } : from;
       const paths = [...(options.path ?? []), ...pathspecGlobs(command.pathspecs)];

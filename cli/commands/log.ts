@@ -5,7 +5,7 @@ import { builtinKindFor } from '../../lib/selection/offline-kinds.ts';
 import type { LogEntry, SnapshotRepository } from '../../lib/store/index.ts';
 import { changedBy } from '../../lib/history/changed-by.ts';
 import { parseKindName, objectPathsNamed } from '../object-arguments.ts';
-import { addOutputOption, collectList, globalsOf } from '../options.ts';
+import { addOutputOption, addRepositoryOptions, collectList, globalsOf, openRepository } from '../options.ts';
 import { CommandWithPathspecs } from '../pathspecs.ts';
 
 /**
@@ -94,18 +94,17 @@ export function registerLogCommand(program: Command): void {
     .option('-p, --patch', 'show each change: field changes and the unified YAML diff')
     .option('--limit <count>', 'at most this many commits', parseCount('--limit'))
     .addOption(new Option('--max-count <count>', 'at most this many commits (git\'s spelling of --limit)').argParser(parseCount('--max-count')).hideHelp())
-    .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
     .option('--show-secrets', 'show Secret values stored readable instead of hiding them');
+  addRepositoryOptions(command, { write: false });
   addOutputOption(command);
   command.action(async (resource: string | undefined, _options, self: Command) => {
     const { formatFieldChange, objectChange, unifiedDiff } = await import('../../lib/diff/index.ts');
-    const { SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const dashN = countOrNamespaces(options.n ?? []);
     const namespaces = [...dashN.namespaces, ...(options.namespace ?? [])];
     const limit: number | undefined = options.maxCount ?? dashN.count ?? options.limit;
     if (resource !== undefined && command.pathspecs.length) throw new UsageError('give KIND/NAME (or one path) or paths after --, not both.');
-    const repository = await SnapshotRepository.open(options.repo!, { create: false });
+    const repository = await openRepository(options, { write: false });
     const path = resource === undefined ? undefined : await resolveObjectPath(repository, resource, namespaces, options.prefix);
     const paths = resource === undefined && namespaces.length ? await namespaceFolders(repository, namespaces, options.prefix) : [];
     if (resource === undefined && namespaces.length && paths.length === 0) throw new UsageError(`-n ${namespaces.join(',')} matches no namespace in the repository.`);

@@ -1,20 +1,19 @@
 import { Command } from 'commander';
 import { RepositoryError } from '../../lib/errors/index.ts';
 import { splitRevisionPath } from '../../lib/store/revision-syntax.ts';
-import { addOutputOption, globalsOf } from '../options.ts';
+import { addOutputOption, addRepositoryOptions, globalsOf, openRepository } from '../options.ts';
 
 export function registerShowCommand(program: Command): void {
   const command = new Command('show')
     .description('a commit\'s summary (REV), or one object as it was (REV:PATH)')
     .argument('[revision]', 'REV or REV:PATH, as git spells them', 'HEAD')
-    .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
     .option('--show-secrets', 'show Secret values stored readable instead of hiding them');
+  addRepositoryOptions(command, { write: false });
   addOutputOption(command);
   command.action(async (spec: string, _options, self: Command) => {
     const { diffRevisions, renderJson, renderText } = await import('../../lib/diff/index.ts');
-    const { SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
-    const repository = await SnapshotRepository.open(options.repo!, { create: false });
+    const repository = await openRepository(options, { write: false });
     const [revision, path] = splitRevisionPath(spec);
     const commit = await repository.resolve(revision);
     if (path !== undefined) {

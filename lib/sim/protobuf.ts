@@ -98,10 +98,11 @@ function message(name: string, bytes: Buffer): Json {
 function addField(out: Record<string, Json>, [, field, type, flags = '']: FieldRow, f: WireField): void {
   if (type.startsWith('map<')) {
     const [k, v] = mapEntry(type, f.value as Buffer);
-    out[field] = { ...((out[field] as Record<string, Json> | undefined) ?? {}), [k]: v };
+    // Defined, not assigned: a key such as __proto__ is data here, as JSON.parse makes it.
+    Object.defineProperty((out[field] ??= {}) as Record<string, Json>, k, { value: v, enumerable: true, writable: true, configurable: true });
   } else if (flags.includes('r')) {
     const items = messageTable(type) ? [message(type, f.value as Buffer)] : scalars(type, f.value);
-    out[field] = [...((out[field] as Json[] | undefined) ?? []), ...items];
+    ((out[field] ??= []) as Json[]).push(...items);
   } else if (flags.includes('i')) {
     Object.assign(out, message(type, f.value as Buffer));
   } else {

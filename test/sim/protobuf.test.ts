@@ -39,9 +39,11 @@ test('a Pod: negative pointer int, value-field zeros omitted, pointer false kept
   });
 });
 
-test('a Secret: bytes as base64; a Service port: IntOrString as a number or a name', () => {
+test('a Secret: bytes as base64; map keys as data, __proto__ too; a Service port: IntOrString as a number or a name', () => {
   const secret = decodeProtobufObject(envelope('v1', 'Secret', [...bytes(1, bytes(1, 's')), ...bytes(2, [...bytes(1, 'k'), ...bytes(2, [0xff, 0x00])])]));
   assert.equal(secret.data, { k: '/wA=' });
+  const configMap = decodeProtobufObject(envelope('v1', 'ConfigMap', [...bytes(2, [...bytes(1, '__proto__'), ...bytes(2, 'x')]), ...bytes(2, [...bytes(1, 'b'), ...bytes(2, 'y')])]));
+  assert.equal(Object.entries(configMap.data as object), [['__proto__', 'x'], ['b', 'y']]);
   const port = (target: number[]) => [...num(3, 80), ...bytes(4, target)];
   const service = decodeProtobufObject(envelope('v1', 'Service', [...bytes(2, [...bytes(1, port([...num(1, 0), ...num(2, 8080)])), ...bytes(1, port([...num(1, 1), ...bytes(3, 'http')]))])]));
   assert.equal((service.spec as any).ports, [{ port: 80, targetPort: 8080 }, { port: 80, targetPort: 'http' }]);

@@ -7,6 +7,8 @@ import { checkFileName, splitRepoPath } from './repo-path.ts';
 const GITLINK_MODE = '160000';
 const KEPT_ROOTS = 8;
 const KEPT_FLAT_INDEXES = 2;
+/** Trees read lately, by id: a log walk looks into the same folders of one commit and its parent, and of the next. */
+const KEPT_READ_TREES = 1024;
 
 interface Entry {
   mode: string;
@@ -100,6 +102,7 @@ function entryStarts(entries: TreeEntry[]): Uint32Array {
 export class TreeCache {
   private roots = new Map<string, DirNode>();
   private flatIndexes = new Map<string, Map<string, string>>();
+  private readTrees = new Map<string, DirNode>();
 
   constructor(private readonly reader: ObjectReader) {}
 
@@ -110,10 +113,14 @@ export class TreeCache {
   }
 
   private loadTree(id: string): DirNode {
+    const read = this.readTrees.get(id);
+    if (read) return read;
     const object = this.reader.read(id);
     if (object.type !== 'tree') throw new RepositoryError(`The object ${id} is a ${object.type}, not a tree.`);
     const entries = parseTree(object.content);
-    return dirNode(id, object.content, entries, entryStarts(entries));
+    const node = dirNode(id, object.content, entries, entryStarts(entries));
+    this.remember(this.readTrees, id, node, KEPT_READ_TREES);
+    return node;
   }
 
   /**

@@ -1,6 +1,13 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ReadinessSource } from '../health/index.ts';
 
+/** What `kubesnap drill` recorded in the repository (its notes), read at each scrape. */
+export interface DrillOutcomes {
+  /** Per part (config, etcd, images), the Unix time of its last passing drill. */
+  lastSuccessSeconds: Partial<Record<string, number>>;
+  failures: number;
+}
+
 /** The Prometheus metrics of a running `kubesnap watch` (prom-client, one registry per process). */
 export class WatchMetrics {
   readonly registry = new Registry();
@@ -59,6 +66,30 @@ export class WatchMetrics {
   /** `kubesnap_leader`: 1 while this replica holds the Lease, else 0. */
   trackLeadership(isLeader: () => boolean): void {
     new Gauge({ name: 'kubesnap_leader', help: 'Whether this replica holds the leader Lease and writes (1) or stands by (0).', registers: [this.registry], collect() { this.set(isLeader() ? 1 : 0); } });
+  }
+
+  /**
+   * `kubesnap_drill_last_success_timestamp_seconds{part}` and `kubesnap_drill_failures_total`, from the drill notes the
+   * repository holds, so a drill CronJob needs no Pushgateway: the watch that owns the repository exports them.
+   */
+  trackDrills(outcomes: () => Promise<DrillOutcomes>): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'kubesnap_drill_last_success_timestamp_seconds', help: 'Unix time of the last drill that passed, by part (config, etcd, images).', labelNames: ['part'], registers,
+      async collect() {
+        const { lastSuccessSeconds } = await outcomes();
+        this.reset();
+        for (const [part, seconds] of Object.entries(lastSuccessSeconds)) if (seconds !== undefined) this.set({ part }, seconds);
+      },
+    });
+    new Counter({
+      name: 'kubesnap_drill_failures_total', help: 'Drills recorded in the repository that failed.', registers,
+      async collect() {
+        const { failures } = await outcomes();
+        this.reset();
+        this.inc(failures);
+      },
+    });
   }
 
   /** Push metrics of a Git remote, read from `status` at each scrape. */

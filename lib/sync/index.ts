@@ -3,6 +3,8 @@ import { combineReadiness, HealthMonitor, systemClock, type Clock, type Readines
 import { HistoryWriter, type ClusterIdentity } from '../history/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { WatchMetrics } from '../metrics/index.ts';
+// The notes only, not lib/drill's index: a watch never loads the restore or the simulator.
+import { drillStatistics, readDrillRecords } from '../drill/drill-record.ts';
 import type { NormalizeOptions } from '../normalize/index.ts';
 import type { RemoteSync } from '../remote/index.ts';
 import type { SecretSealer } from '../secrets/index.ts';
@@ -81,6 +83,7 @@ export class ClusterSync {
     this.metrics = options.metrics ?? new WatchMetrics();
     this.remote = options.remote;
     if (this.remote) this.metrics.trackRemote(() => this.remote!.status());
+    this.metrics.trackDrills(async () => drillStatistics((await readDrillRecords(options.repository)).values()));
     this.presence = options.presence ?? new RepositoryPresence(options.repository);
     this.store = new StoreCompaction(options.repository, this.logger);
     this.leadership = options.leadership;

@@ -21,7 +21,7 @@ test.after(async () => {
 
 /** Drill namespaces still there and not being deleted. */
 function drillNamespaces(): string[] {
-  return cluster.sim.list('', 'namespaces').filter((n) => /-drill-/.test(n.metadata.name) && !n.metadata.deletionTimestamp).map((n) => n.metadata.name);
+  return cluster.sim.list('', 'namespaces').filter((n) => /-drill-/.test(n.metadata.name!) && !n.metadata.deletionTimestamp).map((n) => n.metadata.name!);
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -32,13 +32,13 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
 }
 
 test('a namespaces drill restores into <ns>-drill-<id> and deletes what it created, leaving production alone', async () => {
-  const before = cluster.sim.list('', 'namespaces').map((n) => n.metadata.name).sort();
+  const before = cluster.sim.list('', 'namespaces').map((n) => n.metadata.name!).sort();
   const result = await runCli(['--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces', '-o', 'json']);
   assert.is(result.code, 0, result.stdout + result.stderr);
   const report = JSON.parse(result.stdout);
   assert.match(report.parts[0].summary, /restored into \d+ drill namespaces/);
   assert.equal(drillNamespaces(), []);
-  assert.equal(cluster.sim.list('', 'namespaces').map((n) => n.metadata.name).filter((n) => !/-drill-/.test(n)).sort(), before);
+  assert.equal(cluster.sim.list('', 'namespaces').map((n) => n.metadata.name!).filter((n) => !/-drill-/.test(n)).sort(), before);
 });
 
 test('a drill killed mid-restore leaves its namespaces; the next drill deletes them and its own', async () => {

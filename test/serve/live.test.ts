@@ -43,7 +43,7 @@ live.before(async (context) => {
 live.after(async (context) => {
   await context.browser?.close();
   await context.serve?.stop();
-  await context.sim?.close();
+  await context.sim?.stop();
   context.tmp?.remove();
 });
 

@@ -1,0 +1,71 @@
+// Figure 8: `kubesnap serve`'s pages on a big repository (issue 19), each beside the git command doing the same
+// reading: timeline (git log of a page), commit (git show), object (git log -p of one file), compare of 100 changed
+// objects (git diff). Pages are fetched over loopback from a server in this process; the first (cold) answer and the
+// median of the warm ones are reported, the target is on the warm median.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseListen, servePages, startServer } from '../../lib/serve/index.ts';
+import { median, millis, runsOf, timedProcess, times, type Row } from './measure.ts';
+import { CHANGES_PER_COMMIT, serveBenchRepository } from './serve-repository.ts';
+
+const WARM_RUNS = 5;
+
+interface Page {
+  figure: string;
+  url: string;
+  targetMs: number;
+  git: string[];
+}
+
+export async function serveBenchmark(objectCount: number, commitCount: number): Promise<Row[]> {
+  const root = mkdtempSync(join(tmpdir(), 'kubesnap-bench-serve-'));
+  try {
+    const { repository, dir, commits, busyObjectPath } = await serveBenchRepository(root, objectCount, commitCount);
+    const server = await startServer({ listen: parseListen('127.0.0.1:0'), pages: servePages(repository) });
+    const comparedCommits = 100 / CHANGES_PER_COMMIT;
+    const from = commits[commits.length - 1 - comparedCommits];
+    const head = commits[commits.length - 1];
+    const middle = commits[Math.floor(commits.length / 2)];
+    const scale = `${objectCount.toLocaleString('en')} objects, ${commits.length.toLocaleString('en')} commits`;
+    const pages: Page[] = [
+      { figure: `8a. serve timeline (first page, activity), ${scale}`, url: '', targetMs: 200, git: ['log', '-50', '--format=%H %ct %s%n%b', 'main'] },
+      { figure: '8b. serve timeline filtered by namespace', url: '?ns=ns-7', targetMs: 200, git: ['log', '-50', '--format=%H %ct %s%n%b', 'main', '--', 'ns-7'] },
+      { figure: `8c. serve commit page (${CHANGES_PER_COMMIT} changes)`, url: `commit/${middle}`, targetMs: 200, git: ['show', middle] },
+      { figure: '8d. serve object page (history)', url: `object/${busyObjectPath}`, targetMs: 200, git: ['log', '-p', '--format=%H %ct %s', 'main', '--', busyObjectPath] },
+      { figure: '8e. serve compare of 100 changed objects', url: `compare/${from}...${head}`, targetMs: 500, git: ['diff', from, head] },
+    ];
+    const rows: Row[] = [];
+    for (const page of pages) {
+      const answers: number[] = [];
+      for (let run = 0; run <= WARM_RUNS; run++) answers.push(await fetchMs(`${server.url}${page.url}`));
+      const [cold, ...warm] = answers;
+      const gitRuns: number[] = [];
+      for (let run = 0; run < 3; run++) gitRuns.push((await timedProcess(['git', '--git-dir', dir, ...page.git])).wallMs);
+      const value = median(warm);
+      const baseline = median(gitRuns);
+      rows.push({
+        figure: page.figure,
+        target: `< ${page.targetMs} ms`,
+        value: millis(value),
+        baseline: `${millis(baseline)} (git ${page.git[0]})`,
+        ratio: times(value / baseline),
+        met: value < page.targetMs,
+        notes: [`first answer ${millis(cold)}; warm: ${runsOf(warm, millis)}; git ${page.git.slice(0, 2).join(' ')}…: ${runsOf(gitRuns, millis)}`],
+      });
+    }
+    await server.close();
+    await repository.close();
+    return rows;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function fetchMs(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+  return performance.now() - started;
+}

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { KubesnapError, UsageError } from '../../lib/errors/index.ts';
 import type { DrillReport, DrillTarget } from '../../lib/drill/index.ts';
-import { addAgeIdentityOption, addNormalizeOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, parseAuthor } from '../options.ts';
+import { addAgeIdentityOption, addNormalizeOptions, addRepositoryOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, openRepository, parseAuthor } from '../options.ts';
 
 type TargetSpec = { kind: 'sim' } | { kind: 'namespaces' } | { kind: 'kubeconfig'; file: string };
 
@@ -46,11 +46,11 @@ export function registerDrillCommand(program: Command): void {
     .option('--etcd-dir <dir>', 'also drill the newest etcd snapshot in this folder (as kubesnap etcd list --dir lists them)')
     .option('--images <registry>', 'also check that every image of the revision is in this secondary registry, host[:port][/path] (where kubesnap images mirror --to copied them)')
     .option('--images-insecure', 'talk plain http to the secondary registry')
-    .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
     .option('--report <file>', 'also write the report to this file (markdown when it ends in .md, json when .json, else as -o)')
     .option('--no-record', 'do not record the result as a note on the drilled commit (refs/notes/kubesnap-drills)')
     .option('--author <identity>', 'who the drill note is written as, "Name <email>"')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'));
+  addRepositoryOptions(command, { write: false });
   addNormalizeOptions(command);
   addAgeIdentityOption(command);
   command.action(async (rev: string | undefined, _options, self: Command) => {
@@ -59,8 +59,7 @@ export function registerDrillCommand(program: Command): void {
     if (options.cleanup && spec.kind !== 'kubeconfig') throw new UsageError('--cleanup is for --target kubeconfig:FILE; the namespaces target always cleans up and the simulator is thrown away.');
     if (options.etcdSnapshot && options.etcdDir) throw new UsageError('give --etcd-snapshot or --etcd-dir, not both.');
     const { runDrill } = await import('../../lib/drill/index.ts');
-    const { SnapshotRepository } = await import('../../lib/store/index.ts');
-    const repository = await SnapshotRepository.open(options.repo!, { create: false });
+    const repository = await openRepository(options, { write: false });
     const normalize = await normalizeFrom(options);
     const ageIdentities = await ageIdentitiesFrom(options);
     const author = options.record === false ? undefined : parseAuthor(options.author);

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { KubeconfigError, UsageError } from '../../lib/errors/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
-import { globalsOf } from '../options.ts';
+import { addRepositoryOptions, globalsOf, openRepository } from '../options.ts';
 
 /** The token, one line of the file; an unreadable or empty file is refused rather than serving without a gate. */
 async function readToken(file: string): Promise<string> {
@@ -22,16 +22,15 @@ export function registerServeCommand(program: Command): void {
   const command = new Command('serve')
     .description('a read-only web site of the repository\'s history: timeline, commits, compare, objects, drift and restore preview (drift and the preview need a kubeconfig)')
     .option('--listen <host:port>', 'the address to listen on; anything but loopback needs --token-file', '127.0.0.1:8080')
-    .option('--token-file <file>', 'a file holding the token readers open the site with once (?token=…), then a cookie')
-    .option('--prefix <dir>', 'the folder of the repository the snapshot was written under');
+    .option('--token-file <file>', 'a file holding the token readers open the site with once (?token=…), then a cookie');
+  addRepositoryOptions(command, { write: false });
   command.action(async (_options, self: Command) => {
     const { AccessToken, liveClusterView, parseListen, servePages, startServer } = await import('../../lib/serve/index.ts');
-    const { SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
     const listen = parseListen(options.listen);
     const token = options.tokenFile ? new AccessToken(await readToken(options.tokenFile)) : undefined;
-    const repository = await SnapshotRepository.open(options.repo!, { create: false });
+    const repository = await openRepository(options, { write: false });
     const connection = await connectToCluster(options).catch((error: unknown) => {
       if (!(error instanceof KubeconfigError)) throw error;
       logger.info('no cluster: the drift and restore preview pages need a kubeconfig', { reason: error.message });

@@ -8,7 +8,7 @@ import type { RemoteSync } from '../../lib/remote/index.ts';
 import type { SnapshotResult } from '../../lib/snapshot/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
-  addAgeRecipientOptions, addCommitOptions, addRemoteOptions, remoteSyncFrom, addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, sealerFrom, selectionFrom,
+  addAgeRecipientOptions, addCommitOptions, addRemoteOptions, openRepository, remoteSyncFrom, addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, sealerFrom, selectionFrom,
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
 
@@ -24,14 +24,14 @@ export function registerSnapshotCommand(program: Command): void {
   addOutputOption(command);
   command.action(async (_options, self: Command) => {
     const { takeSnapshot } = await import('../../lib/snapshot/index.ts');
-    const { acquireLock, SnapshotRepository } = await import('../../lib/store/index.ts');
+    const { acquireLock } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const selection = selectionFrom(options);
     const normalize = await normalizeFrom(options);
     const author = parseAuthor(options.author);
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
-    const repository = await SnapshotRepository.open(options.repo!, { create: true });
+    const repository = await openRepository(options, { write: true });
     try {
       const remote = await remoteSyncFrom(options, repository, { author });
       const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap snapshot' });

@@ -73,7 +73,8 @@ export async function normalizeFrom(options: Record<string, any>): Promise<Norma
   return { include, secrets: options.secrets, digestKey };
 }
 
-function collectValues(value: string, previous: string[] = []): string[] {
+/** Repeatable flags taken as given, commas and all: `--path 'a,b' --path c`. */
+export function collectValues(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -135,9 +136,21 @@ function camelCase(flag: string): string {
 
 /** Where and as whom commits are written: shared by snapshot and watch. */
 export function addCommitOptions(command: Command): Command {
-  return command
-    .option('--prefix <dir>', 'write under this folder of the repository (e.g. clusters/prod)')
-    .option('--author <identity>', 'commit author, "Name <email>"');
+  return addRepositoryOptions(command, { write: true }).option('--author <identity>', 'commit author, "Name <email>"');
+}
+
+/** `--prefix`: the folder of the `--repo` repository a cluster is written under (the repository itself is a global flag). */
+export function addRepositoryOptions(command: Command, { write }: { write: boolean }): Command {
+  return command.option('--prefix <dir>', write ? 'write under this folder of the repository (e.g. clusters/prod)' : 'the folder of the repository the snapshot was written under');
+}
+
+/**
+ * The `--repo` repository. Only a command that writes creates it: a reader of a missing one would get an empty
+ * repository and then a confusing "unknown revision" instead of "there is no git repository".
+ */
+export async function openRepository(options: Record<string, any>, { write }: { write: boolean }): Promise<SnapshotRepository> {
+  const { SnapshotRepository } = await import('../lib/store/index.ts');
+  return SnapshotRepository.open(options.repo, { create: write });
 }
 
 /** `Name <email>` as git spells an identity. */

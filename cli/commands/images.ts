@@ -1,13 +1,13 @@
 import { Command } from 'commander';
 import type { ImageInventory, MirrorResult } from '../../lib/images/index.ts';
-import { addOutputOption, globalsOf } from '../options.ts';
+import { addOutputOption, addRepositoryOptions, globalsOf, openRepository } from '../options.ts';
 import { createProgress } from '../progress.ts';
 
 export function registerImagesCommand(program: Command): void {
   const images = new Command('images')
     .description('list every container image a revision of the snapshot repository refers to, and what uses it')
-    .argument('[rev]', 'the revision (default: HEAD)')
-    .option('--prefix <dir>', 'the folder of the repository the cluster was written under');
+    .argument('[rev]', 'the revision (default: HEAD)');
+  addRepositoryOptions(images, { write: false });
   addOutputOption(images);
   images.action(async (rev: string | undefined, _options, self: Command) => {
     const options = globalsOf(self);
@@ -21,8 +21,8 @@ export function registerImagesCommand(program: Command): void {
     .argument('[rev]', 'the revision (default: HEAD)')
     .requiredOption('--to <registry>', 'the target registry, host[:port][/path]')
     .option('--from-insecure', 'talk plain http to the source registries')
-    .option('--to-insecure', 'talk plain http to the target registry')
-    .option('--prefix <dir>', 'the folder of the repository the cluster was written under');
+    .option('--to-insecure', 'talk plain http to the target registry');
+  addRepositoryOptions(mirror, { write: false });
   addOutputOption(mirror);
   mirror.exitOverride();
   mirror.configureOutput({ outputError: () => {} });
@@ -53,8 +53,7 @@ export function registerImagesCommand(program: Command): void {
 
 async function readInventory(options: Record<string, any>, rev: string | undefined): Promise<ImageInventory> {
   const { collectImageInventory } = await import('../../lib/images/index.ts');
-  const { SnapshotRepository } = await import('../../lib/store/index.ts');
-  const repository = await SnapshotRepository.open(options.repo);
+  const repository = await openRepository(options, { write: false });
   return collectImageInventory(repository, { revision: rev, prefix: options.prefix });
 }
 

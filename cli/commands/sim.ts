@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../../lib/errors/index.ts';
 import type { Simulator } from '../../lib/sim/index.ts';
+import { collectValues } from '../options.ts';
 
 interface SimOptions {
   port?: number;
@@ -15,7 +16,6 @@ function parsePort(value: string): number {
   return port;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function parseServiceAccount(value: string): string {
   if (!/^[^/\s]+\/[^/\s]+$/.test(value)) throw new InvalidArgumentError('must be NAMESPACE/NAME of a service account.');
@@ -47,7 +47,7 @@ export function registerSimCommand(program: Command): void {
     new Command('sim')
       .description('run a simulated Kubernetes API server on 127.0.0.1 (for trying kubesnap, kubectl and tests) until interrupted')
       .option('--port <n>', 'port to listen on (default: a free one)', parsePort)
-      .option('--seed <file-or-dir>', 'multi-document YAML to load at start, namespaces first (repeatable)', collect, [])
+      .option('--seed <file-or-dir>', 'multi-document YAML to load at start, namespaces first (repeatable)', collectValues, [])
       .option('--write-kubeconfig <file>', 'write the kubeconfig here (default: a temporary file)')
       .option(
         '--token-for <namespace/name>',

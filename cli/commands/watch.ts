@@ -4,7 +4,7 @@ import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import { valueSourceName } from '../config.ts';
 import {
-  addAgeRecipientOptions, addCommitOptions, addRemoteOptions, remoteSyncFrom, addLeaderElectionOptions, addNormalizeOptions, leaderElectorFrom, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
+  addAgeRecipientOptions, addCommitOptions, addRemoteOptions, openRepository, remoteSyncFrom, addLeaderElectionOptions, addNormalizeOptions, leaderElectorFrom, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
 } from '../options.ts';
 
 export function registerWatchCommand(program: Command): void {
@@ -25,7 +25,7 @@ export function registerWatchCommand(program: Command): void {
   addLeaderElectionOptions(command);
   command.action(async (_options, self: Command) => {
     const { startStatusServer } = await import('../../lib/metrics/status-server.ts');
-    const { acquireLock, SnapshotRepository } = await import('../../lib/store/index.ts');
+    const { acquireLock } = await import('../../lib/store/index.ts');
     const { ClusterSync, CommitsFailingError, RepositoryPresence } = await import('../../lib/sync/index.ts');
     const { LeadershipLostError } = await import('../../lib/leader/index.ts');
     const options = globalsOf(self);
@@ -43,7 +43,7 @@ export function registerWatchCommand(program: Command): void {
     const author = parseAuthor(options.author);
     const sealer = await sealerFrom(options);
     const { client, cluster } = await connectToCluster(options);
-    const repository = await SnapshotRepository.open(options.repo!, { create: true });
+    const repository = await openRepository(options, { write: true });
     const presence = new RepositoryPresence(repository);
     try {
       const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs, waitForRemoteWhenEmpty: true });

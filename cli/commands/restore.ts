@@ -8,7 +8,7 @@ import type { PlannedObject, RestorePlan, RestoreResult } from '../../lib/restor
 import { planCounts } from '../../lib/restore/summary.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
-  addAgeIdentityOption, addNormalizeOptions, addOutputOption, addSelectionOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, selectionFrom,
+  addAgeIdentityOption, addNormalizeOptions, addOutputOption, addRepositoryOptions, addSelectionOptions, ageIdentitiesFrom, collectValues, globalsOf, normalizeFrom, openRepository, selectionFrom,
   parseTime,
 } from '../options.ts';
 import { objectPathsNamed, parseKindName } from '../object-arguments.ts';
@@ -20,10 +20,6 @@ import type { SnapshotRepository } from '../../lib/store/index.ts';
 import { splitRevisionPath } from '../../lib/store/revision-syntax.ts';
 
 type DryRun = 'client' | 'server' | undefined;
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 function parseDryRun(value: unknown): DryRun {
   if (value === undefined || value === false) return undefined;
@@ -165,12 +161,11 @@ export function registerRestoreCommand(program: Command): void {
     .argument('[rev]', 'the revision to restore, as git spells it (default HEAD); REV:PATH restores one file or folder of it')
     .argument('[objects...]', 'only these objects, as kubectl names them: deploy/web svc/api, or deploy web api (with -n for their namespace)')
     .option('--at <time>', 'restore the last commit at or before this time (2026-11-20T10:00Z, yesterday, "2 hours ago", 1h)')
-    .option('--path <glob>', 'only files matching this glob (repeatable)', collect)
-    .option('--prefix <dir>', 'the folder of the repository the snapshot was written under')
+    .option('--path <glob>', 'only files matching this glob (repeatable)', collectValues)
     .option('--prune', 'also delete live objects of the selection that the revision does not have')
     .option('--dry-run [mode]', 'client (the default): print the plan only; server: also send every write with dryRun=All')
-    .option('--namespace-map <from=to>', 'restore namespace FROM into namespace TO, creating it (repeatable); without -n or -A only the mapped namespaces are restored', collect)
-    .option('--image-registry-map <from=to>', 'rewrite image references from registry (or repository prefix) FROM to TO, e.g. to a mirror made with `kubesnap images mirror` (repeatable)', collect)
+    .option('--namespace-map <from=to>', 'restore namespace FROM into namespace TO, creating it (repeatable); without -n or -A only the mapped namespaces are restored', collectValues)
+    .option('--image-registry-map <from=to>', 'rewrite image references from registry (or repository prefix) FROM to TO, e.g. to a mirror made with `kubesnap images mirror` (repeatable)', collectValues)
     .option('--include-cluster-scoped', 'with -n or --namespace-map, also restore cluster-scoped objects other than the Namespaces (ClusterRoles, CRDs, ...); -A does the same')
     .option('--force-conflicts', 'also restore fields that controllers own: an autoscaled workload\'s replicas, fields the cluster\'s managers own per managedFields')
     .option('--recreate', 'delete and create an object whose update is refused because an immutable field differs')
@@ -181,7 +176,6 @@ export function registerRestoreCommand(program: Command): void {
   addOutputOption(command);
   command.action(async (rev: string | undefined, objects: string[], _options, self: Command) => {
     const { applyRestore, hasWrites, parseNamespaceMap, planRestore } = await import('../../lib/restore/index.ts');
-    const { SnapshotRepository } = await import('../../lib/store/index.ts');
     const options = globalsOf(self);
     const dryRun = parseDryRun(options.dryRun);
     const namespaceMap = parseNamespaceMap(options.namespaceMap ?? []);
@@ -192,7 +186,7 @@ export function registerRestoreCommand(program: Command): void {
     const normalize = await normalizeFrom(options);
     const ageIdentities = await ageIdentitiesFrom(options);
     const json = options.output === 'json';
-    const repository = await SnapshotRepository.open(options.repo!, { create: false });
+    const repository = await openRepository(options, { write: false });
     const restoring = await restoreArguments(repository, [...(rev === undefined ? [] : [rev]), ...objects], options.at);
     const { revision } = restoring;
     const paths = await restoredPaths(repository, restoring, options.path, selection, options.prefix);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { KubesnapError, UsageError } from '../../lib/errors/index.ts';
-import type { ChangeSet, RevisionSpec } from '../../lib/diff/index.ts';
-import type { SnapshotRepository } from '../../lib/store/index.ts';
+import type { ChangeSet } from '../../lib/diff/index.ts';
+import type { RevisionSpec, SnapshotRepository } from '../../lib/store/index.ts';
 import { parseRevisionRange } from '../../lib/store/revision-syntax.ts';
 import { connectToCluster } from '../cluster.ts';
 import {

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import type { RevisionSpec } from '../../lib/diff/index.ts';
-// field-changes.ts and summary.ts, not the indexes: formatting a plan needs neither the differ nor the restorer.
-import { formatFieldChange } from '../../lib/diff/field-changes.ts';
 import { UsageError } from '../../lib/errors/index.ts';
+import { formatFieldChange } from '../../lib/json/field-changes.ts';
 import type { PlannedObject, RestorePlan, RestoreResult } from '../../lib/restore/index.ts';
+import type { RevisionSpec } from '../../lib/store/index.ts';
+// summary.ts, not the index: formatting a plan does not need the restorer.
 import { planCounts } from '../../lib/restore/summary.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
@@ -77,9 +77,9 @@ async function restoredPaths(repository: SnapshotRepository, target: RestoreArgu
   }
   if (target.pathspec !== undefined) return pathspecGlobs([target.pathspec]);
   if (target.resources.length === 0) return globs;
-  const { resolveSide } = await import('../../lib/diff/index.ts');
+  const { resolveRevisionSpec } = await import('../../lib/store/index.ts');
   const { namespaceMatcher } = await import('../../lib/selection/index.ts');
-  const { commit, label } = await resolveSide(repository, target.revision);
+  const { commit, label } = await resolveRevisionSpec(repository, target.revision);
   const selected = namespaceMatcher(selection);
   const paths: string[] = [];
   for (const resource of target.resources) {

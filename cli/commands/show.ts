@@ -46,7 +46,8 @@ export function registerShowCommand(program: Command): void {
 
 /** A file as it was (see readShownManifest); a Secret's readable values replaced unless `showSecrets` (digests stay: they are already safe). */
 async function objectAsShown(bytes: Buffer, path: string, prefix: string | undefined, showSecrets: boolean): Promise<string> {
-  const { maskSecretValues, readShownManifest } = await import('../../lib/diff/index.ts');
+  const { readShownManifest } = await import('../../lib/diff/shown-manifest.ts');
+  const { maskSecretValues } = await import('../../lib/secrets/index.ts');
   const { parseObjectPath, serializeObject } = await import('../../lib/layout/index.ts');
   const text = bytes.toString('utf8');
   const identity = parseObjectPath(path, prefix);

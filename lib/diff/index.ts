@@ -5,16 +5,13 @@
  *   await diffRevisions({ repository, from?, to?, filter?, prefix?, showSecrets? })   → ChangeSet
  *   await diffLive({ client, repository, revision?, filter?, normalize?, prefix?, showSecrets?, ageIdentities?, sealer? }) → LiveChangeSet
  *   renderText(changeSet, { color?, stat? }), renderMarkdown(changeSet), renderJson(changeSet), renderHtml(changeSet) → string
- *   fieldChanges(before, after) → FieldChange[]    (pure; shared with restore's plan)
  */
 export type { ChangeSet, ChangeType, DiffSide, ObjectChange, SummaryRow } from './types.ts';
-export { fieldChanges, formatFieldChange, formatFieldPath, formatFieldValue, type FieldChange, type FieldPathSegment } from './field-changes.ts';
-export { diffRevisions, resolveSide, type RevisionDiffOptions, type RevisionSpec } from './revisions.ts';
+export { diffRevisions, type RevisionDiffOptions } from './revisions.ts';
 export { diffLive, type LiveChangeSet, type LiveDiffOptions } from './live.ts';
 export { objectChange } from './object-change.ts';
 export { readShownManifest } from './shown-manifest.ts';
 export { type DiffFilter } from './filter.ts';
-export { maskSecretValues, HIDDEN_VALUE, CHANGED_VALUE } from './secret-values.ts';
 export { countChanges, kindLabel, objectName, summarize, summaryLine } from './summary.ts';
 export { unifiedDiff } from './unified-diff.ts';
 export { renderText, type TextOptions } from './render-text.ts';

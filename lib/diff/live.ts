@@ -5,10 +5,9 @@ import type { NormalizeOptions } from '../normalize/index.ts';
 import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
 import { isEncryptedSecret, openSecret, type SecretSealer } from '../secrets/index.ts';
 import { readClusterChanges, type UnreadableResource } from '../snapshot/index.ts';
-import type { SnapshotRepository } from '../store/index.ts';
+import { resolveRevisionSpec, type RevisionSpec, type SnapshotRepository } from '../store/index.ts';
 import { pathGlobMatcher, type DiffFilter } from './filter.ts';
 import { objectChange } from './object-change.ts';
-import { resolveSide, type RevisionSpec } from './revisions.ts';
 import type { ChangeSet, ObjectChange } from './types.ts';
 
 export interface LiveDiffOptions {
@@ -41,7 +40,7 @@ export interface LiveChangeSet extends ChangeSet {
  */
 export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet> {
   const { repository } = options;
-  const from = await resolveSide(repository, options.revision ?? 'HEAD');
+  const from = await resolveRevisionSpec(repository, options.revision ?? 'HEAD');
   const files = await repository.readFiles(from.commit);
   const decrypting = Boolean(options.ageIdentities?.length);
   const sealer = decrypting ? undefined : options.sealer;

@@ -1,6 +1,6 @@
+import { fieldChanges } from '../json/field-changes.ts';
 import { parseObjectPath, serializeObject, type ObjectIdentity } from '../layout/index.ts';
-import { fieldChanges } from './field-changes.ts';
-import { maskSecretValues } from './secret-values.ts';
+import { maskSecretValues } from '../secrets/index.ts';
 import { readShownManifest } from './shown-manifest.ts';
 import type { ObjectChange } from './types.ts';
 

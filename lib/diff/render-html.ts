@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { html as diffToHtml } from 'diff2html';
 import { packageRoot } from '../runtime/index.ts';
-import { formatFieldChange } from './field-changes.ts';
+import { formatFieldChange } from '../json/field-changes.ts';
 import { groupByNamespace, kindLabel, objectName, sideLabel, summarize, summaryLine } from './summary.ts';
 import type { ChangeSet } from './types.ts';
 import { unifiedDiff } from './unified-diff.ts';

@@ -1,4 +1,4 @@
-import { formatFieldChange } from './field-changes.ts';
+import { formatFieldChange } from '../json/field-changes.ts';
 import { kindLabel, objectName, sideLabel, summarize, summaryLine } from './summary.ts';
 import type { ChangeSet } from './types.ts';
 import { unifiedDiff } from './unified-diff.ts';

@@ -1,5 +1,5 @@
 import type { LocatedObject } from '../layout/index.ts';
-import type { FieldChange } from './field-changes.ts';
+import type { FieldChange } from '../json/field-changes.ts';
 
 export type ChangeType = 'created' | 'changed' | 'deleted';
 

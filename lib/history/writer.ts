@@ -1,4 +1,4 @@
-import { fieldChanges, formatFieldValue } from '../diff/index.ts';
+import { fieldChanges, formatFieldValue } from '../json/field-changes.ts';
 import type { ApiResource } from '../kube/index.ts';
 import { objectPath, parseObject, parseObjectPath, serializeObject } from '../layout/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';

@@ -1,7 +1,7 @@
 // Field-level changes between two versions of one object, as a reviewer reads them:
 //   spec.replicas: 2 → 3
 //   spec.template.spec.containers[web].image: shop:v1 → shop:v2
-// Pure: shared by diff's renderers and restore's plan.
+// Pure: shared by diff's renderers, restore's plan and the watch's commit messages.
 
 /** One step of a field path: a map key, a list index, or a list element found by its `name`. */
 export type FieldPathSegment = { key: string } | { index: number } | { name: string };
@@ -17,7 +17,7 @@ export interface FieldChange {
   after?: unknown;
 }
 
-import { isJsonMap, uniqueNames } from '../json/index.ts';
+import { isJsonMap, uniqueNames } from './index.ts';
 
 type Json = unknown;
 

@@ -1,8 +1,8 @@
 // One object's plan: the committed manifest against what is live, both normalised.
-import { fieldChanges, maskSecretValues } from '../diff/index.ts';
+import { fieldChanges } from '../json/field-changes.ts';
 import type { ApiResource } from '../kube/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
-import { isEncryptedSecret, isRedactedValue } from '../secrets/index.ts';
+import { isEncryptedSecret, isRedactedValue, maskSecretValues } from '../secrets/index.ts';
 import { withLiveAssignedFields } from './assigned-fields.ts';
 import { comparePatch, livePatchFor } from './live-patch.ts';
 import { keepLiveFields, type Neighbours } from './neighbours.ts';

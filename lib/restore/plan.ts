@@ -1,10 +1,10 @@
 import { mapWithConcurrency } from '../concurrency/index.ts';
-import { resolveSide } from '../diff/index.ts';
 import { discoverResources, isNotFound, listAll, qualifiedResourceName, withRetry, type ApiResource, type KubeClient } from '../kube/index.ts';
 import { objectPath } from '../layout/index.ts';
 import { normalizeObject, resourceSkipReason, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
 import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
 import { namedNamespaces, resolveSelection, type Selection } from '../selection/index.ts';
+import { resolveRevisionSpec } from '../store/index.ts';
 import { decide } from './compare.ts';
 import { coversClusterScoped, pathSelector, readDesiredObjects, type DesiredObject } from './desired.ts';
 import { Neighbours } from './neighbours.ts';
@@ -81,7 +81,7 @@ export async function planRestore(options: RestorePlanOptions): Promise<RestoreP
   const normalize = await withRepositoryDigestKey(options.normalize ?? {}, options.repository.gitdir, { create: false });
   const concurrency = options.concurrency ?? 8;
   const namespaceMap = options.namespaceMap ?? new Map<string, string>();
-  const revision = await resolveSide(options.repository, options.revision ?? 'HEAD');
+  const revision = await resolveRevisionSpec(options.repository, options.revision ?? 'HEAD');
   const discovery = await discoverResources(client, { signal });
   const selection = resolveSelection(discovery.resources, options.selection ?? {});
   const clusterScoped = coversClusterScoped(selection, namespaceMap, options.includeClusterScoped);

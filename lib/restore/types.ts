@@ -1,9 +1,9 @@
 import type { ApiResource, JsonPatchOperation } from '../kube/index.ts';
-import type { FieldChange, RevisionSpec } from '../diff/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
 import type { SelectionOptions } from '../selection/index.ts';
-import type { SnapshotRepository } from '../store/index.ts';
+import type { FieldChange } from '../json/field-changes.ts';
+import type { RevisionSpec, SnapshotRepository } from '../store/index.ts';
 import type { ImageRegistryMapping } from '../images/index.ts';
 import type { LocatedObject } from '../layout/index.ts';
 import type { Neighbours } from './neighbours.ts';

@@ -1,8 +1,8 @@
-// Secret values never reach a diff's output. Values committed as `sha256:` digests (the default) are
+// Secret values never reach a diff's output (nor restore's plan, nor show). Values committed as `sha256:` digests (the default) are
 // shown as they are: a different digest is the visible sign that a value changed. Readable values (a
 // repository written with `--secrets plain`, or a live read with it) are replaced by placeholders
 // unless the user asks for them with --show-secrets.
-import { isRedactedValue } from '../secrets/index.ts';
+import { isRedactedValue } from './redact.ts';
 
 export const HIDDEN_VALUE = '(hidden)';
 export const CHANGED_VALUE = '(value changed)';

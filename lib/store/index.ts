@@ -26,6 +26,7 @@
  *   await repo.resolve(rev)                             → commit id: full/short ids, branches, tags, HEAD,
  *                                                         HEAD~N, HEAD^N, <ref>@{<date>}, <ref>@{N}
  *   await repo.commitAt(date, ref?)                     → the last commit at or before date | undefined
+ *   await resolveRevisionSpec(repo, 'HEAD~1' | { at })   → { label, commit }: a revision or a time, as the user spelled it
  *   await repo.close()                                  → closes pack files (optional)
  *   await repo.fastForward(commit)                      → moves the branch to a fetched commit that contains its head
  *   repo.isAncestor(ancestor, commit), repo.parentsOf(commit)
@@ -58,6 +59,7 @@ export type { LockHolder, LockOptions } from './lock.ts';
 export { DiskFullError } from './disk-full.ts';
 export { parseRevisionRange, splitRevisionPath, type RevisionRange } from './revision-syntax.ts';
 export { parseApproxidate } from './approxidate.ts';
+export { resolveRevisionSpec, type NamedRevision, type RevisionSpec } from './revision-spec.ts';
 export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
 export { SnapshotRepository };
 export { changedPaths, type ChangedPath } from './tree-diff.ts';

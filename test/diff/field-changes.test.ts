@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fieldChanges, formatFieldChange, maskSecretValues, objectChange, renderText, CHANGED_VALUE, HIDDEN_VALUE } from '../../lib/diff/index.ts';
+import { objectChange, renderText } from '../../lib/diff/index.ts';
+import { fieldChanges, formatFieldChange } from '../../lib/json/field-changes.ts';
+import { maskSecretValues, CHANGED_VALUE, HIDDEN_VALUE } from '../../lib/secrets/index.ts';
 import { serializeObject } from '../../lib/layout/index.ts';
 import { deployment } from './fixture-repository.ts';
 

@@ -4,6 +4,7 @@ import type { ObjectChange } from '../../lib/diff/index.ts';
 import { builtinKindFor } from '../../lib/selection/offline-kinds.ts';
 import type { LogEntry, SnapshotRepository } from '../../lib/store/index.ts';
 import { changedBy } from '../../lib/history/changed-by.ts';
+import type { DrillRecord } from '../../lib/drill/drill-record.ts';
 import { parseKindName, objectPathsNamed } from '../object-arguments.ts';
 import { addOutputOption, addRepositoryOptions, collectList, globalsOf, openRepository } from '../options.ts';
 import { CommandWithPathspecs } from '../pathspecs.ts';
@@ -15,6 +16,13 @@ import { CommandWithPathspecs } from '../pathspecs.ts';
 function managerOf(entry: LogEntry, change?: ObjectChange): string | undefined {
   const deleted = change?.change === 'deleted';
   return changedBy(entry.message, change && { path: change.path, deleted }) ?? (deleted ? undefined : entry.author.name);
+}
+
+/** ` [restorable, drilled 2026-12-07]` after a revision whose last drill passed (kubesnap drill's note), ` [drill failed, …]` after one whose last failed. */
+function drillMark(records: readonly DrillRecord[] | undefined): string {
+  const last = records?.at(-1);
+  if (!last) return '';
+  return ` [${last.passed ? 'restorable, drilled' : 'drill failed'} ${last.at.toISOString().slice(0, 10)}]`;
 }
 
 function timeOf(entry: LogEntry): string {
@@ -98,8 +106,7 @@ export function registerLogCommand(program: Command): void {
   addRepositoryOptions(command, { write: false });
   addOutputOption(command);
   command.action(async (resource: string | undefined, _options, self: Command) => {
-    const { objectChange, unifiedDiff } = await import('../../lib/diff/index.ts');
-    const { formatFieldChange } = await import('../../lib/json/field-changes.ts');
+    const { formatFieldChange, objectChange, unifiedDiff } = await import('../../lib/diff/index.ts');
     const options = globalsOf(self);
     const dashN = countOrNamespaces(options.n ?? []);
     const namespaces = [...dashN.namespaces, ...(options.namespace ?? [])];
@@ -110,6 +117,8 @@ export function registerLogCommand(program: Command): void {
     const paths = resource === undefined && namespaces.length ? await namespaceFolders(repository, namespaces, options.prefix) : [];
     if (resource === undefined && namespaces.length && paths.length === 0) throw new UsageError(`-n ${namespaces.join(',')} matches no namespace in the repository.`);
     paths.push(...command.pathspecs);
+    const { readDrillRecords } = await import('../../lib/drill/drill-record.ts');
+    const drills = await readDrillRecords(repository);
     const lines: LogLine[] = [];
     for (const entry of await repository.log({ path, paths, limit })) {
       if (path === undefined) {
@@ -127,6 +136,7 @@ export function registerLogCommand(program: Command): void {
         manager: managerOf(entry, change) ?? null,
         author: `${entry.author.name} <${entry.author.email}>`,
         subject: entry.message.split('\n')[0],
+        drills: (drills.get(entry.commit) ?? []).map((drill) => ({ at: drill.at.toISOString(), passed: drill.passed, parts: drill.parts })),
         ...(change ? { path: change.path, change: change.change, fields: change.fields.map((field) => field.path) } : {}),
       })), null, 2) + '\n');
       return;
@@ -134,7 +144,7 @@ export function registerLogCommand(program: Command): void {
     for (const { entry, change } of lines) {
       const what = change ? change.change + fieldSummary(change) : entry.message.split('\n')[0];
       const manager = managerOf(entry, change);
-      process.stdout.write(`${entry.commit.slice(0, 7)} ${timeOf(entry)} ${what}${manager ? ` by ${manager}` : ''}\n`);
+      process.stdout.write(`${entry.commit.slice(0, 7)} ${timeOf(entry)} ${what}${manager ? ` by ${manager}` : ''}${drillMark(drills.get(entry.commit))}\n`);
       if (options.patch && change) {
         for (const field of change.fields) process.stdout.write(`    ${formatFieldChange(field)}\n`);
         process.stdout.write(`\n${unifiedDiff(change).trimEnd()}\n\n`);

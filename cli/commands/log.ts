@@ -106,7 +106,8 @@ export function registerLogCommand(program: Command): void {
   addRepositoryOptions(command, { write: false });
   addOutputOption(command);
   command.action(async (resource: string | undefined, _options, self: Command) => {
-    const { formatFieldChange, objectChange, unifiedDiff } = await import('../../lib/diff/index.ts');
+    const { objectChange, unifiedDiff } = await import('../../lib/diff/index.ts');
+    const { formatFieldChange } = await import('../../lib/json/field-changes.ts');
     const options = globalsOf(self);
     const dashN = countOrNamespaces(options.n ?? []);
     const namespaces = [...dashN.namespaces, ...(options.namespace ?? [])];

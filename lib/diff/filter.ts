@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { ObjectIdentity } from '../layout/index.ts';
-import { resolveSelection, type SelectionOptions } from '../selection/index.ts';
+import { identityInSelectedNamespaces, resolveSelection, type SelectionOptions } from '../selection/index.ts';
 import { spellingMatchesKind } from '../selection/offline-kinds.ts';
 import type { ObjectChange } from './types.ts';
 
@@ -30,16 +30,12 @@ export function offlineObjectFilter(filter: DiffFilter): ObjectFilter {
   const options = filter.selection ?? {};
   const selection = resolveSelection([], { namespaces: options.namespaces, excludeNamespaces: options.excludeNamespaces, labelSelector: options.labelSelector });
   const pathMatches = pathGlobMatcher(filter.paths);
-  const onlyNamespaces = Boolean(options.namespaces?.length);
+  const clusterScoped = !options.namespaces?.length;
   const kindMatches = (change: ObjectChange, spellings: string[]) => spellings.some((spelling) => spellingMatchesKind(spelling, change));
   const labelsOf = (object: Record<string, unknown> | undefined) => (object?.metadata as { labels?: Record<string, string> } | undefined)?.labels;
   return {
     acceptsPath(path, identity) {
-      if (!pathMatches(path)) return false;
-      const isNamespace = identity.group === '' && identity.resource === 'namespaces';
-      // As in a snapshot: with -n, cluster-scoped kinds are out of scope except the selected Namespace objects.
-      if (identity.namespace === undefined && onlyNamespaces && !isNamespace) return false;
-      return selection.namespaceSelected(isNamespace ? identity.name : identity.namespace);
+      return pathMatches(path) && identityInSelectedNamespaces(identity, selection, clusterScoped);
     },
     acceptsObject(change) {
       if (options.include?.length && !kindMatches(change, options.include)) return false;

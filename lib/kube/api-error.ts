@@ -21,6 +21,8 @@ export const isForbidden = (error: unknown): error is ApiError => error instance
 export const isConflict = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 409;
 export const isGone = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 410;
 export const isTooManyRequests = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 429;
+/** A collection that cannot be listed (forbidden, not served, no list verb): reported as unreadable, not fatal. */
+export const isUnreadableCollection = (error: unknown): error is ApiError => error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405);
 /** Errors a retry may cure: throttling, server-side failures, unavailable aggregated APIs. */
 export const isRetriable = (error: unknown): boolean =>
   error instanceof ApiError && (error.status === 429 || error.status >= 500);

@@ -21,6 +21,11 @@ export interface DiscoveryFailure {
   reason: string;
 }
 
+/** The API groups whose discovery failed (`''` for the core group): what they serve is unknown, not gone. */
+export function failedGroups(failures: readonly DiscoveryFailure[]): Set<string> {
+  return new Set(failures.map((f) => (f.groupVersion.includes('/') ? f.groupVersion.split('/')[0] : '')));
+}
+
 export interface DiscoveryResult {
   resources: ApiResource[];
   failures: DiscoveryFailure[];

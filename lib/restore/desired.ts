@@ -5,7 +5,7 @@ import { qualifiedResourceName, type ApiResource } from '../kube/index.ts';
 import { identityMismatch, ManifestError, parseObject, parseObjectPath, type ObjectIdentity } from '../layout/index.ts';
 import { objectSkipReason, resourceSkipReason, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
 import { isEncryptedSecret, openSecret, SecretDecryptionError } from '../secrets/index.ts';
-import type { Selection } from '../selection/index.ts';
+import { identityInSelectedNamespaces, isNamespacesResource, type Selection } from '../selection/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
 import { rewriteImageReferences, type ImageRegistryMapping } from '../images/index.ts';
 import { mapNamespaces } from './namespace-map.ts';
@@ -42,10 +42,6 @@ export interface DesiredOptions {
 
 const resourceKey = (group: string, resource: string) => `${resource}.${group}`;
 
-function isNamespaceIdentity(identity: { group: string; resource: string }): boolean {
-  return identity.group === '' && identity.resource === 'namespaces';
-}
-
 /**
  * Which cluster-scoped objects a restore covers besides Namespaces: all of them unless it is narrowed
  * to namespaces (-n, --namespace-map), where they are shared with everything else in the cluster and
@@ -60,10 +56,7 @@ export function pathSelector(selection: Selection, paths: readonly string[] | un
   const globMatches = paths?.length ? picomatch([...paths], { dot: true }) : () => true;
   return (path) => {
     const identity = parseObjectPath(path, prefix);
-    if (!identity || !globMatches(path)) return undefined;
-    const isNamespace = isNamespaceIdentity(identity);
-    if (identity.namespace === undefined && !isNamespace) return clusterScoped ? identity : undefined;
-    return selection.namespaceSelected(isNamespace ? identity.name : identity.namespace) ? identity : undefined;
+    return identity && globMatches(path) && identityInSelectedNamespaces(identity, selection, clusterScoped) ? identity : undefined;
   };
 }
 
@@ -87,7 +80,7 @@ function resourceFromCrd(crd: KubeObject): ApiResource | undefined {
 
 function mapIdentity(identity: ObjectIdentity, map: ReadonlyMap<string, string>): ObjectIdentity {
   const rename = (name: string | undefined) => (name !== undefined && map.has(name) ? map.get(name)! : name);
-  if (isNamespaceIdentity(identity)) return { ...identity, name: rename(identity.name)! };
+  if (isNamespacesResource(identity)) return { ...identity, name: rename(identity.name)! };
   return { ...identity, namespace: rename(identity.namespace) };
 }
 

@@ -3,7 +3,7 @@ import { discoverResources, isNotFound, listAll, qualifiedResourceName, withRetr
 import { objectPath } from '../layout/index.ts';
 import { normalizeObject, resourceSkipReason, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
 import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
-import { namedNamespaces, resolveSelection, type Selection } from '../selection/index.ts';
+import { isNamespacesResource, namedNamespaces, resolveSelection, type Selection } from '../selection/index.ts';
 import { resolveRevisionSpec } from '../store/index.ts';
 import { decide } from './compare.ts';
 import { coversClusterScoped, pathSelector, readDesiredObjects, type DesiredObject } from './desired.ts';
@@ -16,10 +16,6 @@ import type { PlannedObject, PlannedObjectInternals, RestorePlan, RestorePlanOpt
 const liveKey = (group: string, resource: string, namespace: string | undefined, name: string) => `${group}/${resource}/${namespace ?? ''}/${name}`;
 
 
-function isNamespaceResource(resource: Pick<ApiResource, 'group' | 'resource'>): boolean {
-  return resource.group === '' && resource.resource === 'namespaces';
-}
-
 function isAutoscalerResource(resource: Pick<ApiResource, 'group' | 'resource'>): boolean {
   return resource.group === 'autoscaling' && resource.resource === 'horizontalpodautoscalers';
 }
@@ -28,7 +24,7 @@ function isAutoscalerResource(resource: Pick<ApiResource, 'group' | 'resource'>)
 function prunable(resource: ApiResource, selection: Selection, normalize: NormalizeOptions, clusterScoped: boolean): boolean {
   if (!resource.verbs.includes('list') || !resource.verbs.includes('delete')) return false;
   if (resourceSkipReason(resource, normalize) && !selection.explicitlyIncluded.has(qualifiedResourceName(resource))) return false;
-  return resource.namespaced || clusterScoped || isNamespaceResource(resource);
+  return resource.namespaced || clusterScoped || isNamespacesResource(resource);
 }
 
 async function readLive(client: KubeClient, resources: ApiResource[], namespaces: string[] | undefined, concurrency: number, signal?: AbortSignal): Promise<Map<string, { resource: ApiResource; object: KubeObject }>> {
@@ -91,7 +87,7 @@ export async function planRestore(options: RestorePlanOptions): Promise<RestoreP
   });
 
   const served = new Set(discovery.resources);
-  const namespacesResource = discovery.resources.find(isNamespaceResource);
+  const namespacesResource = discovery.resources.find(isNamespacesResource);
   const autoscalers = discovery.resources.find(isAutoscalerResource);
   const toRead = new Set<ApiResource>(namespacesResource ? [namespacesResource] : []);
   for (const entry of desired) if (entry.resource && served.has(entry.resource)) toRead.add(entry.resource);
@@ -135,13 +131,13 @@ export async function planRestore(options: RestorePlanOptions): Promise<RestoreP
     for (const [key, { resource, object }] of live) {
       if (wanted.has(key) || !prunable(resource, selection, normalize, clusterScoped) || !selection.resources.includes(resource)) continue;
       const namespace = resource.namespaced ? object.metadata.namespace : undefined;
-      const scopeNamespace = isNamespaceResource(resource) ? object.metadata.name : namespace;
+      const scopeNamespace = isNamespacesResource(resource) ? object.metadata.name : namespace;
       // Production is left alone in a drill: a namespace mapped away is never pruned.
       if (scopeNamespace !== undefined && namespaceMap.has(scopeNamespace) && !reverseMap.has(scopeNamespace)) continue;
       const source = (name: string | undefined) => (name !== undefined ? (reverseMap.get(name) ?? name) : undefined);
       const sourcePath = objectPath({
         group: resource.group, resource: resource.resource, namespace: source(namespace),
-        name: isNamespaceResource(resource) ? source(object.metadata.name)! : object.metadata.name,
+        name: isNamespacesResource(resource) ? source(object.metadata.name)! : object.metadata.name,
       }, options.prefix);
       if (!selectPath(sourcePath)) continue;
       if (selection.labelSelector && !selection.labelSelector.matches(object.metadata.labels)) continue;

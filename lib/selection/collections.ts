@@ -52,3 +52,18 @@ export function objectInSelectedNamespaces(object: KubeObject, resource: ApiReso
   if (isNamespacesResource(resource)) return selection.namespaceSelected(object.metadata.name);
   return true;
 }
+
+/**
+ * Whether an object of the repository, known by its path's identity, is inside the selected namespaces: a Namespace
+ * by its name, a namespaced object by its namespace, any other cluster-scoped object only when those are covered (as
+ * in a snapshot, -n leaves them out: they are shared with everything else in the cluster).
+ */
+export function identityInSelectedNamespaces(
+  identity: { group: string; resource: string; namespace?: string; name: string },
+  selection: Pick<Selection, 'namespaceSelected'>,
+  clusterScoped: boolean,
+): boolean {
+  if (isNamespacesResource(identity)) return selection.namespaceSelected(identity.name);
+  if (identity.namespace === undefined) return clusterScoped;
+  return selection.namespaceSelected(identity.namespace);
+}

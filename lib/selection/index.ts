@@ -5,7 +5,7 @@ import { namespaceMatcher } from './namespaces.ts';
 
 export { parseLabelSelector, type LabelSelector } from './label-selector.ts';
 export { namespaceMatcher, namedNamespaces } from './namespaces.ts';
-export { selectCollections, objectInSelectedNamespaces, isNamespacesResource, type Collection, type SelectedCollections } from './collections.ts';
+export { selectCollections, objectInSelectedNamespaces, identityInSelectedNamespaces, isNamespacesResource, type Collection, type SelectedCollections } from './collections.ts';
 
 /** What the user asked to cover, in kubectl's spellings: shared by snapshot, watch, diff and restore. */
 export interface SelectionOptions {

@@ -1,5 +1,5 @@
 import { mapWithConcurrency } from '../concurrency/index.ts';
-import { ApiError, listDecodedPages, qualifiedResourceName, type ApiResource, type DiscoveryFailure, type KubeClient } from '../kube/index.ts';
+import { failedGroups, isUnreadableCollection, listDecodedPages, qualifiedResourceName, type ApiResource, type DiscoveryFailure, type KubeClient } from '../kube/index.ts';
 import type { KubeObject, NormalizeOptions, SkipReason } from '../normalize/index.ts';
 import { selectCollections, type Selection } from '../selection/index.ts';
 import { collectedFile, type CollectedFile, type PageJob } from './list-page.ts';
@@ -68,7 +68,7 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
     scope: {
       listed: new Map(),
       served: new Set(options.resources.map(qualifiedResourceName)),
-      failedGroups: new Set(options.discoveryFailures.map((f) => (f.groupVersion.includes('/') ? f.groupVersion.split('/')[0] : ''))),
+      failedGroups: failedGroups(options.discoveryFailures),
     },
     skippedObjects: new Map(),
     skippedKinds,
@@ -137,7 +137,7 @@ async function listCollection(resource: ApiResource, namespace: string | undefin
       for (const [reason, count] of page.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + count);
     }
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405)) return { unreadable: `${error.status} ${error.reason}`.trim() };
+    if (isUnreadableCollection(error)) return { unreadable: `${error.status} ${error.reason}`.trim() };
     throw error;
   }
   return { files, skipped };

@@ -2,7 +2,7 @@
 // resourceVersion with bookmarks; a dropped connection resumes from the last version seen; an
 // expired version (410) or a server whose versions went backwards (storage replaced) relists.
 import { sleep as abortableSleep } from '../concurrency/index.ts';
-import { ApiError, backoffDelay, isGone, listPages, qualifiedResourceName, watchEvents, type ApiResource, type BackoffOptions, type KubeClient } from '../kube/index.ts';
+import { ApiError, backoffDelay, isGone, isUnreadableCollection, listPages, qualifiedResourceName, watchEvents, type ApiResource, type BackoffOptions, type KubeClient } from '../kube/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
 import type { ContactRecorder } from './api-contact.ts';
@@ -94,7 +94,7 @@ export class Reflector {
         }
         this.options.contact?.failed(error);
         this.options.metrics?.error(metricName);
-        if (error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405)) {
+        if (isUnreadableCollection(error)) {
           this.options.onUnreadable?.(error);
           if (error.status !== 404) {
             this.options.logger?.warn('cannot read; not watching it', { resource: this.name, reason: `${error.status} ${error.reason}` });

@@ -3,7 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { sleep as abortableSleep } from '../concurrency/index.ts';
 import { KubesnapError } from '../errors/index.ts';
-import { ApiError, KubeClient, discoverResources, qualifiedResourceName, type ApiResource, type BackoffOptions } from '../kube/index.ts';
+import { ApiError, KubeClient, discoverResources, failedGroups, qualifiedResourceName, type ApiResource, type BackoffOptions } from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
 import { objectInSelectedNamespaces, resolveSelection, selectCollections, type Collection, type Selection, type SelectionOptions } from '../selection/index.ts';
@@ -193,12 +193,12 @@ export class Watcher {
     const crds = discovery.resources.find(isCrds);
     if (crds && !wanted.has(collectionKey(crds))) wanted.set(collectionKey(crds), { collection: { resource: crds }, hidden: true });
 
-    const failedGroups = new Set(discovery.failures.map((f) => (f.groupVersion.includes('/') ? f.groupVersion.split('/')[0] : '')));
+    const groupsUnknown = failedGroups(discovery.failures);
     const removed = new Map<string, ApiResource>();
     for (const [key, running] of this.reflectors) {
       const next = wanted.get(key);
       if (next && sameVersion(next.collection.resource, running.collection.resource) && next.hidden === running.hidden) continue;
-      if (!next && failedGroups.has(running.collection.resource.group)) continue;
+      if (!next && groupsUnknown.has(running.collection.resource.group)) continue;
       await this.stopReflector(key, running);
       if (!next && !running.hidden) removed.set(qualifiedResourceName(running.collection.resource), running.collection.resource);
     }

@@ -51,8 +51,11 @@ export async function commitPage(context: PageContext, revision: string): Promis
 export async function comparePage(context: PageContext, range: string): Promise<string> {
   const parsed = parseRevisionRange(range);
   if (!parsed) throw new PageNotFound(`"${range}" is not a range: compare two revisions as A...B or A..B.`);
-  const from = parsed.symmetric ? await context.repository.mergeBase(parsed.from, parsed.to) : parsed.from;
-  const changeSet = await diffRevisions({ repository: context.repository, from, to: parsed.to, prefix: context.prefix });
+  const { repository } = context;
+  const [from, to] = [await repository.resolve(parsed.from), await repository.resolve(parsed.to)];
+  // B grown from A, the usual case, is found by walking back from B to A, not through the whole history.
+  const base = !parsed.symmetric || repository.isAncestor(from, to) ? from : await repository.mergeBase(from, to);
+  const changeSet = await diffRevisions({ repository, from: base, to, prefix: context.prefix });
   return changesPage(context, `Compare ${range}`, changeSet);
 }
 

@@ -144,7 +144,7 @@ export async function acquireLockFile(gitdir: string, holder: LockHolder, option
   const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   writeDraft(gitdir, draft, text);
   try {
-    await takeLock(path, draft, text);
+    await takeLock(path, draft);
   } catch (error) {
     throw diskFullError(error, gitdir, 0);
   } finally {
@@ -171,7 +171,7 @@ export async function acquireLockFile(gitdir: string, holder: LockHolder, option
   };
 }
 
-async function takeLock(path: string, draft: string, text: string): Promise<void> {
+async function takeLock(path: string, draft: string): Promise<void> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (tryLink(draft, path)) return;
     const existing = readText(path);

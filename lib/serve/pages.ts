@@ -28,8 +28,7 @@ export const objectHref = (path: string) => path.split('/').map(encodeURICompone
 export async function timelinePage(context: PageContext, query: URLSearchParams): Promise<string> {
   const filter = timelineFilter(query);
   const timeline = await readTimeline(context.repository, context.counter, filter, context.prefix);
-  const stackedBy = query.get('stack') === 'kind' ? 'kind' : 'namespace';
-  const picture = await activityPicture(timeline.matched, context.counter, stackedBy);
+  const picture = await activityPicture(timeline.matched, context.counter, filter.stack);
   return context.views.render('timeline', {
     filter, timeline, picture, iso,
     since: filter.since === undefined ? '' : iso(filter.since),

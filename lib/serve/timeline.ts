@@ -8,8 +8,9 @@ export const PAGE_SIZE = 50;
 /** The activity picture counts at most this many of the newest matching commits. */
 const PICTURED_COMMITS = 2_000;
 
-/** The timeline's filters, as URL query parameters: `ns`, `kind` (a folder: `deployments.apps`), `manager`, `q`, `since`, `until`, and `before` (paging). */
+/** The timeline's filters, as URL query parameters: `ns`, `kind` (a folder: `deployments.apps`), `manager`, `q`, `since`, `until`, and `before` (paging); `stack` (namespace or kind) is how the activity picture stacks. */
 export interface TimelineFilter {
+  stack: 'namespace' | 'kind';
   namespace?: string;
   kind?: string;
   manager?: string;
@@ -47,12 +48,12 @@ export function timelineFilter(query: URLSearchParams): TimelineFilter {
     if (seconds === undefined) throw new PageNotFound(`"${value}" is not a time (${name}=2026-11-20T10:00Z, 3 hours ago).`);
     return seconds;
   };
-  return { namespace: text('ns'), kind: text('kind'), manager: text('manager'), text: text('q'), since: time('since'), until: time('until'), before: text('before') };
+  return { stack: query.get('stack') === 'kind' ? 'kind' : 'namespace', namespace: text('ns'), kind: text('kind'), manager: text('manager'), text: text('q'), since: time('since'), until: time('until'), before: text('before') };
 }
 
 /** The filter as query parameters, without paging, with `changes` applied: the links of bars, pages and forms. */
 export function timelineQuery(filter: TimelineFilter, changes: Partial<Record<'ns' | 'kind' | 'manager' | 'q' | 'since' | 'until' | 'before', string | number | undefined>> = {}): string {
-  const values: Record<string, string | number | undefined> = { ns: filter.namespace, kind: filter.kind, manager: filter.manager, q: filter.text, since: filter.since, until: filter.until, ...changes };
+  const values: Record<string, string | number | undefined> = { stack: filter.stack === 'kind' ? 'kind' : undefined, ns: filter.namespace, kind: filter.kind, manager: filter.manager, q: filter.text, since: filter.since, until: filter.until, ...changes };
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== '') query.set(name, String(value));
   const text = query.toString();

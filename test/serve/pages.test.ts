@@ -79,6 +79,9 @@ pages('timeline filters are URL parameters: namespace, kind, manager, text, time
   assert.equal(await commitIds(context), [commits[2], commits[1]].map(short));
   await page.goto(`${context.server.url}?ns=nowhere`);
   assert.is(await page.locator('p.empty').textContent(), 'No commits match.');
+  const markup = '"><script>alert(1)</script>';
+  await page.goto(`${context.server.url}?q=${encodeURIComponent(markup)}`);
+  assert.is(await page.inputValue('input[name=q]'), markup, 'a filter value is shown back as text');
   assertClean(context);
 });
 
@@ -92,6 +95,11 @@ pages('activity picture: a bar per hour stacked by namespace; clicking one narro
   await page.waitForURL(/since=/);
   assert.match(decodeURIComponent(page.url()), 'since=2026-11-20T10:00:00Z&until=2026-11-20T11:00:00Z');
   assert.equal(await commitIds(context), [short(context.history.commits[1])]);
+  // The form keeps the bar's hour: kinds of that commit only.
+  await page.selectOption('select[name=stack]', 'kind');
+  await page.click('form.filters button');
+  assert.match(page.url(), 'stack=kind');
+  assert.equal(await page.locator('figcaption .legend').allTextContents(), ['configmaps', 'customresourcedefinitions.apiextensions.k8s.io', 'deployments.apps', 'secrets', 'widgets.example.com']);
   assertClean(context);
 });
 

@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '../log/index.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { combineReadiness, type Readiness, type ReadinessSource } from './index.ts';
+import { combineReadiness, type Readiness, type ReadinessSource } from './readiness.ts';
 
 export interface HealthMonitorOptions {
   /** Read in order: the first that is not ready is the reason /readyz gives. */

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { KubesnapError, UsageError } from '../../lib/errors/index.ts';
 import type { DrillReport, DrillTarget } from '../../lib/drill/index.ts';
-import { addAgeIdentityOption, addNormalizeOptions, addRepositoryOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, openRepository, parseAuthor } from '../options.ts';
+import { addAgeIdentityOption, addNormalizeOptions, addRepositoryOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, openRepository, parseAuthor, parseDuration } from '../options.ts';
 
 type TargetSpec = { kind: 'sim' } | { kind: 'namespaces' } | { kind: 'kubeconfig'; file: string };
 
@@ -42,6 +42,7 @@ export function registerDrillCommand(program: Command): void {
     .argument('[rev]', 'the revision to drill (default: HEAD)')
     .option('--target <target>', 'where the configuration is restored: sim (the built-in simulated API server, nothing else needed), namespaces (this cluster, each namespace as <ns>-drill-<id>, deleted after), kubeconfig:FILE (a staging cluster)', 'sim')
     .option('--cleanup', 'with --target kubeconfig:FILE: delete what the drill created afterwards')
+    .option('--ready-timeout <duration>', 'with --target namespaces: how long restored Deployments and StatefulSets may take to be ready (on a cluster with nodes)', '5m')
     .option('--etcd-snapshot <file>', 'also restore this etcd snapshot into a throwaway etcd and check what it serves')
     .option('--etcd-dir <dir>', 'also drill the newest etcd snapshot in this folder (as kubesnap etcd list --dir lists them)')
     .option('--images <registry>', 'also check that every image of the revision is in this secondary registry, host[:port][/path] (where kubesnap images mirror --to copied them)')
@@ -69,7 +70,7 @@ export function registerDrillCommand(program: Command): void {
     try {
       report = await runDrill({
         repository, revision: rev, prefix: options.prefix, author, signal: interrupt.signal,
-        config: { target, normalize, ageIdentities },
+        config: { target, normalize, ageIdentities, readyTimeoutMs: parseDuration(options.readyTimeout, '--ready-timeout') },
         etcd: options.etcdSnapshot || options.etcdDir ? { snapshot: options.etcdSnapshot, dir: options.etcdDir } : undefined,
         images: options.images ? { registry: options.images, insecure: Boolean(options.imagesInsecure) } : undefined,
       });

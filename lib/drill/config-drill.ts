@@ -8,6 +8,7 @@ import { startSimulator } from '../sim/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
 import { deleteDrillNamespaces, drillNamespaceName, sweepDrillNamespaces } from './drill-namespaces.ts';
 import type { DrillPart } from './types.ts';
+import { waitForWorkloads } from './workload-readiness.ts';
 
 /**
  * Where the configuration is restored to:
@@ -28,6 +29,8 @@ export interface ConfigDrillOptions {
   normalize?: NormalizeOptions;
   ageIdentities?: readonly string[];
   prefix?: string;
+  /** How long a namespaces drill waits for its Deployments and StatefulSets to be ready; default 5 minutes. */
+  readyTimeoutMs?: number;
   signal?: AbortSignal;
 }
 
@@ -72,8 +75,13 @@ async function restoreAndVerify(client: KubeClient, where: string, options: Conf
   const result = await applyRestore(plan, { client, signal: options.signal });
   const notes = result.objects.filter((o) => o.outcome === 'not-restored').map((o) => o.message ?? o.ref);
   const problems = result.objects.filter((o) => o.outcome === 'failed').map((o) => o.message ?? `${o.ref}: failed`);
-  // Read back and compare: the namespace-mapped copy has other paths than the revision, so only its writes are checked.
+  // Read back and compare; the namespace-mapped copy has other paths than the revision: its workloads must become ready instead.
   if (namespaceMap.size === 0) problems.push(...(await readBackDifferences(client, plan, result, options)));
+  else {
+    const readiness = await waitForWorkloads(client, plan, result, { timeoutMs: options.readyTimeoutMs ?? 300_000, signal: options.signal });
+    problems.push(...readiness.problems);
+    notes.push(...readiness.notes);
+  }
   if (cleanup) await deleteCreated(client, plan, result);
   const restored = result.counts.created + result.counts.updated + result.counts.unchanged;
   const summary = problems.length === 0

@@ -26,7 +26,7 @@ export interface DrillOptions {
   repository: SnapshotRepository;
   /** Any revision the store resolves; default HEAD. */
   revision?: string;
-  config: { target: DrillTarget; normalize?: NormalizeOptions; ageIdentities?: readonly string[] };
+  config: { target: DrillTarget; normalize?: NormalizeOptions; ageIdentities?: readonly string[]; readyTimeoutMs?: number };
   etcd?: EtcdDrillOptions;
   images?: { registry: string; insecure?: boolean };
   prefix?: string;

@@ -1,5 +1,7 @@
 // The configuration drill through the real CLI: into the simulator (the default) and into a staging cluster
 // (kubeconfig:FILE); a manifest the server refuses fails the drill and is named; the result is a git note.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSimulator } from '../../lib/sim/index.ts';
@@ -20,8 +22,10 @@ test('a clean repository passes into the simulator: every object restored and re
     const head = (await git(cluster.repo, 'rev-parse', 'HEAD')).trim();
     assert.match(await drillNote(cluster.repo), /^kubesnap-drill \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ passed config=passed\n$/);
 
-    const json = await runCli(['drill', '--repo', cluster.repo, '-o', 'json', '--no-record']);
+    const reportFile = join(cluster.tmp.path, 'drill.md');
+    const json = await runCli(['drill', '--repo', cluster.repo, '-o', 'json', '--no-record', '--report', reportFile]);
     assert.is(json.code, 0, json.stderr);
+    assert.match(readFileSync(reportFile, 'utf8'), /^## Restore drill of `HEAD` \(`[0-9a-f]{12}`\): passed\n/);
     const report = JSON.parse(json.stdout);
     assert.is(report.revision.commit, head);
     assert.equal(report.parts.map((p: { part: string; status: string }) => `${p.part} ${p.status}`), ['config passed']);

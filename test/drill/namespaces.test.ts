@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../helpers/cli.ts';
-import { startRestoreCluster, type RestoreCluster } from '../restore/restore-setup.ts';
+import { kubectlOk, startRestoreCluster, type RestoreCluster } from '../restore/restore-setup.ts';
 
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
 let cluster: RestoreCluster;
@@ -37,6 +37,7 @@ test('a namespaces drill restores into <ns>-drill-<id> and deletes what it creat
   assert.is(result.code, 0, result.stdout + result.stderr);
   const report = JSON.parse(result.stdout);
   assert.match(report.parts[0].summary, /restored into \d+ drill namespaces/);
+  assert.match(report.parts[0].notes.join('\n'), /Deployments and StatefulSets were not waited for: the cluster has no nodes/);
   assert.equal(drillNamespaces(), []);
   assert.equal(cluster.sim.list('', 'namespaces').map((n) => n.metadata.name!).filter((n) => !/-drill-/.test(n)).sort(), before);
 });
@@ -71,6 +72,14 @@ test('SIGINT during a namespaces drill deletes what it created before exiting', 
     cluster.sim.faults.delay(0);
   }
   assert.match(stderr, /the drill was interrupted; what it created was deleted/);
+  assert.equal(drillNamespaces(), []);
+});
+
+test('on a cluster with nodes, a Deployment that does not become ready fails the drill, named, and is still cleaned up', async () => {
+  await kubectlOk(cluster.sim, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } }));
+  const result = await runCli(['--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces', '--ready-timeout', '1s', '--no-record']);
+  assert.is(result.code, 1, result.stdout + result.stderr);
+  assert.match(result.stdout, /Deployment\/shop-drill-[0-9a-f]{8}\/web: 0 of 2 replicas ready after 1 s/);
   assert.equal(drillNamespaces(), []);
 });
 

@@ -66,7 +66,7 @@ async function answer(router: ReturnType<typeof pageRouter>, options: ServeOptio
     response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, ...headers });
     response.end(request.method === 'HEAD' ? undefined : body);
   };
-  const page = (status: number, title: string, message: string) => send(status, 'text/html; charset=utf-8', options.pages.views.render('not-found', { title, message }));
+  const page = (status: number, title: string, message: string) => send(status, 'text/html; charset=utf-8', options.pages.views.render('message', { title, message }));
   const gate = options.token?.check(request, url) ?? { allowed: true };
   if (!gate.allowed) return page(401, 'Token required', 'This server needs its token: open it once with ?token=… (the content of --token-file).');
   const cookie: Record<string, string> = gate.setCookie ? { 'set-cookie': gate.setCookie } : {};

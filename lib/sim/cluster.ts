@@ -87,8 +87,6 @@ export class Cluster {
 
   private readonly collector: GarbageCollector;
   private readonly namespaces: NamespaceController;
-  private readonly storageProtection: StorageProtectionController;
-  private readonly aggregator: ClusterRoleAggregator;
 
   constructor(registry: ResourceRegistry, store: ObjectStore, caPem: string) {
     this.registry = registry;
@@ -100,8 +98,9 @@ export class Cluster {
       if (def) this.delete(def, namespace || undefined, name, { dryRun: false, manager: 'generic-garbage-collector' });
     });
     this.namespaces = new NamespaceController(store, registry, (def, namespace, name) => this.delete(def, namespace, name, { dryRun: false, manager: 'kube-controller-manager' }));
-    this.storageProtection = new StorageProtectionController(store, (bucket, key, finalizer) => this.removeFinalizer(bucket, key, finalizer));
-    this.aggregator = new ClusterRoleAggregator(store, (name, rules) => {
+    // These two only act on the store's events: nothing calls them.
+    new StorageProtectionController(store, (bucket, key, finalizer) => this.removeFinalizer(bucket, key, finalizer));
+    new ClusterRoleAggregator(store, (name, rules) => {
       const applied = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules };
       this.patch(this.def('rbac.authorization.k8s.io', 'clusterroles'), undefined, name, 'apply', applied, { dryRun: false, manager: 'clusterrole-aggregation-controller' }, { force: true });
     });

@@ -123,19 +123,16 @@ hostile('a ConfigMap committed under _cluster/ is a named error, not a create th
   await commit(cluster, [{ path: '_cluster/configmaps/stray.yaml', content: null }], 'gone again');
 });
 
-hostile('a 1.1 KB alias bomb costs milliseconds: restore names the file (exit 1), diff and show refuse it in one sentence (exit 2)', async ({ cluster, kubesnap }) => {
+hostile('a 1.1 KB alias bomb is refused within a small heap: restore names the file (exit 1), diff and show refuse it in one sentence (exit 2)', async ({ cluster, kubesnap }) => {
   const bomb = aliasBomb();
   assert.ok(bomb.length > 1000 && bomb.length < 1200, `${bomb.length} bytes`);
   await commit(cluster, [{ path: 'shop/configmaps/bomb.yaml', content: bomb }], 'a small ConfigMap');
   const sentence = 'its manifest uses a YAML alias (line 8), which kubesnap never writes: refused, as an alias can expand to gigabytes.';
 
-  let started = Date.now();
   const restore = await kubesnap(['restore', '-n', 'shop', '--include', 'configmaps', '--yes']);
   assert.is(restore.code, 1, restore.stderr);
   assert.ok(restore.stderr.includes(`error: ConfigMap/shop/bomb (shop/configmaps/bomb.yaml): ${sentence}\n`), restore.stderr);
-  assert.ok(Date.now() - started < 15_000, `${Date.now() - started} ms`);
 
-  started = Date.now();
   const diff = await kubesnap(['diff', 'HEAD~1', 'HEAD']);
   assert.is(diff.code, 2, diff.stderr);
   assert.is(diff.stderr, 'error: The manifest shop/configmaps/bomb.yaml uses a YAML alias (line 8), which kubesnap never writes: refused, as an alias can expand to gigabytes.\n');
@@ -145,7 +142,6 @@ hostile('a 1.1 KB alias bomb costs milliseconds: restore names the file (exit 1)
   const show = await kubesnap(['show', 'HEAD:shop/configmaps/bomb.yaml']);
   assert.is(show.code, 2, show.stderr);
   assert.match(show.stderr, /^error: The manifest shop\/configmaps\/bomb\.yaml uses a YAML alias/);
-  assert.ok(Date.now() - started < 20_000, `${Date.now() - started} ms`);
 });
 
 hostile('diff and show name a file whose manifest is not the object its path says', async ({ cluster, kubesnap }) => {

@@ -15,7 +15,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const configMaps = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['list', 'watch'] } as unknown as ApiResource;
-const configMap = (i: number, round: number): KubeObject => ({
+const configMap = (i: number, round: number): KubeObject & { data: Record<string, string> } => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: { name: `cm-${i}`, namespace: 'shop', labels: { app: `app-${i}`, tier: 'web' } },

@@ -1,9 +1,13 @@
-/** Where long-running parts read the time and set timers, so tests can move time instead of waiting. */
+import { sleep } from '../concurrency/index.ts';
+
+/** Where long-running parts read the time, wait and set timers, so tests can move time instead of waiting. */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
   /** Calls `callback` once after `ms`; the returned function cancels it. */
   setTimer(callback: () => void, ms: number): () => void;
+  /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
@@ -12,4 +16,5 @@ export const systemClock: Clock = {
     const timer = setTimeout(callback, ms);
     return () => clearTimeout(timer);
   },
+  sleep,
 };

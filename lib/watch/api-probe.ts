@@ -1,4 +1,4 @@
-import { sleep } from '../concurrency/index.ts';
+import type { Clock } from '../health/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import type { ApiContact } from './api-contact.ts';
 
@@ -8,6 +8,7 @@ export interface ApiProbeOptions {
   contact: ApiContact;
   /** Probe when nothing was heard for this long, and give each probe this long to be answered. */
   intervalMs: number;
+  clock: Clock;
   signal: AbortSignal;
 }
 
@@ -17,10 +18,10 @@ export interface ApiProbeOptions {
  * connections hang, so without asking, nothing would ever count as failed.
  */
 export async function probeWhileQuiet(options: ApiProbeOptions): Promise<void> {
-  const { client, contact, intervalMs, signal } = options;
+  const { client, contact, intervalMs, clock, signal } = options;
   while (!signal.aborted) {
     try {
-      await sleep(intervalMs, signal);
+      await clock.sleep(intervalMs, signal);
     } catch {
       return;
     }

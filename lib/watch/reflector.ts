@@ -1,7 +1,7 @@
 // client-go's reflector loop for one collection: list → synced → watch from the list's
 // resourceVersion with bookmarks; a dropped connection resumes from the last version seen; an
 // expired version (410) or a server whose versions went backwards (storage replaced) relists.
-import { sleep as abortableSleep } from '../concurrency/index.ts';
+import { systemClock, type Clock } from '../health/index.ts';
 import { ApiError, backoffDelay, isGone, isUnreadableCollection, listPages, qualifiedResourceName, watchEvents, type ApiResource, type BackoffOptions, type KubeClient } from '../kube/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
@@ -13,8 +13,6 @@ export type ReflectorEvent =
   | { type: 'delete'; object: KubeObject }
   /** The complete collection after a list or relist: what is not in it is gone. */
   | { type: 'synced'; objects: KubeObject[] };
-
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface ReflectorOptions {
   /** Lists go through this client. */
@@ -28,7 +26,7 @@ export interface ReflectorOptions {
   watchTimeoutSeconds?: number;
   backoff?: BackoffOptions;
   /** Where waits happen; tests pass one that records them. */
-  sleep?: Sleep;
+  clock?: Clock;
   /** Awaited in order: the reflector reads no further while it runs. */
   onEvent: (event: ReflectorEvent) => void | Promise<void>;
   /** The collection cannot be listed (403, 404, 405); 403 and 405 end the reflector, 404 is retried. */
@@ -55,7 +53,7 @@ export class Reflector {
   readonly namespace?: string;
   private readonly options: ReflectorOptions;
   private readonly name: string;
-  private readonly sleep: Sleep;
+  private readonly clock: Clock;
   private lastResourceVersion = '';
 
   constructor(options: ReflectorOptions) {
@@ -63,7 +61,7 @@ export class Reflector {
     this.resource = options.resource;
     this.namespace = options.namespace;
     this.name = qualifiedResourceName(options.resource) + (options.namespace ? ` in ${options.namespace}` : '');
-    this.sleep = options.sleep ?? abortableSleep;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Runs until the signal aborts (resolves) or the consumer throws (rejects with its error). */
@@ -106,7 +104,7 @@ export class Reflector {
         const delay = backoffDelay(attempt++, error, this.options.backoff);
         this.options.logger?.debug('watch failed; retrying', { resource: this.name, inMs: delay, reason: (error as Error).message });
         try {
-          await this.sleep(delay, signal);
+          await this.clock.sleep(delay, signal);
         } catch {
           return; // aborted while waiting
         }

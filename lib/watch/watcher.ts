@@ -1,17 +1,16 @@
 // Keeps one reflector per selected collection, following discovery: CustomResourceDefinition events
 // (and a periodic refresh) start reflectors for new kinds and stop those of kinds that went away.
 import { setMaxListeners } from 'node:events';
-import { sleep as abortableSleep } from '../concurrency/index.ts';
 import { KubesnapError } from '../errors/index.ts';
 import { ApiError, KubeClient, discoverResources, failedGroups, qualifiedResourceName, type ApiResource, type BackoffOptions } from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
 import { objectInSelectedNamespaces, resolveSelection, selectCollections, type Collection, type Selection, type SelectionOptions } from '../selection/index.ts';
-import type { Clock } from '../health/index.ts';
+import { systemClock, type Clock } from '../health/index.ts';
 import { ApiContact, DEFAULT_UNREACHABLE_AFTER_MS } from './api-contact.ts';
 import { probeWhileQuiet } from './api-probe.ts';
 import type { WatchMetrics } from './metrics.ts';
-import { Reflector, type ReflectorEvent, type Sleep } from './reflector.ts';
+import { Reflector, type ReflectorEvent } from './reflector.ts';
 
 /** What a Watcher hands its consumer; `sequence` grows by one with every event, across all resources. */
 export type WatchEvent =
@@ -33,10 +32,9 @@ export interface WatcherOptions {
   /** Each watch asks the server to end it after between this and twice this many seconds (default 300). */
   watchTimeoutSeconds?: number;
   backoff?: BackoffOptions;
-  /** Where reflectors wait between retries; tests pass one that records the waits. */
-  sleep?: Sleep;
   /** `contact` is not ready once every request to the API server has failed for this long (default 30 s). */
   unreachableAfterMs?: number;
+  /** Where the watcher and its reflectors read the time and wait (discovery refresh, retries); tests move it. */
   clock?: Clock;
   signal?: AbortSignal;
 }
@@ -66,6 +64,7 @@ export class Watcher {
   readonly contact: ApiContact;
   private readonly options: WatcherOptions;
   private readonly logger: Logger;
+  private readonly clock: Clock;
   private readonly controller = new AbortController();
   private readonly streamClient: KubeClient;
   private readonly reflectors = new Map<string, RunningReflector>();
@@ -83,7 +82,8 @@ export class Watcher {
   constructor(options: WatcherOptions) {
     this.options = options;
     this.logger = options.logger ?? silentLogger;
-    this.contact = new ApiContact({ unreachableAfterMs: options.unreachableAfterMs, clock: options.clock });
+    this.clock = options.clock ?? systemClock;
+    this.contact = new ApiContact({ unreachableAfterMs: options.unreachableAfterMs, clock: this.clock });
     // Every watch holds an HTTP/1.1 connection for minutes: they get their own unbounded pool so lists never queue behind them.
     this.streamClient = new KubeClient(options.client.connection, { maxSockets: Infinity });
     // One listener per reflector: a cluster serves dozens of kinds.
@@ -120,7 +120,7 @@ export class Watcher {
     this.discoveryLoop = this.refreshPeriodically();
     // A third of the bound: a silent server is found out within it.
     const probeIntervalMs = Math.min(10_000, Math.ceil((this.options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS) / 3));
-    this.probeLoop = probeWhileQuiet({ client: this.streamClient, contact: this.contact, intervalMs: probeIntervalMs, signal: this.controller.signal });
+    this.probeLoop = probeWhileQuiet({ client: this.streamClient, contact: this.contact, intervalMs: probeIntervalMs, clock: this.clock, signal: this.controller.signal });
   }
 
   /** Aborts every stream and waits for the reflectors to end. */
@@ -148,7 +148,7 @@ export class Watcher {
     const signal = this.controller.signal;
     while (!signal.aborted) {
       try {
-        await abortableSleep(interval, signal);
+        await this.clock.sleep(interval, signal);
       } catch {
         return;
       }
@@ -244,7 +244,7 @@ export class Watcher {
       labelSelector: hidden ? undefined : selection.options.labelSelector,
       watchTimeoutSeconds: this.options.watchTimeoutSeconds,
       backoff: this.options.backoff,
-      sleep: this.options.sleep,
+      clock: this.clock,
       metrics: this.options.metrics,
       contact: this.contact,
       logger: this.logger,

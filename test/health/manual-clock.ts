@@ -21,6 +21,21 @@ export class ManualClock implements Clock {
     };
   }
 
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        cancel();
+        reject(signal!.reason);
+      };
+      const cancel = this.setTimer(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   advance(ms: number): void {
     const target = this.time + ms;
     for (;;) {

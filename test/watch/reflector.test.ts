@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sleep } from '../../lib/concurrency/index.ts';
+import { systemClock } from '../../lib/health/index.ts';
 import type { KubeClient } from '../../lib/kube/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import type { KubeObject } from '../../lib/normalize/index.ts';
@@ -53,9 +54,12 @@ async function startReflector(client: KubeClient, namespace: string, options: Pa
     namespace,
     backoff: { baseMs: 20, maxMs: 500 },
     metrics,
-    sleep: (ms, signal) => {
-      sleeps.push(ms);
-      return sleep(ms, signal);
+    clock: {
+      ...systemClock,
+      sleep: (ms, signal) => {
+        sleeps.push(ms);
+        return systemClock.sleep(ms, signal);
+      },
     },
     onEvent: async (event) => {
       recorder.onEvent(event.type === 'synced' ? { ...event, resource: configmaps, namespace } : { ...event, resource: configmaps });

@@ -7,6 +7,7 @@ import { KubeClient, qualifiedResourceName } from '../../lib/kube/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { Watcher, type WatcherOptions } from '../../lib/watch/index.ts';
 import { kubectl } from '../helpers/kubectl.ts';
+import { ManualClock } from '../health/manual-clock.ts';
 import { connect, MetricsRecorder, objectNames, StateRecorder } from './recorder.ts';
 
 const watchers = suite<{ sim: Simulator; client: KubeClient }>('watcher');
@@ -134,11 +135,28 @@ watchers('a CRD installed while watching is followed; removing it removes its ki
   }
 });
 
-watchers('periodic discovery restarts nothing; a new CRD outside --include stays unwatched', async ({ sim, client }) => {
-  const { watcher, recorder, metrics } = await startWatcher(client, { selection: { include: ['configmaps', 'customresourcedefinitions'] }, discoveryIntervalMs: 200 });
+/** The client, counting the reads of core discovery (`GET /api`): one per discovery. */
+function countingDiscoveries(client: KubeClient): { client: KubeClient; discoveries: () => number } {
+  let count = 0;
+  const counting: KubeClient = Object.create(client);
+  counting.json = (method, path, options) => {
+    if (path === '/api') count++;
+    return client.json(method, path, options);
+  };
+  return { client: counting, discoveries: () => count };
+}
+
+watchers('periodic discovery follows the watcher\'s clock and restarts nothing; a new CRD outside --include stays unwatched', async ({ sim, client }) => {
+  const clock = new ManualClock();
+  const counted = countingDiscoveries(client);
+  const { watcher, recorder, metrics } = await startWatcher(counted.client, { selection: { include: ['configmaps', 'customresourcedefinitions'] }, discoveryIntervalMs: 60_000, clock });
   try {
     assert.equal(recorder.eventsOf('synced').map((e) => qualifiedResourceName(e.resource)).sort(), ['configmaps', 'customresourcedefinitions.apiextensions.k8s.io']);
-    await sleep(700);
+    for (let refresh = 1; refresh <= 3; refresh++) {
+      const before = counted.discoveries();
+      clock.advance(60_000);
+      await recorder.waitFor(() => counted.discoveries() > before, `periodic discovery ${refresh}`);
+    }
     assert.is(recorder.eventsOf('synced').length, 2, 'refreshes that find nothing new restart nothing');
     assert.is(metrics.count('relist', 'configmaps'), 0);
     await kubectlOk(sim, ['apply', '-f', '-'], crdManifest);

@@ -19,6 +19,7 @@ import { applyPatch, type PatchType } from './patches.ts';
 import { scaleOf, withScale } from './scale.ts';
 import { listObjects, type ListOptions, type ListResult } from './listing.ts';
 import type { ResourceRegistry } from './registry.ts';
+import type { ResourceTarget } from './routes.ts';
 import {
   alreadyExists, applyConflict, badRequest, conflict, namespaceNotFound, namespaceTerminating, notFound,
 } from './status.ts';
@@ -36,6 +37,9 @@ export interface WriteContext {
 }
 
 export type Subresource = 'status' | 'scale';
+
+/** The object a write names: routes.ts's ResourceTarget with its name, and the subresource the cluster writes. */
+export type ObjectTarget = Pick<ResourceTarget, 'def' | 'namespace'> & { name: string; subresource?: Subresource };
 
 export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
@@ -102,7 +106,7 @@ export class Cluster {
     new StorageProtectionController(store, (bucket, key, finalizer) => this.removeFinalizer(bucket, key, finalizer));
     new ClusterRoleAggregator(store, (name, rules) => {
       const applied = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules };
-      this.patch(this.def('rbac.authorization.k8s.io', 'clusterroles'), undefined, name, 'apply', applied, { dryRun: false, manager: 'clusterrole-aggregation-controller' }, { force: true });
+      this.patch({ def: this.def('rbac.authorization.k8s.io', 'clusterroles'), name }, 'apply', applied, { dryRun: false, manager: 'clusterrole-aggregation-controller' }, { force: true });
     });
   }
 
@@ -285,7 +289,7 @@ export class Cluster {
     const body = copyJson(o);
     if (existing) {
       delete body.metadata.resourceVersion;
-      this.updateOf(def, existing, namespace, String(o.metadata.name), body, ctx);
+      this.updateOf(existing, { def, namespace, name: String(o.metadata.name) }, body, ctx);
       return;
     }
     // (An object that exists has its namespace: the namespace controller deletes a namespace's objects before it.)
@@ -308,12 +312,13 @@ export class Cluster {
   }
 
   /** A PUT. The caller hands over `body`: it becomes the new object (no copy is made). */
-  update(def: ResourceDef, namespace: string | undefined, name: string, body: KubeObject, ctx: WriteContext, subresource?: Subresource): KubeObject {
-    return this.updateOf(def, this.get(def, namespace, name), namespace, name, body, ctx, subresource);
+  update(target: ObjectTarget, body: KubeObject, ctx: WriteContext): KubeObject {
+    return this.updateOf(this.get(target.def, target.namespace, target.name), target, body, ctx);
   }
 
   /** update() of the object stored now as `current`. */
-  private updateOf(def: ResourceDef, current: KubeObject, namespace: string | undefined, name: string, body: KubeObject, ctx: WriteContext, subresource?: Subresource): KubeObject {
+  private updateOf(current: KubeObject, target: ObjectTarget, body: KubeObject, ctx: WriteContext): KubeObject {
+    const { def, namespace, name, subresource } = target;
     this.checkBodyType(def, body);
     if (body.metadata.name !== undefined && body.metadata.name !== name) {
       throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -376,25 +381,19 @@ export class Cluster {
     return stored;
   }
 
-  patch(
-    def: ResourceDef,
-    namespace: string | undefined,
-    name: string,
-    type: PatchType,
-    patch: unknown,
-    ctx: WriteContext,
-    options: { subresource?: Subresource; force?: boolean } = {},
-  ): KubeObject {
-    if (type === 'apply') return this.apply(def, namespace, name, patch as KubeObject, ctx, options);
+  patch(target: ObjectTarget, type: PatchType, patch: unknown, ctx: WriteContext, options: { force?: boolean } = {}): KubeObject {
+    if (type === 'apply') return this.apply(target, patch as KubeObject, ctx, options.force ?? false);
+    const { def, namespace, name, subresource } = target;
     const current = this.get(def, namespace, name);
     const patched = applyPatch(def, this.builtin(def), type, this.serve(def, current), patch);
     if (patched.metadata?.name !== name) throw badRequest(`the name of the object (${patched.metadata?.name}) does not match the name on the URL (${name})`);
     this.checkResourceVersion(def, current, patched);
-    const next = options.subresource === 'status' ? { ...structuredClone(current), status: patched.status } : patched;
-    return this.replace(def, current, next, ctx, { operation: 'Update', subresource: options.subresource });
+    const next = subresource === 'status' ? { ...structuredClone(current), status: patched.status } : patched;
+    return this.replace(def, current, next, ctx, { operation: 'Update', subresource });
   }
 
-  private apply(def: ResourceDef, namespace: string | undefined, name: string, applied: KubeObject, ctx: WriteContext, options: { subresource?: Subresource; force?: boolean }): KubeObject {
+  private apply(target: ObjectTarget, applied: KubeObject, ctx: WriteContext, force: boolean): KubeObject {
+    const { def, namespace, name, subresource } = target;
     this.checkBodyType(def, applied);
     if (!applied.apiVersion || !applied.kind) throw badRequest('apply patches must specify apiVersion and kind');
     if (applied.metadata.name !== undefined && applied.metadata.name !== name) {
@@ -404,14 +403,14 @@ export class Cluster {
     this.checkNamespace(def, namespace, applied);
     const current = this.find(def, namespace, name);
     const live = current ? this.serve(def, current) : undefined;
-    const result = serverSideApply({ def, live, applied, manager: ctx.manager, force: options.force ?? false });
+    const result = serverSideApply({ def, live, applied, manager: ctx.manager, force });
     if ('conflicts' in result) throw applyConflict(def.group, def.resource, name, result.conflicts);
     if (!current) {
-      if (options.subresource) throw notFound(def.group, def.resource, name);
+      if (subresource) throw notFound(def.group, def.resource, name);
       return this.create(def, namespace, result.object, ctx, { applied });
     }
     this.checkResourceVersion(def, current, applied);
-    return this.replace(def, current, result.object, ctx, { operation: 'Apply', subresource: options.subresource, applied });
+    return this.replace(def, current, result.object, ctx, { operation: 'Apply', subresource, applied });
   }
 
   getScale(def: ResourceDef, namespace: string | undefined, name: string): KubeObject {
@@ -471,7 +470,7 @@ export class Cluster {
     const next = structuredClone(object);
     next.metadata.finalizers = (object.metadata.finalizers as string[]).filter((f) => f !== finalizer);
     if ((next.metadata.finalizers as string[]).length === 0) delete next.metadata.finalizers;
-    this.update(def, object.metadata.namespace as string | undefined, String(object.metadata.name), next, { dryRun: false, manager: 'kube-controller-manager' });
+    this.update({ def, namespace: object.metadata.namespace as string | undefined, name: String(object.metadata.name) }, next, { dryRun: false, manager: 'kube-controller-manager' });
   }
 
   private afterDelete(def: ResourceDef, deleted: KubeObject): void {

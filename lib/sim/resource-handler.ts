@@ -137,7 +137,7 @@ async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessa
       return;
     }
     const sub = subresource === 'finalize' ? undefined : subresource;
-    sendEncoded(res, 200, servedJson(def, cluster.update(def, namespace, name, object, write, sub)));
+    sendEncoded(res, 200, servedJson(def, cluster.update({ def, namespace, name, subresource: sub }, object, write)));
     return;
   }
 
@@ -153,7 +153,7 @@ async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessa
     const existed = type !== 'apply' || cluster.find(def, namespace, name) !== undefined;
     const force = ['true', '1'].includes(query.get('force') ?? '');
     if (type === 'apply' && !query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
-    const result = cluster.patch(def, namespace, name, type, patch, write, { subresource: sub, force });
+    const result = cluster.patch({ def, namespace, name, subresource: sub }, type, patch, write, { force });
     sendEncoded(res, existed ? 200 : 201, servedJson(def, result));
     return;
   }

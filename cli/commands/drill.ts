@@ -75,7 +75,7 @@ export function registerDrillCommand(program: Command): void {
         images: options.images ? { registry: options.images, insecure: Boolean(options.imagesInsecure) } : undefined,
       });
     } catch (error) {
-      if (interrupt.signal.aborted) throw new KubesnapError('EINTERRUPTED', 'the drill was interrupted; what it created was deleted and nothing was recorded.', 1, { cause: error });
+      if (interrupt.signal.aborted) throw new KubesnapError('EINTERRUPTED', `the drill was interrupted and nothing was recorded${spec.kind === 'namespaces' ? '; the drill namespaces it made were deleted' : ''}.`, 1, { cause: error });
       throw error;
     } finally {
       interrupt.dispose();

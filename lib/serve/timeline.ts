@@ -68,7 +68,9 @@ export async function readTimeline(repository: ReadOnlyRepository, counter: Comm
   const paths = await filterPaths(repository, filter, prefix);
   if (paths?.length === 0) return { commits: [], matched: [] };
   const ref = filter.before ? await repository.resolve(filter.before) : undefined;
-  const entries = (await repository.log({ ref, paths })).filter((entry) => entry.commit !== ref);
+  // Without message filters, every commit the walk yields matches: it stops at what the page and picture show.
+  const byMessage = filter.manager !== undefined || filter.text !== undefined || filter.since !== undefined || filter.until !== undefined;
+  const entries = (await repository.log({ ref, paths, limit: byMessage ? undefined : PICTURED_COMMITS + 1 })).filter((entry) => entry.commit !== ref);
   const matched = entries.filter((entry) => matches(entry, filter));
   const page = matched.slice(0, PAGE_SIZE);
   const commits = await Promise.all(page.map(async (entry) => timelineCommit(entry, await counter.of(entry))));

@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { KubesnapError } from '../errors/index.ts';
+import { systemClock, type Clock } from '../health/index.ts';
 import { KubeClient, type ClusterConnection } from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { createLease, microTime, readLease, replaceLeaseSpec, type Lease, type LeaseSpec } from './lease.ts';
@@ -43,8 +44,8 @@ export interface LeaderElectorOptions {
   logger?: Logger;
   /** Aborting it stops the elector (releasing a held Lease). */
   signal?: AbortSignal;
-  /** Local clock in ms (tests). */
-  now?: () => number;
+  /** The local clock the Lease's expiry is judged by and renewals wait on (tests move it). */
+  clock?: Clock;
 }
 
 /**
@@ -74,7 +75,7 @@ export class LeaderElector {
   readonly identity: string;
   /** `namespace/name` of the Lease, as logs and errors name it. */
   readonly lease: string;
-  private readonly options: LeaderElectorOptions & Required<Pick<LeaderElectorOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs' | 'logger' | 'now'>>;
+  private readonly options: LeaderElectorOptions & Required<Pick<LeaderElectorOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs' | 'logger' | 'clock'>>;
   private readonly client: KubeClient;
   private readonly stopController = new AbortController();
   private readonly acquiredSignal = deferred();
@@ -92,7 +93,7 @@ export class LeaderElector {
       renewDeadlineMs: options.renewDeadlineMs ?? Math.round((leaseDurationMs * 2) / 3),
       retryPeriodMs: options.retryPeriodMs ?? Math.round((leaseDurationMs * 2) / 15),
       logger: options.logger ?? silentLogger,
-      now: options.now ?? Date.now,
+      clock: options.clock ?? systemClock,
     };
     this.identity = options.identity ?? defaultIdentity();
     this.lease = `${options.namespace}/${options.name}`;
@@ -144,19 +145,19 @@ export class LeaderElector {
     this.leader = true;
     logger.info('acquired the lease: leading', { lease: this.lease, identity: this.identity });
     this.acquiredSignal.resolve();
-    let lastRenew = this.options.now();
+    let lastRenew = this.options.clock.now();
     while (!this.stopping) {
       await this.sleep(this.options.retryPeriodMs);
       if (this.stopping) return;
       // A round may take until the deadline (client-go's renew context), so a slow answer still renews.
       const deadline = lastRenew + this.options.renewDeadlineMs;
-      const remainingMs = deadline - this.options.now();
+      const remainingMs = deadline - this.options.clock.now();
       if (remainingMs > 0 && await this.tryAcquireOrRenew(remainingMs)) {
-        lastRenew = this.options.now();
+        lastRenew = this.options.clock.now();
         continue;
       }
       const heldByOther = this.observed?.lease.spec?.holderIdentity && this.observed.lease.spec.holderIdentity !== this.identity;
-      if (heldByOther || this.options.now() >= deadline) {
+      if (heldByOther || this.options.clock.now() >= deadline) {
         this.leader = false;
         logger.error('lost the lease: stopping', { lease: this.lease, holder: heldByOther ? this.observed!.lease.spec!.holderIdentity : undefined });
         this.lostSignal.resolve();
@@ -171,7 +172,7 @@ export class LeaderElector {
     const client = this.client;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([this.stopController.signal, timeout]);
-    const now = new Date(this.options.now());
+    const now = new Date(this.options.clock.now());
     const durationSeconds = Math.max(1, Math.round(this.options.leaseDurationMs / 1000));
     try {
       const lease = await readLease(client, namespace, name, signal);
@@ -208,13 +209,13 @@ export class LeaderElector {
     const previous = this.observed?.lease;
     const changed = !previous || previous.metadata.resourceVersion !== lease.metadata.resourceVersion
       || JSON.stringify(previous.spec ?? {}) !== JSON.stringify(lease.spec ?? {});
-    if (changed) this.observed = { lease, at: this.options.now() };
+    if (changed) this.observed = { lease, at: this.options.clock.now() };
   }
 
   /** Expired by our clock: unchanged for its duration since we first saw this record. */
   private expired(spec: LeaseSpec): boolean {
     const durationMs = (spec.leaseDurationSeconds ?? this.options.leaseDurationMs / 1000) * 1000;
-    return this.observed !== undefined && this.options.now() - this.observed.at >= durationMs;
+    return this.observed !== undefined && this.options.clock.now() - this.observed.at >= durationMs;
   }
 
   private async release(): Promise<void> {
@@ -223,7 +224,7 @@ export class LeaderElector {
     const signal = AbortSignal.timeout(Math.max(this.options.retryPeriodMs, 1000));
     const lease = await readLease(client, namespace, name, signal);
     if (!lease || lease.spec?.holderIdentity !== this.identity) return;
-    const now = microTime(new Date(this.options.now()));
+    const now = microTime(new Date(this.options.clock.now()));
     // As client-go: no holder, a one-second duration, the transition count kept.
     await replaceLeaseSpec(client, lease, { leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: lease.spec.leaseTransitions ?? 0 }, signal);
     this.options.logger.info('released the lease', { lease: this.lease });
@@ -233,18 +234,9 @@ export class LeaderElector {
     return Math.round(ms * (1 + Math.random() * 0.2));
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stopping) return resolve();
-      const timer = setTimeout(done, ms);
-      const signal = this.stopController.signal;
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+  /** Waits `ms`, or less when the elector stops. */
+  private async sleep(ms: number): Promise<void> {
+    await this.options.clock.sleep(ms, this.stopController.signal).catch(() => {});
   }
 }
 

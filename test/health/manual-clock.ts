@@ -9,6 +9,11 @@ export class ManualClock implements Clock {
     this.time = start;
   }
 
+  /** Timers (and sleeps) waiting for time to move. */
+  get pending(): number {
+    return this.timers.length;
+  }
+
   now(): number {
     return this.time;
   }

@@ -5,6 +5,7 @@ import { getObject, jsonPatchObject, KubeClient } from '../../lib/kube/index.ts'
 import { LeaderElector, leaseResource, type Lease } from '../../lib/leader/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { clientFor, eventually } from '../helpers/cluster.ts';
+import { ManualClock } from '../health/manual-clock.ts';
 
 let sim: Simulator;
 let client: Awaited<ReturnType<typeof clientFor>>;
@@ -22,9 +23,22 @@ test.after(async () => {
   await sim.stop();
 });
 
+/** Moves the clock in steps of `stepMs` for `totalMs`, each step once `waiting` timers wait on it (every loop is asleep). */
+async function runClock(clock: ManualClock, waiting: number, totalMs: number, stepMs = 250, until: () => boolean = () => false): Promise<number> {
+  let moved = 0;
+  while (moved < totalMs && !until()) {
+    await eventually(() => clock.pending >= waiting || until(), 10_000, `${waiting} electors asleep`);
+    if (until()) break;
+    clock.advance(stepMs);
+    moved += stepMs;
+  }
+  return moved;
+}
+
 test('the first candidate creates the Lease; a second waits, and takes over when it is no longer renewed', async () => {
-  const first = new LeaderElector({ client, namespace, name: 'takeover', identity: 'first', leaseDurationMs: 1500 });
-  const second = new LeaderElector({ client, namespace, name: 'takeover', identity: 'second', leaseDurationMs: 1500 });
+  const clock = new ManualClock();
+  const first = new LeaderElector({ client, namespace, name: 'takeover', identity: 'first', leaseDurationMs: 1500, clock });
+  const second = new LeaderElector({ client, namespace, name: 'takeover', identity: 'second', leaseDurationMs: 1500, clock });
   first.start();
   await first.acquired;
   second.start();
@@ -33,7 +47,7 @@ test('the first candidate creates the Lease; a second waits, and takes over when
   assert.is(created.spec?.leaseDurationSeconds, 2);
   assert.is(created.spec?.leaseTransitions, 0);
   assert.match(created.spec!.renewTime!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-  await new Promise((r) => setTimeout(r, 2500));
+  await runClock(clock, 2, 2500);
   assert.not.ok(second.isLeader, 'a renewed Lease is not taken');
   const renewed = await lease('takeover');
   assert.is.not(renewed.spec?.renewTime, created.spec?.renewTime);
@@ -41,9 +55,9 @@ test('the first candidate creates the Lease; a second waits, and takes over when
 
   // The first stops renewing without releasing (a crash): the second takes over after the duration.
   (first as any).stopController.abort();
-  const crashedAt = Date.now();
+  const tookOverAfter = await runClock(clock, 1, 10_000, 250, () => second.isLeader);
   await second.acquired;
-  assert.ok(Date.now() - crashedAt < 1500 + 1500, `took over in ${Date.now() - crashedAt} ms`);
+  assert.ok(tookOverAfter < 1500 + 1500, `took over after ${tookOverAfter} ms`);
   const taken = await lease('takeover');
   assert.is(taken.spec?.holderIdentity, 'second');
   assert.is(taken.spec?.leaseTransitions, 1);

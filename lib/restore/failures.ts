@@ -24,3 +24,8 @@ export function failureMessage(ref: string, error: unknown): string {
   if (field !== undefined) return `${ref}: ${field} is immutable and differs from the revision; use --recreate to delete and create the object.`;
   return `${ref}: ${serverMessage(error)}`;
 }
+
+/** An error that may mean "someone else changed it meanwhile": a failed resourceVersion test (422), a conflict, a disappearance. */
+export function mayBeConcurrent(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 409 || error.status === 422 || error.status === 404);
+}

@@ -7,7 +7,21 @@ import type { KubeObject } from '../normalize/index.ts';
 
 const POLL_MS = 100;
 
-async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>, signal?: AbortSignal): Promise<void> {
+/** The object waited for: its resource, where it is and how a message names it. */
+export interface WaitTarget {
+  resource: ApiResource;
+  namespace?: string;
+  name: string;
+  ref: string;
+}
+
+/** How long to wait, and what ends the wait early. */
+export interface WaitLimits {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+async function waitUntil(what: string, { timeoutMs, signal }: WaitLimits, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -18,28 +32,28 @@ async function waitUntil(what: string, timeoutMs: number, check: () => Promise<b
 
 type Conditions = { status?: { phase?: string; conditions?: Array<{ type?: string; status?: string }> } };
 
-export function waitEstablished(client: KubeClient, resource: ApiResource, name: string, ref: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  return waitUntil(`${ref}: was not Established`, timeoutMs, async () => {
-    const crd = await getObject<KubeObject & Conditions>(client, resource, undefined, name, signal);
+export function waitEstablished(client: KubeClient, target: WaitTarget, limits: WaitLimits): Promise<void> {
+  return waitUntil(`${target.ref}: was not Established`, limits, async () => {
+    const crd = await getObject<KubeObject & Conditions>(client, target.resource, undefined, target.name, limits.signal);
     return Boolean(crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'));
-  }, signal);
+  });
 }
 
-export function waitActive(client: KubeClient, resource: ApiResource, name: string, ref: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  return waitUntil(`${ref}: did not become Active`, timeoutMs, async () => {
-    const namespace = await getObject<KubeObject & Conditions>(client, resource, undefined, name, signal);
+export function waitActive(client: KubeClient, target: WaitTarget, limits: WaitLimits): Promise<void> {
+  return waitUntil(`${target.ref}: did not become Active`, limits, async () => {
+    const namespace = await getObject<KubeObject & Conditions>(client, target.resource, undefined, target.name, limits.signal);
     return namespace.status?.phase === undefined || namespace.status.phase === 'Active';
-  }, signal);
+  });
 }
 
-export function waitGone(client: KubeClient, resource: ApiResource, namespace: string | undefined, name: string, ref: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  return waitUntil(`${ref}: was still there after its deletion`, timeoutMs, async () => {
+export function waitGone(client: KubeClient, target: WaitTarget, limits: WaitLimits): Promise<void> {
+  return waitUntil(`${target.ref}: was still there after its deletion`, limits, async () => {
     try {
-      await getObject(client, resource, namespace, name, signal);
+      await getObject(client, target.resource, target.namespace, target.name, limits.signal);
       return false;
     } catch (error) {
       if (isNotFound(error)) return true;
       throw error;
     }
-  }, signal);
+  });
 }

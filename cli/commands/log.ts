@@ -1,11 +1,10 @@
 import { Command, Option, type ParseOptionsResult } from 'commander';
 import { UsageError } from '../../lib/errors/index.ts';
 import type { ObjectChange } from '../../lib/diff/index.ts';
-import { builtinKindFor } from '../../lib/selection/offline-kinds.ts';
 import type { LogEntry, SnapshotRepository } from '../../lib/store/index.ts';
 import { changedBy } from '../../lib/history/changed-by.ts';
 import type { DrillRecord } from '../../lib/drill/drill-record.ts';
-import { parseKindName, objectPathsNamed } from '../object-arguments.ts';
+import { parseKindName } from '../object-arguments.ts';
 import { addOutputOption, addRepositoryOptions, collectList, globalsOf, openRepository } from '../options.ts';
 import { CommandWithPathspecs } from '../pathspecs.ts';
 
@@ -37,19 +36,8 @@ async function resolveObjectPath(repository: SnapshotRepository, spec: string, n
   if (spec.endsWith('.yaml') || spec.split('/').length > 2) return spec;
   const kindName = parseKindName(spec);
   if (!kindName) throw new UsageError(`"${spec}" is neither KIND/NAME (deploy/web) nor a path in the repository.`);
-  const { namedNamespaces, namespaceMatcher } = await import('../../lib/selection/namespaces.ts');
-  const candidates = await objectPathsNamed(repository, undefined, kindName, namespaceMatcher({ namespaces }), prefix);
-  if (candidates.length === 1) return candidates[0];
-  if (candidates.length > 1) throw new UsageError(`"${spec}" names ${candidates.length} objects (${candidates.join(', ')}); choose one with -n or give its path.`);
-  // Not at HEAD (perhaps deleted): a built-in kind still tells where it lived.
-  const builtin = builtinKindFor(kindName.kind);
-  if (!builtin) throw new UsageError(`No object "${spec}" is in the repository; give its path instead.`);
-  const { objectPath } = await import('../../lib/layout/index.ts');
-  const paths = [objectPath({ ...builtin, name: kindName.name }, prefix)];
-  paths.unshift(...(namedNamespaces({ namespaces }) ?? []).map((namespace) => objectPath({ ...builtin, namespace, name: kindName.name }, prefix)));
-  for (const path of paths) if ((await repository.log({ path, limit: 1 })).length) return path;
-  const where = namespaces.length ? ` in namespace ${namespaces.join(', ')}` : '';
-  throw new UsageError(`No object "${spec}"${where} was ever in the repository.`);
+  const { objectHistoryPath } = await import('../../lib/history/object-lookup.ts');
+  return objectHistoryPath(repository, kindName, namespaces, prefix);
 }
 
 /** The folders of the namespaces -n selects (named ones, and those at HEAD a glob matches): the pathspecs of `log -n`. */

@@ -11,7 +11,7 @@ import {
   addAgeIdentityOption, addNormalizeOptions, addOutputOption, addRepositoryOptions, addSelectionOptions, ageIdentitiesFrom, collectValues, globalsOf, normalizeFrom, openRepository, selectionFrom,
   parseTime,
 } from '../options.ts';
-import { objectPathsNamed, parseKindName } from '../object-arguments.ts';
+import { parseKindName } from '../object-arguments.ts';
 import { pathspecGlobs } from '../pathspecs.ts';
 import { createProgress } from '../progress.ts';
 import type { ImageRegistryMapping } from '../../lib/images/index.ts';
@@ -79,6 +79,7 @@ async function restoredPaths(repository: SnapshotRepository, target: RestoreArgu
   if (target.resources.length === 0) return globs;
   const { resolveRevisionSpec } = await import('../../lib/store/index.ts');
   const { namespaceMatcher } = await import('../../lib/selection/index.ts');
+  const { objectPathsNamed } = await import('../../lib/history/object-lookup.ts');
   const { commit, label } = await resolveRevisionSpec(repository, target.revision);
   const selected = namespaceMatcher(selection);
   const paths: string[] = [];

@@ -30,8 +30,7 @@ export interface HistoryWriterOptions extends CommitFailuresOptions {
   batchMs?: number;
   /** …or as soon as this many changes are pending. */
   batchMax?: number;
-  /** Commit times; default the clock's. */
-  now?: () => Date;
+  /** Commit times and the batch and retry timers. */
   clock?: Clock;
   logger?: Logger;
   /** Throws when the repository may not be written any more (deleted or replaced): the commit fails. */
@@ -63,7 +62,7 @@ interface PendingChange {
 export class HistoryWriter {
   /** The failed commits since the last one that succeeded: the 'commits' readiness source. */
   readonly failures: CommitFailures;
-  private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'now' | 'clock' | 'logger'>> & HistoryWriterOptions;
+  private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'clock' | 'logger'>> & HistoryWriterOptions;
   private committed = new Map<string, string>();
   /** What each folder of the committed tree holds, kept up to date commit by commit for the README. */
   private counts = new Map<string, FolderContent>();
@@ -91,7 +90,6 @@ export class HistoryWriter {
       batchMs: options.batchMs ?? 5000,
       batchMax: options.batchMax ?? 1000,
       clock,
-      now: options.now ?? (() => new Date(clock.now())),
       logger: options.logger ?? silentLogger,
       normalize: options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize,
     };
@@ -352,7 +350,7 @@ export class HistoryWriter {
         fields: previousId && change.content ? await this.fieldSummary(path, previousId, change) : undefined,
       });
     }
-    const now = this.options.now();
+    const now = new Date(this.options.clock.now());
     const counts = new Map(this.counts);
     for (const change of changes) {
       if (change.type === 'created') countObject(counts, change.path, 1, this.options.prefix);

@@ -41,7 +41,6 @@ export interface ClusterSyncOptions {
   discoveryIntervalMs?: number;
   logger?: Logger;
   metrics?: WatchMetrics;
-  now?: () => Date;
   clock?: Clock;
   /** Whether the repository is still the one opened; default one made from `repository` now. */
   presence?: RepositoryPresence;
@@ -98,7 +97,6 @@ export class ClusterSync {
       namespaceSelected: namespaceMatcher(options.selection ?? {}),
       batchMs: options.batchMs,
       batchMax: options.batchMax,
-      now: options.now,
       clock,
       maxFailingMs: options.maxFailingMs,
       retryFirstMs: options.retryFirstMs,
@@ -106,7 +104,7 @@ export class ClusterSync {
       logger: this.logger,
       checkRepository: () => this.presence.assertPresent(),
       onCommit: () => {
-        this.metrics.committed(options.now?.() ?? new Date(clock.now()), this.writer.trackedCount);
+        this.metrics.committed(new Date(clock.now()), this.writer.trackedCount);
         this.remote?.requestPush();
       },
       onCommitFailure: () => this.metrics.commitFailed(),

@@ -11,8 +11,19 @@ import * as assert from 'uvu/assert';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const { metafile } = await esbuild.build({
-  absWorkingDir: root, entryPoints: { main: 'cli/main.ts' }, outdir: 'dist/metafile-only', write: false, metafile: true, logLevel: 'silent',
-  bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outExtension: { '.js': '.mjs' },
+  absWorkingDir: root,
+  entryPoints: { main: 'cli/main.ts' },
+  outdir: 'dist/metafile-only',
+  write: false,
+  metafile: true,
+  logLevel: 'silent',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  outExtension: { '.js': '.mjs' },
 });
 await esbuild.stop();
 
@@ -44,11 +55,15 @@ function folderCycles(): string[][] {
 /** The packages a command's action loads: main.mjs and the chunks of the action's `await import()`s, with their static imports. */
 function packagesLoadedBy(command: string): Set<string> {
   const source = readFileSync(join(root, `cli/commands/${command}.ts`), 'utf8');
-  const imported = [...source.matchAll(/await import\('([^']+)'\)/g)].map((match) => relative(root, resolve(root, 'cli/commands', match[1])));
+  const imported = [...source.matchAll(/await import\('([^']+)'\)/g)].map((match) =>
+    relative(root, resolve(root, 'cli/commands', match[1])),
+  );
   const outputs = Object.entries(metafile.outputs);
   const starts = [
     outputs.find(([, output]) => output.entryPoint === 'cli/main.ts')![0],
-    ...imported.map((path) => outputs.find(([, output]) => output.entryPoint === path)?.[0]).filter((chunk): chunk is string => chunk !== undefined),
+    ...imported
+      .map((path) => outputs.find(([, output]) => output.entryPoint === path)?.[0])
+      .filter((chunk): chunk is string => chunk !== undefined),
   ];
   assert.ok(starts.length > 1, `no chunk of ${command}'s action was found`);
   const seen = new Set<string>();
@@ -74,7 +89,10 @@ for (const command of ['snapshot', 'watch']) {
   test(`${command} loads neither diff2html, diff nor fast-json-patch`, () => {
     const loaded = packagesLoadedBy(command);
     assert.ok(loaded.size > 0);
-    assert.equal(['diff2html', 'diff', 'fast-json-patch'].filter((name) => loaded.has(name)), []);
+    assert.equal(
+      ['diff2html', 'diff', 'fast-json-patch'].filter((name) => loaded.has(name)),
+      [],
+    );
   });
 }
 

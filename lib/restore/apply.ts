@@ -3,12 +3,25 @@ import { ApplyContext } from './apply/context.ts';
 import { pruneObject } from './apply/prune.ts';
 import { awaitUsable, needsWaitingFor } from './apply/usable.ts';
 import { writeObject } from './apply/write.ts';
-import type { ApplyOptions, ObjectResult, PlannedObject, RestoreCounts, RestoreOutcome, RestorePlan, RestoreResult } from './types.ts';
+import type {
+  ApplyOptions,
+  ObjectResult,
+  PlannedObject,
+  RestoreCounts,
+  RestoreOutcome,
+  RestorePlan,
+  RestoreResult,
+} from './types.ts';
 
 function countOutcomes(results: readonly ObjectResult[]): RestoreCounts {
   const counts: RestoreCounts = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, notRestored: 0 };
   const field: Record<RestoreOutcome, keyof RestoreCounts> = {
-    created: 'created', updated: 'updated', unchanged: 'unchanged', deleted: 'deleted', failed: 'failed', 'not-restored': 'notRestored',
+    created: 'created',
+    updated: 'updated',
+    unchanged: 'unchanged',
+    deleted: 'deleted',
+    failed: 'failed',
+    'not-restored': 'notRestored',
   };
   for (const result of results) counts[field[result.outcome]]++;
   return counts;
@@ -31,8 +44,10 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
 
   for (const object of plan.objects) {
     if (object.action === 'unchanged') context.finish(object, 'unchanged');
-    if (object.action === 'blocked') context.finish(object, 'not-restored', { message: `${object.ref}: ${object.reason}` });
-    if (object.action === 'invalid') context.finish(object, 'failed', { message: `${object.ref} (${object.path}): ${object.reason}` });
+    if (object.action === 'blocked')
+      context.finish(object, 'not-restored', { message: `${object.ref}: ${object.reason}` });
+    if (object.action === 'invalid')
+      context.finish(object, 'failed', { message: `${object.ref} (${object.path}): ${object.reason}` });
   }
 
   const writes = plan.objects.filter((o) => o.action === 'create' || o.action === 'update');
@@ -44,7 +59,11 @@ export async function applyRestore(plan: RestorePlan, options: ApplyOptions): Pr
 
   const deletions = plan.objects.filter((o) => o.action === 'delete');
   for (const step of stepsOf(deletions, 'descending')) {
-    await mapWithConcurrency(deletions.filter((o) => o.step === step), concurrency, (object) => pruneObject(context, object));
+    await mapWithConcurrency(
+      deletions.filter((o) => o.step === step),
+      concurrency,
+      (object) => pruneObject(context, object),
+    );
   }
 
   const objects = plan.objects.map((o) => context.resultOf(o)!);

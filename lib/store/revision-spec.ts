@@ -11,7 +11,10 @@ export interface NamedRevision {
 }
 
 /** A revision or a time → the commit it names, with how the user spelled it. */
-export async function resolveRevisionSpec(repository: Pick<SnapshotRepository, 'resolve' | 'commitAt'>, spec: RevisionSpec): Promise<NamedRevision> {
+export async function resolveRevisionSpec(
+  repository: Pick<SnapshotRepository, 'resolve' | 'commitAt'>,
+  spec: RevisionSpec,
+): Promise<NamedRevision> {
   if (typeof spec === 'string') return { label: spec, commit: await repository.resolve(spec) };
   const commit = await repository.commitAt(spec.at);
   const label = spec.at.toISOString().replace(/\.000Z$/, 'Z');

@@ -1,5 +1,12 @@
 import {
-  createObject, deleteObject, getObject, isNotFound, jsonPatchObject, withRetry, type JsonPatchOperation, type KubeClient,
+  createObject,
+  deleteObject,
+  getObject,
+  isNotFound,
+  jsonPatchObject,
+  withRetry,
+  type JsonPatchOperation,
+  type KubeClient,
 } from '../../kube/index.ts';
 import type { KubeObject } from '../../normalize/index.ts';
 import type { WaitLimits } from '../readiness.ts';
@@ -25,7 +32,10 @@ export class ApplyContext {
   readonly createdDependency: (object: PlannedObject) => string | undefined;
   private readonly results = new Map<PlannedObject, ObjectResult>();
 
-  constructor(readonly plan: RestorePlan, private readonly options: ApplyOptions) {
+  constructor(
+    readonly plan: RestorePlan,
+    private readonly options: ApplyOptions,
+  ) {
     this.client = options.client;
     this.dryRun = options.dryRun === 'server';
     this.recreate = options.recreate ?? false;
@@ -46,26 +56,49 @@ export class ApplyContext {
 
   create(object: PlannedObject): Promise<unknown> {
     const { resource, desired } = object.internal;
-    return withRetry(() => createObject(this.client, resource!, desired!, { dryRun: this.dryRun, signal: this.signal, fieldManager: RESTORE_FIELD_MANAGER }), { signal: this.signal });
+    return withRetry(
+      () =>
+        createObject(this.client, resource!, desired!, {
+          dryRun: this.dryRun,
+          signal: this.signal,
+          fieldManager: RESTORE_FIELD_MANAGER,
+        }),
+      { signal: this.signal },
+    );
   }
 
   patch(object: PlannedObject, operations: JsonPatchOperation[]): Promise<unknown> {
     const { resource } = object.internal;
     return withRetry(
-      () => jsonPatchObject(this.client, resource!, object.namespace, object.name, operations, { dryRun: this.dryRun, signal: this.signal, fieldManager: RESTORE_FIELD_MANAGER }),
+      () =>
+        jsonPatchObject(this.client, resource!, object.namespace, object.name, operations, {
+          dryRun: this.dryRun,
+          signal: this.signal,
+          fieldManager: RESTORE_FIELD_MANAGER,
+        }),
       { signal: this.signal },
     );
   }
 
   delete(object: PlannedObject): Promise<unknown> {
     const { resource } = object.internal;
-    return withRetry(() => deleteObject(this.client, resource!, object.namespace, object.name, { dryRun: this.dryRun, signal: this.signal }), { signal: this.signal });
+    return withRetry(
+      () =>
+        deleteObject(this.client, resource!, object.namespace, object.name, {
+          dryRun: this.dryRun,
+          signal: this.signal,
+        }),
+      { signal: this.signal },
+    );
   }
 
   /** The object as it is live now; undefined when it is gone. */
   async readCurrent(object: PlannedObject): Promise<KubeObject | undefined> {
     try {
-      return await withRetry(() => getObject<KubeObject>(this.client, object.internal.resource!, object.namespace, object.name, this.signal), { signal: this.signal });
+      return await withRetry(
+        () => getObject<KubeObject>(this.client, object.internal.resource!, object.namespace, object.name, this.signal),
+        { signal: this.signal },
+      );
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

@@ -8,10 +8,16 @@ export async function recreate(context: ApplyContext, object: PlannedObject): Pr
   try {
     await context.delete(object);
     if (!context.dryRun) {
-      await waitGone(context.client, { resource: object.internal.resource!, namespace: object.namespace, name: object.name, ref: object.ref }, context.wait);
+      await waitGone(
+        context.client,
+        { resource: object.internal.resource!, namespace: object.namespace, name: object.name, ref: object.ref },
+        context.wait,
+      );
       await context.create(object);
     }
-    context.finish(object, 'updated', { message: `${object.ref}: deleted and created again (--recreate), an immutable field differed.` });
+    context.finish(object, 'updated', {
+      message: `${object.ref}: deleted and created again (--recreate), an immutable field differed.`,
+    });
   } catch (error) {
     context.finish(object, 'failed', { message: failureMessage(object.ref, error) });
   }

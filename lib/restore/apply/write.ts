@@ -11,7 +11,10 @@ import { replan } from './replan.ts';
 export async function writeObject(context: ApplyContext, object: PlannedObject): Promise<void> {
   const needed = context.createdDependency(object);
   if (needed) {
-    context.finish(object, object.action === 'create' ? 'created' : 'updated', { unvalidated: true, message: `${object.ref}: not validated by the server: it needs ${needed}, which this restore creates.` });
+    context.finish(object, object.action === 'create' ? 'created' : 'updated', {
+      unvalidated: true,
+      message: `${object.ref}: not validated by the server: it needs ${needed}, which this restore creates.`,
+    });
     return;
   }
   try {
@@ -22,7 +25,10 @@ export async function writeObject(context: ApplyContext, object: PlannedObject):
     if (mayBeConcurrent(error)) {
       const current = await context.readCurrent(object);
       const live = object.internal.live;
-      const changed = object.action === 'create' ? current !== undefined : current?.metadata.resourceVersion !== live?.metadata.resourceVersion;
+      const changed =
+        object.action === 'create'
+          ? current !== undefined
+          : current?.metadata.resourceVersion !== live?.metadata.resourceVersion;
       if (changed) return replan(context, object, current);
     }
     if (immutableField(error) !== undefined && context.recreate) return recreate(context, object);

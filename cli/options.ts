@@ -206,7 +206,7 @@ export function addRemoteOptions(command: Command): Command {
 export async function remoteSyncFrom(
   options: Record<string, any>,
   repository: SnapshotRepository,
-  extra: { author: Author; logger?: Logger; pushIntervalMs?: number; waitForRemoteWhenEmpty?: boolean },
+  extra: { author: Author; logger?: Logger; pushIntervalMs?: number; waitForRemoteWhenEmpty?: boolean; notesRefs?: string[] },
 ): Promise<RemoteSync | undefined> {
   if (!options.remote) {
     if (options.gitTokenFile || options.forcePush) throw new UsageError('--git-token-file and --force-push need --remote.');
@@ -224,5 +224,5 @@ export async function remoteSyncFrom(
     remoteBranch: branch,
     credentials: gitCredentials({ tokenFile: options.gitTokenFile, env: process.env }),
   });
-  return new RemoteSync({ repository, backend, prefix: options.prefix, author: extra.author, force: Boolean(options.forcePush), pushIntervalMs: extra.pushIntervalMs, waitForRemoteWhenEmpty: extra.waitForRemoteWhenEmpty, logger: extra.logger });
+  return new RemoteSync({ repository, backend, prefix: options.prefix, author: extra.author, force: Boolean(options.forcePush), pushIntervalMs: extra.pushIntervalMs, waitForRemoteWhenEmpty: extra.waitForRemoteWhenEmpty, notesRefs: extra.notesRefs, logger: extra.logger });
 }

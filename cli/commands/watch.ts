@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { hostname } from 'node:os';
+import { DRILL_NOTES_REF } from '../../lib/drill/drill-record.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import { valueSourceName } from '../config.ts';
@@ -46,7 +47,7 @@ export function registerWatchCommand(program: Command): void {
     const repository = await openRepository(options, { write: true });
     const presence = new RepositoryPresence(repository);
     try {
-      const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs, waitForRemoteWhenEmpty: true });
+      const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs, waitForRemoteWhenEmpty: true, notesRefs: [DRILL_NOTES_REF] });
       const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
       const elector = await leaderElectorFrom(options, client, logger);
       const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, maxFailingMs, unreachableAfterMs, leadership: elector, presence, logger, remote });

@@ -19,6 +19,11 @@ export function trackingRef(remoteBranch: string): string {
   return `refs/remotes/kubesnap/${remoteBranch}`;
 }
 
+/** Where a fetched notes ref (`refs/notes/kubesnap-drills`) is kept before it is merged into the local one. */
+export function notesTrackingRef(notesRef: string): string {
+  return `refs/remotes/kubesnap/notes/${notesRef.replace(/^refs\/notes\//, '')}`;
+}
+
 /**
  * Moves commits between the local repository and one branch of a Git remote. Both implementations work on the
  * repository the store writes, keep `trackingRef` current, store no credential anywhere, and throw RemoteError.
@@ -27,6 +32,8 @@ export interface GitBackend {
   readonly name: 'isomorphic' | 'native';
   /** Fetches the remote branch into the tracking ref: its tip, or undefined when the remote has no such branch. */
   fetch(): Promise<string | undefined>;
+  /** Fetches a notes ref of the remote into `notesTrackingRef`: its tip, or undefined when the remote has none. */
+  fetchNotes(notesRef: string): Promise<string | undefined>;
   /** Pushes the local branch to the remote branch (rejected unless a fast-forward, or `force`). */
   push(options?: { force?: boolean }): Promise<void>;
   /** The tracking ref's commit: the remote tip as last seen. */

@@ -2,9 +2,11 @@
  * lib/remote — off-site history: keeps the snapshot repository's branch and a branch of a Git remote in step.
  *
  *   const backend = createGitBackend('isomorphic' | 'native', { dir, gitdir, url, localBranch, remoteBranch, credentials?, env? })
- *   const remote = new RemoteSync({ repository, backend, prefix?, author, force?, pushIntervalMs?, notReadyAfterMs?, waitForRemoteWhenEmpty?, logger? })
+ *   const remote = new RemoteSync({ repository, backend, prefix?, author, force?, pushIntervalMs?, notReadyAfterMs?, waitForRemoteWhenEmpty?, notesRefs?, logger? })
  *   await remote.start()      fetch; fast-forward or merge on top of the remote (never a rewrite); with
  *                             waitForRemoteWhenEmpty, a new empty repository fetches until the remote answers
+ *                             notesRefs (refs/notes/kubesnap-drills) are fetched on start and at the push
+ *                             interval and merged into the local ones, losing no note (never pushed)
  *   await remote.push()       push; a rejection (the branch moved on) is fetched, merged and pushed again;
  *                             a refusal by a hook or policy (RemoteError 'declined') is not
  *   remote.requestPush()      push soon, at most every push interval, backing off after failures (watch)
@@ -30,7 +32,7 @@ export function createGitBackend(kind: GitBackendKind, options: GitBackendOption
   return kind === 'native' ? new NativeGitBackend(options) : new IsomorphicGitBackend(options);
 }
 
-export { trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
+export { notesTrackingRef, trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
 export { DEFAULT_GIT_USERNAME, gitCredentials, type GitCredentials } from './credentials.ts';
 export { RemoteError, type RemoteFailure } from './errors.ts';
 export { redactUrl } from './redact.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import git, { Errors } from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
-import { trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
+import { notesTrackingRef, trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
 import { RemoteError } from './errors.ts';
 import { redactText, redactUrl } from './redact.ts';
 import { refusedUpdate } from './refusal.ts';
@@ -49,6 +49,19 @@ export class IsomorphicGitBackend implements GitBackend {
         tags: false,
       });
       if (!result.fetchHead) return undefined;
+      return result.fetchHead;
+    } catch (error) {
+      if (error instanceof Errors.NotFoundError) return undefined;
+      throw this.failure('Fetching from', error);
+    }
+  }
+
+  async fetchNotes(notesRef: string): Promise<string | undefined> {
+    try {
+      // The branch's refspec does not name notes, so isomorphic-git files nothing: the tracking ref is written here.
+      const result = await git.fetch({ ...this.common, remote: REMOTE_NAME, ref: notesRef, remoteRef: notesRef, singleBranch: true, tags: false });
+      if (!result.fetchHead) return undefined;
+      await git.writeRef({ fs, gitdir: this.options.gitdir, ref: notesTrackingRef(notesRef), value: result.fetchHead, force: true });
       return result.fetchHead;
     } catch (error) {
       if (error instanceof Errors.NotFoundError) return undefined;

@@ -1,5 +1,5 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
+import { notesTrackingRef, trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
 import { RemoteError, type RemoteFailure } from './errors.ts';
 import { redactText, redactUrl } from './redact.ts';
 import { refusedUpdate } from './refusal.ts';
@@ -59,6 +59,17 @@ export class NativeGitBackend implements GitBackend {
       throw this.failure('Fetching from', error);
     }
     return this.trackedTip();
+  }
+
+  async fetchNotes(notesRef: string): Promise<string | undefined> {
+    try {
+      await this.git.raw(['fetch', '--no-tags', '--no-write-fetch-head', '--', this.options.url, `+${notesRef}:${notesTrackingRef(notesRef)}`]);
+    } catch (error) {
+      if (/couldn't find remote ref/i.test(String((error as Error).message))) return undefined;
+      throw this.failure('Fetching from', error);
+    }
+    const id = await this.git.raw(['rev-parse', '--verify', '-q', `${notesTrackingRef(notesRef)}^{commit}`]).catch(() => '');
+    return id.trim() || undefined;
   }
 
   async push(options: { force?: boolean } = {}): Promise<void> {

@@ -25,6 +25,11 @@ export interface RemoteSyncOptions {
    * history, joined to the remote's later as a second root commit.
    */
   waitForRemoteWhenEmpty?: boolean;
+  /**
+   * Notes refs (`refs/notes/kubesnap-drills`) that others push to the remote (a drill CronJob): fetched on start and
+   * then at the push interval, and merged into the local ones without losing a note of either side. Never pushed.
+   */
+  notesRefs?: string[];
   logger?: Logger;
   now?: () => number;
 }
@@ -76,6 +81,7 @@ export class RemoteSync implements ReadinessSource {
   private totalFailures = 0;
   private lastAttempt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private notesTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   /** Ends start()'s waiting for the remote. */
@@ -104,6 +110,29 @@ export class RemoteSync implements ReadinessSource {
     } finally {
       await this.refreshStatus();
     }
+    await this.fetchNotes();
+    this.scheduleNotesFetch();
+  }
+
+  /** Fetches and merges the notes refs; a failure is logged only: the branch's fetches and pushes say whether the remote is healthy. */
+  private async fetchNotes(): Promise<void> {
+    for (const ref of this.options.notesRefs ?? []) {
+      try {
+        const remoteTip = await this.options.backend.fetchNotes(ref);
+        if (remoteTip) await this.options.repository.mergeNotes(ref, remoteTip, this.options.author);
+      } catch (error) {
+        this.logger.warn('fetching notes failed; they are fetched again at the push interval', { ref, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  private scheduleNotesFetch(): void {
+    if (this.stopped || !this.options.notesRefs?.length) return;
+    this.notesTimer = setTimeout(() => {
+      const run = this.running.then(() => this.fetchNotes());
+      this.running = run;
+      void run.then(() => this.scheduleNotesFetch());
+    }, this.pushIntervalMs);
   }
 
   /** The remote's tip; every failed fetch is recorded (and, for a new repository that waits for the remote, retried). */
@@ -191,6 +220,7 @@ export class RemoteSync implements ReadinessSource {
     this.stopped = true;
     this.stopping.abort();
     if (this.timer) clearTimeout(this.timer);
+    if (this.notesTimer) clearTimeout(this.notesTimer);
     this.timer = undefined;
     await this.running;
     if (this.unpushed.count > 0 || (await this.options.repository.head()) !== (await this.options.backend.trackedTip())) await this.push();

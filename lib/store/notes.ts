@@ -43,6 +43,43 @@ export class Notes {
     return notesCommit;
   }
 
+  /**
+   * Makes the ref contain the notes commit `other` (fetched from a remote): a fast-forward when the ref has nothing
+   * of its own, else a merge commit whose notes are both sides' (a commit noted on both keeps this side's text and
+   * then the other's lines it lacks), so no note of either side is lost. Returns the ref's new head.
+   */
+  merge(ref: string, other: string, author: Author, isAncestor: (ancestor: string, commit: string) => boolean): string {
+    const ours = this.entries(ref);
+    const identity = completeAuthor(author);
+    const reflog = (message: string) => ({ identity: formatIdentity(identity), message });
+    if (ours.head === other || (ours.head && isAncestor(other, ours.head))) return ours.head;
+    if (!ours.head || isAncestor(ours.head, other)) {
+      this.refs.update(ref, other, ours.head, reflog('notes: fast-forward to the remote'));
+      return other;
+    }
+    const notes = new Map(ours.notes);
+    const { tree: theirTree } = parseCommit(this.reader.read(other).content);
+    for (const [path, blob] of this.trees.flatten(theirTree)) {
+      const commit = path.replaceAll('/', '');
+      const mine = notes.get(commit);
+      if (mine === undefined) notes.set(commit, blob);
+      else if (mine !== blob) notes.set(commit, this.write('blob', this.union(mine, blob)));
+    }
+    const tree = this.write('tree', encodeSortedTree(sortTreeEntries([...notes].map(([name, id]) => ({ name, mode: FILE_MODE, id })))));
+    const merged = this.write('commit', encodeCommit({ tree, parents: [ours.head, other], author: identity, committer: identity, message: 'Notes merged by kubesnap\n' }));
+    this.refs.update(ref, merged, ours.head, reflog('notes: merged the remote'));
+    return merged;
+  }
+
+  /** This note's text, then the lines of the other it does not have. */
+  private union(mine: string, theirs: string): Buffer {
+    const text = this.reader.read(mine).content.toString('utf8');
+    const have = new Set(text.split('\n'));
+    const missing = this.reader.read(theirs).content.toString('utf8').split('\n').filter((line) => line && !have.has(line));
+    const base = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+    return Buffer.from(base + missing.map((line) => `${line}\n`).join(''));
+  }
+
   private write(type: 'blob' | 'tree' | 'commit', content: Buffer): string {
     const id = hashObject(type, content);
     writeLooseObject(this.objectsDir, { id, type, content });

@@ -334,6 +334,11 @@ export class SnapshotRepository {
     this.notes().append(ref, await this.resolve(commit), text, author);
   }
 
+  /** Merges the notes commit `other` (fetched from a remote) into a notes ref, losing no note of either side (see Notes.merge). */
+  async mergeNotes(ref: string, other: string, author: Author): Promise<void> {
+    this.notes().merge(ref, other, author, (ancestor, commit) => this.isAncestor(ancestor, commit));
+  }
+
   private notes(): Notes {
     return new Notes(this.reader, this.refs, this.trees, join(this.gitdir, 'objects'));
   }

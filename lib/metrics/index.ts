@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ReadinessSource } from '../health/index.ts';
+import { systemClock, type Clock, type ReadinessSource } from '../health/index.ts';
 
 /** What `kubesnap drill` recorded in the repository (its notes), read at each scrape. */
 export interface DrillOutcomes {
@@ -21,7 +21,8 @@ export class WatchMetrics {
   private readonly tracked = new Gauge({ name: 'kubesnap_objects_tracked', help: 'Objects in the committed tree.', registers: [this.registry] });
   private readonly pending = new Gauge({ name: 'kubesnap_pending_changes', help: 'Changes waiting for the next commit.', registers: [this.registry] });
 
-  constructor() {
+  /** `clock` says how old the oldest unpushed commit is. */
+  constructor(private readonly clock: Clock = systemClock) {
     collectDefaultMetrics({ register: this.registry, prefix: 'kubesnap_' });
   }
 
@@ -95,6 +96,7 @@ export class WatchMetrics {
   /** Push metrics of a Git remote, read from `status` at each scrape. */
   trackRemote(status: () => { unpushedCommits: number; oldestUnpushedAt?: Date; lastPushAt?: Date; pushFailures: number }): void {
     const registers = [this.registry];
+    const clock = this.clock;
     new Counter({
       name: 'kubesnap_push_failures_total', help: 'Fetches and pushes to the Git remote that failed.', registers,
       collect() {
@@ -106,7 +108,7 @@ export class WatchMetrics {
       name: 'kubesnap_remote_behind_seconds', help: 'Age of the oldest commit not pushed to the remote; 0 when in sync.', registers,
       collect() {
         const oldest = status().oldestUnpushedAt;
-        this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
+        this.set(oldest ? Math.max(0, (clock.now() - oldest.getTime()) / 1000) : 0);
       },
     });
     new Gauge({ name: 'kubesnap_remote_unpushed_commits', help: 'Local commits not on the remote yet.', registers, collect() { this.set(status().unpushedCommits); } });

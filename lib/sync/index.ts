@@ -79,14 +79,14 @@ export class ClusterSync {
 
   constructor(options: ClusterSyncOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.metrics = options.metrics ?? new WatchMetrics();
+    const clock = options.clock ?? systemClock;
+    this.metrics = options.metrics ?? new WatchMetrics(clock);
     this.remote = options.remote;
     if (this.remote) this.metrics.trackRemote(() => this.remote!.status());
     this.metrics.trackDrills(async () => drillStatistics((await readDrillRecords(options.repository)).values()));
     this.presence = options.presence ?? new RepositoryPresence(options.repository);
     this.store = new StoreCompaction(options.repository, this.logger);
     this.leadership = options.leadership;
-    const clock = options.clock ?? systemClock;
     this.writer = new HistoryWriter({
       repository: options.repository,
       author: options.author,

@@ -1,5 +1,4 @@
-import { formatDuration, type Readiness, type ReadinessSource } from '../health/index.ts';
-import { sleep } from '../concurrency/index.ts';
+import { formatDuration, systemClock, type Clock, type Readiness, type ReadinessSource } from '../health/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { Author, FileChange, SnapshotRepository } from '../store/index.ts';
 import type { GitBackend } from './backend.ts';
@@ -31,7 +30,8 @@ export interface RemoteSyncOptions {
    */
   notesRefs?: string[];
   logger?: Logger;
-  now?: () => number;
+  /** Push times, the push and notes-fetch timers and the waits for the remote. */
+  clock?: Clock;
 }
 
 /** How far the remote is behind the local branch, and since when. */
@@ -65,7 +65,7 @@ export const DEFAULT_PUSH_NOT_READY_AFTER_MS = 5 * 60_000;
 export class RemoteSync implements ReadinessSource {
   readonly name = 'remote';
   private readonly logger: Logger;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly pushIntervalMs: number;
   private readonly notReadyAfterMs: number;
   /** Commits known to be on the remote (ancestors of the tracking ref), grown as the tracking ref moves. */
@@ -80,8 +80,8 @@ export class RemoteSync implements ReadinessSource {
   private failures = 0;
   private totalFailures = 0;
   private lastAttempt = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private notesTimer: NodeJS.Timeout | undefined;
+  private cancelPush: (() => void) | undefined;
+  private cancelNotesFetch: (() => void) | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   /** Ends start()'s waiting for the remote. */
@@ -89,7 +89,7 @@ export class RemoteSync implements ReadinessSource {
 
   constructor(private readonly options: RemoteSyncOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.pushIntervalMs = options.pushIntervalMs ?? 30_000;
     this.notReadyAfterMs = options.notReadyAfterMs ?? DEFAULT_PUSH_NOT_READY_AFTER_MS;
   }
@@ -128,7 +128,7 @@ export class RemoteSync implements ReadinessSource {
 
   private scheduleNotesFetch(): void {
     if (this.stopped || !this.options.notesRefs?.length) return;
-    this.notesTimer = setTimeout(() => {
+    this.cancelNotesFetch = this.clock.setTimer(() => {
       const run = this.running.then(() => this.fetchNotes());
       this.running = run;
       void run.then(() => this.scheduleNotesFetch());
@@ -148,7 +148,7 @@ export class RemoteSync implements ReadinessSource {
         if (!unreachable || !this.options.waitForRemoteWhenEmpty || this.stopped || (await this.options.repository.head())) throw error;
         const delay = this.retryDelay();
         this.logger.warn('the remote cannot be fetched; this new repository writes nothing before it has the remote\'s history', { error: error.message, retryIn: formatDuration(delay) });
-        await sleep(delay, this.stopping.signal).catch(() => undefined);
+        await this.clock.sleep(delay, this.stopping.signal).catch(() => undefined);
         if (this.stopped) throw error;
       }
     }
@@ -166,14 +166,14 @@ export class RemoteSync implements ReadinessSource {
   }
 
   private async pushNow(): Promise<void> {
-    this.lastAttempt = this.now();
+    this.lastAttempt = this.clock.now();
     try {
       for (let attempt = 1; ; attempt++) {
         const head = await this.options.repository.head();
         if (!head || head === (await this.options.backend.trackedTip())) break;
         try {
           await this.options.backend.push({ force: this.options.force });
-          this.lastPushAt = new Date(this.now());
+          this.lastPushAt = new Date(this.clock.now());
           this.logger.info('pushed', { commit: head.slice(0, 12) });
           break;
         } catch (error) {
@@ -194,10 +194,10 @@ export class RemoteSync implements ReadinessSource {
 
   /** Asks for a push soon: at most every push interval, backing off after failures. For long-running writers. */
   requestPush(): void {
-    if (this.stopped || this.timer) return;
-    const delay = this.failures > 0 ? this.retryDelay() : Math.max(0, this.lastAttempt + this.pushIntervalMs - this.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.stopped || this.cancelPush) return;
+    const delay = this.failures > 0 ? this.retryDelay() : Math.max(0, this.lastAttempt + this.pushIntervalMs - this.clock.now());
+    this.cancelPush = this.clock.setTimer(() => {
+      this.cancelPush = undefined;
       this.push().then(
         () => {
           if (this.unpushed.count > 0) this.requestPush();
@@ -219,9 +219,9 @@ export class RemoteSync implements ReadinessSource {
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping.abort();
-    if (this.timer) clearTimeout(this.timer);
-    if (this.notesTimer) clearTimeout(this.notesTimer);
-    this.timer = undefined;
+    this.cancelPush?.();
+    this.cancelNotesFetch?.();
+    this.cancelPush = undefined;
     await this.running;
     if (this.unpushed.count > 0 || (await this.options.repository.head()) !== (await this.options.backend.trackedTip())) await this.push();
   }
@@ -239,7 +239,7 @@ export class RemoteSync implements ReadinessSource {
     const failure = this.lastFailure;
     if (failure instanceof RemoteError && failure.failure === 'declined') return { ready: false, detail: `push rejected by the remote: ${failure.remoteMessage}` };
     if (failure instanceof RemoteError && failure.failure === 'auth') return { ready: false, detail: `authentication failed: ${failure.message}` };
-    const failingFor = this.failingSince === undefined ? 0 : this.now() - this.failingSince;
+    const failingFor = this.failingSince === undefined ? 0 : this.clock.now() - this.failingSince;
     if (failure && failingFor >= this.notReadyAfterMs) return { ready: false, detail: `pushes have failed for ${formatDuration(failingFor)}: ${failure.message}` };
     return { ready: true, detail: this.backlog() ?? 'ok' };
   }
@@ -262,7 +262,7 @@ export class RemoteSync implements ReadinessSource {
   private recordFailure(error: unknown): void {
     this.failures++;
     this.totalFailures++;
-    this.failingSince ??= this.now();
+    this.failingSince ??= this.clock.now();
     this.lastFailure = error instanceof Error ? error : new Error(String(error));
   }
 

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
+import { systemClock } from '../../lib/health/index.ts';
 import { createGitBackend, RemoteSync, type GitCredentials } from '../../lib/remote/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
@@ -18,7 +19,7 @@ async function syncWithCommit(name: string, clock: { now: number }, credentials:
   const repository = await SnapshotRepository.open(join(tmp.path, name));
   await repository.commitChanges([{ path: 'a.yaml', content: 'a: 1\n' }], { message: 'a', author });
   const backend = createGitBackend('isomorphic', { dir: repository.dir, gitdir: repository.gitdir, url: server.url(`${name}.git`), localBranch: repository.branch, remoteBranch: 'main', credentials });
-  return new RemoteSync({ repository, backend, author, notReadyAfterMs: 5 * 60_000, now: () => clock.now });
+  return new RemoteSync({ repository, backend, author, notReadyAfterMs: 5 * 60_000, clock: { ...systemClock, now: () => clock.now } });
 }
 
 test.before(async () => {

@@ -17,7 +17,7 @@ async function drillTarget(spec: TargetSpec, options: Record<string, any>): Prom
   if (spec.kind === 'sim') return { target: spec, close: () => {} };
   const { connectToCluster } = await import('../cluster.ts');
   const { client } = await connectToCluster(spec.kind === 'namespaces' ? options : { kubeconfig: spec.file });
-  const target: DrillTarget = spec.kind === 'namespaces' ? { kind: 'namespaces', client } : { kind: 'kubeconfig', client, cleanup: Boolean(options.cleanup) };
+  const target: DrillTarget = spec.kind === 'namespaces' ? { kind: 'namespaces', client, namespaceRole: options.namespaceRole } : { kind: 'kubeconfig', client, cleanup: Boolean(options.cleanup) };
   return { target, close: () => client.close() };
 }
 
@@ -42,6 +42,7 @@ export function registerDrillCommand(program: Command): void {
     .argument('[rev]', 'the revision to drill (default: HEAD)')
     .option('--target <target>', 'where the configuration is restored: sim (the built-in simulated API server, nothing else needed), namespaces (this cluster, each namespace as <ns>-drill-<id>, deleted after), kubeconfig:FILE (a staging cluster)', 'sim')
     .option('--cleanup', 'with --target kubeconfig:FILE: delete what the drill created afterwards')
+    .option('--namespace-role <clusterrole>', 'with --target namespaces: bind this ClusterRole to the drill\'s own identity in each drill namespace it creates (least privilege: see templates/deploy/components/drill/namespaces)')
     .option('--ready-timeout <duration>', 'with --target namespaces: how long restored Deployments and StatefulSets may take to be ready (on a cluster with nodes)', '5m')
     .option('--etcd-snapshot <file>', 'also restore this etcd snapshot into a throwaway etcd and check what it serves')
     .option('--etcd-dir <dir>', 'also drill the newest etcd snapshot in this folder (as kubesnap etcd list --dir lists them)')
@@ -57,6 +58,7 @@ export function registerDrillCommand(program: Command): void {
   command.action(async (rev: string | undefined, _options, self: Command) => {
     const options = globalsOf(self);
     const spec = parseTarget(options.target);
+    if (options.namespaceRole && spec.kind !== 'namespaces') throw new UsageError('--namespace-role is for --target namespaces.');
     if (options.cleanup && spec.kind !== 'kubeconfig') throw new UsageError('--cleanup is for --target kubeconfig:FILE; the namespaces target always cleans up and the simulator is thrown away.');
     if (options.etcdSnapshot && options.etcdDir) throw new UsageError('give --etcd-snapshot or --etcd-dir, not both.');
     const { runDrill } = await import('../../lib/drill/index.ts');

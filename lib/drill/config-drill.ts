@@ -6,19 +6,20 @@ import type { NormalizeOptions } from '../normalize/index.ts';
 import { applyRestore, planRestore, type RestorePlan, type RestoreResult } from '../restore/index.ts';
 import { startSimulator } from '../sim/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
-import { deleteDrillNamespaces, drillNamespaceName, sweepDrillNamespaces } from './drill-namespaces.ts';
+import { createDrillNamespaces, deleteDrillNamespaces, drillNamespaceName, sweepDrillNamespaces } from './drill-namespaces.ts';
 import type { DrillPart } from './types.ts';
 import { waitForWorkloads } from './workload-readiness.ts';
 
 /**
  * Where the configuration is restored to:
  * - sim: the built-in simulated API server, started empty in-process and stopped after;
- * - namespaces: the cluster `client` reaches, each namespace under a `-drill-<id>` suffix, deleted after;
+ * - namespaces: the cluster `client` reaches, each namespace under a `-drill-<id>` suffix, deleted after; with
+ *   `namespaceRole`, that ClusterRole is bound to the drill in each (see createDrillNamespaces);
  * - kubeconfig: a second cluster (staging) as it is, left as restored unless `cleanup`.
  */
 export type DrillTarget =
   | { kind: 'sim' }
-  | { kind: 'namespaces'; client: KubeClient }
+  | { kind: 'namespaces'; client: KubeClient; namespaceRole?: string }
   | { kind: 'kubeconfig'; client: KubeClient; cleanup?: boolean };
 
 export interface ConfigDrillOptions {
@@ -50,6 +51,7 @@ export async function drillConfiguration(options: ConfigDrillOptions): Promise<D
   await sweepDrillNamespaces(target.client);
   const namespaceMap = await drillNamespaceMap(options);
   try {
+    await createDrillNamespaces(target.client, [...namespaceMap.values()], target.namespaceRole);
     return await restoreAndVerify(target.client, `${namespaceMap.size} drill namespaces`, options, namespaceMap);
   } finally {
     await deleteDrillNamespaces(target.client, [...namespaceMap.values()]);
@@ -71,6 +73,8 @@ async function restoreAndVerify(client: KubeClient, where: string, options: Conf
   const plan = await planRestore({
     client, repository: options.repository, revision: options.commit, normalize: options.normalize, ageIdentities: options.ageIdentities,
     prefix: options.prefix, namespaceMap, includeClusterScoped: namespaceMap.size === 0, signal: options.signal,
+    // Read only the drill namespaces: a least-privilege drill may read nothing else.
+    selection: namespaceMap.size > 0 ? { namespaces: [...namespaceMap.keys()] } : undefined,
   });
   const result = await applyRestore(plan, { client, signal: options.signal });
   const notes = result.objects.filter((o) => o.outcome === 'not-restored').map((o) => o.message ?? o.ref);

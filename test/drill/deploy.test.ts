@@ -37,7 +37,8 @@ test('the drill component adds a weekly CronJob under its own ServiceAccount, wh
   assert.is(pod.automountServiceAccountToken, false);
   const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'kubesnap')!;
   assert.is(pod.containers[0].image, deployment.spec.template.spec.containers[0].image, 'the image the watch runs');
-  assert.match(pod.containers[0].args[0], /kubesnap\.js drill --repo \/tmp\/repo --target sim/);
+  assert.match(pod.containers[0].args[0], /kubesnap\.js drill --repo \/tmp\/repo --target "\$DRILL_TARGET"/);
+  assert.equal(pod.containers[0].env.find((e: { name: string }) => e.name === 'DRILL_TARGET'), { name: 'DRILL_TARGET', value: 'sim' });
   assert.match(pod.containers[0].args[0], /push --quiet origin refs\/notes\/kubesnap-drills/);
   const account = manifests.find((m) => m.kind === 'ServiceAccount' && m.metadata.name === 'kubesnap-drill')!;
   assert.is(account.automountServiceAccountToken, false);

@@ -37,9 +37,10 @@ export class PackEntryThreads {
    */
   async blobEntries(contents: readonly Buffer[]): Promise<PackEntry[]> {
     const entries: PackEntry[] = [];
-    for (let first = 0; first < contents.length;) {
-      let end = first;
-      for (let bytes = 0; end < contents.length && (end === first || bytes + contents[end].length <= BLOCK_BYTES); end++) bytes += contents[end].length;
+    for (let first = 0; first < contents.length; ) {
+      let end = first + 1;
+      let bytes = contents[first].length;
+      while (end < contents.length && bytes + contents[end].length <= BLOCK_BYTES) bytes += contents[end++].length;
       const block = toBufferBlock(contents.slice(first, end));
       entries.push(...fromPackedBlobs(await this.calls.call(block, transferOf(block))));
       first = end;

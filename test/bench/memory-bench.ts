@@ -40,10 +40,16 @@ const mebibytes = (quantity: string): number => {
 export function shippedContainer(): ShippedContainer {
   const manifest = load(readFileSync(deployment, 'utf8')) as any;
   const container = manifest.spec.template.spec.containers.find((c: any) => c.name === 'kubesnap');
-  const env = Object.fromEntries((container.env ?? [])
-    .filter((variable: any) => typeof variable.value === 'string' && /^(NODE_OPTIONS|MALLOC_)/.test(variable.name))
-    .map((variable: any) => [variable.name, variable.value]));
-  return { limitMib: mebibytes(container.resources.limits.memory), requestMib: mebibytes(container.resources.requests.memory), env };
+  const env = Object.fromEntries(
+    (container.env ?? [])
+      .filter((variable: any) => typeof variable.value === 'string' && /^(NODE_OPTIONS|MALLOC_)/.test(variable.name))
+      .map((variable: any) => [variable.name, variable.value]),
+  );
+  return {
+    limitMib: mebibytes(container.resources.limits.memory),
+    requestMib: mebibytes(container.resources.requests.memory),
+    env,
+  };
 }
 
 function rssMibOf(pid: number): number {
@@ -63,10 +69,14 @@ export async function watchMemoryBenchmark(objectCount: number, durationSeconds:
   const root = mkdtempSync(join(tmpdir(), 'kubesnap-bench-memory-'));
   await bundleBuilt();
   const sim = await startSimServer(objectCount);
-  const child = spawn('node', [bin, 'watch', '--log-format', 'json', '--kubeconfig', sim.kubeconfigPath, '--repo', join(root, 'repo')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...shipped.env },
-  });
+  const child = spawn(
+    'node',
+    [bin, 'watch', '--log-format', 'json', '--kubeconfig', sim.kubeconfigPath, '--repo', join(root, 'repo')],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...shipped.env },
+    },
+  );
   try {
     let commits = 0;
     let committed = 0;
@@ -81,7 +91,9 @@ export async function watchMemoryBenchmark(objectCount: number, durationSeconds:
           resolve();
         } else if (entry.level === 'error') failure ||= line;
       });
-      child.once('exit', (code) => reject(new Error(`kubesnap watch exited (${code}) before its first commit ${failure}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`kubesnap watch exited (${code}) before its first commit ${failure}`)),
+      );
     });
     const syncStarted = performance.now();
     await firstCommit;
@@ -92,7 +104,10 @@ export async function watchMemoryBenchmark(objectCount: number, durationSeconds:
 
     const samples: Sample[] = [];
     const begin = performance.now();
-    const sampler = setInterval(() => samples.push({ t: (performance.now() - begin) / 1000, rssMib: rssMibOf(child.pid!) }), 1000);
+    const sampler = setInterval(
+      () => samples.push({ t: (performance.now() - begin) / 1000, rssMib: rssMibOf(child.pid!) }),
+      1000,
+    );
     const driven = await sim.drive(RATE, durationSeconds * 1000, objectCount);
     clearInterval(sampler);
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -103,26 +118,37 @@ export async function watchMemoryBenchmark(objectCount: number, durationSeconds:
     const peak = Math.max(...samples.map((s) => s.rssMib));
     const minute = Math.min(60, durationSeconds / 2);
     const lastMinute = average(samples.filter((s) => s.t > durationSeconds - minute).map((s) => s.rssMib));
-    const minuteBefore = average(samples.filter((s) => s.t > durationSeconds - 2 * minute && s.t <= durationSeconds - minute).map((s) => s.rssMib));
+    const minuteBefore = average(
+      samples.filter((s) => s.t > durationSeconds - 2 * minute && s.t <= durationSeconds - minute).map((s) => s.rssMib),
+    );
     // Levelled off: the last minute's average is within 2% (or 10 MiB) of the minute before's.
     const levelled = lastMinute <= Math.max(minuteBefore * 1.02, minuteBefore + 10);
     const bound = 0.6 * shipped.limitMib;
     const highest = Math.max(peak, syncPeakMib);
     const writeRate = driven.writes / (driven.elapsedMs / 1000);
-    return [{
-      figure: `7. watch steady RSS, ${objectCount.toLocaleString('en')} objects, ${durationSeconds / 60} min of churn`,
-      target: `levels off < ${bound.toFixed(0)} MiB (60% of the ${shipped.limitMib.toFixed(0)} MiB limit)`,
-      value: `${lastMinute.toFixed(0)} MiB (last ${minute.toFixed(0)} s)`,
-      baseline: `${minuteBefore.toFixed(0)} MiB the ${minute.toFixed(0)} s before`,
-      ratio: '',
-      met: levelled && highest < bound,
-      notes: [
-        `RSS of the kubesnap process (bin/kubesnap.js watch, the Deployment's environment: ${Object.entries(shipped.env).map(([name, value]) => `${name}=${value}`).join(' ') || 'none'}): at the start of the churn ${start.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB, last ${minute.toFixed(0)} s ${lastMinute.toFixed(0)} MiB on average, the ${minute.toFixed(0)} s before ${minuteBefore.toFixed(0)} MiB: ${levelled ? 'levelled off' : 'still rising'}`,
-        `first full sync of ${objectCount.toLocaleString('en')} objects committed in ${(syncMs / 1000).toFixed(1)} s (process start included), peak RSS until then ${syncPeakMib.toFixed(0)} MiB; the Deployment requests ${shipped.requestMib.toFixed(0)} MiB and limits ${shipped.limitMib.toFixed(0)} MiB`,
-        `churn: the simulator rewrote ${driven.writes.toLocaleString('en')} objects in ${(driven.elapsedMs / 1000).toFixed(0)} s (${Math.round(writeRate).toLocaleString('en')}/s of the ${RATE.toLocaleString('en')}/s asked); ${(committed - committedBefore).toLocaleString('en')} object changes in ${commits - commitsBefore} commits`,
-        `RSS every 15 s (t s: MiB): ${samples.filter((_, i) => i % 15 === 0).map((s) => `${s.t.toFixed(0)}: ${s.rssMib.toFixed(0)}`).join(', ')}`,
-      ],
-    }];
+    return [
+      {
+        figure: `7. watch steady RSS, ${objectCount.toLocaleString('en')} objects, ${durationSeconds / 60} min of churn`,
+        target: `levels off < ${bound.toFixed(0)} MiB (60% of the ${shipped.limitMib.toFixed(0)} MiB limit)`,
+        value: `${lastMinute.toFixed(0)} MiB (last ${minute.toFixed(0)} s)`,
+        baseline: `${minuteBefore.toFixed(0)} MiB the ${minute.toFixed(0)} s before`,
+        ratio: '',
+        met: levelled && highest < bound,
+        notes: [
+          `RSS of the kubesnap process (bin/kubesnap.js watch, the Deployment's environment: ${
+            Object.entries(shipped.env)
+              .map(([name, value]) => `${name}=${value}`)
+              .join(' ') || 'none'
+          }): at the start of the churn ${start.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB, last ${minute.toFixed(0)} s ${lastMinute.toFixed(0)} MiB on average, the ${minute.toFixed(0)} s before ${minuteBefore.toFixed(0)} MiB: ${levelled ? 'levelled off' : 'still rising'}`,
+          `first full sync of ${objectCount.toLocaleString('en')} objects committed in ${(syncMs / 1000).toFixed(1)} s (process start included), peak RSS until then ${syncPeakMib.toFixed(0)} MiB; the Deployment requests ${shipped.requestMib.toFixed(0)} MiB and limits ${shipped.limitMib.toFixed(0)} MiB`,
+          `churn: the simulator rewrote ${driven.writes.toLocaleString('en')} objects in ${(driven.elapsedMs / 1000).toFixed(0)} s (${Math.round(writeRate).toLocaleString('en')}/s of the ${RATE.toLocaleString('en')}/s asked); ${(committed - committedBefore).toLocaleString('en')} object changes in ${commits - commitsBefore} commits`,
+          `RSS every 15 s (t s: MiB): ${samples
+            .filter((_, i) => i % 15 === 0)
+            .map((s) => `${s.t.toFixed(0)}: ${s.rssMib.toFixed(0)}`)
+            .join(', ')}`,
+        ],
+      },
+    ];
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     await sim.stop();

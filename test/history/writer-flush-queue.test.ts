@@ -10,8 +10,20 @@ import type { KubeObject } from '../../lib/normalize/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 
-const configMaps = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['list', 'watch'] } as unknown as ApiResource;
-const configMap = (i: number): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'shop' }, data: { i: String(i) } });
+const configMaps = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+  verbs: ['list', 'watch'],
+} as unknown as ApiResource;
+const configMap = (i: number): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: `cm-${i}`, namespace: 'shop' },
+  data: { i: String(i) },
+});
 
 test('changes staged during a commit queue one more commit, and all of them are committed', async () => {
   const tmp = temporaryDirectory('kubesnap-writer-flush-queue-');
@@ -24,7 +36,13 @@ test('changes staged during a commit queue one more commit, and all of them are 
       await gate;
       return commitChanges(files, options);
     };
-    const writer = new HistoryWriter({ repository, author: { name: 'test', email: 'test@example.com' }, cluster: { server: 'https://127.0.0.1', context: 'test' }, batchMs: 3_600_000, batchMax: 10 });
+    const writer = new HistoryWriter({
+      repository,
+      author: { name: 'test', email: 'test@example.com' },
+      cluster: { server: 'https://127.0.0.1', context: 'test' },
+      batchMs: 3_600_000,
+      batchMax: 10,
+    });
     await writer.start();
     const internals = writer as unknown as { commitPending: () => Promise<string | undefined> };
     const commitPending = internals.commitPending.bind(writer);

@@ -14,7 +14,14 @@ import { temporaryDirectory } from '../helpers/processes.ts';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const configMaps = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['list', 'watch'] } as unknown as ApiResource;
+const configMaps = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+  verbs: ['list', 'watch'],
+} as unknown as ApiResource;
 const configMap = (i: number, round: number): KubeObject & { data: Record<string, string> } => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
@@ -26,7 +33,13 @@ test('pending created objects hold their bytes only, and an update still says wh
   const tmp = temporaryDirectory('kubesnap-writer-memory-');
   try {
     const repository = await SnapshotRepository.open(join(tmp.path, 'repo.git'));
-    const writer = new HistoryWriter({ repository, author: { name: 'test', email: 'test@example.com' }, cluster: { server: 'https://127.0.0.1', context: 'test' }, batchMs: 3_600_000, batchMax: 1_000_000 });
+    const writer = new HistoryWriter({
+      repository,
+      author: { name: 'test', email: 'test@example.com' },
+      cluster: { server: 'https://127.0.0.1', context: 'test' },
+      batchMs: 3_600_000,
+      batchMax: 1_000_000,
+    });
     await writer.start();
     writer.hold();
     const count = 5_000;

@@ -8,7 +8,9 @@ import { packEntry } from '../../lib/store/object-writer.ts';
 
 test('blobs of more than one block come back as their pack entries, in order', async () => {
   // ~9 MB of 1 KB blobs: three blocks of at most 4 MB.
-  const blobs = Array.from({ length: 9_000 }, (_, i) => Buffer.from(`kind: ConfigMap\nname: cm-${i}\n${'x'.repeat(1000)}\n`));
+  const blobs = Array.from({ length: 9_000 }, (_, i) =>
+    Buffer.from(`kind: ConfigMap\nname: cm-${i}\n${'x'.repeat(1000)}\n`),
+  );
   const threads = new PackEntryThreads();
   const calls = (threads as unknown as { calls: { call: (...args: unknown[]) => Promise<unknown> } }).calls;
   const call = calls.call.bind(calls);

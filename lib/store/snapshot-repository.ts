@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
+import { systemClock, type Clock } from '../health/index.ts';
 import { Compaction } from './compaction.ts';
 import { diskFullError, estimateStoredBytes, isDiskFull } from './disk-full.ts';
 import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, TREE_MODE, type Author, type CommitData } from './git-object.ts';
@@ -59,6 +60,8 @@ export interface OpenOptions {
   bare?: boolean;
   /** The branch to read and write; default: the branch HEAD points at, else 'main'. */
   branch?: string;
+  /** The time of a commit whose author has none, and so of its reflog entry. */
+  clock?: Clock;
 }
 
 /** More new objects than this go into one pack file; fewer are written loose (git's own unpack limit). */
@@ -91,6 +94,7 @@ export class SnapshotRepository {
     readonly branch: string,
     /** Set when open() created the repository (discardIfUnused). */
     private readonly created?: CreatedRepository,
+    private readonly clock: Clock = systemClock,
   ) {
     this.reader = new ObjectReader(join(gitdir, 'objects'));
     this.refs = new RefStore(gitdir);
@@ -105,7 +109,7 @@ export class SnapshotRepository {
     const layout = openLayout(dir, { create: options.create !== false, bare: options.bare !== false, branch: options.branch ?? 'main' });
     const refs = new RefStore(layout.gitdir);
     const headBranch = refs.headTarget()?.match(/^refs\/heads\/(.+)$/)?.[1];
-    return new SnapshotRepository(layout.dir, layout.gitdir, layout.bare, options.branch ?? headBranch ?? 'main', layout.created);
+    return new SnapshotRepository(layout.dir, layout.gitdir, layout.bare, options.branch ?? headBranch ?? 'main', layout.created, options.clock);
   }
 
   /**
@@ -320,7 +324,7 @@ export class SnapshotRepository {
       for (const [path, id] of before) if (!after.has(path)) workTreeChanges.push({ path, id: null, before: id });
       workTree.checkClean(workTreeChanges);
     }
-    this.refs.update(this.branchRef, commit, parent, { identity: formatIdentity(completeAuthor({ name: 'kubesnap', email: 'kubesnap@localhost' })), message: 'fast-forward' });
+    this.refs.update(this.branchRef, commit, parent, { identity: formatIdentity(completeAuthor({ name: 'kubesnap', email: 'kubesnap@localhost' }, this.clock.now())), message: 'fast-forward' });
     workTree?.apply(workTreeChanges);
   }
 
@@ -391,7 +395,7 @@ export class SnapshotRepository {
       : [];
     workTree?.checkClean(workTreeChanges);
 
-    const now = Date.now();
+    const now = this.clock.now();
     const author = completeAuthor(options.author, now);
     const committer = completeAuthor(options.committer ?? options.author, now);
     const parents = [...(parent ? [parent] : []), ...(options.mergeParents ?? [])];

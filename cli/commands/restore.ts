@@ -171,6 +171,7 @@ export function registerRestoreCommand(program: Command): void {
     .option('--force-conflicts', 'also restore fields that controllers own: an autoscaled workload\'s replicas, fields the cluster\'s managers own per managedFields')
     .option('--recreate', 'delete and create an object whose update is refused because an immutable field differs')
     .option('-y, --yes', 'apply without asking');
+  addRepositoryOptions(command, { write: false });
   addSelectionOptions(command);
   addNormalizeOptions(command);
   addAgeIdentityOption(command);

@@ -1,5 +1,6 @@
 // A command that only reads the repository, given a --repo that does not exist, says so (exit 2) and creates nothing;
-// `images` used to create an empty bare repository there and then fail with "unknown revision 'HEAD'".
+// `images` used to create an empty bare repository there and then fail with "unknown revision 'HEAD'". Each takes
+// --prefix (one definition in cli/options.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -16,12 +17,14 @@ const readers: Array<[string, string[]]> = [
   ['show', ['show']],
   ['log', ['log']],
   ['diff', ['diff']],
+  ['restore', ['restore']],
+  ['serve', ['serve']],
 ];
 
 for (const [name, args] of readers) {
-  test(`${name}: one sentence, exit 2, nothing created`, async () => {
+  test(`${name} --prefix: one sentence, exit 2, nothing created`, async () => {
     const repo = join(tmp.path, name.replace(' ', '-'));
-    const result = await runCli([...args, '--repo', repo], { cwd: tmp.path });
+    const result = await runCli([...args, '--prefix', 'clusters/prod', '--repo', repo], { cwd: tmp.path });
     assert.is(result.code, 2, result.stderr);
     assert.is(result.stderr, `error: There is no git repository at ${repo}.\n`);
     assert.not.ok(existsSync(repo), `${repo} was created`);

@@ -17,8 +17,11 @@ test.before(async () => {
   try {
     const repository = await SnapshotRepository.open(cluster.repo, { create: true });
     await takeSnapshot({
-      client, repository, sealer: new SecretSealer([cluster.keys[0].recipient]),
-      cluster: { server: cluster.sim.url, context: 'sim' }, author: { name: 'test', email: 'test@localhost' },
+      client,
+      repository,
+      sealer: new SecretSealer([cluster.keys[0].recipient]),
+      cluster: { server: cluster.sim.url, context: 'sim' },
+      author: { name: 'test', email: 'test@localhost' },
     });
   } finally {
     client.close();
@@ -32,7 +35,18 @@ test.after(async () => {
 type Report = { passed: boolean; parts: Array<{ status: string; notes: string[]; problems: string[] }> };
 
 test('--age-identity: the encrypted Secret is restored into the simulator and read back; the drill passes', async () => {
-  const result = await runCli(['drill', '--repo', cluster.repo, '--target', 'sim', '--age-identity', cluster.keys[0].file, '--no-record', '-o', 'json']);
+  const result = await runCli([
+    'drill',
+    '--repo',
+    cluster.repo,
+    '--target',
+    'sim',
+    '--age-identity',
+    cluster.keys[0].file,
+    '--no-record',
+    '-o',
+    'json',
+  ]);
   assert.is(result.code, 0, result.stdout + result.stderr);
   const report = JSON.parse(result.stdout) as Report;
   assert.is(report.parts[0].status, 'passed');
@@ -49,9 +63,23 @@ test('without the identity the drill stops with exit 2 and says which file needs
 });
 
 test('an identity the Secret is not encrypted to: the drill does not pass, no value printed', async () => {
-  const result = await runCli(['drill', '--repo', cluster.repo, '--target', 'sim', '--age-identity', cluster.keys[1].file, '--no-record', '-o', 'json']);
+  const result = await runCli([
+    'drill',
+    '--repo',
+    cluster.repo,
+    '--target',
+    'sim',
+    '--age-identity',
+    cluster.keys[1].file,
+    '--no-record',
+    '-o',
+    'json',
+  ]);
   assert.is.not(result.code, 0);
-  assert.match(result.stderr, /Secret shop\/db: the value of password cannot be decrypted with the given --age-identity/);
+  assert.match(
+    result.stderr,
+    /Secret shop\/db: the value of password cannot be decrypted with the given --age-identity/,
+  );
   assertNoPlaintext(result.stdout + result.stderr, [PASSWORD, USER]);
 });
 

@@ -18,7 +18,9 @@ function comparable(cronJob: Manifest): unknown {
   const container = pod.spec.containers[0];
   delete container.image;
   delete container.imagePullPolicy;
-  container.env = container.env.filter((e: { name: string }) => e.name !== 'GIT_REMOTE_URL' && e.name !== 'KUBESNAP_GIT_TOKEN');
+  container.env = container.env.filter(
+    (e: { name: string }) => e.name !== 'GIT_REMOTE_URL' && e.name !== 'KUBESNAP_GIT_TOKEN',
+  );
   return copy.spec;
 }
 
@@ -26,23 +28,41 @@ test('drill.enabled is off by default: no CronJob, no ServiceAccount', () => {
   assert.equal(renderChartTemplate('drill-cronjob.yaml'), []);
 });
 
-test('drill.enabled renders the kustomize component\'s CronJob and its ServiceAccount, bound to nothing', () => {
-  const rendered = renderChartTemplate('drill-cronjob.yaml', { name: 'prod', namespace: 'backup', values: { drill: { enabled: true } } }) as Manifest[];
+test("drill.enabled renders the kustomize component's CronJob and its ServiceAccount, bound to nothing", () => {
+  const rendered = renderChartTemplate('drill-cronjob.yaml', {
+    name: 'prod',
+    namespace: 'backup',
+    values: { drill: { enabled: true } },
+  }) as Manifest[];
   const account = rendered.find((m) => m.kind === 'ServiceAccount')!;
   const cronJob = rendered.find((m) => m.kind === 'CronJob')!;
-  assert.equal([account.metadata.name, account.metadata.namespace, account.automountServiceAccountToken], ['prod-kubesnap-drill', 'backup', false]);
+  assert.equal(
+    [account.metadata.name, account.metadata.namespace, account.automountServiceAccountToken],
+    ['prod-kubesnap-drill', 'backup', false],
+  );
   assert.is(cronJob.metadata.namespace, 'backup');
   assert.is(cronJob.spec.jobTemplate.spec.template.spec.serviceAccountName, 'prod-kubesnap-drill');
   const component = load(readFileSync(`${componentDir}cronjob-drill.yaml`, 'utf8')) as Manifest;
   assert.equal(comparable(cronJob), comparable(component));
   const env = cronJob.spec.jobTemplate.spec.template.spec.containers[0].env;
-  const values = load(readFileSync(new URL('../../templates/chart/values.yaml', import.meta.url), 'utf8')) as { remote: string };
-  assert.equal(env.find((e: { name: string }) => e.name === 'GIT_REMOTE_URL'), { name: 'GIT_REMOTE_URL', value: values.remote });
-  assert.equal(env.find((e: { name: string }) => e.name === 'KUBESNAP_GIT_TOKEN').valueFrom.secretKeyRef, { name: 'kubesnap-git', key: 'token', optional: true });
+  const values = load(readFileSync(new URL('../../templates/chart/values.yaml', import.meta.url), 'utf8')) as {
+    remote: string;
+  };
+  assert.equal(
+    env.find((e: { name: string }) => e.name === 'GIT_REMOTE_URL'),
+    { name: 'GIT_REMOTE_URL', value: values.remote },
+  );
+  assert.equal(env.find((e: { name: string }) => e.name === 'KUBESNAP_GIT_TOKEN').valueFrom.secretKeyRef, {
+    name: 'kubesnap-git',
+    key: 'token',
+    optional: true,
+  });
 });
 
 test('drill.schedule sets the schedule', () => {
-  const [, cronJob] = renderChartTemplate('drill-cronjob.yaml', { values: { drill: { enabled: true, schedule: '0 4 * * 1' } } }) as Manifest[];
+  const [, cronJob] = renderChartTemplate('drill-cronjob.yaml', {
+    values: { drill: { enabled: true, schedule: '0 4 * * 1' } },
+  }) as Manifest[];
   assert.is(cronJob.spec.schedule, '0 4 * * 1');
 });
 

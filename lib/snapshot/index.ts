@@ -2,6 +2,7 @@ import {
   changeSummary, folderCounts, labelDigestKeyChange, repositoryReadme, snapshotCommitMessage, README_PATH,
   type ClusterIdentity, type PathChange,
 } from '../history/index.ts';
+import { systemClock, type Clock } from '../health/index.ts';
 import type { NormalizeOptions, SkipReason } from '../normalize/index.ts';
 import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
 import type { Author } from '../store/index.ts';
@@ -18,7 +19,8 @@ export interface SnapshotOptions extends ClusterReadOptions {
   /** With `sealer`, `secrets` becomes 'encrypt'. */
   normalize?: NormalizeOptions;
   author: Author;
-  now?: () => Date;
+  /** The commit's time. */
+  clock?: Clock;
 }
 
 export interface SnapshotResult {
@@ -34,7 +36,7 @@ export interface SnapshotResult {
 
 /** One snapshot: read the whole (selected) cluster, compare with the last commit, commit the difference. */
 export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotResult> {
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const repository = options.repository;
   const normalize = await withRepositoryDigestKey<NormalizeOptions>(options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {}, repository.gitdir, { create: true });
   const head = await repository.head();
@@ -70,7 +72,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotRe
   if (files.length === 0) return result;
   const committed = await repository.commitChanges(files, {
     message: labelDigestKeyChange(snapshotCommitMessage(planned.changes, options.cluster), oldReadme, readme),
-    author: { ...options.author, timestamp: Math.floor(now().getTime() / 1000) },
+    author: { ...options.author, timestamp: Math.floor(clock.now() / 1000) },
   });
   return { ...result, commit: committed?.commit };
 }

@@ -1,6 +1,7 @@
 // A simulated cluster with the fixture objects, a snapshot repository of it, and a client for both.
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
+import { systemClock } from '../../lib/health/index.ts';
 import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
@@ -47,9 +48,9 @@ export async function startRestoreCluster(files = fixtureFiles): Promise<Restore
     async snapshot() {
       // Commits one minute apart, so `--at` has distinct times to pick between.
       clock += 60_000;
-      const now = new Date(clock);
+      const now = clock;
       const result = await takeSnapshot({
-        client, repository, cluster: { server: sim.url, context: 'sim' }, author: { name: 'test', email: 'test@localhost' }, now: () => now,
+        client, repository, cluster: { server: sim.url, context: 'sim' }, author: { name: 'test', email: 'test@localhost' }, clock: { ...systemClock, now: () => now },
       });
       return result.commit;
     },

@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { KubesnapError } from '../../lib/errors/index.ts';
+import { systemClock } from '../../lib/health/index.ts';
 import type { ApiResource } from '../../lib/kube/index.ts';
 import { startSimulator, type KubeObject, type Simulator } from '../../lib/sim/index.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
@@ -80,7 +81,7 @@ async function snapshotWith(context: Context, placement: keyof typeof placements
     const dir = join(context.tmp.path, `repo-${placement}-${options.excludeNamespaces?.join() ?? ''}-${options.labelSelector ?? ''}`);
     const repository = await SnapshotRepository.open(dir, { create: true });
     const result = await takeSnapshot({
-      client, repository, pageSize: 150, pageProcessing: placements[placement], author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, now: () => new Date(1_800_000_000_000),
+      client, repository, pageSize: 150, pageProcessing: placements[placement], author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, clock: { ...systemClock, now: () => 1_800_000_000_000 },
       selection: { excludeNamespaces: options.excludeNamespaces, labelSelector: options.labelSelector },
       // One key for every repository compared here (each would otherwise make its own), and so for every thread.
       normalize: { digestKey: testDigestKey },

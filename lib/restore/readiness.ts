@@ -1,6 +1,6 @@
 // Waiting for what the next apply step needs: a CRD Established (its resource served), a Namespace
 // Active (objects may be created in it), a deleted object gone (so it can be created again).
-import { sleep } from '../concurrency/index.ts';
+import { systemClock, type Clock } from '../health/index.ts';
 import { getObject, isNotFound, type ApiResource, type KubeClient } from '../kube/index.ts';
 import { ClusterError } from '../errors/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
@@ -19,14 +19,16 @@ export interface WaitTarget {
 export interface WaitLimits {
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Where the deadline is read and the polls wait. */
+  clock?: Clock;
 }
 
-async function waitUntil(what: string, { timeoutMs, signal }: WaitLimits, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+async function waitUntil(what: string, { timeoutMs, signal, clock = systemClock }: WaitLimits, check: () => Promise<boolean>): Promise<void> {
+  const deadline = clock.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() >= deadline) throw new ClusterError(`${what} within ${Math.round(timeoutMs / 1000)} s.`);
-    await sleep(POLL_MS, signal);
+    if (clock.now() >= deadline) throw new ClusterError(`${what} within ${Math.round(timeoutMs / 1000)} s.`);
+    await clock.sleep(POLL_MS, signal);
   }
 }
 

@@ -5,6 +5,7 @@ import type { SelectionOptions } from '../selection/index.ts';
 import type { FieldChange } from '../json/field-changes.ts';
 import type { RevisionSpec, SnapshotRepository } from '../store/index.ts';
 import type { ImageRegistryMapping } from '../images/index.ts';
+import type { Clock } from '../health/index.ts';
 import type { LocatedObject } from '../layout/index.ts';
 import type { Neighbours } from './neighbours.ts';
 
@@ -121,4 +122,6 @@ export interface ApplyOptions {
   readyTimeoutMs?: number;
   onObjectDone?: (result: ObjectResult) => void;
   signal?: AbortSignal;
+  /** Where those waits read the time and wait between polls. */
+  clock?: Clock;
 }

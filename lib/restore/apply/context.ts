@@ -40,7 +40,7 @@ export class ApplyContext {
     this.dryRun = options.dryRun === 'server';
     this.recreate = options.recreate ?? false;
     this.signal = options.signal;
-    this.wait = { timeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal };
+    this.wait = { timeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal, clock: options.clock };
     this.createdDependency = this.dryRun ? createdDependencyOf(plan) : () => undefined;
   }
 

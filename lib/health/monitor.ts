@@ -34,7 +34,10 @@ export class HealthMonitor {
   }
 
   start(): void {
-    this.cancelTimer ??= this.clock.setTimer(() => this.tick(), this.options.intervalMs ?? 1000);
+    if (this.cancelTimer) return;
+    // The first look is now, not a second later: a source that is ready at start and fails within that
+    // second would otherwise be taken for one still starting, and its failure never logged.
+    this.tick();
   }
 
   stop(): void {

@@ -92,6 +92,23 @@ test('the monitor logs a source that stops being ready once, at error level, and
   assert.equal(monitor.readiness(), { ready: false, detail: 'commits: broken' });
 });
 
+test('the monitor looks at start: a source ready then and failing within the first interval is logged', () => {
+  const clock = new ManualClock();
+  let ready = true;
+  const lines: string[] = [];
+  const log = (level: string) => (message: string) => lines.push(`${level} ${message}`);
+  const monitor = new HealthMonitor({
+    sources: () => [source('commits', ready)],
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    clock,
+  });
+  monitor.start();
+  ready = false;
+  clock.advance(1000);
+  monitor.stop();
+  assert.equal(lines, ['error not ready']);
+});
+
 test('a repository deleted, or deleted and created again, is told apart from the one opened', async () => {
   const tmp = temporaryDirectory();
   try {

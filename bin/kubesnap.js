@@ -25,7 +25,9 @@ async function loadCli() {
     const { buildBundle } = await import('../lib/runtime/build.mjs');
     build = await buildBundle(root);
   } catch (error) {
-    debug(`running the sources through tsx: no bundle of them could be built (${error.message.replace(/\s*\n\s*/g, ' ')})`);
+    debug(
+      `running the sources through tsx: no bundle of them could be built (${error.message.replace(/\s*\n\s*/g, ' ')})`,
+    );
     const { register } = await import('tsx/esm/api');
     register();
     return import('../cli/main.ts');

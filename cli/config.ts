@@ -48,7 +48,10 @@ export interface ConfigurationOptions {
  * then the environment, just before a command's action runs.
  */
 export function enableConfiguration(program: Command, options: ConfigurationOptions = {}): void {
-  program.option('--config <file>', `configuration file (default: $${envPrefix}_CONFIG or ./${defaultConfigFile} when present)`);
+  program.option(
+    '--config <file>',
+    `configuration file (default: $${envPrefix}_CONFIG or ./${defaultConfigFile} when present)`,
+  );
   // Commander checks required options before any hook runs; they are checked here instead, once the
   // file and the environment had their say.
   const required = new Map<Command, Option[]>();
@@ -69,26 +72,44 @@ export function enableConfiguration(program: Command, options: ConfigurationOpti
     if (problems.length) throw new UsageError(problems.map((problem) => `${file}: ${problem}`).join('\n'));
     for (const command of lineage(action)) {
       const path = commandPath(command);
-      const section = path.reduce<Record<string, unknown>>((node, name) => (node?.[name] ?? {}) as Record<string, unknown>, document);
+      const section = path.reduce<Record<string, unknown>>(
+        (node, name) => (node?.[name] ?? {}) as Record<string, unknown>,
+        document,
+      );
       for (const option of configurableOptions(command)) {
         const source = command.getOptionValueSource(option.attributeName());
         if (source !== undefined && source !== 'default') continue;
         const key = option.name();
         if (section[key] !== undefined) {
-          command.setOptionValueWithSource(option.attributeName(), valueFromFile(option, section[key], command), 'config');
-          recordOrigin(command, option, `${file} (${[...path, key].join('.')})`, `${[...path, key].join('.')} in ${file}`);
+          command.setOptionValueWithSource(
+            option.attributeName(),
+            valueFromFile(option, section[key], command),
+            'config',
+          );
+          recordOrigin(
+            command,
+            option,
+            `${file} (${[...path, key].join('.')})`,
+            `${[...path, key].join('.')} in ${file}`,
+          );
           continue;
         }
         const variable = envName(command, option);
         const text = env[variable];
         if (text !== undefined) {
-          command.setOptionValueWithSource(option.attributeName(), valueFromEnv(option, text, variable, command), 'env');
+          command.setOptionValueWithSource(
+            option.attributeName(),
+            valueFromEnv(option, text, variable, command),
+            'env',
+          );
           recordOrigin(command, option, `the environment (${variable})`, variable);
         }
       }
       for (const option of required.get(command) ?? []) {
         if (command.getOptionValue(option.attributeName()) === undefined) {
-          throw new UsageError(`required option '${option.flags}' not specified (as a flag, in ${defaultConfigFile} or as ${envName(command, option)}).`);
+          throw new UsageError(
+            `required option '${option.flags}' not specified (as a flag, in ${defaultConfigFile} or as ${envName(command, option)}).`,
+          );
         }
       }
     }
@@ -133,7 +154,9 @@ export function configurableOptions(command: Command): Option[] {
 }
 
 function commandPath(command: Command): string[] {
-  return lineage(command).slice(1).map((c) => c.name());
+  return lineage(command)
+    .slice(1)
+    .map((c) => c.name());
 }
 
 /** The program down to `command`. */
@@ -160,10 +183,13 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   try {
     document = load(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`configuration file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}.`, { cause: error });
+    throw new UsageError(`configuration file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}.`, {
+      cause: error,
+    });
   }
   if (document === undefined || document === null) return {};
-  if (!isMapping(document)) throw new UsageError(`configuration file ${file} must be a mapping of option names to values.`);
+  if (!isMapping(document))
+    throw new UsageError(`configuration file ${file} must be a mapping of option names to values.`);
   return document;
 }
 
@@ -182,7 +208,8 @@ function checkSection(command: Command, section: Record<string, unknown>, path: 
     const option = options.get(key);
     if (child) {
       if (value === null) continue;
-      if (!isMapping(value)) problems.push(`"${where}" must be a section of options of kubesnap ${[...path, key].join(' ')}.`);
+      if (!isMapping(value))
+        problems.push(`"${where}" must be a section of options of kubesnap ${[...path, key].join(' ')}.`);
       else problems.push(...checkSection(child, value, [...path, key]));
     } else if (option) {
       try {
@@ -192,7 +219,9 @@ function checkSection(command: Command, section: Record<string, unknown>, path: 
       }
     } else {
       const known = [...options.keys(), ...children.keys()].sort();
-      problems.push(`unknown key "${where}" (${['kubesnap', ...path].join(' ')} takes: ${known.join(', ') || 'nothing'}).`);
+      problems.push(
+        `unknown key "${where}" (${['kubesnap', ...path].join(' ')} takes: ${known.join(', ') || 'nothing'}).`,
+      );
     }
   }
   return problems;
@@ -208,7 +237,10 @@ function valueFromFile(option: Option, value: unknown, command: Command, where =
   if (option.optional && typeof value === 'boolean') return value ? (option.presetArg ?? true) : false;
   if (Array.isArray(value)) {
     if (!option.parseArg && !option.variadic) throw new UsageError(`"${where}" takes one value, not a list.`);
-    return value.reduce((previous: unknown, item: unknown) => parseValue(option, scalar(item, where), previous, `"${where}"`), undefined);
+    return value.reduce(
+      (previous: unknown, item: unknown) => parseValue(option, scalar(item, where), previous, `"${where}"`),
+      undefined,
+    );
   }
   return parseValue(option, scalar(value, where), command.getOptionValue(option.attributeName()), `"${where}"`);
 }

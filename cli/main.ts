@@ -20,11 +20,15 @@ export interface GlobalOptions {
 
 export function buildProgram(): Command {
   const program = new ProgramKeepingPathspecs('kubesnap')
-    .description('Keep a Kubernetes cluster\'s configuration as Git history you can trust, read and restore from.')
+    .description("Keep a Kubernetes cluster's configuration as Git history you can trust, read and restore from.")
     .version(packageJson.version, '--version', 'print the version')
     .option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'the kubeconfig context to use')
-    .option('--repo <dir>', 'the snapshot Git repository; a new one is bare (HEAD, config, objects, refs; no files): read it with `git clone DIR` or `git -C DIR log`', 'kubesnap-snapshots')
+    .option(
+      '--repo <dir>',
+      'the snapshot Git repository; a new one is bare (HEAD, config, objects, refs; no files): read it with `git clone DIR` or `git -C DIR log`',
+      'kubesnap-snapshots',
+    )
     .addOption(new Option('--log-format <format>', 'log line format').choices(['text', 'json']).default('text'))
     .option('-v, --verbose', 'more log lines (repeatable)', (_value: string, previous: number) => previous + 1, 0)
     .showSuggestionAfterError(true)
@@ -86,7 +90,11 @@ function endQuietlyWhenReaderGoes(): void {
 }
 
 function commanderExit(error: CommanderError): number {
-  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+  if (
+    error.code === 'commander.helpDisplayed' ||
+    error.code === 'commander.version' ||
+    error.code === 'commander.help'
+  ) {
     return 0;
   }
   const message = error.message.replace(/^error: /, '').trim();

@@ -16,22 +16,41 @@ import type { GlobalOptions } from './main.ts';
 
 /** Repeatable flags that also take comma-separated lists: `--include deploy,svc --include cm`. */
 export function collectList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** kubectl-style filters shared by snapshot, watch, diff and restore. */
 export function addSelectionOptions(command: Command): Command {
   return command
-    .option('-n, --namespace <names>', 'only these namespaces: names or globs, comma-separated or repeated (-n shop,payments -n \'team-*\')', collectList)
+    .option(
+      '-n, --namespace <names>',
+      "only these namespaces: names or globs, comma-separated or repeated (-n shop,payments -n 'team-*')",
+      collectList,
+    )
     .option('-A, --all-namespaces', 'every namespace (the default)')
-    .option('--exclude-namespace <globs>', 'leave out namespaces matching these globs, comma-separated or repeated', collectList)
-    .option('--include <kinds>', 'only these kinds, as kubectl spells them: deploy, deployments.apps, Deployment (repeatable)', collectList)
+    .option(
+      '--exclude-namespace <globs>',
+      'leave out namespaces matching these globs, comma-separated or repeated',
+      collectList,
+    )
+    .option(
+      '--include <kinds>',
+      'only these kinds, as kubectl spells them: deploy, deployments.apps, Deployment (repeatable)',
+      collectList,
+    )
     .option('--exclude <kinds>', 'leave out these kinds (repeatable)', collectList)
     .option('-l, --selector <selector>', 'only objects matching this label selector');
 }
 
 export function selectionFrom(options: Record<string, any>): SelectionOptions {
-  if (options.allNamespaces && options.namespace?.length) throw new UsageError('--namespace and --all-namespaces cannot be used together.');
+  if (options.allNamespaces && options.namespace?.length)
+    throw new UsageError('--namespace and --all-namespaces cannot be used together.');
   return {
     namespaces: options.namespace,
     excludeNamespaces: options.excludeNamespace,
@@ -48,8 +67,18 @@ export function addNormalizeOptions(command: Command): Command {
     command.option(includeFlag, `keep what is skipped by default: ${description}`);
   }
   return command
-    .addOption(new Option('--secrets <mode>', 'Secret values: redact (keyed HMAC-SHA256 digests), skip, or plain (stored readable)').choices(['redact', 'skip', 'plain']).default('redact'))
-    .option('--digest-key-file <file>', `the key of redacted values' digests, never committed (else $${DIGEST_KEY_FILE_VARIABLE}, else a random key kept in the repository's git folder)`)
+    .addOption(
+      new Option(
+        '--secrets <mode>',
+        'Secret values: redact (keyed HMAC-SHA256 digests), skip, or plain (stored readable)',
+      )
+        .choices(['redact', 'skip', 'plain'])
+        .default('redact'),
+    )
+    .option(
+      '--digest-key-file <file>',
+      `the key of redacted values' digests, never committed (else $${DIGEST_KEY_FILE_VARIABLE}, else a random key kept in the repository's git folder)`,
+    )
     .hook('preAction', warnOfConfiguredPlainSecrets);
 }
 
@@ -59,7 +88,9 @@ const DIGEST_KEY_FILE_VARIABLE = 'KUBESNAP_DIGEST_KEY_FILE';
 function warnOfConfiguredPlainSecrets(command: Command): void {
   const origin = configuredOrigin(command, 'secrets');
   if (origin === undefined || command.getOptionValue('secrets') !== 'plain') return;
-  process.stderr.write(`warning: Secret values are stored readable because ${origin} sets secrets: plain; only --secrets plain on the command line does so without this warning.\n`);
+  process.stderr.write(
+    `warning: Secret values are stored readable because ${origin} sets secrets: plain; only --secrets plain on the command line does so without this warning.\n`,
+  );
 }
 
 export async function normalizeFrom(options: Record<string, any>): Promise<NormalizeOptions> {
@@ -67,9 +98,13 @@ export async function normalizeFrom(options: Record<string, any>): Promise<Norma
   for (const [reason, { includeFlag }] of Object.entries(skipReasons) as Array<[SkipReason, { includeFlag: string }]>) {
     if (options[camelCase(includeFlag.replace(/^--/, ''))]) include.add(reason);
   }
-  const [keyFile, source]: [string | undefined, string] = options.digestKeyFile ? [options.digestKeyFile, '--digest-key-file'] : [process.env[DIGEST_KEY_FILE_VARIABLE], DIGEST_KEY_FILE_VARIABLE];
+  const [keyFile, source]: [string | undefined, string] = options.digestKeyFile
+    ? [options.digestKeyFile, '--digest-key-file']
+    : [process.env[DIGEST_KEY_FILE_VARIABLE], DIGEST_KEY_FILE_VARIABLE];
   // Without a file, the library takes the repository's own key (lib/secrets/digest-key.ts).
-  const digestKey = keyFile ? await (await import('../lib/secrets/digest-key.ts')).readDigestKeyFile(keyFile, source) : undefined;
+  const digestKey = keyFile
+    ? await (await import('../lib/secrets/digest-key.ts')).readDigestKeyFile(keyFile, source)
+    : undefined;
   return { include, secrets: options.secrets, digestKey };
 }
 
@@ -81,8 +116,15 @@ export function collectValues(value: string, previous: string[] = []): string[] 
 /** `--age-recipient` / `--age-recipients-file`: Secret values are committed encrypted with age. */
 export function addAgeRecipientOptions(command: Command): Command {
   return command
-    .option('--age-recipient <recipient>', 'encrypt Secret values with age to this recipient (age1…, repeatable)', collectValues)
-    .option('--age-recipients-file <file>', 'encrypt Secret values with age to the recipients in this file (one per line, # comments)');
+    .option(
+      '--age-recipient <recipient>',
+      'encrypt Secret values with age to this recipient (age1…, repeatable)',
+      collectValues,
+    )
+    .option(
+      '--age-recipients-file <file>',
+      'encrypt Secret values with age to the recipients in this file (one per line, # comments)',
+    );
 }
 
 /** The sealer the recipient flags ask for, or undefined without them. */
@@ -95,14 +137,20 @@ export async function sealerFrom(options: Record<string, any>): Promise<SecretSe
   ];
   if (recipients.length === 0) return undefined;
   if (options.secrets !== undefined && options.secrets !== 'redact') {
-    throw new UsageError(`--age-recipient encrypts Secret values; it cannot be combined with --secrets ${options.secrets}.`);
+    throw new UsageError(
+      `--age-recipient encrypts Secret values; it cannot be combined with --secrets ${options.secrets}.`,
+    );
   }
   return new SecretSealer(recipients);
 }
 
 /** `--age-identity FILE` (repeatable): decrypts Secret values committed encrypted. */
 export function addAgeIdentityOption(command: Command): Command {
-  return command.option('--age-identity <file>', 'decrypt Secret values committed encrypted with this age identity file (as age-keygen writes it; repeatable)', collectValues);
+  return command.option(
+    '--age-identity <file>',
+    'decrypt Secret values committed encrypted with this age identity file (as age-keygen writes it; repeatable)',
+    collectValues,
+  );
 }
 
 export async function ageIdentitiesFrom(options: Record<string, any>): Promise<string[] | undefined> {
@@ -115,19 +163,40 @@ export async function ageIdentitiesFrom(options: Record<string, any>): Promise<s
 /** `--leader-elect` and its Lease (watch). */
 export function addLeaderElectionOptions(command: Command): Command {
   return command
-    .option('--leader-elect', 'run as one of several replicas: only the holder of a coordination.k8s.io Lease watches and commits')
-    .option('--lease-namespace <namespace>', 'namespace of the Lease (default: the pod\'s own namespace in a cluster, else the kubeconfig context\'s, else default)')
+    .option(
+      '--leader-elect',
+      'run as one of several replicas: only the holder of a coordination.k8s.io Lease watches and commits',
+    )
+    .option(
+      '--lease-namespace <namespace>',
+      "namespace of the Lease (default: the pod's own namespace in a cluster, else the kubeconfig context's, else default)",
+    )
     .option('--lease-name <name>', 'name of the Lease', 'kubesnap')
-    .option('--lease-duration <duration>', 'how long a Lease nobody renews stays held; renewed every 2/15 of it and given up after 2/3 without a renewal, as client-go', '15s');
+    .option(
+      '--lease-duration <duration>',
+      'how long a Lease nobody renews stays held; renewed every 2/15 of it and given up after 2/3 without a renewal, as client-go',
+      '15s',
+    );
 }
 
 /** The elector `--leader-elect` asks for, or undefined without it. */
-export async function leaderElectorFrom(options: Record<string, any>, client: KubeClient, logger: Logger): Promise<LeaderElector | undefined> {
+export async function leaderElectorFrom(
+  options: Record<string, any>,
+  client: KubeClient,
+  logger: Logger,
+): Promise<LeaderElector | undefined> {
   const leaseDurationMs = parseDuration(options.leaseDuration, '--lease-duration');
-  if (leaseDurationMs < 1000) throw new UsageError(`--lease-duration "${options.leaseDuration}" is shorter than a second.`);
+  if (leaseDurationMs < 1000)
+    throw new UsageError(`--lease-duration "${options.leaseDuration}" is shorter than a second.`);
   if (!options.leaderElect) return undefined;
   const { defaultLeaseNamespace, LeaderElector } = await import('../lib/leader/index.ts');
-  return new LeaderElector({ client, logger, leaseDurationMs, namespace: options.leaseNamespace ?? defaultLeaseNamespace(client.connection), name: options.leaseName });
+  return new LeaderElector({
+    client,
+    logger,
+    leaseDurationMs,
+    namespace: options.leaseNamespace ?? defaultLeaseNamespace(client.connection),
+    name: options.leaseName,
+  });
 }
 
 function camelCase(flag: string): string {
@@ -141,14 +210,22 @@ export function addCommitOptions(command: Command): Command {
 
 /** `--prefix`: the folder of the `--repo` repository a cluster is written under (the repository itself is a global flag). */
 export function addRepositoryOptions(command: Command, { write }: { write: boolean }): Command {
-  return command.option('--prefix <dir>', write ? 'write under this folder of the repository (e.g. clusters/prod)' : 'the folder of the repository the snapshot was written under');
+  return command.option(
+    '--prefix <dir>',
+    write
+      ? 'write under this folder of the repository (e.g. clusters/prod)'
+      : 'the folder of the repository the snapshot was written under',
+  );
 }
 
 /**
  * The `--repo` repository. Only a command that writes creates it: a reader of a missing one would get an empty
  * repository and then a confusing "unknown revision" instead of "there is no git repository".
  */
-export async function openRepository(options: Record<string, any>, { write }: { write: boolean }): Promise<SnapshotRepository> {
+export async function openRepository(
+  options: Record<string, any>,
+  { write }: { write: boolean },
+): Promise<SnapshotRepository> {
   const { SnapshotRepository } = await import('../lib/store/index.ts');
   return SnapshotRepository.open(options.repo, { create: write });
 }
@@ -163,7 +240,9 @@ export function parseAuthor(text: string | undefined): Author {
 
 /** `-o/--output text|json`. */
 export function addOutputOption(command: Command): Command {
-  return command.addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+  return command.addOption(
+    new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+  );
 }
 
 export function globalsOf(command: Command): GlobalOptions & Record<string, any> {
@@ -182,7 +261,8 @@ export function parseDuration(text: string, flag: string): number {
 /** `--at`: a time as git reads one (`2026-11-20T10:00Z`, `yesterday`, `2 hours ago`, `1h`). */
 export function parseTime(text: string, flag: string): Date {
   const seconds = parseApproxidate(text);
-  if (seconds === undefined) throw new UsageError(`${flag} "${text}" is not a time (e.g. 2026-11-20T10:00Z, yesterday, "2 hours ago", 1h).`);
+  if (seconds === undefined)
+    throw new UsageError(`${flag} "${text}" is not a time (e.g. 2026-11-20T10:00Z, yesterday, "2 hours ago", 1h).`);
   return new Date(seconds * 1000);
 }
 
@@ -195,10 +275,23 @@ export function parsePositiveInteger(text: string, flag: string): number {
 /** `--remote`, `--branch`, `--git`, `--git-token-file`, `--force-push`: the history pushed to a Git remote. */
 export function addRemoteOptions(command: Command): Command {
   return command
-    .option('--remote <url>', 'push the history to this Git remote (https://…; with --git native also ssh:// and whatever git reaches)')
+    .option(
+      '--remote <url>',
+      'push the history to this Git remote (https://…; with --git native also ssh:// and whatever git reaches)',
+    )
     .option('--branch <name>', 'the remote branch to push to', 'main')
-    .addOption(new Option('--git <backend>', 'how to talk to the remote: isomorphic (built in, HTTP(S)) or native (the installed git: SSH, credential helpers)').choices(['isomorphic', 'native']).default('isomorphic'))
-    .option('--git-token-file <file>', 'HTTPS token for the remote, read from this file (else $KUBESNAP_GIT_TOKEN; never given on the command line)')
+    .addOption(
+      new Option(
+        '--git <backend>',
+        'how to talk to the remote: isomorphic (built in, HTTP(S)) or native (the installed git: SSH, credential helpers)',
+      )
+        .choices(['isomorphic', 'native'])
+        .default('isomorphic'),
+    )
+    .option(
+      '--git-token-file <file>',
+      'HTTPS token for the remote, read from this file (else $KUBESNAP_GIT_TOKEN; never given on the command line)',
+    )
     .option('--force-push', 'overwrite the remote branch instead of continuing on top of what it has');
 }
 
@@ -206,14 +299,22 @@ export function addRemoteOptions(command: Command): Command {
 export async function remoteSyncFrom(
   options: Record<string, any>,
   repository: SnapshotRepository,
-  extra: { author: Author; logger?: Logger; pushIntervalMs?: number; waitForRemoteWhenEmpty?: boolean; notesRefs?: string[] },
+  extra: {
+    author: Author;
+    logger?: Logger;
+    pushIntervalMs?: number;
+    waitForRemoteWhenEmpty?: boolean;
+    notesRefs?: string[];
+  },
 ): Promise<RemoteSync | undefined> {
   if (!options.remote) {
-    if (options.gitTokenFile || options.forcePush) throw new UsageError('--git-token-file and --force-push need --remote.');
+    if (options.gitTokenFile || options.forcePush)
+      throw new UsageError('--git-token-file and --force-push need --remote.');
     return undefined;
   }
   const branch: string = options.branch;
-  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || /\.\.|\/\/|^[/.]|[/.]$|\.lock$/.test(branch)) throw new UsageError(`--branch "${branch}" is not a valid branch name.`);
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || /\.\.|\/\/|^[/.]|[/.]$|\.lock$/.test(branch))
+    throw new UsageError(`--branch "${branch}" is not a valid branch name.`);
   // Both Git backends (isomorphic-git, simple-git) load with lib/remote: only when there is a remote.
   const { createGitBackend, gitCredentials, RemoteSync } = await import('../lib/remote/index.ts');
   const backend = createGitBackend(options.git as GitBackendKind, {
@@ -224,5 +325,15 @@ export async function remoteSyncFrom(
     remoteBranch: branch,
     credentials: gitCredentials({ tokenFile: options.gitTokenFile, env: process.env }),
   });
-  return new RemoteSync({ repository, backend, prefix: options.prefix, author: extra.author, force: Boolean(options.forcePush), pushIntervalMs: extra.pushIntervalMs, waitForRemoteWhenEmpty: extra.waitForRemoteWhenEmpty, notesRefs: extra.notesRefs, logger: extra.logger });
+  return new RemoteSync({
+    repository,
+    backend,
+    prefix: options.prefix,
+    author: extra.author,
+    force: Boolean(options.forcePush),
+    pushIntervalMs: extra.pushIntervalMs,
+    waitForRemoteWhenEmpty: extra.waitForRemoteWhenEmpty,
+    notesRefs: extra.notesRefs,
+    logger: extra.logger,
+  });
 }

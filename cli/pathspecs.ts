@@ -13,7 +13,9 @@ export class ProgramKeepingPathspecs extends Command {
   override parseOptions(args: string[]): ParseOptionsResult {
     const [options, pathspecs] = splitAtSeparator(args);
     const parsed = super.parseOptions(options);
-    return pathspecs === undefined ? parsed : { operands: parsed.operands, unknown: [...parsed.unknown, '--', ...pathspecs] };
+    return pathspecs === undefined
+      ? parsed
+      : { operands: parsed.operands, unknown: [...parsed.unknown, '--', ...pathspecs] };
   }
 }
 

@@ -1,4 +1,3 @@
-
 export interface Progress {
   start(total: number): void;
   tick(label: string, objects: number): void;
@@ -9,12 +8,15 @@ export interface Progress {
 export async function createProgress(unit: string, stream: NodeJS.WriteStream = process.stderr): Promise<Progress> {
   if (!stream.isTTY) return { start() {}, tick() {}, stop() {} };
   const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar({
-    stream,
-    format: `{bar} {value}/{total} ${unit} | {objects} objects | {label}`,
-    hideCursor: true,
-    clearOnComplete: true,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: `{bar} {value}/{total} ${unit} | {objects} objects | {label}`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   let objects = 0;
   let started = false;
   return {

@@ -6,4 +6,8 @@ import { buildBundle } from '../lib/runtime/build.mjs';
 const started = performance.now();
 const build = await buildBundle(new URL('..', import.meta.url));
 const took = Math.round(performance.now() - started);
-console.log(build.built ? `kubesnap: bundled into dist/${build.id}/ in ${took} ms` : `kubesnap: dist/${build.id}/ is already the bundle of these sources`);
+console.log(
+  build.built
+    ? `kubesnap: bundled into dist/${build.id}/ in ${took} ms`
+    : `kubesnap: dist/${build.id}/ is already the bundle of these sources`,
+);

@@ -7,7 +7,7 @@ import { startSeededSimulator } from './helpers/cluster.ts';
 import { runCli } from './helpers/cli.ts';
 import { temporaryDirectory } from './helpers/processes.ts';
 
-test('a usage error points at the subcommand\'s own --help', async () => {
+test("a usage error points at the subcommand's own --help", async () => {
   for (const [args, hint] of [
     [['snapshot', '--bogus'], 'kubesnap snapshot --help'],
     [['etcd', 'snapshot', '--bogus'], 'kubesnap etcd snapshot --help'],
@@ -26,7 +26,11 @@ test('show --help says its default once', async () => {
 });
 
 test('required options are marked required in --help', async () => {
-  for (const [args, flag] of [[['etcd', 'snapshot'], '--endpoints'], [['etcd', 'list'], '--dir'], [['images', 'mirror'], '--to']] as const) {
+  for (const [args, flag] of [
+    [['etcd', 'snapshot'], '--endpoints'],
+    [['etcd', 'list'], '--dir'],
+    [['images', 'mirror'], '--to'],
+  ] as const) {
     const help = (await runCli([...args, '--help'])).stdout.replace(/\s+/g, ' ');
     assert.match(help, new RegExp(` ${flag} <\\w+> (?:(?! --).)*\\(required\\)`), `${args.join(' ')}: ${help}`);
   }
@@ -47,7 +51,14 @@ test('snapshot --explain counts one kind as "1 kind"', async () => {
   const sim = await startSeededSimulator();
   const tmp = temporaryDirectory();
   try {
-    const result = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'repo'), 'snapshot', '--explain']);
+    const result = await runCli([
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--repo',
+      join(tmp.path, 'repo'),
+      'snapshot',
+      '--explain',
+    ]);
     assert.is(result.code, 0, result.stderr);
     assert.not.match(result.stdout, /\b1 (kinds|objects)\b/);
     assert.match(result.stdout, /^skipped leases: 1 kind \(leases\.coordination\.k8s\.io\)/m);

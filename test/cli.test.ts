@@ -11,7 +11,8 @@ test('--version prints the package version and exits 0', async () => {
 test('--help lists the global options', async () => {
   const result = await runCli(['--help']);
   assert.is(result.code, 0);
-  for (const flag of ['--kubeconfig', '--context', '--repo', '--log-format', '--verbose']) assert.ok(result.stdout.includes(flag), flag);
+  for (const flag of ['--kubeconfig', '--context', '--repo', '--log-format', '--verbose'])
+    assert.ok(result.stdout.includes(flag), flag);
 });
 
 test('an unknown command is one sentence and exit 2', async () => {

@@ -14,7 +14,10 @@ test('kubesnap demo writes a real repository through a scripted day and shows it
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /History \(newest first\):/);
   assert.match(result.stdout, /updated shop\/deployments\.apps\/web {2}spec\.replicas 2→4 {2}by kubectl-scale/);
-  assert.match(result.stdout, /-\s+image: registry\.example\.com\/shop\/web:1\.7\.2\n\+\s+image: registry\.example\.com\/shop\/web:1\.8\.0/);
+  assert.match(
+    result.stdout,
+    /-\s+image: registry\.example\.com\/shop\/web:1\.7\.2\n\+\s+image: registry\.example\.com\/shop\/web:1\.8\.0/,
+  );
   assert.match(result.stdout, /kubesnap-demo/);
   // The first sync's commit is cut to 4 lines, and says how many it left out.
   assert.match(result.stdout, /watch: 39 created, 0 updated, 0 deleted\n(?: {6}created .*\n){4} {6}… 35 more\n/);
@@ -24,7 +27,10 @@ test('kubesnap demo writes a real repository through a scripted day and shows it
   assert.match(log[0], /^watch: 2 created/);
   assert.is((await git(repo, 'status', '--porcelain')).trim(), '', 'the work tree follows the commits');
   await git(repo, 'fsck', '--strict', '--no-dangling');
-  assert.match(await git(repo, 'show', 'HEAD:payments/backupschedules.ops.example.com/nightly.yaml'), /schedule: 0 3 \* \* \*/);
+  assert.match(
+    await git(repo, 'show', 'HEAD:payments/backupschedules.ops.example.com/nightly.yaml'),
+    /schedule: 0 3 \* \* \*/,
+  );
 });
 
 test('a second demo replaces the first; a folder that is not a demo is refused', async () => {

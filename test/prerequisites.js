@@ -38,13 +38,18 @@ function found(program, env) {
 
 /** The Debian packages whose program is missing. */
 export function missingPackages(env = process.env) {
-  return Object.entries(debianPackages).filter(([, program]) => !found(program, env)).map(([name]) => name);
+  return Object.entries(debianPackages)
+    .filter(([, program]) => !found(program, env))
+    .map(([name]) => name);
 }
 
 /** `apt-get install` as root; returns apt's output when it failed. */
 function install(packages) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...packages]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...packages],
+  ]) {
     const result = spawnSync('apt-get', args, { env, encoding: 'utf8' });
     if (result.status !== 0) return `${result.stderr || result.stdout || result.error?.message || ''}`.trim();
   }
@@ -59,11 +64,16 @@ export function checkPrerequisites(env = process.env) {
   let missing = missingPackages(env);
   if (missing.length && env.KUBESNAP_TEST_INSTALL === '1' && process.getuid?.() === 0) {
     const failure = install(missing);
-    if (failure) return `installing the Debian packages the tests need failed (apt-get install ${missing.join(' ')}): ${failure.split('\n').pop()}`;
+    if (failure)
+      return `installing the Debian packages the tests need failed (apt-get install ${missing.join(' ')}): ${failure.split('\n').pop()}`;
     missing = missingPackages(env);
   }
   const problems = [];
-  if (missing.length) problems.push(`the Debian packages ${missing.join(', ')} are missing: run \`sudo apt-get install ${missing.join(' ')}\` (or, as root, KUBESNAP_TEST_INSTALL=1 npm test)`);
-  if (!isExecutable(kubectlProgram())) problems.push(`kubectl is not at ${kubectlProgram()}: install it (${KUBECTL_INSTALL}) or set KUBECTL to its path`);
+  if (missing.length)
+    problems.push(
+      `the Debian packages ${missing.join(', ')} are missing: run \`sudo apt-get install ${missing.join(' ')}\` (or, as root, KUBESNAP_TEST_INSTALL=1 npm test)`,
+    );
+  if (!isExecutable(kubectlProgram()))
+    problems.push(`kubectl is not at ${kubectlProgram()}: install it (${KUBECTL_INSTALL}) or set KUBECTL to its path`);
   return problems.length ? `The tests cannot run: ${problems.join('; ')}.` : undefined;
 }

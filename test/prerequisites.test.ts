@@ -10,7 +10,9 @@ import { run, temporaryDirectory } from './helpers/processes.ts';
 const runner = fileURLToPath(new URL('run.js', import.meta.url));
 
 function runTests(env: NodeJS.ProcessEnv) {
-  return run(process.execPath, [runner, 'no-such-test-file'], { env: { ...process.env, KUBESNAP_TEST_INSTALL: '', ...env } });
+  return run(process.execPath, [runner, 'no-such-test-file'], {
+    env: { ...process.env, KUBESNAP_TEST_INSTALL: '', ...env },
+  });
 }
 
 test('missing Debian packages: one sentence with the apt-get line, exit 1, no test run', async () => {
@@ -21,8 +23,12 @@ test('missing Debian packages: one sentence with the apt-get line, exit 1, no te
     assert.is(result.stdout, '');
     const lines = result.stderr.trim().split('\n');
     assert.is(lines.length, 1, result.stderr);
-    assert.match(lines[0], /^The tests cannot run: the Debian packages .* are missing: run `sudo apt-get install [a-z -]*etcd-server etcd-client[a-z -]*`/);
-    for (const name of ['git', 'etcd-server', 'etcd-client', 'docker-registry', 'openssl', 'age']) assert.match(lines[0], new RegExp(`install[a-z -]* ${name}\\b`));
+    assert.match(
+      lines[0],
+      /^The tests cannot run: the Debian packages .* are missing: run `sudo apt-get install [a-z -]*etcd-server etcd-client[a-z -]*`/,
+    );
+    for (const name of ['git', 'etcd-server', 'etcd-client', 'docker-registry', 'openssl', 'age'])
+      assert.match(lines[0], new RegExp(`install[a-z -]* ${name}\\b`));
     assert.not.match(result.stderr, /ENOENT|at /);
   } finally {
     tmp.remove();
@@ -32,7 +38,10 @@ test('missing Debian packages: one sentence with the apt-get line, exit 1, no te
 test('a missing kubectl is named with where to get it', async () => {
   const result = await runTests({ KUBECTL: '/nonexistent/kubectl' });
   assert.is(result.code, 1);
-  assert.match(result.stderr, /^The tests cannot run: kubectl is not at \/nonexistent\/kubectl: install it \(https:\/\/kubernetes\.io\/\S+\) or set KUBECTL to its path\.\n$/);
+  assert.match(
+    result.stderr,
+    /^The tests cannot run: kubectl is not at \/nonexistent\/kubectl: install it \(https:\/\/kubernetes\.io\/\S+\) or set KUBECTL to its path\.\n$/,
+  );
 });
 
 test('as root with KUBESNAP_TEST_INSTALL=1 the missing packages are installed first', async () => {
@@ -41,18 +50,24 @@ test('as root with KUBESNAP_TEST_INSTALL=1 the missing packages are installed fi
   try {
     // A stand-in apt-get: logs its arguments and "installs" each package's program into the same folder.
     const aptGet = join(tmp.path, 'apt-get');
-    writeFileSync(aptGet, `#!/bin/sh
+    writeFileSync(
+      aptGet,
+      `#!/bin/sh
 echo "$@" >> "${tmp.path}/apt.log"
 [ "$1" = install ] || exit 0
 for program in git etcd etcdctl docker-registry openssl age ssh-keygen; do
   printf '#!/bin/sh\\n' > "${tmp.path}/$program"; /bin/chmod +x "${tmp.path}/$program"
 done
-`);
+`,
+    );
     chmodSync(aptGet, 0o755);
     const result = await runTests({ PATH: tmp.path, KUBESNAP_TEST_INSTALL: '1' });
     assert.match(result.stdout, /no test files found/, result.stderr);
     const log = readFileSync(join(tmp.path, 'apt.log'), 'utf8');
-    assert.match(log, /^update -qq\ninstall -y -qq git etcd-server etcd-client docker-registry openssl age openssh-client\n$/);
+    assert.match(
+      log,
+      /^update -qq\ninstall -y -qq git etcd-server etcd-client docker-registry openssl age openssh-client\n$/,
+    );
   } finally {
     tmp.remove();
   }

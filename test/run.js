@@ -15,12 +15,14 @@ const concurrency = Number(process.env.KUBESNAP_TEST_JOBS ?? 2);
 const filters = process.argv.slice(2);
 
 function findTests(dir) {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name);
-    if (name === 'bench' || name === 'fixtures' || name === 'node_modules') return [];
-    if (statSync(path).isDirectory()) return findTests(path);
-    return name.endsWith('.test.ts') ? [path] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (name === 'bench' || name === 'fixtures' || name === 'node_modules') return [];
+      if (statSync(path).isDirectory()) return findTests(path);
+      return name.endsWith('.test.ts') ? [path] : [];
+    });
 }
 
 function runFile(file) {
@@ -78,7 +80,9 @@ async function worker() {
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
     const status = counts.failed ? 'FAIL' : 'ok';
-    process.stdout.write(`\n=== ${status} ${relative(root, file)} (${counts.passed} passed, ${counts.failed} failed, ${result.seconds.toFixed(1)}s)\n`);
+    process.stdout.write(
+      `\n=== ${status} ${relative(root, file)} (${counts.passed} passed, ${counts.failed} failed, ${result.seconds.toFixed(1)}s)\n`,
+    );
     if (counts.failed || process.env.KUBESNAP_TEST_VERBOSE) process.stdout.write(result.output.trimEnd() + '\n');
   }
 }

@@ -5,7 +5,18 @@ import type { RevisionSpec, SnapshotRepository } from '../../lib/store/index.ts'
 import { parseRevisionRange } from '../../lib/store/revision-syntax.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
-  addAgeIdentityOption, addAgeRecipientOptions, addNormalizeOptions, addRepositoryOptions, addSelectionOptions, ageIdentitiesFrom, collectValues, globalsOf, normalizeFrom, openRepository, parseTime, sealerFrom,
+  addAgeIdentityOption,
+  addAgeRecipientOptions,
+  addNormalizeOptions,
+  addRepositoryOptions,
+  addSelectionOptions,
+  ageIdentitiesFrom,
+  collectValues,
+  globalsOf,
+  normalizeFrom,
+  openRepository,
+  parseTime,
+  sealerFrom,
   selectionFrom,
 } from '../options.ts';
 import { CommandWithPathspecs, pathspecGlobs } from '../pathspecs.ts';
@@ -20,7 +31,11 @@ const renderers: Record<string, (diff: DiffModule, changeSet: ChangeSet, color: 
 };
 
 /** `FROM TO`, or one argument `A..B` / `A...B` (from the merge base of A and B, as git diff reads it). */
-async function revisionPair(repository: SnapshotRepository, from: string | undefined, to: string | undefined): Promise<[string | undefined, string | undefined]> {
+async function revisionPair(
+  repository: SnapshotRepository,
+  from: string | undefined,
+  to: string | undefined,
+): Promise<[string | undefined, string | undefined]> {
   const range = from === undefined ? undefined : parseRevisionRange(from);
   if (!range) return [from, to];
   if (to !== undefined) throw new UsageError(`"${from}" is a range already; give it alone, or two revisions.`);
@@ -29,21 +44,31 @@ async function revisionPair(repository: SnapshotRepository, from: string | undef
 
 /** `git diff --exit-code` and `kubectl diff` agree: 0 no differences, 1 differences, 2 anything went wrong. */
 function asDiffError(error: unknown): KubesnapError {
-  if (error instanceof KubesnapError) return error.exitCode === 2 ? error : new KubesnapError(error.code, error.message, 2, { cause: error });
+  if (error instanceof KubesnapError)
+    return error.exitCode === 2 ? error : new KubesnapError(error.code, error.message, 2, { cause: error });
   const text = error instanceof Error ? error.message : String(error);
   return new KubesnapError('EUNEXPECTED', `unexpected failure: ${text.split('\n')[0]}`, 2, { cause: error });
 }
 
 export function registerDiffCommand(program: Command): void {
   const command = new CommandWithPathspecs('diff')
-    .description('show what changed between two revisions (default HEAD~1 and HEAD), or between a revision and the live cluster')
+    .description(
+      'show what changed between two revisions (default HEAD~1 and HEAD), or between a revision and the live cluster',
+    )
     .usage('[options] [from [to] | from..to | from...to] [-- <path>...]')
-    .argument('[from]', 'the older revision, as git spells it (default HEAD~1; with --live, the revision to compare, default HEAD); or a range A..B, or A...B (from where A and B parted)')
+    .argument(
+      '[from]',
+      'the older revision, as git spells it (default HEAD~1; with --live, the revision to compare, default HEAD); or a range A..B, or A...B (from where A and B parted)',
+    )
     .argument('[to]', 'the newer revision (default HEAD)')
     .option('--live', 'compare with the live cluster, read and normalised as a snapshot would be')
     .option('--at <time>', 'FROM (or the revision for --live) is the last commit at or before this time')
     .addOption(new Option('-o, --format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
-    .option('--path <glob>', 'only files matching this glob (repeatable); paths after -- are git\'s pathspecs: a file, or a folder and all under it', collectValues)
+    .option(
+      '--path <glob>',
+      "only files matching this glob (repeatable); paths after -- are git's pathspecs: a file, or a folder and all under it",
+      collectValues,
+    )
     .option('--show-secrets', 'show Secret values stored readable (--secrets plain) instead of hiding them')
     .option('--exit-code', 'exit 1 when there are differences, 0 when there are none');
   addRepositoryOptions(command, { write: false });
@@ -54,7 +79,8 @@ export function registerDiffCommand(program: Command): void {
   addNormalizeOptions(command);
   addAgeIdentityOption(command);
   addAgeRecipientOptions(command);
-  for (const option of command.options.slice(writeOptionsFrom)) option.helpGroup('With --live, read the cluster as the snapshot was taken:');
+  for (const option of command.options.slice(writeOptionsFrom))
+    option.helpGroup('With --live, read the cluster as the snapshot was taken:');
   command.action(async (from: string | undefined, to: string | undefined, _options, self: Command) => {
     const options = globalsOf(self);
     try {
@@ -62,7 +88,8 @@ export function registerDiffCommand(program: Command): void {
       if (options.at !== undefined && (options.live ? from !== undefined : to !== undefined)) {
         throw new UsageError('--at names the older revision; give at most one revision with it.');
       }
-      if (options.live && to !== undefined) throw new UsageError('--live compares one revision with the cluster; give at most one revision.');
+      if (options.live && to !== undefined)
+        throw new UsageError('--live compares one revision with the cluster; give at most one revision.');
       const repository = await openRepository(options, { write: false });
       if (!options.live && options.at === undefined) [from, to] = await revisionPair(repository, from, to);
       const start: RevisionSpec | undefined = options.at !== undefined ? { at: parseTime(options.at, '--at') } : from;
@@ -75,14 +102,29 @@ export function registerDiffCommand(program: Command): void {
         const { client } = await connectToCluster(options);
         try {
           changeSet = await diff.diffLive({
-            client, repository, revision: start, filter, normalize: await normalizeFrom(options), prefix: options.prefix, showSecrets: options.showSecrets, ageIdentities, sealer,
+            client,
+            repository,
+            revision: start,
+            filter,
+            normalize: await normalizeFrom(options),
+            prefix: options.prefix,
+            showSecrets: options.showSecrets,
+            ageIdentities,
+            sealer,
           });
         } finally {
           client.close();
         }
       } else {
         const end = options.at !== undefined ? from : to;
-        changeSet = await diff.diffRevisions({ repository, from: start, to: end, filter, prefix: options.prefix, showSecrets: options.showSecrets });
+        changeSet = await diff.diffRevisions({
+          repository,
+          from: start,
+          to: end,
+          filter,
+          prefix: options.prefix,
+          showSecrets: options.showSecrets,
+        });
       }
       const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
       process.stdout.write(renderers[options.format](diff, changeSet, color));

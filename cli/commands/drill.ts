@@ -1,7 +1,17 @@
 import { Command, Option } from 'commander';
 import { KubesnapError, UsageError } from '../../lib/errors/index.ts';
 import type { DrillReport, DrillTarget } from '../../lib/drill/index.ts';
-import { addAgeIdentityOption, addNormalizeOptions, addRepositoryOptions, ageIdentitiesFrom, globalsOf, normalizeFrom, openRepository, parseAuthor, parseDuration } from '../options.ts';
+import {
+  addAgeIdentityOption,
+  addNormalizeOptions,
+  addRepositoryOptions,
+  ageIdentitiesFrom,
+  globalsOf,
+  normalizeFrom,
+  openRepository,
+  parseAuthor,
+  parseDuration,
+} from '../options.ts';
 
 type TargetSpec = { kind: 'sim' } | { kind: 'namespaces' } | { kind: 'kubeconfig'; file: string };
 
@@ -13,11 +23,17 @@ function parseTarget(text: string): TargetSpec {
 }
 
 /** The cluster a target restores into: the simulator needs none, namespaces the current one, kubeconfig:FILE its own. */
-async function drillTarget(spec: TargetSpec, options: Record<string, any>): Promise<{ target: DrillTarget; close(): void }> {
+async function drillTarget(
+  spec: TargetSpec,
+  options: Record<string, any>,
+): Promise<{ target: DrillTarget; close(): void }> {
   if (spec.kind === 'sim') return { target: spec, close: () => {} };
   const { connectToCluster } = await import('../cluster.ts');
   const { client } = await connectToCluster(spec.kind === 'namespaces' ? options : { kubeconfig: spec.file });
-  const target: DrillTarget = spec.kind === 'namespaces' ? { kind: 'namespaces', client, namespaceRole: options.namespaceRole } : { kind: 'kubeconfig', client, cleanup: Boolean(options.cleanup) };
+  const target: DrillTarget =
+    spec.kind === 'namespaces'
+      ? { kind: 'namespaces', client, namespaceRole: options.namespaceRole }
+      : { kind: 'kubeconfig', client, cleanup: Boolean(options.cleanup) };
   return { target, close: () => client.close() };
 }
 
@@ -27,7 +43,13 @@ function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
   const abort = () => controller.abort();
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
-  return { signal: controller.signal, dispose: () => { process.off('SIGINT', abort); process.off('SIGTERM', abort); } };
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', abort);
+      process.off('SIGTERM', abort);
+    },
+  };
 }
 
 async function render(report: DrillReport, format: string): Promise<string> {
@@ -38,28 +60,56 @@ async function render(report: DrillReport, format: string): Promise<string> {
 
 export function registerDrillCommand(program: Command): void {
   const command = new Command('drill')
-    .description('prove that a revision can be restored: restore it into a scratch target and read it back, restore its etcd snapshot, find its images in the secondary registry; exit 1 when a part fails')
+    .description(
+      'prove that a revision can be restored: restore it into a scratch target and read it back, restore its etcd snapshot, find its images in the secondary registry; exit 1 when a part fails',
+    )
     .argument('[rev]', 'the revision to drill (default: HEAD)')
-    .option('--target <target>', 'where the configuration is restored: sim (the built-in simulated API server, nothing else needed), namespaces (this cluster, each namespace as <ns>-drill-<id>, deleted after), kubeconfig:FILE (a staging cluster)', 'sim')
+    .option(
+      '--target <target>',
+      'where the configuration is restored: sim (the built-in simulated API server, nothing else needed), namespaces (this cluster, each namespace as <ns>-drill-<id>, deleted after), kubeconfig:FILE (a staging cluster)',
+      'sim',
+    )
     .option('--cleanup', 'with --target kubeconfig:FILE: delete what the drill created afterwards')
-    .option('--namespace-role <clusterrole>', 'with --target namespaces: bind this ClusterRole to the drill\'s own identity in each drill namespace it creates (least privilege: see templates/deploy/components/drill/namespaces)')
-    .option('--ready-timeout <duration>', 'with --target namespaces: how long restored Deployments and StatefulSets may take to be ready (on a cluster with nodes)', '5m')
+    .option(
+      '--namespace-role <clusterrole>',
+      "with --target namespaces: bind this ClusterRole to the drill's own identity in each drill namespace it creates (least privilege: see templates/deploy/components/drill/namespaces)",
+    )
+    .option(
+      '--ready-timeout <duration>',
+      'with --target namespaces: how long restored Deployments and StatefulSets may take to be ready (on a cluster with nodes)',
+      '5m',
+    )
     .option('--etcd-snapshot <file>', 'also restore this etcd snapshot into a throwaway etcd and check what it serves')
-    .option('--etcd-dir <dir>', 'also drill the newest etcd snapshot in this folder (as kubesnap etcd list --dir lists them)')
-    .option('--images <registry>', 'also check that every image of the revision is in this secondary registry, host[:port][/path] (where kubesnap images mirror --to copied them)')
+    .option(
+      '--etcd-dir <dir>',
+      'also drill the newest etcd snapshot in this folder (as kubesnap etcd list --dir lists them)',
+    )
+    .option(
+      '--images <registry>',
+      'also check that every image of the revision is in this secondary registry, host[:port][/path] (where kubesnap images mirror --to copied them)',
+    )
     .option('--images-insecure', 'talk plain http to the secondary registry')
-    .option('--report <file>', 'also write the report to this file (markdown when it ends in .md, json when .json, else as -o)')
+    .option(
+      '--report <file>',
+      'also write the report to this file (markdown when it ends in .md, json when .json, else as -o)',
+    )
     .option('--no-record', 'do not record the result as a note on the drilled commit (refs/notes/kubesnap-drills)')
     .option('--author <identity>', 'who the drill note is written as, "Name <email>"')
-    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'));
+    .addOption(
+      new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'),
+    );
   addRepositoryOptions(command, { write: false });
   addNormalizeOptions(command);
   addAgeIdentityOption(command);
   command.action(async (rev: string | undefined, _options, self: Command) => {
     const options = globalsOf(self);
     const spec = parseTarget(options.target);
-    if (options.namespaceRole && spec.kind !== 'namespaces') throw new UsageError('--namespace-role is for --target namespaces.');
-    if (options.cleanup && spec.kind !== 'kubeconfig') throw new UsageError('--cleanup is for --target kubeconfig:FILE; the namespaces target always cleans up and the simulator is thrown away.');
+    if (options.namespaceRole && spec.kind !== 'namespaces')
+      throw new UsageError('--namespace-role is for --target namespaces.');
+    if (options.cleanup && spec.kind !== 'kubeconfig')
+      throw new UsageError(
+        '--cleanup is for --target kubeconfig:FILE; the namespaces target always cleans up and the simulator is thrown away.',
+      );
     if (options.etcdSnapshot && options.etcdDir) throw new UsageError('give --etcd-snapshot or --etcd-dir, not both.');
     const { runDrill } = await import('../../lib/drill/index.ts');
     const repository = await openRepository(options, { write: false });
@@ -71,13 +121,31 @@ export function registerDrillCommand(program: Command): void {
     let report: DrillReport;
     try {
       report = await runDrill({
-        repository, revision: rev, prefix: options.prefix, author, signal: interrupt.signal,
-        config: { target, normalize, ageIdentities, readyTimeoutMs: parseDuration(options.readyTimeout, '--ready-timeout') },
-        etcd: options.etcdSnapshot || options.etcdDir ? { snapshot: options.etcdSnapshot, dir: options.etcdDir } : undefined,
+        repository,
+        revision: rev,
+        prefix: options.prefix,
+        author,
+        signal: interrupt.signal,
+        config: {
+          target,
+          normalize,
+          ageIdentities,
+          readyTimeoutMs: parseDuration(options.readyTimeout, '--ready-timeout'),
+        },
+        etcd:
+          options.etcdSnapshot || options.etcdDir
+            ? { snapshot: options.etcdSnapshot, dir: options.etcdDir }
+            : undefined,
         images: options.images ? { registry: options.images, insecure: Boolean(options.imagesInsecure) } : undefined,
       });
     } catch (error) {
-      if (interrupt.signal.aborted) throw new KubesnapError('EINTERRUPTED', `the drill was interrupted and nothing was recorded${spec.kind === 'namespaces' ? '; the drill namespaces it made were deleted' : ''}.`, 1, { cause: error });
+      if (interrupt.signal.aborted)
+        throw new KubesnapError(
+          'EINTERRUPTED',
+          `the drill was interrupted and nothing was recorded${spec.kind === 'namespaces' ? '; the drill namespaces it made were deleted' : ''}.`,
+          1,
+          { cause: error },
+        );
       throw error;
     } finally {
       interrupt.dispose();
@@ -86,7 +154,11 @@ export function registerDrillCommand(program: Command): void {
     process.stdout.write(await render(report, options.output));
     if (options.report) {
       const { writeFile } = await import('node:fs/promises');
-      const format = options.report.endsWith('.md') ? 'markdown' : options.report.endsWith('.json') ? 'json' : options.output;
+      const format = options.report.endsWith('.md')
+        ? 'markdown'
+        : options.report.endsWith('.json')
+          ? 'json'
+          : options.output;
       await writeFile(options.report, await render(report, format));
     }
     if (!report.passed) process.exitCode = 1;

@@ -15,29 +15,56 @@ export function registerEtcdCommand(program: Command): void {
 
 function snapshotCommand(): Command {
   const command = new Command('snapshot')
-    .description('take a snapshot over etcd\'s Maintenance API into DIR/etcd-<UTC time>.db, with a .sha256 beside it')
+    .description("take a snapshot over etcd's Maintenance API into DIR/etcd-<UTC time>.db, with a .sha256 beside it")
     .requiredOption('--endpoints <urls>', 'etcd client URLs, comma-separated (https://10.0.0.1:2379,...)')
     .option('--cacert <file>', 'CA certificate (PEM) that signed the etcd server certificate')
     .option('--cert <file>', 'client certificate (PEM)')
     .option('--key <file>', 'client key (PEM)')
     .requiredOption('--dir <dir>', 'folder of snapshots')
-    .option('--keep <rules>', 'then delete old snapshots but: AGE=all|hourly|daily|weekly|monthly, e.g. 24h=all,7d=daily,90d=weekly');
+    .option(
+      '--keep <rules>',
+      'then delete old snapshots but: AGE=all|hourly|daily|weekly|monthly, e.g. 24h=all,7d=daily,90d=weekly',
+    );
   addOutputOption(command);
   return command.action(async (_options, self: Command) => {
     const { parseRetentionPolicy, pruneSnapshots, takeEtcdSnapshot } = await import('../../lib/etcd/index.ts');
     const options = globalsOf(self);
     const rules = options.keep === undefined ? undefined : parseRetentionPolicy(options.keep);
-    const endpoints = String(options.endpoints).split(',').map((url) => url.trim()).filter(Boolean);
+    const endpoints = String(options.endpoints)
+      .split(',')
+      .map((url) => url.trim())
+      .filter(Boolean);
     for (const endpoint of endpoints) {
-      if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) throw new UsageError(`--endpoints "${endpoint}" is not a URL like https://10.0.0.1:2379.`);
+      if (!/^https?:\/\/[^/]+\/?$/.test(endpoint))
+        throw new UsageError(`--endpoints "${endpoint}" is not a URL like https://10.0.0.1:2379.`);
     }
-    const taken = await takeEtcdSnapshot({ endpoints, cacert: options.cacert, cert: options.cert, key: options.key, dir: options.dir });
+    const taken = await takeEtcdSnapshot({
+      endpoints,
+      cacert: options.cacert,
+      cert: options.cert,
+      key: options.key,
+      dir: options.dir,
+    });
     const deleted = rules ? await pruneSnapshots(options.dir, rules, taken.takenAt) : [];
     if (options.output === 'json') {
-      process.stdout.write(JSON.stringify({ file: taken.file, bytes: taken.bytes, sha256: taken.sha256, revision: taken.revision ?? null, deleted: deleted.map((entry) => entry.file) }, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify(
+          {
+            file: taken.file,
+            bytes: taken.bytes,
+            sha256: taken.sha256,
+            revision: taken.revision ?? null,
+            deleted: deleted.map((entry) => entry.file),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
       return;
     }
-    process.stdout.write(`etcd snapshot: ${taken.file} (${formatBytes(taken.bytes)}, revision ${taken.revision ?? 'unknown'}, sha256 ${taken.sha256.slice(0, 12)})\n`);
+    process.stdout.write(
+      `etcd snapshot: ${taken.file} (${formatBytes(taken.bytes)}, revision ${taken.revision ?? 'unknown'}, sha256 ${taken.sha256.slice(0, 12)})\n`,
+    );
     for (const entry of deleted) process.stdout.write(`deleted ${entry.file} (by --keep)\n`);
   });
 }
@@ -56,20 +83,34 @@ function listCommand(): Command {
       return;
     }
     const now = Date.now();
-    const rows = [['NAME', 'SIZE', 'REVISION', 'AGE'], ...listing.map((entry) => [
-      entry.name, formatBytes(entry.bytes), String(entry.revision ?? '-'), formatAge(now - entry.takenAt.getTime()),
-    ])];
+    const rows = [
+      ['NAME', 'SIZE', 'REVISION', 'AGE'],
+      ...listing.map((entry) => [
+        entry.name,
+        formatBytes(entry.bytes),
+        String(entry.revision ?? '-'),
+        formatAge(now - entry.takenAt.getTime()),
+      ]),
+    ];
     process.stdout.write(table(rows));
   });
 }
 
 function listingJson(entry: SnapshotListing): object {
-  return { name: entry.name, file: entry.file, takenAt: entry.takenAt.toISOString(), bytes: entry.bytes, revision: entry.revision ?? null };
+  return {
+    name: entry.name,
+    file: entry.file,
+    takenAt: entry.takenAt.toISOString(),
+    bytes: entry.bytes,
+    revision: entry.revision ?? null,
+  };
 }
 
 function verifyCommand(): Command {
   const command = new Command('verify')
-    .description('check a snapshot file (bolt meta pages and pages, etcd\'s sha256 trailer, the .sha256 beside it); exit 1 when damaged')
+    .description(
+      "check a snapshot file (bolt meta pages and pages, etcd's sha256 trailer, the .sha256 beside it); exit 1 when damaged",
+    )
     .argument('<file>', 'the snapshot file');
   addOutputOption(command);
   return command.action(async (file: string, _options, self: Command) => {
@@ -83,13 +124,20 @@ function verifyCommand(): Command {
 }
 
 function checkJson(check: SnapshotCheck): object {
-  return { ...check, revision: check.revision ?? null, recordedSha256: check.recordedSha256 ?? null, intact: check.problems.length === 0 };
+  return {
+    ...check,
+    revision: check.revision ?? null,
+    recordedSha256: check.recordedSha256 ?? null,
+    intact: check.problems.length === 0,
+  };
 }
 
 function printCheck(check: SnapshotCheck): void {
   if (check.problems.length === 0) {
     const trailer = check.etcdHashAppended ? 'sha256 trailer matches' : 'no sha256 trailer (a copied data file)';
-    process.stdout.write(`${check.file}: intact (${formatBytes(check.bytes)}, revision ${check.revision ?? 'unknown'}, ${check.totalKeys} keys, ${trailer})\n`);
+    process.stdout.write(
+      `${check.file}: intact (${formatBytes(check.bytes)}, revision ${check.revision ?? 'unknown'}, ${check.totalKeys} keys, ${trailer})\n`,
+    );
     return;
   }
   process.stdout.write(`${check.file}: DAMAGED\n`);
@@ -98,12 +146,21 @@ function printCheck(check: SnapshotCheck): void {
 
 function restorePlanCommand(): Command {
   const command = new Command('restore-plan')
-    .description('print the commands that restore a snapshot on a control-plane node (static-pod etcd and kube-apiserver)')
+    .description(
+      'print the commands that restore a snapshot on a control-plane node (static-pod etcd and kube-apiserver)',
+    )
     .argument('<file>', 'the snapshot file')
-    .addOption(new Option('--tool <tool>', 'etcdutl (etcd 3.5+) or etcdctl (etcd 3.4)').choices(['etcdutl', 'etcdctl']).default('etcdutl'))
-    .option('--name <member>', 'the etcd member name (default: the node\'s hostname)')
-    .option('--peer-url <url>', 'this member\'s peer URL (default: https://<node IP>:2380)')
-    .option('--initial-cluster <members>', 'every member as NAME=PEER_URL, comma-separated (default: this member alone)')
+    .addOption(
+      new Option('--tool <tool>', 'etcdutl (etcd 3.5+) or etcdctl (etcd 3.4)')
+        .choices(['etcdutl', 'etcdctl'])
+        .default('etcdutl'),
+    )
+    .option('--name <member>', "the etcd member name (default: the node's hostname)")
+    .option('--peer-url <url>', "this member's peer URL (default: https://<node IP>:2380)")
+    .option(
+      '--initial-cluster <members>',
+      'every member as NAME=PEER_URL, comma-separated (default: this member alone)',
+    )
     .option('--data-dir <dir>', 'etcd data directory on the node', '/var/lib/etcd')
     .option('--snapshot-path <path>', 'where the snapshot file will be on the node (default: /root/<file name>)');
   addOutputOption(command);
@@ -112,8 +169,12 @@ function restorePlanCommand(): Command {
     const options = globalsOf(self);
     const check = await checkSnapshotFile(file);
     const plan = etcdRestorePlan(check, {
-      tool: options.tool, name: options.name, peerUrl: options.peerUrl, initialCluster: options.initialCluster,
-      dataDir: options.dataDir, snapshotPath: options.snapshotPath,
+      tool: options.tool,
+      name: options.name,
+      peerUrl: options.peerUrl,
+      initialCluster: options.initialCluster,
+      dataDir: options.dataDir,
+      snapshotPath: options.snapshotPath,
     });
     if (options.output === 'json') {
       process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
@@ -148,5 +209,11 @@ function formatAge(ms: number): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_cell, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ')).join('\n') + '\n';
+  return (
+    rows
+      .map((row) =>
+        row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '),
+      )
+      .join('\n') + '\n'
+  );
 }

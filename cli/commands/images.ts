@@ -17,7 +17,9 @@ export function registerImagesCommand(program: Command): void {
   });
 
   const mirror = new Command('mirror')
-    .description('copy every image of a revision, by digest, to another registry (manifests, indexes, blobs; what is there already is skipped)')
+    .description(
+      'copy every image of a revision, by digest, to another registry (manifests, indexes, blobs; what is there already is skipped)',
+    )
     .argument('[rev]', 'the revision (default: HEAD)')
     .requiredOption('--to <registry>', 'the target registry, host[:port][/path]')
     .option('--from-insecure', 'talk plain http to the source registries')
@@ -64,11 +66,15 @@ function printInventory(inventory: ImageInventory): void {
     if (image.digest) parts.push(`digest ${image.digest}`);
     process.stdout.write(`${image.image}\n  ${parts.join(', ')}\n`);
     for (const use of image.usedBy) {
-      process.stdout.write(`  used by ${use.kind} ${use.namespace ? `${use.namespace}/` : ''}${use.name} (${use.field} ${use.container})\n`);
+      process.stdout.write(
+        `  used by ${use.kind} ${use.namespace ? `${use.namespace}/` : ''}${use.name} (${use.field} ${use.container})\n`,
+      );
     }
   }
   for (const entry of inventory.invalid) {
-    process.stderr.write(`warning: ${entry.use.kind} ${entry.use.namespace ? `${entry.use.namespace}/` : ''}${entry.use.name}: ${entry.reason}\n`);
+    process.stderr.write(
+      `warning: ${entry.use.kind} ${entry.use.namespace ? `${entry.use.namespace}/` : ''}${entry.use.name}: ${entry.reason}\n`,
+    );
   }
   process.stdout.write(`${inventory.images.length} images in ${inventory.commit.slice(0, 12)}\n`);
 }
@@ -76,9 +82,14 @@ function printInventory(inventory: ImageInventory): void {
 function printMirror(result: MirrorResult): void {
   for (const image of result.images) {
     if (image.error) process.stdout.write(`FAILED ${image.source}: ${image.error}\n`);
-    else process.stdout.write(`${image.source} -> ${image.target}${image.digest ? ` (${image.digest.slice(0, 19)})` : ''}: ${image.blobsCopied} blobs copied, ${image.blobsSkipped} already there\n`);
+    else
+      process.stdout.write(
+        `${image.source} -> ${image.target}${image.digest ? ` (${image.digest.slice(0, 19)})` : ''}: ${image.blobsCopied} blobs copied, ${image.blobsSkipped} already there\n`,
+      );
   }
   const { totals } = result;
   const megabytes = (totals.bytesCopied / 1024 / 1024).toFixed(1);
-  process.stdout.write(`mirrored ${totals.images - totals.failed}/${totals.images} images: ${totals.manifestsPushed} manifests pushed, ${totals.blobsCopied} blobs copied (${megabytes} MiB), ${totals.blobsSkipped} blobs already there${totals.failed ? `, ${totals.failed} failed` : ''}\n`);
+  process.stdout.write(
+    `mirrored ${totals.images - totals.failed}/${totals.images} images: ${totals.manifestsPushed} manifests pushed, ${totals.blobsCopied} blobs copied (${megabytes} MiB), ${totals.blobsSkipped} blobs already there${totals.failed ? `, ${totals.failed} failed` : ''}\n`,
+  );
 }

@@ -8,7 +8,17 @@ import type { RevisionSpec } from '../../lib/store/index.ts';
 import { planCounts } from '../../lib/restore/summary.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
-  addAgeIdentityOption, addNormalizeOptions, addOutputOption, addRepositoryOptions, addSelectionOptions, ageIdentitiesFrom, collectValues, globalsOf, normalizeFrom, openRepository, selectionFrom,
+  addAgeIdentityOption,
+  addNormalizeOptions,
+  addOutputOption,
+  addRepositoryOptions,
+  addSelectionOptions,
+  ageIdentitiesFrom,
+  collectValues,
+  globalsOf,
+  normalizeFrom,
+  openRepository,
+  selectionFrom,
   parseTime,
 } from '../options.ts';
 import { parseKindName } from '../object-arguments.ts';
@@ -25,7 +35,9 @@ function parseDryRun(value: unknown): DryRun {
   if (value === undefined || value === false) return undefined;
   if (value === true || value === 'client') return 'client';
   if (value === 'server') return 'server';
-  throw new UsageError(`--dry-run "${value}" is not client or server (write --dry-run=server; a revision goes before the flag).`);
+  throw new UsageError(
+    `--dry-run "${value}" is not client or server (write --dry-run=server; a revision goes before the flag).`,
+  );
 }
 
 function parseImageRegistryMap(pairs: readonly string[]): ImageRegistryMapping[] {
@@ -40,8 +52,11 @@ function parseImageRegistryMap(pairs: readonly string[]): ImageRegistryMapping[]
 function parseResourceArguments(args: readonly string[]): Array<{ kind: string; name: string }> {
   const named = args.map(parseKindName);
   if (named.every((spec) => spec !== undefined)) return named as Array<{ kind: string; name: string }>;
-  if (args.length > 1 && !args.some((arg) => arg.includes('/'))) return args.slice(1).map((name) => ({ kind: args[0], name }));
-  throw new UsageError(`"${args.join(' ')}" is not a list of objects as kubectl takes them (deploy/web svc/api, or deploy web api).`);
+  if (args.length > 1 && !args.some((arg) => arg.includes('/')))
+    return args.slice(1).map((name) => ({ kind: args[0], name }));
+  throw new UsageError(
+    `"${args.join(' ')}" is not a list of objects as kubectl takes them (deploy/web svc/api, or deploy web api).`,
+  );
 }
 
 interface RestoreArguments {
@@ -52,9 +67,14 @@ interface RestoreArguments {
 }
 
 /** `[REV | REV:PATH] [KIND/NAME...]`; a first argument that is no revision but an object is the first object (of HEAD). */
-async function restoreArguments(repository: SnapshotRepository, args: string[], at: string | undefined): Promise<RestoreArguments> {
+async function restoreArguments(
+  repository: SnapshotRepository,
+  args: string[],
+  at: string | undefined,
+): Promise<RestoreArguments> {
   if (at !== undefined) {
-    if (args.length > 0 && (splitRevisionPath(args[0])[1] !== undefined || !parseKindName(args[0]))) throw new UsageError('give a revision or --at, not both.');
+    if (args.length > 0 && (splitRevisionPath(args[0])[1] !== undefined || !parseKindName(args[0])))
+      throw new UsageError('give a revision or --at, not both.');
     return { revision: { at: parseTime(at, '--at') }, resources: parseResourceArguments(args) };
   }
   if (args.length === 0) return { revision: 'HEAD', resources: [] };
@@ -71,7 +91,13 @@ async function restoreArguments(repository: SnapshotRepository, args: string[], 
 }
 
 /** The files restored: `REV:PATH`, the named objects, or --path globs (one of these ways). */
-async function restoredPaths(repository: SnapshotRepository, target: RestoreArguments, globs: string[] | undefined, selection: SelectionOptions, prefix: string | undefined): Promise<string[] | undefined> {
+async function restoredPaths(
+  repository: SnapshotRepository,
+  target: RestoreArguments,
+  globs: string[] | undefined,
+  selection: SelectionOptions,
+  prefix: string | undefined,
+): Promise<string[] | undefined> {
   if ([target.pathspec !== undefined, target.resources.length > 0, Boolean(globs?.length)].filter(Boolean).length > 1) {
     throw new UsageError('choose the files to restore one way: REV:PATH, KIND/NAME arguments, or --path.');
   }
@@ -85,7 +111,10 @@ async function restoredPaths(repository: SnapshotRepository, target: RestoreArgu
   const paths: string[] = [];
   for (const resource of target.resources) {
     const found = await objectPathsNamed(repository, commit, resource, selected, prefix);
-    if (found.length === 0) throw new UsageError(`${resource.kind}/${resource.name} matches nothing in ${label}${selection.namespaces?.length ? ` (-n ${selection.namespaces.join(',')})` : ''}, so there is nothing to restore.`);
+    if (found.length === 0)
+      throw new UsageError(
+        `${resource.kind}/${resource.name} matches nothing in ${label}${selection.namespaces?.length ? ` (-n ${selection.namespaces.join(',')})` : ''}, so there is nothing to restore.`,
+      );
     paths.push(...found.map(literalGlob));
   }
   return paths;
@@ -96,19 +125,37 @@ function literalGlob(path: string): string {
   return path.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
 }
 
-const marks: Record<PlannedObject['action'], string> = { create: '+', update: '~', delete: '-', unchanged: '=', blocked: '!', invalid: '✗' };
+const marks: Record<PlannedObject['action'], string> = {
+  create: '+',
+  update: '~',
+  delete: '-',
+  unchanged: '=',
+  blocked: '!',
+  invalid: '✗',
+};
 
 function objectLines(object: PlannedObject): string[] {
   const warnings = object.warnings.map((warning) => `        warning: ${warning}`);
   if (object.action === 'blocked' || object.action === 'invalid') {
-    return [`  ${marks[object.action]} ${object.ref}${object.path ? ` (${object.path})` : ''}: ${object.reason}`, ...warnings];
+    return [
+      `  ${marks[object.action]} ${object.ref}${object.path ? ` (${object.path})` : ''}: ${object.reason}`,
+      ...warnings,
+    ];
   }
-  return [`  ${marks[object.action]} ${object.action.padEnd(6)} ${object.ref}`, ...object.fields.map((change) => `        ${formatFieldChange(change)}`), ...warnings];
+  return [
+    `  ${marks[object.action]} ${object.action.padEnd(6)} ${object.ref}`,
+    ...object.fields.map((change) => `        ${formatFieldChange(change)}`),
+    ...warnings,
+  ];
 }
 
 /** Objects outside every namespace other than Namespaces: shared by the whole cluster, so listed apart (a refused file stays where its path put it). */
 function isClusterWide(object: PlannedObject): boolean {
-  return object.namespace === undefined && !(object.group === '' && object.kind === 'Namespace') && object.action !== 'invalid';
+  return (
+    object.namespace === undefined &&
+    !(object.group === '' && object.kind === 'Namespace') &&
+    object.action !== 'invalid'
+  );
 }
 
 function planText(plan: RestorePlan, target: string): string {
@@ -116,10 +163,16 @@ function planText(plan: RestorePlan, target: string): string {
   const shown = plan.objects.filter((o) => o.action !== 'unchanged' || o.warnings.length > 0);
   lines.push(...shown.filter((o) => !isClusterWide(o)).flatMap(objectLines));
   const clusterWide = shown.filter(isClusterWide);
-  if (clusterWide.length > 0) lines.push('Cluster-scoped objects (shared by every namespace):', ...clusterWide.flatMap(objectLines));
+  if (clusterWide.length > 0)
+    lines.push('Cluster-scoped objects (shared by every namespace):', ...clusterWide.flatMap(objectLines));
   const counts = planCounts(plan);
-  const problems = [counts.blocked ? `, ${counts.blocked} not restorable` : '', counts.invalid ? `, ${counts.invalid} invalid` : ''].join('');
-  lines.push(`Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged${problems}.`);
+  const problems = [
+    counts.blocked ? `, ${counts.blocked} not restorable` : '',
+    counts.invalid ? `, ${counts.invalid} invalid` : '',
+  ].join('');
+  lines.push(
+    `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged${problems}.`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -141,7 +194,12 @@ function summaryLine(result: RestoreResult): string {
 
 function planJson(plan: RestorePlan) {
   return plan.objects.map((o) => ({
-    ref: o.ref, path: o.path || undefined, action: o.action, reason: o.reason, fields: o.fields.length ? o.fields.map(formatFieldChange) : undefined, warnings: o.warnings.length ? o.warnings : undefined,
+    ref: o.ref,
+    path: o.path || undefined,
+    action: o.action,
+    reason: o.reason,
+    fields: o.fields.length ? o.fields.map(formatFieldChange) : undefined,
+    warnings: o.warnings.length ? o.warnings : undefined,
   }));
 }
 
@@ -157,18 +215,46 @@ async function confirm(target: string): Promise<boolean> {
 
 export function registerRestoreCommand(program: Command): void {
   const command = new Command('restore')
-    .description('put the cluster (or the selected part of it) back as a revision has it: plan, confirm, apply in dependency order')
+    .description(
+      'put the cluster (or the selected part of it) back as a revision has it: plan, confirm, apply in dependency order',
+    )
     .usage('[options] [rev | rev:path] [KIND/NAME...]')
-    .argument('[rev]', 'the revision to restore, as git spells it (default HEAD); REV:PATH restores one file or folder of it')
-    .argument('[objects...]', 'only these objects, as kubectl names them: deploy/web svc/api, or deploy web api (with -n for their namespace)')
-    .option('--at <time>', 'restore the last commit at or before this time (2026-11-20T10:00Z, yesterday, "2 hours ago", 1h)')
+    .argument(
+      '[rev]',
+      'the revision to restore, as git spells it (default HEAD); REV:PATH restores one file or folder of it',
+    )
+    .argument(
+      '[objects...]',
+      'only these objects, as kubectl names them: deploy/web svc/api, or deploy web api (with -n for their namespace)',
+    )
+    .option(
+      '--at <time>',
+      'restore the last commit at or before this time (2026-11-20T10:00Z, yesterday, "2 hours ago", 1h)',
+    )
     .option('--path <glob>', 'only files matching this glob (repeatable)', collectValues)
     .option('--prune', 'also delete live objects of the selection that the revision does not have')
-    .option('--dry-run [mode]', 'client (the default): print the plan only; server: also send every write with dryRun=All')
-    .option('--namespace-map <from=to>', 'restore namespace FROM into namespace TO, creating it (repeatable); without -n or -A only the mapped namespaces are restored', collectValues)
-    .option('--image-registry-map <from=to>', 'rewrite image references from registry (or repository prefix) FROM to TO, e.g. to a mirror made with `kubesnap images mirror` (repeatable)', collectValues)
-    .option('--include-cluster-scoped', 'with -n or --namespace-map, also restore cluster-scoped objects other than the Namespaces (ClusterRoles, CRDs, ...); -A does the same')
-    .option('--force-conflicts', 'also restore fields that controllers own: an autoscaled workload\'s replicas, fields the cluster\'s managers own per managedFields')
+    .option(
+      '--dry-run [mode]',
+      'client (the default): print the plan only; server: also send every write with dryRun=All',
+    )
+    .option(
+      '--namespace-map <from=to>',
+      'restore namespace FROM into namespace TO, creating it (repeatable); without -n or -A only the mapped namespaces are restored',
+      collectValues,
+    )
+    .option(
+      '--image-registry-map <from=to>',
+      'rewrite image references from registry (or repository prefix) FROM to TO, e.g. to a mirror made with `kubesnap images mirror` (repeatable)',
+      collectValues,
+    )
+    .option(
+      '--include-cluster-scoped',
+      'with -n or --namespace-map, also restore cluster-scoped objects other than the Namespaces (ClusterRoles, CRDs, ...); -A does the same',
+    )
+    .option(
+      '--force-conflicts',
+      "also restore fields that controllers own: an autoscaled workload's replicas, fields the cluster's managers own per managedFields",
+    )
     .option('--recreate', 'delete and create an object whose update is refused because an immutable field differs')
     .option('-y, --yes', 'apply without asking');
   addRepositoryOptions(command, { write: false });
@@ -184,7 +270,9 @@ export function registerRestoreCommand(program: Command): void {
     const imageRegistryMap = parseImageRegistryMap(options.imageRegistryMap ?? []);
     // A drill restores the namespaces it maps, never the rest of the cluster in place, unless -n or -A says otherwise.
     const mappedOnly = namespaceMap.size > 0 && !options.namespace?.length && !options.allNamespaces;
-    const selection = mappedOnly ? { ...selectionFrom(options), namespaces: [...namespaceMap.keys()] } : selectionFrom(options);
+    const selection = mappedOnly
+      ? { ...selectionFrom(options), namespaces: [...namespaceMap.keys()] }
+      : selectionFrom(options);
     const normalize = await normalizeFrom(options);
     const ageIdentities = await ageIdentitiesFrom(options);
     const json = options.output === 'json';
@@ -197,41 +285,80 @@ export function registerRestoreCommand(program: Command): void {
     const progress = await createProgress('writes');
     try {
       const plan = await planRestore({
-        client, repository, revision, selection, normalize, namespaceMap, imageRegistryMap, ageIdentities,
-        paths, prefix: options.prefix, prune: Boolean(options.prune),
-        includeClusterScoped: Boolean(options.includeClusterScoped || options.allNamespaces), forceConflicts: Boolean(options.forceConflicts),
+        client,
+        repository,
+        revision,
+        selection,
+        normalize,
+        namespaceMap,
+        imageRegistryMap,
+        ageIdentities,
+        paths,
+        prefix: options.prefix,
+        prune: Boolean(options.prune),
+        includeClusterScoped: Boolean(options.includeClusterScoped || options.allNamespaces),
+        forceConflicts: Boolean(options.forceConflicts),
       });
       if (!json) process.stdout.write(planText(plan, target));
       if (dryRun === 'client') {
         // The exit code the restore itself would end with: 1 when some object cannot be restored.
         const { blocked, invalid } = planCounts(plan);
-        if (json) process.stdout.write(JSON.stringify({ revision: plan.revision, dryRun, plan: planJson(plan) }, null, 2) + '\n');
-        else if (blocked + invalid > 0) process.stdout.write(`Dry run: nothing was sent to the cluster; ${blocked + invalid} objects cannot be restored (marked ! and ✗ above).\n`);
+        if (json)
+          process.stdout.write(
+            JSON.stringify({ revision: plan.revision, dryRun, plan: planJson(plan) }, null, 2) + '\n',
+          );
+        else if (blocked + invalid > 0)
+          process.stdout.write(
+            `Dry run: nothing was sent to the cluster; ${blocked + invalid} objects cannot be restored (marked ! and ✗ above).\n`,
+          );
         else process.stdout.write('Dry run: nothing was sent to the cluster.\n');
         if (blocked + invalid > 0) process.exitCode = 1;
         return;
       }
       if (hasWrites(plan) && dryRun !== 'server' && !options.yes) {
-        if (!process.stdin.isTTY) throw new UsageError('restore would change the cluster and there is no terminal to confirm on; pass --yes to apply (or --dry-run to only plan).');
+        if (!process.stdin.isTTY)
+          throw new UsageError(
+            'restore would change the cluster and there is no terminal to confirm on; pass --yes to apply (or --dry-run to only plan).',
+          );
         if (!(await confirm(target))) {
           process.stderr.write('restore cancelled; nothing was changed.\n');
           process.exitCode = 1;
           return;
         }
       }
-      progress.start(plan.objects.filter((o) => o.action === 'create' || o.action === 'update' || o.action === 'delete').length);
+      progress.start(
+        plan.objects.filter((o) => o.action === 'create' || o.action === 'update' || o.action === 'delete').length,
+      );
       const result = await applyRestore(plan, {
-        client, dryRun: dryRun === 'server' ? 'server' : undefined, recreate: Boolean(options.recreate),
+        client,
+        dryRun: dryRun === 'server' ? 'server' : undefined,
+        recreate: Boolean(options.recreate),
         onObjectDone: (done) => {
-          if (done.action !== 'unchanged' && done.action !== 'blocked' && done.action !== 'invalid') progress.tick(done.ref, 1);
+          if (done.action !== 'unchanged' && done.action !== 'blocked' && done.action !== 'invalid')
+            progress.tick(done.ref, 1);
         },
       });
       progress.stop();
       if (json) {
-        process.stdout.write(JSON.stringify({ revision: result.revision, dryRun: result.dryRun, plan: planJson(plan), results: result.objects, counts: result.counts }, null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            {
+              revision: result.revision,
+              dryRun: result.dryRun,
+              plan: planJson(plan),
+              results: result.objects,
+              counts: result.counts,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
       } else {
         for (const object of result.objects) {
-          if (object.message) process.stderr.write(`${object.outcome === 'failed' || object.outcome === 'not-restored' ? 'error' : 'note'}: ${object.message}\n`);
+          if (object.message)
+            process.stderr.write(
+              `${object.outcome === 'failed' || object.outcome === 'not-restored' ? 'error' : 'note'}: ${object.message}\n`,
+            );
         }
         process.stdout.write(summaryLine(result));
       }

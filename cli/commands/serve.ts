@@ -20,12 +20,23 @@ async function readToken(file: string): Promise<string> {
 
 export function registerServeCommand(program: Command): void {
   const command = new Command('serve')
-    .description('a read-only web site of the repository\'s history: timeline, commits, compare, objects, drift and restore preview (drift and the preview need a kubeconfig)')
-    .option('--listen <host:port>', 'the address to listen on; anything but loopback needs --token-file', '127.0.0.1:8080')
-    .option('--token-file <file>', 'a file holding the token readers open the site with once (?token=…), then a cookie');
+    .description(
+      "a read-only web site of the repository's history: timeline, commits, compare, objects, drift and restore preview (drift and the preview need a kubeconfig)",
+    )
+    .option(
+      '--listen <host:port>',
+      'the address to listen on; anything but loopback needs --token-file',
+      '127.0.0.1:8080',
+    )
+    .option(
+      '--token-file <file>',
+      'a file holding the token readers open the site with once (?token=…), then a cookie',
+    );
   addRepositoryOptions(command, { write: false });
   command.action(async (_options, self: Command) => {
-    const { AccessToken, liveClusterView, parseListen, servePages, startServer } = await import('../../lib/serve/index.ts');
+    const { AccessToken, liveClusterView, parseListen, servePages, startServer } = await import(
+      '../../lib/serve/index.ts'
+    );
     const options = globalsOf(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
     const listen = parseListen(options.listen);
@@ -37,7 +48,11 @@ export function registerServeCommand(program: Command): void {
       return undefined;
     });
     const cluster = connection && liveClusterView(connection.client, repository, options.prefix);
-    const server = await startServer({ listen, token, pages: servePages(repository, { cluster, prefix: options.prefix }) });
+    const server = await startServer({
+      listen,
+      token,
+      pages: servePages(repository, { cluster, prefix: options.prefix }),
+    });
     logger.info(`serving ${options.repo} at ${server.url}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -5,7 +5,7 @@ import { addOutputOption, addRepositoryOptions, globalsOf, openRepository } from
 
 export function registerShowCommand(program: Command): void {
   const command = new Command('show')
-    .description('a commit\'s summary (REV), or one object as it was (REV:PATH)')
+    .description("a commit's summary (REV), or one object as it was (REV:PATH)")
     .argument('[revision]', 'REV or REV:PATH, as git spells them', 'HEAD')
     .option('--show-secrets', 'show Secret values stored readable instead of hiding them');
   addRepositoryOptions(command, { write: false });
@@ -23,21 +23,41 @@ export function registerShowCommand(program: Command): void {
       return;
     }
     const [entry] = await repository.log({ ref: commit, limit: 1 });
-    const changeSet = await diffRevisions({ repository, from: entry.parents[0] ?? null, to: commit, prefix: options.prefix, showSecrets: options.showSecrets });
+    const changeSet = await diffRevisions({
+      repository,
+      from: entry.parents[0] ?? null,
+      to: commit,
+      prefix: options.prefix,
+      showSecrets: options.showSecrets,
+    });
     if (options.output === 'json') {
-      process.stdout.write(JSON.stringify({
-        commit: entry.commit,
-        parents: entry.parents,
-        author: entry.author,
-        committer: entry.committer,
-        message: entry.message,
-        diff: JSON.parse(renderJson(changeSet)),
-      }, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify(
+          {
+            commit: entry.commit,
+            parents: entry.parents,
+            author: entry.author,
+            committer: entry.committer,
+            message: entry.message,
+            diff: JSON.parse(renderJson(changeSet)),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
       return;
     }
     const date = new Date(entry.author.timestamp * 1000).toISOString().replace(/\.000Z$/, 'Z');
-    process.stdout.write(`commit ${entry.commit}\nAuthor: ${entry.author.name} <${entry.author.email}>\nDate:   ${date}\n\n`);
-    process.stdout.write(entry.message.trimEnd().split('\n').map((line) => `    ${line}`.trimEnd()).join('\n') + '\n\n');
+    process.stdout.write(
+      `commit ${entry.commit}\nAuthor: ${entry.author.name} <${entry.author.email}>\nDate:   ${date}\n\n`,
+    );
+    process.stdout.write(
+      entry.message
+        .trimEnd()
+        .split('\n')
+        .map((line) => `    ${line}`.trimEnd())
+        .join('\n') + '\n\n',
+    );
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     process.stdout.write(renderText(changeSet, { color, stat: true }));
   });
@@ -45,7 +65,12 @@ export function registerShowCommand(program: Command): void {
 }
 
 /** A file as it was (see readShownManifest); a Secret's readable values replaced unless `showSecrets` (digests stay: they are already safe). */
-async function objectAsShown(bytes: Buffer, path: string, prefix: string | undefined, showSecrets: boolean): Promise<string> {
+async function objectAsShown(
+  bytes: Buffer,
+  path: string,
+  prefix: string | undefined,
+  showSecrets: boolean,
+): Promise<string> {
   const { readShownManifest } = await import('../../lib/diff/shown-manifest.ts');
   const { maskSecretValues } = await import('../../lib/secrets/index.ts');
   const { parseObjectPath, serializeObject } = await import('../../lib/layout/index.ts');

@@ -8,13 +8,27 @@ import type { RemoteSync } from '../../lib/remote/index.ts';
 import type { SnapshotResult } from '../../lib/snapshot/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import {
-  addAgeRecipientOptions, addCommitOptions, addRemoteOptions, openRepository, remoteSyncFrom, addNormalizeOptions, addOutputOption, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, sealerFrom, selectionFrom,
+  addAgeRecipientOptions,
+  addCommitOptions,
+  addRemoteOptions,
+  openRepository,
+  remoteSyncFrom,
+  addNormalizeOptions,
+  addOutputOption,
+  addSelectionOptions,
+  globalsOf,
+  normalizeFrom,
+  parseAuthor,
+  sealerFrom,
+  selectionFrom,
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
 
 export function registerSnapshotCommand(program: Command): void {
   const command = new Command('snapshot')
-    .description('take a one-off snapshot of the cluster into the Git repository (one commit, none when nothing changed)')
+    .description(
+      'take a one-off snapshot of the cluster into the Git repository (one commit, none when nothing changed)',
+    )
     .option('--explain', 'print what was skipped, per reason, with counts');
   addCommitOptions(command);
   addSelectionOptions(command);
@@ -38,10 +52,19 @@ export function registerSnapshotCommand(program: Command): void {
       const progress = await createProgress('collections');
       try {
         // A remote that cannot be fetched does not stop the snapshot: it is committed locally, and the push says why.
-        const remoteStartFailure = await remote?.start().then(() => undefined, (error: unknown) => error);
+        const remoteStartFailure = await remote?.start().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
         if (remoteStartFailure !== undefined && !(remoteStartFailure instanceof RemoteError)) throw remoteStartFailure;
         const result = await takeSnapshot({
-          client, repository, cluster, selection, normalize, sealer, author,
+          client,
+          repository,
+          cluster,
+          selection,
+          normalize,
+          sealer,
+          author,
           prefix: options.prefix,
           onListingStarted: (total) => progress.start(total),
           onResourceListed: (name, objects) => progress.tick(name, objects),
@@ -68,31 +91,45 @@ async function pushSnapshot(remote: RemoteSync, url: string, branch: string): Pr
     await remote.push();
   } catch (error) {
     if (!(error instanceof RemoteError)) throw error;
-    throw new RemoteError(error.failure, `${error.message.replace(/\.$/, '')}; the commit is kept in the local repository and the next run pushes it.`);
+    throw new RemoteError(
+      error.failure,
+      `${error.message.replace(/\.$/, '')}; the commit is kept in the local repository and the next run pushes it.`,
+    );
   }
   process.stderr.write(`pushed to ${redactUrl(url)} (${branch})\n`);
 }
 
 function printResult(result: SnapshotResult, output: string, explain: boolean): void {
   if (output === 'json') {
-    process.stdout.write(JSON.stringify({
-      commit: result.commit ?? null,
-      summary: result.summary,
-      objects: result.objects,
-      changes: result.changes,
-      skippedObjects: result.skippedObjects,
-      skippedKinds: result.skippedKinds,
-      unreadable: result.unreadable,
-    }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        {
+          commit: result.commit ?? null,
+          summary: result.summary,
+          objects: result.objects,
+          changes: result.changes,
+          skippedObjects: result.skippedObjects,
+          skippedKinds: result.skippedKinds,
+          unreadable: result.unreadable,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return;
   }
-  for (const entry of result.unreadable) process.stderr.write(`warning: could not read ${entry.resource}: ${entry.reason}\n`);
+  for (const entry of result.unreadable)
+    process.stderr.write(`warning: could not read ${entry.resource}: ${entry.reason}\n`);
   if (explain) {
     for (const [reason, kinds] of Object.entries(result.skippedKinds)) {
-      process.stdout.write(`skipped ${reason}: ${counted(kinds!.length, 'kind')} (${kinds!.join(', ')}) — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`);
+      process.stdout.write(
+        `skipped ${reason}: ${counted(kinds!.length, 'kind')} (${kinds!.join(', ')}) — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`,
+      );
     }
     for (const [reason, count] of Object.entries(result.skippedObjects)) {
-      process.stdout.write(`skipped ${reason}: ${counted(count, 'object')} — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`);
+      process.stdout.write(
+        `skipped ${reason}: ${counted(count, 'object')} — ${skipReasons[reason as keyof typeof skipReasons].description}; ${skipReasons[reason as keyof typeof skipReasons].includeFlag} to keep\n`,
+      );
     }
   }
   const where = result.commit ? `commit ${result.commit.slice(0, 12)}` : 'no commit, nothing changed';

@@ -5,17 +5,38 @@ import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import { valueSourceName } from '../config.ts';
 import {
-  addAgeRecipientOptions, addCommitOptions, addRemoteOptions, openRepository, remoteSyncFrom, addLeaderElectionOptions, addNormalizeOptions, leaderElectorFrom, addSelectionOptions, globalsOf, normalizeFrom, parseAuthor, parseDuration, parsePositiveInteger, sealerFrom, selectionFrom,
+  addAgeRecipientOptions,
+  addCommitOptions,
+  addRemoteOptions,
+  openRepository,
+  remoteSyncFrom,
+  addLeaderElectionOptions,
+  addNormalizeOptions,
+  leaderElectorFrom,
+  addSelectionOptions,
+  globalsOf,
+  normalizeFrom,
+  parseAuthor,
+  parseDuration,
+  parsePositiveInteger,
+  sealerFrom,
+  selectionFrom,
 } from '../options.ts';
 
 export function registerWatchCommand(program: Command): void {
   const command = new Command('watch')
-    .description('keep the repository in step with the cluster: list, then watch every kind, committing changes in batches')
+    .description(
+      'keep the repository in step with the cluster: list, then watch every kind, committing changes in batches',
+    )
     .option('--batch <duration>', 'commit this long after the first pending change (0: each change at once)', '5s')
     .option('--batch-max <count>', 'commit at once when this many changes are pending', '1000')
     .option('--listen <address>', 'serve /healthz, /readyz and /metrics on [host]:port (e.g. :9090)')
     .option('--discovery-interval <duration>', 'how often to look for kinds that came or went', '60s')
-    .option('--max-failing <duration>', 'exit 1 after commits have failed for this long (failed commits are retried until then)', '5m')
+    .option(
+      '--max-failing <duration>',
+      'exit 1 after commits have failed for this long (failed commits are retried until then)',
+      '5m',
+    )
     .option('--max-unreachable <duration>', '/readyz fails once the API server has not answered for this long', '30s')
     .option('--push-interval <duration>', 'with --remote: push at most this often (failures back off from it)', '30s');
   addCommitOptions(command);
@@ -35,7 +56,10 @@ export function registerWatchCommand(program: Command): void {
     const named = (attribute: string, flag: string) => valueSourceName(self, attribute, flag);
     const batchMs = parseDuration(options.batch, named('batch', '--batch'));
     const batchMax = parsePositiveInteger(options.batchMax, named('batchMax', '--batch-max'));
-    const discoveryIntervalMs = parseDuration(options.discoveryInterval, named('discoveryInterval', '--discovery-interval'));
+    const discoveryIntervalMs = parseDuration(
+      options.discoveryInterval,
+      named('discoveryInterval', '--discovery-interval'),
+    );
     const maxFailingMs = parseDuration(options.maxFailing, named('maxFailing', '--max-failing'));
     const unreachableAfterMs = parseDuration(options.maxUnreachable, named('maxUnreachable', '--max-unreachable'));
     const pushIntervalMs = parseDuration(options.pushInterval, named('pushInterval', '--push-interval'));
@@ -47,11 +71,41 @@ export function registerWatchCommand(program: Command): void {
     const repository = await openRepository(options, { write: true });
     const presence = new RepositoryPresence(repository);
     try {
-      const remote = await remoteSyncFrom(options, repository, { author, logger, pushIntervalMs, waitForRemoteWhenEmpty: true, notesRefs: [DRILL_NOTES_REF] });
+      const remote = await remoteSyncFrom(options, repository, {
+        author,
+        logger,
+        pushIntervalMs,
+        waitForRemoteWhenEmpty: true,
+        notesRefs: [DRILL_NOTES_REF],
+      });
       const lock = await acquireLock(repository, { pid: process.pid, host: hostname(), command: 'kubesnap watch' });
       const elector = await leaderElectorFrom(options, client, logger);
-      const sync = new ClusterSync({ client, repository, author, cluster, selection, normalize, sealer, prefix: options.prefix, batchMs, batchMax, discoveryIntervalMs, maxFailingMs, unreachableAfterMs, leadership: elector, presence, logger, remote });
-      const status = options.listen ? await startStatusServer({ listen: options.listen, registry: sync.metrics.registry, readiness: () => sync.readiness() }) : undefined;
+      const sync = new ClusterSync({
+        client,
+        repository,
+        author,
+        cluster,
+        selection,
+        normalize,
+        sealer,
+        prefix: options.prefix,
+        batchMs,
+        batchMax,
+        discoveryIntervalMs,
+        maxFailingMs,
+        unreachableAfterMs,
+        leadership: elector,
+        presence,
+        logger,
+        remote,
+      });
+      const status = options.listen
+        ? await startStatusServer({
+            listen: options.listen,
+            registry: sync.metrics.registry,
+            readiness: () => sync.readiness(),
+          })
+        : undefined;
       if (status) logger.info('serving /healthz, /readyz and /metrics', { address: status.address });
       logger.info('watching', { server: cluster.server, context: cluster.context, repository: repository.dir });
 
@@ -89,11 +143,16 @@ export function registerWatchCommand(program: Command): void {
         lostLeadership = outcome.signal === 'lost the lease';
         logger.info('stopping: committing what is pending', { reason: outcome.signal });
       } finally {
-        const commit = started ? await sync.stop().catch((error) => {
-          logger.error('the last batch could not be committed', { error: String(error) });
-          uncommitted = new CommitsFailingError(`the last batch could not be committed: ${String(error.message ?? error).replace(/\.$/, '')}.`, { cause: error });
-          return undefined;
-        }) : undefined;
+        const commit = started
+          ? await sync.stop().catch((error) => {
+              logger.error('the last batch could not be committed', { error: String(error) });
+              uncommitted = new CommitsFailingError(
+                `the last batch could not be committed: ${String(error.message ?? error).replace(/\.$/, '')}.`,
+                { cause: error },
+              );
+              return undefined;
+            })
+          : undefined;
         if (commit) logger.info('committed', { commit: commit.slice(0, 12) });
         // Released after the last commit, so a standby starts from it.
         await elector?.stop();

@@ -31,16 +31,26 @@ export interface DemoResult {
  * would, and plays the scripted day, one commit per step. `dir` must be absent, empty, or an
  * earlier demo (which is replaced): anything else is refused.
  */
-export async function runDemo(options: { dir: string; logger?: Logger; onStep?: (step: DemoStepResult) => void }): Promise<DemoResult> {
+export async function runDemo(options: {
+  dir: string;
+  logger?: Logger;
+  onStep?: (step: DemoStepResult) => void;
+}): Promise<DemoResult> {
   const repositoryDir = resolve(options.dir);
   prepareDirectory(repositoryDir);
   const sim = await startSimulator({ seed: loadManifests([demoManifests]) });
   const client = new KubeClient(await loadClusterConnection({ kubeconfig: sim.kubeconfigPath }));
   try {
     const repository = await SnapshotRepository.open(repositoryDir, { create: true, bare: false });
-    writeFileSync(join(repository.gitdir, DEMO_MARKER), 'written by kubesnap demo; the next demo may replace this repository\n');
+    writeFileSync(
+      join(repository.gitdir, DEMO_MARKER),
+      'written by kubesnap demo; the next demo may replace this repository\n',
+    );
     const sync = new ClusterSync({
-      client, repository, batchMs: 60_000, discoveryIntervalMs: 500,
+      client,
+      repository,
+      batchMs: 60_000,
+      discoveryIntervalMs: 500,
       cluster: { server: sim.url, context: client.connection.contextName },
       author: { name: 'kubesnap demo', email: 'demo@kubesnap.invalid' },
       logger: options.logger ?? silentLogger,
@@ -69,7 +79,7 @@ export async function runDemo(options: { dir: string; logger?: Logger; onStep?: 
 async function settleAndFlush(sync: ClusterSync): Promise<string | undefined> {
   let last = -1;
   let stableSince = Date.now();
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
     await new Promise((r) => setTimeout(r, 100));
     if (sync.pendingCount !== last) {
       last = sync.pendingCount;
@@ -83,10 +93,13 @@ async function settleAndFlush(sync: ClusterSync): Promise<string | undefined> {
 
 function prepareDirectory(dir: string): void {
   if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new UsageError(`${dir} exists and is not a folder; the demo will not overwrite it.`);
+  if (!statSync(dir).isDirectory())
+    throw new UsageError(`${dir} exists and is not a folder; the demo will not overwrite it.`);
   if (readdirSync(dir).length === 0) return;
   if (!existsSync(join(dir, '.git', DEMO_MARKER))) {
-    throw new UsageError(`${dir} exists and is not an earlier kubesnap demo; move it away or run the demo elsewhere (--dir).`);
+    throw new UsageError(
+      `${dir} exists and is not an earlier kubesnap demo; move it away or run the demo elsewhere (--dir).`,
+    );
   }
   rmSync(dir, { recursive: true, force: true });
 }

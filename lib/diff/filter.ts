@@ -28,11 +28,17 @@ export function pathGlobMatcher(paths: readonly string[] | undefined): (path: st
 /** The whole filter applied to files of the repository, with no API server to resolve kinds against. */
 export function offlineObjectFilter(filter: DiffFilter): ObjectFilter {
   const options = filter.selection ?? {};
-  const selection = resolveSelection([], { namespaces: options.namespaces, excludeNamespaces: options.excludeNamespaces, labelSelector: options.labelSelector });
+  const selection = resolveSelection([], {
+    namespaces: options.namespaces,
+    excludeNamespaces: options.excludeNamespaces,
+    labelSelector: options.labelSelector,
+  });
   const pathMatches = pathGlobMatcher(filter.paths);
   const clusterScoped = !options.namespaces?.length;
-  const kindMatches = (change: ObjectChange, spellings: string[]) => spellings.some((spelling) => spellingMatchesKind(spelling, change));
-  const labelsOf = (object: Record<string, unknown> | undefined) => (object?.metadata as { labels?: Record<string, string> } | undefined)?.labels;
+  const kindMatches = (change: ObjectChange, spellings: string[]) =>
+    spellings.some((spelling) => spellingMatchesKind(spelling, change));
+  const labelsOf = (object: Record<string, unknown> | undefined) =>
+    (object?.metadata as { labels?: Record<string, string> } | undefined)?.labels;
   return {
     acceptsPath(path, identity) {
       return pathMatches(path) && identityInSelectedNamespaces(identity, selection, clusterScoped);
@@ -40,7 +46,12 @@ export function offlineObjectFilter(filter: DiffFilter): ObjectFilter {
     acceptsObject(change) {
       if (options.include?.length && !kindMatches(change, options.include)) return false;
       if (options.exclude?.length && kindMatches(change, options.exclude)) return false;
-      if (selection.labelSelector && !selection.labelSelector.matches(labelsOf(change.before)) && !selection.labelSelector.matches(labelsOf(change.after))) return false;
+      if (
+        selection.labelSelector &&
+        !selection.labelSelector.matches(labelsOf(change.before)) &&
+        !selection.labelSelector.matches(labelsOf(change.after))
+      )
+        return false;
       return true;
     },
   };

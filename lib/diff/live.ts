@@ -44,7 +44,11 @@ export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet>
   const files = await repository.readFiles(from.commit);
   const decrypting = Boolean(options.ageIdentities?.length);
   const sealer = decrypting ? undefined : options.sealer;
-  const chosen: NormalizeOptions = decrypting ? { ...options.normalize, secrets: 'plain' } : sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {};
+  const chosen: NormalizeOptions = decrypting
+    ? { ...options.normalize, secrets: 'plain' }
+    : sealer
+      ? { ...options.normalize, secrets: 'encrypt' }
+      : (options.normalize ?? {});
   const normalize = await withRepositoryDigestKey(chosen, repository.gitdir, { create: false });
   const { state, planned } = await readClusterChanges({
     client: options.client,
@@ -64,7 +68,10 @@ export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet>
   for (const { path } of planned.changes) {
     if (!pathMatches(path)) continue;
     const blob = files.get(path);
-    const committed = blob === undefined ? undefined : await committedForComparison(path, await repository.readBlob(blob), options, decrypting || Boolean(sealer));
+    const committed =
+      blob === undefined
+        ? undefined
+        : await committedForComparison(path, await repository.readBlob(blob), options, decrypting || Boolean(sealer));
     const change = objectChange(path, committed, state.files.get(path)?.bytes, {
       prefix: options.prefix,
       showSecrets: options.showSecrets,
@@ -80,12 +87,20 @@ export async function diffLive(options: LiveDiffOptions): Promise<LiveChangeSet>
  * were given. Compared with a live read that neither decrypts nor seals, its ciphertext would look
  * like a change of every value, so that is refused.
  */
-async function committedForComparison(path: string, bytes: Buffer, options: LiveDiffOptions, keyed: boolean): Promise<Buffer> {
+async function committedForComparison(
+  path: string,
+  bytes: Buffer,
+  options: LiveDiffOptions,
+  keyed: boolean,
+): Promise<Buffer> {
   const identity = parseObjectPath(path, options.prefix);
   if (identity?.group !== '' || identity.resource !== 'secrets') return bytes;
   const object = parseObject(bytes, path);
   if (!isEncryptedSecret(object)) return bytes;
-  if (options.ageIdentities?.length) return Buffer.from(serializeObject(await openSecret(object, options.ageIdentities)));
+  if (options.ageIdentities?.length)
+    return Buffer.from(serializeObject(await openSecret(object, options.ageIdentities)));
   if (keyed) return bytes;
-  throw new UsageError(`${path} holds age-encrypted Secret values: pass --age-identity to compare them, or the --age-recipient flags the snapshot was taken with to see which changed.`);
+  throw new UsageError(
+    `${path} holds age-encrypted Secret values: pass --age-identity to compare them, or the --age-recipient flags the snapshot was taken with to see which changed.`,
+  );
 }

@@ -20,13 +20,20 @@ function yamlOf(original: Buffer | undefined, shown: Manifest | undefined, parse
  * One changed file as an ObjectChange, or undefined when the path is not an object's (README.md) or
  * both sides are equal. `showSecrets` leaves readable Secret values in; by default they are masked.
  */
-export function objectChange(path: string, before: Buffer | undefined, after: Buffer | undefined, options: { prefix?: string; showSecrets?: boolean } = {}): ObjectChange | undefined {
+export function objectChange(
+  path: string,
+  before: Buffer | undefined,
+  after: Buffer | undefined,
+  options: { prefix?: string; showSecrets?: boolean } = {},
+): ObjectChange | undefined {
   const identity = parseObjectPath(path, options.prefix);
   if (!identity || (before === undefined && after === undefined)) return undefined;
   if (before !== undefined && after !== undefined && before.equals(after)) return undefined;
   const parsedBefore = parseManifest(before, path, identity);
   const parsedAfter = parseManifest(after, path, identity);
-  const shown = options.showSecrets ? { before: parsedBefore, after: parsedAfter } : maskSecretValues(parsedBefore, parsedAfter);
+  const shown = options.showSecrets
+    ? { before: parsedBefore, after: parsedAfter }
+    : maskSecretValues(parsedBefore, parsedAfter);
   const kind = (parsedAfter?.kind ?? parsedBefore?.kind) as string | undefined;
   return {
     path,

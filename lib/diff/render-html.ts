@@ -11,7 +11,10 @@ let diff2htmlCss: string | undefined;
 
 /** diff2html's stylesheet, inlined so the page opens with no network. */
 function stylesheet(): string {
-  diff2htmlCss ??= readFileSync(createRequire(new URL('package.json', packageRoot())).resolve('diff2html/bundles/css/diff2html.min.css'), 'utf8');
+  diff2htmlCss ??= readFileSync(
+    createRequire(new URL('package.json', packageRoot())).resolve('diff2html/bundles/css/diff2html.min.css'),
+    'utf8',
+  );
   return diff2htmlCss;
 }
 
@@ -50,18 +53,33 @@ export function renderChangeSetBody(changeSet: ChangeSet): string {
     body.push('<p>No differences.</p>');
   } else {
     body.push(`<p><strong>${escapeHtml(summaryLine(changeSet))}</strong></p>`);
-    body.push('<table class="summary"><thead><tr><th>Namespace</th><th>Kind</th><th>Created</th><th>Changed</th><th>Deleted</th></tr></thead><tbody>');
+    body.push(
+      '<table class="summary"><thead><tr><th>Namespace</th><th>Kind</th><th>Created</th><th>Changed</th><th>Deleted</th></tr></thead><tbody>',
+    );
     for (const row of summarize(changeSet)) {
-      body.push(`<tr><td>${escapeHtml(row.namespace ?? '(cluster)')}</td><td>${escapeHtml(row.kind)}</td><td class="n">${row.created}</td><td class="n">${row.changed}</td><td class="n">${row.deleted}</td></tr>`);
+      body.push(
+        `<tr><td>${escapeHtml(row.namespace ?? '(cluster)')}</td><td>${escapeHtml(row.kind)}</td><td class="n">${row.created}</td><td class="n">${row.changed}</td><td class="n">${row.deleted}</td></tr>`,
+      );
     }
     body.push('</tbody></table>');
     for (const [namespace, objects] of groupByNamespace(changeSet)) {
-      body.push(`<section class="namespace"><h2>${escapeHtml(namespace === '' ? '(cluster)' : `namespace ${namespace}`)}</h2>`);
+      body.push(
+        `<section class="namespace"><h2>${escapeHtml(namespace === '' ? '(cluster)' : `namespace ${namespace}`)}</h2>`,
+      );
       for (const object of objects) {
-        body.push(`<div class="object" id="${escapeHtml(fileAnchor(object.path))}" data-path="${escapeHtml(object.path)}">`);
-        body.push(`<h3><span class="change ${object.change}">${object.change}</span> ${escapeHtml(kindLabel(object))} ${escapeHtml(objectName(object))}<span class="path">${escapeHtml(object.path)}</span></h3>`);
-        if (object.fields.length) body.push(`<ul class="fields">${object.fields.map((field) => `<li>${escapeHtml(formatFieldChange(field))}</li>`).join('')}</ul>`);
-        body.push(diffToHtml(unifiedDiff(object), { outputFormat: 'side-by-side', drawFileList: false, matching: 'lines' }));
+        body.push(
+          `<div class="object" id="${escapeHtml(fileAnchor(object.path))}" data-path="${escapeHtml(object.path)}">`,
+        );
+        body.push(
+          `<h3><span class="change ${object.change}">${object.change}</span> ${escapeHtml(kindLabel(object))} ${escapeHtml(objectName(object))}<span class="path">${escapeHtml(object.path)}</span></h3>`,
+        );
+        if (object.fields.length)
+          body.push(
+            `<ul class="fields">${object.fields.map((field) => `<li>${escapeHtml(formatFieldChange(field))}</li>`).join('')}</ul>`,
+          );
+        body.push(
+          diffToHtml(unifiedDiff(object), { outputFormat: 'side-by-side', drawFileList: false, matching: 'lines' }),
+        );
         body.push('</div>');
       }
       body.push('</section>');

@@ -22,14 +22,28 @@ function fenceFor(text: string): string {
 export function renderMarkdown(changeSet: ChangeSet): string {
   const title = `### kubesnap diff <code>${escapeHtml(sideLabel(changeSet.from))}</code> → <code>${escapeHtml(sideLabel(changeSet.to))}</code>`;
   if (changeSet.objects.length === 0) return `${title}\n\nNo differences.\n`;
-  const out = [title, '', `**${summaryLine(changeSet)}**`, '', '| Namespace | Kind | Created | Changed | Deleted |', '| --- | --- | ---: | ---: | ---: |'];
+  const out = [
+    title,
+    '',
+    `**${summaryLine(changeSet)}**`,
+    '',
+    '| Namespace | Kind | Created | Changed | Deleted |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
   for (const row of summarize(changeSet)) {
-    out.push(`| ${row.namespace === undefined ? '_(cluster)_' : cell(row.namespace)} | ${cell(row.kind)} | ${row.created} | ${row.changed} | ${row.deleted} |`);
+    out.push(
+      `| ${row.namespace === undefined ? '_(cluster)_' : cell(row.namespace)} | ${cell(row.kind)} | ${row.created} | ${row.changed} | ${row.deleted} |`,
+    );
   }
   for (const object of changeSet.objects) {
     const diff = unifiedDiff(object);
     const fence = fenceFor(diff);
-    out.push('', '<details>', `<summary><b>${object.change}</b> ${escapeHtml(kindLabel(object))} <code>${escapeHtml(objectName(object))}</code></summary>`, '');
+    out.push(
+      '',
+      '<details>',
+      `<summary><b>${object.change}</b> ${escapeHtml(kindLabel(object))} <code>${escapeHtml(objectName(object))}</code></summary>`,
+      '',
+    );
     out.push(`Path: <code>${escapeHtml(object.path)}</code>`, '');
     for (const field of object.fields) out.push(`- <code>${escapeHtml(formatFieldChange(field))}</code>`);
     if (object.fields.length) out.push('');

@@ -17,7 +17,12 @@ const changeStyle: Record<ChangeType, Style> = { created: 'green', changed: 'yel
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** A change set for a terminal: the summary, then per object its field changes and its unified YAML diff. */
@@ -27,15 +32,31 @@ export function renderText(changeSet: ChangeSet, options: TextOptions = {}): str
   const header = `${sideLabel(changeSet.from)} → ${sideLabel(changeSet.to)}`;
   if (changeSet.objects.length === 0) return `No differences: ${header}.\n`;
   lines.push(paint('bold', `${header}: ${summaryLine(changeSet)}`), '');
-  const rows = summarize(changeSet).map((row) => [row.namespace ?? '(cluster)', row.kind, String(row.created), String(row.changed), String(row.deleted)]);
+  const rows = summarize(changeSet).map((row) => [
+    row.namespace ?? '(cluster)',
+    row.kind,
+    String(row.created),
+    String(row.changed),
+    String(row.deleted),
+  ]);
   for (const line of table([['NAMESPACE', 'KIND', 'CREATED', 'CHANGED', 'DELETED'], ...rows])) lines.push(`  ${line}`);
   for (const object of changeSet.objects) {
-    lines.push('', paint('bold', `${paint(changeStyle[object.change], object.change)} ${kindLabel(object)} ${objectName(object)}`) + paint('dim', `  ${object.path}`));
+    lines.push(
+      '',
+      paint('bold', `${paint(changeStyle[object.change], object.change)} ${kindLabel(object)} ${objectName(object)}`) +
+        paint('dim', `  ${object.path}`),
+    );
     for (const field of object.fields) lines.push(`  ${formatFieldChange(field)}`);
     if (options.stat) continue;
     lines.push('');
     for (const line of unifiedDiff(object).trimEnd().split('\n')) {
-      if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ') || line.endsWith('file mode 100644')) lines.push(paint('bold', line));
+      if (
+        line.startsWith('+++') ||
+        line.startsWith('---') ||
+        line.startsWith('diff ') ||
+        line.endsWith('file mode 100644')
+      )
+        lines.push(paint('bold', line));
       else if (line.startsWith('+')) lines.push(paint('green', line));
       else if (line.startsWith('-')) lines.push(paint('red', line));
       else if (line.startsWith('@@')) lines.push(paint('cyan', line));

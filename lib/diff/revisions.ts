@@ -26,7 +26,8 @@ export interface RevisionDiffOptions {
 export async function diffRevisions(options: RevisionDiffOptions): Promise<ChangeSet> {
   const { repository } = options;
   const to = await resolveRevisionSpec(repository, options.to ?? 'HEAD');
-  const from: DiffSide = options.from === null ? { label: '(empty)' } : await resolveRevisionSpec(repository, options.from ?? 'HEAD~1');
+  const from: DiffSide =
+    options.from === null ? { label: '(empty)' } : await resolveRevisionSpec(repository, options.from ?? 'HEAD~1');
   const filter = offlineObjectFilter(options.filter ?? {});
   const objects: ObjectChange[] = [];
   for (const { path, before, after } of await changedPaths(repository, from.commit, to.commit)) {

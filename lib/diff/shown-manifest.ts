@@ -1,4 +1,10 @@
-import { identityMismatch, ManifestError, ManifestLimitError, parseObject, type ObjectIdentity } from '../layout/index.ts';
+import {
+  identityMismatch,
+  ManifestError,
+  ManifestLimitError,
+  parseObject,
+  type ObjectIdentity,
+} from '../layout/index.ts';
 import { builtinResource } from '../selection/offline-kinds.ts';
 
 /**
@@ -6,7 +12,11 @@ import { builtinResource } from '../selection/offline-kinds.ts';
  * someone broke by hand is still shown, as text). A file that breaks a bound on reading it, or holds
  * another object than its path names (a ClusterRole under `shop/`), is refused with a ManifestError.
  */
-export function readShownManifest(bytes: Buffer, path: string, identity: ObjectIdentity): Record<string, unknown> | undefined {
+export function readShownManifest(
+  bytes: Buffer,
+  path: string,
+  identity: ObjectIdentity,
+): Record<string, unknown> | undefined {
   let manifest: Record<string, unknown>;
   try {
     manifest = parseObject(bytes, path) as Record<string, unknown>;

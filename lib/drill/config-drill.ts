@@ -6,7 +6,12 @@ import type { NormalizeOptions } from '../normalize/index.ts';
 import { applyRestore, planRestore, type RestorePlan, type RestoreResult } from '../restore/index.ts';
 import { startSimulator } from '../sim/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
-import { createDrillNamespaces, deleteDrillNamespaces, drillNamespaceName, sweepDrillNamespaces } from './drill-namespaces.ts';
+import {
+  createDrillNamespaces,
+  deleteDrillNamespaces,
+  drillNamespaceName,
+  sweepDrillNamespaces,
+} from './drill-namespaces.ts';
 import type { DrillPart } from './types.ts';
 import { waitForWorkloads } from './workload-readiness.ts';
 
@@ -47,7 +52,8 @@ export async function drillConfiguration(options: ConfigDrillOptions): Promise<D
       await sim.stop();
     }
   }
-  if (target.kind === 'kubeconfig') return restoreAndVerify(target.client, 'the target cluster', options, new Map(), target.cleanup);
+  if (target.kind === 'kubeconfig')
+    return restoreAndVerify(target.client, 'the target cluster', options, new Map(), target.cleanup);
   await sweepDrillNamespaces(target.client);
   const namespaceMap = await drillNamespaceMap(options);
   try {
@@ -69,10 +75,23 @@ async function drillNamespaceMap(options: ConfigDrillOptions): Promise<Map<strin
   return map;
 }
 
-async function restoreAndVerify(client: KubeClient, where: string, options: ConfigDrillOptions, namespaceMap: Map<string, string>, cleanup = false): Promise<DrillPart> {
+async function restoreAndVerify(
+  client: KubeClient,
+  where: string,
+  options: ConfigDrillOptions,
+  namespaceMap: Map<string, string>,
+  cleanup = false,
+): Promise<DrillPart> {
   const plan = await planRestore({
-    client, repository: options.repository, revision: options.commit, normalize: options.normalize, ageIdentities: options.ageIdentities,
-    prefix: options.prefix, namespaceMap, includeClusterScoped: namespaceMap.size === 0, signal: options.signal,
+    client,
+    repository: options.repository,
+    revision: options.commit,
+    normalize: options.normalize,
+    ageIdentities: options.ageIdentities,
+    prefix: options.prefix,
+    namespaceMap,
+    includeClusterScoped: namespaceMap.size === 0,
+    signal: options.signal,
     // Read only the drill namespaces: a least-privilege drill may read nothing else.
     selection: namespaceMap.size > 0 ? { namespaces: [...namespaceMap.keys()] } : undefined,
   });
@@ -82,15 +101,19 @@ async function restoreAndVerify(client: KubeClient, where: string, options: Conf
   // Read back and compare; the namespace-mapped copy has other paths than the revision: its workloads must become ready instead.
   if (namespaceMap.size === 0) problems.push(...(await readBackDifferences(client, plan, result, options)));
   else {
-    const readiness = await waitForWorkloads(client, plan, result, { timeoutMs: options.readyTimeoutMs ?? 300_000, signal: options.signal });
+    const readiness = await waitForWorkloads(client, plan, result, {
+      timeoutMs: options.readyTimeoutMs ?? 300_000,
+      signal: options.signal,
+    });
     problems.push(...readiness.problems);
     notes.push(...readiness.notes);
   }
   if (cleanup) await deleteCreated(client, plan, result);
   const restored = result.counts.created + result.counts.updated + result.counts.unchanged;
-  const summary = problems.length === 0
-    ? `${restored} objects restored into ${where} and read back as the revision has them${notes.length ? `; ${notes.length} could not be restored by design` : ''}.`
-    : `${problems.length} of ${plan.objects.length} objects were refused by ${where} or read back differently.`;
+  const summary =
+    problems.length === 0
+      ? `${restored} objects restored into ${where} and read back as the revision has them${notes.length ? `; ${notes.length} could not be restored by design` : ''}.`
+      : `${problems.length} of ${plan.objects.length} objects were refused by ${where} or read back differently.`;
   return { part: 'config', status: problems.length === 0 ? 'passed' : 'failed', summary, problems, notes };
 }
 
@@ -113,15 +136,34 @@ async function deleteCreated(client: KubeClient, plan: RestorePlan, result: Rest
  * The target read back as a snapshot would read it, against the revision: an object missing or different fails the
  * drill. Objects the target has and the revision does not (its own namespaces and defaults) are not differences.
  */
-async function readBackDifferences(client: KubeClient, plan: RestorePlan, result: RestoreResult, options: ConfigDrillOptions): Promise<string[]> {
-  const alreadyReported = new Set(result.objects.filter((o) => o.outcome !== 'created' && o.outcome !== 'updated' && o.outcome !== 'unchanged').map((o) => o.path));
+async function readBackDifferences(
+  client: KubeClient,
+  plan: RestorePlan,
+  result: RestoreResult,
+  options: ConfigDrillOptions,
+): Promise<string[]> {
+  const alreadyReported = new Set(
+    result.objects
+      .filter((o) => o.outcome !== 'created' && o.outcome !== 'updated' && o.outcome !== 'unchanged')
+      .map((o) => o.path),
+  );
   const changes = await diffLive({
-    client, repository: options.repository, revision: plan.revision.commit, normalize: options.normalize, ageIdentities: options.ageIdentities,
-    prefix: options.prefix, signal: options.signal,
+    client,
+    repository: options.repository,
+    revision: plan.revision.commit,
+    normalize: options.normalize,
+    ageIdentities: options.ageIdentities,
+    prefix: options.prefix,
+    signal: options.signal,
   });
   return changes.objects
     .filter((change) => change.change !== 'created' && !alreadyReported.has(change.path))
-    .map((change) => change.change === 'deleted'
-      ? `${change.path}: accepted but not there when read back`
-      : `${change.path}: read back differently (${change.fields.slice(0, 3).map((f) => f.path).join(', ')})`);
+    .map((change) =>
+      change.change === 'deleted'
+        ? `${change.path}: accepted but not there when read back`
+        : `${change.path}: read back differently (${change.fields
+            .slice(0, 3)
+            .map((f) => f.path)
+            .join(', ')})`,
+    );
 }

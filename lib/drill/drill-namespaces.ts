@@ -1,4 +1,12 @@
-import { createObject, deleteObject, isForbidden, isNotFound, listAll, type ApiResource, type KubeClient } from '../kube/index.ts';
+import {
+  createObject,
+  deleteObject,
+  isForbidden,
+  isNotFound,
+  listAll,
+  type ApiResource,
+  type KubeClient,
+} from '../kube/index.ts';
 
 /**
  * The namespaces a `--target namespaces` drill restores into: `<source>-drill-<8 hex>`. The pattern is the only mark
@@ -8,14 +16,38 @@ import { createObject, deleteObject, isForbidden, isNotFound, listAll, type ApiR
 const DRILL_NAMESPACE = /^.+-drill-[0-9a-f]{8}$/;
 
 const namespaces: ApiResource = {
-  group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', singularName: 'namespace', namespaced: false, verbs: ['list', 'delete'], shortNames: ['ns'], categories: [],
+  group: '',
+  version: 'v1',
+  resource: 'namespaces',
+  kind: 'Namespace',
+  singularName: 'namespace',
+  namespaced: false,
+  verbs: ['list', 'delete'],
+  shortNames: ['ns'],
+  categories: [],
 };
 
 const roleBindings: ApiResource = {
-  group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', kind: 'RoleBinding', singularName: 'rolebinding', namespaced: true, verbs: ['create'], shortNames: [], categories: [],
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  resource: 'rolebindings',
+  kind: 'RoleBinding',
+  singularName: 'rolebinding',
+  namespaced: true,
+  verbs: ['create'],
+  shortNames: [],
+  categories: [],
 };
 const selfSubjectReviews: ApiResource = {
-  group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', singularName: 'selfsubjectreview', namespaced: false, verbs: ['create'], shortNames: [], categories: [],
+  group: 'authentication.k8s.io',
+  version: 'v1',
+  resource: 'selfsubjectreviews',
+  kind: 'SelfSubjectReview',
+  singularName: 'selfsubjectreview',
+  namespaced: false,
+  verbs: ['create'],
+  shortNames: [],
+  categories: [],
 };
 
 export function drillNamespaceName(source: string, id: string): string {
@@ -42,30 +74,45 @@ async function deleteDrillNamespace(client: KubeClient, name: string): Promise<b
  * that ClusterRole to the drill's own identity: RBAC cannot grant by name pattern, so a least-privilege drill may
  * only create namespaces cluster-wide and holds everything else (delete included) inside the namespaces it made.
  */
-export async function createDrillNamespaces(client: KubeClient, names: readonly string[], clusterRole?: string): Promise<void> {
+export async function createDrillNamespaces(
+  client: KubeClient,
+  names: readonly string[],
+  clusterRole?: string,
+): Promise<void> {
   const subject = clusterRole ? await ownSubject(client) : undefined;
   for (const name of names) {
     await createObject(client, namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     if (!subject) continue;
     await createObject(client, roleBindings, {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'kubesnap-drill', namespace: name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole }, subjects: [subject],
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'kubesnap-drill', namespace: name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+      subjects: [subject],
     });
   }
 }
 
 /** Who the client is (SelfSubjectReview), as a RoleBinding subject. */
 async function ownSubject(client: KubeClient): Promise<Record<string, string>> {
-  const review = await createObject<{ status?: { userInfo?: { username?: string } } }>(client, selfSubjectReviews, { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: {} });
+  const review = await createObject<{ status?: { userInfo?: { username?: string } } }>(client, selfSubjectReviews, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'SelfSubjectReview',
+    metadata: {},
+  });
   const username = review.status?.userInfo?.username ?? '';
   const account = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
-  return account ? { kind: 'ServiceAccount', namespace: account[1], name: account[2] } : { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: username };
+  return account
+    ? { kind: 'ServiceAccount', namespace: account[1], name: account[2] }
+    : { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: username };
 }
 
 /** Deletes what earlier drills left behind (a drill interrupted with kill -9 cannot clean up after itself). */
 export async function sweepDrillNamespaces(client: KubeClient): Promise<string[]> {
   const { items } = await listAll(client, namespaces);
-  const leftovers = items.filter((item) => DRILL_NAMESPACE.test((item.metadata?.name as string) ?? '') && !item.metadata?.deletionTimestamp).map((item) => item.metadata!.name as string);
+  const leftovers = items
+    .filter((item) => DRILL_NAMESPACE.test((item.metadata?.name as string) ?? '') && !item.metadata?.deletionTimestamp)
+    .map((item) => item.metadata!.name as string);
   const deleted: string[] = [];
   for (const name of leftovers) if (await deleteDrillNamespace(client, name)) deleted.push(name);
   return deleted;

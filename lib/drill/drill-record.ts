@@ -27,7 +27,11 @@ export function parseDrillRecords(note: string): DrillRecord[] {
     const parts: DrillRecord['parts'] = {};
     for (const pair of match[3].trim().split(' ').filter(Boolean)) {
       const [part, status] = pair.split('=');
-      if ((part === 'config' || part === 'etcd' || part === 'images') && (status === 'passed' || status === 'failed' || status === 'skipped')) parts[part] = status;
+      if (
+        (part === 'config' || part === 'etcd' || part === 'images') &&
+        (status === 'passed' || status === 'failed' || status === 'skipped')
+      )
+        parts[part] = status;
     }
     records.push({ at: new Date(match[1]), passed: match[2] === 'passed', parts });
   }
@@ -61,7 +65,8 @@ export function drillStatistics(records: Iterable<DrillRecord[]>): DrillStatisti
     if (!record.passed) statistics.failures++;
     for (const [part, status] of Object.entries(record.parts) as Array<[DrillPartName, DrillStatus]>) {
       const seconds = record.at.getTime() / 1000;
-      if (status === 'passed' && seconds > (statistics.lastSuccessSeconds[part] ?? 0)) statistics.lastSuccessSeconds[part] = seconds;
+      if (status === 'passed' && seconds > (statistics.lastSuccessSeconds[part] ?? 0))
+        statistics.lastSuccessSeconds[part] = seconds;
     }
   }
   return statistics;

@@ -29,12 +29,16 @@ export async function drillEtcd(options: EtcdDrillOptions): Promise<DrillPart> {
   const file = options.snapshot ?? (await findSnapshots(options.dir!))[0]?.file;
   if (!file) return failed(`there is no snapshot in ${options.dir} to restore.`, []);
   const check = await checkSnapshotFile(file);
-  if (check.problems.length > 0) return failed(`${file} is not a whole snapshot, so it cannot be restored.`, check.problems);
+  if (check.problems.length > 0)
+    return failed(`${file} is not a whole snapshot, so it cannot be restored.`, check.problems);
   const restoreTool = findProgram('etcdutl', options.path) ?? findProgram('etcdctl', options.path);
   const server = findProgram('etcd', options.path);
   if (!restoreTool || !server) {
     const missing = [restoreTool ? [] : ['etcdutl (or etcdctl)'], server ? [] : ['etcd']].flat().join(' and ');
-    return failed(`the etcd tools are missing (${missing} not found on PATH): ${file} was checked (revision ${check.revision}, ${check.totalKeys} keys) but not restored.`, []);
+    return failed(
+      `the etcd tools are missing (${missing} not found on PATH): ${file} was checked (revision ${check.revision}, ${check.totalKeys} keys) but not restored.`,
+      [],
+    );
   }
   const work = await mkdtemp(join(tmpdir(), 'kubesnap-etcd-drill-'));
   try {
@@ -42,10 +46,25 @@ export async function drillEtcd(options: EtcdDrillOptions): Promise<DrillPart> {
     const peerUrl = `http://127.0.0.1:${peerPort}`;
     const dataDir = join(work, 'data');
     await run(restoreTool, [
-      'snapshot', 'restore', file, '--data-dir', dataDir, '--name', MEMBER, '--initial-cluster', `${MEMBER}=${peerUrl}`, '--initial-advertise-peer-urls', peerUrl,
+      'snapshot',
+      'restore',
+      file,
+      '--data-dir',
+      dataDir,
+      '--name',
+      MEMBER,
+      '--initial-cluster',
+      `${MEMBER}=${peerUrl}`,
+      '--initial-advertise-peer-urls',
+      peerUrl,
       ...(check.etcdHashAppended ? [] : ['--skip-hash-check']),
     ]);
-    return await serveAndCheck(server, { dataDir, clientUrl: `http://127.0.0.1:${clientPort}`, peerUrl }, check, options.startTimeoutMs ?? 30_000);
+    return await serveAndCheck(
+      server,
+      { dataDir, clientUrl: `http://127.0.0.1:${clientPort}`, peerUrl },
+      check,
+      options.startTimeoutMs ?? 30_000,
+    );
   } catch (error) {
     return failed(`restoring ${file} failed: ${(error as Error).message}`, []);
   } finally {
@@ -53,31 +72,69 @@ export async function drillEtcd(options: EtcdDrillOptions): Promise<DrillPart> {
   }
 }
 
-async function serveAndCheck(etcd: string, member: { dataDir: string; clientUrl: string; peerUrl: string }, check: SnapshotCheck, timeoutMs: number): Promise<DrillPart> {
-  const child = spawn(etcd, [
-    '--name', MEMBER, '--data-dir', member.dataDir, '--listen-client-urls', member.clientUrl, '--advertise-client-urls', member.clientUrl,
-    '--listen-peer-urls', member.peerUrl, '--initial-advertise-peer-urls', member.peerUrl, '--initial-cluster', `${MEMBER}=${member.peerUrl}`,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function serveAndCheck(
+  etcd: string,
+  member: { dataDir: string; clientUrl: string; peerUrl: string },
+  check: SnapshotCheck,
+  timeoutMs: number,
+): Promise<DrillPart> {
+  const child = spawn(
+    etcd,
+    [
+      '--name',
+      MEMBER,
+      '--data-dir',
+      member.dataDir,
+      '--listen-client-urls',
+      member.clientUrl,
+      '--advertise-client-urls',
+      member.clientUrl,
+      '--listen-peer-urls',
+      member.peerUrl,
+      '--initial-advertise-peer-urls',
+      member.peerUrl,
+      '--initial-cluster',
+      `${MEMBER}=${member.peerUrl}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   child.stderr!.on('data', (chunk) => (log = (log + chunk).slice(-2000)));
   try {
     const served = await servedState(member.clientUrl, child, timeoutMs);
     if (!served) return failed(`the restored etcd did not answer within ${timeoutMs / 1000} s: ${lastLine(log)}`, []);
-    const problems = served.revision === check.revision ? [] : [`the restored etcd serves revision ${served.revision}, the snapshot recorded ${check.revision}`];
+    const problems =
+      served.revision === check.revision
+        ? []
+        : [`the restored etcd serves revision ${served.revision}, the snapshot recorded ${check.revision}`];
     if (check.totalKeys > 0 && served.keys === 0) problems.push('the restored etcd serves no keys');
     const summary = `${check.file} restored into a throwaway etcd, which serves revision ${served.revision} and ${served.keys} keys`;
-    return problems.length ? failed(`${summary}, not what the snapshot recorded.`, problems) : { part: 'etcd', status: 'passed', summary: `${summary}, as the snapshot recorded.`, problems: [], notes: [] };
+    return problems.length
+      ? failed(`${summary}, not what the snapshot recorded.`, problems)
+      : { part: 'etcd', status: 'passed', summary: `${summary}, as the snapshot recorded.`, problems: [], notes: [] };
   } finally {
     await stop(child);
   }
 }
 
 /** The revision and live key count the member serves, through etcd's JSON gateway; undefined when it never answers. */
-async function servedState(clientUrl: string, child: ChildProcess, timeoutMs: number): Promise<{ revision: number; keys: number } | undefined> {
-  const everyKey = { key: Buffer.from([0]).toString('base64'), range_end: Buffer.from([0]).toString('base64'), count_only: true };
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && child.exitCode === null;) {
+async function servedState(
+  clientUrl: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<{ revision: number; keys: number } | undefined> {
+  const everyKey = {
+    key: Buffer.from([0]).toString('base64'),
+    range_end: Buffer.from([0]).toString('base64'),
+    count_only: true,
+  };
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && child.exitCode === null; ) {
     try {
-      const response = await fetch(`${clientUrl}/v3/kv/range`, { method: 'POST', body: JSON.stringify(everyKey), signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${clientUrl}/v3/kv/range`, {
+        method: 'POST',
+        body: JSON.stringify(everyKey),
+        signal: AbortSignal.timeout(2000),
+      });
       if (response.ok) {
         const body = (await response.json()) as { header?: { revision?: string }; count?: string };
         return { revision: Number(body.header?.revision ?? 0), keys: Number(body.count ?? 0) };
@@ -111,7 +168,10 @@ export function findProgram(name: string, path = process.env.PATH ?? ''): string
 }
 
 async function run(program: string, args: string[]): Promise<void> {
-  const child = spawn(program, args, { env: { ...process.env, ETCDCTL_API: '3' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(program, args, {
+    env: { ...process.env, ETCDCTL_API: '3' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
   const [code] = await once(child, 'exit');

@@ -18,7 +18,14 @@ import type { DrillPart, DrillReport } from './types.ts';
 
 export type { DrillPart, DrillPartName, DrillReport, DrillStatus } from './types.ts';
 export type { DrillTarget } from './config-drill.ts';
-export { DRILL_NOTES_REF, drillStatistics, parseDrillRecords, readDrillRecords, type DrillRecord, type DrillStatistics } from './drill-record.ts';
+export {
+  DRILL_NOTES_REF,
+  drillStatistics,
+  parseDrillRecords,
+  readDrillRecords,
+  type DrillRecord,
+  type DrillStatistics,
+} from './drill-record.ts';
 export { renderDrillMarkdown, renderDrillText } from './render.ts';
 export { sweepDrillNamespaces } from './drill-namespaces.ts';
 
@@ -26,7 +33,12 @@ export interface DrillOptions {
   repository: SnapshotRepository;
   /** Any revision the store resolves; default HEAD. */
   revision?: string;
-  config: { target: DrillTarget; normalize?: NormalizeOptions; ageIdentities?: readonly string[]; readyTimeoutMs?: number };
+  config: {
+    target: DrillTarget;
+    normalize?: NormalizeOptions;
+    ageIdentities?: readonly string[];
+    readyTimeoutMs?: number;
+  };
   etcd?: EtcdDrillOptions;
   images?: { registry: string; insecure?: boolean };
   prefix?: string;
@@ -49,7 +61,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   if (options.images) parts.push(await drillImages({ repository, commit, prefix, ...options.images }));
   signal?.throwIfAborted();
   const report: DrillReport = {
-    revision: { label, commit }, startedAt: started.toISOString(), durationMs: now().getTime() - started.getTime(), parts,
+    revision: { label, commit },
+    startedAt: started.toISOString(),
+    durationMs: now().getTime() - started.getTime(),
+    parts,
     passed: parts.every((part) => part.status !== 'failed'),
   };
   if (options.author) await recordDrill(repository, report, options.author);

@@ -1,7 +1,17 @@
 import { getObject, isForbidden, isNotFound, listAll, type ApiResource, type KubeClient } from '../kube/index.ts';
 import type { RestorePlan, RestoreResult } from '../restore/index.ts';
 
-const nodes: ApiResource = { group: '', version: 'v1', resource: 'nodes', kind: 'Node', singularName: 'node', namespaced: false, verbs: ['list'], shortNames: ['no'], categories: [] };
+const nodes: ApiResource = {
+  group: '',
+  version: 'v1',
+  resource: 'nodes',
+  kind: 'Node',
+  singularName: 'node',
+  namespaced: false,
+  verbs: ['list'],
+  shortNames: ['no'],
+  categories: [],
+};
 const WORKLOADS = new Set(['Deployment', 'StatefulSet']);
 const POLL_MS = 2000;
 
@@ -14,11 +24,24 @@ interface Workload {
  * Waits until every Deployment and StatefulSet the drill created has its replicas ready, where the cluster can run
  * them: a cluster without nodes (the simulator, a control plane alone) gets a note instead of a verdict.
  */
-export async function waitForWorkloads(client: KubeClient, plan: RestorePlan, result: RestoreResult, options: { timeoutMs: number; signal?: AbortSignal }): Promise<{ problems: string[]; notes: string[] }> {
+export async function waitForWorkloads(
+  client: KubeClient,
+  plan: RestorePlan,
+  result: RestoreResult,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<{ problems: string[]; notes: string[] }> {
   const created = new Set(result.objects.filter((o) => o.outcome === 'created').map((o) => o.ref));
-  const workloads = plan.objects.filter((o) => created.has(o.ref) && o.group === 'apps' && WORKLOADS.has(o.kind) && o.internal.resource);
+  const workloads = plan.objects.filter(
+    (o) => created.has(o.ref) && o.group === 'apps' && WORKLOADS.has(o.kind) && o.internal.resource,
+  );
   if (workloads.length === 0) return { problems: [], notes: [] };
-  if (!(await hasNodes(client))) return { problems: [], notes: [`${workloads.length} Deployments and StatefulSets were not waited for: the cluster has no nodes to run them on (or kubesnap may not list them).`] };
+  if (!(await hasNodes(client)))
+    return {
+      problems: [],
+      notes: [
+        `${workloads.length} Deployments and StatefulSets were not waited for: the cluster has no nodes to run them on (or kubesnap may not list them).`,
+      ],
+    };
   const readiness = async (o: (typeof workloads)[number]) => {
     const live = await getObject<Workload>(client, o.internal.resource!, o.namespace, o.name, options.signal);
     return { ref: o.ref, ready: live.status?.readyReplicas ?? 0, wanted: live.spec?.replicas ?? 1 };
@@ -29,7 +52,12 @@ export async function waitForWorkloads(client: KubeClient, plan: RestorePlan, re
     const waiting = states.filter((s) => s.ready < s.wanted);
     if (waiting.length === 0) return { problems: [], notes: [] };
     if (Date.now() >= deadline) {
-      return { problems: waiting.map((s) => `${s.ref}: ${s.ready} of ${s.wanted} replicas ready after ${Math.round(options.timeoutMs / 1000)} s`), notes: [] };
+      return {
+        problems: waiting.map(
+          (s) => `${s.ref}: ${s.ready} of ${s.wanted} replicas ready after ${Math.round(options.timeoutMs / 1000)} s`,
+        ),
+        notes: [],
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     options.signal?.throwIfAborted();

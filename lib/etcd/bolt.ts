@@ -57,7 +57,8 @@ function readMeta(source: PageSource, offset: number): { meta?: BoltMeta; proble
   const at = pageHeaderSize;
   if ((data.readUInt16LE(8) & flags.meta) === 0) return { problem: 'is not a meta page' };
   if (data.readUInt32LE(at) !== magic) return { problem: 'has no bolt magic number' };
-  if (data.readUInt32LE(at + 4) !== version) return { problem: `has bolt version ${data.readUInt32LE(at + 4)}, not ${version}` };
+  if (data.readUInt32LE(at + 4) !== version)
+    return { problem: `has bolt version ${data.readUInt32LE(at + 4)}, not ${version}` };
   if (fnv1a64(data.subarray(at, at + 56)) !== data.readBigUInt64LE(at + 56)) return { problem: 'fails its checksum' };
   return {
     meta: {
@@ -99,8 +100,10 @@ function decodePage(page: PageView): { branch: boolean; elements: Element[] } | 
   const pageFlags = page.bytes.readUInt16LE(8);
   const count = page.bytes.readUInt16LE(10);
   const branch = (pageFlags & flags.branch) !== 0;
-  if (!branch && (pageFlags & flags.leaf) === 0) return `page ${page.id} is reached from a bucket but is neither a branch nor a leaf page (flags 0x${pageFlags.toString(16)})`;
-  if (page.bytes.length < pageHeaderSize + count * elementSize) return `page ${page.id} claims ${count} elements but is too short for them`;
+  if (!branch && (pageFlags & flags.leaf) === 0)
+    return `page ${page.id} is reached from a bucket but is neither a branch nor a leaf page (flags 0x${pageFlags.toString(16)})`;
+  if (page.bytes.length < pageHeaderSize + count * elementSize)
+    return `page ${page.id} claims ${count} elements but is too short for them`;
   const elements: Element[] = [];
   for (let index = 0; index < count; index++) {
     const element = pageHeaderSize + index * elementSize;
@@ -115,7 +118,11 @@ function decodePage(page: PageView): { branch: boolean; elements: Element[] } | 
       const keyEnd = start + bytes.readUInt32LE(element + 8);
       const valueEnd = keyEnd + bytes.readUInt32LE(element + 12);
       if (valueEnd > bytes.length) return `page ${page.id} has an element that runs past the page`;
-      elements.push({ key: bytes.subarray(start, keyEnd), value: bytes.subarray(keyEnd, valueEnd), isBucket: (bytes.readUInt32LE(element) & bucketLeafFlag) !== 0 });
+      elements.push({
+        key: bytes.subarray(start, keyEnd),
+        value: bytes.subarray(keyEnd, valueEnd),
+        isBucket: (bytes.readUInt32LE(element) & bucketLeafFlag) !== 0,
+      });
     }
   }
   return { branch, elements };
@@ -128,12 +135,17 @@ class BoltWalker {
   revision?: number;
   private readonly visited = new Set<bigint>();
 
-  constructor(private readonly source: PageSource, private readonly meta: BoltMeta) {}
+  constructor(
+    private readonly source: PageSource,
+    private readonly meta: BoltMeta,
+  ) {}
 
   walkRoot(): void {
     this.walkBucket(this.meta.root, undefined, (name, value, isBucket) => {
       if (!isBucket) {
-        this.problems.push(`the root bucket holds a plain key "${name.toString('latin1')}", which a bolt database never has`);
+        this.problems.push(
+          `the root bucket holds a plain key "${name.toString('latin1')}", which a bolt database never has`,
+        );
         return;
       }
       const bucketName = name.toString('latin1');
@@ -157,7 +169,11 @@ class BoltWalker {
     this.walkBucket(root, inline, (key) => onKey(key));
   }
 
-  private walkBucket(root: bigint, inline: PageView | undefined, onEntry: (key: Buffer, value: Buffer, isBucket: boolean) => void): void {
+  private walkBucket(
+    root: bigint,
+    inline: PageView | undefined,
+    onEntry: (key: Buffer, value: Buffer, isBucket: boolean) => void,
+  ): void {
     const page = inline ?? this.page(root);
     if (!page) return;
     const decoded = decodePage(page);
@@ -214,7 +230,10 @@ export function readBoltRevision(source: PageSource): number | undefined {
   const meta = newestMeta(source).meta;
   if (!meta) return undefined;
   const walker = new BoltWalker(source, meta);
-  const descend = (page: PageView | undefined, choose: (elements: Element[]) => Element | undefined): Element | undefined => {
+  const descend = (
+    page: PageView | undefined,
+    choose: (elements: Element[]) => Element | undefined,
+  ): Element | undefined => {
     for (let depth = 0; page && depth < 64; depth++) {
       const decoded = decodePage(page);
       if (typeof decoded === 'string') return undefined;
@@ -231,7 +250,10 @@ export function readBoltRevision(source: PageSource): number | undefined {
   });
   if (!bucket?.isBucket || !bucket.key.equals(target) || bucket.value!.length < bucketHeaderSize) return undefined;
   const root = bucket.value!.readBigUInt64LE(0);
-  const last = descend(root === 0n ? { bytes: bucket.value!.subarray(bucketHeaderSize), id: 0n } : walker.page(root), (elements) => elements[elements.length - 1]);
+  const last = descend(
+    root === 0n ? { bytes: bucket.value!.subarray(bucketHeaderSize), id: 0n } : walker.page(root),
+    (elements) => elements[elements.length - 1],
+  );
   return last && last.key.length >= 8 ? Number(last.key.readBigUInt64BE(0)) : undefined;
 }
 
@@ -240,7 +262,9 @@ function newestMeta(source: PageSource): { meta?: BoltMeta; problems: string[] }
   const metas = [readMeta(source, 0), readMeta(source, pageSize)];
   const problems = metas.flatMap(({ problem }, index) => (problem ? [`meta page ${index} ${problem}`] : []));
   const valid = metas.flatMap(({ meta }) => (meta ? [meta] : []));
-  const meta = valid.length ? valid.reduce((newest, candidate) => (candidate.txid > newest.txid ? candidate : newest)) : undefined;
+  const meta = valid.length
+    ? valid.reduce((newest, candidate) => (candidate.txid > newest.txid ? candidate : newest))
+    : undefined;
   return { meta, problems };
 }
 
@@ -249,8 +273,16 @@ export function inspectBoltDatabase(source: PageSource): BoltReport {
   const { meta, problems } = newestMeta(source);
   if (!meta) return { totalKeys: 0, buckets: [], problems };
   const databaseBytes = Number(meta.pageCount) * meta.pageSize;
-  if (source.size < databaseBytes) problems.push(`the file has ${source.size} bytes but its ${meta.pageCount} pages need ${databaseBytes}`);
+  if (source.size < databaseBytes)
+    problems.push(`the file has ${source.size} bytes but its ${meta.pageCount} pages need ${databaseBytes}`);
   const walker = new BoltWalker(source, meta);
   walker.walkRoot();
-  return { meta, databaseBytes, revision: walker.revision, totalKeys: walker.totalKeys, buckets: walker.buckets, problems: [...problems, ...walker.problems] };
+  return {
+    meta,
+    databaseBytes,
+    revision: walker.revision,
+    totalKeys: walker.totalKeys,
+    buckets: walker.buckets,
+    problems: [...problems, ...walker.problems],
+  };
 }

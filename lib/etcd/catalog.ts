@@ -22,7 +22,10 @@ export async function findSnapshots(dir: string): Promise<SnapshotEntry[]> {
   try {
     names = await readdir(dir);
   } catch (error) {
-    throw new SnapshotFileError(`Cannot read the snapshot folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new SnapshotFileError(
+      `Cannot read the snapshot folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
   const entries: SnapshotEntry[] = [];
   for (const name of names) {
@@ -37,6 +40,7 @@ export async function findSnapshots(dir: string): Promise<SnapshotEntry[]> {
 /** `findSnapshots` plus each file's revision (a few pages read per file, however large). */
 export async function listEtcdSnapshots(dir: string): Promise<SnapshotListing[]> {
   const listing: SnapshotListing[] = [];
-  for (const entry of await findSnapshots(dir)) listing.push({ ...entry, revision: await readSnapshotRevision(entry.file) });
+  for (const entry of await findSnapshots(dir))
+    listing.push({ ...entry, revision: await readSnapshotRevision(entry.file) });
   return listing;
 }

@@ -14,7 +14,30 @@
 export { inspectBoltDatabase, readBoltRevision, type BoltMeta, type BoltReport, type PageSource } from './bolt.ts';
 export { findSnapshots, listEtcdSnapshots, type SnapshotEntry, type SnapshotListing } from './catalog.ts';
 export { EtcdError, SnapshotFileError } from './errors.ts';
-export { etcdRestorePlan, shellQuote, type RestorePlan, type RestorePlanOptions, type RestoreStep } from './restore-plan.ts';
-export { applyRetentionPolicy, parseRetentionPolicy, pruneSnapshots, type RetentionKeep, type RetentionRule } from './retention.ts';
-export { checkSnapshotFile, parseSnapshotFileName, readSnapshotRevision, snapshotFileName, type SnapshotCheck } from './snapshot-file.ts';
-export { takeEtcdSnapshot, type EtcdConnection, type TakeSnapshotOptions, type TakenSnapshot } from './take-snapshot.ts';
+export {
+  etcdRestorePlan,
+  shellQuote,
+  type RestorePlan,
+  type RestorePlanOptions,
+  type RestoreStep,
+} from './restore-plan.ts';
+export {
+  applyRetentionPolicy,
+  parseRetentionPolicy,
+  pruneSnapshots,
+  type RetentionKeep,
+  type RetentionRule,
+} from './retention.ts';
+export {
+  checkSnapshotFile,
+  parseSnapshotFileName,
+  readSnapshotRevision,
+  snapshotFileName,
+  type SnapshotCheck,
+} from './snapshot-file.ts';
+export {
+  takeEtcdSnapshot,
+  type EtcdConnection,
+  type TakeSnapshotOptions,
+  type TakenSnapshot,
+} from './take-snapshot.ts';

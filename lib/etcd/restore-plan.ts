@@ -38,7 +38,9 @@ export function shellQuote(arg: string): string {
 }
 
 function commandLine(env: Record<string, string>, argv: string[]): string {
-  return [...Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`), ...argv.map(shellQuote)].join(' ');
+  return [...Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`), ...argv.map(shellQuote)].join(
+    ' ',
+  );
 }
 
 export function etcdRestorePlan(check: SnapshotCheck, options: RestorePlanOptions = {}): RestorePlan {
@@ -51,25 +53,35 @@ export function etcdRestorePlan(check: SnapshotCheck, options: RestorePlanOption
   const snapshot = options.snapshotPath ?? `/root/${basename(check.file)}`;
   const env: Record<string, string> = tool === 'etcdctl' ? { ETCDCTL_API: '3' } : {};
   const argv = [
-    tool, 'snapshot', 'restore', snapshot,
-    '--data-dir', dataDir,
-    '--name', name,
-    '--initial-cluster', options.initialCluster ?? `${name}=${peerUrl}`,
-    '--initial-advertise-peer-urls', peerUrl,
+    tool,
+    'snapshot',
+    'restore',
+    snapshot,
+    '--data-dir',
+    dataDir,
+    '--name',
+    name,
+    '--initial-cluster',
+    options.initialCluster ?? `${name}=${peerUrl}`,
+    '--initial-advertise-peer-urls',
+    peerUrl,
     ...(check.etcdHashAppended ? [] : ['--skip-hash-check']),
   ];
-  const etcdctl = 'ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key';
+  const etcdctl =
+    'ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key';
   const variables = [
     ...(options.name === undefined ? ['NODE_NAME=$(hostname)'] : []),
-    ...(options.peerUrl === undefined ? ['NODE_IP=$(hostname -i | cut -d" " -f1)   # this node\'s address on the etcd peer network'] : []),
+    ...(options.peerUrl === undefined
+      ? ['NODE_IP=$(hostname -i | cut -d" " -f1)   # this node\'s address on the etcd peer network']
+      : []),
   ];
   const steps: RestoreStep[] = [
-    ...(variables.length ? [{ title: 'On the control-plane node, as root, name this member', commands: variables }] : []),
+    ...(variables.length
+      ? [{ title: 'On the control-plane node, as root, name this member', commands: variables }]
+      : []),
     {
       title: `Copy the snapshot to ${snapshot} and check it is whole`,
-      commands: [
-        `echo ${shellQuote(`${check.sha256}  ${snapshot}`)} | sha256sum -c -`,
-      ],
+      commands: [`echo ${shellQuote(`${check.sha256}  ${snapshot}`)} | sha256sum -c -`],
     },
     {
       title: 'Stop kube-apiserver and etcd (the kubelet stops static pods whose manifests go away)',
@@ -108,7 +120,11 @@ export function etcdRestorePlan(check: SnapshotCheck, options: RestorePlanOption
   const notes = [
     `The snapshot is at revision ${check.revision ?? 'unknown'}; the cluster goes back to that moment, and everything written since is lost.`,
     'With several control-plane nodes: stop kube-apiserver and etcd on all of them first, restore this same snapshot on each one with its own --name and peer URL and --initial-cluster listing every member, then start them.',
-    ...(check.etcdHashAppended ? [] : ['This file has no sha256 trailer (it was copied from a data directory), so the restore needs --skip-hash-check.']),
+    ...(check.etcdHashAppended
+      ? []
+      : [
+          'This file has no sha256 trailer (it was copied from a data directory), so the restore needs --skip-hash-check.',
+        ]),
     ...(check.problems.length ? [`This file is damaged (${check.problems[0]}); do not restore it.`] : []),
   ];
   return { restore: { env, argv }, steps, notes };

@@ -17,31 +17,44 @@ const ageUnits: Record<string, number> = { h: hour, d: 24 * hour, w: 7 * 24 * ho
 const keeps: RetentionKeep[] = ['all', 'hourly', 'daily', 'weekly', 'monthly'];
 
 export function parseRetentionPolicy(text: string): RetentionRule[] {
-  const rules = text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
-    const match = /^(\d+)([hdw])=([a-z]+)$/.exec(part);
-    if (!match || !keeps.includes(match[3] as RetentionKeep)) {
-      throw new UsageError(`--keep "${part}" is not of the form AGE=WHAT, like 24h=all, 7d=daily or 12w=weekly (WHAT: ${keeps.join(', ')}).`);
-    }
-    return { maxAgeMs: Number(match[1]) * ageUnits[match[2]], keep: match[3] as RetentionKeep };
-  });
+  const rules = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const match = /^(\d+)([hdw])=([a-z]+)$/.exec(part);
+      if (!match || !keeps.includes(match[3] as RetentionKeep)) {
+        throw new UsageError(
+          `--keep "${part}" is not of the form AGE=WHAT, like 24h=all, 7d=daily or 12w=weekly (WHAT: ${keeps.join(', ')}).`,
+        );
+      }
+      return { maxAgeMs: Number(match[1]) * ageUnits[match[2]], keep: match[3] as RetentionKeep };
+    });
   if (rules.length === 0) throw new UsageError('--keep needs at least one rule, like 24h=all,7d=daily.');
   return rules.sort((a, b) => a.maxAgeMs - b.maxAgeMs);
 }
 
 function period(keep: Exclude<RetentionKeep, 'all'>, time: Date): string {
   switch (keep) {
-    case 'hourly': return String(Math.floor(time.getTime() / hour));
-    case 'daily': return time.toISOString().slice(0, 10);
+    case 'hourly':
+      return String(Math.floor(time.getTime() / hour));
+    case 'daily':
+      return time.toISOString().slice(0, 10);
     case 'weekly': {
       // Weeks start on Monday (UTC): shift the epoch (a Thursday) to the Monday before it.
       return String(Math.floor((time.getTime() + 3 * 24 * hour) / (7 * 24 * hour)));
     }
-    case 'monthly': return time.toISOString().slice(0, 7);
+    case 'monthly':
+      return time.toISOString().slice(0, 7);
   }
 }
 
 /** Which snapshots the policy keeps and which it deletes, at `now`. */
-export function applyRetentionPolicy<T extends { takenAt: Date }>(snapshots: T[], rules: RetentionRule[], now: Date): { keep: T[]; remove: T[] } {
+export function applyRetentionPolicy<T extends { takenAt: Date }>(
+  snapshots: T[],
+  rules: RetentionRule[],
+  now: Date,
+): { keep: T[]; remove: T[] } {
   const keep: T[] = [];
   const remove: T[] = [];
   const taken = new Set<string>();

@@ -56,17 +56,32 @@ export async function checkSnapshotFile(file: string): Promise<SnapshotCheck> {
     const hashes = await hashFile(file, etcdHashAppended ? hashBytes : 0);
     const sha256 = hashes.whole;
     const recordedSha256 = await readRecordedSha256(`${file}.sha256`);
-    if (recordedSha256 !== undefined && recordedSha256 !== sha256) problems.push(`its sha256 is ${sha256}, not ${recordedSha256} as ${basename(file)}.sha256 records`);
-    if (etcdHashAppended && !hashes.withoutTrailer.equals(hashes.trailer)) problems.push('the sha256 etcd appended to the snapshot does not match its contents');
+    if (recordedSha256 !== undefined && recordedSha256 !== sha256)
+      problems.push(`its sha256 is ${sha256}, not ${recordedSha256} as ${basename(file)}.sha256 records`);
+    if (etcdHashAppended && !hashes.withoutTrailer.equals(hashes.trailer))
+      problems.push('the sha256 etcd appended to the snapshot does not match its contents');
 
     const database: PageSource = { size: etcdHashAppended ? size - hashBytes : size, read: source.read };
-    const bolt: BoltReport = size === 0 ? { totalKeys: 0, buckets: [], problems: ['the file is empty'] } : inspectBoltDatabase(database);
+    const bolt: BoltReport =
+      size === 0 ? { totalKeys: 0, buckets: [], problems: ['the file is empty'] } : inspectBoltDatabase(database);
     problems.push(...bolt.problems);
     if (bolt.databaseBytes !== undefined && database.size > bolt.databaseBytes && etcdHashAppended) {
-      problems.push(`the database takes ${bolt.databaseBytes} bytes but the snapshot holds ${database.size} before its hash`);
+      problems.push(
+        `the database takes ${bolt.databaseBytes} bytes but the snapshot holds ${database.size} before its hash`,
+      );
     }
-    if (bolt.meta && !bolt.buckets.includes('key')) problems.push('it has no "key" bucket, so it is not an etcd v3 database');
-    return { file, bytes: size, sha256, etcdHashAppended, recordedSha256, revision: bolt.revision, totalKeys: bolt.totalKeys, problems };
+    if (bolt.meta && !bolt.buckets.includes('key'))
+      problems.push('it has no "key" bucket, so it is not an etcd v3 database');
+    return {
+      file,
+      bytes: size,
+      sha256,
+      etcdHashAppended,
+      recordedSha256,
+      revision: bolt.revision,
+      totalKeys: bolt.totalKeys,
+      problems,
+    };
   });
 }
 
@@ -83,7 +98,10 @@ async function withSnapshotFile<T>(file: string, use: (source: PageSource, size:
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    throw new SnapshotFileError(`Cannot read the snapshot ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new SnapshotFileError(
+      `Cannot read the snapshot ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
   try {
     const { size } = await handle.stat();
@@ -100,7 +118,10 @@ async function withSnapshotFile<T>(file: string, use: (source: PageSource, size:
 }
 
 /** sha256 of the whole file, and (when it has one) of everything before its trailer, with the trailer itself: one pass. */
-async function hashFile(file: string, trailerBytes: number): Promise<{ whole: string; withoutTrailer: Buffer; trailer: Buffer }> {
+async function hashFile(
+  file: string,
+  trailerBytes: number,
+): Promise<{ whole: string; withoutTrailer: Buffer; trailer: Buffer }> {
   const whole = createHash('sha256');
   const withoutTrailer = createHash('sha256');
   let tail = Buffer.alloc(0);

@@ -34,7 +34,10 @@ async function readPem(path: string | undefined, flag: string): Promise<Buffer |
   try {
     return await readFile(path);
   } catch (error) {
-    throw new SnapshotFileError(`Cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new SnapshotFileError(
+      `Cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
 }
 
@@ -44,13 +47,15 @@ async function connect(connection: EtcdConnection): Promise<Etcd3> {
     readPem(connection.cert, '--cert'),
     readPem(connection.key, '--key'),
   ]);
-  if (Boolean(certChain) !== Boolean(privateKey)) throw new UsageError('--cert and --key go together: a client certificate needs its key.');
+  if (Boolean(certChain) !== Boolean(privateKey))
+    throw new UsageError('--cert and --key go together: a client certificate needs its key.');
   // Loaded here, not at the top: grpc costs about a second at start-up, which no other command should pay.
   const { Etcd3 } = await import('etcd3');
   return new Etcd3({
     hosts: connection.endpoints,
     // Without --cacert, grpc trusts the system's CAs.
-    credentials: rootCertificate || certChain ? { rootCertificate: rootCertificate as Buffer, certChain, privateKey } : undefined,
+    credentials:
+      rootCertificate || certChain ? { rootCertificate: rootCertificate as Buffer, certChain, privateKey } : undefined,
     dialTimeout: connection.dialTimeoutMs ?? 10_000,
   });
 }
@@ -72,13 +77,16 @@ async function streamSnapshot(client: Etcd3, path: string): Promise<void> {
 
 /** grpc's message as one readable reason: `connect ECONNREFUSED 127.0.0.1:2379`, or what a TLS failure means. */
 function describe(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]
+  const message = (error instanceof Error ? error.message : String(error))
+    .split('\n')[0]
     .replace(/\s*Resolution note:.*$/, '')
     .replace(/^\d+ [A-Z_]+: /, '')
     .replace(/^No connection established\. Last error: (Error: )?/, '')
     .replace(/[.\s]+$/, '');
-  if (/alert (bad certificate|certificate required)/.test(message)) return 'etcd refused the client certificate (give one it trusts with --cert and --key)';
-  if (/unable to verify|self[- ]signed|unable to get local issuer/.test(message)) return `etcd's certificate is not signed by a trusted CA (give its CA with --cacert): ${message}`;
+  if (/alert (bad certificate|certificate required)/.test(message))
+    return 'etcd refused the client certificate (give one it trusts with --cert and --key)';
+  if (/unable to verify|self[- ]signed|unable to get local issuer/.test(message))
+    return `etcd's certificate is not signed by a trusted CA (give its CA with --cacert): ${message}`;
   return message;
 }
 
@@ -117,8 +125,10 @@ export async function takeEtcdSnapshot(options: TakeSnapshotOptions): Promise<Ta
   await streamFromFirstAnswering(options, partialPath);
   try {
     const check = await checkSnapshotFile(partialPath);
-    if (check.problems.length) throw new EtcdError(`etcd sent a damaged snapshot (${check.problems[0]}); nothing was kept.`);
-    if (!check.etcdHashAppended) throw new EtcdError('etcd sent a snapshot without its sha256 trailer; nothing was kept.');
+    if (check.problems.length)
+      throw new EtcdError(`etcd sent a damaged snapshot (${check.problems[0]}); nothing was kept.`);
+    if (!check.etcdHashAppended)
+      throw new EtcdError('etcd sent a snapshot without its sha256 trailer; nothing was kept.');
     const checksumPath = `${finalPath}.sha256`;
     await writeFile(`${partialPath}.sha256`, checksumFileContent(check.sha256, name));
     await rename(`${partialPath}.sha256`, checksumPath);

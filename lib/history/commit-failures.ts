@@ -58,7 +58,12 @@ export class CommitFailures implements ReadinessSource {
     this.failing = { since, attempts, reason };
     const left = since + this.maxFailingMs - now;
     if (left <= 0) {
-      return { giveUp: new CommitsFailingError(`commits have failed for ${formatDuration(now - since)} (${attempts} attempts); the last error: ${reason}.`, { cause: error }) };
+      return {
+        giveUp: new CommitsFailingError(
+          `commits have failed for ${formatDuration(now - since)} (${attempts} attempts); the last error: ${reason}.`,
+          { cause: error },
+        ),
+      };
     }
     return { retryInMs: Math.min(this.retryFirstMs * 2 ** (attempts - 1), this.retryMaxMs, left) };
   }
@@ -66,7 +71,10 @@ export class CommitFailures implements ReadinessSource {
   check(): Readiness {
     if (!this.failing) return { ready: true, detail: 'ok' };
     const { since, attempts, reason } = this.failing;
-    return { ready: false, detail: `the last commit failed and none has succeeded since (${attempts} attempts over ${formatDuration(this.clock.now() - since)}): ${reason}` };
+    return {
+      ready: false,
+      detail: `the last commit failed and none has succeeded since (${attempts} attempts over ${formatDuration(this.clock.now() - since)}): ${reason}`,
+    };
   }
 }
 

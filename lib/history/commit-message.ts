@@ -38,5 +38,10 @@ export function snapshotCommitMessage(changes: readonly PathChange[], cluster: C
     .sort(([a], [b]) => (a === '(cluster)' ? -1 : b === '(cluster)' ? 1 : a.localeCompare(b)))
     .map(([group, entries]) => `${group}:\n${entries.map((e) => `  ${e.type.padEnd(8)} ${e.path}`).join('\n')}\n`)
     .join('\n');
-  return renderTemplate('snapshot-commit.txt', { summary: changeSummary(changes), body, server: cluster.server, context: cluster.context });
+  return renderTemplate('snapshot-commit.txt', {
+    summary: changeSummary(changes),
+    body,
+    server: cluster.server,
+    context: cluster.context,
+  });
 }

@@ -24,7 +24,8 @@ export interface FolderContent {
 }
 
 const secretsText: Record<NonNullable<NormalizeOptions['secrets']>, string> = {
-  redact: 'values replaced by keyed digests (HMAC-SHA256, {{keyId}}): drift is visible, and only holders of the key, which is never committed, can test a guessed value',
+  redact:
+    'values replaced by keyed digests (HMAC-SHA256, {{keyId}}): drift is visible, and only holders of the key, which is never committed, can test a guessed value',
   skip: 'not stored',
   plain: 'stored in plain text (asked for with --secrets plain)',
   encrypt: 'values encrypted with age (restore decrypts them with --age-identity)',
@@ -56,9 +57,10 @@ export function repositoryReadme(facts: ReadmeFacts): string {
     included: list(sorted(kinds)),
     namespaces: list(sorted(namespaces)),
     skipped: list([...skipped, ...(facts.unreadable ?? []).map((line) => `could not be read: ${line}`)]),
-    secretsNote: secrets === 'redact'
-      ? '\nRedacted Secret values cannot be restored from here; restore them from your secret store.\n'
-      : '',
+    secretsNote:
+      secrets === 'redact'
+        ? '\nRedacted Secret values cannot be restored from here; restore them from your secret store.\n'
+        : '',
   });
 }
 
@@ -91,5 +93,9 @@ export function countObject(counts: Map<string, FolderContent>, path: string, de
 function newFolder(path: string, prefix: string | undefined): FolderContent | undefined {
   const identity = parseObjectPath(path, prefix);
   if (!identity) return undefined;
-  return { kind: identity.group ? `${identity.resource}.${identity.group}` : identity.resource, namespace: identity.namespace, objects: 0 };
+  return {
+    kind: identity.group ? `${identity.resource}.${identity.group}` : identity.resource,
+    namespace: identity.namespace,
+    objects: 0,
+  };
 }

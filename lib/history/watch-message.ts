@@ -20,12 +20,21 @@ export function watchCommitMessage(changes: readonly ObjectChange[]): string {
     const parts = [`${change.type} ${change.path.replace(/\.yaml$/, '')}`];
     if (change.fields) parts.push(change.fields);
     if (change.attribution && change.type !== 'deleted') {
-      parts.push(`by ${change.attribution.manager}${change.attribution.time ? ` at ${timeOfDay(change.attribution.time)}` : ''}`);
+      parts.push(
+        `by ${change.attribution.manager}${change.attribution.time ? ` at ${timeOfDay(change.attribution.time)}` : ''}`,
+      );
     }
     if (change.reason) parts.push(`(${change.reason})`);
     return parts.join('  ');
   });
-  const managers = [...new Set(sorted.filter((c) => c.type !== 'deleted').map((c) => c.attribution?.manager).filter(Boolean))].sort();
+  const managers = [
+    ...new Set(
+      sorted
+        .filter((c) => c.type !== 'deleted')
+        .map((c) => c.attribution?.manager)
+        .filter(Boolean),
+    ),
+  ].sort();
   const trailers = managers.map((manager) => `Kubesnap-Changed-By: ${manager}`);
   return `watch: ${changeSummary(changes)}\n\n${lines.join('\n')}\n${trailers.length ? `\n${trailers.join('\n')}\n` : ''}`;
 }

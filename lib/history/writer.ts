@@ -62,7 +62,8 @@ interface PendingChange {
 export class HistoryWriter {
   /** The failed commits since the last one that succeeded: the 'commits' readiness source. */
   readonly failures: CommitFailures;
-  private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'clock' | 'logger'>> & HistoryWriterOptions;
+  private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'clock' | 'logger'>> &
+    HistoryWriterOptions;
   private committed = new Map<string, string>();
   /** What each folder of the committed tree holds, kept up to date commit by commit for the README. */
   private counts = new Map<string, FolderContent>();
@@ -98,7 +99,11 @@ export class HistoryWriter {
 
   /** Loads the last commit's tree: everything after is compared with it. */
   async start(): Promise<void> {
-    this.options.normalize = await withRepositoryDigestKey(this.options.normalize ?? {}, this.options.repository.gitdir, { create: true });
+    this.options.normalize = await withRepositoryDigestKey(
+      this.options.normalize ?? {},
+      this.options.repository.gitdir,
+      { create: true },
+    );
     const head = await this.options.repository.head();
     this.committed = head ? new Map(await this.options.repository.readFiles(head)) : new Map();
     this.counts = folderCounts(this.committed.keys(), this.options.prefix);
@@ -152,7 +157,10 @@ export class HistoryWriter {
       this.stageSealed(path, result.object, this.options.sealer, lastWriter(raw));
       return;
     }
-    this.stage(path, Buffer.from(serializeObject(result.object)), { attribution: lastWriter(raw), object: this.keptForFields(path, result.object) });
+    this.stage(path, Buffer.from(serializeObject(result.object)), {
+      attribution: lastWriter(raw),
+      object: this.keptForFields(path, result.object),
+    });
   }
 
   /**
@@ -164,21 +172,34 @@ export class HistoryWriter {
   }
 
   /** A Secret whose values are all unchanged is staged at once (its committed bytes); otherwise once encrypted. */
-  private stageSealed(path: string, secret: KubeObject, sealer: SecretSealer, attribution: Attribution | undefined): void {
+  private stageSealed(
+    path: string,
+    secret: KubeObject,
+    sealer: SecretSealer,
+    attribution: Attribution | undefined,
+  ): void {
     const previous = this.committedSecrets.get(path);
     const unchanged = sealer.sealUnchanged(secret, previous);
     if (unchanged) {
       this.stage(path, Buffer.from(serializeObject(unchanged)), { attribution, object: unchanged });
       return;
     }
-    const sealing: Promise<void> = sealer.seal(secret, previous).then(
-      (sealed) => {
-        if (this.sealing.get(path) === sealing) this.stage(path, Buffer.from(serializeObject(sealed)), { attribution, object: sealed });
-      },
-      (error) => this.options.logger.error('a Secret could not be encrypted; it is left out of this commit', { path, error: error instanceof Error ? error.message : 'unknown' }),
-    ).finally(() => {
-      if (this.sealing.get(path) === sealing) this.sealing.delete(path);
-    });
+    const sealing: Promise<void> = sealer
+      .seal(secret, previous)
+      .then(
+        (sealed) => {
+          if (this.sealing.get(path) === sealing)
+            this.stage(path, Buffer.from(serializeObject(sealed)), { attribution, object: sealed });
+        },
+        (error) =>
+          this.options.logger.error('a Secret could not be encrypted; it is left out of this commit', {
+            path,
+            error: error instanceof Error ? error.message : 'unknown',
+          }),
+      )
+      .finally(() => {
+        if (this.sealing.get(path) === sealing) this.sealing.delete(path);
+      });
     this.sealing.set(path, sealing);
   }
 
@@ -202,7 +223,9 @@ export class HistoryWriter {
   /** A kind the API server no longer serves: its files are deleted, and the commit says why. */
   removeResource(resource: ApiResource): void {
     for (const path of this.pathsOf(resource, undefined)) {
-      this.stage(path, null, { reason: `${resource.group ? `${resource.resource}.${resource.group}` : resource.resource} is no longer served by the API server` });
+      this.stage(path, null, {
+        reason: `${resource.group ? `${resource.resource}.${resource.group}` : resource.resource} is no longer served by the API server`,
+      });
     }
   }
 
@@ -285,12 +308,19 @@ export class HistoryWriter {
     this.options.onCommitFailure?.(error);
     const next = this.failures.failed(error);
     if ('giveUp' in next) {
-      this.options.logger.error('commits keep failing; giving up', { changes: this.pending.size, error: next.giveUp.message });
+      this.options.logger.error('commits keep failing; giving up', {
+        changes: this.pending.size,
+        error: next.giveUp.message,
+      });
       if (!this.gaveUp) this.options.onGiveUp?.(next.giveUp);
       this.gaveUp = true;
       return;
     }
-    this.options.logger.error('commit failed; changes stay pending', { changes: this.pending.size, retryInMs: next.retryInMs, error: error instanceof Error ? error.message : String(error) });
+    this.options.logger.error('commit failed; changes stay pending', {
+      changes: this.pending.size,
+      retryInMs: next.retryInMs,
+      error: error instanceof Error ? error.message : String(error),
+    });
     if (!this.stopped) this.setTimer(next.retryInMs);
   }
 
@@ -336,7 +366,10 @@ export class HistoryWriter {
     }
   }
 
-  private async writeBatch(batch: Map<string, PendingChange>, previous: Map<string, string | undefined>): Promise<string | undefined> {
+  private async writeBatch(
+    batch: Map<string, PendingChange>,
+    previous: Map<string, string | undefined>,
+  ): Promise<string | undefined> {
     this.options.checkRepository?.();
     const changes: ObjectChange[] = [];
     for (const [path, change] of batch) {
@@ -356,7 +389,11 @@ export class HistoryWriter {
       if (change.type === 'created') countObject(counts, change.path, 1, this.options.prefix);
       if (change.type === 'deleted') countObject(counts, change.path, -1, this.options.prefix);
     }
-    const readme = repositoryReadme({ cluster: this.options.cluster, folders: counts.values(), normalize: this.options.normalize });
+    const readme = repositoryReadme({
+      cluster: this.options.cluster,
+      folders: counts.values(),
+      normalize: this.options.normalize,
+    });
     const files = await this.filesOf(batch);
     const readmeChanged = readme !== this.committedReadme;
     if (readmeChanged) files.push({ path: this.readmePath, content: Buffer.from(readme) });
@@ -384,7 +421,8 @@ export class HistoryWriter {
   private async filesOf(batch: Map<string, PendingChange>): Promise<FileChange[]> {
     const changes = [...batch];
     const contents = changes.flatMap(([, change]) => change.content ?? []);
-    if (contents.length < PACKED_AHEAD_FILES) return changes.map(([path, change]) => ({ path, content: change.content }));
+    if (contents.length < PACKED_AHEAD_FILES)
+      return changes.map(([path, change]) => ({ path, content: change.content }));
     this.packEntries ??= new PackEntryThreads();
     const entries = await this.packEntries.blobEntries(contents).catch(() => undefined);
     let next = 0;
@@ -395,14 +433,20 @@ export class HistoryWriter {
   }
 
   private selected(resource: ApiResource, object: KubeObject): boolean {
-    const key = namespaceKey(resource, { namespace: resource.namespaced ? object.metadata.namespace : undefined, name: object.metadata.name });
+    const key = namespaceKey(resource, {
+      namespace: resource.namespaced ? object.metadata.namespace : undefined,
+      name: object.metadata.name,
+    });
     return !this.options.namespaceSelected || this.options.namespaceSelected(key);
   }
 
   /** `spec.replicas 2→3` for the commit body: the first few leaf changes of an update. */
   private async fieldSummary(path: string, previousId: string, change: PendingChange): Promise<string | undefined> {
     const recent = this.recentObjects.get(path);
-    const before = recent?.id === previousId ? recent.object : parseObject((await this.options.repository.readBlob(previousId)).toString('utf8'));
+    const before =
+      recent?.id === previousId
+        ? recent.object
+        : parseObject((await this.options.repository.readBlob(previousId)).toString('utf8'));
     const changes = fieldChanges(before, change.object ?? parseObject(change.content!.toString('utf8')));
     if (changes.length === 0) return undefined;
     const shown = changes.slice(0, 3).map((c) => `${c.path} ${shortValue(c.before)}→${shortValue(c.after)}`);
@@ -417,12 +461,15 @@ export class HistoryWriter {
   }
 
   private pathOf(resource: ApiResource, object: KubeObject): string {
-    return objectPath({
-      group: resource.group,
-      resource: resource.resource,
-      namespace: resource.namespaced ? object.metadata.namespace : undefined,
-      name: object.metadata.name,
-    }, this.options.prefix);
+    return objectPath(
+      {
+        group: resource.group,
+        resource: resource.resource,
+        namespace: resource.namespaced ? object.metadata.namespace : undefined,
+        name: object.metadata.name,
+      },
+      this.options.prefix,
+    );
   }
 
   private isSecretPath(path: string): boolean {
@@ -447,7 +494,10 @@ const RECENT_OBJECTS = 10_000;
 const PACKED_AHEAD_FILES = 200;
 
 /** The namespace an object belongs to for selection: its own, or for a Namespace object the one it names. */
-function namespaceKey(resource: Pick<ApiResource, 'group' | 'resource'>, identity: { namespace?: string; name: string }): string | undefined {
+function namespaceKey(
+  resource: Pick<ApiResource, 'group' | 'resource'>,
+  identity: { namespace?: string; name: string },
+): string | undefined {
   return resource.group === '' && resource.resource === 'namespaces' ? identity.name : identity.namespace;
 }
 

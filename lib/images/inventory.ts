@@ -40,19 +40,30 @@ export interface InventoryOptions {
 
 const workloadFolders = new Set(workloadResources.map(({ group, resource }) => `${group}/${resource}`));
 
-export async function collectImageInventory(repository: SnapshotRepository, options: InventoryOptions = {}): Promise<ImageInventory> {
+export async function collectImageInventory(
+  repository: SnapshotRepository,
+  options: InventoryOptions = {},
+): Promise<ImageInventory> {
   const commit = await repository.resolve(options.revision ?? 'HEAD');
   const byImage = new Map<string, InventoryImage>();
   const invalid: ImageInventory['invalid'] = [];
   for (const [path, blob] of await repository.readFiles(commit)) {
     const identity = parseObjectPath(path, options.prefix);
     if (!identity || !workloadFolders.has(`${identity.group}/${identity.resource}`)) continue;
-    const object = parseObject(await repository.readBlob(blob), path) as { kind?: string; metadata?: { name?: string; namespace?: string } };
+    const object = parseObject(await repository.readBlob(blob), path) as {
+      kind?: string;
+      metadata?: { name?: string; namespace?: string };
+    };
     for (const spec of podSpecsOf(object)) {
       for (const { field, container } of containersOf(spec)) {
         if (typeof container.image !== 'string') continue;
         const use: ImageUse = {
-          kind: object.kind!, namespace: identity.namespace, name: identity.name, container: String(container.name ?? ''), field, path,
+          kind: object.kind!,
+          namespace: identity.namespace,
+          name: identity.name,
+          container: String(container.name ?? ''),
+          field,
+          path,
         };
         let reference: ImageReference;
         try {

@@ -30,7 +30,14 @@ export interface MirroredImage {
 
 export interface MirrorResult {
   images: MirroredImage[];
-  totals: { images: number; failed: number; manifestsPushed: number; blobsCopied: number; blobsSkipped: number; bytesCopied: number };
+  totals: {
+    images: number;
+    failed: number;
+    manifestsPushed: number;
+    blobsCopied: number;
+    blobsSkipped: number;
+    bytesCopied: number;
+  };
 }
 
 interface Descriptor {
@@ -45,7 +52,10 @@ const imageManifestTypes = new Set<string>([manifestMediaTypes.ociManifest, mani
 
 /** `registry.example.com:5000/mirror` → registry and path prefix. */
 export function parseMirrorTarget(to: string): { registry: string; prefix: string } {
-  const [registry, ...path] = to.replace(/^(https?:\/\/)/, '').replace(/\/+$/, '').split('/');
+  const [registry, ...path] = to
+    .replace(/^(https?:\/\/)/, '')
+    .replace(/\/+$/, '')
+    .split('/');
   if (!registry) throw new UsageError(`--to "${to}" names no registry.`);
   return { registry, prefix: path.join('/') };
 }
@@ -62,14 +72,24 @@ export async function mirrorImages(images: ImageReference[], options: MirrorOpti
     const key = `${image.registry}/${image.repository}${tag ? `:${tag}` : ''}${image.digest ? `@${image.digest}` : ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const source = sources.get(image.registry) ?? new RegistryClient(image.registry, { insecure: options.fromInsecure });
+    const source =
+      sources.get(image.registry) ?? new RegistryClient(image.registry, { insecure: options.fromInsecure });
     sources.set(image.registry, source);
     const repository = target.prefix ? `${target.prefix}/${image.repository}` : image.repository;
-    const copy = new ImageCopy(source, image.repository, destination, repository, options.chunkBytes ?? 16 * 1024 * 1024);
+    const copy = new ImageCopy(
+      source,
+      image.repository,
+      destination,
+      repository,
+      options.chunkBytes ?? 16 * 1024 * 1024,
+    );
     const result: MirroredImage = {
       source: key,
       target: `${target.registry}/${repository}${tag ? `:${tag}` : ''}${image.digest ? `@${image.digest}` : ''}`,
-      manifestsPushed: 0, blobsCopied: 0, blobsSkipped: 0, bytesCopied: 0,
+      manifestsPushed: 0,
+      blobsCopied: 0,
+      blobsSkipped: 0,
+      bytesCopied: 0,
     };
     options.onImageStarted?.(key);
     try {
@@ -82,12 +102,17 @@ export async function mirrorImages(images: ImageReference[], options: MirrorOpti
     results.push(result);
     options.onImageDone?.(result);
   }
-  const sum = (field: 'manifestsPushed' | 'blobsCopied' | 'blobsSkipped' | 'bytesCopied') => results.reduce((total, result) => total + result[field], 0);
+  const sum = (field: 'manifestsPushed' | 'blobsCopied' | 'blobsSkipped' | 'bytesCopied') =>
+    results.reduce((total, result) => total + result[field], 0);
   return {
     images: results,
     totals: {
-      images: results.length, failed: results.filter((result) => result.error).length,
-      manifestsPushed: sum('manifestsPushed'), blobsCopied: sum('blobsCopied'), blobsSkipped: sum('blobsSkipped'), bytesCopied: sum('bytesCopied'),
+      images: results.length,
+      failed: results.filter((result) => result.error).length,
+      manifestsPushed: sum('manifestsPushed'),
+      blobsCopied: sum('blobsCopied'),
+      blobsSkipped: sum('blobsSkipped'),
+      bytesCopied: sum('bytesCopied'),
     },
   };
 }
@@ -118,9 +143,14 @@ class ImageCopy {
     const manifest = await this.source.getManifest(this.sourceRepository, reference);
     const where = `${this.source.registry}/${this.sourceRepository}`;
     if (!manifest) throw new RegistryError(`${where} has no manifest ${reference}.`);
-    if (reference.includes(':') && manifest.digest !== reference) throw new RegistryError(`${where} sent a manifest whose digest is ${manifest.digest}, not ${reference}.`);
+    if (reference.includes(':') && manifest.digest !== reference)
+      throw new RegistryError(`${where} sent a manifest whose digest is ${manifest.digest}, not ${reference}.`);
     if (await this.target.manifestDigest(this.targetRepository, manifest.digest)) return manifest;
-    const body = JSON.parse(manifest.bytes.toString('utf8')) as { manifests?: Descriptor[]; config?: Descriptor; layers?: Descriptor[] };
+    const body = JSON.parse(manifest.bytes.toString('utf8')) as {
+      manifests?: Descriptor[];
+      config?: Descriptor;
+      layers?: Descriptor[];
+    };
     if (indexTypes.has(manifest.mediaType)) {
       for (const child of body.manifests ?? []) await this.copyManifest(child.digest);
     } else if (imageManifestTypes.has(manifest.mediaType)) {
@@ -129,7 +159,9 @@ class ImageCopy {
         if (blob && !blob.urls?.length) await this.copyBlob(blob);
       }
     } else {
-      throw new RegistryError(`${where}@${manifest.digest} is a "${manifest.mediaType || 'unknown'}" manifest, which kubesnap cannot copy.`);
+      throw new RegistryError(
+        `${where}@${manifest.digest} is a "${manifest.mediaType || 'unknown'}" manifest, which kubesnap cannot copy.`,
+      );
     }
     await this.target.putManifest(this.targetRepository, manifest.digest, manifest);
     this.counts.manifestsPushed++;
@@ -145,7 +177,10 @@ class ImageCopy {
     const length = blob.size ?? size;
     if (length >= 0 && length <= this.chunkBytes) {
       const bytes = await readAll(body);
-      if (sha256Digest(bytes) !== blob.digest) throw new RegistryError(`The blob ${blob.digest} from ${this.source.registry}/${this.sourceRepository} does not match its digest.`);
+      if (sha256Digest(bytes) !== blob.digest)
+        throw new RegistryError(
+          `The blob ${blob.digest} from ${this.source.registry}/${this.sourceRepository} does not match its digest.`,
+        );
       await this.target.uploadBlob(this.targetRepository, blob.digest, bytes);
       this.counts.bytesCopied += bytes.length;
     } else {
@@ -156,7 +191,10 @@ class ImageCopy {
         copied += chunk.length;
       });
       await this.target.uploadBlobInChunks(this.targetRepository, blob.digest, chunks);
-      if (`sha256:${hash.digest('hex')}` !== blob.digest) throw new RegistryError(`The blob ${blob.digest} from ${this.source.registry}/${this.sourceRepository} does not match its digest.`);
+      if (`sha256:${hash.digest('hex')}` !== blob.digest)
+        throw new RegistryError(
+          `The blob ${blob.digest} from ${this.source.registry}/${this.sourceRepository} does not match its digest.`,
+        );
       this.counts.bytesCopied += copied;
     }
     this.counts.blobsCopied++;
@@ -170,7 +208,11 @@ async function readAll(body: ReadableStream<Uint8Array>): Promise<Buffer> {
 }
 
 /** The stream in pieces of exactly `size` bytes (the last one shorter), as a chunked upload wants them. */
-async function* rechunk(body: ReadableStream<Uint8Array>, size: number, onChunk: (chunk: Buffer) => void): AsyncGenerator<Buffer> {
+async function* rechunk(
+  body: ReadableStream<Uint8Array>,
+  size: number,
+  onChunk: (chunk: Buffer) => void,
+): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   for await (const part of body) {

@@ -18,7 +18,8 @@ export const defaultRegistry = 'docker.io';
 const pathComponent = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const tagPattern = /^[\w][\w.-]{0,127}$/;
 const digestPattern = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-const registryPattern = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
+const registryPattern =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
 
 function looksLikeRegistry(component: string): boolean {
   return /[.:]/.test(component) || component === 'localhost' || component !== component.toLowerCase();
@@ -30,14 +31,18 @@ export function parseImageReference(text: string): ImageReference {
   const at = text.indexOf('@');
   const name = at === -1 ? text : text.slice(0, at);
   const digest = at === -1 ? undefined : text.slice(at + 1);
-  if (digest !== undefined && (!digestPattern.test(digest) || (digest.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)))) {
+  if (
+    digest !== undefined &&
+    (!digestPattern.test(digest) || (digest.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)))
+  ) {
     throw invalid(`"${digest}" is not a digest like sha256:<64 hex digits>`);
   }
   const colon = name.lastIndexOf(':');
   const hasTag = colon > name.lastIndexOf('/');
   const path = hasTag ? name.slice(0, colon) : name;
   const tag = hasTag ? name.slice(colon + 1) : undefined;
-  if (tag !== undefined && !tagPattern.test(tag)) throw invalid(`"${tag}" is not a tag (letters, digits, _ . -, at most 128)`);
+  if (tag !== undefined && !tagPattern.test(tag))
+    throw invalid(`"${tag}" is not a tag (letters, digits, _ . -, at most 128)`);
 
   const slash = path.indexOf('/');
   const first = slash === -1 ? '' : path.slice(0, slash);

@@ -43,7 +43,13 @@ export class RegistryClient {
 
   /** The manifest at a tag or digest; undefined when the registry has none there. */
   async getManifest(repository: string, reference: string): Promise<Manifest | undefined> {
-    const response = await this.request(repository, 'GET', `/v2/${repository}/manifests/${reference}`, { headers: { accept: acceptManifests } }, [200, 404]);
+    const response = await this.request(
+      repository,
+      'GET',
+      `/v2/${repository}/manifests/${reference}`,
+      { headers: { accept: acceptManifests } },
+      [200, 404],
+    );
     if (response.status === 404) return discard(response);
     const bytes = Buffer.from(await response.arrayBuffer());
     const mediaType = (response.headers.get('content-type') ?? '').split(';')[0].trim() || mediaTypeInside(bytes);
@@ -52,16 +58,30 @@ export class RegistryClient {
 
   /** The digest a tag or digest points at, without fetching the manifest; undefined when absent. */
   async manifestDigest(repository: string, reference: string): Promise<string | undefined> {
-    const response = await this.request(repository, 'HEAD', `/v2/${repository}/manifests/${reference}`, { headers: { accept: acceptManifests } }, [200, 404]);
+    const response = await this.request(
+      repository,
+      'HEAD',
+      `/v2/${repository}/manifests/${reference}`,
+      { headers: { accept: acceptManifests } },
+      [200, 404],
+    );
     if (response.status === 404) return undefined;
     return response.headers.get('docker-content-digest') ?? (reference.includes(':') ? reference : undefined);
   }
 
   async putManifest(repository: string, reference: string, manifest: Manifest): Promise<void> {
-    await discardBody(this.request(repository, 'PUT', `/v2/${repository}/manifests/${reference}`, {
-      headers: { 'content-type': manifest.mediaType },
-      body: manifest.bytes,
-    }, [201]));
+    await discardBody(
+      this.request(
+        repository,
+        'PUT',
+        `/v2/${repository}/manifests/${reference}`,
+        {
+          headers: { 'content-type': manifest.mediaType },
+          body: manifest.bytes,
+        },
+        [201],
+      ),
+    );
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
@@ -72,17 +92,26 @@ export class RegistryClient {
   /** The blob's bytes as a stream (redirects to storage followed). */
   async openBlob(repository: string, digest: string): Promise<{ size: number; body: ReadableStream<Uint8Array> }> {
     const response = await this.request(repository, 'GET', `/v2/${repository}/blobs/${digest}`, {}, [200]);
-    if (!response.body) throw new RegistryError(`${this.registry} sent no body for the blob ${digest} of ${repository}.`);
+    if (!response.body)
+      throw new RegistryError(`${this.registry} sent no body for the blob ${digest} of ${repository}.`);
     return { size: Number(response.headers.get('content-length') ?? -1), body: response.body };
   }
 
   /** POST + PUT with the whole blob in the PUT. */
   async uploadBlob(repository: string, digest: string, bytes: Buffer): Promise<void> {
     const location = await this.startUpload(repository);
-    await discardBody(this.request(repository, 'PUT', withDigest(location, digest), {
-      headers: { 'content-type': 'application/octet-stream' },
-      body: bytes,
-    }, [201]));
+    await discardBody(
+      this.request(
+        repository,
+        'PUT',
+        withDigest(location, digest),
+        {
+          headers: { 'content-type': 'application/octet-stream' },
+          body: bytes,
+        },
+        [201],
+      ),
+    );
   }
 
   /** POST, one PATCH per chunk (Content-Range), then PUT with the digest. */
@@ -91,31 +120,57 @@ export class RegistryClient {
     let offset = 0;
     for await (const chunk of chunks) {
       if (chunk.length === 0) continue;
-      const response = await this.request(repository, 'PATCH', location, {
-        headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.length - 1}` },
-        body: chunk,
-      }, [202]);
+      const response = await this.request(
+        repository,
+        'PATCH',
+        location,
+        {
+          headers: {
+            'content-type': 'application/octet-stream',
+            'content-range': `${offset}-${offset + chunk.length - 1}`,
+          },
+          body: chunk,
+        },
+        [202],
+      );
       location = this.locationOf(response, repository);
       await discard(response);
       offset += chunk.length;
     }
-    await discardBody(this.request(repository, 'PUT', withDigest(location, digest), { headers: { 'content-length': '0' } }, [201]));
+    await discardBody(
+      this.request(repository, 'PUT', withDigest(location, digest), { headers: { 'content-length': '0' } }, [201]),
+    );
   }
 
   private async startUpload(repository: string): Promise<string> {
-    const response = await this.request(repository, 'POST', `/v2/${repository}/blobs/uploads/`, { headers: { 'content-length': '0' } }, [202]);
+    const response = await this.request(
+      repository,
+      'POST',
+      `/v2/${repository}/blobs/uploads/`,
+      { headers: { 'content-length': '0' } },
+      [202],
+    );
     await discard(response);
     return this.locationOf(response, repository);
   }
 
   private locationOf(response: Response, repository: string): string {
     const location = response.headers.get('location');
-    if (!location) throw new RegistryError(`${this.registry} started an upload to ${repository} without saying where to send it (no Location header).`);
+    if (!location)
+      throw new RegistryError(
+        `${this.registry} started an upload to ${repository} without saying where to send it (no Location header).`,
+      );
     return new URL(location, this.base).toString();
   }
 
   /** One request, with one retry after fetching a bearer token when the registry answers 401 with a Bearer challenge. */
-  private async request(repository: string, method: string, pathOrUrl: string, init: { headers?: Record<string, string>; body?: Buffer }, expected: number[]): Promise<Response> {
+  private async request(
+    repository: string,
+    method: string,
+    pathOrUrl: string,
+    init: { headers?: Record<string, string>; body?: Buffer },
+    expected: number[],
+  ): Promise<Response> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.base}${pathOrUrl}`;
     const send = async (): Promise<Response> => {
       const token = this.tokens.get(repository);
@@ -124,36 +179,55 @@ export class RegistryClient {
         return await fetch(url, { method, headers, body: init.body as Uint8Array<ArrayBuffer> | undefined });
       } catch (error) {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new RegistryError(`Cannot reach the registry ${this.registry}: ${cause?.code ?? cause?.message ?? String(error)}.`, { cause: error });
+        throw new RegistryError(
+          `Cannot reach the registry ${this.registry}: ${cause?.code ?? cause?.message ?? String(error)}.`,
+          { cause: error },
+        );
       }
     };
     let response = await send();
     if (response.status === 401 && !this.tokens.has(repository)) {
       const challenge = response.headers.get('www-authenticate') ?? '';
       await response.body?.cancel();
-      if (!/^bearer\s/i.test(challenge)) throw new RegistryError(`The registry ${this.registry} asks for credentials for ${repository}, which kubesnap does not have.`, { status: 401 });
+      if (!/^bearer\s/i.test(challenge))
+        throw new RegistryError(
+          `The registry ${this.registry} asks for credentials for ${repository}, which kubesnap does not have.`,
+          { status: 401 },
+        );
       this.tokens.set(repository, await this.fetchToken(challenge, repository));
       response = await send();
     }
     if (!expected.includes(response.status)) {
       const detail = await errorDetail(response);
-      throw new RegistryError(`${method} ${new URL(url).pathname} on ${this.registry} answered ${response.status}${detail ? `: ${detail}` : ''}.`, { status: response.status });
+      throw new RegistryError(
+        `${method} ${new URL(url).pathname} on ${this.registry} answered ${response.status}${detail ? `: ${detail}` : ''}.`,
+        { status: response.status },
+      );
     }
     return response;
   }
 
   private async fetchToken(challenge: string, repository: string): Promise<string> {
-    const parameters = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1].toLowerCase(), match[2]]));
-    if (!parameters.realm) throw new RegistryError(`The registry ${this.registry} sent a Bearer challenge without a realm.`);
+    const parameters = Object.fromEntries(
+      [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1].toLowerCase(), match[2]]),
+    );
+    if (!parameters.realm)
+      throw new RegistryError(`The registry ${this.registry} sent a Bearer challenge without a realm.`);
     const tokenUrl = new URL(parameters.realm);
     if (parameters.service) tokenUrl.searchParams.set('service', parameters.service);
     tokenUrl.searchParams.set('scope', parameters.scope ?? `repository:${repository}:pull,push`);
     const response = await fetch(tokenUrl).catch((error: unknown) => {
-      throw new RegistryError(`Cannot reach the token service of ${this.registry} (${tokenUrl.host}).`, { cause: error });
+      throw new RegistryError(`Cannot reach the token service of ${this.registry} (${tokenUrl.host}).`, {
+        cause: error,
+      });
     });
     const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
-    if (!response.ok || !token) throw new RegistryError(`The registry ${this.registry} gave no anonymous token for ${repository} (${response.status}); it needs credentials.`, { status: response.status });
+    if (!response.ok || !token)
+      throw new RegistryError(
+        `The registry ${this.registry} gave no anonymous token for ${repository} (${response.status}); it needs credentials.`,
+        { status: response.status },
+      );
     return token;
   }
 }

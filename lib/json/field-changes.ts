@@ -24,7 +24,10 @@ type Json = unknown;
 export function formatFieldPath(segments: readonly FieldPathSegment[]): string {
   let text = '';
   for (const segment of segments) {
-    if ('key' in segment) text += /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(segment.key) ? `${text ? '.' : ''}${segment.key}` : `[${JSON.stringify(segment.key)}]`;
+    if ('key' in segment)
+      text += /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(segment.key)
+        ? `${text ? '.' : ''}${segment.key}`
+        : `[${JSON.stringify(segment.key)}]`;
     else if ('index' in segment) text += `[${segment.index}]`;
     else text += `[${segment.name}]`;
   }
@@ -87,7 +90,8 @@ export function fieldChanges(before: Json, after: Json): FieldChange[] {
 /** A value as one short line: strings bare, everything else as compact JSON. */
 export function formatFieldValue(value: unknown): string {
   if (value === undefined) return '(none)';
-  if (typeof value === 'string') return value === '' || /[\n\r]/.test(value) || value.trim() !== value ? JSON.stringify(value) : value;
+  if (typeof value === 'string')
+    return value === '' || /[\n\r]/.test(value) || value.trim() !== value ? JSON.stringify(value) : value;
   return JSON.stringify(value);
 }
 

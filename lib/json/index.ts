@@ -34,7 +34,8 @@ export function isPlainMap(value: unknown): value is JsonMap {
 
 /** Sets a field of a copy; JSON.parse makes `__proto__` an own key, which plain assignment would take as the prototype. */
 export function setField(map: JsonMap, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
   else map[key] = value;
 }
 
@@ -65,7 +66,8 @@ export function copyWithout(map: JsonMap, omitted: ReadonlySet<string>): JsonMap
  */
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameJson(item ?? null, b[i] ?? null));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, i) => sameJson(item ?? null, b[i] ?? null));
   if (isPlainMap(a) && isPlainMap(b)) return sameEntries(a, b);
   // Two different strings are two different JSON strings; other scalars, and anything that is not plain data, as
   // JSON spells them.

@@ -6,7 +6,12 @@ export class ApiError extends KubesnapError {
   readonly reason: string;
   readonly retryAfterSeconds?: number;
   readonly details?: Record<string, unknown>;
-  constructor(status: number, reason: string, message: string, extra: { retryAfterSeconds?: number; details?: Record<string, unknown> } = {}) {
+  constructor(
+    status: number,
+    reason: string,
+    message: string,
+    extra: { retryAfterSeconds?: number; details?: Record<string, unknown> } = {},
+  ) {
     super(`E${status}`, message, 1);
     this.status = status;
     this.reason = reason;
@@ -20,9 +25,11 @@ export const isNotFound = (error: unknown): error is ApiError => error instanceo
 export const isForbidden = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 403;
 export const isConflict = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 409;
 export const isGone = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 410;
-export const isTooManyRequests = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 429;
+export const isTooManyRequests = (error: unknown): error is ApiError =>
+  error instanceof ApiError && error.status === 429;
 /** A collection that cannot be listed (forbidden, not served, no list verb): reported as unreadable, not fatal. */
-export const isUnreadableCollection = (error: unknown): error is ApiError => error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405);
+export const isUnreadableCollection = (error: unknown): error is ApiError =>
+  error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405);
 /** Errors a retry may cure: throttling, server-side failures, unavailable aggregated APIs. */
 export const isRetriable = (error: unknown): boolean =>
   error instanceof ApiError && (error.status === 429 || error.status >= 500);

@@ -75,8 +75,12 @@ export class KubeClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
     }
-    const payload = options.body === undefined ? undefined
-      : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
+    const payload =
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string' || Buffer.isBuffer(options.body)
+          ? options.body
+          : JSON.stringify(options.body);
     const headers: Record<string, string> = {
       ...this.connection.headers,
       Accept: options.accept ?? 'application/json',
@@ -87,22 +91,25 @@ export class KubeClient {
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const transport = this.secure ? https : http;
-    const send = (retryStaleSocket: boolean): Promise<IncomingMessage> => new Promise((resolve, reject) => {
-      const request = transport.request(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
-      if (options.timeoutMs) {
-        request.setTimeout(options.timeoutMs, () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-      }
-      request.on('error', (error) => {
-        // A kept-alive connection the server closed meanwhile (it restarted, or timed the connection out)
-        // fails before anything was sent: that is safe to send again once, on a fresh connection.
-        if (retryStaleSocket && request.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
-          resolve(send(false));
-          return;
+    const send = (retryStaleSocket: boolean): Promise<IncomingMessage> =>
+      new Promise((resolve, reject) => {
+        const request = transport.request(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
+        if (options.timeoutMs) {
+          request.setTimeout(options.timeoutMs, () =>
+            request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
+          );
         }
-        reject(this.connectionError(error, options.signal));
+        request.on('error', (error) => {
+          // A kept-alive connection the server closed meanwhile (it restarted, or timed the connection out)
+          // fails before anything was sent: that is safe to send again once, on a fresh connection.
+          if (retryStaleSocket && request.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+            resolve(send(false));
+            return;
+          }
+          reject(this.connectionError(error, options.signal));
+        });
+        request.end(payload);
       });
-      request.end(payload);
-    });
     return send(true);
   }
 
@@ -111,13 +118,21 @@ export class KubeClient {
     const code = (error as NodeJS.ErrnoException).code;
     // OpenSSL's own text spans lines and names source files: a plain-HTTP answer to a TLS hello gets one sentence.
     if (code === 'EPROTO' && /wrong version number|packet length too long|http request/i.test(error.message)) {
-      return new ClusterError(`the server at ${this.connection.server} does not speak TLS (it answers in plain HTTP); if that is right, write its address with http:// in the kubeconfig.`, { cause: error });
+      return new ClusterError(
+        `the server at ${this.connection.server} does not speak TLS (it answers in plain HTTP); if that is right, write its address with http:// in the kubeconfig.`,
+        { cause: error },
+      );
     }
-    const detail = code === 'ECONNREFUSED' ? 'connection refused'
-      : code === 'ENOTFOUND' ? 'host not found'
-      : code === 'ECONNRESET' && !this.secure ? 'the connection was closed without an answer (if the server speaks TLS, write its address with https:// in the kubeconfig)'
-      : code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS/.test(code) ? `TLS verification failed (${code})`
-      : error.message.split('\n')[0];
+    const detail =
+      code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : code === 'ENOTFOUND'
+          ? 'host not found'
+          : code === 'ECONNRESET' && !this.secure
+            ? 'the connection was closed without an answer (if the server speaks TLS, write its address with https:// in the kubeconfig)'
+            : code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS/.test(code)
+              ? `TLS verification failed (${code})`
+              : error.message.split('\n')[0];
     return new ClusterError(`cannot reach the API server at ${this.connection.server}: ${detail}.`, { cause: error });
   }
 
@@ -137,14 +152,20 @@ export class KubeClient {
       // a plain-text answer (404 page not found for an unknown group/version) keeps its first line
     }
     if (status === 401) {
-      return new ClusterError(`the API server at ${this.connection.server} rejected the credentials of context "${this.connection.contextName}" (401 Unauthorized).`);
+      return new ClusterError(
+        `the API server at ${this.connection.server} rejected the credentials of context "${this.connection.contextName}" (401 Unauthorized).`,
+      );
     }
     if (status === 400 && /HTTP request to an HTTPS server/i.test(message)) {
-      return new ClusterError(`the server at ${this.connection.server} speaks TLS: write its address with https:// in the kubeconfig.`);
+      return new ClusterError(
+        `the server at ${this.connection.server} speaks TLS: write its address with https:// in the kubeconfig.`,
+      );
     }
     // Every Kubernetes API server serves /api (the core group's versions): without it, this is some other server.
     if (status === 404 && path.split('?')[0] === '/api') {
-      return new ClusterError(`the server at ${this.connection.server} is not a Kubernetes API server (GET /api: ${message}); check the kubeconfig's server address.`);
+      return new ClusterError(
+        `the server at ${this.connection.server} is not a Kubernetes API server (GET /api: ${message}); check the kubeconfig's server address.`,
+      );
     }
     const retryAfter = Number(response.headers['retry-after']);
     return new ApiError(status, reason, `${method} ${path.split('?')[0]}: ${message}`, {

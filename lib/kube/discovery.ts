@@ -32,16 +32,29 @@ export interface DiscoveryResult {
 }
 
 interface APIResourceList {
-  resources: Array<{ name: string; singularName?: string; namespaced: boolean; kind: string; verbs?: string[]; shortNames?: string[]; categories?: string[] }>;
+  resources: Array<{
+    name: string;
+    singularName?: string;
+    namespaced: boolean;
+    kind: string;
+    verbs?: string[];
+    shortNames?: string[];
+    categories?: string[];
+  }>;
 }
 
 /**
  * Legacy discovery (/api, /apis, then one request per preferred group/version): a group that fails
  * (an aggregated API answering 503, a 403) is reported and skipped, never fatal.
  */
-export async function discoverResources(client: KubeClient, options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<DiscoveryResult> {
+export async function discoverResources(
+  client: KubeClient,
+  options: { concurrency?: number; signal?: AbortSignal } = {},
+): Promise<DiscoveryResult> {
   const core = await client.json<{ versions: string[] }>('GET', '/api', { signal: options.signal });
-  const groups = await client.json<{ groups: Array<{ name: string; preferredVersion?: { version: string }; versions: Array<{ version: string }> }> }>('GET', '/apis', { signal: options.signal });
+  const groups = await client.json<{
+    groups: Array<{ name: string; preferredVersion?: { version: string }; versions: Array<{ version: string }> }>;
+  }>('GET', '/apis', { signal: options.signal });
   const targets: Array<{ group: string; version: string; path: string }> = [];
   if (core.versions?.includes('v1')) targets.push({ group: '', version: 'v1', path: '/api/v1' });
   for (const group of groups.groups ?? []) {
@@ -54,20 +67,25 @@ export async function discoverResources(client: KubeClient, options: { concurren
       const list = await client.json<APIResourceList>('GET', target.path, { signal: options.signal });
       return list.resources
         .filter((entry) => !entry.name.includes('/'))
-        .map((entry): ApiResource => ({
-          group: target.group,
-          version: target.version,
-          resource: entry.name,
-          kind: entry.kind,
-          singularName: entry.singularName || entry.kind.toLowerCase(),
-          namespaced: entry.namespaced,
-          verbs: entry.verbs ?? [],
-          shortNames: entry.shortNames ?? [],
-          categories: entry.categories ?? [],
-        }));
+        .map(
+          (entry): ApiResource => ({
+            group: target.group,
+            version: target.version,
+            resource: entry.name,
+            kind: entry.kind,
+            singularName: entry.singularName || entry.kind.toLowerCase(),
+            namespaced: entry.namespaced,
+            verbs: entry.verbs ?? [],
+            shortNames: entry.shortNames ?? [],
+            categories: entry.categories ?? [],
+          }),
+        );
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      failures.push({ groupVersion: target.group ? `${target.group}/${target.version}` : target.version, reason: `${error.status} ${error.reason}`.trim() });
+      failures.push({
+        groupVersion: target.group ? `${target.group}/${target.version}` : target.version,
+        reason: `${error.status} ${error.reason}`.trim(),
+      });
       return [];
     }
   });
@@ -85,7 +103,10 @@ export function apiVersionOf(resource: Pick<ApiResource, 'group' | 'version'>): 
 }
 
 /** The URL path of a resource collection, optionally in one namespace. */
-export function collectionPath(resource: Pick<ApiResource, 'group' | 'version' | 'resource' | 'namespaced'>, namespace?: string): string {
+export function collectionPath(
+  resource: Pick<ApiResource, 'group' | 'version' | 'resource' | 'namespaced'>,
+  namespace?: string,
+): string {
   const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
   const scope = resource.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${base}${scope}/${resource.resource}`;

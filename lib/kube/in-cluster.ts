@@ -29,7 +29,10 @@ export function inClusterConnection(options: InClusterOptions = {}): ClusterConn
   try {
     ca = readFileSync(caFile, 'utf8');
   } catch (error) {
-    throw new KubeconfigError(`running in a pod but the service account's CA ${caFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}.`, { cause: error });
+    throw new KubeconfigError(
+      `running in a pod but the service account's CA ${caFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}.`,
+      { cause: error },
+    );
   }
   return {
     server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,

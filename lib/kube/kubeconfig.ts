@@ -37,11 +37,15 @@ export interface KubeconfigOptions {
  */
 export async function loadClusterConnection(options: KubeconfigOptions = {}): Promise<ClusterConnection> {
   const env = options.env ?? process.env;
-  const inCluster = !options.kubeconfig && !env.KUBECONFIG && !existsSync(defaultKubeconfigFile(env))
-    ? inClusterConnection({ env, serviceAccountDir: options.serviceAccountDir })
-    : undefined;
+  const inCluster =
+    !options.kubeconfig && !env.KUBECONFIG && !existsSync(defaultKubeconfigFile(env))
+      ? inClusterConnection({ env, serviceAccountDir: options.serviceAccountDir })
+      : undefined;
   if (inCluster) {
-    if (options.context) throw new KubeconfigError(`context "${options.context}" cannot be used: there is no kubeconfig, only the pod's service account.`);
+    if (options.context)
+      throw new KubeconfigError(
+        `context "${options.context}" cannot be used: there is no kubeconfig, only the pod's service account.`,
+      );
     return inCluster;
   }
   const file = kubeconfigFile(options.kubeconfig, env);
@@ -49,26 +53,38 @@ export async function loadClusterConnection(options: KubeconfigOptions = {}): Pr
   const contextName = options.context ?? config['current-context'];
   const context = config.contexts?.find((entry) => entry?.name === contextName);
   if (options.context && !context) {
-    throw new KubeconfigError(`context "${options.context}" is not in kubeconfig ${file} (it has: ${config.contexts?.map((c) => c?.name).join(', ') || 'none'}).`);
+    throw new KubeconfigError(
+      `context "${options.context}" is not in kubeconfig ${file} (it has: ${config.contexts?.map((c) => c?.name).join(', ') || 'none'}).`,
+    );
   }
   if (!contextName) throw new KubeconfigError(`kubeconfig ${file} has no current context; pass --context.`);
-  if (!context) throw new KubeconfigError(`the current context "${contextName}" is not in kubeconfig ${file}; pass --context.`);
+  if (!context)
+    throw new KubeconfigError(`the current context "${contextName}" is not in kubeconfig ${file}; pass --context.`);
   // As client-go's validation words them: a context naming a cluster or user the file does not have.
   const clusterName = context.context?.cluster;
   const cluster = config.clusters?.find((entry) => entry?.name === clusterName);
-  if (!cluster) throw new KubeconfigError(`cluster "${clusterName ?? ''}" was not found for context "${contextName}" in kubeconfig ${file}.`);
-  if (!cluster.cluster?.server) throw new KubeconfigError(`cluster "${cluster.name}" in kubeconfig ${file} has no server URL.`);
+  if (!cluster)
+    throw new KubeconfigError(
+      `cluster "${clusterName ?? ''}" was not found for context "${contextName}" in kubeconfig ${file}.`,
+    );
+  if (!cluster.cluster?.server)
+    throw new KubeconfigError(`cluster "${cluster.name}" in kubeconfig ${file} has no server URL.`);
   const userName = context.context?.user;
   const userEntry = userName === undefined ? undefined : config.users?.find((entry) => entry?.name === userName);
-  if (userName !== undefined && !userEntry) throw new KubeconfigError(`user "${userName}" was not found for context "${contextName}" in kubeconfig ${file}.`);
+  if (userName !== undefined && !userEntry)
+    throw new KubeconfigError(`user "${userName}" was not found for context "${contextName}" in kubeconfig ${file}.`);
   const user = userEntry?.user ?? {};
   try {
-    const connection = user.exec || user['auth-provider']
-      ? await pluginConnection(file, contextName)
-      : staticConnection(cluster.cluster, user, contextName, dirname(file));
+    const connection =
+      user.exec || user['auth-provider']
+        ? await pluginConnection(file, contextName)
+        : staticConnection(cluster.cluster, user, contextName, dirname(file));
     return { ...connection, namespace: context.context?.namespace || undefined };
   } catch (error) {
-    throw new KubeconfigError(`credentials for context "${contextName}" in kubeconfig ${file} could not be loaded: ${firstLine(error)}.`, { cause: error });
+    throw new KubeconfigError(
+      `credentials for context "${contextName}" in kubeconfig ${file} could not be loaded: ${firstLine(error)}.`,
+      { cause: error },
+    );
   }
 }
 
@@ -104,10 +120,12 @@ interface KubeconfigUser {
 function readKubeconfig(file: string): KubeconfigDocument {
   try {
     const document = load(readFileSync(file, 'utf8'));
-    if (document === null || typeof document !== 'object' || Array.isArray(document)) throw new Error('it is not a YAML mapping');
+    if (document === null || typeof document !== 'object' || Array.isArray(document))
+      throw new Error('it is not a YAML mapping');
     for (const list of ['clusters', 'users', 'contexts'] as const) {
       const entries = (document as KubeconfigDocument)[list];
-      if (entries !== undefined && entries !== null && !Array.isArray(entries)) throw new Error(`"${list}" is not a list`);
+      if (entries !== undefined && entries !== null && !Array.isArray(entries))
+        throw new Error(`"${list}" is not a list`);
     }
     return document as KubeconfigDocument;
   } catch (error) {
@@ -122,7 +140,12 @@ function material(data: string | undefined, path: string | undefined, dir: strin
 }
 
 /** Credentials written in the kubeconfig itself (a token, a client certificate, a password), as kubectl reads them. */
-function staticConnection(cluster: KubeconfigCluster, user: KubeconfigUser, contextName: string, dir: string): ClusterConnection {
+function staticConnection(
+  cluster: KubeconfigCluster,
+  user: KubeconfigUser,
+  contextName: string,
+  dir: string,
+): ClusterConnection {
   // A tokenFile is read again when it changes, as kubectl does: a long watch outlives a rotated token.
   const headers: Record<string, string> = user.token
     ? { Authorization: `Bearer ${user.token}` }
@@ -165,7 +188,10 @@ async function pluginConnection(file: string, contextName: string): Promise<Clus
   }
   if (requestOptions.auth) {
     const colon = requestOptions.auth.indexOf(':');
-    headers.Authorization = colon < 0 ? basicAuthorization(requestOptions.auth, '') : basicAuthorization(requestOptions.auth.slice(0, colon), requestOptions.auth.slice(colon + 1));
+    headers.Authorization =
+      colon < 0
+        ? basicAuthorization(requestOptions.auth, '')
+        : basicAuthorization(requestOptions.auth.slice(0, colon), requestOptions.auth.slice(colon + 1));
   }
   return {
     server: cluster.server.replace(/\/+$/, ''),

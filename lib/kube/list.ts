@@ -19,7 +19,10 @@ export interface ListPage<T> {
   resourceVersion: string;
 }
 
-type ListedObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> } & Record<string, unknown>;
+type ListedObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> } & Record<
+  string,
+  unknown
+>;
 
 /** The list metadata every decoded page must give back, for paging. */
 export interface ListPageMetadata {
@@ -47,10 +50,21 @@ export async function* listDecodedPages<P extends { metadata: ListPageMetadata }
   do {
     let body: Buffer;
     try {
-      body = (await withRetry(() => client.request('GET', path, {
-        signal: options.signal,
-        query: { limit: options.pageSize ?? 500, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-      }), { ...options.retry, signal: options.signal })).body;
+      body = (
+        await withRetry(
+          () =>
+            client.request('GET', path, {
+              signal: options.signal,
+              query: {
+                limit: options.pageSize ?? 500,
+                continue: continueToken,
+                labelSelector: options.labelSelector,
+                fieldSelector: options.fieldSelector,
+              },
+            }),
+          { ...options.retry, signal: options.signal },
+        )
+      ).body;
     } catch (error) {
       if (continueToken && isGone(error)) {
         continueToken = undefined;
@@ -70,18 +84,27 @@ export async function* listDecodedPages<P extends { metadata: ListPageMetadata }
  * The pages of a collection as objects. Items come without kind/apiVersion from a real server; they are filled
  * in here.
  */
-export async function* listPages<T extends ListedObject = ListedObject>(client: KubeClient, resource: ApiResource, options: ListOptions = {}): AsyncGenerator<ListPage<T> & { restarted: boolean }> {
+export async function* listPages<T extends ListedObject = ListedObject>(
+  client: KubeClient,
+  resource: ApiResource,
+  options: ListOptions = {},
+): AsyncGenerator<ListPage<T> & { restarted: boolean }> {
   const apiVersion = apiVersionOf(resource);
   const decode = async (body: Buffer) => {
     const page = JSON.parse(body.toString('utf8')) as { metadata?: ListPageMetadata; items?: T[] };
     const items = (page.items ?? []).map((item) => ({ apiVersion, kind: resource.kind, ...item }) as T);
     return { metadata: page.metadata ?? {}, items, resourceVersion: page.metadata?.resourceVersion ?? '' };
   };
-  for await (const { items, resourceVersion, restarted } of listDecodedPages(client, resource, options, decode)) yield { items, resourceVersion, restarted };
+  for await (const { items, resourceVersion, restarted } of listDecodedPages(client, resource, options, decode))
+    yield { items, resourceVersion, restarted };
 }
 
 /** The whole collection in memory, for small lists and tests. */
-export async function listAll<T extends ListedObject = ListedObject>(client: KubeClient, resource: ApiResource, options: ListOptions = {}): Promise<ListPage<T>> {
+export async function listAll<T extends ListedObject = ListedObject>(
+  client: KubeClient,
+  resource: ApiResource,
+  options: ListOptions = {},
+): Promise<ListPage<T>> {
   let items: T[] = [];
   let resourceVersion = '';
   for await (const page of listPages<T>(client, resource, options)) {

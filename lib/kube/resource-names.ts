@@ -11,14 +11,27 @@ export function resolveResourceSpelling(resources: readonly ApiResource[], spell
   const lowerName = name.toLowerCase();
   const qualifier = rest.join('.');
   const matches = resources.filter((resource) => {
-    const names = [resource.resource, resource.singularName, resource.kind.toLowerCase(), ...resource.shortNames.map((s) => s.toLowerCase())];
+    const names = [
+      resource.resource,
+      resource.singularName,
+      resource.kind.toLowerCase(),
+      ...resource.shortNames.map((s) => s.toLowerCase()),
+    ];
     if (!names.includes(lowerName)) return false;
     if (!qualifier) return true;
-    return qualifier === resource.group || qualifier === `${resource.version}.${resource.group}` || (resource.group === '' && qualifier === resource.version);
+    return (
+      qualifier === resource.group ||
+      qualifier === `${resource.version}.${resource.group}` ||
+      (resource.group === '' && qualifier === resource.version)
+    );
   });
   if (matches.length === 0) throw new UsageError(`the server doesn't have a resource type "${spelling}".`);
   // A bare spelling that names a core resource means the core one, as kubectl does (`events` = core events).
-  if (!qualifier && matches.length > 1 && matches.some((m) => m.group === '' && (m.resource === lowerName || m.shortNames.includes(lowerName)))) {
+  if (
+    !qualifier &&
+    matches.length > 1 &&
+    matches.some((m) => m.group === '' && (m.resource === lowerName || m.shortNames.includes(lowerName)))
+  ) {
     return matches.filter((m) => m.group === '');
   }
   return matches;

@@ -15,7 +15,8 @@ export function backoffDelay(attempt: number, error: unknown, options: BackoffOp
   const base = options.baseMs ?? 200;
   const max = options.maxMs ?? 30_000;
   const jittered = Math.round((options.random ?? Math.random)() * Math.min(max, base * 2 ** attempt));
-  const retryAfterMs = error instanceof ApiError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
+  const retryAfterMs =
+    error instanceof ApiError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
   return Math.max(jittered, retryAfterMs);
 }
 

@@ -31,7 +31,11 @@ export class TokenFile {
       }
     } catch (error) {
       if (error instanceof KubeconfigError) throw error;
-      if (!this.cached) throw new KubeconfigError(`${this.label} ${this.file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}.`, { cause: error });
+      if (!this.cached)
+        throw new KubeconfigError(
+          `${this.label} ${this.file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}.`,
+          { cause: error },
+        );
     }
     return this.cached;
   }

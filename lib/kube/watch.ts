@@ -5,7 +5,10 @@ import { apiVersionOf, collectionPath, type ApiResource } from './discovery.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
 
-type WatchedObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> } & Record<string, unknown>;
+type WatchedObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> } & Record<
+  string,
+  unknown
+>;
 
 /** One event of a watch stream. ERROR events never appear here: they are thrown as ApiError. */
 export interface RawWatchEvent<T extends WatchedObject = WatchedObject> {
@@ -35,7 +38,11 @@ const SILENCE_GRACE_SECONDS = 60;
  * connection breaks. An ERROR event is thrown as the ApiError its Status describes, so a
  * "too old resource version" is `isGone(error)` (410 Expired), exactly as if the request had failed.
  */
-export async function* watchEvents<T extends WatchedObject = WatchedObject>(client: KubeClient, resource: ApiResource, options: WatchOptions = {}): AsyncGenerator<RawWatchEvent<T>> {
+export async function* watchEvents<T extends WatchedObject = WatchedObject>(
+  client: KubeClient,
+  resource: ApiResource,
+  options: WatchOptions = {},
+): AsyncGenerator<RawWatchEvent<T>> {
   const path = collectionPath(resource, options.namespace);
   const response = await client.stream(path, {
     signal: options.signal,
@@ -71,12 +78,21 @@ export async function* watchEvents<T extends WatchedObject = WatchedObject>(clie
   }
 }
 
-function parseEvent<T extends WatchedObject>(line: string, path: string, apiVersion: string, kind: string): RawWatchEvent<T> {
+function parseEvent<T extends WatchedObject>(
+  line: string,
+  path: string,
+  apiVersion: string,
+  kind: string,
+): RawWatchEvent<T> {
   let event: { type?: string; object?: WatchedObject };
   try {
     event = JSON.parse(line);
   } catch {
-    throw new ApiError(500, 'InternalError', `watch ${path}: the server sent a line that is not JSON: ${line.slice(0, 120)}`);
+    throw new ApiError(
+      500,
+      'InternalError',
+      `watch ${path}: the server sent a line that is not JSON: ${line.slice(0, 120)}`,
+    );
   }
   if (event.type === 'ERROR') throw statusError(event.object ?? {}, path);
   if (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED' && event.type !== 'BOOKMARK') {
@@ -93,5 +109,7 @@ function statusError(status: Record<string, unknown>, path: string): ApiError {
   const code = typeof status.code === 'number' ? status.code : 500;
   const reason = typeof status.reason === 'string' ? status.reason : 'InternalError';
   const message = typeof status.message === 'string' ? status.message : `${code} ${reason}`;
-  return new ApiError(code, reason, `watch ${path}: ${message}`, { details: status.details as Record<string, unknown> | undefined });
+  return new ApiError(code, reason, `watch ${path}: ${message}`, {
+    details: status.details as Record<string, unknown> | undefined,
+  });
 }

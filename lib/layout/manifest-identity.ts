@@ -19,18 +19,25 @@ function groupOf(apiVersion: unknown): string | undefined {
 }
 
 function scopeOf(identity: ObjectIdentity): string {
-  return identity.namespace === undefined ? 'the cluster scope (_cluster/)' : `namespace ${JSON.stringify(identity.namespace)}`;
+  return identity.namespace === undefined
+    ? 'the cluster scope (_cluster/)'
+    : `namespace ${JSON.stringify(identity.namespace)}`;
 }
 
 /**
  * Why the manifest is not the object its path names, as a sentence starting "its manifest", or
  * undefined when it is. `expected` adds the checks only the served resource can answer (kind, scope).
  */
-export function identityMismatch(object: object, identity: ObjectIdentity, expected: ExpectedResource = {}): string | undefined {
+export function identityMismatch(
+  object: object,
+  identity: ObjectIdentity,
+  expected: ExpectedResource = {},
+): string | undefined {
   const manifest = object as Record<string, unknown>;
   const metadata = manifest.metadata;
   if (!isMap(metadata)) return 'its manifest has no metadata.';
-  if (metadata.name !== identity.name) return `its manifest is named ${JSON.stringify(metadata.name)}, not ${JSON.stringify(identity.name)} as its path says.`;
+  if (metadata.name !== identity.name)
+    return `its manifest is named ${JSON.stringify(metadata.name)}, not ${JSON.stringify(identity.name)} as its path says.`;
   const group = groupOf(manifest.apiVersion);
   if (group !== identity.group) {
     return `its manifest's apiVersion ${JSON.stringify(manifest.apiVersion)} is not of the API group ${JSON.stringify(identity.group)} its folder says.`;

@@ -20,7 +20,13 @@ export const maxSegmentBytes = 200;
 const continuationMarker = '%';
 
 function isKeptCharacter(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x3a) || code === 0x2d || code === 0x2e;
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x3a) ||
+    code === 0x2d ||
+    code === 0x2e
+  );
 }
 
 function escapeByte(byte: number): string {
@@ -74,7 +80,7 @@ export function decodeName(pieces: readonly string[]): string | undefined {
   let encoded = '';
   for (const [index, piece] of pieces.entries()) {
     const continues = piece.endsWith(continuationMarker);
-    if ((index < last) !== continues) return undefined;
+    if (index < last !== continues) return undefined;
     encoded += index < last ? piece.slice(0, -1) : piece;
   }
   if (!encodedText.test(encoded)) return undefined;

@@ -26,7 +26,9 @@ const extension = '.yaml';
 function prefixSegments(prefix: string | undefined): string[] {
   if (!prefix) return [];
   const segments = prefix.split('/').filter((segment) => segment !== '');
-  if (segments.some((segment) => segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0'))) {
+  if (
+    segments.some((segment) => segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0'))
+  ) {
     throw new UnsafeNameError(`The prefix "${prefix}" must be a plain relative folder path without "." or ".." parts.`);
   }
   return segments;
@@ -40,20 +42,25 @@ function requireName(value: string, what: string): string {
 /** Namespaces, resources and groups are short in Kubernetes (63 and 253 bytes): never split, refused if too long. */
 function folderSegment(value: string, what: string): string {
   const segment = encodeSegment(value);
-  if (segment.length > maxSegmentBytes) throw new UnsafeNameError(`The ${what} "${value.slice(0, 40)}..." is too long for a folder name.`);
+  if (segment.length > maxSegmentBytes)
+    throw new UnsafeNameError(`The ${what} "${value.slice(0, 40)}..." is too long for a folder name.`);
   return segment;
 }
 
 function resourceFolder(resource: string, group: string): string {
   requireName(resource, 'resource');
   // The first `.` separates resource from group; plural resource names never contain one.
-  if (resource.includes('.')) throw new UnsafeNameError(`The resource name "${resource}" contains a ".", which no Kubernetes resource name does.`);
+  if (resource.includes('.'))
+    throw new UnsafeNameError(
+      `The resource name "${resource}" contains a ".", which no Kubernetes resource name does.`,
+    );
   const folder = folderSegment(resource, 'resource name');
   return group === '' ? folder : `${folder}.${folderSegment(group, 'API group')}`;
 }
 
 export function objectPath(id: ObjectIdentity, prefix?: string): string {
-  const namespaceFolder = id.namespace === undefined || id.namespace === '' ? clusterFolder : folderSegment(id.namespace, 'namespace');
+  const namespaceFolder =
+    id.namespace === undefined || id.namespace === '' ? clusterFolder : folderSegment(id.namespace, 'namespace');
   const nameParts = encodeName(requireName(id.name, 'name'));
   nameParts[nameParts.length - 1] += extension;
   return [...prefixSegments(prefix), namespaceFolder, resourceFolder(id.resource, id.group), ...nameParts].join('/');

@@ -23,16 +23,25 @@ function lineOf(error: YAMLException): string {
 function limitBroken(error: unknown, subject: string): ManifestLimitError | undefined {
   if (!(error instanceof YAMLException)) return undefined;
   if (/maxAliases/.test(error.message)) {
-    return new ManifestLimitError(`${subject} uses a YAML alias${lineOf(error)}, which kubesnap never writes: refused, as an alias can expand to gigabytes.`, { cause: error });
+    return new ManifestLimitError(
+      `${subject} uses a YAML alias${lineOf(error)}, which kubesnap never writes: refused, as an alias can expand to gigabytes.`,
+      { cause: error },
+    );
   }
   if (/maxDepth/.test(error.message)) {
-    return new ManifestLimitError(`${subject} nests deeper than ${maxManifestDepth} levels${lineOf(error)}: refused.`, { cause: error });
+    return new ManifestLimitError(`${subject} nests deeper than ${maxManifestDepth} levels${lineOf(error)}: refused.`, {
+      cause: error,
+    });
   }
   return undefined;
 }
 
 /** js-yaml's `load` or `loadAll` of `text` under the alias and depth bounds, its errors as ManifestErrors naming `subject`. */
-function loadBounded<T>(text: string, subject: string, loader: (text: string, options: { maxAliases: number; maxDepth: number }) => T): T {
+function loadBounded<T>(
+  text: string,
+  subject: string,
+  loader: (text: string, options: { maxAliases: number; maxDepth: number }) => T,
+): T {
   try {
     return loader(text, { maxAliases: 0, maxDepth: maxManifestDepth });
   } catch (error) {
@@ -52,7 +61,9 @@ export function parseObject(source: Buffer | string, path?: string): object {
   const subject = path === undefined ? 'The manifest' : `The manifest ${path}`;
   const size = sizeOf(source);
   if (size > maxManifestBytes) {
-    throw new ManifestLimitError(`${subject} is ${size} bytes, more than the ${maxManifestBytes / (1024 * 1024)} MiB any Kubernetes object's file can be: refused.`);
+    throw new ManifestLimitError(
+      `${subject} is ${size} bytes, more than the ${maxManifestBytes / (1024 * 1024)} MiB any Kubernetes object's file can be: refused.`,
+    );
   }
   const value = loadBounded(typeof source === 'string' ? source : source.toString('utf8'), subject, load);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -67,6 +78,11 @@ export function parseObject(source: Buffer | string, path?: string): object {
  * source in errors ("The input from stdin").
  */
 export function parseDocuments(source: Buffer | string, subject: string, maxBytes: number): unknown[] {
-  if (sizeOf(source) > maxBytes) throw new ManifestLimitError(`${subject} is larger than the ${maxBytes / (1024 * 1024)} MiB kubesnap reads at once: refused.`);
-  return loadBounded(typeof source === 'string' ? source : source.toString('utf8'), subject, (text, options) => loadAll(text, null, options));
+  if (sizeOf(source) > maxBytes)
+    throw new ManifestLimitError(
+      `${subject} is larger than the ${maxBytes / (1024 * 1024)} MiB kubesnap reads at once: refused.`,
+    );
+  return loadBounded(typeof source === 'string' ? source : source.toString('utf8'), subject, (text, options) =>
+    loadAll(text, null, options),
+  );
 }

@@ -21,5 +21,8 @@ function keysInFileOrder(object: Record<string, unknown>): string[] {
 export function serializeObject(object: object): string {
   const source = object as Record<string, unknown>;
   const keys = keysInFileOrder(source);
-  return writeYamlMapping(source, keys) ?? dump(Object.fromEntries(keys.map((key) => [key, source[key]])), { lineWidth: -1, noRefs: true });
+  return (
+    writeYamlMapping(source, keys) ??
+    dump(Object.fromEntries(keys.map((key) => [key, source[key]])), { lineWidth: -1, noRefs: true })
+  );
 }

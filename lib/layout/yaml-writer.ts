@@ -52,7 +52,8 @@ function keyText(key: string): string | null {
   if (key.length <= LONGEST_SIMPLE_KEY && isSurePlain(key)) return remember(keyCache, key, key);
   const text = dump({ [key]: 0 }, options);
   // Multi-line keys too.
-  const simple = !key.includes('\n') && key.length <= LONGEST_SIMPLE_KEY && text.endsWith(': 0\n') && !text.startsWith('? ');
+  const simple =
+    !key.includes('\n') && key.length <= LONGEST_SIMPLE_KEY && text.endsWith(': 0\n') && !text.startsWith('? ');
   return remember(keyCache, key, simple ? text.slice(0, -4) : null);
 }
 
@@ -127,7 +128,8 @@ class BlockWriter {
 /** How js-yaml spells a scalar, with a block scalar's continuation lines indented for `level`. */
 function scalarText(value: unknown, level: number): string {
   if (typeof value === 'string' && isSurePlain(value)) return value;
-  if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new NotPlainData();
+  if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+    throw new NotPlainData();
   // The cache's keys cannot tell -0 from 0.
   if (Object.is(value, -0)) throw new NotPlainData();
   const text = valueText(value);
@@ -139,7 +141,10 @@ function scalarText(value: unknown, level: number): string {
  * The YAML document js-yaml would write for this mapping with its top-level keys in the order of `keys`, or
  * undefined when only js-yaml itself should write it.
  */
-export function writeYamlMapping(object: Record<string, unknown>, keys: readonly string[] = Object.keys(object)): string | undefined {
+export function writeYamlMapping(
+  object: Record<string, unknown>,
+  keys: readonly string[] = Object.keys(object),
+): string | undefined {
   if (keys.length === 0) return '{}\n';
   const writer = new BlockWriter();
   try {

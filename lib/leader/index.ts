@@ -75,7 +75,8 @@ export class LeaderElector {
   readonly identity: string;
   /** `namespace/name` of the Lease, as logs and errors name it. */
   readonly lease: string;
-  private readonly options: LeaderElectorOptions & Required<Pick<LeaderElectorOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs' | 'logger' | 'clock'>>;
+  private readonly options: LeaderElectorOptions &
+    Required<Pick<LeaderElectorOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs' | 'logger' | 'clock'>>;
   private readonly client: KubeClient;
   private readonly stopController = new AbortController();
   private readonly acquiredSignal = deferred();
@@ -128,7 +129,9 @@ export class LeaderElector {
       try {
         await this.release();
       } catch (error) {
-        this.options.logger.warn('could not release the lease; a standby takes over when it expires', { error: String(error) });
+        this.options.logger.warn('could not release the lease; a standby takes over when it expires', {
+          error: String(error),
+        });
       }
     }
     this.client.close();
@@ -140,7 +143,8 @@ export class LeaderElector {
 
   private async run(): Promise<void> {
     const { logger } = this.options;
-    while (!this.stopping && !(await this.tryAcquireOrRenew(this.options.retryPeriodMs))) await this.sleep(this.jittered(this.options.retryPeriodMs));
+    while (!this.stopping && !(await this.tryAcquireOrRenew(this.options.retryPeriodMs)))
+      await this.sleep(this.jittered(this.options.retryPeriodMs));
     if (this.stopping) return;
     this.leader = true;
     logger.info('acquired the lease: leading', { lease: this.lease, identity: this.identity });
@@ -152,14 +156,18 @@ export class LeaderElector {
       // A round may take until the deadline (client-go's renew context), so a slow answer still renews.
       const deadline = lastRenew + this.options.renewDeadlineMs;
       const remainingMs = deadline - this.options.clock.now();
-      if (remainingMs > 0 && await this.tryAcquireOrRenew(remainingMs)) {
+      if (remainingMs > 0 && (await this.tryAcquireOrRenew(remainingMs))) {
         lastRenew = this.options.clock.now();
         continue;
       }
-      const heldByOther = this.observed?.lease.spec?.holderIdentity && this.observed.lease.spec.holderIdentity !== this.identity;
+      const heldByOther =
+        this.observed?.lease.spec?.holderIdentity && this.observed.lease.spec.holderIdentity !== this.identity;
       if (heldByOther || this.options.clock.now() >= deadline) {
         this.leader = false;
-        logger.error('lost the lease: stopping', { lease: this.lease, holder: heldByOther ? this.observed!.lease.spec!.holderIdentity : undefined });
+        logger.error('lost the lease: stopping', {
+          lease: this.lease,
+          holder: heldByOther ? this.observed!.lease.spec!.holderIdentity : undefined,
+        });
         this.lostSignal.resolve();
         return;
       }
@@ -177,9 +185,19 @@ export class LeaderElector {
     try {
       const lease = await readLease(client, namespace, name, signal);
       if (!lease) {
-        const created = await createLease(client, namespace, name, {
-          holderIdentity: this.identity, leaseDurationSeconds: durationSeconds, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0,
-        }, signal);
+        const created = await createLease(
+          client,
+          namespace,
+          name,
+          {
+            holderIdentity: this.identity,
+            leaseDurationSeconds: durationSeconds,
+            acquireTime: microTime(now),
+            renewTime: microTime(now),
+            leaseTransitions: 0,
+          },
+          signal,
+        );
         if (created) this.observe(created);
         return created !== undefined;
       }
@@ -199,7 +217,11 @@ export class LeaderElector {
       return written !== undefined;
     } catch (error) {
       if (this.stopping) return false;
-      const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+      const reason = timeout.aborted
+        ? `no answer within ${timeoutMs} ms`
+        : error instanceof Error
+          ? error.message
+          : String(error);
       this.options.logger.warn('lease round failed', { lease: this.lease, error: reason });
       return false;
     }
@@ -207,8 +229,10 @@ export class LeaderElector {
 
   private observe(lease: Lease): void {
     const previous = this.observed?.lease;
-    const changed = !previous || previous.metadata.resourceVersion !== lease.metadata.resourceVersion
-      || JSON.stringify(previous.spec ?? {}) !== JSON.stringify(lease.spec ?? {});
+    const changed =
+      !previous ||
+      previous.metadata.resourceVersion !== lease.metadata.resourceVersion ||
+      JSON.stringify(previous.spec ?? {}) !== JSON.stringify(lease.spec ?? {});
     if (changed) this.observed = { lease, at: this.options.clock.now() };
   }
 
@@ -226,7 +250,12 @@ export class LeaderElector {
     if (!lease || lease.spec?.holderIdentity !== this.identity) return;
     const now = microTime(new Date(this.options.clock.now()));
     // As client-go: no holder, a one-second duration, the transition count kept.
-    await replaceLeaseSpec(client, lease, { leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: lease.spec.leaseTransitions ?? 0 }, signal);
+    await replaceLeaseSpec(
+      client,
+      lease,
+      { leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: lease.spec.leaseTransitions ?? 0 },
+      signal,
+    );
     this.options.logger.info('released the lease', { lease: this.lease });
   }
 
@@ -242,6 +271,10 @@ export class LeaderElector {
 
 export class LeadershipLostError extends KubesnapError {
   constructor(lease: string) {
-    super('ELEADERLOST', `lost the lease ${lease} to another replica or could not renew it in time; stopped so that only the leader writes.`, 1);
+    super(
+      'ELEADERLOST',
+      `lost the lease ${lease} to another replica or could not renew it in time; stopped so that only the leader writes.`,
+      1,
+    );
   }
 }

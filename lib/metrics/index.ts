@@ -11,15 +11,55 @@ export interface DrillOutcomes {
 /** The Prometheus metrics of a running `kubesnap watch` (prom-client, one registry per process). */
 export class WatchMetrics {
   readonly registry = new Registry();
-  private readonly events = new Counter({ name: 'kubesnap_watch_events_total', help: 'Watch events seen, by resource and type.', labelNames: ['resource', 'type'], registers: [this.registry] });
-  private readonly restarts = new Counter({ name: 'kubesnap_watch_restarts_total', help: 'Watch streams started again after they ended or failed.', labelNames: ['resource'], registers: [this.registry] });
-  private readonly relists = new Counter({ name: 'kubesnap_watch_relists_total', help: 'Full relists after 410 Expired.', labelNames: ['resource'], registers: [this.registry] });
-  private readonly errors = new Counter({ name: 'kubesnap_errors_total', help: 'Errors, by resource (or "commit").', labelNames: ['resource'], registers: [this.registry] });
-  private readonly commits = new Counter({ name: 'kubesnap_commits_total', help: 'Commits written.', registers: [this.registry] });
-  private readonly commitFailures = new Counter({ name: 'kubesnap_commit_failures_total', help: 'Commits that failed (each retry counts).', registers: [this.registry] });
-  private readonly lastCommit = new Gauge({ name: 'kubesnap_last_commit_timestamp_seconds', help: 'Unix time of the last commit.', registers: [this.registry] });
-  private readonly tracked = new Gauge({ name: 'kubesnap_objects_tracked', help: 'Objects in the committed tree.', registers: [this.registry] });
-  private readonly pending = new Gauge({ name: 'kubesnap_pending_changes', help: 'Changes waiting for the next commit.', registers: [this.registry] });
+  private readonly events = new Counter({
+    name: 'kubesnap_watch_events_total',
+    help: 'Watch events seen, by resource and type.',
+    labelNames: ['resource', 'type'],
+    registers: [this.registry],
+  });
+  private readonly restarts = new Counter({
+    name: 'kubesnap_watch_restarts_total',
+    help: 'Watch streams started again after they ended or failed.',
+    labelNames: ['resource'],
+    registers: [this.registry],
+  });
+  private readonly relists = new Counter({
+    name: 'kubesnap_watch_relists_total',
+    help: 'Full relists after 410 Expired.',
+    labelNames: ['resource'],
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: 'kubesnap_errors_total',
+    help: 'Errors, by resource (or "commit").',
+    labelNames: ['resource'],
+    registers: [this.registry],
+  });
+  private readonly commits = new Counter({
+    name: 'kubesnap_commits_total',
+    help: 'Commits written.',
+    registers: [this.registry],
+  });
+  private readonly commitFailures = new Counter({
+    name: 'kubesnap_commit_failures_total',
+    help: 'Commits that failed (each retry counts).',
+    registers: [this.registry],
+  });
+  private readonly lastCommit = new Gauge({
+    name: 'kubesnap_last_commit_timestamp_seconds',
+    help: 'Unix time of the last commit.',
+    registers: [this.registry],
+  });
+  private readonly tracked = new Gauge({
+    name: 'kubesnap_objects_tracked',
+    help: 'Objects in the committed tree.',
+    registers: [this.registry],
+  });
+  private readonly pending = new Gauge({
+    name: 'kubesnap_pending_changes',
+    help: 'Changes waiting for the next commit.',
+    registers: [this.registry],
+  });
 
   /** `clock` says how old the oldest unpushed commit is. */
   constructor(private readonly clock: Clock = systemClock) {
@@ -56,7 +96,10 @@ export class WatchMetrics {
   /** `kubesnap_ready{source}`: 1 or 0 per readiness source, read at each scrape. */
   trackReadiness(sources: () => Iterable<ReadinessSource>): void {
     new Gauge({
-      name: 'kubesnap_ready', help: 'Whether each part of the watch is ready (1) or not (0), by source.', labelNames: ['source'], registers: [this.registry],
+      name: 'kubesnap_ready',
+      help: 'Whether each part of the watch is ready (1) or not (0), by source.',
+      labelNames: ['source'],
+      registers: [this.registry],
       collect() {
         this.reset();
         for (const source of sources()) this.set({ source: source.name }, source.check().ready ? 1 : 0);
@@ -66,7 +109,14 @@ export class WatchMetrics {
 
   /** `kubesnap_leader`: 1 while this replica holds the Lease, else 0. */
   trackLeadership(isLeader: () => boolean): void {
-    new Gauge({ name: 'kubesnap_leader', help: 'Whether this replica holds the leader Lease and writes (1) or stands by (0).', registers: [this.registry], collect() { this.set(isLeader() ? 1 : 0); } });
+    new Gauge({
+      name: 'kubesnap_leader',
+      help: 'Whether this replica holds the leader Lease and writes (1) or stands by (0).',
+      registers: [this.registry],
+      collect() {
+        this.set(isLeader() ? 1 : 0);
+      },
+    });
   }
 
   /**
@@ -76,15 +126,21 @@ export class WatchMetrics {
   trackDrills(outcomes: () => Promise<DrillOutcomes>): void {
     const registers = [this.registry];
     new Gauge({
-      name: 'kubesnap_drill_last_success_timestamp_seconds', help: 'Unix time of the last drill that passed, by part (config, etcd, images).', labelNames: ['part'], registers,
+      name: 'kubesnap_drill_last_success_timestamp_seconds',
+      help: 'Unix time of the last drill that passed, by part (config, etcd, images).',
+      labelNames: ['part'],
+      registers,
       async collect() {
         const { lastSuccessSeconds } = await outcomes();
         this.reset();
-        for (const [part, seconds] of Object.entries(lastSuccessSeconds)) if (seconds !== undefined) this.set({ part }, seconds);
+        for (const [part, seconds] of Object.entries(lastSuccessSeconds))
+          if (seconds !== undefined) this.set({ part }, seconds);
       },
     });
     new Counter({
-      name: 'kubesnap_drill_failures_total', help: 'Drills recorded in the repository that failed.', registers,
+      name: 'kubesnap_drill_failures_total',
+      help: 'Drills recorded in the repository that failed.',
+      registers,
       async collect() {
         const { failures } = await outcomes();
         this.reset();
@@ -94,27 +150,44 @@ export class WatchMetrics {
   }
 
   /** Push metrics of a Git remote, read from `status` at each scrape. */
-  trackRemote(status: () => { unpushedCommits: number; oldestUnpushedAt?: Date; lastPushAt?: Date; pushFailures: number }): void {
+  trackRemote(
+    status: () => { unpushedCommits: number; oldestUnpushedAt?: Date; lastPushAt?: Date; pushFailures: number },
+  ): void {
     const registers = [this.registry];
     const clock = this.clock;
     new Counter({
-      name: 'kubesnap_push_failures_total', help: 'Fetches and pushes to the Git remote that failed.', registers,
+      name: 'kubesnap_push_failures_total',
+      help: 'Fetches and pushes to the Git remote that failed.',
+      registers,
       collect() {
         this.reset();
         this.inc(status().pushFailures);
       },
     });
     new Gauge({
-      name: 'kubesnap_remote_behind_seconds', help: 'Age of the oldest commit not pushed to the remote; 0 when in sync.', registers,
+      name: 'kubesnap_remote_behind_seconds',
+      help: 'Age of the oldest commit not pushed to the remote; 0 when in sync.',
+      registers,
       collect() {
         const oldest = status().oldestUnpushedAt;
         this.set(oldest ? Math.max(0, (clock.now() - oldest.getTime()) / 1000) : 0);
       },
     });
-    new Gauge({ name: 'kubesnap_remote_unpushed_commits', help: 'Local commits not on the remote yet.', registers, collect() { this.set(status().unpushedCommits); } });
     new Gauge({
-      name: 'kubesnap_last_push_timestamp_seconds', help: 'Unix time of the last successful push; 0 before the first.', registers,
-      collect() { this.set((status().lastPushAt?.getTime() ?? 0) / 1000); },
+      name: 'kubesnap_remote_unpushed_commits',
+      help: 'Local commits not on the remote yet.',
+      registers,
+      collect() {
+        this.set(status().unpushedCommits);
+      },
+    });
+    new Gauge({
+      name: 'kubesnap_last_push_timestamp_seconds',
+      help: 'Unix time of the last successful push; 0 before the first.',
+      registers,
+      collect() {
+        this.set((status().lastPushAt?.getTime() ?? 0) / 1000);
+      },
     });
   }
 }

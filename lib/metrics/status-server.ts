@@ -18,7 +18,11 @@ export function parseListenAddress(text: string): { host?: string; port: number 
 }
 
 /** /healthz (alive), /readyz (503 until `ready()` says so, with its reason), /metrics (Prometheus text). */
-export async function startStatusServer(options: { listen: string; registry: Registry; readiness: () => { ready: boolean; detail: string } }): Promise<StatusServer> {
+export async function startStatusServer(options: {
+  listen: string;
+  registry: Registry;
+  readiness: () => { ready: boolean; detail: string };
+}): Promise<StatusServer> {
   const { host, port } = parseListenAddress(options.listen);
   const server = http.createServer(async (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -31,16 +35,23 @@ export async function startStatusServer(options: { listen: string; registry: Reg
     send(response, 404, 'text/plain', 'not found\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new UsageError(`cannot listen on ${options.listen}: ${(error as NodeJS.ErrnoException).code ?? error.message}.`)));
+    server.once('error', (error) =>
+      reject(
+        new UsageError(
+          `cannot listen on ${options.listen}: ${(error as NodeJS.ErrnoException).code ?? error.message}.`,
+        ),
+      ),
+    );
     server.listen(port, host, resolve);
   });
   const address = server.address() as AddressInfo;
   return {
     address: `${address.address}:${address.port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -5,7 +5,14 @@
 // (a Pod of a ReplicaSet is cleaned, not skipped); Secrets are redacted unless `secrets: 'plain'`. Objects
 // without managedFields (old exports) are cleaned by the per-kind rules alone, as normalizeObject does.
 import { parseDocuments, serializeObject } from '../layout/index.ts';
-import { normalizeObject, skipReasons, type KubeObject, type NormalizeOptions, type ResourceInfo, type SkipReason } from '../normalize/index.ts';
+import {
+  normalizeObject,
+  skipReasons,
+  type KubeObject,
+  type NormalizeOptions,
+  type ResourceInfo,
+  type SkipReason,
+} from '../normalize/index.ts';
 import { inputObjects } from './input-objects.ts';
 
 /** Far more than `kubectl get -A -o yaml` of a namespace's configuration; what js-yaml can hold a few times over in memory. */
@@ -42,7 +49,8 @@ function resourceInfoOf(object: KubeObject): ResourceInfo {
 
 function clean(object: KubeObject, options: NormalizeOptions): KubeObject {
   const result = normalizeObject(object, resourceInfoOf(object), options);
-  if (result.action === 'skip') throw new Error(`neat skipped ${object.kind} ${object.metadata.name}: ${result.reason}`);
+  if (result.action === 'skip')
+    throw new Error(`neat skipped ${object.kind} ${object.metadata.name}: ${result.reason}`);
   return result.object;
 }
 
@@ -56,6 +64,14 @@ function render(objects: KubeObject[], single: boolean, format: NeatFormat): str
 /** The objects of `source` (YAML or JSON: one object, a List, or a `---` stream), cleaned and written in `format`. */
 export function neat(source: Buffer | string, options: NeatOptions): string {
   const { objects, single } = inputObjects(parseDocuments(source, options.subject, maxNeatInputBytes), options.subject);
-  const normalize: NormalizeOptions = { include: everySkipReason, secrets: options.secrets, digestKey: options.digestKey };
-  return render(objects.map((object) => clean(object, normalize)), single, options.format);
+  const normalize: NormalizeOptions = {
+    include: everySkipReason,
+    secrets: options.secrets,
+    digestKey: options.digestKey,
+  };
+  return render(
+    objects.map((object) => clean(object, normalize)),
+    single,
+    options.format,
+  );
 }

@@ -22,7 +22,13 @@ function itemTypeOf(list: JsonMap): { apiVersion?: unknown; kind?: string } {
 }
 
 function isKubeObject(value: JsonMap): value is KubeObject {
-  return typeof value.apiVersion === 'string' && value.apiVersion !== '' && typeof value.kind === 'string' && value.kind !== '' && isJsonMap(value.metadata);
+  return (
+    typeof value.apiVersion === 'string' &&
+    value.apiVersion !== '' &&
+    typeof value.kind === 'string' &&
+    value.kind !== '' &&
+    isJsonMap(value.metadata)
+  );
 }
 
 /** "The input from stdin" → "item 2 of the input from stdin". */
@@ -31,21 +37,32 @@ function partOf(part: string, whole: string): string {
 }
 
 function objectsOf(value: unknown, where: string, into: KubeObject[]): void {
-  if (!isJsonMap(value)) throw new ManifestError(`${where} is ${Array.isArray(value) ? 'a sequence' : 'a single value'}, not a Kubernetes object: kubesnap neat reads objects with apiVersion, kind and metadata.`);
+  if (!isJsonMap(value))
+    throw new ManifestError(
+      `${where} is ${Array.isArray(value) ? 'a sequence' : 'a single value'}, not a Kubernetes object: kubesnap neat reads objects with apiVersion, kind and metadata.`,
+    );
   if (isList(value)) {
     const itemType = itemTypeOf(value);
-    (value.items as unknown[]).forEach((item, index) => objectsOf(isJsonMap(item) ? { ...itemType, ...item } : item, partOf(`item ${index + 1}`, where), into));
+    (value.items as unknown[]).forEach((item, index) =>
+      objectsOf(isJsonMap(item) ? { ...itemType, ...item } : item, partOf(`item ${index + 1}`, where), into),
+    );
     return;
   }
-  if (!isKubeObject(value)) throw new ManifestError(`${where} is not a Kubernetes object: it needs apiVersion, kind and metadata.`);
+  if (!isKubeObject(value))
+    throw new ManifestError(`${where} is not a Kubernetes object: it needs apiVersion, kind and metadata.`);
   into.push(value);
 }
 
 /** The objects of the parsed documents (empty documents skipped, as kubectl does); `subject` names the input in errors. */
 export function inputObjects(documents: unknown[], subject: string): InputObjects {
   const present = documents.filter((document) => document !== null && document !== undefined);
-  if (present.length === 0) throw new ManifestError(`${subject} holds no object: kubesnap neat reads YAML or JSON of an object, a List, or several documents.`);
+  if (present.length === 0)
+    throw new ManifestError(
+      `${subject} holds no object: kubesnap neat reads YAML or JSON of an object, a List, or several documents.`,
+    );
   const objects: KubeObject[] = [];
-  present.forEach((document, index) => objectsOf(document, present.length === 1 ? subject : partOf(`document ${index + 1}`, subject), objects));
+  present.forEach((document, index) =>
+    objectsOf(document, present.length === 1 ? subject : partOf(`document ${index + 1}`, subject), objects),
+  );
   return { objects, single: present.length === 1 && !isList(present[0] as JsonMap) };
 }

@@ -9,7 +9,10 @@ import { UsageError } from '../errors/index.ts';
 export async function readInput(file: string | undefined, stdin: Readable, maxBytes: number): Promise<Buffer> {
   const fromStdin = file === undefined || file === '-';
   // Nobody types manifests into a terminal: waiting for them would look like a hang.
-  if (fromStdin && (stdin as { isTTY?: boolean }).isTTY) throw new UsageError('kubesnap neat reads manifests from -f FILE or from a pipe (kubectl get pod x -o yaml | kubesnap neat); stdin is a terminal.');
+  if (fromStdin && (stdin as { isTTY?: boolean }).isTTY)
+    throw new UsageError(
+      'kubesnap neat reads manifests from -f FILE or from a pipe (kubectl get pod x -o yaml | kubesnap neat); stdin is a terminal.',
+    );
   const stream = fromStdin ? stdin : createReadStream(file);
   const chunks: Buffer[] = [];
   let length = 0;
@@ -20,7 +23,10 @@ export async function readInput(file: string | undefined, stdin: Readable, maxBy
       if (length > maxBytes) break;
     }
   } catch (error) {
-    throw new UsageError(`${fromStdin ? 'stdin' : `-f ${file}`} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new UsageError(
+      `${fromStdin ? 'stdin' : `-f ${file}`} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   } finally {
     if (!fromStdin) stream.destroy();
   }

@@ -35,7 +35,8 @@ export function deleteDefaults(map: JsonMap | undefined, defaults: JsonMap): voi
 export function deleteIfEmpty(map: JsonMap | undefined, key: string): void {
   if (!map || !(key in map)) return;
   const value = map[key];
-  const empty = value === null || (Array.isArray(value) ? value.length === 0 : isMap(value) && Object.keys(value).length === 0);
+  const empty =
+    value === null || (Array.isArray(value) ? value.length === 0 : isMap(value) && Object.keys(value).length === 0);
   if (empty) delete map[key];
 }
 

@@ -27,7 +27,8 @@ function asFieldSet(value: unknown): FieldSet {
 
 export function mergeFieldSets(a: FieldSet, b: FieldSet): FieldSet {
   const merged: FieldSet = { ...a };
-  for (const [key, value] of Object.entries(b)) merged[key] = key in merged ? mergeFieldSets(merged[key], value) : value;
+  for (const [key, value] of Object.entries(b))
+    merged[key] = key in merged ? mergeFieldSets(merged[key], value) : value;
   return merged;
 }
 
@@ -54,7 +55,9 @@ export function readIntent(entries: readonly ManagedFieldsEntry[] | undefined): 
 
 /** What the cluster's own managers own outside status (a PVC's volumeName, replicas an autoscaler scaled), as `[manager, fields]`. */
 export function clusterOwnedFields(entries: readonly ManagedFieldsEntry[] | undefined): Array<[string, FieldSet]> {
-  return (entries ?? []).filter((entry) => entry.subresource !== 'status' && clusterManagers.has(entry.manager)).map((entry) => [entry.manager, asFieldSet(entry.fieldsV1)]);
+  return (entries ?? [])
+    .filter((entry) => entry.subresource !== 'status' && clusterManagers.has(entry.manager))
+    .map((entry) => [entry.manager, asFieldSet(entry.fieldsV1)]);
 }
 
 function parsedIdentity(key: string): unknown {

@@ -16,7 +16,11 @@ import { objectSkipReason } from './skip-reasons.ts';
 import type { KubeObject, NormalizeOptions, NormalizeResult, ResourceInfo } from './types.ts';
 
 // Identity is never in managedFields but always part of the object.
-const identityFields: FieldSet = { 'f:apiVersion': {}, 'f:kind': {}, 'f:metadata': { 'f:name': {}, 'f:namespace': {} } };
+const identityFields: FieldSet = {
+  'f:apiVersion': {},
+  'f:kind': {},
+  'f:metadata': { 'f:name': {}, 'f:namespace': {} },
+};
 
 /** A Secret's stringData is write-only: the server moves it into data, which is what we read back. */
 function appliedSecretFields(fields: FieldSet): FieldSet {

@@ -19,7 +19,9 @@ export function gitCredentials(options: { tokenFile?: string; env: NodeJS.Proces
     try {
       token = readFileSync(options.tokenFile, 'utf8').split('\n')[0].trim();
     } catch (error) {
-      throw new UsageError(`--git-token-file ${options.tokenFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+      throw new UsageError(
+        `--git-token-file ${options.tokenFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+      );
     }
     if (!token) throw new UsageError(`--git-token-file ${options.tokenFile} is empty.`);
   }

@@ -36,4 +36,9 @@ export { notesTrackingRef, trackingRef, type GitBackend, type GitBackendOptions 
 export { DEFAULT_GIT_USERNAME, gitCredentials, type GitCredentials } from './credentials.ts';
 export { RemoteError, type RemoteFailure } from './errors.ts';
 export { redactUrl } from './redact.ts';
-export { DEFAULT_PUSH_NOT_READY_AFTER_MS, RemoteSync, type RemoteStatus, type RemoteSyncOptions } from './remote-sync.ts';
+export {
+  DEFAULT_PUSH_NOT_READY_AFTER_MS,
+  RemoteSync,
+  type RemoteStatus,
+  type RemoteSyncOptions,
+} from './remote-sync.ts';

@@ -7,7 +7,17 @@ import { redactText, redactUrl } from './redact.ts';
 import { refusedUpdate } from './refusal.ts';
 
 const REMOTE_NAME = 'kubesnap';
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+]);
 
 /** Git over HTTP(S) in-process with isomorphic-git: no git binary needed; the token goes in through onAuth only. */
 export class IsomorphicGitBackend implements GitBackend {
@@ -15,7 +25,10 @@ export class IsomorphicGitBackend implements GitBackend {
 
   constructor(private readonly options: GitBackendOptions) {
     if (!/^https?:\/\//i.test(options.url)) {
-      throw new RemoteError('other', `The remote ${redactUrl(options.url)} is not an http(s) URL; use --git native for SSH and other transports.`);
+      throw new RemoteError(
+        'other',
+        `The remote ${redactUrl(options.url)} is not an http(s) URL; use --git native for SSH and other transports.`,
+      );
     }
   }
 
@@ -59,9 +72,22 @@ export class IsomorphicGitBackend implements GitBackend {
   async fetchNotes(notesRef: string): Promise<string | undefined> {
     try {
       // The branch's refspec does not name notes, so isomorphic-git files nothing: the tracking ref is written here.
-      const result = await git.fetch({ ...this.common, remote: REMOTE_NAME, ref: notesRef, remoteRef: notesRef, singleBranch: true, tags: false });
+      const result = await git.fetch({
+        ...this.common,
+        remote: REMOTE_NAME,
+        ref: notesRef,
+        remoteRef: notesRef,
+        singleBranch: true,
+        tags: false,
+      });
       if (!result.fetchHead) return undefined;
-      await git.writeRef({ fs, gitdir: this.options.gitdir, ref: notesTrackingRef(notesRef), value: result.fetchHead, force: true });
+      await git.writeRef({
+        fs,
+        gitdir: this.options.gitdir,
+        ref: notesTrackingRef(notesRef),
+        value: result.fetchHead,
+        force: true,
+      });
       return result.fetchHead;
     } catch (error) {
       if (error instanceof Errors.NotFoundError) return undefined;
@@ -98,18 +124,32 @@ export class IsomorphicGitBackend implements GitBackend {
 
   private failure(action: string, error: unknown, remoteLines: string[] = []): RemoteError {
     const where = `${action} ${redactUrl(this.options.url)} failed`;
-    const e = error as { code?: string; data?: { statusCode?: number; reason?: string; prettyDetails?: string }; cause?: { code?: string } };
+    const e = error as {
+      code?: string;
+      data?: { statusCode?: number; reason?: string; prettyDetails?: string };
+      cause?: { code?: string };
+    };
     if (error instanceof Errors.UserCanceledError) {
-      return new RemoteError('auth', `${where}: the remote ${this.options.credentials ? 'refused the credentials' : 'asks for credentials'}; check KUBESNAP_GIT_TOKEN or --git-token-file.`);
+      return new RemoteError(
+        'auth',
+        `${where}: the remote ${this.options.credentials ? 'refused the credentials' : 'asks for credentials'}; check KUBESNAP_GIT_TOKEN or --git-token-file.`,
+      );
     }
     if (error instanceof Errors.HttpError) {
       const status = e.data?.statusCode;
-      if (status === 401 || status === 403) return new RemoteError('auth', `${where}: the remote refused the credentials (HTTP ${status}); check KUBESNAP_GIT_TOKEN or --git-token-file.`);
+      if (status === 401 || status === 403)
+        return new RemoteError(
+          'auth',
+          `${where}: the remote refused the credentials (HTTP ${status}); check KUBESNAP_GIT_TOKEN or --git-token-file.`,
+        );
       if (status === 404) return new RemoteError('missing', `${where}: there is no repository at that URL (HTTP 404).`);
       return new RemoteError('network', `${where}: the server answered HTTP ${status}.`);
     }
     if (error instanceof Errors.PushRejectedError) {
-      return new RemoteError('rejected', `${where}: the remote branch ${this.options.remoteBranch} has commits this repository does not have.`);
+      return new RemoteError(
+        'rejected',
+        `${where}: the remote branch ${this.options.remoteBranch} has commits this repository does not have.`,
+      );
     }
     // GitPushError: the server refused the ref update, for a reason it names (the branch moved, or a hook said no).
     if (error instanceof Errors.GitPushError) {
@@ -119,7 +159,8 @@ export class IsomorphicGitBackend implements GitBackend {
       return refusedUpdate(where, this.options.remoteBranch, reason, lines);
     }
     const code = e.code ?? e.cause?.code;
-    if (code && NETWORK_CODES.has(code)) return new RemoteError('network', `${where}: the remote cannot be reached (${code}).`);
+    if (code && NETWORK_CODES.has(code))
+      return new RemoteError('network', `${where}: the remote cannot be reached (${code}).`);
     const text = redactText(error instanceof Error ? error.message : String(error), [this.options.credentials?.token]);
     return new RemoteError('other', `${where}: ${text.split('\n')[0]}`);
   }

@@ -9,9 +9,15 @@ type MessageFailure = Exclude<RemoteFailure, 'declined'>;
 
 const FAILURES: Array<[MessageFailure, RegExp]> = [
   ['rejected', /\[rejected\]|non-fast-forward|\(fetch first\)|stale info|cannot lock ref|failed to lock/],
-  ['auth', /Authentication failed|returned error: 40[13]|HTTP 40[13]|could not read (Username|Password)|terminal prompts disabled|Permission denied/i],
+  [
+    'auth',
+    /Authentication failed|returned error: 40[13]|HTTP 40[13]|could not read (Username|Password)|terminal prompts disabled|Permission denied/i,
+  ],
   ['missing', /does not appear to be a git repository|Repository not found|returned error: 404|HTTP 404/i],
-  ['network', /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Connection reset|unable to access|Could not read from remote repository|early EOF|Connection closed/i],
+  [
+    'network',
+    /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Connection reset|unable to access|Could not read from remote repository|early EOF|Connection closed/i,
+  ],
 ];
 
 const SENTENCES: Record<MessageFailure, string> = {
@@ -27,7 +33,15 @@ const SENTENCES: Record<MessageFailure, string> = {
  * helpers and SSH agent give. A token goes in as an `http.extraHeader` set through GIT_CONFIG_* variables in the
  * environment of each git process: never on a command line, never in a config file.
  */
-const UNUSED_BY_FETCH_AND_PUSH = new Set(['editor', 'visual', 'git_editor', 'git_sequence_editor', 'pager', 'git_pager', 'prefix']);
+const UNUSED_BY_FETCH_AND_PUSH = new Set([
+  'editor',
+  'visual',
+  'git_editor',
+  'git_sequence_editor',
+  'pager',
+  'git_pager',
+  'prefix',
+]);
 
 export class NativeGitBackend implements GitBackend {
   readonly name = 'native';
@@ -37,11 +51,20 @@ export class NativeGitBackend implements GitBackend {
     const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GIT_TERMINAL_PROMPT: '0' };
     if (options.credentials) {
       const basic = Buffer.from(`${options.credentials.username}:${options.credentials.token}`).toString('base64');
-      Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
+      Object.assign(env, {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'http.extraHeader',
+        GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+      });
     }
     // Fetch and push never open an editor or a pager, so those variables are dropped rather than allowed
     // (npm sets EDITOR for its scripts, and simple-git refuses to run with it).
-    const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !UNUSED_BY_FETCH_AND_PUSH.has(entry[0].toLowerCase())));
+    const defined = Object.fromEntries(
+      Object.entries(env).filter(
+        (entry): entry is [string, string] =>
+          entry[1] !== undefined && !UNUSED_BY_FETCH_AND_PUSH.has(entry[0].toLowerCase()),
+      ),
+    );
     // The environment is the user's own plus our header: let git use its SSH command, askpass and config variables.
     this.git = simpleGit({
       baseDir: options.gitdir,
@@ -53,7 +76,14 @@ export class NativeGitBackend implements GitBackend {
   async fetch(): Promise<string | undefined> {
     const branch = this.options.remoteBranch;
     try {
-      await this.git.raw(['fetch', '--no-tags', '--no-write-fetch-head', '--', this.options.url, `+refs/heads/${branch}:${trackingRef(branch)}`]);
+      await this.git.raw([
+        'fetch',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--',
+        this.options.url,
+        `+refs/heads/${branch}:${trackingRef(branch)}`,
+      ]);
     } catch (error) {
       if (/couldn't find remote ref/i.test(String((error as Error).message))) return undefined;
       throw this.failure('Fetching from', error);
@@ -63,19 +93,36 @@ export class NativeGitBackend implements GitBackend {
 
   async fetchNotes(notesRef: string): Promise<string | undefined> {
     try {
-      await this.git.raw(['fetch', '--no-tags', '--no-write-fetch-head', '--', this.options.url, `+${notesRef}:${notesTrackingRef(notesRef)}`]);
+      await this.git.raw([
+        'fetch',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--',
+        this.options.url,
+        `+${notesRef}:${notesTrackingRef(notesRef)}`,
+      ]);
     } catch (error) {
       if (/couldn't find remote ref/i.test(String((error as Error).message))) return undefined;
       throw this.failure('Fetching from', error);
     }
-    const id = await this.git.raw(['rev-parse', '--verify', '-q', `${notesTrackingRef(notesRef)}^{commit}`]).catch(() => '');
+    const id = await this.git
+      .raw(['rev-parse', '--verify', '-q', `${notesTrackingRef(notesRef)}^{commit}`])
+      .catch(() => '');
     return id.trim() || undefined;
   }
 
   async push(options: { force?: boolean } = {}): Promise<void> {
-    const head = (await this.git.raw(['rev-parse', '--verify', `refs/heads/${this.options.localBranch}^{commit}`])).trim();
+    const head = (
+      await this.git.raw(['rev-parse', '--verify', `refs/heads/${this.options.localBranch}^{commit}`])
+    ).trim();
     try {
-      await this.git.raw(['push', ...(options.force ? ['--force'] : []), '--', this.options.url, `${head}:refs/heads/${this.options.remoteBranch}`]);
+      await this.git.raw([
+        'push',
+        ...(options.force ? ['--force'] : []),
+        '--',
+        this.options.url,
+        `${head}:refs/heads/${this.options.remoteBranch}`,
+      ]);
     } catch (error) {
       throw this.failure('Pushing to', error);
     }
@@ -83,7 +130,9 @@ export class NativeGitBackend implements GitBackend {
   }
 
   async trackedTip(): Promise<string | undefined> {
-    const id = await this.git.raw(['rev-parse', '--verify', '-q', `${trackingRef(this.options.remoteBranch)}^{commit}`]).catch(() => '');
+    const id = await this.git
+      .raw(['rev-parse', '--verify', '-q', `${trackingRef(this.options.remoteBranch)}^{commit}`])
+      .catch(() => '');
     return id.trim() || undefined;
   }
 
@@ -93,7 +142,12 @@ export class NativeGitBackend implements GitBackend {
     const refused = /\[remote rejected\][^\n(]*\(([^)\n]*)\)/.exec(text);
     if (refused) {
       const remoteLines = text.split('\n').filter((line) => line.startsWith('remote:'));
-      return refusedUpdate(`${action} ${redactUrl(this.options.url)} failed`, this.options.remoteBranch, refused[1], remoteLines);
+      return refusedUpdate(
+        `${action} ${redactUrl(this.options.url)} failed`,
+        this.options.remoteBranch,
+        refused[1],
+        remoteLines,
+      );
     }
     const failure = FAILURES.find(([, pattern]) => pattern.test(text))?.[0] ?? 'other';
     const detail = failure === 'other' ? `${SENTENCES.other}: ${text.trim().split('\n').pop()}` : SENTENCES[failure];

@@ -121,7 +121,10 @@ export class RemoteSync implements ReadinessSource {
         const remoteTip = await this.options.backend.fetchNotes(ref);
         if (remoteTip) await this.options.repository.mergeNotes(ref, remoteTip, this.options.author);
       } catch (error) {
-        this.logger.warn('fetching notes failed; they are fetched again at the push interval', { ref, error: error instanceof Error ? error.message : String(error) });
+        this.logger.warn('fetching notes failed; they are fetched again at the push interval', {
+          ref,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   }
@@ -145,9 +148,18 @@ export class RemoteSync implements ReadinessSource {
       } catch (error) {
         this.recordFailure(error);
         const unreachable = error instanceof RemoteError && error.failure === 'network';
-        if (!unreachable || !this.options.waitForRemoteWhenEmpty || this.stopped || (await this.options.repository.head())) throw error;
+        if (
+          !unreachable ||
+          !this.options.waitForRemoteWhenEmpty ||
+          this.stopped ||
+          (await this.options.repository.head())
+        )
+          throw error;
         const delay = this.retryDelay();
-        this.logger.warn('the remote cannot be fetched; this new repository writes nothing before it has the remote\'s history', { error: error.message, retryIn: formatDuration(delay) });
+        this.logger.warn(
+          "the remote cannot be fetched; this new repository writes nothing before it has the remote's history",
+          { error: error.message, retryIn: formatDuration(delay) },
+        );
         await this.clock.sleep(delay, this.stopping.signal).catch(() => undefined);
         if (this.stopped) throw error;
       }
@@ -177,7 +189,13 @@ export class RemoteSync implements ReadinessSource {
           this.logger.info('pushed', { commit: head.slice(0, 12) });
           break;
         } catch (error) {
-          if (!(error instanceof RemoteError) || error.failure !== 'rejected' || this.options.force || attempt >= MAX_MERGE_ATTEMPTS) throw error;
+          if (
+            !(error instanceof RemoteError) ||
+            error.failure !== 'rejected' ||
+            this.options.force ||
+            attempt >= MAX_MERGE_ATTEMPTS
+          )
+            throw error;
           this.logger.info('the remote branch moved on; continuing on top of it');
           const remoteTip = await this.options.backend.fetch();
           if (remoteTip) await this.continueOnTopOf(remoteTip);
@@ -195,7 +213,8 @@ export class RemoteSync implements ReadinessSource {
   /** Asks for a push soon: at most every push interval, backing off after failures. For long-running writers. */
   requestPush(): void {
     if (this.stopped || this.cancelPush) return;
-    const delay = this.failures > 0 ? this.retryDelay() : Math.max(0, this.lastAttempt + this.pushIntervalMs - this.clock.now());
+    const delay =
+      this.failures > 0 ? this.retryDelay() : Math.max(0, this.lastAttempt + this.pushIntervalMs - this.clock.now());
     this.cancelPush = this.clock.setTimer(() => {
       this.cancelPush = undefined;
       this.push().then(
@@ -223,11 +242,18 @@ export class RemoteSync implements ReadinessSource {
     this.cancelNotesFetch?.();
     this.cancelPush = undefined;
     await this.running;
-    if (this.unpushed.count > 0 || (await this.options.repository.head()) !== (await this.options.backend.trackedTip())) await this.push();
+    if (this.unpushed.count > 0 || (await this.options.repository.head()) !== (await this.options.backend.trackedTip()))
+      await this.push();
   }
 
   status(): RemoteStatus {
-    return { unpushedCommits: this.unpushed.count, oldestUnpushedAt: this.unpushed.oldest, lastPushAt: this.lastPushAt, lastError: this.lastFailure?.message, pushFailures: this.totalFailures };
+    return {
+      unpushedCommits: this.unpushed.count,
+      oldestUnpushedAt: this.unpushed.oldest,
+      lastPushAt: this.lastPushAt,
+      lastError: this.lastFailure?.message,
+      pushFailures: this.totalFailures,
+    };
   }
 
   /**
@@ -237,10 +263,13 @@ export class RemoteSync implements ReadinessSource {
    */
   check(): Readiness {
     const failure = this.lastFailure;
-    if (failure instanceof RemoteError && failure.failure === 'declined') return { ready: false, detail: `push rejected by the remote: ${failure.remoteMessage}` };
-    if (failure instanceof RemoteError && failure.failure === 'auth') return { ready: false, detail: `authentication failed: ${failure.message}` };
+    if (failure instanceof RemoteError && failure.failure === 'declined')
+      return { ready: false, detail: `push rejected by the remote: ${failure.remoteMessage}` };
+    if (failure instanceof RemoteError && failure.failure === 'auth')
+      return { ready: false, detail: `authentication failed: ${failure.message}` };
     const failingFor = this.failingSince === undefined ? 0 : this.clock.now() - this.failingSince;
-    if (failure && failingFor >= this.notReadyAfterMs) return { ready: false, detail: `pushes have failed for ${formatDuration(failingFor)}: ${failure.message}` };
+    if (failure && failingFor >= this.notReadyAfterMs)
+      return { ready: false, detail: `pushes have failed for ${formatDuration(failingFor)}: ${failure.message}` };
     return { ready: true, detail: this.backlog() ?? 'ok' };
   }
 
@@ -274,10 +303,15 @@ export class RemoteSync implements ReadinessSource {
     if (error instanceof RemoteError && error.failure === 'declined') {
       if (error.remoteMessage === this.loggedRefusal) return;
       this.loggedRefusal = error.remoteMessage;
-      this.logger.error('the remote refused the push; the commits stay local and the push is tried again at the push interval', { remote: error.remoteMessage });
+      this.logger.error(
+        'the remote refused the push; the commits stay local and the push is tried again at the push interval',
+        { remote: error.remoteMessage },
+      );
       return;
     }
-    this.logger.warn('push failed; the commits stay local and are pushed when the remote is back', { error: error instanceof Error ? error.message : String(error) });
+    this.logger.warn('push failed; the commits stay local and are pushed when the remote is back', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 
   /** Makes the local branch contain `remoteTip`: a fast-forward when it has nothing of its own, else a merge. */
@@ -318,7 +352,10 @@ export class RemoteSync implements ReadinessSource {
       allowEmpty: true,
       mergeParents: [remoteTip],
     });
-    this.logger.info('merged the remote branch', { commit: result?.commit.slice(0, 12), remote: remoteTip.slice(0, 12) });
+    this.logger.info('merged the remote branch', {
+      commit: result?.commit.slice(0, 12),
+      remote: remoteTip.slice(0, 12),
+    });
   }
 
   /** Counts the local commits the remote lacks, walking only commits not already known to be there. */

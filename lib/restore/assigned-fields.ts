@@ -18,14 +18,18 @@ export function withLiveAssignedFields(committed: KubeObject, normalizedLive: Ku
   const liveSpec = normalizedLive.spec as { ports?: Port[]; healthCheckNodePort?: number; type?: string } | undefined;
   if (!spec || !liveSpec || (spec.type ?? 'ClusterIP') !== (liveSpec.type ?? 'ClusterIP')) return committed;
   const filled = structuredClone(committed) as KubeObject & { spec: NonNullable<typeof spec> };
-  if (filled.spec.healthCheckNodePort === undefined && liveSpec.healthCheckNodePort !== undefined) filled.spec.healthCheckNodePort = liveSpec.healthCheckNodePort;
+  if (filled.spec.healthCheckNodePort === undefined && liveSpec.healthCheckNodePort !== undefined)
+    filled.spec.healthCheckNodePort = liveSpec.healthCheckNodePort;
   const livePorts = liveSpec.ports ?? [];
   const ports = filled.spec.ports ?? [];
   ports.forEach((port, index) => {
     if (port.nodePort !== undefined) return;
     // The same port, else the one at the same place of a list of the same length (its number was edited).
-    const live = livePorts.find((candidate) => samePort(candidate, port)) ?? (livePorts.length === ports.length && port.name === undefined ? livePorts[index] : undefined);
-    if (live?.nodePort !== undefined && !ports.some((other) => other.nodePort === live.nodePort)) port.nodePort = live.nodePort;
+    const live =
+      livePorts.find((candidate) => samePort(candidate, port)) ??
+      (livePorts.length === ports.length && port.name === undefined ? livePorts[index] : undefined);
+    if (live?.nodePort !== undefined && !ports.some((other) => other.nodePort === live.nodePort))
+      port.nodePort = live.nodePort;
   });
   return filled;
 }

@@ -8,9 +8,12 @@ import { comparePatch, livePatchFor } from './live-patch.ts';
 import { keepLiveFields, type Neighbours } from './neighbours.ts';
 import type { PlannedObject } from './types.ts';
 
-export type ObjectDecision = Pick<PlannedObject, 'action' | 'reason' | 'fields' | 'normalizedPatch' | 'livePatch' | 'warnings'>;
+export type ObjectDecision = Pick<
+  PlannedObject,
+  'action' | 'reason' | 'fields' | 'normalizedPatch' | 'livePatch' | 'warnings'
+>;
 
-const REDACTED_REASON = 'cannot restore redacted values: the revision holds only digests of this Secret\'s values';
+const REDACTED_REASON = "cannot restore redacted values: the revision holds only digests of this Secret's values";
 const ENCRYPTED_REASON = 'cannot restore encrypted values without --age-identity';
 
 function isSecret(resource: ApiResource): boolean {
@@ -28,23 +31,44 @@ function secretValuesOf(object: KubeObject): unknown[] {
   return [object.data, object.stringData];
 }
 
-export function decide(desired: KubeObject, live: KubeObject | undefined, resource: ApiResource, normalize: NormalizeOptions, neighbours: Neighbours): ObjectDecision {
+export function decide(
+  desired: KubeObject,
+  live: KubeObject | undefined,
+  resource: ApiResource,
+  normalize: NormalizeOptions,
+  neighbours: Neighbours,
+): ObjectDecision {
   const none = { fields: [], normalizedPatch: [], livePatch: [], warnings: [] };
   // Decrypted while reading the revision when an identity was given; still encrypted means none was.
-  if (isSecret(resource) && isEncryptedSecret(desired)) return { ...none, action: 'blocked', reason: `${ENCRYPTED_REASON}.` };
+  if (isSecret(resource) && isEncryptedSecret(desired))
+    return { ...none, action: 'blocked', reason: `${ENCRYPTED_REASON}.` };
   const redacted = isSecret(resource) && containsRedacted(secretValuesOf(desired));
   if (!live) {
     if (redacted) return { ...none, action: 'blocked', reason: `${REDACTED_REASON}, and it is missing live.` };
     return { ...none, action: 'create' };
   }
   // A Secret is compared in the form it was committed in: digests against digests, readable against readable.
-  const options: NormalizeOptions = isSecret(resource) ? { ...normalize, secrets: redacted ? 'redact' : 'plain' } : normalize;
-  const normalized = normalizeObject(live, resource, { ...options, include: new Set([...(options.include ?? []), 'owned']) });
+  const options: NormalizeOptions = isSecret(resource)
+    ? { ...normalize, secrets: redacted ? 'redact' : 'plain' }
+    : normalize;
+  const normalized = normalizeObject(live, resource, {
+    ...options,
+    include: new Set([...(options.include ?? []), 'owned']),
+  });
   if (normalized.action === 'skip') {
-    return { ...none, action: 'blocked', reason: `the live object is left out by policy (${normalized.reason}), so restore leaves it alone.` };
+    return {
+      ...none,
+      action: 'blocked',
+      reason: `the live object is left out by policy (${normalized.reason}), so restore leaves it alone.`,
+    };
   }
   const assigned = withLiveAssignedFields(desired, normalized.object, resource.group);
-  const { committed, warnings } = keepLiveFields(assigned, normalized.object, neighbours.keptFields(live, resource), isSecret(resource));
+  const { committed, warnings } = keepLiveFields(
+    assigned,
+    normalized.object,
+    neighbours.keptFields(live, resource),
+    isSecret(resource),
+  );
   const normalizedPatch = comparePatch(normalized.object, committed);
   if (normalizedPatch.length === 0) return { ...none, warnings, action: 'unchanged' };
   const livePatch = livePatchFor(live, normalized.object, committed);

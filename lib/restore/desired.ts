@@ -47,22 +47,40 @@ const resourceKey = (group: string, resource: string) => `${resource}.${group}`;
  * to namespaces (-n, --namespace-map), where they are shared with everything else in the cluster and
  * come only when asked for (--include-cluster-scoped, -A).
  */
-export function coversClusterScoped(selection: Selection, namespaceMap: ReadonlyMap<string, string>, includeClusterScoped: boolean | undefined): boolean {
+export function coversClusterScoped(
+  selection: Selection,
+  namespaceMap: ReadonlyMap<string, string>,
+  includeClusterScoped: boolean | undefined,
+): boolean {
   return Boolean(includeClusterScoped) || (!selection.options.namespaces?.length && namespaceMap.size === 0);
 }
 
 /** Is this repository path inside the selection (namespaces, path globs)? Kinds and labels are checked later. */
-export function pathSelector(selection: Selection, paths: readonly string[] | undefined, prefix: string | undefined, clusterScoped: boolean): (path: string) => ObjectIdentity | undefined {
+export function pathSelector(
+  selection: Selection,
+  paths: readonly string[] | undefined,
+  prefix: string | undefined,
+  clusterScoped: boolean,
+): (path: string) => ObjectIdentity | undefined {
   const globMatches = paths?.length ? picomatch([...paths], { dot: true }) : () => true;
   return (path) => {
     const identity = parseObjectPath(path, prefix);
-    return identity && globMatches(path) && identityInSelectedNamespaces(identity, selection, clusterScoped) ? identity : undefined;
+    return identity && globMatches(path) && identityInSelectedNamespaces(identity, selection, clusterScoped)
+      ? identity
+      : undefined;
   };
 }
 
 /** A custom resource the revision defines with a CRD the cluster does not serve yet. */
 function resourceFromCrd(crd: KubeObject): ApiResource | undefined {
-  const spec = crd.spec as { group?: string; scope?: string; names?: { plural?: string; singular?: string; kind?: string; shortNames?: string[]; categories?: string[] }; versions?: Array<{ name: string; served?: boolean; storage?: boolean }> } | undefined;
+  const spec = crd.spec as
+    | {
+        group?: string;
+        scope?: string;
+        names?: { plural?: string; singular?: string; kind?: string; shortNames?: string[]; categories?: string[] };
+        versions?: Array<{ name: string; served?: boolean; storage?: boolean }>;
+      }
+    | undefined;
   const version = spec?.versions?.find((v) => v.storage) ?? spec?.versions?.find((v) => v.served !== false);
   if (!spec?.group || !spec.names?.plural || !spec.names.kind || !version) return undefined;
   return {
@@ -85,7 +103,11 @@ function mapIdentity(identity: ObjectIdentity, map: ReadonlyMap<string, string>)
 }
 
 /** The manifest at `identity`'s path, checked against its path (and, once the resource is known, its kind and scope). */
-function parseManifest(bytes: Buffer, identity: ObjectIdentity, resource: ApiResource | undefined): { object?: KubeObject; problem?: string } {
+function parseManifest(
+  bytes: Buffer,
+  identity: ObjectIdentity,
+  resource: ApiResource | undefined,
+): { object?: KubeObject; problem?: string } {
   let object: KubeObject;
   try {
     object = parseObject(bytes) as KubeObject;
@@ -93,14 +115,22 @@ function parseManifest(bytes: Buffer, identity: ObjectIdentity, resource: ApiRes
     if (error instanceof ManifestError) return { problem: error.message.replace(/^The manifest/, 'its manifest') };
     throw error;
   }
-  const problem = identityMismatch(object, identity, resource && { kind: resource.kind, namespaced: resource.namespaced });
+  const problem = identityMismatch(
+    object,
+    identity,
+    resource && { kind: resource.kind, namespaced: resource.namespaced },
+  );
   if (problem) return { problem };
   if (resource?.namespaced) object.metadata.namespace = identity.namespace;
   return { object };
 }
 
 /** A Secret committed with encrypted values, decrypted to what it was in the cluster. */
-async function decrypted(object: KubeObject, resource: ApiResource, identities: readonly string[]): Promise<{ object?: KubeObject; problem?: string }> {
+async function decrypted(
+  object: KubeObject,
+  resource: ApiResource,
+  identities: readonly string[],
+): Promise<{ object?: KubeObject; problem?: string }> {
   if (resource.group !== '' || resource.kind !== 'Secret' || !isEncryptedSecret(object)) return { object };
   try {
     return { object: await openSecret(object, identities) };
@@ -128,7 +158,11 @@ export async function readDesiredObjects(options: DesiredOptions): Promise<Desir
   // CRDs in the revision define resources an empty cluster does not serve yet.
   const defined = new Map<string, ApiResource>();
   for (const candidate of candidates) {
-    if (candidate.identity.group !== 'apiextensions.k8s.io' || candidate.identity.resource !== 'customresourcedefinitions') continue;
+    if (
+      candidate.identity.group !== 'apiextensions.k8s.io' ||
+      candidate.identity.resource !== 'customresourcedefinitions'
+    )
+      continue;
     const { object } = parseManifest(candidate.bytes, candidate.identity, undefined);
     const resource = object && resourceFromCrd(object);
     if (resource) defined.set(resourceKey(resource.group, resource.resource), resource);
@@ -146,11 +180,19 @@ export async function readDesiredObjects(options: DesiredOptions): Promise<Desir
     const resource = servedResource ?? defined.get(key);
     const target = mapIdentity(identity, options.namespaceMap);
     if (!resource) {
-      desired.push({ path, identity, target, problem: `the cluster does not serve ${qualifiedResourceName(identity)} and the revision has no CustomResourceDefinition for it.` });
+      desired.push({
+        path,
+        identity,
+        target,
+        problem: `the cluster does not serve ${qualifiedResourceName(identity)} and the revision has no CustomResourceDefinition for it.`,
+      });
       continue;
     }
     const parsed = parseManifest(bytes, identity, resource);
-    const { object, problem } = parsed.object && options.ageIdentities?.length ? await decrypted(parsed.object, resource, options.ageIdentities) : parsed;
+    const { object, problem } =
+      parsed.object && options.ageIdentities?.length
+        ? await decrypted(parsed.object, resource, options.ageIdentities)
+        : parsed;
     if (!object) {
       desired.push({ path, identity, target, resource, problem });
       continue;
@@ -158,8 +200,20 @@ export async function readDesiredObjects(options: DesiredOptions): Promise<Desir
     if (selection.labelSelector && !selection.labelSelector.matches(object.metadata.labels)) continue;
     if (objectSkipReason(object, resource, options.normalize)) continue;
     const mapped = mapNamespaces(object, options.namespaceMap);
-    desired.push({ path, identity, target, resource, object: options.imageRegistryMap?.length ? rewriteImageReferences(mapped, options.imageRegistryMap) : mapped });
+    desired.push({
+      path,
+      identity,
+      target,
+      resource,
+      object: options.imageRegistryMap?.length ? rewriteImageReferences(mapped, options.imageRegistryMap) : mapped,
+    });
   }
-  requireFiltersMatch({ label: options.revisionLabel, objects, served: options.served }, selection, options.paths, options.namespaceMap, desired.length);
+  requireFiltersMatch(
+    { label: options.revisionLabel, objects, served: options.served },
+    selection,
+    options.paths,
+    options.namespaceMap,
+    desired.length,
+  );
   return desired;
 }

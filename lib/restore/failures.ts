@@ -21,7 +21,8 @@ export function immutableField(error: unknown): string | undefined {
 
 export function failureMessage(ref: string, error: unknown): string {
   const field = immutableField(error);
-  if (field !== undefined) return `${ref}: ${field} is immutable and differs from the revision; use --recreate to delete and create the object.`;
+  if (field !== undefined)
+    return `${ref}: ${field} is immutable and differs from the revision; use --recreate to delete and create the object.`;
   return `${ref}: ${serverMessage(error)}`;
 }
 

@@ -7,7 +7,15 @@
  *   planCounts(plan), hasWrites(plan), parseNamespaceMap(['shop=shop-drill'])
  */
 export type {
-  ApplyOptions, ObjectResult, PlannedObject, RestoreAction, RestoreCounts, RestoreOutcome, RestorePlan, RestorePlanOptions, RestoreResult,
+  ApplyOptions,
+  ObjectResult,
+  PlannedObject,
+  RestoreAction,
+  RestoreCounts,
+  RestoreOutcome,
+  RestorePlan,
+  RestorePlanOptions,
+  RestoreResult,
 } from './types.ts';
 export { planRestore } from './plan.ts';
 export { objectRef } from './object-ref.ts';

@@ -16,7 +16,8 @@ type Json = unknown;
 /** Is `part` what normalisation could have made of `whole` (every field it has, equal or itself contained)? */
 function contains(whole: Json, part: Json): boolean {
   if (deepEqual(whole, part)) return true;
-  if (isJsonMap(whole) && isJsonMap(part)) return Object.entries(part).every(([key, value]) => key in whole && contains(whole[key], value));
+  if (isJsonMap(whole) && isJsonMap(part))
+    return Object.entries(part).every(([key, value]) => key in whole && contains(whole[key], value));
   if (Array.isArray(whole) && Array.isArray(part)) return matchElements(whole, part) !== undefined;
   return false;
 }
@@ -41,7 +42,11 @@ function matchElements(live: readonly Json[], normalized: readonly Json[]): numb
 function pairElements(normalized: readonly Json[], committed: readonly Json[]): Array<number | undefined> {
   const normalizedNames = uniqueNames(normalized);
   const committedNames = uniqueNames(committed);
-  if (normalizedNames && committedNames) return committedNames.map((name) => { const i = normalizedNames.indexOf(name); return i >= 0 ? i : undefined; });
+  if (normalizedNames && committedNames)
+    return committedNames.map((name) => {
+      const i = normalizedNames.indexOf(name);
+      return i >= 0 ? i : undefined;
+    });
   return committed.map((_element, index) => (index < normalized.length ? index : undefined));
 }
 
@@ -51,7 +56,9 @@ function overlayList(live: Json[], normalized: Json[], committed: Json[]): Json[
   const pairs = pairElements(normalized, committed);
   const result = committed.map((element, index) => {
     const paired = pairs[index];
-    return paired === undefined ? structuredClone(element) : overlay(live[sources[paired]], normalized[paired], element);
+    return paired === undefined
+      ? structuredClone(element)
+      : overlay(live[sources[paired]], normalized[paired], element);
   });
   // Live elements normalisation hid stay, at their place as far as the list allows.
   const hidden = new Set(sources);
@@ -83,11 +90,13 @@ export function overlay(live: Json, normalized: Json, committed: Json): Json {
       else result[key] = rest;
     }
     for (const [key, value] of Object.entries(committed)) {
-      result[key] = key in live && key in normalized ? overlay(live[key], normalized[key], value) : structuredClone(value);
+      result[key] =
+        key in live && key in normalized ? overlay(live[key], normalized[key], value) : structuredClone(value);
     }
     return result;
   }
-  if (Array.isArray(live) && Array.isArray(normalized) && Array.isArray(committed)) return overlayList(live, normalized, committed);
+  if (Array.isArray(live) && Array.isArray(normalized) && Array.isArray(committed))
+    return overlayList(live, normalized, committed);
   return structuredClone(committed);
 }
 

@@ -14,14 +14,16 @@ export function parseNamespaceMap(pairs: readonly string[]): Map<string, string>
     if (!match) throw new UsageError(`--namespace-map "${pair}" is not of the form FROM=TO.`);
     const [, from, to] = match;
     for (const name of [from, to]) {
-      if (!namespaceName.test(name) || name.length > 63) throw new UsageError(`--namespace-map "${pair}": "${name}" is not a valid namespace name.`);
+      if (!namespaceName.test(name) || name.length > 63)
+        throw new UsageError(`--namespace-map "${pair}": "${name}" is not a valid namespace name.`);
     }
     if (from === to) throw new UsageError(`--namespace-map "${pair}" maps a namespace onto itself.`);
     if (map.has(from)) throw new UsageError(`--namespace-map gives two targets for namespace "${from}".`);
     map.set(from, to);
   }
   for (const to of map.values()) {
-    if (map.has(to)) throw new UsageError(`--namespace-map maps into "${to}", which is itself mapped; give each namespace one step.`);
+    if (map.has(to))
+      throw new UsageError(`--namespace-map maps into "${to}", which is itself mapped; give each namespace one step.`);
   }
   return map;
 }

@@ -15,7 +15,8 @@ export interface KeptField {
   owner: string;
 }
 
-const autoscalerKey = (group: string, kind: string, namespace: string | undefined, name: string) => `${group}/${kind}/${namespace ?? ''}/${name}`;
+const autoscalerKey = (group: string, kind: string, namespace: string | undefined, name: string) =>
+  `${group}/${kind}/${namespace ?? ''}/${name}`;
 
 function groupOf(apiVersion: unknown): string {
   return typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
@@ -25,7 +26,9 @@ function groupOf(apiVersion: unknown): string {
 function mapFieldPaths(fields: FieldSet, prefix: string[] = []): string[][] {
   const keys = Object.keys(fields).filter((key) => key !== '.');
   if (keys.length === 0) return prefix.length > 0 ? [prefix] : [];
-  return keys.filter((key) => key.startsWith('f:')).flatMap((key) => mapFieldPaths(fields[key], [...prefix, key.slice(2)]));
+  return keys
+    .filter((key) => key.startsWith('f:'))
+    .flatMap((key) => mapFieldPaths(fields[key], [...prefix, key.slice(2)]));
 }
 
 export class Neighbours {
@@ -36,7 +39,8 @@ export class Neighbours {
 
   /** An HPA the restore leaves running or restores: its target's replicas are its to set. */
   addAutoscaler(hpa: KubeObject, ref: string): void {
-    const target = (hpa.spec as { scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string } } | undefined)?.scaleTargetRef;
+    const target = (hpa.spec as { scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string } } | undefined)
+      ?.scaleTargetRef;
     if (!target?.kind || !target.name) return;
     this.scaledBy.set(autoscalerKey(groupOf(target.apiVersion), target.kind, hpa.metadata.namespace, target.name), ref);
   }
@@ -48,7 +52,9 @@ export class Neighbours {
     for (const [manager, fields] of clusterOwnedFields(live.metadata.managedFields)) {
       for (const path of mapFieldPaths(fields)) if (path[0] !== 'status') kept.push({ path, owner: manager });
     }
-    const autoscaler = this.scaledBy.get(autoscalerKey(resource.group, resource.kind, live.metadata.namespace, live.metadata.name));
+    const autoscaler = this.scaledBy.get(
+      autoscalerKey(resource.group, resource.kind, live.metadata.namespace, live.metadata.name),
+    );
     if (autoscaler) kept.push({ path: ['spec', 'replicas'], owner: autoscaler });
     return kept;
   }
@@ -81,7 +87,12 @@ function withValueAt(object: KubeObject, path: readonly string[], value: unknown
  * The committed object with each kept field as the normalised live object has it, and a warning for
  * each that differs. Secret values are never written into a warning.
  */
-export function keepLiveFields(committed: KubeObject, normalizedLive: KubeObject, kept: readonly KeptField[], isSecret: boolean): { committed: KubeObject; warnings: string[] } {
+export function keepLiveFields(
+  committed: KubeObject,
+  normalizedLive: KubeObject,
+  kept: readonly KeptField[],
+  isSecret: boolean,
+): { committed: KubeObject; warnings: string[] } {
   const warnings: string[] = [];
   let result = committed;
   for (const { path, owner } of kept) {
@@ -89,8 +100,12 @@ export function keepLiveFields(committed: KubeObject, normalizedLive: KubeObject
     const wanted = valueAt(result, path);
     if (deepEqual(live, wanted)) continue;
     result = withValueAt(result, path, live);
-    const values = isSecret ? '' : ` (${JSON.stringify(live) ?? 'unset'}; the revision has ${JSON.stringify(wanted) ?? 'it unset'})`;
-    warnings.push(`${path.join('.')} is left as it is live${values}: ${owner} manages it; --force-conflicts restores it.`);
+    const values = isSecret
+      ? ''
+      : ` (${JSON.stringify(live) ?? 'unset'}; the revision has ${JSON.stringify(wanted) ?? 'it unset'})`;
+    warnings.push(
+      `${path.join('.')} is left as it is live${values}: ${owner} manages it; --force-conflicts restores it.`,
+    );
   }
   return { committed: result, warnings };
 }

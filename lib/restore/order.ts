@@ -26,7 +26,9 @@ const trailingKinds = [
 ];
 
 /** Every kind not named above gets its own step, between the leading and trailing ones, ordered by kind. */
-export function applySteps(kinds: ReadonlyArray<{ group: string; kind: string }>): (group: string, kind: string) => number {
+export function applySteps(
+  kinds: ReadonlyArray<{ group: string; kind: string }>,
+): (group: string, kind: string) => number {
   const key = (group: string, kind: string) => `${group}/${kind}`;
   const middle = [...new Set(kinds.map(({ group, kind }) => key(group, kind)))]
     .filter((k) => !leadingKinds.includes(k) && !trailingKinds.includes(k))

@@ -23,7 +23,11 @@ export interface WaitLimits {
   clock?: Clock;
 }
 
-async function waitUntil(what: string, { timeoutMs, signal, clock = systemClock }: WaitLimits, check: () => Promise<boolean>): Promise<void> {
+async function waitUntil(
+  what: string,
+  { timeoutMs, signal, clock = systemClock }: WaitLimits,
+  check: () => Promise<boolean>,
+): Promise<void> {
   const deadline = clock.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -36,14 +40,26 @@ type Conditions = { status?: { phase?: string; conditions?: Array<{ type?: strin
 
 export function waitEstablished(client: KubeClient, target: WaitTarget, limits: WaitLimits): Promise<void> {
   return waitUntil(`${target.ref}: was not Established`, limits, async () => {
-    const crd = await getObject<KubeObject & Conditions>(client, target.resource, undefined, target.name, limits.signal);
+    const crd = await getObject<KubeObject & Conditions>(
+      client,
+      target.resource,
+      undefined,
+      target.name,
+      limits.signal,
+    );
     return Boolean(crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'));
   });
 }
 
 export function waitActive(client: KubeClient, target: WaitTarget, limits: WaitLimits): Promise<void> {
   return waitUntil(`${target.ref}: did not become Active`, limits, async () => {
-    const namespace = await getObject<KubeObject & Conditions>(client, target.resource, undefined, target.name, limits.signal);
+    const namespace = await getObject<KubeObject & Conditions>(
+      client,
+      target.resource,
+      undefined,
+      target.name,
+      limits.signal,
+    );
     return namespace.status?.phase === undefined || namespace.status.phase === 'Active';
   });
 }

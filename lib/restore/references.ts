@@ -22,7 +22,11 @@ const map = (value: unknown): JsonMap => (isJsonMap(value) ? value : {});
 function podSpecOf(group: string, kind: string, object: KubeObject): JsonMap | undefined {
   const spec = map(object.spec);
   if (group === '' && kind === 'Pod') return spec;
-  if ((group === 'apps' && ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(kind)) || (group === 'batch' && kind === 'Job') || (group === '' && kind === 'ReplicationController')) {
+  if (
+    (group === 'apps' && ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(kind)) ||
+    (group === 'batch' && kind === 'Job') ||
+    (group === '' && kind === 'ReplicationController')
+  ) {
     return map(map(spec.template).spec);
   }
   if (group === 'batch' && kind === 'CronJob') return map(map(map(map(spec.jobTemplate).spec).template).spec);
@@ -77,27 +81,46 @@ export function podReferences(group: string, kind: string, object: KubeObject): 
   return references.filter(({ kind: k, name }) => !seen.has(`${k}/${name}`) && Boolean(seen.add(`${k}/${name}`)));
 }
 
-export const referencedResourceNames: Record<ReferencedKind, string> = { Secret: 'secrets', ConfigMap: 'configmaps', ServiceAccount: 'serviceaccounts' };
+export const referencedResourceNames: Record<ReferencedKind, string> = {
+  Secret: 'secrets',
+  ConfigMap: 'configmaps',
+  ServiceAccount: 'serviceaccounts',
+};
 
 /** The core resources the revision's workloads refer to (Secrets, ConfigMaps, ServiceAccounts). */
 export function referencedResources(desired: readonly DesiredObject[], served: readonly ApiResource[]): ApiResource[] {
-  const kinds = new Set(desired.flatMap((entry) => (entry.object ? podReferences(entry.target.group, entry.object.kind, entry.object).map((r) => r.kind) : [])));
-  return served.filter((resource) => resource.group === '' && [...kinds].some((kind) => referencedResourceNames[kind] === resource.resource));
+  const kinds = new Set(
+    desired.flatMap((entry) =>
+      entry.object ? podReferences(entry.target.group, entry.object.kind, entry.object).map((r) => r.kind) : [],
+    ),
+  );
+  return served.filter(
+    (resource) =>
+      resource.group === '' && [...kinds].some((kind) => referencedResourceNames[kind] === resource.resource),
+  );
 }
 
 /** Warns on each workload the restore writes whose pods need an object it cannot put back. */
-export function addReferenceWarnings(objects: PlannedObject[], isLive: (kind: ReferencedKind, namespace: string, name: string) => boolean): void {
+export function addReferenceWarnings(
+  objects: PlannedObject[],
+  isLive: (kind: ReferencedKind, namespace: string, name: string) => boolean,
+): void {
   const byRef = new Map(objects.map((o) => [o.ref, o]));
   for (const object of objects) {
     const desired = object.internal.desired;
-    if ((object.action !== 'create' && object.action !== 'update') || !desired || object.namespace === undefined) continue;
+    if ((object.action !== 'create' && object.action !== 'update') || !desired || object.namespace === undefined)
+      continue;
     for (const { kind, name } of podReferences(object.group, object.kind, desired)) {
       const ref = objectRef(kind, object.namespace, name);
       const planned = byRef.get(ref);
-      if (planned?.action === 'blocked') object.warnings.push(`its pods need ${ref}, which this restore cannot put back: ${planned.reason}`);
-      else if (planned?.action === 'invalid') object.warnings.push(`its pods need ${ref}, whose file in the revision is invalid.`);
-      else if (planned?.action === 'delete') object.warnings.push(`its pods need ${ref}, which this restore deletes (--prune).`);
-      else if (!planned && !isLive(kind, object.namespace, name)) object.warnings.push(`its pods need ${ref}, which is missing from the cluster and not restored with it.`);
+      if (planned?.action === 'blocked')
+        object.warnings.push(`its pods need ${ref}, which this restore cannot put back: ${planned.reason}`);
+      else if (planned?.action === 'invalid')
+        object.warnings.push(`its pods need ${ref}, whose file in the revision is invalid.`);
+      else if (planned?.action === 'delete')
+        object.warnings.push(`its pods need ${ref}, which this restore deletes (--prune).`);
+      else if (!planned && !isLive(kind, object.namespace, name))
+        object.warnings.push(`its pods need ${ref}, which is missing from the cluster and not restored with it.`);
     }
   }
 }

@@ -18,18 +18,35 @@ function namespaceOf(identity: ObjectIdentity): string | undefined {
   return identity.group === '' && identity.resource === 'namespaces' ? identity.name : identity.namespace;
 }
 
-function hasFilters(selection: Selection, paths: readonly string[] | undefined, namespaceMap: ReadonlyMap<string, string>): boolean {
+function hasFilters(
+  selection: Selection,
+  paths: readonly string[] | undefined,
+  namespaceMap: ReadonlyMap<string, string>,
+): boolean {
   const { options } = selection;
-  return namespaceMap.size > 0 || [options.namespaces, options.excludeNamespaces, options.include, options.exclude, paths].some((list) => Boolean(list?.length)) || Boolean(options.labelSelector);
+  return (
+    namespaceMap.size > 0 ||
+    [options.namespaces, options.excludeNamespaces, options.include, options.exclude, paths].some((list) =>
+      Boolean(list?.length),
+    ) ||
+    Boolean(options.labelSelector)
+  );
 }
 
 /** The first filter value that matches no object of the revision, as its flag spells it. */
-function firstUnmatched(revision: RevisionContents, selection: Selection, paths: readonly string[] | undefined, namespaceMap: ReadonlyMap<string, string>): string | undefined {
-  const hasNamespace = (namespace: string) => revision.objects.some(({ identity }) => namespaceOf(identity) === namespace);
+function firstUnmatched(
+  revision: RevisionContents,
+  selection: Selection,
+  paths: readonly string[] | undefined,
+  namespaceMap: ReadonlyMap<string, string>,
+): string | undefined {
+  const hasNamespace = (namespace: string) =>
+    revision.objects.some(({ identity }) => namespaceOf(identity) === namespace);
   for (const [from, to] of namespaceMap) if (!hasNamespace(from)) return `--namespace-map ${from}=${to}`;
   for (const pattern of selection.options.namespaces ?? []) {
     const matches = namespaceMatcher({ namespaces: [pattern] });
-    if (!revision.objects.some(({ identity }) => namespaceOf(identity) !== undefined && matches(namespaceOf(identity)))) return `-n ${pattern}`;
+    if (!revision.objects.some(({ identity }) => namespaceOf(identity) !== undefined && matches(namespaceOf(identity))))
+      return `-n ${pattern}`;
   }
   for (const glob of paths ?? []) {
     const matches = picomatch(glob, { dot: true });
@@ -37,17 +54,30 @@ function firstUnmatched(revision: RevisionContents, selection: Selection, paths:
   }
   for (const spelling of selection.options.include ?? []) {
     const kinds = resolveResourceSpelling(revision.served, spelling);
-    if (!revision.objects.some(({ identity }) => kinds.some((kind) => kind.group === identity.group && kind.resource === identity.resource))) return `--include ${spelling}`;
+    if (
+      !revision.objects.some(({ identity }) =>
+        kinds.some((kind) => kind.group === identity.group && kind.resource === identity.resource),
+      )
+    )
+      return `--include ${spelling}`;
   }
   return undefined;
 }
 
 /** Throws when a filter value matches nothing in the revision, or all of them together select nothing (`selected` objects). */
 export function requireFiltersMatch(
-  revision: RevisionContents, selection: Selection, paths: readonly string[] | undefined, namespaceMap: ReadonlyMap<string, string>, selected: number,
+  revision: RevisionContents,
+  selection: Selection,
+  paths: readonly string[] | undefined,
+  namespaceMap: ReadonlyMap<string, string>,
+  selected: number,
 ): void {
   if (!hasFilters(selection, paths, namespaceMap)) return;
   const unmatched = firstUnmatched(revision, selection, paths, namespaceMap);
-  if (unmatched) throw new UsageError(`${unmatched} matches nothing in ${revision.label}, so there is nothing to restore.`);
-  if (selected === 0) throw new UsageError(`The filters given select nothing in ${revision.label} together, so there is nothing to restore.`);
+  if (unmatched)
+    throw new UsageError(`${unmatched} matches nothing in ${revision.label}, so there is nothing to restore.`);
+  if (selected === 0)
+    throw new UsageError(
+      `The filters given select nothing in ${revision.label} together, so there is nothing to restore.`,
+    );
 }

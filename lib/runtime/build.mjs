@@ -90,7 +90,10 @@ function entryPoints(files) {
   const entries = { main: 'cli/main.ts' };
   for (const file of files.filter((path) => path.startsWith('lib/') && path.endsWith(workerSuffix))) {
     const name = file.slice(file.lastIndexOf('/') + 1, -'.ts'.length);
-    if (entries[name]) throw new Error(`two workers are named ${name}.ts (${entries[name]} and ${file}); worker names must be unique in lib/`);
+    if (entries[name])
+      throw new Error(
+        `two workers are named ${name}.ts (${entries[name]} and ${file}); worker names must be unique in lib/`,
+      );
     entries[name] = file;
   }
   return entries;

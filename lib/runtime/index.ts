@@ -17,4 +17,11 @@ export function packageRoot(): URL {
   }
 }
 
-export { answerCalls, fromBufferBlock, toBufferBlock, transferOf, WorkerCalls, type BufferBlock } from './worker-calls.ts';
+export {
+  answerCalls,
+  fromBufferBlock,
+  toBufferBlock,
+  transferOf,
+  WorkerCalls,
+  type BufferBlock,
+} from './worker-calls.ts';

@@ -16,7 +16,8 @@ const fromSource = import.meta.url.endsWith('.ts');
  * in lib/ (worker names are unique there; the build checks).
  */
 export function startWorker(source: URL): Worker {
-  if (fromSource) return new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: source.href } });
+  if (fromSource)
+    return new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: source.href } });
   return new Worker(new URL(workerFileName(source).replace(/\.ts$/, '.mjs'), import.meta.url));
 }
 
@@ -48,7 +49,10 @@ export class WorkerCalls<Request, Response> {
   private readonly threads: Array<Thread<Response>> = [];
   private nextId = 0;
 
-  constructor(private readonly source: URL, private readonly size: number) {}
+  constructor(
+    private readonly source: URL,
+    private readonly size: number,
+  ) {}
 
   call(request: Request, transfer: Transferable[] = []): Promise<Response> {
     const thread = this.leastBusy();
@@ -97,7 +101,9 @@ export class WorkerCalls<Request, Response> {
 }
 
 /** In a worker thread: answers every call with what `handle` returns for it. */
-export function answerCalls<Request, Response>(handle: (request: Request) => { reply: Response; transfer?: Transferable[] }): void {
+export function answerCalls<Request, Response>(
+  handle: (request: Request) => { reply: Response; transfer?: Transferable[] },
+): void {
   parentPort!.on('message', ({ id, request }: { id: number; request: Request }) => {
     let answer: { reply: Response; transfer?: Transferable[] };
     try {
@@ -112,11 +118,14 @@ export function answerCalls<Request, Response>(handle: (request: Request) => { r
 
 function errorMessage(error: unknown): ErrorMessage {
   const { name = 'Error', message = String(error) } = error as Error;
-  return error instanceof KubesnapError ? { name, message, code: error.code, exitCode: error.exitCode } : { name, message };
+  return error instanceof KubesnapError
+    ? { name, message, code: error.code, exitCode: error.exitCode }
+    : { name, message };
 }
 
 function rebuiltError(error: ErrorMessage): Error {
-  const rebuilt = error.code === undefined ? new Error(error.message) : new KubesnapError(error.code, error.message, error.exitCode);
+  const rebuilt =
+    error.code === undefined ? new Error(error.message) : new KubesnapError(error.code, error.message, error.exitCode);
   rebuilt.name = error.name;
   return rebuilt;
 }

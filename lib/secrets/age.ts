@@ -9,13 +9,17 @@ const identityPattern = /^AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}$/;
 
 /** Non-empty lines that are not `#` comments, as age reads recipients and identity files. */
 function keyLines(text: string): string[] {
-  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 /** Checks `age1…` recipients (X25519, what `age-keygen` prints); `source` names where they came from in the error. */
 export function parseRecipients(values: readonly string[], source: string): string[] {
   for (const value of values) {
-    if (!recipientPattern.test(value)) throw new UsageError(`${source}: "${value.slice(0, 80)}" is not an age X25519 recipient (age1…).`);
+    if (!recipientPattern.test(value))
+      throw new UsageError(`${source}: "${value.slice(0, 80)}" is not an age X25519 recipient (age1…).`);
   }
   return [...values];
 }
@@ -25,7 +29,10 @@ export async function readRecipientsFile(path: string): Promise<string[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--age-recipients-file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new UsageError(
+      `--age-recipients-file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
   const recipients = parseRecipients(keyLines(text), `--age-recipients-file ${path}`);
   if (recipients.length === 0) throw new UsageError(`--age-recipients-file ${path} names no recipient.`);
@@ -38,11 +45,16 @@ export async function readIdentityFile(path: string): Promise<string[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--age-identity ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new UsageError(
+      `--age-identity ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
   const identities = keyLines(text);
   if (identities.length === 0 || !identities.every((line) => identityPattern.test(line))) {
-    throw new UsageError(`--age-identity ${path} is not an age identity file (lines of AGE-SECRET-KEY-1…, as age-keygen writes).`);
+    throw new UsageError(
+      `--age-identity ${path} is not an age identity file (lines of AGE-SECRET-KEY-1…, as age-keygen writes).`,
+    );
   }
   return identities;
 }

@@ -18,10 +18,16 @@ export async function readDigestKeyFile(path: string, source = '--digest-key-fil
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new UsageError(`${source} ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new UsageError(
+      `${source} ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
   const key = trimLineBreaks(bytes);
-  if (key.length < MINIMUM_KEY_BYTES) throw new UsageError(`${source} ${path} holds ${key.length} bytes; a digest key needs at least ${MINIMUM_KEY_BYTES} (e.g. openssl rand -hex 32).`);
+  if (key.length < MINIMUM_KEY_BYTES)
+    throw new UsageError(
+      `${source} ${path} holds ${key.length} bytes; a digest key needs at least ${MINIMUM_KEY_BYTES} (e.g. openssl rand -hex 32).`,
+    );
   return key;
 }
 
@@ -47,7 +53,10 @@ export async function repositoryDigestKey(gitdir: string, options: { create: boo
       if (error.code !== 'EEXIST') throw error;
     });
   } catch (error) {
-    throw new RepositoryError(`the digest key ${path} cannot be created: ${(error as NodeJS.ErrnoException).code ?? String(error)}; give one with --digest-key-file.`, { cause: error });
+    throw new RepositoryError(
+      `the digest key ${path} cannot be created: ${(error as NodeJS.ErrnoException).code ?? String(error)}; give one with --digest-key-file.`,
+      { cause: error },
+    );
   } finally {
     await unlink(temporary).catch(() => {});
   }
@@ -59,7 +68,10 @@ async function readExisting(path: string): Promise<Buffer | undefined> {
     return trimLineBreaks(await readFile(path));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RepositoryError(`the digest key ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new RepositoryError(
+      `the digest key ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
 }
 
@@ -73,7 +85,11 @@ export function digestKeyId(key: Uint8Array): string {
  * key in the repository (a clone: the key is never cloned), a random one for this run: no committed digest
  * matches it, so redacted values read as differing, never as equal.
  */
-export async function withRepositoryDigestKey<T extends { digestKey?: Uint8Array }>(options: T, gitdir: string, access: { create: boolean }): Promise<T> {
+export async function withRepositoryDigestKey<T extends { digestKey?: Uint8Array }>(
+  options: T,
+  gitdir: string,
+  access: { create: boolean },
+): Promise<T> {
   if (options.digestKey) return options;
   return { ...options, digestKey: (await repositoryDigestKey(gitdir, access)) ?? randomBytes(32) };
 }

@@ -10,12 +10,20 @@ export function isRedactedValue(value: unknown): boolean {
   return typeof value === 'string' && redactedPattern.test(value);
 }
 
-function redactValues(values: unknown, decode: (value: string) => Buffer, key: Uint8Array): Record<string, string> | undefined {
+function redactValues(
+  values: unknown,
+  decode: (value: string) => Buffer,
+  key: Uint8Array,
+): Record<string, string> | undefined {
   if (values === null || typeof values !== 'object' || Array.isArray(values)) return undefined;
   const redacted: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {
     // Already-redacted values stay as they are so that redaction is idempotent.
-    redacted[name] = isRedactedValue(value) ? (value as string) : `${KEYED_PREFIX}${createHmac('sha256', key).update(decode(String(value ?? ''))).digest('hex')}`;
+    redacted[name] = isRedactedValue(value)
+      ? (value as string)
+      : `${KEYED_PREFIX}${createHmac('sha256', key)
+          .update(decode(String(value ?? '')))
+          .digest('hex')}`;
   }
   return redacted;
 }

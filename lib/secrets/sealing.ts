@@ -6,7 +6,9 @@ import { decryptArmored, encryptArmored } from './age.ts';
 export const ENCRYPTED_VALUES_ANNOTATION = 'kubesnap.io/encrypted-values';
 const ARMOR_HEADER = '-----BEGIN AGE ENCRYPTED FILE-----';
 
-type SecretObject = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> } };
+type SecretObject = Record<string, unknown> & {
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+};
 type ValueField = 'data' | 'stringData';
 
 /** A value as kubesnap commits it encrypted: age's armored ciphertext (never valid base64, so never a readable `data` value). */
@@ -17,7 +19,9 @@ export function isEncryptedValue(value: unknown): value is string {
 export function isEncryptedSecret(object: object): boolean {
   const secret = object as SecretObject;
   if (secret.metadata?.annotations?.[ENCRYPTED_VALUES_ANNOTATION] !== undefined) return true;
-  return (['data', 'stringData'] as const).some((field) => Object.values(valuesOf(secret, field) ?? {}).some(isEncryptedValue));
+  return (['data', 'stringData'] as const).some((field) =>
+    Object.values(valuesOf(secret, field) ?? {}).some(isEncryptedValue),
+  );
 }
 
 export class SecretDecryptionError extends KubesnapError {
@@ -28,7 +32,9 @@ export class SecretDecryptionError extends KubesnapError {
 
 function valuesOf(secret: SecretObject, field: ValueField): Record<string, unknown> | undefined {
   const values = secret[field];
-  return values !== null && typeof values === 'object' && !Array.isArray(values) ? (values as Record<string, unknown>) : undefined;
+  return values !== null && typeof values === 'object' && !Array.isArray(values)
+    ? (values as Record<string, unknown>)
+    : undefined;
 }
 
 /** data values are base64, stringData values text: both are compared and encrypted as the bytes they stand for. */
@@ -46,7 +52,9 @@ function digestsOf(secret: SecretObject | undefined): Record<string, string> {
   if (text === undefined) return {};
   try {
     const parsed = JSON.parse(text) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {};
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, string>)
+      : {};
   } catch {
     return {};
   }
@@ -75,20 +83,29 @@ export class SecretSealer {
   constructor(recipients: readonly string[]) {
     if (recipients.length === 0) throw new Error('SecretSealer needs at least one recipient');
     this.recipients = [...new Set(recipients)].sort();
-    this.digestKey = createHash('sha256').update('kubesnap encrypted-values digest v1\n').update(this.recipients.join('\n')).digest();
+    this.digestKey = createHash('sha256')
+      .update('kubesnap encrypted-values digest v1\n')
+      .update(this.recipients.join('\n'))
+      .digest();
   }
 
   /** The sealed copy when every value is unchanged since `previous` (no encryption needed), else undefined. */
   sealUnchanged<T extends object>(secret: T, previous: object | undefined): T | undefined {
     const values = this.valuesToSeal(secret as SecretObject, previous as SecretObject | undefined);
     if (values.some((value) => value.reused === undefined)) return undefined;
-    return this.assemble(secret, values, values.map((value) => value.reused!));
+    return this.assemble(
+      secret,
+      values,
+      values.map((value) => value.reused!),
+    );
   }
 
   /** A copy of the Secret with every value encrypted, reusing `previous`'s ciphertext where the value is unchanged. */
   async seal<T extends object>(secret: T, previous: object | undefined): Promise<T> {
     const values = this.valuesToSeal(secret as SecretObject, previous as SecretObject | undefined);
-    const ciphertexts = await Promise.all(values.map((value) => value.reused ?? encryptArmored(value.plaintext, this.recipients)));
+    const ciphertexts = await Promise.all(
+      values.map((value) => value.reused ?? encryptArmored(value.plaintext, this.recipients)),
+    );
     return this.assemble(secret, values, ciphertexts);
   }
 
@@ -103,7 +120,8 @@ export class SecretSealer {
           .update(plaintext)
           .digest('hex')}`;
         const committed = previous && valuesOf(previous, field)?.[key];
-        const reused = previousDigests[entryName(field, key)] === digest && isEncryptedValue(committed) ? committed : undefined;
+        const reused =
+          previousDigests[entryName(field, key)] === digest && isEncryptedValue(committed) ? committed : undefined;
         values.push({ field, key, digest, plaintext, reused });
       }
     }
@@ -119,7 +137,10 @@ export class SecretSealer {
       digests[entryName(value.field, value.key)] = value.digest;
     });
     const sorted = Object.fromEntries(Object.entries(digests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    copy.metadata = { ...copy.metadata, annotations: { ...copy.metadata?.annotations, [ENCRYPTED_VALUES_ANNOTATION]: JSON.stringify(sorted) } };
+    copy.metadata = {
+      ...copy.metadata,
+      annotations: { ...copy.metadata?.annotations, [ENCRYPTED_VALUES_ANNOTATION]: JSON.stringify(sorted) },
+    };
     return copy as T;
   }
 }
@@ -145,7 +166,10 @@ export async function openSecret<T extends object>(secret: T, identities: readon
       try {
         plaintext = await decryptArmored(value, identities);
       } catch (error) {
-        throw new SecretDecryptionError(`Secret ${ref}: the value of ${key} cannot be decrypted with the given --age-identity (${error instanceof Error ? error.message : 'not age ciphertext'}).`, { cause: error });
+        throw new SecretDecryptionError(
+          `Secret ${ref}: the value of ${key} cannot be decrypted with the given --age-identity (${error instanceof Error ? error.message : 'not age ciphertext'}).`,
+          { cause: error },
+        );
       }
       opened[key] = field === 'data' ? plaintext.toString('base64') : plaintext.toString('utf8');
     }

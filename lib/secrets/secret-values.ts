@@ -15,24 +15,37 @@ function isSecret(object: Manifest | undefined): boolean {
 
 function valuesOf(object: Manifest | undefined, field: string): Record<string, unknown> | undefined {
   const values = object?.[field];
-  return values !== null && typeof values === 'object' && !Array.isArray(values) ? (values as Record<string, unknown>) : undefined;
+  return values !== null && typeof values === 'object' && !Array.isArray(values)
+    ? (values as Record<string, unknown>)
+    : undefined;
 }
 
 function masked(object: Manifest, field: string, replace: (key: string, value: unknown) => unknown): Manifest {
   const values = valuesOf(object, field);
   if (!values) return object;
-  return { ...object, [field]: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, isRedactedValue(value) ? value : replace(key, value)])) };
+  return {
+    ...object,
+    [field]: Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [key, isRedactedValue(value) ? value : replace(key, value)]),
+    ),
+  };
 }
 
 /** Both versions of an object with every readable Secret value replaced; other kinds come back untouched. */
-export function maskSecretValues(before: Manifest | undefined, after: Manifest | undefined): { before?: Manifest; after?: Manifest } {
+export function maskSecretValues(
+  before: Manifest | undefined,
+  after: Manifest | undefined,
+): { before?: Manifest; after?: Manifest } {
   if (!isSecret(before) && !isSecret(after)) return { before, after };
   let maskedBefore = before;
   let maskedAfter = after;
   for (const field of ['data', 'stringData']) {
     const old = valuesOf(before, field);
     if (maskedBefore) maskedBefore = masked(maskedBefore, field, () => HIDDEN_VALUE);
-    if (maskedAfter) maskedAfter = masked(maskedAfter, field, (key, value) => (old && key in old && old[key] !== value ? CHANGED_VALUE : HIDDEN_VALUE));
+    if (maskedAfter)
+      maskedAfter = masked(maskedAfter, field, (key, value) =>
+        old && key in old && old[key] !== value ? CHANGED_VALUE : HIDDEN_VALUE,
+      );
   }
   return { before: maskedBefore, after: maskedAfter };
 }

@@ -5,7 +5,14 @@ import { namespaceMatcher } from './namespaces.ts';
 
 export { parseLabelSelector, type LabelSelector } from './label-selector.ts';
 export { namespaceMatcher, namedNamespaces } from './namespaces.ts';
-export { selectCollections, objectInSelectedNamespaces, identityInSelectedNamespaces, isNamespacesResource, type Collection, type SelectedCollections } from './collections.ts';
+export {
+  selectCollections,
+  objectInSelectedNamespaces,
+  identityInSelectedNamespaces,
+  isNamespacesResource,
+  type Collection,
+  type SelectedCollections,
+} from './collections.ts';
 
 /** What the user asked to cover, in kubectl's spellings: shared by snapshot, watch, diff and restore. */
 export interface SelectionOptions {
@@ -34,7 +41,8 @@ export interface Selection {
 
 /** Resolves the user's kind spellings against discovery and builds the namespace and label matchers. */
 export function resolveSelection(served: readonly ApiResource[], options: SelectionOptions): Selection {
-  const resolveAll = (spellings: string[] = []) => new Set(spellings.flatMap((s) => resolveResourceSpelling(served, s)).map(qualifiedResourceName));
+  const resolveAll = (spellings: string[] = []) =>
+    new Set(spellings.flatMap((s) => resolveResourceSpelling(served, s)).map(qualifiedResourceName));
   const included = resolveAll(options.include);
   const excluded = resolveAll(options.exclude);
   const resources = served.filter((r) => {

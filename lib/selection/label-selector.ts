@@ -6,9 +6,7 @@ export interface LabelSelector {
   matches(labels: Record<string, string> | undefined): boolean;
 }
 
-type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+type Requirement = { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 /** A selector term that does not parse; a UsageError (exit 2) for the CLI, a 400 for the simulator. */
 export class SelectorSyntaxError extends UsageError {
@@ -71,4 +69,3 @@ export function parseLabelSelector(text: string): LabelSelector {
   });
   return { text, matches: (labels) => requirements.every((r) => satisfies(labels ?? {}, r)) };
 }
-

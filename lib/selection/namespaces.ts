@@ -15,7 +15,9 @@ function isGlob(pattern: string): boolean {
 
 function checkNamespacePattern(pattern: string, flag: string): void {
   if (isGlob(pattern) ? NAMESPACE_GLOB.test(pattern) : NAMESPACE_NAME.test(pattern) && pattern.length <= 63) return;
-  throw new UsageError(`${flag} "${pattern}" is not a valid namespace name or glob (lower-case letters, digits and '-'; globs with * ? [...]).`);
+  throw new UsageError(
+    `${flag} "${pattern}" is not a valid namespace name or glob (lower-case letters, digits and '-'; globs with * ? [...]).`,
+  );
 }
 
 /**

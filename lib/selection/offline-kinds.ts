@@ -31,13 +31,23 @@ const builtinKinds: Array<{ resource: string; group: string; kind: string; short
   { resource: 'horizontalpodautoscalers', group: 'autoscaling', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'] },
   { resource: 'cronjobs', group: 'batch', kind: 'CronJob', shortNames: ['cj'] },
   { resource: 'jobs', group: 'batch', kind: 'Job', shortNames: [] },
-  { resource: 'certificatesigningrequests', group: 'certificates.k8s.io', kind: 'CertificateSigningRequest', shortNames: ['csr'] },
+  {
+    resource: 'certificatesigningrequests',
+    group: 'certificates.k8s.io',
+    kind: 'CertificateSigningRequest',
+    shortNames: ['csr'],
+  },
   { resource: 'ingresses', group: 'networking.k8s.io', kind: 'Ingress', shortNames: ['ing'] },
   { resource: 'networkpolicies', group: 'networking.k8s.io', kind: 'NetworkPolicy', shortNames: ['netpol'] },
   { resource: 'poddisruptionbudgets', group: 'policy', kind: 'PodDisruptionBudget', shortNames: ['pdb'] },
   { resource: 'priorityclasses', group: 'scheduling.k8s.io', kind: 'PriorityClass', shortNames: ['pc'] },
   { resource: 'storageclasses', group: 'storage.k8s.io', kind: 'StorageClass', shortNames: ['sc'] },
-  { resource: 'customresourcedefinitions', group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', shortNames: ['crd', 'crds'] },
+  {
+    resource: 'customresourcedefinitions',
+    group: 'apiextensions.k8s.io',
+    kind: 'CustomResourceDefinition',
+    shortNames: ['crd', 'crds'],
+  },
   { resource: 'clusterroles', group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', shortNames: [] },
   { resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', shortNames: [] },
   { resource: 'roles', group: 'rbac.authorization.k8s.io', kind: 'Role', shortNames: [] },
@@ -46,15 +56,26 @@ const builtinKinds: Array<{ resource: string; group: string; kind: string; short
 
 /** Built-in resources that live outside every namespace; every other one in the table lives in one. */
 const clusterScopedBuiltins = new Set([
-  'namespaces', 'nodes', 'persistentvolumes', 'certificatesigningrequests.certificates.k8s.io', 'priorityclasses.scheduling.k8s.io',
-  'storageclasses.storage.k8s.io', 'customresourcedefinitions.apiextensions.k8s.io', 'clusterroles.rbac.authorization.k8s.io',
+  'namespaces',
+  'nodes',
+  'persistentvolumes',
+  'certificatesigningrequests.certificates.k8s.io',
+  'priorityclasses.scheduling.k8s.io',
+  'storageclasses.storage.k8s.io',
+  'customresourcedefinitions.apiextensions.k8s.io',
+  'clusterroles.rbac.authorization.k8s.io',
   'clusterrolebindings.rbac.authorization.k8s.io',
 ]);
 
 /** The kind and scope of a built-in resource, as a cluster would serve it; undefined for any other (custom resources). */
 export function builtinResource(group: string, resource: string): { kind: string; namespaced: boolean } | undefined {
   const known = builtinKinds.find((entry) => entry.resource === resource && entry.group === group);
-  return known && { kind: known.kind, namespaced: !clusterScopedBuiltins.has(group === '' ? resource : `${resource}.${group}`) };
+  return (
+    known && {
+      kind: known.kind,
+      namespaced: !clusterScopedBuiltins.has(group === '' ? resource : `${resource}.${group}`),
+    }
+  );
 }
 
 function builtin(kind: OfflineKind) {
@@ -66,7 +87,12 @@ export function spellingMatchesKind(spelling: string, kind: OfflineKind): boolea
   const [name, ...rest] = spelling.split('.');
   const qualifier = rest.join('.');
   const known = builtin(kind);
-  const names = [kind.resource, kind.resource.replace(/s$/, ''), (kind.kind ?? known?.kind ?? '').toLowerCase(), ...(known?.shortNames ?? [])];
+  const names = [
+    kind.resource,
+    kind.resource.replace(/s$/, ''),
+    (kind.kind ?? known?.kind ?? '').toLowerCase(),
+    ...(known?.shortNames ?? []),
+  ];
   if (!names.includes(name.toLowerCase())) return false;
   if (!qualifier) return true;
   return qualifier === kind.group || qualifier.replace(/^v\d+((alpha|beta)\d+)?\.?/, '') === kind.group;

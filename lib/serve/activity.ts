@@ -30,7 +30,11 @@ export interface ActivityPicture {
  * Changes per hour (per day when the commits span more than three days), each bar stacked by namespace or kind:
  * the eight biggest groups, the rest as "other". Coordinates are computed here so the template only draws.
  */
-export async function activityPicture(entries: readonly LogEntry[], counter: CommitChangeCounter, stackedBy: 'namespace' | 'kind'): Promise<ActivityPicture> {
+export async function activityPicture(
+  entries: readonly LogEntry[],
+  counter: CommitChangeCounter,
+  stackedBy: 'namespace' | 'kind',
+): Promise<ActivityPicture> {
   const picture: ActivityPicture = { width: WIDTH, height: HEIGHT, unit: 'hour', stackedBy, bars: [], legend: [] };
   if (entries.length === 0) return picture;
   const times = entries.map((entry) => entry.committer.timestamp);
@@ -50,7 +54,10 @@ export async function activityPicture(entries: readonly LogEntry[], counter: Com
       groupTotals.set(group, (groupTotals.get(group) ?? 0) + count);
     }
   }
-  const shown = [...groupTotals.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, STACKED_GROUPS).map(([group]) => group);
+  const shown = [...groupTotals.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, STACKED_GROUPS)
+    .map(([group]) => group);
   const colourOf = (group: string) => (shown.includes(group) ? shown.indexOf(group) : STACKED_GROUPS);
   picture.legend = shown.map((group, colour) => ({ group, colour }));
   if (groupTotals.size > shown.length) picture.legend.push({ group: 'other', colour: STACKED_GROUPS });
@@ -60,13 +67,22 @@ export async function activityPicture(entries: readonly LogEntry[], counter: Com
     const counts = new Map<number, number>();
     for (const [group, count] of bucket) counts.set(colourOf(group), (counts.get(colourOf(group)) ?? 0) + count);
     let top = HEIGHT;
-    const segments = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([colour, count]) => {
-      const height = (count / tallest) * HEIGHT;
-      top -= height;
-      return { group: colour < shown.length ? shown[colour] : 'other', colour, y: top, height, count };
-    });
+    const segments = [...counts.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([colour, count]) => {
+        const height = (count / tallest) * HEIGHT;
+        top -= height;
+        return { group: colour < shown.length ? shown[colour] : 'other', colour, y: top, height, count };
+      });
     const since = first + index * step;
-    return { since, until: since + step, x: index * barWidth, width: Math.max(1, barWidth - 1), total: sum(bucket.values()), segments };
+    return {
+      since,
+      until: since + step,
+      x: index * barWidth,
+      width: Math.max(1, barWidth - 1),
+      total: sum(bucket.values()),
+      segments,
+    };
   });
   return picture;
 }

@@ -21,10 +21,14 @@ export interface ClusterView {
 export function liveClusterView(client: KubeClient, repository: SnapshotRepository, prefix?: string): ClusterView {
   return {
     drift: (revision) => diffLive({ client, repository, revision, prefix }),
-    restorePlan: (scope) => planRestore({
-      client, repository, prefix, revision: scope.revision,
-      selection: { namespaces: scope.namespaces, include: scope.kinds.length ? scope.kinds : undefined },
-      paths: scope.paths.length ? scope.paths : undefined,
-    }),
+    restorePlan: (scope) =>
+      planRestore({
+        client,
+        repository,
+        prefix,
+        revision: scope.revision,
+        selection: { namespaces: scope.namespaces, include: scope.kinds.length ? scope.kinds : undefined },
+        paths: scope.paths.length ? scope.paths : undefined,
+      }),
   };
 }

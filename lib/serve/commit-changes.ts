@@ -21,7 +21,10 @@ const CHANGE_LINE = /^[ \t]*(?:created|updated|deleted)[ \t]+(\S+)/gm;
 export class CommitChangeCounter {
   private readonly cache = new Map<string, CommitChanges>();
 
-  constructor(private readonly repository: ReadOnlyRepository, private readonly prefix = '') {}
+  constructor(
+    private readonly repository: ReadOnlyRepository,
+    private readonly prefix = '',
+  ) {}
 
   async of(entry: Pick<LogEntry, 'commit' | 'parents' | 'message'>): Promise<CommitChanges> {
     const cached = this.cache.get(entry.commit);
@@ -29,7 +32,9 @@ export class CommitChangeCounter {
     const changes: CommitChanges = { total: 0, byNamespace: new Map(), byKind: new Map() };
     const skip = this.prefix ? this.prefix.split('/').filter(Boolean).length : 0;
     const listed = [...entry.message.matchAll(CHANGE_LINE)].map((match) => match[1]);
-    const paths = listed.length ? listed : (await changedPaths(this.repository, entry.parents[0], entry.commit)).map((change) => change.path);
+    const paths = listed.length
+      ? listed
+      : (await changedPaths(this.repository, entry.parents[0], entry.commit)).map((change) => change.path);
     for (const path of paths) {
       const segments = path.split('/').slice(skip);
       if (segments.length < 3) continue;

@@ -19,6 +19,9 @@ export { isLoopback, parseListen, type ListenAddress } from './listen.ts';
 export type { ReadOnlyRepository } from './repository.ts';
 export { startServer, type RunningServer, type ServeOptions } from './server.ts';
 
-export function servePages(repository: ReadOnlyRepository, options: { cluster?: ClusterView; prefix?: string } = {}): PageContext {
+export function servePages(
+  repository: ReadOnlyRepository,
+  options: { cluster?: ClusterView; prefix?: string } = {},
+): PageContext {
   return { repository, counter: new CommitChangeCounter(repository, options.prefix), views: new Views(), ...options };
 }

@@ -12,7 +12,9 @@ export function parseListen(spec: string): ListenAddress {
   const port = Number(match?.[3]);
   const host = match?.[1] ?? (match?.[2] || '127.0.0.1');
   if (!match || port > 65535 || (host !== 'localhost' && !isIPv4(host) && !isIPv6(host))) {
-    throw new UsageError(`--listen "${spec}" is not HOST:PORT with an IP address (127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080).`);
+    throw new UsageError(
+      `--listen "${spec}" is not HOST:PORT with an IP address (127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080).`,
+    );
   }
   return { host, port };
 }

@@ -5,7 +5,15 @@ import { KubesnapError, UsageError } from '../errors/index.ts';
 import type { AccessToken } from './access-token.ts';
 import { isLoopback, type ListenAddress } from './listen.ts';
 import { PageNotFound } from './not-found.ts';
-import { commitPage, comparePage, driftPage, objectPage, restorePage, timelinePage, type PageContext } from './pages.ts';
+import {
+  commitPage,
+  comparePage,
+  driftPage,
+  objectPage,
+  restorePage,
+  timelinePage,
+  type PageContext,
+} from './pages.ts';
 import { serveStylesheet } from './stylesheet.ts';
 
 export interface ServeOptions {
@@ -22,7 +30,8 @@ export interface RunningServer {
 
 /** Scripts never run; styles, the only other resource, come from this server. */
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -33,12 +42,20 @@ type Page = (url: URL, params: Record<string, string | undefined>) => Promise<st
 /** Starts the read-only web server; a non-loopback address without a token is refused before anything listens. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   if (!isLoopback(options.listen.host) && !options.token) {
-    throw new UsageError(`--listen ${options.listen.host} is reachable from other machines; give --token-file so only those who have the token can read the history.`);
+    throw new UsageError(
+      `--listen ${options.listen.host} is reachable from other machines; give --token-file so only those who have the token can read the history.`,
+    );
   }
   const router = pageRouter(options.pages);
   const server = createServer((request, response) => void answer(router, options, request, response));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(new UsageError(`cannot listen on ${options.listen.host}:${options.listen.port}: ${error.code ?? error.message}.`)));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new UsageError(
+          `cannot listen on ${options.listen.host}:${options.listen.port}: ${error.code ?? error.message}.`,
+        ),
+      ),
+    );
     server.listen(options.listen.port, options.listen.host, resolve);
   });
   const address = server.address() as AddressInfo;
@@ -60,17 +77,29 @@ function pageRouter(context: PageContext) {
   return router;
 }
 
-async function answer(router: ReturnType<typeof pageRouter>, options: ServeOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function answer(
+  router: ReturnType<typeof pageRouter>,
+  options: ServeOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://serve.invalid');
   const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) => {
     response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, ...headers });
     response.end(request.method === 'HEAD' ? undefined : body);
   };
-  const page = (status: number, title: string, message: string) => send(status, 'text/html; charset=utf-8', options.pages.views.render('message', { title, message }));
+  const page = (status: number, title: string, message: string) =>
+    send(status, 'text/html; charset=utf-8', options.pages.views.render('message', { title, message }));
   const gate = options.token?.check(request, url) ?? { allowed: true };
-  if (!gate.allowed) return page(401, 'Token required', 'This server needs its token: open it once with ?token=… (the content of --token-file).');
+  if (!gate.allowed)
+    return page(
+      401,
+      'Token required',
+      'This server needs its token: open it once with ?token=… (the content of --token-file).',
+    );
   const cookie: Record<string, string> = gate.setCookie ? { 'set-cookie': gate.setCookie } : {};
-  if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'read-only: GET only\n', { allow: 'GET, HEAD' });
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return send(405, 'text/plain; charset=utf-8', 'read-only: GET only\n', { allow: 'GET, HEAD' });
   if (url.pathname === '/assets/serve.css') return send(200, 'text/css; charset=utf-8', serveStylesheet(), cookie);
   // Browsers ask for it on every page; a 404 would be a console error on each.
   if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');

@@ -45,17 +45,42 @@ export function timelineFilter(query: URLSearchParams): TimelineFilter {
     const value = text(name);
     if (value === undefined) return undefined;
     const seconds = /^\d+$/.test(value) ? Number(value) : parseApproxidate(value);
-    if (seconds === undefined) throw new PageNotFound(`"${value}" is not a time (${name}=2026-11-20T10:00Z, 3 hours ago).`);
+    if (seconds === undefined)
+      throw new PageNotFound(`"${value}" is not a time (${name}=2026-11-20T10:00Z, 3 hours ago).`);
     return seconds;
   };
-  return { stack: query.get('stack') === 'kind' ? 'kind' : 'namespace', namespace: text('ns'), kind: text('kind'), manager: text('manager'), text: text('q'), since: time('since'), until: time('until'), before: text('before') };
+  return {
+    stack: query.get('stack') === 'kind' ? 'kind' : 'namespace',
+    namespace: text('ns'),
+    kind: text('kind'),
+    manager: text('manager'),
+    text: text('q'),
+    since: time('since'),
+    until: time('until'),
+    before: text('before'),
+  };
 }
 
 /** The filter as query parameters, without paging, with `changes` applied: the links of bars, pages and forms. */
-export function timelineQuery(filter: TimelineFilter, changes: Partial<Record<'ns' | 'kind' | 'manager' | 'q' | 'since' | 'until' | 'before', string | number | undefined>> = {}): string {
-  const values: Record<string, string | number | undefined> = { stack: filter.stack === 'kind' ? 'kind' : undefined, ns: filter.namespace, kind: filter.kind, manager: filter.manager, q: filter.text, since: filter.since, until: filter.until, ...changes };
+export function timelineQuery(
+  filter: TimelineFilter,
+  changes: Partial<
+    Record<'ns' | 'kind' | 'manager' | 'q' | 'since' | 'until' | 'before', string | number | undefined>
+  > = {},
+): string {
+  const values: Record<string, string | number | undefined> = {
+    stack: filter.stack === 'kind' ? 'kind' : undefined,
+    ns: filter.namespace,
+    kind: filter.kind,
+    manager: filter.manager,
+    q: filter.text,
+    since: filter.since,
+    until: filter.until,
+    ...changes,
+  };
   const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== '') query.set(name, String(value));
+  for (const [name, value] of Object.entries(values))
+    if (value !== undefined && value !== '') query.set(name, String(value));
   const text = query.toString();
   return text ? `?${text}` : '';
 }
@@ -64,17 +89,32 @@ export function timelineQuery(filter: TimelineFilter, changes: Partial<Record<'n
  * The commits the filter matches, newest first, one page of them with their change counts. Namespace and kind
  * narrow the walk by path, as `git log -- <folder>` does; manager, text and time are checked on each message.
  */
-export async function readTimeline(repository: ReadOnlyRepository, counter: CommitChangeCounter, filter: TimelineFilter, prefix = ''): Promise<Timeline> {
+export async function readTimeline(
+  repository: ReadOnlyRepository,
+  counter: CommitChangeCounter,
+  filter: TimelineFilter,
+  prefix = '',
+): Promise<Timeline> {
   const paths = await filterPaths(repository, filter, prefix);
   if (paths?.length === 0) return { commits: [], matched: [] };
   const ref = filter.before ? await repository.resolve(filter.before) : undefined;
   // Without message filters, every commit the walk yields matches: it stops at what the page and picture show.
-  const byMessage = filter.manager !== undefined || filter.text !== undefined || filter.since !== undefined || filter.until !== undefined;
-  const entries = (await repository.log({ ref, paths, limit: byMessage ? undefined : PICTURED_COMMITS + 1 })).filter((entry) => entry.commit !== ref);
+  const byMessage =
+    filter.manager !== undefined ||
+    filter.text !== undefined ||
+    filter.since !== undefined ||
+    filter.until !== undefined;
+  const entries = (await repository.log({ ref, paths, limit: byMessage ? undefined : PICTURED_COMMITS + 1 })).filter(
+    (entry) => entry.commit !== ref,
+  );
   const matched = entries.filter((entry) => matches(entry, filter));
   const page = matched.slice(0, PAGE_SIZE);
   const commits = await Promise.all(page.map(async (entry) => timelineCommit(entry, await counter.of(entry))));
-  return { commits, matched: matched.slice(0, PICTURED_COMMITS), next: matched.length > PAGE_SIZE ? page[page.length - 1].commit : undefined };
+  return {
+    commits,
+    matched: matched.slice(0, PICTURED_COMMITS),
+    next: matched.length > PAGE_SIZE ? page[page.length - 1].commit : undefined,
+  };
 }
 
 function timelineCommit(entry: LogEntry, changes: CommitChanges): TimelineCommit {
@@ -88,12 +128,20 @@ function matches(entry: LogEntry, filter: TimelineFilter): boolean {
   if (filter.since !== undefined && time < filter.since) return false;
   if (filter.until !== undefined && time >= filter.until) return false;
   if (filter.text !== undefined && !entry.message.toLowerCase().includes(filter.text.toLowerCase())) return false;
-  if (filter.manager !== undefined && !(changedBy(entry.message) ?? entry.author.name).split(', ').includes(filter.manager)) return false;
+  if (
+    filter.manager !== undefined &&
+    !(changedBy(entry.message) ?? entry.author.name).split(', ').includes(filter.manager)
+  )
+    return false;
   return true;
 }
 
 /** The folders a namespace and kind filter look in; undefined: everywhere; empty: nowhere. */
-async function filterPaths(repository: ReadOnlyRepository, filter: TimelineFilter, prefix: string): Promise<string[] | undefined> {
+async function filterPaths(
+  repository: ReadOnlyRepository,
+  filter: TimelineFilter,
+  prefix: string,
+): Promise<string[] | undefined> {
   const inPrefix = (path: string) => [prefix.replace(/^\/+|\/+$/g, ''), path].filter(Boolean).join('/');
   if (filter.kind === undefined) return filter.namespace === undefined ? undefined : [inPrefix(filter.namespace)];
   const namespaces = filter.namespace !== undefined ? [filter.namespace] : await namespaceFolders(repository, prefix);

@@ -7,7 +7,11 @@ import { packageRoot } from '../runtime/index.ts';
  * (`<%~ %>`) are the layout's body and the diff renderer's own escaped HTML.
  */
 export class Views {
-  private readonly eta = new Eta({ views: fileURLToPath(new URL('lib/serve/views/', packageRoot())), autoEscape: true, cache: true });
+  private readonly eta = new Eta({
+    views: fileURLToPath(new URL('lib/serve/views/', packageRoot())),
+    autoEscape: true,
+    cache: true,
+  });
 
   render(name: string, data: object): string {
     return this.eta.render(`./${name}`, data);

@@ -30,7 +30,9 @@ export function serverSideApply(args: ApplyArgs): ApplyResult {
 
   const entries = live.metadata.managedFields ?? [];
   const isMine = (e: (typeof entries)[number]) => e.manager === manager && e.operation === 'Apply' && !e.subresource;
-  const lastApplied = entries.filter(isMine).reduce((set, e) => union(set, fromFieldsV1(e.fieldsV1 ?? {})), new FieldSet());
+  const lastApplied = entries
+    .filter(isMine)
+    .reduce((set, e) => union(set, fromFieldsV1(e.fieldsV1 ?? {})), new FieldSet());
   const others = entries.filter((e) => !isMine(e));
   const ownedByOthers = others.reduce((set, e) => union(set, fromFieldsV1(e.fieldsV1 ?? {})), new FieldSet());
   const nowApplied = appliedFieldSet(applied);
@@ -89,7 +91,13 @@ function mergeValue(live: unknown, applied: unknown, chain: string[]): unknown {
 
 // Removes the fields in `remove` from `value`, except where `keep` (fields someone still owns) holds
 // something at or below them; a keyed list item that stays keeps its key fields.
-function pruneValue(value: unknown, chain: string[], remove: FieldSet, keep: FieldSet | undefined, protectedFields: string[]): unknown {
+function pruneValue(
+  value: unknown,
+  chain: string[],
+  remove: FieldSet,
+  keep: FieldSet | undefined,
+  protectedFields: string[],
+): unknown {
   const entries = fieldEntries(value, chain);
   if (!entries || remove.children.size === 0) return value;
   const kept = entries.flatMap((entry) => {

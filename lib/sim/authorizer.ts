@@ -64,7 +64,8 @@ function subjectFor(user: UserInfo, binding: KubeObject, bindingNamespace: strin
 }
 
 function describeSubject(subject: Subject, bindingNamespace: string): string {
-  if (subject.kind === 'ServiceAccount') return `ServiceAccount ${JSON.stringify(`${subject.name}/${subject.namespace || bindingNamespace}`)}`;
+  if (subject.kind === 'ServiceAccount')
+    return `ServiceAccount ${JSON.stringify(`${subject.name}/${subject.namespace || bindingNamespace}`)}`;
   return `${subject.kind} ${JSON.stringify(subject.name)}`;
 }
 
@@ -104,9 +105,19 @@ export class RbacAuthorizer {
    * The parts of `wanted` that `user` does not hold in `namespace` (none: granting them is no escalation), and
    * the user's bindings whose role is missing.
    */
-  missingRules(user: UserInfo, namespace: string, wanted: readonly PolicyRule[]): { missing: PolicyRule[]; errors: string[] } {
+  missingRules(
+    user: UserInfo,
+    namespace: string,
+    wanted: readonly PolicyRule[],
+  ): { missing: PolicyRule[]; errors: string[] } {
     const { rules, errors } = this.rulesFor(user, namespace);
-    return { missing: uncoveredRules(rules.map((r) => r.rule), wanted), errors };
+    return {
+      missing: uncoveredRules(
+        rules.map((r) => r.rule),
+        wanted,
+      ),
+      errors,
+    };
   }
 
   /** The rules a binding's roleRef names, or the error the real resolver gives when the role does not exist. */
@@ -120,7 +131,9 @@ export class RbacAuthorizer {
       if (role) return rulesOf(role);
       const bootstrap = bootstrapClusterRole(roleRef.name);
       if (!bootstrap) return `clusterrole.${RBAC_GROUP} ${JSON.stringify(roleRef.name)} not found`;
-      return bootstrap.aggregatesLabels ? [...bootstrap.rules, ...this.rulesLabelled(bootstrap.aggregatesLabels)] : bootstrap.rules;
+      return bootstrap.aggregatesLabels
+        ? [...bootstrap.rules, ...this.rulesLabelled(bootstrap.aggregatesLabels)]
+        : bootstrap.rules;
     }
     return `unsupported role reference kind: ${JSON.stringify(roleRef.kind)}`;
   }
@@ -140,13 +153,22 @@ export class RbacAuthorizer {
     };
     for (const role of BOOTSTRAP_CLUSTER_ROLES) {
       const group = role.boundGroups.find((g) => user.groups.includes(g));
-      if (group) grant({ kind: 'ClusterRole', name: role.name }, '', `ClusterRoleBinding "${role.name}" of ClusterRole "${role.name}" to Group ${JSON.stringify(group)}`);
+      if (group)
+        grant(
+          { kind: 'ClusterRole', name: role.name },
+          '',
+          `ClusterRoleBinding "${role.name}" of ClusterRole "${role.name}" to Group ${JSON.stringify(group)}`,
+        );
     }
     for (const binding of this.store.view(bucketOf(RBAC_GROUP, 'clusterrolebindings')).objects.values()) {
       const subject = subjectFor(user, binding, '');
       if (!subject) continue;
       const roleRef = binding.roleRef as RoleRef;
-      grant(roleRef, '', `ClusterRoleBinding ${JSON.stringify(binding.metadata.name)} of ${roleRef.kind} ${JSON.stringify(roleRef.name)} to ${describeSubject(subject, '')}`);
+      grant(
+        roleRef,
+        '',
+        `ClusterRoleBinding ${JSON.stringify(binding.metadata.name)} of ${roleRef.kind} ${JSON.stringify(roleRef.name)} to ${describeSubject(subject, '')}`,
+      );
     }
     if (namespace === '') return result;
     for (const binding of this.store.view(bucketOf(RBAC_GROUP, 'rolebindings')).objects.values()) {
@@ -154,7 +176,11 @@ export class RbacAuthorizer {
       const subject = subjectFor(user, binding, namespace);
       if (!subject) continue;
       const roleRef = binding.roleRef as RoleRef;
-      grant(roleRef, namespace, `RoleBinding ${JSON.stringify(`${binding.metadata.name}/${namespace}`)} of ${roleRef.kind} ${JSON.stringify(roleRef.name)} to ${describeSubject(subject, namespace)}`);
+      grant(
+        roleRef,
+        namespace,
+        `RoleBinding ${JSON.stringify(`${binding.metadata.name}/${namespace}`)} of ${roleRef.kind} ${JSON.stringify(roleRef.name)} to ${describeSubject(subject, namespace)}`,
+      );
     }
     return result;
   }

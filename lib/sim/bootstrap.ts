@@ -28,7 +28,10 @@ export function rootCaConfigMap(namespace: string, caPem: string, time: string):
           apiVersion: 'v1',
           time,
           fieldsType: 'FieldsV1',
-          fieldsV1: { 'f:data': { '.': {}, 'f:ca.crt': {} }, 'f:metadata': { 'f:annotations': { '.': {}, 'f:kubernetes.io/description': {} } } },
+          fieldsV1: {
+            'f:data': { '.': {}, 'f:ca.crt': {} },
+            'f:metadata': { 'f:annotations': { '.': {}, 'f:kubernetes.io/description': {} } },
+          },
         },
       ],
     },
@@ -45,8 +48,20 @@ export function establishedCrdStatus(crd: KubeObject, time: string): Record<stri
   const storage = spec.versions?.find((v) => v.storage) ?? spec.versions?.[0];
   return {
     conditions: [
-      { type: 'NamesAccepted', status: 'True', lastTransitionTime: time, reason: 'NoConflicts', message: 'no conflicts found' },
-      { type: 'Established', status: 'True', lastTransitionTime: time, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+      {
+        type: 'NamesAccepted',
+        status: 'True',
+        lastTransitionTime: time,
+        reason: 'NoConflicts',
+        message: 'no conflicts found',
+      },
+      {
+        type: 'Established',
+        status: 'True',
+        lastTransitionTime: time,
+        reason: 'InitialNamesAccepted',
+        message: 'the initial names have been accepted',
+      },
     ],
     acceptedNames: names,
     storedVersions: storage ? [storage.name] : [],

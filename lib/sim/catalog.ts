@@ -20,7 +20,14 @@ interface CrdVersion {
 interface CrdSpec {
   group: string;
   scope?: string;
-  names: { plural: string; singular?: string; kind: string; listKind?: string; shortNames?: string[]; categories?: string[] };
+  names: {
+    plural: string;
+    singular?: string;
+    kind: string;
+    listKind?: string;
+    shortNames?: string[];
+    categories?: string[];
+  };
   versions?: CrdVersion[];
 }
 
@@ -80,7 +87,6 @@ function compareVersionPriority(a: string, b: string): number {
   if (rb) return 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
 
 const BUILTIN_KEYS = new Set(BUILTIN_RESOURCES.map((d) => `${d.group}/${d.resource}`));
 

@@ -3,7 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { copyJson, sameJson } from '../json/index.ts';
 import { serverSideApply } from './apply.ts';
-import { defaultServiceAccount, establishedCrdStatus, namespaceObject, rootCaConfigMap, BUILTIN_NAMESPACES } from './bootstrap.ts';
+import {
+  defaultServiceAccount,
+  establishedCrdStatus,
+  namespaceObject,
+  rootCaConfigMap,
+  BUILTIN_NAMESPACES,
+} from './bootstrap.ts';
 import { SequentialAllocator } from './allocator.ts';
 import { applyCreateDefaults, carryServerAssigned, type Allocator } from './defaults.ts';
 import { servedObject } from './encoding.ts';
@@ -21,7 +27,13 @@ import { listObjects, type ListOptions, type ListResult } from './listing.ts';
 import type { ResourceRegistry } from './registry.ts';
 import type { ResourceTarget } from './routes.ts';
 import {
-  alreadyExists, applyConflict, badRequest, conflict, namespaceNotFound, namespaceTerminating, notFound,
+  alreadyExists,
+  applyConflict,
+  badRequest,
+  conflict,
+  namespaceNotFound,
+  namespaceTerminating,
+  notFound,
 } from './status.ts';
 import { bucketOf, keyOf, type ObjectStore } from './store.ts';
 import type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
@@ -63,7 +75,10 @@ function isNamespaces(def: ResourceDef): boolean {
  */
 function isNoOpWrite(next: KubeObject, current: KubeObject): boolean {
   return (
-    sameJson({ ...next.metadata, resourceVersion: undefined, managedFields: undefined }, { ...current.metadata, resourceVersion: undefined, managedFields: undefined }) &&
+    sameJson(
+      { ...next.metadata, resourceVersion: undefined, managedFields: undefined },
+      { ...current.metadata, resourceVersion: undefined, managedFields: undefined },
+    ) &&
     sameJson({ ...next, metadata: undefined }, { ...current, metadata: undefined }) &&
     sameJson(withoutTimes(next.metadata.managedFields), withoutTimes(current.metadata.managedFields))
   );
@@ -101,18 +116,30 @@ export class Cluster {
       const [namespace, name] = key.split('/');
       if (def) this.delete(def, namespace || undefined, name, { dryRun: false, manager: 'generic-garbage-collector' });
     });
-    this.namespaces = new NamespaceController(store, registry, (def, namespace, name) => this.delete(def, namespace, name, { dryRun: false, manager: 'kube-controller-manager' }));
+    this.namespaces = new NamespaceController(store, registry, (def, namespace, name) =>
+      this.delete(def, namespace, name, { dryRun: false, manager: 'kube-controller-manager' }),
+    );
     // These two only act on the store's events: nothing calls them.
     new StorageProtectionController(store, (bucket, key, finalizer) => this.removeFinalizer(bucket, key, finalizer));
     new ClusterRoleAggregator(store, (name, rules) => {
       const applied = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules };
-      this.patch({ def: this.def('rbac.authorization.k8s.io', 'clusterroles'), name }, 'apply', applied, { dryRun: false, manager: 'clusterrole-aggregation-controller' }, { force: true });
+      this.patch(
+        { def: this.def('rbac.authorization.k8s.io', 'clusterroles'), name },
+        'apply',
+        applied,
+        { dryRun: false, manager: 'clusterrole-aggregation-controller' },
+        { force: true },
+      );
     });
   }
 
   /** The built-in namespaces every cluster starts with. */
   bootstrap(): void {
-    for (const name of BUILTIN_NAMESPACES) this.create(this.def('', 'namespaces'), undefined, namespaceObject(name), { dryRun: false, manager: 'kube-apiserver' });
+    for (const name of BUILTIN_NAMESPACES)
+      this.create(this.def('', 'namespaces'), undefined, namespaceObject(name), {
+        dryRun: false,
+        manager: 'kube-apiserver',
+      });
   }
 
   def(group: string, resource: string): ResourceDef {
@@ -157,15 +184,22 @@ export class Cluster {
   }
 
   private checkBodyType(def: ResourceDef, body: KubeObject): void {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of the request must be a JSON or YAML object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest('the body of the request must be a JSON or YAML object');
     if (typeof body.metadata !== 'object' || body.metadata === null) body.metadata = {};
     if (body.kind !== undefined && body.kind !== def.kind) {
-      throw badRequest(`the object provided is unrecognized (must be of type ${def.kind}): kind ${body.kind} does not match the endpoint's kind ${def.kind}`);
+      throw badRequest(
+        `the object provided is unrecognized (must be of type ${def.kind}): kind ${body.kind} does not match the endpoint's kind ${def.kind}`,
+      );
     }
     if (body.apiVersion !== undefined) {
-      const [group, version] = String(body.apiVersion).includes('/') ? String(body.apiVersion).split('/') : ['', String(body.apiVersion)];
+      const [group, version] = String(body.apiVersion).includes('/')
+        ? String(body.apiVersion).split('/')
+        : ['', String(body.apiVersion)];
       if (group !== def.group || !this.registry.find(group, version, def.resource)) {
-        throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`);
+        throw badRequest(
+          `the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`,
+        );
       }
     }
   }
@@ -206,7 +240,17 @@ export class Cluster {
 
     const recorded: RecordedFields = options.seed ? { ...meta, status: object.status } : {};
     const time = this.time();
-    for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'managedFields']) delete meta[field];
+    for (const field of [
+      'uid',
+      'resourceVersion',
+      'generation',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'selfLink',
+      'managedFields',
+    ])
+      delete meta[field];
     if (def.subresources.includes('status')) delete object.status;
     meta.uid = recorded.uid ?? randomUUID(); // before the defaults: a Job's generated selector holds it
     applyCreateDefaults(def, object, this.allocator);
@@ -232,7 +276,14 @@ export class Cluster {
   }
 
   /** managedFields of a new object; with a cache, same-shaped objects share the (costly) computation. */
-  private recordCreate(def: ResourceDef, object: KubeObject, manager: string, time: string, applied?: KubeObject, cache?: Map<string, ManagedFieldsEntry[]>): void {
+  private recordCreate(
+    def: ResourceDef,
+    object: KubeObject,
+    manager: string,
+    time: string,
+    applied?: KubeObject,
+    cache?: Map<string, ManagedFieldsEntry[]>,
+  ): void {
     const signature = cache && `${def.group}/${def.resource}:${JSON.stringify(object, shapeOnly)}`;
     const known = signature ? cache!.get(signature) : undefined;
     if (known) {
@@ -246,7 +297,15 @@ export class Cluster {
   private establish(def: ResourceDef, crd: KubeObject, time: string): void {
     const before = structuredClone(crd);
     crd.status = establishedCrdStatus(crd, time);
-    recordWrite({ def, previous: before, next: crd, manager: 'kube-apiserver', operation: 'Update', subresource: 'status', time });
+    recordWrite({
+      def,
+      previous: before,
+      next: crd,
+      manager: 'kube-apiserver',
+      operation: 'Update',
+      subresource: 'status',
+      time,
+    });
   }
 
   private populateNamespace(namespace: string, time: string): void {
@@ -269,8 +328,11 @@ export class Cluster {
    */
   seed(objects: KubeObject[], manager = 'kubectl-create'): void {
     const ctx = { dryRun: false, manager };
-    const rank = (o: KubeObject): number => (o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2);
-    const ordered = objects.map((o, index) => ({ o, index })).sort((a, b) => rank(a.o) - rank(b.o) || a.index - b.index);
+    const rank = (o: KubeObject): number =>
+      o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2;
+    const ordered = objects
+      .map((o, index) => ({ o, index }))
+      .sort((a, b) => rank(a.o) - rank(b.o) || a.index - b.index);
     const fieldsCache = new Map<string, ManagedFieldsEntry[]>();
     for (const { o } of ordered) {
       try {
@@ -345,7 +407,15 @@ export class Cluster {
     how: { operation: 'Update' | 'Apply'; subresource?: Subresource; applied?: KubeObject },
   ): KubeObject {
     const meta = next.metadata ?? (next.metadata = {});
-    for (const field of ['name', 'namespace', 'uid', 'creationTimestamp', 'generation', 'deletionTimestamp', 'deletionGracePeriodSeconds']) {
+    for (const field of [
+      'name',
+      'namespace',
+      'uid',
+      'creationTimestamp',
+      'generation',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+    ]) {
       if (current.metadata[field] === undefined) delete meta[field];
       else meta[field] = current.metadata[field];
     }
@@ -360,7 +430,16 @@ export class Cluster {
     ctx.admit?.(def, next, current);
     if (meta.generation !== undefined && specChanged(def, current, next)) meta.generation = Number(meta.generation) + 1;
     const time = this.time();
-    recordWrite({ def, previous: current, next, manager: ctx.manager, operation: how.operation, subresource: how.subresource, applied: how.applied, time });
+    recordWrite({
+      def,
+      previous: current,
+      next,
+      manager: ctx.manager,
+      operation: how.operation,
+      subresource: how.subresource,
+      applied: how.applied,
+      time,
+    });
     meta.resourceVersion = current.metadata.resourceVersion;
     const stored = storedOrder(next);
     if (isNoOpWrite(stored, current)) return current;
@@ -381,12 +460,21 @@ export class Cluster {
     return stored;
   }
 
-  patch(target: ObjectTarget, type: PatchType, patch: unknown, ctx: WriteContext, options: { force?: boolean } = {}): KubeObject {
+  patch(
+    target: ObjectTarget,
+    type: PatchType,
+    patch: unknown,
+    ctx: WriteContext,
+    options: { force?: boolean } = {},
+  ): KubeObject {
     if (type === 'apply') return this.apply(target, patch as KubeObject, ctx, options.force ?? false);
     const { def, namespace, name, subresource } = target;
     const current = this.get(def, namespace, name);
     const patched = applyPatch(def, this.builtin(def), type, this.serve(def, current), patch);
-    if (patched.metadata?.name !== name) throw badRequest(`the name of the object (${patched.metadata?.name}) does not match the name on the URL (${name})`);
+    if (patched.metadata?.name !== name)
+      throw badRequest(
+        `the name of the object (${patched.metadata?.name}) does not match the name on the URL (${name})`,
+      );
     this.checkResourceVersion(def, current, patched);
     const next = subresource === 'status' ? { ...structuredClone(current), status: patched.status } : patched;
     return this.replace(def, current, next, ctx, { operation: 'Update', subresource });
@@ -397,7 +485,9 @@ export class Cluster {
     this.checkBodyType(def, applied);
     if (!applied.apiVersion || !applied.kind) throw badRequest('apply patches must specify apiVersion and kind');
     if (applied.metadata.name !== undefined && applied.metadata.name !== name) {
-      throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     applied.metadata.name = name;
     this.checkNamespace(def, namespace, applied);
@@ -417,14 +507,27 @@ export class Cluster {
     return scaleOf(this.get(def, namespace, name));
   }
 
-  updateScale(def: ResourceDef, namespace: string | undefined, name: string, scale: KubeObject, ctx: WriteContext): KubeObject {
+  updateScale(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    scale: KubeObject,
+    ctx: WriteContext,
+  ): KubeObject {
     const current = this.get(def, namespace, name);
     const next = withScale(def, this.serve(def, current), scale);
     this.checkResourceVersion(def, current, next);
     return scaleOf(this.replace(def, current, next, ctx, { operation: 'Update', subresource: 'scale' }));
   }
 
-  patchScale(def: ResourceDef, namespace: string | undefined, name: string, type: PatchType, patch: unknown, ctx: WriteContext): KubeObject {
+  patchScale(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    ctx: WriteContext,
+  ): KubeObject {
     if (type === 'apply') throw badRequest('server-side apply is not supported on the scale subresource');
     const current = scaleOf(this.get(def, namespace, name));
     // A Scale has no lists, so a strategic merge patch is a merge patch.
@@ -433,11 +536,18 @@ export class Cluster {
   }
 
   /** Deletes an object; one with finalizers only gets its deletionTimestamp. Returns the object and whether it is gone. */
-  delete(def: ResourceDef, namespace: string | undefined, name: string, ctx: WriteContext, options: DeleteOptions = {}): { object: KubeObject; gone: boolean } {
+  delete(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    ctx: WriteContext,
+    options: DeleteOptions = {},
+  ): { object: KubeObject; gone: boolean } {
     const { preconditions } = options;
     const current = this.get(def, namespace, name);
     if (preconditions?.uid && preconditions.uid !== current.metadata.uid) throw conflict(def.group, def.resource, name);
-    if (preconditions?.resourceVersion && preconditions.resourceVersion !== current.metadata.resourceVersion) throw conflict(def.group, def.resource, name);
+    if (preconditions?.resourceVersion && preconditions.resourceVersion !== current.metadata.resourceVersion)
+      throw conflict(def.group, def.resource, name);
     if (ctx.dryRun) return { object: current, gone: true };
     const bucket = bucketOf(def.group, def.resource);
     const key = keyOf(current.metadata.namespace as string | undefined, name);
@@ -470,7 +580,11 @@ export class Cluster {
     const next = structuredClone(object);
     next.metadata.finalizers = (object.metadata.finalizers as string[]).filter((f) => f !== finalizer);
     if ((next.metadata.finalizers as string[]).length === 0) delete next.metadata.finalizers;
-    this.update({ def, namespace: object.metadata.namespace as string | undefined, name: String(object.metadata.name) }, next, { dryRun: false, manager: 'kube-controller-manager' });
+    this.update(
+      { def, namespace: object.metadata.namespace as string | undefined, name: String(object.metadata.name) },
+      next,
+      { dryRun: false, manager: 'kube-controller-manager' },
+    );
   }
 
   private afterDelete(def: ResourceDef, deleted: KubeObject): void {
@@ -494,4 +608,3 @@ function shapeOnly(this: unknown, _key: string, value: unknown): unknown {
   if (Array.isArray(this)) return value;
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? 0 : value;
 }
-

@@ -18,8 +18,10 @@ function aggregatedRules(role: KubeObject, selectors: LabelSelectorObject[], all
   const rules: unknown[] = [];
   for (const selector of selectors) {
     for (const other of all) {
-      if (other.metadata.name === role.metadata.name || !labelSelectorMatches(selector, other.metadata.labels)) continue;
-      for (const rule of (other.rules as unknown[] | undefined) ?? []) if (!rules.some((r) => sameJson(r, rule))) rules.push(rule);
+      if (other.metadata.name === role.metadata.name || !labelSelectorMatches(selector, other.metadata.labels))
+        continue;
+      for (const rule of (other.rules as unknown[] | undefined) ?? [])
+        if (!rules.some((r) => sameJson(r, rule))) rules.push(rule);
     }
   }
   return rules;
@@ -53,7 +55,8 @@ export class ClusterRoleAggregator {
       const selectors = selectorsOf(role);
       if (!selectors) continue;
       const rules = aggregatedRules(role, selectors, all);
-      if (!sameJson(rules, (role.rules as unknown[] | undefined) ?? [])) this.applyRules(String(role.metadata.name), rules);
+      if (!sameJson(rules, (role.rules as unknown[] | undefined) ?? []))
+        this.applyRules(String(role.metadata.name), rules);
     }
   }
 }

@@ -31,7 +31,12 @@ export function applyCreateDefaults(def: ResourceDef, object: KubeObject, alloca
  * claim's bound volume, namespace finalizers, a Job's generated selector) when `next` leaves it out,
  * allocates node ports for new ports, and fills API defaults again.
  */
-export function carryServerAssigned(def: ResourceDef, previous: KubeObject, next: KubeObject, allocator: Allocator): void {
+export function carryServerAssigned(
+  def: ResourceDef,
+  previous: KubeObject,
+  next: KubeObject,
+  allocator: Allocator,
+): void {
   applyApiDefaults(def, next);
   if (!isBuiltinResource(def)) return;
   const prevSpec = isPlainObject(previous.spec) ? previous.spec : {};
@@ -39,25 +44,31 @@ export function carryServerAssigned(def: ResourceDef, previous: KubeObject, next
     case 'Service': {
       const spec = objectAt(next, 'spec');
       for (const field of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy', 'healthCheckNodePort']) {
-        if ((spec[field] === undefined || spec[field] === '') && prevSpec[field] !== undefined) spec[field] = copyJson(prevSpec[field]);
+        if ((spec[field] === undefined || spec[field] === '') && prevSpec[field] !== undefined)
+          spec[field] = copyJson(prevSpec[field]);
       }
       const previousPorts = arrayAt(prevSpec, 'ports').filter(isPlainObject);
       for (const port of arrayAt(spec, 'ports').filter(isPlainObject)) {
         if (port.nodePort !== undefined) continue;
-        const same = previousPorts.find((p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'));
+        const same = previousPorts.find(
+          (p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'),
+        );
         if (same?.nodePort !== undefined) port.nodePort = same.nodePort;
       }
       assignService(spec, allocator);
       break;
     }
     case 'PersistentVolumeClaim':
-      if (specOf(next).volumeName === undefined && prevSpec.volumeName !== undefined) specOf(next).volumeName = prevSpec.volumeName;
+      if (specOf(next).volumeName === undefined && prevSpec.volumeName !== undefined)
+        specOf(next).volumeName = prevSpec.volumeName;
       break;
     case 'Namespace':
-      if (specOf(next).finalizers === undefined && prevSpec.finalizers !== undefined) specOf(next).finalizers = copyJson(prevSpec.finalizers);
+      if (specOf(next).finalizers === undefined && prevSpec.finalizers !== undefined)
+        specOf(next).finalizers = copyJson(prevSpec.finalizers);
       break;
     case 'Job':
-      if (specOf(next).selector === undefined && prevSpec.selector !== undefined) specOf(next).selector = copyJson(prevSpec.selector);
+      if (specOf(next).selector === undefined && prevSpec.selector !== undefined)
+        specOf(next).selector = copyJson(prevSpec.selector);
       break;
   }
 }
@@ -270,12 +281,14 @@ function defaultSecret(object: KubeObject): void {
   setDefault(object, 'type', 'Opaque');
   if (!isPlainObject(object.stringData)) return;
   const data = objectAt(object, 'data');
-  for (const [key, value] of Object.entries(object.stringData)) data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+  for (const [key, value] of Object.entries(object.stringData))
+    data[key] = Buffer.from(String(value), 'utf8').toString('base64');
   delete object.stringData;
 }
 
 function defaultNetworkPolicy(spec: PlainObject): void {
-  if (spec.policyTypes === undefined) spec.policyTypes = spec.egress === undefined ? ['Ingress'] : ['Ingress', 'Egress'];
+  if (spec.policyTypes === undefined)
+    spec.policyTypes = spec.egress === undefined ? ['Ingress'] : ['Ingress', 'Egress'];
   for (const rule of [...arrayAt(spec, 'ingress'), ...arrayAt(spec, 'egress')].filter(isPlainObject)) {
     for (const port of arrayAt(rule, 'ports').filter(isPlainObject)) setDefault(port, 'protocol', 'TCP');
   }
@@ -290,7 +303,11 @@ function assignOnCreate(def: ResourceDef, object: KubeObject, allocator: Allocat
     const finalizers = (object.metadata.finalizers as string[] | undefined) ?? [];
     if (finalizers.includes(finalizer)) return;
     object.metadata.finalizers = [...finalizers, finalizer];
-    assigned.push(finalizers.length === 0 ? ['f:metadata', 'f:finalizers'] : ['f:metadata', 'f:finalizers', `v:${JSON.stringify(finalizer)}`]);
+    assigned.push(
+      finalizers.length === 0
+        ? ['f:metadata', 'f:finalizers']
+        : ['f:metadata', 'f:finalizers', `v:${JSON.stringify(finalizer)}`],
+    );
   };
   switch (def.kind) {
     case 'Service':
@@ -331,7 +348,12 @@ function assignJobSelector(job: KubeObject): string[][] {
   if (spec.manualSelector === true) return [];
   const uid = String(job.metadata.uid);
   const name = String(job.metadata.name);
-  const generated = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+  const generated = {
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': name,
+    'controller-uid': uid,
+    'job-name': name,
+  };
   const assigned: string[][] = [];
   const addEntries = (path: string[], map: PlainObject | undefined, entries: Record<string, string>): PlainObject => {
     const target = map ?? {};
@@ -350,7 +372,12 @@ function assignJobSelector(job: KubeObject): string[][] {
   if (!selector) assigned.push(['f:spec', 'f:selector']);
   const matchLabels = selector && isPlainObject(selector.matchLabels) ? selector.matchLabels : undefined;
   spec.selector = { ...selector, matchLabels: { ...matchLabels, 'batch.kubernetes.io/controller-uid': uid } };
-  if (selector && !matchLabels?.['batch.kubernetes.io/controller-uid']) assigned.push(matchLabels ? ['f:spec', 'f:selector', 'f:matchLabels', 'f:batch.kubernetes.io/controller-uid'] : ['f:spec', 'f:selector', 'f:matchLabels']);
+  if (selector && !matchLabels?.['batch.kubernetes.io/controller-uid'])
+    assigned.push(
+      matchLabels
+        ? ['f:spec', 'f:selector', 'f:matchLabels', 'f:batch.kubernetes.io/controller-uid']
+        : ['f:spec', 'f:selector', 'f:matchLabels'],
+    );
   if (!job.metadata.labels || Object.keys(job.metadata.labels).length === 0) {
     job.metadata.labels = { ...(templateMeta.labels as Record<string, string>) };
     assigned.push(['f:metadata', 'f:labels']);
@@ -370,7 +397,10 @@ function assignService(spec: PlainObject, allocator: Allocator): string[][] {
     spec.clusterIPs = [spec.clusterIP];
     assigned.push(['f:spec', 'f:clusterIPs']);
   }
-  for (const [field, value] of [['ipFamilies', ['IPv4']], ['ipFamilyPolicy', 'SingleStack']] as const) {
+  for (const [field, value] of [
+    ['ipFamilies', ['IPv4']],
+    ['ipFamilyPolicy', 'SingleStack'],
+  ] as const) {
     if (spec[field] === undefined) {
       spec[field] = structuredClone(value);
       assigned.push(['f:spec', `f:${field}`]);
@@ -388,8 +418,11 @@ function assignService(spec: PlainObject, allocator: Allocator): string[][] {
 }
 
 function qosClassOf(spec: PlainObject): string {
-  const resources = arrayAt(spec, 'containers').filter(isPlainObject).map((c) => (isPlainObject(c.resources) ? c.resources : {}));
-  const has = (r: PlainObject, field: string) => isPlainObject(r[field]) && Object.keys(r[field] as PlainObject).length > 0;
+  const resources = arrayAt(spec, 'containers')
+    .filter(isPlainObject)
+    .map((c) => (isPlainObject(c.resources) ? c.resources : {}));
+  const has = (r: PlainObject, field: string) =>
+    isPlainObject(r[field]) && Object.keys(r[field] as PlainObject).length > 0;
   if (resources.every((r) => !has(r, 'requests') && !has(r, 'limits'))) return 'BestEffort';
   const guaranteed = resources.every((r) => {
     const limits = (r.limits ?? {}) as PlainObject;

@@ -15,7 +15,11 @@ export const SERVER_VERSION = {
 };
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 interface ExtraSubresource {
@@ -40,15 +44,23 @@ const DISCOVERY_ONLY_SUBRESOURCES: Record<string, ExtraSubresource[]> = {
     { subresource: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
     { subresource: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   ],
-  '/serviceaccounts': [{ subresource: 'token', kind: 'TokenRequest', verbs: ['create'], group: 'authentication.k8s.io', version: 'v1' }],
-  '/services': [{ subresource: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }],
-  'certificates.k8s.io/certificatesigningrequests': [{ subresource: 'approval', kind: 'CertificateSigningRequest', verbs: ['get', 'patch', 'update'] }],
+  '/serviceaccounts': [
+    { subresource: 'token', kind: 'TokenRequest', verbs: ['create'], group: 'authentication.k8s.io', version: 'v1' },
+  ],
+  '/services': [
+    { subresource: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+  ],
+  'certificates.k8s.io/certificatesigningrequests': [
+    { subresource: 'approval', kind: 'CertificateSigningRequest', verbs: ['get', 'patch', 'update'] },
+  ],
 };
 
 /** Every subresource discovery lists for a resource, in name order. */
 function subresourcesOf(def: ResourceDef, builtin: boolean): ExtraSubresource[] {
   const served: ExtraSubresource[] = def.subresources.map((sub) =>
-    sub === 'scale' ? { subresource: 'scale', kind: 'Scale', verbs: ['get', 'patch', 'update'], group: 'autoscaling', version: 'v1' } : { subresource: sub, kind: def.kind, verbs: ['get', 'patch', 'update'] },
+    sub === 'scale'
+      ? { subresource: 'scale', kind: 'Scale', verbs: ['get', 'patch', 'update'], group: 'autoscaling', version: 'v1' }
+      : { subresource: sub, kind: def.kind, verbs: ['get', 'patch', 'update'] },
   );
   const extra = builtin ? (DISCOVERY_ONLY_SUBRESOURCES[`${def.group}/${def.resource}`] ?? []) : [];
   return [...served, ...extra].sort((a, b) => a.subresource.localeCompare(b.subresource));
@@ -59,11 +71,19 @@ function groupVersionRef(group: string, version: string): { groupVersion: string
 }
 
 function apiGroup(group: string, versions: string[]): Record<string, unknown> {
-  return { name: group, versions: versions.map((v) => groupVersionRef(group, v)), preferredVersion: groupVersionRef(group, versions[0]) };
+  return {
+    name: group,
+    versions: versions.map((v) => groupVersionRef(group, v)),
+    preferredVersion: groupVersionRef(group, versions[0]),
+  };
 }
 
 export function apiGroupList(registry: ResourceRegistry): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: registry.groups().map((g) => apiGroup(g.group, g.versions)) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: registry.groups().map((g) => apiGroup(g.group, g.versions)),
+  };
 }
 
 export function apiGroupDocument(registry: ResourceRegistry, group: string): Record<string, unknown> | undefined {
@@ -73,7 +93,13 @@ export function apiGroupDocument(registry: ResourceRegistry, group: string): Rec
 }
 
 function resourceEntry(def: ResourceDef): Record<string, unknown> {
-  const entry: Record<string, unknown> = { name: def.resource, singularName: def.singularName, namespaced: def.namespaced, kind: def.kind, verbs: def.verbs };
+  const entry: Record<string, unknown> = {
+    name: def.resource,
+    singularName: def.singularName,
+    namespaced: def.namespaced,
+    kind: def.kind,
+    verbs: def.verbs,
+  };
   if (def.shortNames?.length) entry.shortNames = def.shortNames;
   if (def.categories?.length) entry.categories = def.categories;
   if (def.storageVersionHash) entry.storageVersionHash = def.storageVersionHash;
@@ -81,7 +107,11 @@ function resourceEntry(def: ResourceDef): Record<string, unknown> {
 }
 
 function subresourceEntry(def: ResourceDef, sub: ExtraSubresource): Record<string, unknown> {
-  const entry: Record<string, unknown> = { name: `${def.resource}/${sub.subresource}`, singularName: '', namespaced: def.namespaced };
+  const entry: Record<string, unknown> = {
+    name: `${def.resource}/${sub.subresource}`,
+    singularName: '',
+    namespaced: def.namespaced,
+  };
   if (sub.group) Object.assign(entry, { group: sub.group, version: sub.version });
   entry.kind = sub.kind;
   entry.verbs = sub.verbs;
@@ -115,7 +145,9 @@ function aggregatedResource(def: ResourceDef, custom: boolean): Record<string, u
   if (subresources.length) {
     entry.subresources = subresources.map((sub) => ({
       subresource: sub.subresource,
-      responseKind: sub.group ? { group: sub.group, version: sub.version, kind: sub.kind } : { ...responseKind, kind: sub.kind },
+      responseKind: sub.group
+        ? { group: sub.group, version: sub.version, kind: sub.kind }
+        : { ...responseKind, kind: sub.kind },
       verbs: sub.verbs,
     }));
   }

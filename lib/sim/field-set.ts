@@ -116,7 +116,8 @@ export function fieldsV1HasAll(fields: Record<string, unknown> | undefined, set:
   if (set.member && !isFieldsV1Member(node)) return false;
   for (const [element, child] of set.children) {
     const has = element !== '.' && Object.hasOwn(node, element);
-    if (has ? !fieldsV1HasAll(node[element] as Record<string, unknown> | undefined, child) : hasMembers(child)) return false;
+    if (has ? !fieldsV1HasAll(node[element] as Record<string, unknown> | undefined, child) : hasMembers(child))
+      return false;
   }
   return true;
 }
@@ -126,7 +127,12 @@ export function fieldsV1HasAny(fields: Record<string, unknown> | undefined, set:
   const node = fields ?? {};
   if (set.member && isFieldsV1Member(node)) return true;
   for (const [element, child] of set.children) {
-    if (element !== '.' && Object.hasOwn(node, element) && fieldsV1HasAny(node[element] as Record<string, unknown> | undefined, child)) return true;
+    if (
+      element !== '.' &&
+      Object.hasOwn(node, element) &&
+      fieldsV1HasAny(node[element] as Record<string, unknown> | undefined, child)
+    )
+      return true;
   }
   return false;
 }
@@ -165,7 +171,8 @@ function isNormalFieldsV1(fields: unknown): fields is Record<string, unknown> {
   const dotted = keys[0] === '.';
   if (dotted && (keys.length === 1 || !isPlainMap(fields['.']) || Object.keys(fields['.']).length > 0)) return false;
   for (let i = dotted ? 1 : 0; i < keys.length; i++) {
-    if (keys[i] === '.' || (i > (dotted ? 1 : 0) && keys[i - 1] >= keys[i]) || !isNormalFieldsV1(fields[keys[i]])) return false;
+    if (keys[i] === '.' || (i > (dotted ? 1 : 0) && keys[i - 1] >= keys[i]) || !isNormalFieldsV1(fields[keys[i]]))
+      return false;
   }
   return true;
 }
@@ -190,7 +197,9 @@ export function pathString(path: readonly string[]): string {
         case 'f:':
           return `.${body}`;
         case 'k:':
-          return `[${Object.entries(JSON.parse(body) as Record<string, unknown>).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+          return `[${Object.entries(JSON.parse(body) as Record<string, unknown>)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(',')}]`;
         case 'v:':
           return `[=${body}]`;
         default:

@@ -36,7 +36,14 @@ const KEYED_LISTS: Record<string, ListShape> = {
 };
 
 // Maps the server replaces as a whole (label selectors, Service selector, role references).
-const ATOMIC_MAPS = new Set(['selector', 'podSelector', 'namespaceSelector', 'labelSelector', 'roleRef', 'nodeSelector']);
+const ATOMIC_MAPS = new Set([
+  'selector',
+  'podSelector',
+  'namespaceSelector',
+  'labelSelector',
+  'roleRef',
+  'nodeSelector',
+]);
 
 /** How the list at `chain` is merged and owned; lists the schema does not describe are atomic. */
 export function listShape(chain: readonly string[]): ListShape {

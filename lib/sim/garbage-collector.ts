@@ -37,7 +37,8 @@ export class GarbageCollector {
     if (!uid) return;
     if (event.type !== 'DELETED') {
       const known = this.live.get(uid);
-      if (known?.bucket !== event.bucket || known.key !== event.key) this.live.set(uid, { bucket: event.bucket, key: event.key });
+      if (known?.bucket !== event.bucket || known.key !== event.key)
+        this.live.set(uid, { bucket: event.bucket, key: event.key });
       for (const owner of ownerUids(event.object)) {
         let set = this.dependents.get(owner);
         if (!set) this.dependents.set(owner, (set = new Set()));

@@ -28,7 +28,18 @@ export interface ApiContext {
 export function createRequestHandler(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(ctx, req, res).catch((error: unknown) => {
-      const status = error instanceof StatusError ? error.status : new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String((error as Error)?.message ?? error), reason: 'InternalError', code: 500 }).status;
+      const status =
+        error instanceof StatusError
+          ? error.status
+          : new StatusError({
+              kind: 'Status',
+              apiVersion: 'v1',
+              metadata: {},
+              status: 'Failure',
+              message: String((error as Error)?.message ?? error),
+              reason: 'InternalError',
+              code: 500,
+            }).status;
       if (res.headersSent) {
         res.destroy();
         return;
@@ -55,7 +66,11 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   const fault = ctx.faults.take();
   if (ctx.faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.faults.delayMs));
   if (fault) {
-    sendStatus(res, fault.error.status, fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
+    sendStatus(
+      res,
+      fault.error.status,
+      fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {},
+    );
     return;
   }
   if (found.kind === 'notFound') {

@@ -7,13 +7,30 @@ import type { KubeObject } from './types.ts';
 
 const NEWLINE = Buffer.from('\n');
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): void {
   sendEncoded(res, code, Buffer.from(JSON.stringify(body)), contentType, headers);
 }
 
 /** Sends JSON that is already encoded (see encoding.ts), with the newline the real server ends a body with. */
-export function sendEncoded(res: ServerResponse, code: number, json: Buffer, contentType = 'application/json', headers: Record<string, string> = {}): void {
-  res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Content-Length': json.length + NEWLINE.length, ...headers });
+export function sendEncoded(
+  res: ServerResponse,
+  code: number,
+  json: Buffer,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': json.length + NEWLINE.length,
+    ...headers,
+  });
   res.write(json);
   res.end(NEWLINE);
 }
@@ -23,7 +40,11 @@ export function sendStatus(res: ServerResponse, status: StatusBody, headers: Rec
 }
 
 export function pageNotFound(res: ServerResponse): void {
-  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(404, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-cache, private',
+  });
   res.end('404 page not found\n');
 }
 
@@ -45,7 +66,9 @@ export function parseObjectBody(body: Buffer, contentType: string | undefined): 
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     return value as KubeObject;
   } catch (error) {
-    throw badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${(error as Error).message.split('\n')[0]})`);
+    throw badRequest(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${(error as Error).message.split('\n')[0]})`,
+    );
   }
 }
 

@@ -19,12 +19,21 @@ export function actingUser(requester: UserInfo, headers: IncomingHttpHeaders, au
   const groups = headerValues(headers, 'impersonate-group');
   const uid = headers['impersonate-uid'] as string | undefined;
   if (username === undefined) {
-    if (groups.length > 0 || uid !== undefined) throw internalError(`requested impersonation of groups or a uid without impersonating a user`);
+    if (groups.length > 0 || uid !== undefined)
+      throw internalError(`requested impersonation of groups or a uid without impersonating a user`);
     return requester;
   }
   const checks: ResourceAttributes[] = [];
   const impersonate = (resource: string, name: string, namespace = ''): void => {
-    checks.push({ resourceRequest: true, verb: 'impersonate', apiGroup: '', apiVersion: 'v1', namespace, resource, name });
+    checks.push({
+      resourceRequest: true,
+      verb: 'impersonate',
+      apiGroup: '',
+      apiVersion: 'v1',
+      namespace,
+      resource,
+      name,
+    });
   };
   let acting: UserInfo;
   const serviceAccount = SERVICE_ACCOUNT_USERNAME.exec(username);
@@ -50,6 +59,7 @@ export function actingUser(requester: UserInfo, headers: IncomingHttpHeaders, au
   }
   const anonymous = username === ANONYMOUS_USER.username;
   const everyone = anonymous ? 'system:unauthenticated' : 'system:authenticated';
-  if (!acting.groups.some((g) => g === 'system:authenticated' || g === 'system:unauthenticated')) acting.groups.push(everyone);
+  if (!acting.groups.some((g) => g === 'system:authenticated' || g === 'system:unauthenticated'))
+    acting.groups.push(everyone);
   return acting;
 }

@@ -75,7 +75,12 @@ export interface Simulator {
   /** The object as a GET returns it; all but its top level is the stored object itself, frozen (copy it to change it). */
   get(group: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
   /** The objects as a list returns them, each as `get` does. */
-  list(group: string, resource: string, namespace?: string, options?: { labelSelector?: string; fieldSelector?: string }): KubeObject[];
+  list(
+    group: string,
+    resource: string,
+    namespace?: string,
+    options?: { labelSelector?: string; fieldSelector?: string },
+  ): KubeObject[];
   /**
    * A bearer token of the service account NAMESPACE/NAME, as `kubectl create token` gets one: requests with it are
    * authorised by the cluster's RBAC objects. Throws when the service account does not exist.
@@ -104,12 +109,18 @@ class RunningSimulator implements Simulator {
   private sockets = new Set<Socket>();
   private tempDir?: string;
 
-  constructor(private readonly options: SimulatorOptions, private readonly credentials: ServerCredentials) {
+  constructor(
+    private readonly options: SimulatorOptions,
+    private readonly credentials: ServerCredentials,
+  ) {
     this.token = options.token ?? randomBytes(24).toString('hex');
     this.caPem = credentials.caPem;
     this.store = new ObjectStore(options.historySize ?? 10_000);
     this.watches = new WatchHub(options.bookmarkIntervalMs ?? 60_000);
-    this.tokens = new ServiceAccountTokens(() => this.store, () => this.cluster.now());
+    this.tokens = new ServiceAccountTokens(
+      () => this.store,
+      () => this.cluster.now(),
+    );
     this.authenticator = new Authenticator(this.token, this.tokens);
     this.newCluster();
     this.server = this.createServer();
@@ -155,7 +166,10 @@ class RunningSimulator implements Simulator {
       faults: this.requestFaults,
       serverAddress: () => `127.0.0.1:${this.port}`,
     };
-    const server = createServer({ key: this.credentials.keyPem, cert: this.credentials.certPem }, createRequestHandler(context));
+    const server = createServer(
+      { key: this.credentials.keyPem, cert: this.credentials.certPem },
+      createRequestHandler(context),
+    );
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -202,7 +216,9 @@ class RunningSimulator implements Simulator {
       this.store.compactedRevision = revision;
       this.newCluster();
     } else if (options.keepRevisions === false) {
-      throw new Error('restart: keeping the objects while starting resourceVersions over is not something a real server does');
+      throw new Error(
+        'restart: keeping the objects while starting resourceVersions over is not something a real server does',
+      );
     }
     this.server = this.createServer();
     await this.listen(this.port);
@@ -225,7 +241,12 @@ class RunningSimulator implements Simulator {
     return stored && this.cluster.serve(def, frozen(stored));
   }
 
-  list(group: string, resource: string, namespace?: string, options: { labelSelector?: string; fieldSelector?: string } = {}): KubeObject[] {
+  list(
+    group: string,
+    resource: string,
+    namespace?: string,
+    options: { labelSelector?: string; fieldSelector?: string } = {},
+  ): KubeObject[] {
     const def = this.registry.preferred(group, resource);
     if (!def) return [];
     const listOptions: ListOptions = {

@@ -24,7 +24,12 @@ interface ContinueToken {
   start: string;
 }
 
-export function listObjects(store: ObjectStore, def: ResourceDef, namespace: string | undefined, options: ListOptions = {}): ListResult {
+export function listObjects(
+  store: ObjectStore,
+  def: ResourceDef,
+  namespace: string | undefined,
+  options: ListOptions = {},
+): ListResult {
   const bucket = bucketOf(def.group, def.resource);
   let revision = store.revision;
   let start = '';

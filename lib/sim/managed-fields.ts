@@ -1,12 +1,33 @@
 // metadata.managedFields as the API server maintains them (structured-merge-diff's Update and Apply).
 import { isBuiltinResource } from './catalog.ts';
 import { serverAssignedPaths } from './defaults.ts';
-import { FieldSet, difference, fieldsV1HasAll, fieldsV1HasAny, fromFieldsV1, normalFieldsV1, toFieldsV1, union, withoutSubtrees } from './field-set.ts';
+import {
+  FieldSet,
+  difference,
+  fieldsV1HasAll,
+  fieldsV1HasAny,
+  fromFieldsV1,
+  normalFieldsV1,
+  toFieldsV1,
+  union,
+  withoutSubtrees,
+} from './field-set.ts';
 import type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
 import { compareValues, fieldSetOf, type PlainObject } from './value-fields.ts';
 
 // Identity and bookkeeping fields the server never records as owned.
-const UNOWNED_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds']);
+const UNOWNED_METADATA = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+]);
 
 /** The object without the fields that never appear in managedFields. */
 export function ownableFields(object: unknown): PlainObject {
@@ -15,7 +36,8 @@ export function ownableFields(object: unknown): PlainObject {
   const given = (source.metadata ?? {}) as PlainObject;
   for (const field of Object.keys(given)) if (!UNOWNED_METADATA.has(field)) meta[field] = given[field];
   const fields: PlainObject = { metadata: meta };
-  for (const field of Object.keys(source)) if (field !== 'apiVersion' && field !== 'kind' && field !== 'metadata') fields[field] = source[field];
+  for (const field of Object.keys(source))
+    if (field !== 'apiVersion' && field !== 'kind' && field !== 'metadata') fields[field] = source[field];
   return fields;
 }
 
@@ -88,12 +110,21 @@ export function recordWrite(args: RecordWriteArgs): void {
     if (remaining) entries.push({ ...entry, fieldsV1: remaining });
   }
 
-  const written = operation === 'Apply'
-    ? nonEmptyFieldsV1(keepWritable(def, subresource, appliedFieldSet(args.applied ?? next)))
-    : updatedFields(writer, change, previous ? undefined : next);
+  const written =
+    operation === 'Apply'
+      ? nonEmptyFieldsV1(keepWritable(def, subresource, appliedFieldSet(args.applied ?? next)))
+      : updatedFields(writer, change, previous ? undefined : next);
   if (written) {
     // subresource before fieldsV1, and absent rather than undefined: the real server's key order and JSON.
-    entries.push({ manager, operation, apiVersion, time, fieldsType: 'FieldsV1', ...(subresource && { subresource }), fieldsV1: written });
+    entries.push({
+      manager,
+      operation,
+      apiVersion,
+      time,
+      fieldsType: 'FieldsV1',
+      ...(subresource && { subresource }),
+      fieldsV1: written,
+    });
   }
   next.metadata.managedFields = entries.sort(compareEntries);
 }
@@ -104,23 +135,51 @@ interface Change {
   removed: FieldSet;
 }
 
-function isWriterEntry(e: ManagedFieldsEntry, manager: string, operation: 'Apply' | 'Update', subresource: string | undefined, apiVersion: string): boolean {
-  return e.manager === manager && e.operation === operation && (e.subresource ?? undefined) === subresource && (operation === 'Apply' || e.apiVersion === apiVersion);
+function isWriterEntry(
+  e: ManagedFieldsEntry,
+  manager: string,
+  operation: 'Apply' | 'Update',
+  subresource: string | undefined,
+  apiVersion: string,
+): boolean {
+  return (
+    e.manager === manager &&
+    e.operation === operation &&
+    (e.subresource ?? undefined) === subresource &&
+    (operation === 'Apply' || e.apiVersion === apiVersion)
+  );
 }
 
 // Most writes change only fields their writer already owns: then every entry keeps its FieldsV1 as it was
 // (in the form toFieldsV1 gives) instead of going through field sets.
 
 /** Another manager's fields once what the write changed is taken away; undefined when none are left. */
-function fieldsLeftTo(fieldsV1: Record<string, unknown> | undefined, change: Change): Record<string, unknown> | undefined {
-  if (!fieldsV1HasAny(fieldsV1, change.touched) && !fieldsV1HasAny(fieldsV1, change.removed)) return normalFieldsV1(fieldsV1);
+function fieldsLeftTo(
+  fieldsV1: Record<string, unknown> | undefined,
+  change: Change,
+): Record<string, unknown> | undefined {
+  if (!fieldsV1HasAny(fieldsV1, change.touched) && !fieldsV1HasAny(fieldsV1, change.removed))
+    return normalFieldsV1(fieldsV1);
   return nonEmptyFieldsV1(difference(difference(fromFieldsV1(fieldsV1 ?? {}), change.touched), change.removed));
 }
 
 /** An Update's writer's fields: what its entry owned, less what was removed, plus what it touched. `created`: the object, on create. */
-function updatedFields(writer: ManagedFieldsEntry | undefined, change: Change, created: KubeObject | undefined): Record<string, unknown> | undefined {
-  if (!created && writer && fieldsV1HasAll(writer.fieldsV1, change.touched) && !fieldsV1HasAny(writer.fieldsV1, change.removed)) return normalFieldsV1(writer.fieldsV1);
-  const set = union(difference(writer ? fromFieldsV1(writer.fieldsV1 ?? {}) : new FieldSet(), change.removed), change.touched);
+function updatedFields(
+  writer: ManagedFieldsEntry | undefined,
+  change: Change,
+  created: KubeObject | undefined,
+): Record<string, unknown> | undefined {
+  if (
+    !created &&
+    writer &&
+    fieldsV1HasAll(writer.fieldsV1, change.touched) &&
+    !fieldsV1HasAny(writer.fieldsV1, change.removed)
+  )
+    return normalFieldsV1(writer.fieldsV1);
+  const set = union(
+    difference(writer ? fromFieldsV1(writer.fieldsV1 ?? {}) : new FieldSet(), change.removed),
+    change.touched,
+  );
   return nonEmptyFieldsV1(created ? withoutSubtrees(set, serverAssignedPaths(created)) : set);
 }
 

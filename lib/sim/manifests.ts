@@ -19,13 +19,19 @@ export function parseManifests(text: string, source = 'input'): KubeObject[] {
   const objects: KubeObject[] = [];
   for (const document of documents) {
     if (document === null || document === undefined) continue;
-    if (typeof document !== 'object' || Array.isArray(document)) throw new ManifestError(`${source} holds a YAML document that is not a Kubernetes object.`);
+    if (typeof document !== 'object' || Array.isArray(document))
+      throw new ManifestError(`${source} holds a YAML document that is not a Kubernetes object.`);
     const object = document as KubeObject;
     if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
       objects.push(...(object.items as KubeObject[]));
       continue;
     }
-    if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof object.metadata !== 'object' || object.metadata === null) {
+    if (
+      typeof object.apiVersion !== 'string' ||
+      typeof object.kind !== 'string' ||
+      typeof object.metadata !== 'object' ||
+      object.metadata === null
+    ) {
       throw new ManifestError(`${source} holds a document without apiVersion, kind and metadata.`);
     }
     objects.push(object);

@@ -63,7 +63,9 @@ function patchMap(target: PlainObject | undefined, patch: PlainObject, chain: st
 function patchList(target: unknown[], patch: unknown[], chain: string[]): unknown[] {
   const shape = listShape(chain);
   if (patch.some((item) => isPlainObject(item) && item.$patch === 'replace')) {
-    return patch.filter((item) => !(isPlainObject(item) && item.$patch === 'replace')).map((item) => structuredClone(item));
+    return patch
+      .filter((item) => !(isPlainObject(item) && item.$patch === 'replace'))
+      .map((item) => structuredClone(item));
   }
   if (shape.type === 'set') return [...target, ...patch.filter((v) => !target.includes(v))];
   if (shape.type !== 'map') return structuredClone(patch);

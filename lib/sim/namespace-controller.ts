@@ -15,7 +15,11 @@ export class NamespaceController {
   /** After an object is gone: the namespace it was in, if terminating, may now be finished. */
   objectDeleted(deleted: KubeObject): void {
     const namespace = deleted.metadata.namespace as string | undefined;
-    if (namespace && this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace))?.metadata.deletionTimestamp) this.finish(namespace);
+    if (
+      namespace &&
+      this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace))?.metadata.deletionTimestamp
+    )
+      this.finish(namespace);
   }
 
   /** Deletes everything in a terminating namespace, then the namespace itself once nothing is left. */

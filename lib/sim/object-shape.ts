@@ -3,8 +3,21 @@ import { randomInt } from 'node:crypto';
 import type { KubeObject, ResourceDef } from './types.ts';
 
 const METADATA_ORDER = [
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
 ];
 
 /**
@@ -18,7 +31,8 @@ export function storedOrder(object: KubeObject): KubeObject {
   for (const key of Object.keys(given)) if (!(key in metadata) && given[key] !== undefined) metadata[key] = given[key];
   const out: KubeObject = { metadata };
   for (const key of Object.keys(object)) {
-    if (key !== 'kind' && key !== 'apiVersion' && key !== 'metadata' && key !== 'status' && object[key] !== undefined) out[key] = object[key];
+    if (key !== 'kind' && key !== 'apiVersion' && key !== 'metadata' && key !== 'status' && object[key] !== undefined)
+      out[key] = object[key];
   }
   if (object.status !== undefined) out.status = object.status;
   return out;
@@ -26,12 +40,25 @@ export function storedOrder(object: KubeObject): KubeObject {
 
 // Built-in resources whose strategy sets metadata.generation (custom resources always have one).
 const GENERATION_RESOURCES = new Set([
-  'apps/deployments', 'apps/statefulsets', 'apps/daemonsets', 'apps/replicasets', '/replicationcontrollers',
-  'batch/jobs', 'batch/cronjobs', 'networking.k8s.io/ingresses', 'networking.k8s.io/networkpolicies', 'policy/poddisruptionbudgets',
-  'apiextensions.k8s.io/customresourcedefinitions', 'scheduling.k8s.io/priorityclasses', 'flowcontrol.apiserver.k8s.io/flowschemas',
-  'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations', 'discovery.k8s.io/endpointslices',
-  'admissionregistration.k8s.io/validatingadmissionpolicies', 'admissionregistration.k8s.io/validatingadmissionpolicybindings',
-  'admissionregistration.k8s.io/mutatingwebhookconfigurations', 'admissionregistration.k8s.io/validatingwebhookconfigurations',
+  'apps/deployments',
+  'apps/statefulsets',
+  'apps/daemonsets',
+  'apps/replicasets',
+  '/replicationcontrollers',
+  'batch/jobs',
+  'batch/cronjobs',
+  'networking.k8s.io/ingresses',
+  'networking.k8s.io/networkpolicies',
+  'policy/poddisruptionbudgets',
+  'apiextensions.k8s.io/customresourcedefinitions',
+  'scheduling.k8s.io/priorityclasses',
+  'flowcontrol.apiserver.k8s.io/flowschemas',
+  'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations',
+  'discovery.k8s.io/endpointslices',
+  'admissionregistration.k8s.io/validatingadmissionpolicies',
+  'admissionregistration.k8s.io/validatingadmissionpolicybindings',
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations',
+  'admissionregistration.k8s.io/validatingwebhookconfigurations',
 ]);
 
 export function hasGeneration(def: ResourceDef, builtin: boolean): boolean {

@@ -43,7 +43,8 @@ function ref(short: string): Schema {
 
 function typeSchema(type: string, refs: Set<string>): Schema {
   if (SCALARS[type]) return SCALARS[type];
-  if (type.startsWith('map<')) return { type: 'object', additionalProperties: typeSchema(type.slice(4, -1).split(',')[1], refs) };
+  if (type.startsWith('map<'))
+    return { type: 'object', additionalProperties: typeSchema(type.slice(4, -1).split(',')[1], refs) };
   refs.add(type);
   return ref(type);
 }
@@ -55,7 +56,10 @@ function messageSchema(name: string, refs: Set<string>): Schema {
   const addFields = (message: string): void => {
     for (const [, field, type, flags = ''] of PROTOBUF_MESSAGES[message]) {
       if (flags.includes('i')) addFields(type);
-      else properties[field] = flags.includes('r') ? { type: 'array', items: typeSchema(type, refs) } : typeSchema(type, refs);
+      else
+        properties[field] = flags.includes('r')
+          ? { type: 'array', items: typeSchema(type, refs) }
+          : typeSchema(type, refs);
     }
   };
   addFields(name);

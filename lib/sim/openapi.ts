@@ -48,7 +48,11 @@ function gvHash(registry: ResourceRegistry, group: string, version: string): str
   const resources = JSON.stringify(registry.inGroupVersion(group, version));
   let hash = documentHashes.get(resources);
   if (hash === undefined) {
-    hash = createHash('sha512').update(JSON.stringify(gvDocument(registry, group, version))).digest('hex').slice(0, 128).toUpperCase();
+    hash = createHash('sha512')
+      .update(JSON.stringify(gvDocument(registry, group, version)))
+      .digest('hex')
+      .slice(0, 128)
+      .toUpperCase();
     if (documentHashes.size >= HASHES_KEPT) documentHashes.clear();
     documentHashes.set(resources, hash);
   }
@@ -75,9 +79,15 @@ function protobufString(field: number, value: Buffer | string): Buffer {
 export function openApiV2Document(accept: string | undefined): { body: Buffer; contentType: string } {
   if ((accept ?? '').includes(OPENAPI_V2_PROTOBUF)) {
     const info = Buffer.concat([protobufString(1, V2_INFO.title), protobufString(2, V2_INFO.version)]);
-    return { body: Buffer.concat([protobufString(1, '2.0'), protobufString(2, info)]), contentType: OPENAPI_V2_PROTOBUF_SENT };
+    return {
+      body: Buffer.concat([protobufString(1, '2.0'), protobufString(2, info)]),
+      contentType: OPENAPI_V2_PROTOBUF_SENT,
+    };
   }
-  return { body: Buffer.from(JSON.stringify({ swagger: '2.0', info: V2_INFO, paths: {}, definitions: {} })), contentType: 'application/json' };
+  return {
+    body: Buffer.from(JSON.stringify({ swagger: '2.0', info: V2_INFO, paths: {}, definitions: {} })),
+    contentType: 'application/json',
+  };
 }
 
 /** The document at /openapi/<rest...>, or undefined for a path the server does not have. */
@@ -85,14 +95,20 @@ export function openApiDocument(registry: ResourceRegistry, rest: string[]): unk
   if (rest[0] !== 'v3') return undefined;
   if (rest.length === 1) {
     const paths: Record<string, unknown> = {};
-    const groupVersions: Array<[string, string]> = [['', 'v1'], ...registry.groups().flatMap((g) => g.versions.map((v): [string, string] => [g.group, v]))];
+    const groupVersions: Array<[string, string]> = [
+      ['', 'v1'],
+      ...registry.groups().flatMap((g) => g.versions.map((v): [string, string] => [g.group, v])),
+    ];
     for (const [group, version] of groupVersions) {
-      paths[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${gvHash(registry, group, version)}` };
+      paths[gvPath(group, version)] = {
+        serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${gvHash(registry, group, version)}`,
+      };
     }
     return { paths };
   }
   const [kind, ...gv] = rest.slice(1);
   if (kind === 'api' && gv.length === 1 && registry.hasGroupVersion('', gv[0])) return gvDocument(registry, '', gv[0]);
-  if (kind === 'apis' && gv.length === 2 && registry.hasGroupVersion(gv[0], gv[1])) return gvDocument(registry, gv[0], gv[1]);
+  if (kind === 'apis' && gv.length === 2 && registry.hasGroupVersion(gv[0], gv[1]))
+    return gvDocument(registry, gv[0], gv[1]);
   return undefined;
 }

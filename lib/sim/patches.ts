@@ -30,20 +30,33 @@ export function parsePatchBody(type: PatchType, text: string): unknown {
 }
 
 /** Applies a json, merge or strategic patch to `current`; a failed JSON-Patch test is 422 as on the real server. */
-export function applyPatch(def: ResourceDef, builtin: boolean, type: Exclude<PatchType, 'apply'>, current: KubeObject, patch: unknown): KubeObject {
+export function applyPatch(
+  def: ResourceDef,
+  builtin: boolean,
+  type: Exclude<PatchType, 'apply'>,
+  current: KubeObject,
+  patch: unknown,
+): KubeObject {
   if (type === 'json') {
     if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
     try {
-      return fastJsonPatch.applyPatch(structuredClone(current), patch as fastJsonPatch.Operation[], true, false).newDocument as KubeObject;
+      return fastJsonPatch.applyPatch(structuredClone(current), patch as fastJsonPatch.Operation[], true, false)
+        .newDocument as KubeObject;
     } catch (error) {
       if ((error as { name?: string }).name === 'TEST_OPERATION_FAILED') throw patchRejected();
       throw patchRejected();
     }
   }
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw badRequest('patch body must be a JSON object');
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
+    throw badRequest('patch body must be a JSON object');
   if (type === 'strategic') {
     // Custom resources have no strategic merge information; the real server refuses the patch type for them.
-    if (!builtin) throw unsupportedMediaType('application/strategic-merge-patch+json', ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+    if (!builtin)
+      throw unsupportedMediaType('application/strategic-merge-patch+json', [
+        'application/json-patch+json',
+        'application/merge-patch+json',
+        'application/apply-patch+yaml',
+      ]);
     return strategicMergePatch(def, structuredClone(current), patch) as KubeObject;
   }
   return mergePatch(structuredClone(current), patch) as KubeObject;

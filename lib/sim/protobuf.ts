@@ -23,7 +23,8 @@ const messageTables = new Map<string, Map<number, FieldRow>>();
 
 function messageTable(name: string): Map<number, FieldRow> | undefined {
   let table = messageTables.get(name);
-  if (!table && PROTOBUF_MESSAGES[name]) messageTables.set(name, (table = new Map(PROTOBUF_MESSAGES[name].map((row) => [row[0], row]))));
+  if (!table && PROTOBUF_MESSAGES[name])
+    messageTables.set(name, (table = new Map(PROTOBUF_MESSAGES[name].map((row) => [row[0], row]))));
   return table;
 }
 
@@ -57,11 +58,14 @@ function rfc3339(seconds: number, nanos: number, fractionDigits: number): string
 // their value, raw JSON as itself. Undefined means the field is left out (a zero time is `null` in Go's JSON).
 const SPECIAL: Record<string, (message: Record<string, Json>) => Json> = {
   'apis.meta.v1.Time': (m) => (m.seconds || m.nanos ? rfc3339(Number(m.seconds ?? 0), 0, 0) : undefined),
-  'apis.meta.v1.MicroTime': (m) => (m.seconds || m.nanos ? rfc3339(Number(m.seconds ?? 0), Number(m.nanos ?? 0), 6) : undefined),
+  'apis.meta.v1.MicroTime': (m) =>
+    m.seconds || m.nanos ? rfc3339(Number(m.seconds ?? 0), Number(m.nanos ?? 0), 6) : undefined,
   'util.intstr.IntOrString': (m) => (m.type === 1 ? (m.strVal ?? '') : (m.intVal ?? 0)),
   'api.resource.Quantity': (m) => m.string ?? '0',
-  'runtime.RawExtension': (m) => (m.raw === undefined ? undefined : JSON.parse(Buffer.from(m.raw as string, 'base64').toString('utf8'))),
-  'apis.meta.v1.FieldsV1': (m) => (m.Raw === undefined ? {} : JSON.parse(Buffer.from(m.Raw as string, 'base64').toString('utf8'))),
+  'runtime.RawExtension': (m) =>
+    m.raw === undefined ? undefined : JSON.parse(Buffer.from(m.raw as string, 'base64').toString('utf8')),
+  'apis.meta.v1.FieldsV1': (m) =>
+    m.Raw === undefined ? {} : JSON.parse(Buffer.from(m.Raw as string, 'base64').toString('utf8')),
 };
 
 function value(type: string, raw: Buffer | number): Json {
@@ -72,7 +76,9 @@ function value(type: string, raw: Buffer | number): Json {
 function mapEntry(type: string, raw: Buffer): [string, Json] {
   const [keyType, valueType] = type.slice(4, -1).split(',');
   let key: Json = '';
-  let entry: Json = messageTable(valueType) ? message(valueType, Buffer.alloc(0)) : scalar(valueType, valueType === 'string' || valueType === 'bytes' ? Buffer.alloc(0) : 0);
+  let entry: Json = messageTable(valueType)
+    ? message(valueType, Buffer.alloc(0))
+    : scalar(valueType, valueType === 'string' || valueType === 'bytes' ? Buffer.alloc(0) : 0);
   for (const f of readFields(raw)) {
     if (f.number === 1) key = scalar(keyType, f.value);
     if (f.number === 2) entry = value(valueType, f.value);
@@ -89,7 +95,8 @@ function message(name: string, bytes: Buffer): Json {
   }
   // A Go value field is always encoded; its zero value is what JSON's omitempty leaves out. Pointers keep theirs.
   for (const [, field, type, flags = ''] of table.values()) {
-    if (!flags.includes('p') && !flags.includes('r') && !type.startsWith('map<') && ZERO_VALUES.has(out[field])) delete out[field];
+    if (!flags.includes('p') && !flags.includes('r') && !type.startsWith('map<') && ZERO_VALUES.has(out[field]))
+      delete out[field];
   }
   if (name.endsWith('.ExtraValue')) return out.items ?? [];
   return SPECIAL[name] ? SPECIAL[name](out) : out;
@@ -99,7 +106,12 @@ function addField(out: Record<string, Json>, [, field, type, flags = '']: FieldR
   if (type.startsWith('map<')) {
     const [k, v] = mapEntry(type, f.value as Buffer);
     // Defined, not assigned: a key such as __proto__ is data here, as JSON.parse makes it.
-    Object.defineProperty((out[field] ??= {}) as Record<string, Json>, k, { value: v, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty((out[field] ??= {}) as Record<string, Json>, k, {
+      value: v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else if (flags.includes('r')) {
     const items = messageTable(type) ? [message(type, f.value as Buffer)] : scalars(type, f.value);
     ((out[field] ??= []) as Json[]).push(...items);
@@ -135,6 +147,8 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
     return { apiVersion, kind, metadata: {}, ...(message(name, raw) as Record<string, Json>) } as KubeObject;
   } catch (error) {
     if (error instanceof StatusError) throw error;
-    throw badRequest(`the body of the request could not be decoded as ${PROTOBUF_CONTENT_TYPE}: ${(error as Error).message}`);
+    throw badRequest(
+      `the body of the request could not be decoded as ${PROTOBUF_CONTENT_TYPE}: ${(error as Error).message}`,
+    );
   }
 }

@@ -24,7 +24,13 @@ interface RoleRef {
 function onlyGcFieldsChanged(next: KubeObject, current: KubeObject): boolean {
   const rest = (o: KubeObject): unknown => ({
     ...o,
-    metadata: { ...o.metadata, ownerReferences: undefined, finalizers: undefined, managedFields: undefined, resourceVersion: undefined },
+    metadata: {
+      ...o.metadata,
+      ownerReferences: undefined,
+      finalizers: undefined,
+      managedFields: undefined,
+      resourceVersion: undefined,
+    },
   });
   return sameJson(rest(next), rest(current));
 }
@@ -33,13 +39,25 @@ function onlyGcFieldsChanged(next: KubeObject, current: KubeObject): boolean {
 export function escalationCheck(authorizer: RbacAuthorizer, user: UserInfo): Admission | undefined {
   if (isPrivileged(user)) return undefined;
   const may = (verb: string, resource: string, namespace: string, name: string): boolean =>
-    authorizer.authorize(user, { resourceRequest: true, verb, apiGroup: RBAC_GROUP, apiVersion: 'v1', namespace, resource, name }).allowed;
+    authorizer.authorize(user, {
+      resourceRequest: true,
+      verb,
+      apiGroup: RBAC_GROUP,
+      apiVersion: 'v1',
+      namespace,
+      resource,
+      name,
+    }).allowed;
 
   const checkRole = (resource: string, namespace: string, name: string, role: KubeObject): void => {
     if (may('escalate', resource, namespace, name)) return;
     const { missing, errors } = authorizer.missingRules(user, namespace, rulesOf(role));
     if (missing.length > 0) throw forbidden(RBAC_GROUP, resource, name, escalationMessage(user, missing, errors));
-    if (resource === 'clusterroles' && role.aggregationRule != null && authorizer.missingRules(user, '', FULL_AUTHORITY).missing.length > 0) {
+    if (
+      resource === 'clusterroles' &&
+      role.aggregationRule != null &&
+      authorizer.missingRules(user, '', FULL_AUTHORITY).missing.length > 0
+    ) {
       throw forbidden(RBAC_GROUP, resource, name, 'must have cluster-admin privileges to use the aggregationRule');
     }
   };
@@ -59,6 +77,7 @@ export function escalationCheck(authorizer: RbacAuthorizer, user: UserInfo): Adm
     const namespace = def.namespaced ? String(next.metadata.namespace ?? '') : '';
     const name = String(next.metadata.name ?? '');
     if (def.resource === 'roles' || def.resource === 'clusterroles') checkRole(def.resource, namespace, name, next);
-    else if (def.resource === 'rolebindings' || def.resource === 'clusterrolebindings') checkBinding(def.resource, namespace, name, next);
+    else if (def.resource === 'rolebindings' || def.resource === 'clusterrolebindings')
+      checkBinding(def.resource, namespace, name, next);
   };
 }

@@ -48,8 +48,13 @@ function nonResourceUrlMatches(ruleUrl: string, path: string): boolean {
 
 export function ruleAllows(rule: PolicyRule, request: RequestAttributes): boolean {
   if (!verbMatches(rule, request.verb)) return false;
-  if (!request.resourceRequest) return (rule.nonResourceURLs ?? []).some((url) => nonResourceUrlMatches(url, request.path));
-  return apiGroupMatches(rule, request.apiGroup) && resourceMatches(rule, request.resource, request.subresource) && resourceNameMatches(rule, request.name);
+  if (!request.resourceRequest)
+    return (rule.nonResourceURLs ?? []).some((url) => nonResourceUrlMatches(url, request.path));
+  return (
+    apiGroupMatches(rule, request.apiGroup) &&
+    resourceMatches(rule, request.resource, request.subresource) &&
+    resourceNameMatches(rule, request.name)
+  );
 }
 
 /** Rules of one verb, one group, one resource and at most one name each (or one URL and one verb). */
@@ -59,12 +64,14 @@ function breakdown(rule: PolicyRule): PolicyRule[] {
     for (const resource of rule.resources ?? []) {
       for (const verb of rule.verbs) {
         if (rule.resourceNames?.length) {
-          for (const name of rule.resourceNames) atoms.push({ apiGroups: [group], resources: [resource], verbs: [verb], resourceNames: [name] });
+          for (const name of rule.resourceNames)
+            atoms.push({ apiGroups: [group], resources: [resource], verbs: [verb], resourceNames: [name] });
         } else atoms.push({ apiGroups: [group], resources: [resource], verbs: [verb] });
       }
     }
   }
-  for (const url of rule.nonResourceURLs ?? []) for (const verb of rule.verbs) atoms.push({ nonResourceURLs: [url], verbs: [verb] });
+  for (const url of rule.nonResourceURLs ?? [])
+    for (const verb of rule.verbs) atoms.push({ nonResourceURLs: [url], verbs: [verb] });
   return atoms;
 }
 
@@ -82,15 +89,25 @@ function resourcesCover(owner: readonly string[] | undefined, wanted: readonly s
 }
 
 function nonResourceUrlsCover(owner: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean {
-  return (wanted ?? []).every((path) => (owner ?? []).some((url) => url === path || (url.endsWith('*') && path.startsWith(url.slice(0, -1)))));
+  return (wanted ?? []).every((path) =>
+    (owner ?? []).some((url) => url === path || (url.endsWith('*') && path.startsWith(url.slice(0, -1)))),
+  );
 }
 
 /** Whether `owner` grants everything the atomic rule `atom` does (rbac/validation ruleCovers). */
 function ruleCovers(owner: PolicyRule, atom: PolicyRule): boolean {
   const verbs = has(owner.verbs, ALL) || hasAll(owner.verbs, atom.verbs);
   const groups = has(owner.apiGroups, ALL) || hasAll(owner.apiGroups, atom.apiGroups);
-  const names = atom.resourceNames?.length ? !owner.resourceNames?.length || hasAll(owner.resourceNames, atom.resourceNames) : !owner.resourceNames?.length;
-  return verbs && groups && resourcesCover(owner.resources, atom.resources) && names && nonResourceUrlsCover(owner.nonResourceURLs, atom.nonResourceURLs);
+  const names = atom.resourceNames?.length
+    ? !owner.resourceNames?.length || hasAll(owner.resourceNames, atom.resourceNames)
+    : !owner.resourceNames?.length;
+  return (
+    verbs &&
+    groups &&
+    resourcesCover(owner.resources, atom.resources) &&
+    names &&
+    nonResourceUrlsCover(owner.nonResourceURLs, atom.nonResourceURLs)
+  );
 }
 
 /** The parts of `wanted` none of `owned` grants, as atomic rules (empty: `owned` covers `wanted`). */
@@ -141,7 +158,11 @@ export function aggregate(messages: readonly string[]): string {
  * The reason an escalation is refused, worded as kube-apiserver's ConfirmNoEscalation words it, with the errors
  * of resolving the writer's own rules (bindings of roles that do not exist).
  */
-export function escalationMessage(user: { username: string; groups: readonly string[] }, missing: PolicyRule[], resolutionErrors: readonly string[]): string {
+export function escalationMessage(
+  user: { username: string; groups: readonly string[] },
+  missing: PolicyRule[],
+  resolutionErrors: readonly string[],
+): string {
   const lines = [...new Set(compact(missing).map(compactString))].sort();
   const message = `user ${JSON.stringify(user.username)} (groups=${quotedList(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${lines.join('\n')}`;
   return resolutionErrors.length > 0 ? `${message}; resolution errors: [${aggregate(resolutionErrors)}]` : message;

@@ -9,9 +9,25 @@ export interface GroupVersions {
 
 // The order in which a kube-apiserver v1.32 lists its built-in groups; custom groups follow in creation order.
 const BUILTIN_GROUP_ORDER = [
-  'apiregistration.k8s.io', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch',
-  'certificates.k8s.io', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io',
-  'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'flowcontrol.apiserver.k8s.io',
+  'apiregistration.k8s.io',
+  'apps',
+  'events.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'networking.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'scheduling.k8s.io',
+  'coordination.k8s.io',
+  'node.k8s.io',
+  'discovery.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
 ];
 
 function groupRank(group: string): number {
@@ -98,7 +114,9 @@ export class ResourceRegistry {
       if (!entry.all.includes(def.version)) entry.all.push(def.version);
       if (def.preferred) entry.preferred = def.version;
     }
-    const sorted = order.map((group, index) => ({ group, index })).sort((a, b) => groupRank(a.group) - groupRank(b.group) || a.index - b.index);
+    const sorted = order
+      .map((group, index) => ({ group, index }))
+      .sort((a, b) => groupRank(a.group) - groupRank(b.group) || a.index - b.index);
     return sorted.map(({ group }) => {
       const entry = versions.get(group)!;
       const preferred = entry.preferred ?? entry.all[0];

@@ -20,13 +20,23 @@ export interface NonResourceAttributes {
 
 export type RequestAttributes = ResourceAttributes | NonResourceAttributes;
 
-const VERB_OF_METHOD: Record<string, string> = { POST: 'create', GET: 'get', HEAD: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+const VERB_OF_METHOD: Record<string, string> = {
+  POST: 'create',
+  GET: 'get',
+  HEAD: 'get',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
 // Subresources of a namespace itself, not resources inside it: /api/v1/namespaces/NAME/status.
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 export function requestAttributes(method: string, path: string, query: URLSearchParams): RequestAttributes {
   const nonResource: NonResourceAttributes = { resourceRequest: false, verb: method.toLowerCase(), path };
-  let parts = path.split('/').filter((p) => p !== '').map(safeDecode);
+  let parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .map(safeDecode);
   if (parts.length < 3 || (parts[0] !== 'api' && parts[0] !== 'apis')) return nonResource;
   let apiGroup = '';
   if (parts[0] === 'apis') {
@@ -48,7 +58,14 @@ export function requestAttributes(method: string, path: string, query: URLSearch
     namespace = parts[1];
     if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2])) parts = parts.slice(2);
   }
-  const attributes: ResourceAttributes = { resourceRequest: true, verb, apiGroup, apiVersion, namespace, resource: parts[0] ?? '' };
+  const attributes: ResourceAttributes = {
+    resourceRequest: true,
+    verb,
+    apiGroup,
+    apiVersion,
+    namespace,
+    resource: parts[0] ?? '',
+  };
   if (parts.length >= 2) attributes.name = parts[1];
   if (parts.length >= 3) attributes.subresource = parts[2];
 

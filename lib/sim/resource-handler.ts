@@ -28,8 +28,13 @@ function wantsTable(accept: string | undefined): boolean {
 
 function writeContext(req: IncomingMessage, query: URLSearchParams, admit: Admission | undefined): WriteContext {
   const dryRun = query.getAll('dryRun');
-  if (dryRun.some((v) => v !== 'All')) throw badRequest(`Invalid dryRun value: ${dryRun.join(',')}; valid values are: All`);
-  return { dryRun: dryRun.length > 0, manager: query.get('fieldManager') || defaultManager(req.headers['user-agent']), admit };
+  if (dryRun.some((v) => v !== 'All'))
+    throw badRequest(`Invalid dryRun value: ${dryRun.join(',')}; valid values are: All`);
+  return {
+    dryRun: dryRun.length > 0,
+    manager: query.get('fieldManager') || defaultManager(req.headers['user-agent']),
+    admit,
+  };
 }
 
 function requireVerb(def: ResourceDef, verb: string): void {
@@ -37,12 +42,25 @@ function requireVerb(def: ResourceDef, verb: string): void {
 }
 
 /** `user` is who sent the request, already authorised for it. */
-export async function handleResource(ctx: ApiContext, user: UserInfo, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): Promise<void> {
+export async function handleResource(
+  ctx: ApiContext,
+  user: UserInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  target: ResourceTarget,
+): Promise<void> {
   if ((req.method ?? 'GET') === 'GET') readResource(ctx, req, res, query, target);
   else await writeResource(ctx, user, req, res, query, target);
 }
 
-function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): void {
+function readResource(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  target: ResourceTarget,
+): void {
   const { cluster } = ctx;
   const { def, namespace, name } = target;
   const serve = (o: KubeObject): KubeObject => cluster.serve(def, o);
@@ -68,7 +86,18 @@ function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
           sendInitialEvents: query.get('sendInitialEvents') === 'true',
           bookmarks: query.get('allowWatchBookmarks') === 'true',
           timeoutSeconds: timeout ? Number(timeout) : undefined,
-          encode: asTable ? (o, first) => encodedJson(table(def, [o], { include, now: cluster.now(), metadata: { resourceVersion: o.metadata.resourceVersion }, withColumns: first, serve })) : undefined,
+          encode: asTable
+            ? (o, first) =>
+                encodedJson(
+                  table(def, [o], {
+                    include,
+                    now: cluster.now(),
+                    metadata: { resourceVersion: o.metadata.resourceVersion },
+                    withColumns: first,
+                    serve,
+                  }),
+                )
+            : undefined,
         },
         res,
       );
@@ -76,7 +105,12 @@ function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     }
     requireVerb(def, 'list');
     const limit = query.get('limit');
-    const result = cluster.list(def, namespace, { labelSelector, fieldSelector, limit: limit ? Number(limit) : undefined, continueToken: query.get('continue') ?? undefined });
+    const result = cluster.list(def, namespace, {
+      labelSelector,
+      fieldSelector,
+      limit: limit ? Number(limit) : undefined,
+      continueToken: query.get('continue') ?? undefined,
+    });
     const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
     if (result.continueToken) metadata.continue = result.continueToken;
     if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
@@ -95,13 +129,24 @@ function readResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   }
   const object = cluster.get(def, namespace, name!);
   if (asTable) {
-    sendJson(res, 200, table(def, [object], { include, now, metadata: { resourceVersion: object.metadata.resourceVersion }, serve }));
+    sendJson(
+      res,
+      200,
+      table(def, [object], { include, now, metadata: { resourceVersion: object.metadata.resourceVersion }, serve }),
+    );
     return;
   }
   sendEncoded(res, 200, servedJson(def, object));
 }
 
-async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, target: ResourceTarget): Promise<void> {
+async function writeResource(
+  ctx: ApiContext,
+  user: UserInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  target: ResourceTarget,
+): Promise<void> {
   const { cluster } = ctx;
   const { def, namespace, name } = target;
   const subresource = target.subresource as Subresource | 'finalize' | 'token' | undefined;
@@ -113,7 +158,14 @@ async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessa
   if (method === 'POST' && name === undefined) {
     requireVerb(def, 'create');
     if (!def.verbs.includes('get')) {
-      const review = { user, namespace, authorizer: ctx.authorizer, authenticator: ctx.authenticator, manager: write.manager, time: timestamp(cluster.now()) };
+      const review = {
+        user,
+        namespace,
+        authorizer: ctx.authorizer,
+        authenticator: ctx.authenticator,
+        manager: write.manager,
+        time: timestamp(cluster.now()),
+      };
       sendJson(res, 201, reviewResponse(def, readableBody(body, req.headers['content-type']), review));
       return;
     }
@@ -124,7 +176,13 @@ async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessa
 
   if (subresource === 'token') {
     if (method !== 'POST') throw methodNotAllowed();
-    const request = { namespace: namespace!, name: name!, body: readableBody(body, req.headers['content-type']), manager: write.manager, now: cluster.now() };
+    const request = {
+      namespace: namespace!,
+      name: name!,
+      body: readableBody(body, req.headers['content-type']),
+      manager: write.manager,
+      now: cluster.now(),
+    };
     sendJson(res, 201, tokenRequestResponse(ctx.tokens, request));
     return;
   }
@@ -152,7 +210,8 @@ async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessa
     const sub = subresource === 'finalize' ? undefined : subresource;
     const existed = type !== 'apply' || cluster.find(def, namespace, name) !== undefined;
     const force = ['true', '1'].includes(query.get('force') ?? '');
-    if (type === 'apply' && !query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+    if (type === 'apply' && !query.get('fieldManager'))
+      throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
     const result = cluster.patch({ def, namespace, name, subresource: sub }, type, patch, write, { force });
     sendEncoded(res, existed ? 200 : 201, servedJson(def, result));
     return;
@@ -162,8 +221,12 @@ async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessa
     requireVerb(def, 'delete');
     const options = parseDeleteOptions(bodyText());
     if (options.dryRun?.includes('All')) write.dryRun = true;
-    const propagationPolicy = (query.get('propagationPolicy') ?? options.propagationPolicy) as DeleteOptions['propagationPolicy'];
-    const { object, gone } = cluster.delete(def, namespace, name, write, { preconditions: options.preconditions, propagationPolicy });
+    const propagationPolicy = (query.get('propagationPolicy') ??
+      options.propagationPolicy) as DeleteOptions['propagationPolicy'];
+    const { object, gone } = cluster.delete(def, namespace, name, write, {
+      preconditions: options.preconditions,
+      propagationPolicy,
+    });
     if (gone && !write.dryRun && cluster.registry.isBuiltinGroup(def.group)) {
       sendJson(res, 200, success(def.group, def.resource, name, String(object.metadata.uid)));
       return;
@@ -174,8 +237,13 @@ async function writeResource(ctx: ApiContext, user: UserInfo, req: IncomingMessa
 
   if (method === 'DELETE') {
     requireVerb(def, 'deletecollection');
-    const result = cluster.list(def, namespace, { labelSelector: parseLabelSelector(query.get('labelSelector')), fieldSelector: parseFieldSelector(query.get('fieldSelector')) });
-    const deleted = result.items.map((o) => cluster.delete(def, o.metadata.namespace as string | undefined, String(o.metadata.name), write).object);
+    const result = cluster.list(def, namespace, {
+      labelSelector: parseLabelSelector(query.get('labelSelector')),
+      fieldSelector: parseFieldSelector(query.get('fieldSelector')),
+    });
+    const deleted = result.items.map(
+      (o) => cluster.delete(def, o.metadata.namespace as string | undefined, String(o.metadata.name), write).object,
+    );
     sendEncoded(res, 200, listJson(def, { resourceVersion: String(cluster.store.revision) }, deleted));
     return;
   }

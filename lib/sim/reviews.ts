@@ -23,7 +23,15 @@ export interface ReviewContext {
 }
 
 interface AccessReviewSpec {
-  resourceAttributes?: { namespace?: string; verb?: string; group?: string; version?: string; resource?: string; subresource?: string; name?: string };
+  resourceAttributes?: {
+    namespace?: string;
+    verb?: string;
+    group?: string;
+    version?: string;
+    resource?: string;
+    subresource?: string;
+    name?: string;
+  };
   nonResourceAttributes?: { path?: string; verb?: string };
   user?: string;
   groups?: string[];
@@ -33,7 +41,12 @@ interface AccessReviewSpec {
 
 function requestOf(spec: AccessReviewSpec, namespace: string | undefined): RequestAttributes {
   const resource = spec.resourceAttributes;
-  if (!resource) return { resourceRequest: false, verb: spec.nonResourceAttributes?.verb ?? '', path: spec.nonResourceAttributes?.path ?? '' };
+  if (!resource)
+    return {
+      resourceRequest: false,
+      verb: spec.nonResourceAttributes?.verb ?? '',
+      path: spec.nonResourceAttributes?.path ?? '',
+    };
   const request: RequestAttributes = {
     resourceRequest: true,
     verb: resource.verb ?? '',
@@ -59,11 +72,16 @@ function rulesReviewStatus(review: ReviewContext, namespace: string): Record<str
   const nonResourceRules: Array<{ verbs: string[]; nonResourceURLs: string[] }> = [];
   for (const { rule } of rules) {
     if (rule.resources?.length) {
-      const resourceRule: Omit<PolicyRule, 'nonResourceURLs'> = { verbs: rule.verbs, apiGroups: rule.apiGroups ?? [], resources: rule.resources };
+      const resourceRule: Omit<PolicyRule, 'nonResourceURLs'> = {
+        verbs: rule.verbs,
+        apiGroups: rule.apiGroups ?? [],
+        resources: rule.resources,
+      };
       if (rule.resourceNames?.length) resourceRule.resourceNames = rule.resourceNames;
       resourceRules.push(resourceRule);
     }
-    if (rule.nonResourceURLs?.length) nonResourceRules.push({ verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs });
+    if (rule.nonResourceURLs?.length)
+      nonResourceRules.push({ verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs });
   }
   const status: Record<string, unknown> = { resourceRules, nonResourceRules, incomplete: errors.length > 0 };
   if (errors.length > 0) status.evaluationError = errors.join(', ');
@@ -71,7 +89,9 @@ function rulesReviewStatus(review: ReviewContext, namespace: string): Record<str
 }
 
 function userInfoOf(user: UserInfo): Record<string, unknown> {
-  return user.uid ? { username: user.username, uid: user.uid, groups: user.groups } : { username: user.username, groups: user.groups };
+  return user.uid
+    ? { username: user.username, uid: user.uid, groups: user.groups }
+    : { username: user.username, groups: user.groups };
 }
 
 function statusFor(def: ResourceDef, requestSpec: unknown, review: ReviewContext): Record<string, unknown> | undefined {
@@ -86,7 +106,9 @@ function statusFor(def: ResourceDef, requestSpec: unknown, review: ReviewContext
       return rulesReviewStatus(review, spec.namespace ?? '');
     case 'TokenReview': {
       const user = spec.token ? review.authenticator.userOfToken(spec.token) : undefined;
-      return user ? { authenticated: true, user: userInfoOf(user) } : { authenticated: false, error: 'invalid bearer token' };
+      return user
+        ? { authenticated: true, user: userInfoOf(user) }
+        : { authenticated: false, error: 'invalid bearer token' };
     }
     case 'SelfSubjectReview':
       return { userInfo: userInfoOf(review.user) };
@@ -101,7 +123,12 @@ function statusFor(def: ResourceDef, requestSpec: unknown, review: ReviewContext
  */
 export function reviewResponse(def: ResourceDef, object: KubeObject | undefined, review: ReviewContext): KubeObject {
   const { kind: _kind, apiVersion: _apiVersion, metadata = {}, ...fields } = object ?? { metadata: {} };
-  const response: KubeObject = { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { ...metadata, creationTimestamp: null }, ...fields };
+  const response: KubeObject = {
+    kind: def.kind,
+    apiVersion: apiVersionOf(def),
+    metadata: { ...metadata, creationTimestamp: null },
+    ...fields,
+  };
   // Like any create, the answer says who set which fields of the request (nothing when it set none).
   recordWrite({ def, next: response, manager: review.manager, operation: 'Update', time: review.time });
   if (response.metadata.managedFields?.length === 0) delete response.metadata.managedFields;

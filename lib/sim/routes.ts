@@ -1,5 +1,13 @@
 // Which document or resource a URL path names (discovery, OpenAPI, /api/v1/..., /apis/<group>/<version>/...).
-import { aggregatedCore, aggregatedGroups, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
+import {
+  aggregatedCore,
+  aggregatedGroups,
+  apiGroupDocument,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  SERVER_VERSION,
+} from './discovery.ts';
 import { openApiDocument, openApiV2Document } from './openapi.ts';
 import type { ResourceRegistry } from './registry.ts';
 import type { ResourceDef } from './types.ts';
@@ -21,8 +29,16 @@ export type Route =
   | { kind: 'notFound' };
 
 /** `serverAddress` is what /api reports clients can reach the server at. */
-export function route(registry: ResourceRegistry, serverAddress: string, path: string, accept: string | undefined): Route {
-  const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+export function route(
+  registry: ResourceRegistry,
+  serverAddress: string,
+  path: string,
+  accept: string | undefined,
+): Route {
+  const segments = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   const aggregated = (accept ?? '').includes('as=APIGroupDiscoveryList');
   if (path === '/version' || path === '/version/') return { kind: 'json', body: SERVER_VERSION };
   if (['/healthz', '/readyz', '/livez'].includes(path)) return { kind: 'text', body: 'ok' };
@@ -33,14 +49,18 @@ export function route(registry: ResourceRegistry, serverAddress: string, path: s
   }
   if (segments[0] === 'api') {
     if (segments.length === 1) {
-      return aggregated ? { kind: 'json', body: aggregatedCore(registry), contentType: AGGREGATED_DISCOVERY } : { kind: 'json', body: apiVersions(serverAddress) };
+      return aggregated
+        ? { kind: 'json', body: aggregatedCore(registry), contentType: AGGREGATED_DISCOVERY }
+        : { kind: 'json', body: apiVersions(serverAddress) };
     }
     if (segments[1] !== 'v1') return { kind: 'notFound' };
     return resourceRoute(registry, '', 'v1', segments.slice(2));
   }
   if (segments[0] === 'apis') {
     if (segments.length === 1) {
-      return aggregated ? { kind: 'json', body: aggregatedGroups(registry), contentType: AGGREGATED_DISCOVERY } : { kind: 'json', body: apiGroupList(registry) };
+      return aggregated
+        ? { kind: 'json', body: aggregatedGroups(registry), contentType: AGGREGATED_DISCOVERY }
+        : { kind: 'json', body: apiGroupList(registry) };
     }
     if (segments.length === 2) {
       const doc = apiGroupDocument(registry, segments[1]);
@@ -55,7 +75,10 @@ export function route(registry: ResourceRegistry, serverAddress: string, path: s
 /** Subresources that are an action on the object rather than a view of it: a namespace's finalize, a service account's token. */
 function isActionSubresource(def: ResourceDef, subresource: string): boolean {
   if (def.group !== '') return false;
-  return (def.resource === 'namespaces' && subresource === 'finalize') || (def.resource === 'serviceaccounts' && subresource === 'token');
+  return (
+    (def.resource === 'namespaces' && subresource === 'finalize') ||
+    (def.resource === 'serviceaccounts' && subresource === 'token')
+  );
 }
 
 function resourceRoute(registry: ResourceRegistry, group: string, version: string, rest: string[]): Route {
@@ -75,7 +98,11 @@ function resourceRoute(registry: ResourceRegistry, group: string, version: strin
   if (!def) return { kind: 'notFound' };
   const [, name, subresource] = rest;
   if (def.namespaced && namespace === undefined && name !== undefined) return { kind: 'notFound' };
-  if (subresource !== undefined && !(def.subresources as string[]).includes(subresource) && !isActionSubresource(def, subresource)) {
+  if (
+    subresource !== undefined &&
+    !(def.subresources as string[]).includes(subresource) &&
+    !isActionSubresource(def, subresource)
+  ) {
     return { kind: 'notFound' };
   }
   return { kind: 'resource', target: { def, namespace, name, subresource, watchPath } };

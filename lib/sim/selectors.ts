@@ -1,5 +1,9 @@
 // Label and field selectors as list and watch requests spell them.
-import { parseLabelSelector as parseSelectorText, SelectorSyntaxError, splitSelectorTerms } from '../selection/label-selector.ts';
+import {
+  parseLabelSelector as parseSelectorText,
+  SelectorSyntaxError,
+  splitSelectorTerms,
+} from '../selection/label-selector.ts';
 import { badRequest } from './status.ts';
 import type { KubeObject } from './types.ts';
 
@@ -11,7 +15,8 @@ export function parseLabelSelector(text: string | null): Selector | undefined {
     const selector = parseSelectorText(text);
     return (object) => selector.matches(object.metadata.labels);
   } catch (error) {
-    if (error instanceof SelectorSyntaxError) throw badRequest(`unable to parse requirement: found '${error.term}', expected: identifier`);
+    if (error instanceof SelectorSyntaxError)
+      throw badRequest(`unable to parse requirement: found '${error.term}', expected: identifier`);
     throw error;
   }
 }
@@ -43,21 +48,29 @@ export interface LabelSelectorObject {
   matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
 }
 
-export function labelSelectorMatches(selector: LabelSelectorObject, labels: Record<string, string> | undefined): boolean {
+export function labelSelectorMatches(
+  selector: LabelSelectorObject,
+  labels: Record<string, string> | undefined,
+): boolean {
   const has = (key: string): boolean => labels !== undefined && Object.hasOwn(labels, key);
-  const labelsMatch = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => has(key) && labels![key] === value);
-  return labelsMatch && (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
-    switch (operator) {
-      case 'In':
-        return has(key) && values.includes(labels![key]);
-      case 'NotIn':
-        return !has(key) || !values.includes(labels![key]);
-      case 'Exists':
-        return has(key);
-      case 'DoesNotExist':
-        return !has(key);
-      default:
-        return false;
-    }
-  });
+  const labelsMatch = Object.entries(selector.matchLabels ?? {}).every(
+    ([key, value]) => has(key) && labels![key] === value,
+  );
+  return (
+    labelsMatch &&
+    (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+      switch (operator) {
+        case 'In':
+          return has(key) && values.includes(labels![key]);
+        case 'NotIn':
+          return !has(key) || !values.includes(labels![key]);
+        case 'Exists':
+          return has(key);
+        case 'DoesNotExist':
+          return !has(key);
+        default:
+          return false;
+      }
+    })
+  );
 }

@@ -48,7 +48,11 @@ export class ServiceAccountTokens {
   }
 
   /** A token for an existing service account; undefined when there is no such service account. */
-  issue(namespace: string, name: string, options: { audiences?: string[]; expirationSeconds?: number } = {}): IssuedToken | undefined {
+  issue(
+    namespace: string,
+    name: string,
+    options: { audiences?: string[]; expirationSeconds?: number } = {},
+  ): IssuedToken | undefined {
     const account = this.serviceAccount(namespace, name);
     if (!account) return undefined;
     const issuedAt = Math.floor(this.now().getTime() / 1000);

@@ -14,7 +14,14 @@ export interface StatusBody {
   status: 'Failure' | 'Success';
   message?: string;
   reason?: string;
-  details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[]; retryAfterSeconds?: number };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    uid?: string;
+    causes?: StatusCause[];
+    retryAfterSeconds?: number;
+  };
   code?: number;
 }
 
@@ -51,11 +58,21 @@ function qualified(group: string, resource: string): string {
 }
 
 export function notFound(group: string, resource: string, name: string): StatusError {
-  return failure(404, 'NotFound', `${qualified(group, resource)} "${name}" not found`, detailsFor(group, resource, name));
+  return failure(
+    404,
+    'NotFound',
+    `${qualified(group, resource)} "${name}" not found`,
+    detailsFor(group, resource, name),
+  );
 }
 
 export function alreadyExists(group: string, resource: string, name: string): StatusError {
-  return failure(409, 'AlreadyExists', `${qualified(group, resource)} "${name}" already exists`, detailsFor(group, resource, name));
+  return failure(
+    409,
+    'AlreadyExists',
+    `${qualified(group, resource)} "${name}" already exists`,
+    detailsFor(group, resource, name),
+  );
 }
 
 export function conflict(group: string, resource: string, name: string): StatusError {
@@ -67,11 +84,20 @@ export function conflict(group: string, resource: string, name: string): StatusE
   );
 }
 
-export function applyConflict(group: string, resource: string, name: string, conflicts: Array<{ manager: string; field: string }>): StatusError {
+export function applyConflict(
+  group: string,
+  resource: string,
+  name: string,
+  conflicts: Array<{ manager: string; field: string }>,
+): StatusError {
   const lines = conflicts.map((c) => `conflict with "${c.manager}": ${c.field}`);
   const message = `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}: ${lines.join('\n')}`;
   const details = detailsFor(group, resource, name);
-  details.causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field }));
+  details.causes = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with "${c.manager}"`,
+    field: c.field,
+  }));
   return failure(409, 'Conflict', message, details);
 }
 
@@ -81,7 +107,12 @@ export function invalid(group: string, kind: string, name: string, causes: Statu
   if (group) details.group = group;
   details.kind = kind;
   details.causes = causes;
-  return failure(422, 'Invalid', `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${causes.length > 1 ? '[' + summary + ']' : summary}`, details);
+  return failure(
+    422,
+    'Invalid',
+    `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${causes.length > 1 ? '[' + summary + ']' : summary}`,
+    details,
+  );
 }
 
 /** A failed JSON-Patch `test` (or otherwise inapplicable patch): 422 with empty details, as the real server answers. */
@@ -99,7 +130,11 @@ export function forbidden(group: string, resource: string, name: string | undefi
   if (name) details.name = name;
   if (group) details.group = group;
   if (resource) details.kind = resource;
-  const what = !resource ? 'forbidden' : name ? `${qualified(group, resource)} "${name}" is forbidden` : `${qualified(group, resource)} is forbidden`;
+  const what = !resource
+    ? 'forbidden'
+    : name
+      ? `${qualified(group, resource)} "${name}" is forbidden`
+      : `${qualified(group, resource)} is forbidden`;
   return failure(403, 'Forbidden', `${what}: ${reason}`, details);
 }
 
@@ -114,7 +149,9 @@ export function forbiddenRequest(username: string, request: RequestAttributes, r
     message = `User ${user} cannot ${request.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(request.apiGroup)} ${scope}`;
   }
   if (reason) message += `: ${reason}`;
-  return request.resourceRequest ? forbidden(request.apiGroup, request.resource, request.name, message) : forbidden('', '', undefined, message);
+  return request.resourceRequest
+    ? forbidden(request.apiGroup, request.resource, request.name, message)
+    : forbidden('', '', undefined, message);
 }
 
 export function unauthorized(): StatusError {
@@ -126,7 +163,11 @@ export function methodNotAllowed(): StatusError {
 }
 
 export function unsupportedMediaType(contentType: string, accepted: string[]): StatusError {
-  return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}; got ${contentType}`);
+  return failure(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}; got ${contentType}`,
+  );
 }
 
 export function expired(message: string): StatusError {
@@ -142,11 +183,18 @@ export function resourceVersionTooLarge(requested: number, current: number): Sta
 }
 
 export function tooManyRequests(retryAfterSeconds: number): StatusError {
-  return failure(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', { retryAfterSeconds });
+  return failure(
+    429,
+    'TooManyRequests',
+    'the server has received too many requests and has asked us to try again later',
+    { retryAfterSeconds },
+  );
 }
 
 export function internalError(message: string): StatusError {
-  return failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ reason: '', message, field: '' }] });
+  return failure(500, 'InternalError', `Internal error occurred: ${message}`, {
+    causes: [{ reason: '', message, field: '' }],
+  });
 }
 
 export function namespaceNotFound(name: string): StatusError {
@@ -154,7 +202,12 @@ export function namespaceNotFound(name: string): StatusError {
 }
 
 export function namespaceTerminating(namespace: string, group: string, resource: string, name: string): StatusError {
-  return forbidden(group, resource, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+  return forbidden(
+    group,
+    resource,
+    name,
+    `unable to create new content in namespace ${namespace} because it is being terminated`,
+  );
 }
 
 export function success(group: string, resource: string, name: string, uid: string): StatusBody {

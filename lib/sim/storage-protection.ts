@@ -17,7 +17,7 @@ type Volume = { name?: string; persistentVolumeClaim?: { claimName?: string }; e
 
 /** The claims a pod uses, as namespace/name keys: its claim volumes and the claims made for its ephemeral volumes. */
 function claimsOf(pod: KubeObject): string[] {
-  const volumes = ((pod.spec as { volumes?: Volume[] } | undefined)?.volumes ?? []);
+  const volumes = (pod.spec as { volumes?: Volume[] } | undefined)?.volumes ?? [];
   const namespace = pod.metadata.namespace as string;
   return volumes.flatMap((v) => {
     if (v.persistentVolumeClaim?.claimName) return [keyOf(namespace, v.persistentVolumeClaim.claimName)];
@@ -31,7 +31,9 @@ function isFinished(pod: KubeObject): boolean {
 }
 
 function isBeingDeletedWith(object: KubeObject | undefined, finalizer: string): object is KubeObject {
-  return Boolean(object?.metadata.deletionTimestamp && (object.metadata.finalizers as string[] | undefined)?.includes(finalizer));
+  return Boolean(
+    object?.metadata.deletionTimestamp && (object.metadata.finalizers as string[] | undefined)?.includes(finalizer),
+  );
 }
 
 export class StorageProtectionController {
@@ -62,7 +64,8 @@ export class StorageProtectionController {
   }
 
   private checkVolumes(): void {
-    for (const [key, volume] of this.store.entries(VOLUMES)) if (volume.metadata.deletionTimestamp) this.checkVolume(key);
+    for (const [key, volume] of this.store.entries(VOLUMES))
+      if (volume.metadata.deletionTimestamp) this.checkVolume(key);
   }
 
   private checkVolume(key: string): void {
@@ -70,7 +73,10 @@ export class StorageProtectionController {
     if (!isBeingDeletedWith(volume, PV_PROTECTION)) return;
     const phase = (volume.status as { phase?: string } | undefined)?.phase;
     const claim = (volume.spec as { claimRef?: { namespace?: string; name?: string } } | undefined)?.claimRef;
-    const bound = phase === 'Bound' && claim?.name !== undefined && this.store.get(CLAIMS, keyOf(claim.namespace, claim.name)) !== undefined;
+    const bound =
+      phase === 'Bound' &&
+      claim?.name !== undefined &&
+      this.store.get(CLAIMS, keyOf(claim.namespace, claim.name)) !== undefined;
     if (!bound) this.removeFinalizer(VOLUMES, key, PV_PROTECTION);
   }
 }

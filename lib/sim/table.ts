@@ -16,7 +16,8 @@ const NAME_COLUMN: Column = {
   name: 'Name',
   type: 'string',
   format: 'name',
-  description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+  description:
+    'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
   priority: 0,
   cell: (o) => o.metadata.name,
 };
@@ -25,7 +26,8 @@ const AGE_COLUMN: Column = {
   name: 'Age',
   type: 'string',
   format: '',
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+  description:
+    'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
   priority: 0,
   cell: (o, now) => age(String(o.metadata.creationTimestamp ?? ''), now),
 };
@@ -34,7 +36,8 @@ function column(name: string, type: string, cell: Column['cell'], description = 
   return { name, type, format: '', description, priority: 0, cell };
 }
 
-const field = (o: KubeObject, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+const field = (o: KubeObject, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
 const count = (v: unknown): number => (v && typeof v === 'object' ? Object.keys(v).length : 0);
 
 // The extra columns the real server prints for the kinds people look at most; the rest get Name and Age.
@@ -47,11 +50,21 @@ const KIND_COLUMNS: Record<string, Column[]> = {
     column('Cluster-IP', 'string', (o) => field(o, 'spec', 'clusterIP') ?? '<none>'),
   ],
   'apps/deployments': [
-    column('Ready', 'string', (o) => `${field(o, 'status', 'readyReplicas') ?? 0}/${field(o, 'spec', 'replicas') ?? 1}`),
+    column(
+      'Ready',
+      'string',
+      (o) => `${field(o, 'status', 'readyReplicas') ?? 0}/${field(o, 'spec', 'replicas') ?? 1}`,
+    ),
     column('Up-to-date', 'integer', (o) => field(o, 'status', 'updatedReplicas') ?? 0),
     column('Available', 'integer', (o) => field(o, 'status', 'availableReplicas') ?? 0),
   ],
-  'apps/statefulsets': [column('Ready', 'string', (o) => `${field(o, 'status', 'readyReplicas') ?? 0}/${field(o, 'spec', 'replicas') ?? 1}`)],
+  'apps/statefulsets': [
+    column(
+      'Ready',
+      'string',
+      (o) => `${field(o, 'status', 'readyReplicas') ?? 0}/${field(o, 'spec', 'replicas') ?? 1}`,
+    ),
+  ],
 };
 
 function columnsFor(def: ResourceDef): Column[] {
@@ -73,7 +86,8 @@ export function age(creationTimestamp: string, now: Date): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 8)
+    return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   const years = Math.floor(hours / 24 / 365);
   if (years < 8) return `${years}y${Math.floor(hours / 24) % 365}d`;
@@ -89,7 +103,13 @@ function rowObject(served: KubeObject, include: IncludeObject): KubeObject | und
 export function table(
   def: ResourceDef,
   objects: KubeObject[],
-  options: { include: IncludeObject; now: Date; metadata: Record<string, unknown>; withColumns?: boolean; serve: (o: KubeObject) => KubeObject },
+  options: {
+    include: IncludeObject;
+    now: Date;
+    metadata: Record<string, unknown>;
+    withColumns?: boolean;
+    serve: (o: KubeObject) => KubeObject;
+  },
 ): Record<string, unknown> {
   const columns = columnsFor(def);
   return {

@@ -23,7 +23,11 @@ export function tokenRequestResponse(
   const expirationSeconds = spec.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
   if (expirationSeconds < MIN_EXPIRATION_SECONDS) {
     throw invalid('authentication.k8s.io', 'TokenRequest', name, [
-      { reason: 'FieldValueInvalid', message: `Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`, field: 'spec.expirationSeconds' },
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`,
+        field: 'spec.expirationSeconds',
+      },
     ]);
   }
   const audiences = spec.audiences?.length ? spec.audiences : DEFAULT_AUDIENCES;
@@ -34,7 +38,17 @@ export function tokenRequestResponse(
   const requested = Object.keys(spec).filter((field) => spec[field as keyof TokenRequestSpec] != null);
   if (requested.length > 0) {
     const fieldsV1 = { 'f:spec': Object.fromEntries(requested.map((field) => [`f:${field}`, {}])) };
-    metadata.managedFields = [{ manager: request.manager, operation: 'Update', apiVersion: API_VERSION, time, fieldsType: 'FieldsV1', fieldsV1, subresource: 'token' }];
+    metadata.managedFields = [
+      {
+        manager: request.manager,
+        operation: 'Update',
+        apiVersion: API_VERSION,
+        time,
+        fieldsType: 'FieldsV1',
+        fieldsV1,
+        subresource: 'token',
+      },
+    ];
   }
   return {
     kind: 'TokenRequest',

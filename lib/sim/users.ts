@@ -7,7 +7,10 @@ export interface UserInfo {
 }
 
 /** The identity the simulator's own kubeconfig token authenticates as: a cluster admin (system:masters). */
-export const ADMIN_USER: UserInfo = { username: 'kubesnap-sim-admin', groups: ['system:masters', 'system:authenticated'] };
+export const ADMIN_USER: UserInfo = {
+  username: 'kubesnap-sim-admin',
+  groups: ['system:masters', 'system:authenticated'],
+};
 
 export const ANONYMOUS_USER: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
@@ -23,7 +26,11 @@ export function serviceAccountGroups(namespace: string): string[] {
 }
 
 export function serviceAccountUser(namespace: string, name: string, uid: string): UserInfo {
-  return { username: serviceAccountUsername(namespace, name), uid, groups: [...serviceAccountGroups(namespace), 'system:authenticated'] };
+  return {
+    username: serviceAccountUsername(namespace, name),
+    uid,
+    groups: [...serviceAccountGroups(namespace), 'system:authenticated'],
+  };
 }
 
 /** Members of system:masters pass every authorization and every escalation check, as on a real server. */

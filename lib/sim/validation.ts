@@ -32,15 +32,29 @@ export function validateName(def: ResourceDef, object: KubeObject): void {
   const name = object.metadata.name;
   const causes: StatusCause[] = [];
   if (!name) {
-    causes.push({ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' });
+    causes.push({
+      reason: 'FieldValueRequired',
+      message: 'Required value: name or generateName is required',
+      field: 'metadata.name',
+    });
   } else {
     const problem = nameProblem(def, name);
-    if (problem) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(name)}: ${problem}`, field: 'metadata.name' });
+    if (problem)
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(name)}: ${problem}`,
+        field: 'metadata.name',
+      });
   }
   if (def.group === 'apiextensions.k8s.io' && def.resource === 'customresourcedefinitions' && name) {
     const spec = object.spec as { group?: string; names?: { plural?: string } } | undefined;
     const expected = `${spec?.names?.plural}.${spec?.group}`;
-    if (name !== expected) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(name)}: must be spec.names.plural+"."+spec.group`, field: 'metadata.name' });
+    if (name !== expected)
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(name)}: must be spec.names.plural+"."+spec.group`,
+        field: 'metadata.name',
+      });
   }
   if (causes.length) throw invalid(def.group, def.kind, name ?? '', causes);
 }
@@ -51,17 +65,36 @@ export function validateName(def: ResourceDef, object: KubeObject): void {
  */
 export function validateImmutableFields(def: ResourceDef, previous: KubeObject, next: KubeObject): void {
   const name = String(previous.metadata.name);
-  if (def.group === '' && (def.resource === 'configmaps' || def.resource === 'secrets') && previous.immutable === true) {
+  if (
+    def.group === '' &&
+    (def.resource === 'configmaps' || def.resource === 'secrets') &&
+    previous.immutable === true
+  ) {
     const fields = def.resource === 'configmaps' ? ['data', 'binaryData'] : ['data'];
     const causes: StatusCause[] = fields
       .filter((field) => !sameJson(previous[field] ?? null, next[field] ?? null))
-      .map((field) => ({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field }));
-    if (next.immutable !== true) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'immutable' });
+      .map((field) => ({
+        reason: 'FieldValueForbidden',
+        message: 'Forbidden: field is immutable when `immutable` is set',
+        field,
+      }));
+    if (next.immutable !== true)
+      causes.push({
+        reason: 'FieldValueForbidden',
+        message: 'Forbidden: field is immutable when `immutable` is set',
+        field: 'immutable',
+      });
     if (causes.length) throw invalid(def.group, def.kind, name, causes);
   }
   if (def.group === 'apps' && ['deployments', 'statefulsets', 'daemonsets', 'replicasets'].includes(def.resource)) {
     if (!sameJson(selectorOf(previous) ?? null, selectorOf(next) ?? null)) {
-      throw invalid(def.group, def.kind, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(selectorOf(next))}: field is immutable`, field: 'spec.selector' }]);
+      throw invalid(def.group, def.kind, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(selectorOf(next))}: field is immutable`,
+          field: 'spec.selector',
+        },
+      ]);
     }
   }
 }

@@ -7,7 +7,6 @@ import { deepEqual, isJsonMap, type JsonMap } from '../json/index.ts';
 export type PlainObject = JsonMap;
 export { deepEqual, isJsonMap as isPlainObject };
 
-
 // Each field's path element is made once: the same string every time is hashed once as a FieldSet key and is
 // found at once as a FieldsV1 key (a new string has to be looked up among the property names first). Field names
 // include data keys, which have no bound, so the cache starts again past a size.
@@ -80,7 +79,8 @@ const sortedKeys = new WeakMap<ListShape, KeyName[]>();
 
 function sortedKeysOf(shape: Extract<ListShape, { type: 'map' }>): KeyName[] {
   let keys = sortedKeys.get(shape);
-  if (!keys) sortedKeys.set(shape, (keys = [...shape.keys].sort().map((name) => ({ name, quoted: JSON.stringify(name) }))));
+  if (!keys)
+    sortedKeys.set(shape, (keys = [...shape.keys].sort().map((name) => ({ name, quoted: JSON.stringify(name) }))));
   return keys;
 }
 
@@ -145,7 +145,14 @@ function isAbsent(value: unknown): boolean {
 }
 
 // `chain` and `path` are the walk's own stacks: pushed before a child is compared and popped after.
-function compareAt(lhs: unknown, rhs: unknown, chain: string[], path: string[], isItem: boolean, out: Comparison): void {
+function compareAt(
+  lhs: unknown,
+  rhs: unknown,
+  chain: string[],
+  path: string[],
+  isItem: boolean,
+  out: Comparison,
+): void {
   if (lhs === rhs) return; // the same value (status carried over from the stored object)
   const added = isAbsent(lhs);
   const gone = isAbsent(rhs);
@@ -163,7 +170,14 @@ function compareAt(lhs: unknown, rhs: unknown, chain: string[], path: string[], 
 }
 
 /** Compares the fields (or items) of two maps (or lists), either of which may be absent. */
-function compareChildren(structure: 'map' | 'list', lhs: unknown, rhs: unknown, chain: string[], path: string[], out: Comparison): void {
+function compareChildren(
+  structure: 'map' | 'list',
+  lhs: unknown,
+  rhs: unknown,
+  chain: string[],
+  path: string[],
+  out: Comparison,
+): void {
   if (structure === 'map') compareFields(isJsonMap(lhs) ? lhs : {}, isJsonMap(rhs) ? rhs : {}, chain, path, out);
   else compareItems(Array.isArray(lhs) ? lhs : [], Array.isArray(rhs) ? rhs : [], chain, path, out);
 }
@@ -182,7 +196,8 @@ function compareFields(lhs: PlainObject, rhs: PlainObject, chain: string[], path
   }
   const rightNames = Object.keys(rhs);
   if (!setWhereNull && sameNames(names, rightNames)) return;
-  for (const name of rightNames) if (!isAbsent(rhs[name]) && isAbsent(lhs[name])) compareField(name, undefined, rhs[name], chain, path, out);
+  for (const name of rightNames)
+    if (!isAbsent(rhs[name]) && isAbsent(lhs[name])) compareField(name, undefined, rhs[name], chain, path, out);
 }
 
 function sameNames(a: string[], b: string[]): boolean {
@@ -191,7 +206,14 @@ function sameNames(a: string[], b: string[]): boolean {
   return true;
 }
 
-function compareField(name: string, lhs: unknown, rhs: unknown, chain: string[], path: string[], out: Comparison): void {
+function compareField(
+  name: string,
+  lhs: unknown,
+  rhs: unknown,
+  chain: string[],
+  path: string[],
+  out: Comparison,
+): void {
   chain.push(name);
   path.push(fieldElement(name));
   compareAt(lhs, rhs, chain, path, false, out);
@@ -211,7 +233,14 @@ function compareItems(lhs: unknown[], rhs: unknown[], chain: string[], path: str
   for (const [element, item] of right) if (!left.has(element)) compareItem(element, undefined, item, chain, path, out);
 }
 
-function compareItem(element: string, lhs: unknown, rhs: unknown, chain: string[], path: string[], out: Comparison): void {
+function compareItem(
+  element: string,
+  lhs: unknown,
+  rhs: unknown,
+  chain: string[],
+  path: string[],
+  out: Comparison,
+): void {
   path.push(element);
   compareAt(lhs, rhs, chain, path, true, out);
   path.pop();
@@ -260,5 +289,10 @@ function sameScalar(a: unknown, b: unknown): boolean | undefined {
 }
 
 function isPlainScalar(value: unknown): boolean {
-  return value === undefined || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  return (
+    value === undefined ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
 }

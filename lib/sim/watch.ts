@@ -89,13 +89,18 @@ export class WatchHub {
       const before = event.previous !== undefined && event.type !== 'ADDED' && request.selector(event.previous);
       const now = event.type !== 'DELETED' && request.selector(event.object);
       if (event.type === 'DELETED') {
-        if (before || (event.previous === undefined && request.selector(event.object))) write('DELETED', encode(event.object));
+        if (before || (event.previous === undefined && request.selector(event.object)))
+          write('DELETED', encode(event.object));
       } else if (before && now) write('MODIFIED', encode(event.object));
       else if (now) write('ADDED', encode(event.object));
       else if (before) write('DELETED', encode(event.object));
     };
 
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     this.connections.add(res);
 
@@ -122,7 +127,12 @@ export class WatchHub {
 
     unsubscribe = cluster.store.subscribe((event) => translate(event, true));
     if (request.bookmarks && this.bookmarkIntervalMs > 0) {
-      timers.push(setInterval(() => write('BOOKMARK', encodedJson(this.bookmark(def, String(cluster.store.revision), false))), this.bookmarkIntervalMs));
+      timers.push(
+        setInterval(
+          () => write('BOOKMARK', encodedJson(this.bookmark(def, String(cluster.store.revision), false))),
+          this.bookmarkIntervalMs,
+        ),
+      );
     }
     if (request.timeoutSeconds !== undefined && request.timeoutSeconds > 0) {
       timers.push(
@@ -138,8 +148,17 @@ export class WatchHub {
   private bookmark(def: ResourceDef, resourceVersion: string, initialEventsEnd: boolean): KubeObject {
     const metadata: KubeObject['metadata'] = { resourceVersion, creationTimestamp: null };
     if (initialEventsEnd) {
-      const blueprint = JSON.stringify({ kind: def.listKind, apiVersion: def.group ? `${def.group}/${def.version}` : def.version, metadata: {}, items: null }) + '\n';
-      metadata.annotations = { 'k8s.io/initial-events-end': 'true', 'kubernetes.io/initial-events-list-blueprint': Buffer.from(blueprint).toString('base64') };
+      const blueprint =
+        JSON.stringify({
+          kind: def.listKind,
+          apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
+          metadata: {},
+          items: null,
+        }) + '\n';
+      metadata.annotations = {
+        'k8s.io/initial-events-end': 'true',
+        'kubernetes.io/initial-events-list-blueprint': Buffer.from(blueprint).toString('base64'),
+      };
     }
     return { kind: def.kind, apiVersion: def.group ? `${def.group}/${def.version}` : def.version, metadata };
   }

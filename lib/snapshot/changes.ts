@@ -14,10 +14,15 @@ export interface PlannedChanges {
  * read is a deletion only where the read was complete: its kind and namespace were listed (or its
  * kind is no longer served at all), and, with -l, the old object matched the selector.
  */
-export async function planChanges(state: ClusterState, headFiles: ReadonlyMap<string, string>, selection: Selection, options: {
-  prefix?: string;
-  readOld: (path: string) => Promise<Buffer | undefined>;
-}): Promise<PlannedChanges> {
+export async function planChanges(
+  state: ClusterState,
+  headFiles: ReadonlyMap<string, string>,
+  selection: Selection,
+  options: {
+    prefix?: string;
+    readOld: (path: string) => Promise<Buffer | undefined>;
+  },
+): Promise<PlannedChanges> {
   const files: FileChange[] = [];
   const changes: PathChange[] = [];
   for (const [path, file] of state.files) {
@@ -43,12 +48,18 @@ function inCompleteScope(identity: ObjectIdentity, state: ClusterState, selectio
   const namespace = name === 'namespaces' ? identity.name : identity.namespace;
   const covered = state.scope.listed.get(name);
   if (covered) return covered.has(namespace ?? '*') || (covered.has('*') && selection.namespaceSelected(namespace));
-  const kindGone = !state.scope.served.has(name) && !selection.kindsRestricted && !state.scope.failedGroups.has(identity.group);
-  const namespaceCovered = namespace === undefined ? !selection.options.namespaces?.length : selection.namespaceSelected(namespace);
+  const kindGone =
+    !state.scope.served.has(name) && !selection.kindsRestricted && !state.scope.failedGroups.has(identity.group);
+  const namespaceCovered =
+    namespace === undefined ? !selection.options.namespaces?.length : selection.namespaceSelected(namespace);
   return kindGone && namespaceCovered;
 }
 
-async function oldObjectMatches(path: string, selection: Selection, readOld: (path: string) => Promise<Buffer | undefined>): Promise<boolean> {
+async function oldObjectMatches(
+  path: string,
+  selection: Selection,
+  readOld: (path: string) => Promise<Buffer | undefined>,
+): Promise<boolean> {
   const bytes = await readOld(path);
   if (!bytes) return false;
   const object = parseObject(bytes, path) as { metadata?: { labels?: Record<string, string> } };

@@ -1,5 +1,13 @@
 import { mapWithConcurrency } from '../concurrency/index.ts';
-import { failedGroups, isUnreadableCollection, listDecodedPages, qualifiedResourceName, type ApiResource, type DiscoveryFailure, type KubeClient } from '../kube/index.ts';
+import {
+  failedGroups,
+  isUnreadableCollection,
+  listDecodedPages,
+  qualifiedResourceName,
+  type ApiResource,
+  type DiscoveryFailure,
+  type KubeClient,
+} from '../kube/index.ts';
 import type { KubeObject, NormalizeOptions, SkipReason } from '../normalize/index.ts';
 import { selectCollections, type Selection } from '../selection/index.ts';
 import { collectedFile, type CollectedFile, type PageJob } from './list-page.ts';
@@ -86,7 +94,8 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
         return;
       }
       for (const [path, file] of listed.files) state.files.set(path, file);
-      for (const [reason, count] of listed.skipped) state.skippedObjects.set(reason, (state.skippedObjects.get(reason) ?? 0) + count);
+      for (const [reason, count] of listed.skipped)
+        state.skippedObjects.set(reason, (state.skippedObjects.get(reason) ?? 0) + count);
       state.counts.set(name, (state.counts.get(name) ?? 0) + listed.files.size);
       const covered = state.scope.listed.get(name) ?? new Set<string>();
       covered.add(namespace ?? '*');
@@ -100,10 +109,17 @@ export async function collectClusterState(options: CollectOptions): Promise<Clus
   return state;
 }
 
-type ListedCollection = { files: Map<string, CollectedFile>; skipped: Map<SkipReason, number> } | { unreadable: string };
+type ListedCollection =
+  | { files: Map<string, CollectedFile>; skipped: Map<SkipReason, number> }
+  | { unreadable: string };
 
 /** One collection, every page; a 403/404/405 makes it unreadable instead of failing the read. */
-async function listCollection(resource: ApiResource, namespace: string | undefined, options: CollectOptions, pages: ListPageProcessor): Promise<ListedCollection> {
+async function listCollection(
+  resource: ApiResource,
+  namespace: string | undefined,
+  options: CollectOptions,
+  pages: ListPageProcessor,
+): Promise<ListedCollection> {
   const { selection } = options;
   const job: PageJob = {
     resource,
@@ -118,12 +134,17 @@ async function listCollection(resource: ApiResource, namespace: string | undefin
   // count): only then may the rest go to worker threads.
   let big = false;
   let listed = 0;
-  const listing = listDecodedPages(options.client, resource, {
-    namespace,
-    labelSelector: selection.options.labelSelector,
-    pageSize: options.pageSize,
-    signal: options.signal,
-  }, (body) => pages.process(body, job, big));
+  const listing = listDecodedPages(
+    options.client,
+    resource,
+    {
+      namespace,
+      labelSelector: selection.options.labelSelector,
+      pageSize: options.pageSize,
+      signal: options.signal,
+    },
+    (body) => pages.process(body, job, big),
+  );
   try {
     for await (const page of listing) {
       if (page.restarted) {
@@ -133,7 +154,11 @@ async function listCollection(resource: ApiResource, namespace: string | undefin
       listed += page.items;
       big ||= pages.isBigCollection(listed + (page.metadata.remainingItemCount ?? 0));
       for (const file of page.files) files.set(file.path, file);
-      for (const secret of page.toSeal) files.set(secret.path, collectedFile(secret.path, secret.namespace, await options.sealSecret!(secret.path, secret.object)));
+      for (const secret of page.toSeal)
+        files.set(
+          secret.path,
+          collectedFile(secret.path, secret.namespace, await options.sealSecret!(secret.path, secret.object)),
+        );
       for (const [reason, count] of page.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + count);
     }
   } catch (error) {

@@ -1,6 +1,12 @@
 import {
-  changeSummary, folderCounts, labelDigestKeyChange, repositoryReadme, snapshotCommitMessage, README_PATH,
-  type ClusterIdentity, type PathChange,
+  changeSummary,
+  folderCounts,
+  labelDigestKeyChange,
+  repositoryReadme,
+  snapshotCommitMessage,
+  README_PATH,
+  type ClusterIdentity,
+  type PathChange,
 } from '../history/index.ts';
 import { systemClock, type Clock } from '../health/index.ts';
 import type { NormalizeOptions, SkipReason } from '../normalize/index.ts';
@@ -9,9 +15,20 @@ import type { Author } from '../store/index.ts';
 import { readClusterChanges, type ClusterReadOptions } from './cluster-changes.ts';
 import type { UnreadableResource } from './collect.ts';
 
-export { collectClusterState, type ClusterState, type UnreadableResource, type CollectOptions, type ListedScope } from './collect.ts';
+export {
+  collectClusterState,
+  type ClusterState,
+  type UnreadableResource,
+  type CollectOptions,
+  type ListedScope,
+} from './collect.ts';
 export { planChanges, type PlannedChanges } from './changes.ts';
-export { readClusterChanges, type ClusterChanges, type ClusterChangesOptions, type ClusterReadOptions } from './cluster-changes.ts';
+export {
+  readClusterChanges,
+  type ClusterChanges,
+  type ClusterChangesOptions,
+  type ClusterReadOptions,
+} from './cluster-changes.ts';
 export { secretSealing } from './secret-sealing.ts';
 
 export interface SnapshotOptions extends ClusterReadOptions {
@@ -38,7 +55,11 @@ export interface SnapshotResult {
 export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotResult> {
   const clock = options.clock ?? systemClock;
   const repository = options.repository;
-  const normalize = await withRepositoryDigestKey<NormalizeOptions>(options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize ?? {}, repository.gitdir, { create: true });
+  const normalize = await withRepositoryDigestKey<NormalizeOptions>(
+    options.sealer ? { ...options.normalize, secrets: 'encrypt' } : (options.normalize ?? {}),
+    repository.gitdir,
+    { create: true },
+  );
   const head = await repository.head();
   const headFiles = head ? await repository.readFiles(head) : new Map<string, string>();
   const { state, planned } = await readClusterChanges({ ...options, normalize, base: head, baseFiles: headFiles });
@@ -55,7 +76,8 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<SnapshotRe
     normalize,
     unreadable: state.unreadable.map((entry) => `${entry.resource} (${entry.reason})`),
   });
-  const oldReadme = head && headFiles.has(readmePath) ? (await repository.readFile(head, readmePath))?.toString('utf8') : undefined;
+  const oldReadme =
+    head && headFiles.has(readmePath) ? (await repository.readFile(head, readmePath))?.toString('utf8') : undefined;
   const files = [...planned.files];
   if (readme !== oldReadme) {
     files.push({ path: readmePath, content: readme });

@@ -65,7 +65,9 @@ function parsePage(body: Uint8Array, resource: ApiResource): { metadata?: ListPa
   try {
     return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   } catch (error) {
-    throw new ClusterError(`the API server sent a list of ${qualifiedResourceName(resource)} that is not valid JSON (${(error as Error).message}).`);
+    throw new ClusterError(
+      `the API server sent a list of ${qualifiedResourceName(resource)} that is not valid JSON (${(error as Error).message}).`,
+    );
   }
 }
 
@@ -77,7 +79,13 @@ export function layOutListPage(body: Uint8Array, job: PageJob): LaidOutPage {
   const namespaceSelected = namespaceMatcher(job.namespaces);
   const scopedBy = resource.namespaced ? 'namespace' : isNamespacesResource(resource) ? 'name' : undefined;
   const sealing = job.sealSecrets && resource.group === '' && resource.resource === 'secrets';
-  const processed: LaidOutPage = { metadata: page.metadata ?? {}, items: page.items?.length ?? 0, files: [], toSeal: [], skipped: [] };
+  const processed: LaidOutPage = {
+    metadata: page.metadata ?? {},
+    items: page.items?.length ?? 0,
+    files: [],
+    toSeal: [],
+    skipped: [],
+  };
   const skipped = new Map<SkipReason, number>();
   for (const item of page.items ?? []) {
     // List items come without kind and apiVersion.
@@ -90,7 +98,10 @@ export function layOutListPage(body: Uint8Array, job: PageJob): LaidOutPage {
       continue;
     }
     const namespace = resource.namespaced ? item.metadata.namespace : undefined;
-    const path = objectPath({ group: resource.group, resource: resource.resource, namespace, name: item.metadata.name }, job.prefix);
+    const path = objectPath(
+      { group: resource.group, resource: resource.resource, namespace, name: item.metadata.name },
+      job.prefix,
+    );
     if (sealing) processed.toSeal.push({ path, namespace, object: result.object });
     else {
       const bytes = Buffer.from(serializeObject(result.object));
@@ -109,7 +120,10 @@ export function withPackEntries(page: LaidOutPage, entries: readonly PackEntry[]
 /** The whole of a page's processing, in the thread that calls it (a page worker, or this one for a small page). */
 export function processListPage(body: Uint8Array, job: PageJob): ProcessedPage {
   const page = layOutListPage(body, job);
-  return withPackEntries(page, page.files.map((file) => packEntry('blob', file.bytes)));
+  return withPackEntries(
+    page,
+    page.files.map((file) => packEntry('blob', file.bytes)),
+  );
 }
 
 /** The file of an object laid out on its own (a sealed Secret). */

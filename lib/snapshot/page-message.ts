@@ -30,6 +30,11 @@ export function fromPageMessage(message: PageMessage): ProcessedPage {
   const { paths, namespaces, ids, bytes, packed, ...rest } = message;
   const contents = fromBufferBlock(bytes);
   const entries = fromPackedBlobs(packed);
-  const files = paths.map((path, i) => ({ path, namespace: namespaces[i], bytes: contents[i], blob: { id: ids[i], packed: entries[i] } }));
+  const files = paths.map((path, i) => ({
+    path,
+    namespace: namespaces[i],
+    bytes: contents[i],
+    blob: { id: ids[i], packed: entries[i] },
+  }));
   return { ...rest, files };
 }

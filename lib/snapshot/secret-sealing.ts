@@ -8,7 +8,11 @@ import type { SnapshotRepository } from '../store/index.ts';
  * `files` (path → blob id of the commit compared with), so a value that did not change keeps its
  * committed ciphertext and the file its bytes.
  */
-export function secretSealing(sealer: SecretSealer, repository: SnapshotRepository, files: ReadonlyMap<string, string>): (path: string, secret: KubeObject) => Promise<KubeObject> {
+export function secretSealing(
+  sealer: SecretSealer,
+  repository: SnapshotRepository,
+  files: ReadonlyMap<string, string>,
+): (path: string, secret: KubeObject) => Promise<KubeObject> {
   return async (path, secret) => {
     const blob = files.get(path);
     const previous = blob === undefined ? undefined : parseObject(await repository.readBlob(blob), path);

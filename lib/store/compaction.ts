@@ -22,7 +22,10 @@ export interface PackMergeRequest {
  * runs, commits add packs, which it looks at again when it ends.
  */
 export class Compaction {
-  private readonly thread = new WorkerCalls<PackMergeRequest, string>(new URL('./pack-merge.worker.ts', import.meta.url), 1);
+  private readonly thread = new WorkerCalls<PackMergeRequest, string>(
+    new URL('./pack-merge.worker.ts', import.meta.url),
+    1,
+  );
   private running: Promise<void> | undefined;
   /**
    * Why the last packing or merge failed, until one succeeds. A failure leaves every object valid where it was, and

@@ -41,7 +41,10 @@ function availableBytes(path: string): number {
 export function diskFullError(error: unknown, repositoryPath: string, neededBytes: number): unknown {
   if (!isDiskFull(error)) return error;
   const missing = Math.max(MB, neededBytes - availableBytes(repositoryPath));
-  const what = (error as NodeJS.ErrnoException).code === 'EDQUOT' ? `the disk quota for ${repositoryPath} is used up` : `the disk holding ${repositoryPath} is full`;
+  const what =
+    (error as NodeJS.ErrnoException).code === 'EDQUOT'
+      ? `the disk quota for ${repositoryPath} is used up`
+      : `the disk holding ${repositoryPath} is full`;
   return new DiskFullError(`${what}: kubesnap needs about ${Math.ceil(missing / MB)} MB more.`, { cause: error });
 }
 
@@ -49,7 +52,9 @@ export function diskFullError(error: unknown, repositoryPath: string, neededByte
  * About how many bytes committing these files stores: deflated sizes where they are known, else the contents'
  * size at the compression a sample of them gets.
  */
-export function estimateStoredBytes(files: { content: Buffer | string | null; blob?: { packed: { bytes: Buffer } } }[]): number {
+export function estimateStoredBytes(
+  files: { content: Buffer | string | null; blob?: { packed: { bytes: Buffer } } }[],
+): number {
   let known = 0;
   const unpacked: Buffer[] = [];
   for (const file of files) {
@@ -59,7 +64,9 @@ export function estimateStoredBytes(files: { content: Buffer | string | null; bl
   }
   const sample = unpacked.slice(0, SAMPLE_SIZE);
   const sampleBytes = sample.reduce((sum, content) => sum + content.length, 0);
-  const ratio = sampleBytes ? sample.reduce((sum, content) => sum + deflateSync(content, { level: 1 }).length, 0) / sampleBytes : 0;
+  const ratio = sampleBytes
+    ? sample.reduce((sum, content) => sum + deflateSync(content, { level: 1 }).length, 0) / sampleBytes
+    : 0;
   const unpackedBytes = unpacked.reduce((sum, content) => sum + content.length, 0);
   return known + unpackedBytes * ratio + files.length * OVERHEAD_PER_FILE;
 }

@@ -27,9 +27,18 @@ export function entryFromStat(path: string, id: string, stats: Stats): IndexEntr
   return {
     path,
     id,
-    stat: [seconds(stats.ctimeMs), nanos(stats.ctimeMs), seconds(stats.mtimeMs), nanos(stats.mtimeMs), stats.dev, stats.ino, mode, stats.uid, stats.gid, stats.size].map(
-      (value) => value >>> 0,
-    ),
+    stat: [
+      seconds(stats.ctimeMs),
+      nanos(stats.ctimeMs),
+      seconds(stats.mtimeMs),
+      nanos(stats.mtimeMs),
+      stats.dev,
+      stats.ino,
+      mode,
+      stats.uid,
+      stats.gid,
+      stats.size,
+    ].map((value) => value >>> 0),
     flags: 0,
     extendedFlags: 0,
   };
@@ -59,7 +68,8 @@ export class GitIndex {
     const corrupt = (why: string) => new RepositoryError(`The git index ${path} cannot be used: ${why}.`);
     if (data.toString('latin1', 0, 4) !== 'DIRC') throw corrupt('it is not an index file');
     const version = data.readUInt32BE(4);
-    if (version !== 2 && version !== 3) throw corrupt(`index version ${version} is not supported (run "git update-index --index-version 2")`);
+    if (version !== 2 && version !== 3)
+      throw corrupt(`index version ${version} is not supported (run "git update-index --index-version 2")`);
     const count = data.readUInt32BE(8);
     const entries = new Map<string, IndexEntry[]>();
     let at = 12;

@@ -95,7 +95,8 @@ export function parseTree(content: Buffer): TreeEntry[] {
   while (at < content.length) {
     const space = content.indexOf(0x20, at);
     const nul = content.indexOf(0, space);
-    if (space < 0 || nul < 0 || nul + 21 > content.length) throw new RepositoryError('A tree object in the repository is corrupt.');
+    if (space < 0 || nul < 0 || nul + 21 > content.length)
+      throw new RepositoryError('A tree object in the repository is corrupt.');
     entries.push({
       mode: content.toString('latin1', at, space),
       name: content.toString('utf8', space + 1, nul),
@@ -132,7 +133,10 @@ export function completeAuthor(author: Author, now = Date.now()): Required<Autho
 /** The `Name <email> 1700000000 +0100` form git uses in commits and reflogs. */
 export function formatIdentity(author: Required<Author>): string {
   for (const value of [author.name, author.email]) {
-    if (/[<>\n\0]/.test(value)) throw new RepositoryError(`The author "${value}" contains a character git does not allow (<, >, newline or NUL).`);
+    if (/[<>\n\0]/.test(value))
+      throw new RepositoryError(
+        `The author "${value}" contains a character git does not allow (<, >, newline or NUL).`,
+      );
   }
   return `${author.name} <${author.email}> ${author.timestamp} ${formatTimezone(author.timezoneOffset)}`;
 }
@@ -177,7 +181,13 @@ export function parseCommit(content: Buffer): CommitData {
   const author = headers.get('author')?.[0];
   const committer = headers.get('committer')?.[0];
   if (!tree || !author || !committer) throw new RepositoryError('A commit object in the repository is corrupt.');
-  return { tree, parents: headers.get('parent') ?? [], author: parseIdentity(author), committer: parseIdentity(committer), message };
+  return {
+    tree,
+    parents: headers.get('parent') ?? [],
+    author: parseIdentity(author),
+    committer: parseIdentity(committer),
+    message,
+  };
 }
 
 /** The object an annotated tag points at. */

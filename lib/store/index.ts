@@ -72,7 +72,11 @@ export { changedPaths, type ChangedPath } from './tree-diff.ts';
  * the holder: "repository is locked by kubesnap watch (pid 1234 on host x) since ...". Holding it, sweeps what
  * writes of an earlier kubesnap left (temporary-files.ts).
  */
-export async function acquireLock(repo: SnapshotRepository | string, holder: LockHolder, options?: LockOptions): Promise<{ release(): Promise<void> }> {
+export async function acquireLock(
+  repo: SnapshotRepository | string,
+  holder: LockHolder,
+  options?: LockOptions,
+): Promise<{ release(): Promise<void> }> {
   const gitdir = typeof repo === 'string' ? (findRepository(resolve(repo))?.gitdir ?? repo) : repo.gitdir;
   const lock = await acquireLockFile(gitdir, holder, options);
   sweepTemporaryFiles(gitdir);

@@ -127,7 +127,8 @@ function writeDraft(gitdir: string, draft: string, text: string): void {
   } catch (error) {
     rmSync(draft, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new RepositoryError(`Cannot lock ${gitdir}: it is not a git directory.`);
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new RepositoryError(`Cannot lock ${gitdir}: it is not a git directory.`);
     throw diskFullError(error, gitdir, 0);
   }
 }
@@ -137,9 +138,18 @@ function writeDraft(gitdir: string, draft: string, text: string): void {
  * (pid, host, boot id, process start time), touched every heartbeat while held. A stale lock is taken over, by one
  * starter only; a live one is a LockedError naming its holder.
  */
-export async function acquireLockFile(gitdir: string, holder: LockHolder, options: LockOptions = {}): Promise<{ release(): Promise<void> }> {
+export async function acquireLockFile(
+  gitdir: string,
+  holder: LockHolder,
+  options: LockOptions = {},
+): Promise<{ release(): Promise<void> }> {
   const path = join(gitdir, LOCK_FILE);
-  const record: LockRecord = { ...holder, ...processIdentity(holder.pid), since: new Date().toISOString(), instance: randomBytes(8).toString('hex') };
+  const record: LockRecord = {
+    ...holder,
+    ...processIdentity(holder.pid),
+    since: new Date().toISOString(),
+    instance: randomBytes(8).toString('hex'),
+  };
   const text = `${JSON.stringify(record)}\n`;
   const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   writeDraft(gitdir, draft, text);

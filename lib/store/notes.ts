@@ -1,4 +1,14 @@
-import { completeAuthor, encodeCommit, encodeSortedTree, FILE_MODE, formatIdentity, hashObject, parseCommit, sortTreeEntries, type Author } from './git-object.ts';
+import {
+  completeAuthor,
+  encodeCommit,
+  encodeSortedTree,
+  FILE_MODE,
+  formatIdentity,
+  hashObject,
+  parseCommit,
+  sortTreeEntries,
+  type Author,
+} from './git-object.ts';
 import type { ObjectReader } from './object-reader.ts';
 import { writeLooseObject } from './object-writer.ts';
 import type { RefStore } from './refs.ts';
@@ -10,7 +20,12 @@ import type { TreeCache } from './tree-cache.ts';
  * rewritten: each change is a new notes commit on top of the last, as `git notes append` makes.
  */
 export class Notes {
-  constructor(private readonly reader: ObjectReader, private readonly refs: RefStore, private readonly trees: TreeCache, private readonly objectsDir: string) {}
+  constructor(
+    private readonly reader: ObjectReader,
+    private readonly refs: RefStore,
+    private readonly trees: TreeCache,
+    private readonly objectsDir: string,
+  ) {}
 
   /** Annotated commit id → the note's blob id. */
   private entries(ref: string): { head?: string; notes: Map<string, string> } {
@@ -25,7 +40,8 @@ export class Notes {
   /** Every note of the ref: annotated commit id → text. */
   read(ref: string): Map<string, string> {
     const texts = new Map<string, string>();
-    for (const [commit, blob] of this.entries(ref).notes) texts.set(commit, this.reader.read(blob).content.toString('utf8'));
+    for (const [commit, blob] of this.entries(ref).notes)
+      texts.set(commit, this.reader.read(blob).content.toString('utf8'));
     return texts;
   }
 
@@ -36,10 +52,25 @@ export class Notes {
     const content = Buffer.from(before + (text.endsWith('\n') ? text : `${text}\n`));
     const blob = this.write('blob', content);
     notes.set(commit, blob);
-    const tree = this.write('tree', encodeSortedTree(sortTreeEntries([...notes].map(([name, id]) => ({ name, mode: FILE_MODE, id })))));
+    const tree = this.write(
+      'tree',
+      encodeSortedTree(sortTreeEntries([...notes].map(([name, id]) => ({ name, mode: FILE_MODE, id })))),
+    );
     const identity = completeAuthor(author);
-    const notesCommit = this.write('commit', encodeCommit({ tree, parents: head ? [head] : [], author: identity, committer: identity, message: `Notes added by kubesnap\n` }));
-    this.refs.update(ref, notesCommit, head, { identity: formatIdentity(identity), message: 'notes: added by kubesnap' });
+    const notesCommit = this.write(
+      'commit',
+      encodeCommit({
+        tree,
+        parents: head ? [head] : [],
+        author: identity,
+        committer: identity,
+        message: `Notes added by kubesnap\n`,
+      }),
+    );
+    this.refs.update(ref, notesCommit, head, {
+      identity: formatIdentity(identity),
+      message: 'notes: added by kubesnap',
+    });
     return notesCommit;
   }
 
@@ -65,8 +96,20 @@ export class Notes {
       if (mine === undefined) notes.set(commit, blob);
       else if (mine !== blob) notes.set(commit, this.write('blob', this.union(mine, blob)));
     }
-    const tree = this.write('tree', encodeSortedTree(sortTreeEntries([...notes].map(([name, id]) => ({ name, mode: FILE_MODE, id })))));
-    const merged = this.write('commit', encodeCommit({ tree, parents: [ours.head, other], author: identity, committer: identity, message: 'Notes merged by kubesnap\n' }));
+    const tree = this.write(
+      'tree',
+      encodeSortedTree(sortTreeEntries([...notes].map(([name, id]) => ({ name, mode: FILE_MODE, id })))),
+    );
+    const merged = this.write(
+      'commit',
+      encodeCommit({
+        tree,
+        parents: [ours.head, other],
+        author: identity,
+        committer: identity,
+        message: 'Notes merged by kubesnap\n',
+      }),
+    );
     this.refs.update(ref, merged, ours.head, reflog('notes: merged the remote'));
     return merged;
   }
@@ -75,7 +118,11 @@ export class Notes {
   private union(mine: string, theirs: string): Buffer {
     const text = this.reader.read(mine).content.toString('utf8');
     const have = new Set(text.split('\n'));
-    const missing = this.reader.read(theirs).content.toString('utf8').split('\n').filter((line) => line && !have.has(line));
+    const missing = this.reader
+      .read(theirs)
+      .content.toString('utf8')
+      .split('\n')
+      .filter((line) => line && !have.has(line));
     const base = text === '' || text.endsWith('\n') ? text : `${text}\n`;
     return Buffer.from(base + missing.map((line) => `${line}\n`).join(''));
   }

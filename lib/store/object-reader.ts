@@ -117,7 +117,9 @@ export class ObjectReader {
    */
   rescanPacks(): void {
     const files = new Set(existsSync(this.packDir) ? readdirSync(this.packDir) : []);
-    const names = new Set([...files].filter((name) => name.endsWith('.idx') && files.has(name.replace(/\.idx$/, '.pack'))));
+    const names = new Set(
+      [...files].filter((name) => name.endsWith('.idx') && files.has(name.replace(/\.idx$/, '.pack'))),
+    );
     for (const name of this.packs.keys()) if (!names.has(name)) this.dropPack(name);
     for (const name of names) if (!this.packs.has(name)) this.keepOpen(openPack(this.packDir, name));
     this.scanned = true;
@@ -315,7 +317,8 @@ export class ObjectReader {
         stored.packs.delete(name);
         for (const object of objects) moved.push(object);
       }
-      for (const object of stored.loose.splice(0)) (existsSync(this.loosePath(object.id)) ? stored.loose : moved).push(object);
+      for (const object of stored.loose.splice(0))
+        (existsSync(this.loosePath(object.id)) ? stored.loose : moved).push(object);
       const { missing, stored: found } = this.locateInScanned(moved);
       stored.addAll(found);
       for (const object of missing) lost.push(object);

@@ -25,7 +25,10 @@ export interface PackEntry {
  * hands out with mmap and page-faults in afresh every time; small state is several times faster on small
  * files and compresses them the same. Any window size is valid zlib for git to inflate.
  */
-function deflateOptions(size: number, level: number): { level: number; windowBits: number; memLevel: number; chunkSize: number } {
+function deflateOptions(
+  size: number,
+  level: number,
+): { level: number; windowBits: number; memLevel: number; chunkSize: number } {
   const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(size + 262))));
   // The output buffer too: zlib's default 16 KB chunk would be handed back as a slice, pinning 16 KB per object.
   return { level, windowBits, memLevel: Math.max(1, windowBits - 7), chunkSize: Math.min(64 << 10, size + 1024) };
@@ -37,7 +40,9 @@ function deflateOptions(size: number, level: number): { level: number; windowBit
  * most of an incremental commit's time. `git gc` recompresses and deltifies them later.
  */
 function deflate(object: { type: ObjectType; content: Buffer }, withHeader = false): Buffer {
-  const data = withHeader ? Buffer.concat([objectHeader(object.type, object.content.length), object.content]) : object.content;
+  const data = withHeader
+    ? Buffer.concat([objectHeader(object.type, object.content.length), object.content])
+    : object.content;
   return deflateSync(data, deflateOptions(data.length, object.type === 'tree' ? 0 : 1));
 }
 
@@ -100,7 +105,8 @@ function encodeIndex(table: IndexTable, packChecksum: Buffer): Buffer {
   at += table.names.copy(index, at, 0, count * 20);
   for (const crc of table.crcs) at = index.writeUInt32BE(crc, at);
   let largeCount = 0;
-  for (const offset of table.offsets) at = index.writeUInt32BE(offset >= 0x80000000 ? (0x80000000 | largeCount++) >>> 0 : offset, at);
+  for (const offset of table.offsets)
+    at = index.writeUInt32BE(offset >= 0x80000000 ? (0x80000000 | largeCount++) >>> 0 : offset, at);
   for (const offset of table.offsets) if (offset >= 0x80000000) at = index.writeBigUInt64BE(BigInt(offset), at);
   at += packChecksum.copy(index, at);
   createHash('sha1').update(index.subarray(0, at)).digest().copy(index, at);
@@ -113,7 +119,11 @@ function indexTable(entries: Array<{ id: string; offset: number; crc: number }>)
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // One hex decode of every id at once: a hundred thousand small writes cost more than the rest of the index.
   const names = Buffer.from(entries.map((entry) => entry.id).join(''), 'hex');
-  return { names, crcs: Uint32Array.from(entries, (entry) => entry.crc), offsets: Float64Array.from(entries, (entry) => entry.offset) };
+  return {
+    names,
+    crcs: Uint32Array.from(entries, (entry) => entry.crc),
+    offsets: Float64Array.from(entries, (entry) => entry.offset),
+  };
 }
 
 /** Appends to a file through one reused buffer, hashing everything written (a pack's trailing checksum). */
@@ -195,7 +205,8 @@ export class PackWriter {
    * Returns the path of the .idx.
    */
   finish(table: IndexTable): string {
-    if (this.added !== this.count || table.crcs.length !== this.count) throw new Error(`A pack of ${this.count} objects got ${this.added} entries and ${table.crcs.length} index rows.`);
+    if (this.added !== this.count || table.crcs.length !== this.count)
+      throw new Error(`A pack of ${this.count} objects got ${this.added} entries and ${table.crcs.length} index rows.`);
     const packChecksum = this.out.finish();
     closeSync(this.fd);
     const base = join(this.dir, `pack-${packChecksum.toString('hex')}`);
@@ -234,9 +245,11 @@ export function writePackWith(objectsDir: string, count: number, fill: (pack: Pa
 /** Writes objects as one pack (+ .idx v2), undeltified. Returns the path of the .idx. */
 export function writePack(objectsDir: string, objects: NewObject[]): string {
   return writePackWith(objectsDir, objects.length, (pack) =>
-    indexTable(objects.map((object) => {
-      const entry = object.packed ?? packEntry(object.type, object.content);
-      return { id: object.id, offset: pack.add(entry), crc: entry.crc };
-    })),
+    indexTable(
+      objects.map((object) => {
+        const entry = object.packed ?? packEntry(object.type, object.content);
+        return { id: object.id, offset: pack.add(entry), crc: entry.crc };
+      }),
+    ),
   );
 }

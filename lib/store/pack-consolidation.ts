@@ -3,7 +3,15 @@ import { basename, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { RepositoryError } from '../errors/index.ts';
 import type { ObjectReader, OpenPack } from './object-reader.ts';
-import { packEntry, writePack, writePackWith, type IndexTable, type NewObject, type PackEntry, type PackWriter } from './object-writer.ts';
+import {
+  packEntry,
+  writePack,
+  writePackWith,
+  type IndexTable,
+  type NewObject,
+  type PackEntry,
+  type PackWriter,
+} from './object-writer.ts';
 import { encodeBaseDistance, readPackEntryHeader, REF_DELTA, type PackEntryHeader } from './pack-entry-header.ts';
 import type { PackIndex } from './pack-index.ts';
 
@@ -54,7 +62,8 @@ class PackFileWindow {
 
   /** The bytes from `start` to `end`; valid until the next call. */
   range(start: number, end: number): Buffer {
-    if (start < this.start || end > this.start + this.bytes.length) this.read(start, Math.max(READ_WINDOW, end - start));
+    if (start < this.start || end > this.start + this.bytes.length)
+      this.read(start, Math.max(READ_WINDOW, end - start));
     return this.bytes.subarray(start - this.start, end - this.start);
   }
 
@@ -63,7 +72,10 @@ class PackFileWindow {
     if (this.bytes.length < size) this.bytes = Buffer.allocUnsafe(size);
     for (let read = 0; read < size; ) {
       const got = readSync(this.pack.fd, this.bytes, read, size - read, start + read);
-      if (got === 0) throw new RepositoryError(`The pack file ${this.pack.name.replace(/\.idx$/, '.pack')} in the repository is shorter than it was.`);
+      if (got === 0)
+        throw new RepositoryError(
+          `The pack file ${this.pack.name.replace(/\.idx$/, '.pack')} in the repository is shorter than it was.`,
+        );
       read += got;
     }
     this.bytes = this.bytes.subarray(0, size);
@@ -87,7 +99,8 @@ function mergeById(indexes: PackIndex[]): MergedOrder {
   for (;;) {
     let first = -1;
     for (let p = 0; p < indexes.length; p++) {
-      if (next[p] < indexes[p].count && (first < 0 || indexes[p].compareIds(next[p], indexes[first], next[first]) < 0)) first = p;
+      if (next[p] < indexes[p].count && (first < 0 || indexes[p].compareIds(next[p], indexes[first], next[first]) < 0))
+        first = p;
     }
     if (first < 0) return order;
     order.packs[order.count] = first;
@@ -101,7 +114,11 @@ function mergeById(indexes: PackIndex[]): MergedOrder {
 
 /** An OFS_DELTA entry with its base distance spelled anew; its kind, size and zlib data stay as they were. */
 function rebasedDelta(bytes: Buffer, header: PackEntryHeader, distance: number): PackEntry {
-  const entry = Buffer.concat([bytes.subarray(0, header.sizeLength), encodeBaseDistance(distance), bytes.subarray(header.length)]);
+  const entry = Buffer.concat([
+    bytes.subarray(0, header.sizeLength),
+    encodeBaseDistance(distance),
+    bytes.subarray(header.length),
+  ]);
   return { bytes: entry, crc: crc32(entry) };
 }
 
@@ -143,7 +160,11 @@ class PackMerge {
     }));
     for (let i = 0; i < order.count; i++) copies[order.packs[i]].kept[order.positions[i]] = 1;
     this.packs.forEach((pack, p) => this.copy(pack, copies[p]));
-    const table: IndexTable = { names: Buffer.allocUnsafe(order.count * 20), crcs: new Uint32Array(order.count), offsets: new Float64Array(order.count) };
+    const table: IndexTable = {
+      names: Buffer.allocUnsafe(order.count * 20),
+      crcs: new Uint32Array(order.count),
+      offsets: new Float64Array(order.count),
+    };
     for (let i = 0; i < order.count; i++) {
       const [copy, position] = [copies[order.packs[i]], order.positions[i]];
       this.packs[order.packs[i]].index.idAt(position).copy(table.names, i * 20);
@@ -171,9 +192,14 @@ class PackMerge {
     const header = readPackEntryHeader(bytes);
     if (header.baseDistance !== undefined) {
       const base = index.positionAt(index.offsetAt(position) - header.baseDistance);
-      if (base === undefined) throw new RepositoryError(`A delta in a pack file of the repository has no base (object ${index.idAt(position).toString('hex')}).`);
+      if (base === undefined)
+        throw new RepositoryError(
+          `A delta in a pack file of the repository has no base (object ${index.idAt(position).toString('hex')}).`,
+        );
       // The base came earlier in this pack, so it is already written, unless another pack's copy of it was kept.
-      return copy.kept[base] ? rebasedDelta(bytes, header, this.writer.offset - copy.offsets[base]) : asRefDelta(bytes, header, index.idAt(base));
+      return copy.kept[base]
+        ? rebasedDelta(bytes, header, this.writer.offset - copy.offsets[base])
+        : asRefDelta(bytes, header, index.idAt(base));
     }
     // A REF_DELTA on an object outside these packs (a thin pack) is written whole: git looks for a delta's base
     // only in the delta's own pack.
@@ -220,7 +246,11 @@ export function installMergedPack(reader: ObjectReader, mergedNames: string[], i
  */
 function removeMultiPackIndex(packDir: string): void {
   for (const name of readdirSync(packDir)) {
-    if (name === 'multi-pack-index' || name === 'multi-pack-index.d' || /^multi-pack-index-[0-9a-f]+\.(bitmap|rev)$/.test(name)) {
+    if (
+      name === 'multi-pack-index' ||
+      name === 'multi-pack-index.d' ||
+      /^multi-pack-index-[0-9a-f]+\.(bitmap|rev)$/.test(name)
+    ) {
       rmSync(join(packDir, name), { recursive: true, force: true });
     }
   }

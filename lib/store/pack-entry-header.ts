@@ -1,7 +1,9 @@
 import type { ObjectType } from './git-object.ts';
 
 export const PACK_TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
-const PACK_TYPE_NUMBERS = Object.fromEntries(Object.entries(PACK_TYPES).map(([number, type]) => [type, Number(number)])) as Record<ObjectType, number>;
+const PACK_TYPE_NUMBERS = Object.fromEntries(
+  Object.entries(PACK_TYPES).map(([number, type]) => [type, Number(number)]),
+) as Record<ObjectType, number>;
 export const OFS_DELTA = 6;
 export const REF_DELTA = 7;
 
@@ -41,7 +43,8 @@ export function readPackEntryHeader(bytes: Buffer): PackEntryHeader {
     }
     return { kind, size, sizeLength, length: at, baseDistance: distance };
   }
-  if (kind === REF_DELTA) return { kind, size, sizeLength, length: sizeLength + 20, baseId: bytes.toString('hex', at, at + 20) };
+  if (kind === REF_DELTA)
+    return { kind, size, sizeLength, length: sizeLength + 20, baseId: bytes.toString('hex', at, at + 20) };
   return { kind, size, sizeLength, length: sizeLength };
 }
 

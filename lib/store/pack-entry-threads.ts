@@ -8,7 +8,10 @@ export interface PackedBlobs {
 }
 
 export function toPackedBlobs(entries: readonly PackEntry[]): { packed: PackedBlobs; transfer: ArrayBuffer[] } {
-  const packed: PackedBlobs = { entries: toBufferBlock(entries.map((entry) => entry.bytes)), crcs: Uint32Array.from(entries, (entry) => entry.crc) };
+  const packed: PackedBlobs = {
+    entries: toBufferBlock(entries.map((entry) => entry.bytes)),
+    crcs: Uint32Array.from(entries, (entry) => entry.crc),
+  };
   return { packed, transfer: [...transferOf(packed.entries), packed.crcs.buffer as ArrayBuffer] };
 }
 

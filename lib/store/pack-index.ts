@@ -12,9 +12,14 @@ export class PackIndex {
   private sortedOffsets?: Float64Array;
   private sortedPositions?: Uint32Array;
 
-  constructor(data: Buffer, readonly packSize: number) {
+  constructor(
+    data: Buffer,
+    readonly packSize: number,
+  ) {
     if (data.readUInt32BE(0) !== 0xff744f63 || data.readUInt32BE(4) !== 2) {
-      throw new RepositoryError('A pack index in the repository is not version 2; run "git repack -a -d" to rewrite it.');
+      throw new RepositoryError(
+        'A pack index in the repository is not version 2; run "git repack -a -d" to rewrite it.',
+      );
     }
     this.data = data;
     this.fanout = new Uint32Array(256);
@@ -36,7 +41,8 @@ export class PackIndex {
     while (low < high) {
       const middle = (low + high) >>> 1;
       const other = this.names.readUInt32BE(middle * 20);
-      const order = head !== other ? (other > head ? 1 : -1) : this.names.compare(id, 0, 20, middle * 20, middle * 20 + 20);
+      const order =
+        head !== other ? (other > head ? 1 : -1) : this.names.compare(id, 0, 20, middle * 20, middle * 20 + 20);
       if (order === 0) return middle;
       if (order > 0) high = middle;
       else low = middle + 1;
@@ -117,7 +123,13 @@ export class PackIndex {
     const mine = this.names.readUInt32BE(position * 20);
     const theirs = other.names.readUInt32BE(otherPosition * 20);
     if (mine !== theirs) return mine < theirs ? -1 : 1;
-    return this.names.compare(other.names, otherPosition * 20, otherPosition * 20 + 20, position * 20, position * 20 + 20);
+    return this.names.compare(
+      other.names,
+      otherPosition * 20,
+      otherPosition * 20 + 20,
+      position * 20,
+      position * 20 + 20,
+    );
   }
 
   /** Ids in this pack starting with a hex prefix (for short ids). */

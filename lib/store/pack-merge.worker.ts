@@ -10,7 +10,8 @@ answerCalls(({ objectsDir, packNames }: PackMergeRequest) => {
   try {
     const open = new Map(reader.openPacks().map((pack) => [pack.name, pack]));
     const packs = packNames.map((name) => open.get(name) ?? []).flat();
-    if (packs.length < packNames.length) throw new RepositoryError('A pack to merge was removed from the repository meanwhile.');
+    if (packs.length < packNames.length)
+      throw new RepositoryError('A pack to merge was removed from the repository meanwhile.');
     return { reply: writeMergedPack(reader, packs) };
   } finally {
     reader.close();

@@ -1,4 +1,14 @@
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
 
@@ -107,14 +117,18 @@ export class RefStore {
       fd = openSync(lockPath, 'wx', 0o644);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new RepositoryError(`Cannot update ${name}: ${lockPath} exists; another git process is writing it (remove the file if none is running).`);
+        throw new RepositoryError(
+          `Cannot update ${name}: ${lockPath} exists; another git process is writing it (remove the file if none is running).`,
+        );
       }
       throw error;
     }
     try {
       const current = this.resolve(name);
       if (current !== expected) {
-        throw new RepositoryError(`Cannot update ${name}: it moved to ${current ?? 'nothing'} while kubesnap expected ${expected ?? 'nothing'}.`);
+        throw new RepositoryError(
+          `Cannot update ${name}: it moved to ${current ?? 'nothing'} while kubesnap expected ${expected ?? 'nothing'}.`,
+        );
       }
       writeSync(fd, `${id}\n`);
       closeSync(fd);

@@ -54,7 +54,8 @@ function configText(bare: boolean): string {
 
 /** Lays out what `git init [--bare] -b <branch>` lays out; HEAD last, as it is what makes the folder a repository. */
 function layOut(gitdir: string, bare: boolean, branch: string): void {
-  for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'info']) mkdirSync(join(gitdir, sub), { recursive: true });
+  for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'info'])
+    mkdirSync(join(gitdir, sub), { recursive: true });
   writeFileSync(join(gitdir, 'config'), configText(bare));
   writeFileSync(join(gitdir, 'description'), DESCRIPTION);
   writeFileSync(join(gitdir, 'HEAD'), `ref: refs/heads/${branch}\n`);
@@ -73,7 +74,9 @@ function isMissingOrStartOf(path: string, texts: string[]): boolean {
 }
 
 function hasFiles(dir: string): boolean {
-  return existsSync(dir) && readdirSync(dir, { recursive: true, withFileTypes: true }).some((entry) => !entry.isDirectory());
+  return (
+    existsSync(dir) && readdirSync(dir, { recursive: true, withFileTypes: true }).some((entry) => !entry.isDirectory())
+  );
 }
 
 /**
@@ -86,15 +89,19 @@ function isUnfinishedLayout(gitdir: string): boolean {
   if (existsSync(head) && isValidHead(readFileSync(head, 'utf8'))) return false;
   const made = new Set(['objects', 'refs', 'info', 'config', 'description', 'HEAD']);
   if (!readdirSync(gitdir).every((name) => made.has(name) || name.startsWith('kubesnap.lock'))) return false;
-  return isMissingOrStartOf(join(gitdir, 'config'), [configText(true), configText(false)]) &&
+  return (
+    isMissingOrStartOf(join(gitdir, 'config'), [configText(true), configText(false)]) &&
     isMissingOrStartOf(join(gitdir, 'description'), [DESCRIPTION]) &&
-    !hasFiles(join(gitdir, 'refs')) && !hasFiles(join(gitdir, 'info'));
+    !hasFiles(join(gitdir, 'refs')) &&
+    !hasFiles(join(gitdir, 'info'))
+  );
 }
 
 /** An unfinished repository in `dir` (see isUnfinishedLayout), bare or in `dir/.git`; undefined when there is none. */
 function unfinishedRepository(dir: string): { bare: boolean } | undefined {
   const entries = readdirSync(dir);
-  if (entries.length === 1 && entries[0] === '.git' && statSync(join(dir, '.git')).isDirectory()) return isUnfinishedLayout(join(dir, '.git')) ? { bare: false } : undefined;
+  if (entries.length === 1 && entries[0] === '.git' && statSync(join(dir, '.git')).isDirectory())
+    return isUnfinishedLayout(join(dir, '.git')) ? { bare: false } : undefined;
   return entries.length > 0 && isUnfinishedLayout(dir) ? { bare: true } : undefined;
 }
 
@@ -118,14 +125,19 @@ function initRepository(dir: string, bare: boolean, branch: string): RepositoryL
 
 /** Whether the repository initRepository created is still on disk, the same git folder, with no ref written since. */
 export function isUnusedCreation(created: CreatedRepository): boolean {
-  return created.gitdirIdentity !== undefined && folderIdentity(created.gitdir) === created.gitdirIdentity &&
-    !hasFiles(join(created.gitdir, 'refs')) && !existsSync(join(created.gitdir, 'packed-refs'));
+  return (
+    created.gitdirIdentity !== undefined &&
+    folderIdentity(created.gitdir) === created.gitdirIdentity &&
+    !hasFiles(join(created.gitdir, 'refs')) &&
+    !existsSync(join(created.gitdir, 'packed-refs'))
+  );
 }
 
 /** Takes a repository initRepository created away again: the folders it made, or what it put in a folder that was empty. */
 export function removeCreated(created: CreatedRepository): void {
   if (created.firstCreatedFolder) rmSync(created.firstCreatedFolder, { recursive: true, force: true });
-  else if (existsSync(created.dir)) for (const name of readdirSync(created.dir)) rmSync(join(created.dir, name), { recursive: true, force: true });
+  else if (existsSync(created.dir))
+    for (const name of readdirSync(created.dir)) rmSync(join(created.dir, name), { recursive: true, force: true });
 }
 
 /** Checks what git itself checks before trusting a repository we did not make. */
@@ -148,7 +160,8 @@ export function openLayout(dir: string, options: { create: boolean; bare: boolea
   const absolute = resolve(dir);
   let bare = options.bare;
   if (existsSync(absolute)) {
-    if (!statSync(absolute).isDirectory()) throw new RepositoryError(`The repository path ${absolute} is a file, not a folder.`);
+    if (!statSync(absolute).isDirectory())
+      throw new RepositoryError(`The repository path ${absolute} is a file, not a folder.`);
     const unfinished = unfinishedRepository(absolute);
     const found = unfinished ? undefined : findRepository(absolute);
     if (found) {
@@ -156,7 +169,9 @@ export function openLayout(dir: string, options: { create: boolean; bare: boolea
       return found;
     }
     if (!unfinished && readdirSync(absolute).length > 0) {
-      throw new RepositoryError(`The folder ${absolute} is not a git repository and is not empty; point --repo at a repository or an empty folder.`);
+      throw new RepositoryError(
+        `The folder ${absolute} is not a git repository and is not empty; point --repo at a repository or an empty folder.`,
+      );
     }
     bare = unfinished?.bare ?? bare;
   }

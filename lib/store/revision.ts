@@ -13,7 +13,13 @@ function unknown(rev: string): RepositoryError {
 function refCandidates(name: string): string[] {
   if (!/^[A-Za-z0-9._/+-]+$/.test(name) || name.includes('..') || name.startsWith('/') || name.endsWith('/')) return [];
   const candidates = /^[A-Z_]+$/.test(name) || name.startsWith('refs/') ? [name] : [];
-  candidates.push(`refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/${name}/HEAD`);
+  candidates.push(
+    `refs/${name}`,
+    `refs/tags/${name}`,
+    `refs/heads/${name}`,
+    `refs/remotes/${name}`,
+    `refs/remotes/${name}/HEAD`,
+  );
   return candidates;
 }
 
@@ -104,7 +110,7 @@ export function mergeBase(a: string, b: string, reader: ObjectReader): string | 
 
 function ancestors(start: string, reader: ObjectReader): Set<string> {
   const seen = new Set<string>([start]);
-  for (const pending = [start]; pending.length > 0;) {
+  for (const pending = [start]; pending.length > 0; ) {
     for (const parent of parseCommit(reader.read(pending.pop()!).content).parents) {
       if (!seen.has(parent)) {
         seen.add(parent);

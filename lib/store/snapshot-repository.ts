@@ -3,13 +3,28 @@ import { RepositoryError } from '../errors/index.ts';
 import { systemClock, type Clock } from '../health/index.ts';
 import { Compaction } from './compaction.ts';
 import { diskFullError, estimateStoredBytes, isDiskFull } from './disk-full.ts';
-import { completeAuthor, encodeCommit, formatIdentity, hashObject, parseCommit, TREE_MODE, type Author, type CommitData } from './git-object.ts';
+import {
+  completeAuthor,
+  encodeCommit,
+  formatIdentity,
+  hashObject,
+  parseCommit,
+  TREE_MODE,
+  type Author,
+  type CommitData,
+} from './git-object.ts';
 import { ObjectReader, StoredObjects } from './object-reader.ts';
 import { writeLooseObject, writePack, type NewObject } from './object-writer.ts';
 import type { PreparedBlob } from './prepared-blob.ts';
 import { Notes } from './notes.ts';
 import { RefStore } from './refs.ts';
-import { isUnusedCreation, isValidBranchName, openLayout, removeCreated, type CreatedRepository } from './repository-layout.ts';
+import {
+  isUnusedCreation,
+  isValidBranchName,
+  openLayout,
+  removeCreated,
+  type CreatedRepository,
+} from './repository-layout.ts';
 import { mergeBase, resolveRevision } from './revision.ts';
 import { removeFailedWriteFiles } from './temporary-files.ts';
 import { TreeCache, type BlobChange } from './tree-cache.ts';
@@ -106,10 +121,21 @@ export class SnapshotRepository {
     if (options.branch !== undefined && !isValidBranchName(options.branch)) {
       throw new RepositoryError(`"${options.branch}" is not a valid branch name.`);
     }
-    const layout = openLayout(dir, { create: options.create !== false, bare: options.bare !== false, branch: options.branch ?? 'main' });
+    const layout = openLayout(dir, {
+      create: options.create !== false,
+      bare: options.bare !== false,
+      branch: options.branch ?? 'main',
+    });
     const refs = new RefStore(layout.gitdir);
     const headBranch = refs.headTarget()?.match(/^refs\/heads\/(.+)$/)?.[1];
-    return new SnapshotRepository(layout.dir, layout.gitdir, layout.bare, options.branch ?? headBranch ?? 'main', layout.created, options.clock);
+    return new SnapshotRepository(
+      layout.dir,
+      layout.gitdir,
+      layout.bare,
+      options.branch ?? headBranch ?? 'main',
+      layout.created,
+      options.clock,
+    );
   }
 
   /**
@@ -212,12 +238,16 @@ export class SnapshotRepository {
    * History, newest first; with `path` (or `paths`, git's pathspecs), only commits that changed that file or folder
    * (one of them) against the first parent.
    */
-  async log(options: { ref?: string; path?: string; paths?: readonly string[]; limit?: number } = {}): Promise<LogEntry[]> {
+  async log(
+    options: { ref?: string; path?: string; paths?: readonly string[]; limit?: number } = {},
+  ): Promise<LogEntry[]> {
     const start = options.ref === undefined ? await this.head() : await this.resolve(options.ref);
     if (!start) return [];
     const entries: LogEntry[] = [];
     const limit = options.limit ?? Infinity;
-    const paths = [...(options.path === undefined ? [] : [options.path]), ...(options.paths ?? [])].map((path) => path.replace(/^\/+|\/+$/g, ''));
+    const paths = [...(options.path === undefined ? [] : [options.path]), ...(options.paths ?? [])].map((path) =>
+      path.replace(/^\/+|\/+$/g, ''),
+    );
     const changes = (entry: LogEntry, path: string) => {
       const now = this.trees.lookup(entry.tree, path)?.id;
       const before = entry.parents[0] ? this.trees.lookup(this.readCommit(entry.parents[0]).tree, path)?.id : undefined;
@@ -261,13 +291,14 @@ export class SnapshotRepository {
   private storeObjects(objects: NewObject[], stored: StoredObjects<NewObject>): void {
     for (let attempt = 1, pending = objects; pending.length > 0; attempt++) {
       if (attempt > STORE_ATTEMPTS) {
-        throw new RepositoryError(`${pending.length} objects of a new commit kept disappearing from ${join(this.gitdir, 'objects')} while they were written (is a git prune or repack running in a loop?); ${this.branch} was not moved.`);
+        throw new RepositoryError(
+          `${pending.length} objects of a new commit kept disappearing from ${join(this.gitdir, 'objects')} while they were written (is a git prune or repack running in a loop?); ${this.branch} was not moved.`,
+        );
       }
       this.writeObjects(pending, stored);
       pending = this.reader.lost(stored);
     }
   }
-
 
   /** The work tree to keep in step, when this is a non-bare repository with our branch checked out. */
   private workTree(): WorkTree | undefined {
@@ -281,7 +312,12 @@ export class SnapshotRepository {
    * Returns undefined (and commits nothing) when the tree would not change.
    */
   async commitChanges(changes: FileChange[], options: CommitOptions): Promise<CommitResult | undefined> {
-    const result = this.commitQueue.then(() => this.reportingDiskFull(() => this.commitNow(changes, options), () => estimateStoredBytes(changes)));
+    const result = this.commitQueue.then(() =>
+      this.reportingDiskFull(
+        () => this.commitNow(changes, options),
+        () => estimateStoredBytes(changes),
+      ),
+    );
     this.commitQueue = result.catch(() => undefined);
     return result;
   }
@@ -306,7 +342,12 @@ export class SnapshotRepository {
    * contains the branch head; the work tree, if checked out, follows. Refused when it would drop commits.
    */
   async fastForward(commit: string): Promise<void> {
-    const result = this.commitQueue.then(() => this.reportingDiskFull(() => this.fastForwardNow(commit), () => 0));
+    const result = this.commitQueue.then(() =>
+      this.reportingDiskFull(
+        () => this.fastForwardNow(commit),
+        () => 0,
+      ),
+    );
     this.commitQueue = result.catch(() => undefined);
     return result;
   }
@@ -314,17 +355,23 @@ export class SnapshotRepository {
   private async fastForwardNow(commit: string): Promise<void> {
     const parent = await this.head();
     if (parent === commit) return;
-    if (parent && !this.isAncestor(parent, commit)) throw new RepositoryError(`Cannot fast-forward ${this.branch} to ${commit}: it does not contain ${parent}.`);
+    if (parent && !this.isAncestor(parent, commit))
+      throw new RepositoryError(`Cannot fast-forward ${this.branch} to ${commit}: it does not contain ${parent}.`);
     const before = parent ? this.trees.flatten(this.readCommit(parent).tree) : new Map<string, string>();
     const after = this.trees.flatten(this.readCommit(commit).tree);
     const workTree = this.workTree();
     const workTreeChanges: WorkTreeChange[] = [];
     if (workTree) {
-      for (const [path, id] of after) if (before.get(path) !== id) workTreeChanges.push({ path, id, before: before.get(path), content: await this.readBlob(id) });
+      for (const [path, id] of after)
+        if (before.get(path) !== id)
+          workTreeChanges.push({ path, id, before: before.get(path), content: await this.readBlob(id) });
       for (const [path, id] of before) if (!after.has(path)) workTreeChanges.push({ path, id: null, before: id });
       workTree.checkClean(workTreeChanges);
     }
-    this.refs.update(this.branchRef, commit, parent, { identity: formatIdentity(completeAuthor({ name: 'kubesnap', email: 'kubesnap@localhost' }, this.clock.now())), message: 'fast-forward' });
+    this.refs.update(this.branchRef, commit, parent, {
+      identity: formatIdentity(completeAuthor({ name: 'kubesnap', email: 'kubesnap@localhost' }, this.clock.now())),
+      message: 'fast-forward',
+    });
     workTree?.apply(workTreeChanges);
   }
 
@@ -375,7 +422,12 @@ export class SnapshotRepository {
         continue;
       }
       const content = typeof change.content === 'string' ? Buffer.from(change.content) : change.content;
-      blobs.set(change.path, change.blob ? { id: change.blob.id, content, packed: change.blob.packed } : { id: hashObject('blob', content), content });
+      blobs.set(
+        change.path,
+        change.blob
+          ? { id: change.blob.id, content, packed: change.blob.packed }
+          : { id: hashObject('blob', content), content },
+      );
     }
     if (options.replaceAll && parentTree) {
       for (const path of this.trees.flatten(parentTree).keys()) if (!blobs.has(path)) blobs.set(path, null);
@@ -412,7 +464,8 @@ export class SnapshotRepository {
     // A git prune or repack that read the refs before the move may have deleted objects since the check above; the
     // same objects written again make the commit whole.
     this.storeObjects(this.reader.lost(update.stored), update.stored);
-    if (update.objects.length <= RECHECKED_OBJECTS_LIMIT) this.recentlyStored = [...this.recentlyStored, update.stored].slice(-RECHECKED_COMMITS);
+    if (update.objects.length <= RECHECKED_OBJECTS_LIMIT)
+      this.recentlyStored = [...this.recentlyStored, update.stored].slice(-RECHECKED_COMMITS);
     workTree?.apply(workTreeChanges);
     // Packs the loose objects once there are many, and merges small packs once there are many (compaction.ts).
     this.compaction.afterCommit();

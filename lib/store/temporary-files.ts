@@ -60,7 +60,9 @@ function objectDebris(gitdir: string): Candidate[] {
   } catch {
     return [];
   }
-  const packs = candidates(join(objects, 'pack'), [KUBESNAP_TEMPORARY, PACK]).filter((file) => KUBESNAP_TEMPORARY.test(file.name) || isUnindexedPack(file));
+  const packs = candidates(join(objects, 'pack'), [KUBESNAP_TEMPORARY, PACK]).filter(
+    (file) => KUBESNAP_TEMPORARY.test(file.name) || isUnindexedPack(file),
+  );
   return [...packs, ...folders.flatMap((folder) => candidates(join(objects, folder), [KUBESNAP_TEMPORARY]))];
 }
 

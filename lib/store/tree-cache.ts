@@ -1,5 +1,13 @@
 import { RepositoryError } from '../errors/index.ts';
-import { encodeSortedTree, sortTreeEntries, FILE_MODE, hashObject, parseTree, TREE_MODE, type TreeEntry } from './git-object.ts';
+import {
+  encodeSortedTree,
+  sortTreeEntries,
+  FILE_MODE,
+  hashObject,
+  parseTree,
+  TREE_MODE,
+  type TreeEntry,
+} from './git-object.ts';
 import type { ObjectReader, StoredObjects } from './object-reader.ts';
 import type { NewObject, PackEntry } from './object-writer.ts';
 import { checkFileName, splitRepoPath } from './repo-path.ts';
@@ -179,10 +187,17 @@ export class TreeCache {
 
   /** A new version of `node` with `edits` (name → new entry, or null to remove) applied. */
   private edit(node: DirNode | undefined, edits: Map<string, Entry | null>): DirNode | undefined {
-    const samePlaces = node !== undefined && [...edits].every(([name, entry]) => {
-      const old = this.entry(node, name);
-      return entry !== null && old !== undefined && old.mode.length === entry.mode.length && (old.mode === TREE_MODE) === (entry.mode === TREE_MODE);
-    });
+    const samePlaces =
+      node !== undefined &&
+      [...edits].every(([name, entry]) => {
+        const old = this.entry(node, name);
+        return (
+          entry !== null &&
+          old !== undefined &&
+          old.mode.length === entry.mode.length &&
+          (old.mode === TREE_MODE) === (entry.mode === TREE_MODE)
+        );
+      });
     if (node && samePlaces) {
       const content = Buffer.from(node.content);
       const entries = node.entries.slice();
@@ -249,12 +264,14 @@ export class TreeCache {
         const existing = node && this.entry(node, name);
         if (id === null) {
           if (!existing) continue;
-          if (existing.mode === TREE_MODE) throw new RepositoryError(`Cannot delete "${prefix}${name}": it is a folder, not a file.`);
+          if (existing.mode === TREE_MODE)
+            throw new RepositoryError(`Cannot delete "${prefix}${name}": it is a folder, not a file.`);
           edits.set(name, null);
           changedPaths.push({ path: `${prefix}${name}`, id: null });
           continue;
         }
-        if (existing?.mode === TREE_MODE) throw new RepositoryError(`Cannot write the file "${prefix}${name}": a folder of that name exists.`);
+        if (existing?.mode === TREE_MODE)
+          throw new RepositoryError(`Cannot write the file "${prefix}${name}": a folder of that name exists.`);
         if (existing && existing.id === id && existing.mode === FILE_MODE) continue;
         edits.set(name, { mode: FILE_MODE, id });
         const blob = blobs.get(id)!;

@@ -18,18 +18,27 @@ export interface ChangedPath {
  * Walks both trees by object id and descends only into folders whose tree ids differ, so the cost grows
  * with the number of changes, not with the size of the repository. Blobs are never opened.
  */
-export async function changedPaths(repo: Pick<SnapshotRepository, 'gitdir'>, fromCommit: string | undefined, toCommit: string): Promise<ChangedPath[]> {
+export async function changedPaths(
+  repo: Pick<SnapshotRepository, 'gitdir'>,
+  fromCommit: string | undefined,
+  toCommit: string,
+): Promise<ChangedPath[]> {
   const reader = new ObjectReader(join(repo.gitdir, 'objects'));
   try {
     const readEntries = (treeId: string | undefined): Map<string, TreeEntry> => {
       if (treeId === undefined) return new Map();
       const object = reader.read(treeId);
       if (object.type !== 'tree') throw new RepositoryError(`The object ${treeId} is a ${object.type}, not a tree.`);
-      return new Map(parseTree(object.content).filter((entry) => entry.mode !== GITLINK_MODE).map((entry) => [entry.name, entry]));
+      return new Map(
+        parseTree(object.content)
+          .filter((entry) => entry.mode !== GITLINK_MODE)
+          .map((entry) => [entry.name, entry]),
+      );
     };
     const treeOf = (commit: string): string => {
       const object = reader.read(commit);
-      if (object.type !== 'commit') throw new RepositoryError(`The object ${commit} is a ${object.type}, not a commit.`);
+      if (object.type !== 'commit')
+        throw new RepositoryError(`The object ${commit} is a ${object.type}, not a commit.`);
       return parseCommit(object.content).tree;
     };
     const changes: ChangedPath[] = [];

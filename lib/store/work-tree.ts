@@ -36,7 +36,10 @@ export class WorkTree {
     const dirty: string[] = [];
     for (const change of changes) {
       const entry = index.get(change.path);
-      if (index.inConflict(change.path) || (entry ? entry.id !== change.before : change.before !== undefined && index.entries.size > 0)) {
+      if (
+        index.inConflict(change.path) ||
+        (entry ? entry.id !== change.before : change.before !== undefined && index.entries.size > 0)
+      ) {
         dirty.push(change.path);
         continue;
       }
@@ -52,7 +55,9 @@ export class WorkTree {
     }
     if (dirty.length) {
       const shown = dirty.slice(0, 5).join(', ') + (dirty.length > 5 ? ` and ${dirty.length - 5} more` : '');
-      throw new RepositoryError(`The work tree of ${this.dir} has uncommitted changes to files kubesnap is about to write (${shown}); commit or discard them first.`);
+      throw new RepositoryError(
+        `The work tree of ${this.dir} has uncommitted changes to files kubesnap is about to write (${shown}); commit or discard them first.`,
+      );
     }
   }
 

@@ -1,5 +1,12 @@
 import type { KubeClient } from '../kube/index.ts';
-import { combineReadiness, HealthMonitor, systemClock, type Clock, type Readiness, type ReadinessSource } from '../health/index.ts';
+import {
+  combineReadiness,
+  HealthMonitor,
+  systemClock,
+  type Clock,
+  type Readiness,
+  type ReadinessSource,
+} from '../health/index.ts';
 import { HistoryWriter, type ClusterIdentity } from '../history/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { WatchMetrics } from '../metrics/index.ts';
@@ -22,7 +29,10 @@ export interface Leadership {
   readonly isLeader: boolean;
 }
 
-const STANDBY: ReadinessSource = { name: 'leader', check: () => ({ ready: true, detail: 'standby (another replica holds the lease)' }) };
+const STANDBY: ReadinessSource = {
+  name: 'leader',
+  check: () => ({ ready: true, detail: 'standby (another replica holds the lease)' }),
+};
 
 export interface ClusterSyncOptions {
   client: KubeClient;
@@ -140,7 +150,13 @@ export class ClusterSync {
       stopped?.addEventListener('abort', stopWaiting, { once: true });
       try {
         // Before the writer reads the head: a fast-forward or merge of the remote is what it continues from.
-        await remote.start().catch((error) => this.logger.warn('the remote could not be fetched; commits stay local until it can', { error: String(error.message ?? error) }));
+        await remote
+          .start()
+          .catch((error) =>
+            this.logger.warn('the remote could not be fetched; commits stay local until it can', {
+              error: String(error.message ?? error),
+            }),
+          );
       } finally {
         stopped?.removeEventListener('abort', stopWaiting);
       }
@@ -152,7 +168,10 @@ export class ClusterSync {
     this.writer.hold();
     await this.watcher.start();
     this.health.start();
-    void this.watcher.ready.then(() => this.commitFirstSync(), () => undefined);
+    void this.watcher.ready.then(
+      () => this.commitFirstSync(),
+      () => undefined,
+    );
     return true;
   }
 
@@ -183,7 +202,11 @@ export class ClusterSync {
   /** The parts a running watch depends on, in the order /readyz names the first that is not ready. */
   readinessSources(): ReadinessSource[] {
     if (this.leadership && !this.leadership.isLeader) return [STANDBY];
-    const sync: ReadinessSource = { name: 'sync', check: () => (this.synced ? { ready: true, detail: 'ok' } : { ready: false, detail: 'first full sync not finished' }) };
+    const sync: ReadinessSource = {
+      name: 'sync',
+      check: () =>
+        this.synced ? { ready: true, detail: 'ok' } : { ready: false, detail: 'first full sync not finished' },
+    };
     const sources = [sync, this.presence, this.watcher.contact, this.writer.failures, this.store];
     return this.remote ? [...sources, this.remote] : sources;
   }
@@ -202,7 +225,13 @@ export class ClusterSync {
     this.health.stop();
     await this.watcher.stop();
     const commit = await this.writer.stop();
-    await this.remote?.stop().catch((error) => this.logger.error('the last commits could not be pushed; they stay in the local repository', { error: String(error.message ?? error) }));
+    await this.remote
+      ?.stop()
+      .catch((error) =>
+        this.logger.error('the last commits could not be pushed; they stay in the local repository', {
+          error: String(error.message ?? error),
+        }),
+      );
     return commit;
   }
 

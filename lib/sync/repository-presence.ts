@@ -30,7 +30,10 @@ export class RepositoryPresence implements ReadinessSource {
     const changed = this.folders.findIndex((folder, index) => folderIdentity(folder) !== this.identities[index]);
     if (changed < 0) return { ready: true, detail: 'ok' };
     const gone = folderIdentity(this.folders[changed]) === undefined;
-    return { ready: false, detail: `the repository at ${this.repository.dir} was ${gone ? 'deleted' : 'replaced'} while kubesnap was writing to it; nothing more is committed` };
+    return {
+      ready: false,
+      detail: `the repository at ${this.repository.dir} was ${gone ? 'deleted' : 'replaced'} while kubesnap was writing to it; nothing more is committed`,
+    };
   }
 
   /** Throws RepositoryGoneError when the repository is not the one opened any more. */

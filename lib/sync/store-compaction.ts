@@ -23,9 +23,18 @@ export class StoreCompaction implements ReadinessSource {
     const failure = this.repository.compactionFailure;
     if ((failure !== undefined) !== this.failing) {
       this.failing = failure !== undefined;
-      if (failure) this.logger.error('packing the object database failed; commits go on and nothing is lost, it is tried again at each commit', { error: failure.message });
+      if (failure)
+        this.logger.error(
+          'packing the object database failed; commits go on and nothing is lost, it is tried again at each commit',
+          { error: failure.message },
+        );
       else this.logger.info('packing the object database works again');
     }
-    return failure ? { ready: true, detail: `packing the object database failed (nothing is lost; tried again at each commit): ${failure.message}` } : { ready: true, detail: 'ok' };
+    return failure
+      ? {
+          ready: true,
+          detail: `packing the object database failed (nothing is lost; tried again at each commit): ${failure.message}`,
+        }
+      : { ready: true, detail: 'ok' };
   }
 }

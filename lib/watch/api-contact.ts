@@ -53,6 +53,9 @@ export class ApiContact implements ContactRecorder, ReadinessSource {
   check(): Readiness {
     const quietFor = this.quietForMs;
     if (this.lastFailure === undefined || quietFor < this.unreachableAfterMs) return { ready: true, detail: 'ok' };
-    return { ready: false, detail: `no answer from the API server for ${formatDuration(quietFor)}: ${this.lastFailure}` };
+    return {
+      ready: false,
+      detail: `no answer from the API server for ${formatDuration(quietFor)}: ${this.lastFailure}`,
+    };
   }
 }

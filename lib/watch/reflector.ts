@@ -2,7 +2,18 @@
 // resourceVersion with bookmarks; a dropped connection resumes from the last version seen; an
 // expired version (410) or a server whose versions went backwards (storage replaced) relists.
 import { systemClock, type Clock } from '../health/index.ts';
-import { ApiError, backoffDelay, isGone, isUnreadableCollection, listPages, qualifiedResourceName, watchEvents, type ApiResource, type BackoffOptions, type KubeClient } from '../kube/index.ts';
+import {
+  ApiError,
+  backoffDelay,
+  isGone,
+  isUnreadableCollection,
+  listPages,
+  qualifiedResourceName,
+  watchEvents,
+  type ApiResource,
+  type BackoffOptions,
+  type KubeClient,
+} from '../kube/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
 import type { ContactRecorder } from './api-contact.ts';
@@ -86,7 +97,10 @@ export class Reflector {
         if (error instanceof ConsumerFailure) throw error.error;
         if (signal.aborted) return;
         if (isGone(error) || isTooLargeResourceVersion(error) || error instanceof VersionsWentBack) {
-          this.options.logger?.debug('watch expired; relisting', { resource: this.name, reason: (error as Error).message });
+          this.options.logger?.debug('watch expired; relisting', {
+            resource: this.name,
+            reason: (error as Error).message,
+          });
           needsList = true;
           continue;
         }
@@ -95,14 +109,21 @@ export class Reflector {
         if (isUnreadableCollection(error)) {
           this.options.onUnreadable?.(error);
           if (error.status !== 404) {
-            this.options.logger?.warn('cannot read; not watching it', { resource: this.name, reason: `${error.status} ${error.reason}` });
+            this.options.logger?.warn('cannot read; not watching it', {
+              resource: this.name,
+              reason: `${error.status} ${error.reason}`,
+            });
             return;
           }
         } else if (error instanceof ApiError && !isRetriableStatus(error.status)) {
           throw error;
         }
         const delay = backoffDelay(attempt++, error, this.options.backoff);
-        this.options.logger?.debug('watch failed; retrying', { resource: this.name, inMs: delay, reason: (error as Error).message });
+        this.options.logger?.debug('watch failed; retrying', {
+          resource: this.name,
+          inMs: delay,
+          reason: (error as Error).message,
+        });
         try {
           await this.clock.sleep(delay, signal);
         } catch {
@@ -146,12 +167,15 @@ export class Reflector {
     })) {
       const resourceVersion = String(event.object.metadata?.resourceVersion ?? '');
       if (isOlder(resourceVersion, this.lastResourceVersion)) {
-        throw new VersionsWentBack(`the server sent resourceVersion ${resourceVersion} after ${this.lastResourceVersion}`);
+        throw new VersionsWentBack(
+          `the server sent resourceVersion ${resourceVersion} after ${this.lastResourceVersion}`,
+        );
       }
       delivered = true;
       this.options.contact?.answered();
       this.options.metrics?.event(metricName, event.type);
-      if (event.type === 'ADDED' || event.type === 'MODIFIED') await this.emit({ type: 'upsert', object: event.object });
+      if (event.type === 'ADDED' || event.type === 'MODIFIED')
+        await this.emit({ type: 'upsert', object: event.object });
       else if (event.type === 'DELETED') await this.emit({ type: 'delete', object: event.object });
       if (resourceVersion) this.lastResourceVersion = resourceVersion;
     }

@@ -2,10 +2,25 @@
 // (and a periodic refresh) start reflectors for new kinds and stop those of kinds that went away.
 import { setMaxListeners } from 'node:events';
 import { KubesnapError } from '../errors/index.ts';
-import { ApiError, KubeClient, discoverResources, failedGroups, qualifiedResourceName, type ApiResource, type BackoffOptions } from '../kube/index.ts';
+import {
+  ApiError,
+  KubeClient,
+  discoverResources,
+  failedGroups,
+  qualifiedResourceName,
+  type ApiResource,
+  type BackoffOptions,
+} from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { KubeObject, NormalizeOptions } from '../normalize/index.ts';
-import { objectInSelectedNamespaces, resolveSelection, selectCollections, type Collection, type Selection, type SelectionOptions } from '../selection/index.ts';
+import {
+  objectInSelectedNamespaces,
+  resolveSelection,
+  selectCollections,
+  type Collection,
+  type Selection,
+  type SelectionOptions,
+} from '../selection/index.ts';
 import { systemClock, type Clock } from '../health/index.ts';
 import { ApiContact, DEFAULT_UNREACHABLE_AFTER_MS } from './api-contact.ts';
 import { probeWhileQuiet } from './api-probe.ts';
@@ -39,7 +54,10 @@ export interface WatcherOptions {
   signal?: AbortSignal;
 }
 
-const CRDS: Pick<ApiResource, 'group' | 'resource'> = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' };
+const CRDS: Pick<ApiResource, 'group' | 'resource'> = {
+  group: 'apiextensions.k8s.io',
+  resource: 'customresourcedefinitions',
+};
 const isCrds = (resource: ApiResource): boolean => resource.group === CRDS.group && resource.resource === CRDS.resource;
 
 interface RunningReflector {
@@ -53,7 +71,8 @@ interface RunningReflector {
   settle(): void;
 }
 
-const collectionKey = (resource: ApiResource, namespace?: string): string => `${qualifiedResourceName(resource)}|${namespace ?? ''}`;
+const collectionKey = (resource: ApiResource, namespace?: string): string =>
+  `${qualifiedResourceName(resource)}|${namespace ?? ''}`;
 
 export class Watcher {
   /** Resolves once every collection selected at start() was listed (or found unreadable). */
@@ -119,8 +138,17 @@ export class Watcher {
     void Promise.all(initial.map((running) => running.settled)).then(() => this.settleReady());
     this.discoveryLoop = this.refreshPeriodically();
     // A third of the bound: a silent server is found out within it.
-    const probeIntervalMs = Math.min(10_000, Math.ceil((this.options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS) / 3));
-    this.probeLoop = probeWhileQuiet({ client: this.streamClient, contact: this.contact, intervalMs: probeIntervalMs, clock: this.clock, signal: this.controller.signal });
+    const probeIntervalMs = Math.min(
+      10_000,
+      Math.ceil((this.options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS) / 3),
+    );
+    this.probeLoop = probeWhileQuiet({
+      client: this.streamClient,
+      contact: this.contact,
+      intervalMs: probeIntervalMs,
+      clock: this.clock,
+      signal: this.controller.signal,
+    });
   }
 
   /** Aborts every stream and waits for the reflectors to end. */
@@ -134,7 +162,9 @@ export class Watcher {
     await Promise.allSettled([...this.reflectors.values()].map((running) => running.run));
     await Promise.allSettled([this.refreshing, this.discoveryLoop, this.probeLoop]);
     this.streamClient.close();
-    this.settleReady(error ?? new KubesnapError('WATCH_STOPPED', 'the watcher was stopped before every collection was listed.'));
+    this.settleReady(
+      error ?? new KubesnapError('WATCH_STOPPED', 'the watcher was stopped before every collection was listed.'),
+    );
     this.settleDone(error);
   }
 
@@ -171,7 +201,9 @@ export class Watcher {
         } catch (error) {
           if (this.controller.signal.aborted) return;
           this.contact.failed(error);
-          this.logger.warn('discovery refresh failed; keeping the kinds watched so far', { reason: error instanceof Error ? error.message : String(error) });
+          this.logger.warn('discovery refresh failed; keeping the kinds watched so far', {
+            reason: error instanceof Error ? error.message : String(error),
+          });
         }
       } while (this.refreshAgain && !this.controller.signal.aborted);
     })().finally(() => {
@@ -191,16 +223,19 @@ export class Watcher {
       wanted.set(collectionKey(collection.resource, collection.namespace), { collection, hidden: false });
     }
     const crds = discovery.resources.find(isCrds);
-    if (crds && !wanted.has(collectionKey(crds))) wanted.set(collectionKey(crds), { collection: { resource: crds }, hidden: true });
+    if (crds && !wanted.has(collectionKey(crds)))
+      wanted.set(collectionKey(crds), { collection: { resource: crds }, hidden: true });
 
     const groupsUnknown = failedGroups(discovery.failures);
     const removed = new Map<string, ApiResource>();
     for (const [key, running] of this.reflectors) {
       const next = wanted.get(key);
-      if (next && sameVersion(next.collection.resource, running.collection.resource) && next.hidden === running.hidden) continue;
+      if (next && sameVersion(next.collection.resource, running.collection.resource) && next.hidden === running.hidden)
+        continue;
       if (!next && groupsUnknown.has(running.collection.resource.group)) continue;
       await this.stopReflector(key, running);
-      if (!next && !running.hidden) removed.set(qualifiedResourceName(running.collection.resource), running.collection.resource);
+      if (!next && !running.hidden)
+        removed.set(qualifiedResourceName(running.collection.resource), running.collection.resource);
     }
     const added: RunningReflector[] = [];
     for (const [key, { collection, hidden }] of wanted) {
@@ -267,10 +302,21 @@ export class Watcher {
     return running;
   }
 
-  private async deliver(event: ReflectorEvent, resource: ApiResource, namespace: string | undefined, selection: Selection): Promise<void> {
+  private async deliver(
+    event: ReflectorEvent,
+    resource: ApiResource,
+    namespace: string | undefined,
+    selection: Selection,
+  ): Promise<void> {
     const inScope = (object: KubeObject) => objectInSelectedNamespaces(object, resource, selection);
     if (event.type === 'synced') {
-      await this.options.onEvent({ type: 'synced', resource, namespace, objects: event.objects.filter(inScope), sequence: ++this.sequence });
+      await this.options.onEvent({
+        type: 'synced',
+        resource,
+        namespace,
+        objects: event.objects.filter(inScope),
+        sequence: ++this.sequence,
+      });
     } else if (inScope(event.object)) {
       await this.options.onEvent({ type: event.type, resource, object: event.object, sequence: ++this.sequence });
     }

@@ -19,29 +19,39 @@ export async function drillBenchmark(objectCount: number, runs = 3): Promise<Row
   try {
     const repo = join(root, 'repo');
     const repository = await SnapshotRepository.open(repo, { create: true });
-    await takeSnapshot({ client, repository, author: { name: 'bench', email: 'bench@kubesnap.invalid' }, cluster: { server: sim.kubeconfigPath, context: 'bench' } });
+    await takeSnapshot({
+      client,
+      repository,
+      author: { name: 'bench', email: 'bench@kubesnap.invalid' },
+      cluster: { server: sim.kubeconfigPath, context: 'bench' },
+    });
     await bundleBuilt();
     const walls: number[] = [];
     const cpus: number[] = [];
     let summary = '';
     for (let run = 0; run < runs; run++) {
       const drilled = await timedProcess(['node', bin, 'drill', '--repo', repo, '--no-record', '-o', 'json']);
-      const report = JSON.parse(drilled.stdout) as { passed: boolean; parts: Array<{ summary: string; problems: string[] }> };
+      const report = JSON.parse(drilled.stdout) as {
+        passed: boolean;
+        parts: Array<{ summary: string; problems: string[] }>;
+      };
       if (!report.passed) throw new Error(`the drill failed: ${report.parts[0].problems.slice(0, 3).join('; ')}`);
       walls.push(drilled.wallMs);
       cpus.push(drilled.cpuMs);
       summary = report.parts[0].summary;
     }
     const wall = median(walls);
-    return [{
-      figure: `9. drill --target sim, ${objectCount.toLocaleString('en')} objects`,
-      target: '< 60 s',
-      value: seconds(wall),
-      baseline: '',
-      ratio: '',
-      met: wall < 60_000,
-      notes: [`runs: ${runsOf(walls, seconds)} (CPU ${runsOf(cpus, seconds)}); ${summary}`],
-    }];
+    return [
+      {
+        figure: `9. drill --target sim, ${objectCount.toLocaleString('en')} objects`,
+        target: '< 60 s',
+        value: seconds(wall),
+        baseline: '',
+        ratio: '',
+        met: wall < 60_000,
+        notes: [`runs: ${runsOf(walls, seconds)} (CPU ${runsOf(cpus, seconds)}); ${summary}`],
+      },
+    ];
   } finally {
     client.close();
     await sim.stop();

@@ -17,7 +17,13 @@ function writeStream(file: string, files: Array<[string, Buffer]>, parent: boole
       writeSync(fd, content);
       writeSync(fd, '\n');
     });
-    const lines = ['commit refs/heads/main', committer, 'data 9', 'snapshot', ...(parent ? ['from refs/heads/main^0'] : [])];
+    const lines = [
+      'commit refs/heads/main',
+      committer,
+      'data 9',
+      'snapshot',
+      ...(parent ? ['from refs/heads/main^0'] : []),
+    ];
     files.forEach(([path], i) => lines.push(`M 100644 :${i + 1} ${path}`));
     writeSync(fd, `${lines.join('\n')}\n\n`);
   } finally {

@@ -11,7 +11,9 @@ import { startSimServer } from './sim-server.ts';
 const split = new URL('./kubectl-split.mjs', import.meta.url).pathname;
 
 function baselineScript(kubeconfig: string): string {
-  const gets = kubectlResources.map((r) => `kubectl --kubeconfig '${kubeconfig}' get ${r} -A -o yaml > ../lists/${r}.yaml`).join('\n');
+  const gets = kubectlResources
+    .map((r) => `kubectl --kubeconfig '${kubeconfig}' get ${r} -A -o yaml > ../lists/${r}.yaml`)
+    .join('\n');
   return [
     'set -e',
     'mkdir -p ../lists',
@@ -40,18 +42,20 @@ export async function kubectlBenchmark(objectCount: number, runs: number): Promi
     }
     const value = median(ours);
     const baseline = median(theirs);
-    return [{
-      figure: `6. end to end vs kubectl + split + git, ${objectCount.toLocaleString('en')} objects`,
-      target: '≥ 10× faster',
-      value: seconds(value),
-      baseline: `${seconds(baseline)} (kubectl get -A -o yaml ×${kubectlResources.length}, split, git add -A && git commit)`,
-      ratio: `${times(baseline / value)} faster`,
-      met: baseline / value >= 10,
-      notes: [
-        `kubesnap snapshot (bin/kubesnap.js, node startup included): ${runsOf(ours, seconds)}`,
-        `script: ${runsOf(theirs, seconds)}; its split is a js-yaml one-liner (test/bench/kubectl-split.mjs) and it commits the raw objects (status, managedFields and all), so it does less than kubesnap`,
-      ],
-    }];
+    return [
+      {
+        figure: `6. end to end vs kubectl + split + git, ${objectCount.toLocaleString('en')} objects`,
+        target: '≥ 10× faster',
+        value: seconds(value),
+        baseline: `${seconds(baseline)} (kubectl get -A -o yaml ×${kubectlResources.length}, split, git add -A && git commit)`,
+        ratio: `${times(baseline / value)} faster`,
+        met: baseline / value >= 10,
+        notes: [
+          `kubesnap snapshot (bin/kubesnap.js, node startup included): ${runsOf(ours, seconds)}`,
+          `script: ${runsOf(theirs, seconds)}; its split is a js-yaml one-liner (test/bench/kubectl-split.mjs) and it commits the raw objects (status, managedFields and all), so it does less than kubesnap`,
+        ],
+      },
+    ];
   } finally {
     await sim.stop();
     rmSync(root, { recursive: true, force: true });

@@ -49,13 +49,22 @@ export async function timed<T>(action: () => Promise<T>): Promise<Timing & { res
  * Runs a program to completion under /usr/bin/time (its CPU time and peak RSS), stdin from a file if given.
  * Resolves with the timing and its stdout; rejects with its stderr when it fails.
  */
-export async function timedProcess(command: string[], options: { stdinFile?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Timing & { stdout: string }> {
+export async function timedProcess(
+  command: string[],
+  options: { stdinFile?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Timing & { stdout: string }> {
   const timeFile = join(tmpdir(), `kubesnap-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const wrapped = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-o', timeFile, '-f', '%U %S %M', ...command] : command;
+  const wrapped = existsSync('/usr/bin/time')
+    ? ['/usr/bin/time', '-o', timeFile, '-f', '%U %S %M', ...command]
+    : command;
   const { openSync, closeSync } = await import('node:fs');
   const input = options.stdinFile ? openSync(options.stdinFile, 'r') : 'ignore';
   const started = performance.now();
-  const child = spawn(wrapped[0], wrapped.slice(1), { stdio: [input, 'pipe', 'pipe'], cwd: options.cwd, env: { ...process.env, ...options.env } });
+  const child = spawn(wrapped[0], wrapped.slice(1), {
+    stdio: [input, 'pipe', 'pipe'],
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -76,7 +85,11 @@ const bin = new URL('../../bin/kubesnap.js', import.meta.url).pathname;
  * `kubesnap snapshot` as a user runs it: bin/kubesnap.js in a new process. The first call builds the bundle if the
  * sources changed since the last build (an install step, as `npm ci` does it), so that no timed run includes it.
  */
-export async function kubesnapSnapshot(kubeconfig: string, repo: string, nodeFlags: string[] = []): Promise<Timing & { stdout: string }> {
+export async function kubesnapSnapshot(
+  kubeconfig: string,
+  repo: string,
+  nodeFlags: string[] = [],
+): Promise<Timing & { stdout: string }> {
   await bundleBuilt();
   return timedProcess(['node', ...nodeFlags, bin, 'snapshot', '--kubeconfig', kubeconfig, '--repo', repo]);
 }

@@ -6,7 +6,14 @@
 //
 // or on its own: `node --import tsx test/bench/pipeline-stages.ts [objects]`.
 import { pathToFileURL } from 'node:url';
-import { apiVersionOf, discoverResources, KubeClient, listDecodedPages, loadClusterConnection, type ApiResource } from '../../lib/kube/index.ts';
+import {
+  apiVersionOf,
+  discoverResources,
+  KubeClient,
+  listDecodedPages,
+  loadClusterConnection,
+  type ApiResource,
+} from '../../lib/kube/index.ts';
 import { objectPath, serializeObject } from '../../lib/layout/index.ts';
 import { normalizeObject, type KubeObject } from '../../lib/normalize/index.ts';
 import { hashObject } from '../../lib/store/index.ts';
@@ -40,10 +47,14 @@ async function listBenchPages(objects: number): Promise<Page[]> {
   const simulator = await startSimServer(objects);
   const client = new KubeClient(await loadClusterConnection({ kubeconfig: simulator.kubeconfigPath }));
   try {
-    const benchKinds = new Set(Array.from({ length: KIND_COUNT }, (_, i) => `${resourceOf(i).group}/${resourceOf(i).resource}`));
+    const benchKinds = new Set(
+      Array.from({ length: KIND_COUNT }, (_, i) => `${resourceOf(i).group}/${resourceOf(i).resource}`),
+    );
     const { resources } = await discoverResources(client, {});
     const pages: Page[] = [];
-    for (const resource of resources.filter((candidate) => benchKinds.has(`${candidate.group}/${candidate.resource}`))) {
+    for (const resource of resources.filter((candidate) =>
+      benchKinds.has(`${candidate.group}/${candidate.resource}`),
+    )) {
       // Parsed here only for the continue token; the bodies are parsed again, timed, below.
       const decode = async (body: Buffer) => ({ metadata: JSON.parse(body.toString('utf8')).metadata ?? {}, body });
       for await (const { body } of listDecodedPages(client, resource, {}, decode)) pages.push({ resource, body });
@@ -77,7 +88,9 @@ function stageInputs(pages: Page[]) {
   });
   const kept = listed.flatMap(({ resource, raw }) => {
     const result = normalizeObject(raw, resource);
-    return result.action === 'keep' ? [{ resource, object: result.object, bytes: Buffer.from(serializeObject(result.object)) }] : [];
+    return result.action === 'keep'
+      ? [{ resource, object: result.object, bytes: Buffer.from(serializeObject(result.object)) }]
+      : [];
   });
   return { listed, kept };
 }
@@ -90,17 +103,30 @@ function stageInputs(pages: Page[]) {
  * which is kinder to caches and the garbage collector than a snapshot, where each object is met once: compare
  * stages with each other and between runs, not the sum with a snapshot's CPU.
  */
-export async function measurePipelineStages(options: { objects?: number; rounds?: number } = {}): Promise<PipelineStages> {
+export async function measurePipelineStages(
+  options: { objects?: number; rounds?: number } = {},
+): Promise<PipelineStages> {
   const { objects = 5_000, rounds = 5 } = options;
   const pages = await listBenchPages(objects);
   const { listed, kept } = stageInputs(pages);
   const stages: Record<StageName, { count: number; run: () => void }> = {
     parse: { count: listed.length, run: () => pages.forEach(({ body }) => JSON.parse(body.toString('utf8'))) },
-    normalize: { count: listed.length, run: () => listed.forEach(({ resource, raw }) => normalizeObject(raw, resource)) },
+    normalize: {
+      count: listed.length,
+      run: () => listed.forEach(({ resource, raw }) => normalizeObject(raw, resource)),
+    },
     serialize: { count: kept.length, run: () => kept.forEach(({ object }) => Buffer.from(serializeObject(object))) },
     path: {
       count: kept.length,
-      run: () => kept.forEach(({ resource, object }) => objectPath({ group: resource.group, resource: resource.resource, namespace: object.metadata.namespace, name: object.metadata.name })),
+      run: () =>
+        kept.forEach(({ resource, object }) =>
+          objectPath({
+            group: resource.group,
+            resource: resource.resource,
+            namespace: object.metadata.namespace,
+            name: object.metadata.name,
+          }),
+        ),
     },
     hash: { count: kept.length, run: () => kept.forEach(({ bytes }) => hashObject('blob', bytes)) },
     // As list-page.ts deflates a laid-out file: its pack entry (header, zlib data, CRC-32).
@@ -126,8 +152,10 @@ export async function measurePipelineStages(options: { objects?: number; rounds?
 /** One line for RESULTS.md. */
 export function describePipelineStages(stages: PipelineStages): string {
   const times = stageNames.map((name) => `${name} ${stages.microseconds[name].toFixed(1)}`).join(', ');
-  return `per-object CPU of each stage, in µs (${stages.listed.toLocaleString('en')} objects listed from lib/sim, median of ${stages.rounds} rounds `
-    + `in one process): ${times}; ${Math.round(stages.jsonBytes)} bytes of JSON → ${Math.round(stages.yamlBytes)} bytes of YAML per object`;
+  return (
+    `per-object CPU of each stage, in µs (${stages.listed.toLocaleString('en')} objects listed from lib/sim, median of ${stages.rounds} rounds ` +
+    `in one process): ${times}; ${Math.round(stages.jsonBytes)} bytes of JSON → ${Math.round(stages.yamlBytes)} bytes of YAML per object`
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -10,7 +10,10 @@ const resultsFile = new URL('./RESULTS.md', import.meta.url).pathname;
 const verdict = (met: boolean | undefined) => (met === undefined ? '–' : met ? 'met' : 'NOT met');
 
 export function printTable(rows: Row[]): void {
-  const cells = [['figure', 'target', 'kubesnap', 'baseline', 'ratio', ''], ...rows.map((r) => [r.figure, r.target, r.value, r.baseline, r.ratio, verdict(r.met)])];
+  const cells = [
+    ['figure', 'target', 'kubesnap', 'baseline', 'ratio', ''],
+    ...rows.map((r) => [r.figure, r.target, r.value, r.baseline, r.ratio, verdict(r.met)]),
+  ];
   const widths = cells[0].map((_, column) => Math.max(...cells.map((row) => row[column].length)));
   for (const row of cells) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '));
 }
@@ -19,9 +22,15 @@ export function printNotes(rows: Row[]): void {
   for (const row of rows) for (const note of row.notes) console.log(`    ${note}`);
 }
 
-export function writeResults(rows: Row[], machine: Machine, run: { startedAt: Date; durationMs: number; loadAtEnd: number[]; scale: string }): void {
+export function writeResults(
+  rows: Row[],
+  machine: Machine,
+  run: { startedAt: Date; durationMs: number; loadAtEnd: number[]; scale: string },
+): void {
   const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
-  const notes = previous.includes(NOTES_MARKER) ? previous.slice(previous.indexOf(NOTES_MARKER) + NOTES_MARKER.length) : '\n';
+  const notes = previous.includes(NOTES_MARKER)
+    ? previous.slice(previous.indexOf(NOTES_MARKER) + NOTES_MARKER.length)
+    : '\n';
   const lines = [
     '# kubesnap benchmark results',
     '',

@@ -14,23 +14,62 @@ import { snapshotBenchmarks } from './snapshot-bench.ts';
 import { watchBenchmark } from './watch-bench.ts';
 
 const scale = quick
-  ? { snapshotObjects: 10_000, snapshotRuns: 1, watchObjects: 5_000, watchSeconds: 10, restoreObjects: 2_000, kubectlObjects: 2_000, serveObjects: 10_000, serveCommits: 1_000, drillObjects: 2_000, memoryObjects: [5_000], memorySeconds: 30 }
-  : { snapshotObjects: 100_000, snapshotRuns: 3, watchObjects: 10_000, watchSeconds: 60, restoreObjects: 10_000, kubectlObjects: 10_000, serveObjects: 100_000, serveCommits: 10_000, drillObjects: 10_000, memoryObjects: [10_000, 100_000], memorySeconds: 300 };
+  ? {
+      snapshotObjects: 10_000,
+      snapshotRuns: 1,
+      watchObjects: 5_000,
+      watchSeconds: 10,
+      restoreObjects: 2_000,
+      kubectlObjects: 2_000,
+      serveObjects: 10_000,
+      serveCommits: 1_000,
+      drillObjects: 2_000,
+      memoryObjects: [5_000],
+      memorySeconds: 30,
+    }
+  : {
+      snapshotObjects: 100_000,
+      snapshotRuns: 3,
+      watchObjects: 10_000,
+      watchSeconds: 60,
+      restoreObjects: 10_000,
+      kubectlObjects: 10_000,
+      serveObjects: 100_000,
+      serveCommits: 10_000,
+      drillObjects: 10_000,
+      memoryObjects: [10_000, 100_000],
+      memorySeconds: 300,
+    };
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (section: string) => !only || only.includes(section);
 
 const machine = describeMachine();
 const startedAt = new Date();
-console.log(`kubesnap bench${quick ? ' (BENCH_QUICK)' : ''}: ${machine.cores} cores, ${machine.memoryGb.toFixed(1)} GB, node ${machine.node}, load ${formatLoad(machine.loadAverage)}`);
+console.log(
+  `kubesnap bench${quick ? ' (BENCH_QUICK)' : ''}: ${machine.cores} cores, ${machine.memoryGb.toFixed(1)} GB, node ${machine.node}, load ${formatLoad(machine.loadAverage)}`,
+);
 const rows: Row[] = [];
 const section = async (name: string, run: () => Promise<Row[]>) => {
   if (!wanted(name)) return;
   const started = performance.now();
   console.log(`… ${name}`);
   // A section that fails is a row saying so; the other sections still run and are written.
-  const produced = await run().catch((error): Row[] => [{
-    figure: name, target: '', value: 'FAILED', baseline: '', ratio: '', met: false, notes: [String(error?.stack ?? error).split('\n').slice(0, 3).join(' ')],
-  }]);
+  const produced = await run().catch((error): Row[] => [
+    {
+      figure: name,
+      target: '',
+      value: 'FAILED',
+      baseline: '',
+      ratio: '',
+      met: false,
+      notes: [
+        String(error?.stack ?? error)
+          .split('\n')
+          .slice(0, 3)
+          .join(' '),
+      ],
+    },
+  ]);
   rows.push(...produced);
   printTable(produced);
   printNotes(produced);
@@ -41,7 +80,8 @@ await section('snapshot', () => snapshotBenchmarks(scale.snapshotObjects, scale.
 await section('watch', () => watchBenchmark(scale.watchObjects, scale.watchSeconds));
 await section('restore', () => restoreBenchmark(scale.restoreObjects, scale.snapshotRuns));
 await section('kubectl', () => kubectlBenchmark(scale.kubectlObjects, scale.snapshotRuns));
-for (const objects of scale.memoryObjects) await section('memory', () => watchMemoryBenchmark(objects, scale.memorySeconds));
+for (const objects of scale.memoryObjects)
+  await section('memory', () => watchMemoryBenchmark(objects, scale.memorySeconds));
 await section('serve', () => serveBenchmark(scale.serveObjects, scale.serveCommits));
 await section('drill', () => drillBenchmark(scale.drillObjects, scale.snapshotRuns));
 

@@ -29,11 +29,36 @@ export async function serveBenchmark(objectCount: number, commitCount: number): 
     const middle = commits[Math.floor(commits.length / 2)];
     const scale = `${objectCount.toLocaleString('en')} objects, ${commits.length.toLocaleString('en')} commits`;
     const pages: Page[] = [
-      { figure: `8a. serve timeline (first page, activity), ${scale}`, url: '', targetMs: 200, git: ['log', '-50', '--format=%H %ct %s%n%b', 'main'] },
-      { figure: '8b. serve timeline filtered by namespace', url: '?ns=ns-7', targetMs: 200, git: ['log', '-50', '--format=%H %ct %s%n%b', 'main', '--', 'ns-7'] },
-      { figure: `8c. serve commit page (${CHANGES_PER_COMMIT} changes)`, url: `commit/${middle}`, targetMs: 200, git: ['show', middle] },
-      { figure: '8d. serve object page (history)', url: `object/${busyObjectPath}`, targetMs: 200, git: ['log', '-p', '--format=%H %ct %s', 'main', '--', busyObjectPath] },
-      { figure: '8e. serve compare of 100 changed objects', url: `compare/${from}...${head}`, targetMs: 500, git: ['diff', from, head] },
+      {
+        figure: `8a. serve timeline (first page, activity), ${scale}`,
+        url: '',
+        targetMs: 200,
+        git: ['log', '-50', '--format=%H %ct %s%n%b', 'main'],
+      },
+      {
+        figure: '8b. serve timeline filtered by namespace',
+        url: '?ns=ns-7',
+        targetMs: 200,
+        git: ['log', '-50', '--format=%H %ct %s%n%b', 'main', '--', 'ns-7'],
+      },
+      {
+        figure: `8c. serve commit page (${CHANGES_PER_COMMIT} changes)`,
+        url: `commit/${middle}`,
+        targetMs: 200,
+        git: ['show', middle],
+      },
+      {
+        figure: '8d. serve object page (history)',
+        url: `object/${busyObjectPath}`,
+        targetMs: 200,
+        git: ['log', '-p', '--format=%H %ct %s', 'main', '--', busyObjectPath],
+      },
+      {
+        figure: '8e. serve compare of 100 changed objects',
+        url: `compare/${from}...${head}`,
+        targetMs: 500,
+        git: ['diff', from, head],
+      },
     ];
     const rows: Row[] = [];
     for (const page of pages) {
@@ -41,7 +66,8 @@ export async function serveBenchmark(objectCount: number, commitCount: number): 
       for (let run = 0; run <= WARM_RUNS; run++) answers.push(await fetchMs(`${server.url}${page.url}`));
       const [cold, ...warm] = answers;
       const gitRuns: number[] = [];
-      for (let run = 0; run < 3; run++) gitRuns.push((await timedProcess(['git', '--git-dir', dir, ...page.git])).wallMs);
+      for (let run = 0; run < 3; run++)
+        gitRuns.push((await timedProcess(['git', '--git-dir', dir, ...page.git])).wallMs);
       const value = median(warm);
       const baseline = median(gitRuns);
       rows.push({
@@ -51,7 +77,9 @@ export async function serveBenchmark(objectCount: number, commitCount: number): 
         baseline: `${millis(baseline)} (git ${page.git[0]})`,
         ratio: times(value / baseline),
         met: value < page.targetMs,
-        notes: [`first answer ${millis(cold)}; warm: ${runsOf(warm, millis)}; git ${page.git.slice(0, 2).join(' ')}…: ${runsOf(gitRuns, millis)}`],
+        notes: [
+          `first answer ${millis(cold)}; warm: ${runsOf(warm, millis)}; git ${page.git.slice(0, 2).join(' ')}…: ${runsOf(gitRuns, millis)}`,
+        ],
       });
     }
     await server.close();

@@ -11,7 +11,12 @@ const NAMESPACES = 100;
 const START = Date.parse('2026-11-01T00:00:00Z') / 1000;
 const MANAGERS = ['kubectl-edit', 'helm', 'argocd-controller', 'kube-controller-manager'];
 
-const identity = (index: number) => ({ group: '', resource: 'configmaps', namespace: `ns-${index % NAMESPACES}`, name: `config-${index}` });
+const identity = (index: number) => ({
+  group: '',
+  resource: 'configmaps',
+  namespace: `ns-${index % NAMESPACES}`,
+  name: `config-${index}`,
+});
 
 /** The YAML serializeObject writes for these ConfigMaps, written as a template: a million of them must not take minutes. */
 function configMap(index: number, version: number): string {
@@ -29,7 +34,11 @@ export interface ServeBenchRepository {
 }
 
 /** Written with git fast-import (a stream file, then one run): the store's commit path is not what is measured here. */
-export async function serveBenchRepository(root: string, objects: number, commits: number): Promise<ServeBenchRepository> {
+export async function serveBenchRepository(
+  root: string,
+  objects: number,
+  commits: number,
+): Promise<ServeBenchRepository> {
   const dir = join(root, 'serve-repo');
   spawnSync('git', ['init', '-q', '--bare', '-b', 'main', dir]);
   const streamFile = join(root, 'serve-stream.fi');
@@ -41,7 +50,10 @@ export async function serveBenchRepository(root: string, objects: number, commit
     writeSync(fd, '\n');
   };
   const commitHeader = (mark: number, time: number, message: string) => {
-    writeSync(fd, `commit refs/heads/main\nmark :${mark}\nauthor kubesnap <kubesnap@localhost> ${time} +0000\ncommitter kubesnap <kubesnap@localhost> ${time} +0000\n`);
+    writeSync(
+      fd,
+      `commit refs/heads/main\nmark :${mark}\nauthor kubesnap <kubesnap@localhost> ${time} +0000\ncommitter kubesnap <kubesnap@localhost> ${time} +0000\n`,
+    );
     data(message);
   };
   try {
@@ -58,8 +70,14 @@ export async function serveBenchRepository(root: string, objects: number, commit
         const index = ((commit % stride) + change * stride) % objects;
         paths.push([objectPath(identity(index)), index]);
       }
-      const lines = paths.map(([path]) => `updated ${path.replace(/\.yaml$/, '')}  data.version  by ${manager} at 00:00:00Z`);
-      commitHeader(commit + 1, START + commit * 60, `watch: 0 created, ${CHANGES_PER_COMMIT} updated, 0 deleted\n\n${lines.join('\n')}\n\nKubesnap-Changed-By: ${manager}\n`);
+      const lines = paths.map(
+        ([path]) => `updated ${path.replace(/\.yaml$/, '')}  data.version  by ${manager} at 00:00:00Z`,
+      );
+      commitHeader(
+        commit + 1,
+        START + commit * 60,
+        `watch: 0 created, ${CHANGES_PER_COMMIT} updated, 0 deleted\n\n${lines.join('\n')}\n\nKubesnap-Changed-By: ${manager}\n`,
+      );
       for (const [path, index] of paths) {
         writeSync(fd, `M 100644 inline ${path}\n`);
         data(configMap(index, commit));
@@ -68,10 +86,17 @@ export async function serveBenchRepository(root: string, objects: number, commit
   } finally {
     closeSync(fd);
   }
-  const imported = spawnSync('git', ['--git-dir', dir, 'fast-import', '--quiet'], { stdio: [openSync(streamFile, 'r'), 'ignore', 'pipe'] });
+  const imported = spawnSync('git', ['--git-dir', dir, 'fast-import', '--quiet'], {
+    stdio: [openSync(streamFile, 'r'), 'ignore', 'pipe'],
+  });
   rmSync(streamFile, { force: true });
   if (imported.status !== 0) throw new Error(`git fast-import failed: ${imported.stderr}`);
-  const ids = spawnSync('git', ['--git-dir', dir, 'rev-list', '--reverse', 'main'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout.trim().split('\n');
+  const ids = spawnSync('git', ['--git-dir', dir, 'rev-list', '--reverse', 'main'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  })
+    .stdout.trim()
+    .split('\n');
   const repository = await SnapshotRepository.open(dir, { create: false });
   return { repository, dir, commits: ids, busyObjectPath: objectPath(identity(0)) };
 }

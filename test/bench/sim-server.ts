@@ -23,17 +23,18 @@ export async function startSimServer(objects: number): Promise<SimServer> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const next = <T>(key: string): Promise<T> => new Promise((resolve, reject) => {
-    const onMessage = (message: any) => {
-      if (!(key in message)) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(message[key]);
-    };
-    const onExit = (code: number | null) => reject(new Error(`the simulator process exited (${code})`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
+  const next = <T>(key: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: any) => {
+        if (!(key in message)) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message[key]);
+      };
+      const onExit = (code: number | null) => reject(new Error(`the simulator process exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
   const seeded = await next<{ kubeconfigPath: string; seedMs: number }>('seeded');
   return {
     kubeconfigPath: seeded.kubeconfigPath,

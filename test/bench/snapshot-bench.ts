@@ -13,7 +13,18 @@ import type { KubeObject } from '../../lib/normalize/index.ts';
 import { changedPaths, SnapshotRepository } from '../../lib/store/index.ts';
 import { clusterObject, resourceOf, spreadIndexes } from './cluster-objects.ts';
 import { fastImportInitial, fastImportOnTop, treeOf } from './git-baseline.ts';
-import { kubesnapSnapshot, median, millis, runsOf, seconds, timed, timedProcess, times, type Row, type Timing } from './measure.ts';
+import {
+  kubesnapSnapshot,
+  median,
+  millis,
+  runsOf,
+  seconds,
+  timed,
+  timedProcess,
+  times,
+  type Row,
+  type Timing,
+} from './measure.ts';
 import { describePipelineStages, measurePipelineStages } from './pipeline-stages.ts';
 import { profilerFlags, startSimServer } from './sim-server.ts';
 
@@ -66,29 +77,49 @@ export async function snapshotBenchmarks(objectCount: number, runs: number): Pro
     const wall = median(ours.map((r) => r.wallMs));
     const gitWall = median(git.map((r) => r.wallMs));
     const rss = median(ours.map((r) => r.maxRssMb!));
-    const rows: Row[] = [{
-      figure: `1. initial snapshot, ${ours[0].objects.toLocaleString('en')} objects over HTTP → commit`,
-      target: '≤ 1.5× git fast-import',
-      value: seconds(wall),
-      baseline: `${seconds(gitWall)} (fast-import)`,
-      ratio: times(wall / gitWall),
-      met: wall / gitWall <= 1.5,
-      notes: [
-        `\`kubesnap snapshot\` runs (bin/kubesnap.js, a new process into a new repository each time, startup included): ${runsOf(ours.map((r) => r.wallMs), seconds)}`,
-        `kubesnap CPU (all its threads): ${runsOf(ours.map((r) => r.cpuMs), seconds)} (the simulator serving the lists runs in another process, not counted)`,
-        `git fast-import runs: ${runsOf(git.map((r) => r.wallMs), seconds)}; CPU: ${runsOf(git.map((r) => r.cpuMs), seconds)}; peak RSS ${median(git.map((r) => r.maxRssMb!)).toFixed(0)} MB`,
-        `CPU ratio kubesnap / fast-import: ${times(median(ours.map((r) => r.cpuMs)) / median(git.map((r) => r.cpuMs)))}; same tree id as fast-import: ${sameTree}`,
-        `where the CPU goes: ${describePipelineStages(stages)}`,
-      ],
-    }, {
-      figure: '1. peak RSS of that snapshot process',
-      target: '< 1024 MB',
-      value: `${rss.toFixed(0)} MB`,
-      baseline: `${median(git.map((r) => r.maxRssMb!)).toFixed(0)} MB (fast-import)`,
-      ratio: '',
-      met: rss < 1024,
-      notes: [`runs: ${runsOf(ours.map((r) => r.maxRssMb!), (mb) => `${mb.toFixed(0)} MB`)} (peak RSS of the kubesnap process, worker threads included, from /usr/bin/time)`],
-    }];
+    const rows: Row[] = [
+      {
+        figure: `1. initial snapshot, ${ours[0].objects.toLocaleString('en')} objects over HTTP → commit`,
+        target: '≤ 1.5× git fast-import',
+        value: seconds(wall),
+        baseline: `${seconds(gitWall)} (fast-import)`,
+        ratio: times(wall / gitWall),
+        met: wall / gitWall <= 1.5,
+        notes: [
+          `\`kubesnap snapshot\` runs (bin/kubesnap.js, a new process into a new repository each time, startup included): ${runsOf(
+            ours.map((r) => r.wallMs),
+            seconds,
+          )}`,
+          `kubesnap CPU (all its threads): ${runsOf(
+            ours.map((r) => r.cpuMs),
+            seconds,
+          )} (the simulator serving the lists runs in another process, not counted)`,
+          `git fast-import runs: ${runsOf(
+            git.map((r) => r.wallMs),
+            seconds,
+          )}; CPU: ${runsOf(
+            git.map((r) => r.cpuMs),
+            seconds,
+          )}; peak RSS ${median(git.map((r) => r.maxRssMb!)).toFixed(0)} MB`,
+          `CPU ratio kubesnap / fast-import: ${times(median(ours.map((r) => r.cpuMs)) / median(git.map((r) => r.cpuMs)))}; same tree id as fast-import: ${sameTree}`,
+          `where the CPU goes: ${describePipelineStages(stages)}`,
+        ],
+      },
+      {
+        figure: '1. peak RSS of that snapshot process',
+        target: '< 1024 MB',
+        value: `${rss.toFixed(0)} MB`,
+        baseline: `${median(git.map((r) => r.maxRssMb!)).toFixed(0)} MB (fast-import)`,
+        ratio: '',
+        met: rss < 1024,
+        notes: [
+          `runs: ${runsOf(
+            ours.map((r) => r.maxRssMb!),
+            (mb) => `${mb.toFixed(0)} MB`,
+          )} (peak RSS of the kubesnap process, worker threads included, from /usr/bin/time)`,
+        ],
+      },
+    ];
     rows.push(await incrementalBenchmark(kept, join(root, 'fast-import-0.git'), objectCount));
     rows.push(await diffBenchmark(kept));
     return rows;
@@ -100,7 +131,13 @@ export async function snapshotBenchmarks(objectCount: number, runs: number): Pro
 /** 100 objects spread over every namespace and kind, changed `rounds` times through a HistoryWriter. */
 async function incrementalBenchmark(dir: string, gitdir: string, objectCount: number, rounds = 5): Promise<Row> {
   const repository = await SnapshotRepository.open(dir, { create: false });
-  const writer = new HistoryWriter({ repository, author, cluster: { server: 'https://127.0.0.1', context: 'bench' }, batchMs: 3_600_000, batchMax: 1_000_000 });
+  const writer = new HistoryWriter({
+    repository,
+    author,
+    cluster: { server: 'https://127.0.0.1', context: 'bench' },
+    batchMs: 3_600_000,
+    batchMax: 1_000_000,
+  });
   const started = await timed(() => writer.start());
   const ours: number[] = [];
   const git: number[] = [];
@@ -135,7 +172,8 @@ async function incrementalBenchmark(dir: string, gitdir: string, objectCount: nu
 async function changedFilesOf(repository: SnapshotRepository, commit: string): Promise<Array<[string, Buffer]>> {
   const [parent] = await repository.parentsOf(commit);
   const files: Array<[string, Buffer]> = [];
-  for (const change of await changedPaths(repository, parent, commit)) if (change.after) files.push([change.path, await repository.readBlob(change.after)]);
+  for (const change of await changedPaths(repository, parent, commit))
+    if (change.after) files.push([change.path, await repository.readBlob(change.after)]);
   return files;
 }
 
@@ -160,6 +198,8 @@ async function diffBenchmark(dir: string, runs = 5): Promise<Row> {
     baseline: `${millis(median(git))} (git diff)`,
     ratio: times(value / median(git)),
     met: value < 300,
-    notes: [`runs: ${runsOf(ours, millis)}; git diff: ${runsOf(git, millis)}; ${bytes.toLocaleString('en')} characters of text (in-process, freshly opened repository; the CLI adds node startup)`],
+    notes: [
+      `runs: ${runsOf(ours, millis)}; git diff: ${runsOf(git, millis)}; ${bytes.toLocaleString('en')} characters of text (in-process, freshly opened repository; the CLI adds node startup)`,
+    ],
   };
 }

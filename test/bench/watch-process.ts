@@ -52,7 +52,15 @@ process.send!({ synced: { ms: performance.now() - started } });
 const begin = performance.now();
 const sampler = setInterval(() => {
   const memory = process.memoryUsage();
-  process.send!({ sample: { t: (performance.now() - begin) / 1000, pending: sync.pendingCount, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20, committed } });
+  process.send!({
+    sample: {
+      t: (performance.now() - begin) / 1000,
+      pending: sync.pendingCount,
+      rssMb: memory.rss / 2 ** 20,
+      heapMb: memory.heapUsed / 2 ** 20,
+      committed,
+    },
+  });
 }, 1000);
 
 process.on('message', async (message: any) => {
@@ -68,5 +76,8 @@ process.on('message', async (message: any) => {
   clearInterval(sampler);
   client.close();
   // Disconnecting only once the (large) message is out, or it is lost.
-  process.send!({ finished: { lagsMs, lagsByKind, committed, commits, drainMs: Math.max(0, lastCommitAt - asked) } }, () => process.disconnect());
+  process.send!(
+    { finished: { lagsMs, lagsByKind, committed, commits, drainMs: Math.max(0, lastCommitAt - asked) } },
+    () => process.disconnect(),
+  );
 });

@@ -13,9 +13,15 @@ const tmp = temporaryDirectory('kubesnap-pipe-');
 const test = suite('a closed pipe on stdout');
 
 /** Runs kubesnap with stdout read as `head -1` reads it: the pipe is closed once the first line has arrived. */
-function runIntoHead(args: string[]): Promise<{ code: number | null; signal: string | null; firstLine: string; stderr: string }> {
+function runIntoHead(
+  args: string[],
+): Promise<{ code: number | null; signal: string | null; firstLine: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: tmp.path, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: tmp.path,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -34,11 +40,32 @@ async function bigHistory(): Promise<string> {
   const repository = await SnapshotRepository.open(dir, { create: true });
   const commit = async (value: string, at: number) => {
     const lines = Array.from({ length: 100 }, (_, line) => `${value}-${line}-${'x'.repeat(1024)}`).join('\n');
-    const changes: FileChange[] = [{ path: 'shop/configmaps/big.yaml', content: serializeObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'shop' }, data: { lines } }) }];
+    const changes: FileChange[] = [
+      {
+        path: 'shop/configmaps/big.yaml',
+        content: serializeObject({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'big', namespace: 'shop' },
+          data: { lines },
+        }),
+      },
+    ];
     for (let i = 0; i < 3000; i++) {
-      changes.push({ path: `shop/configmaps/config-${i}.yaml`, content: serializeObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `config-${i}`, namespace: 'shop' }, data: { value } }) });
+      changes.push({
+        path: `shop/configmaps/config-${i}.yaml`,
+        content: serializeObject({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: `config-${i}`, namespace: 'shop' },
+          data: { value },
+        }),
+      });
     }
-    await repository.commitChanges(changes, { message: `snapshot ${value}`, author: { name: 'kubesnap', email: 'kubesnap@localhost', timestamp: at, timezoneOffset: 0 } });
+    await repository.commitChanges(changes, {
+      message: `snapshot ${value}`,
+      author: { name: 'kubesnap', email: 'kubesnap@localhost', timestamp: at, timezoneOffset: 0 },
+    });
   };
   await commit('one', 1_800_000_000);
   await commit('two', 1_800_000_060);
@@ -49,7 +76,11 @@ test.after(() => tmp.remove());
 
 test('diff A B | head -1, log -p | head -1, demo | head -1: exit 0, nothing on stderr', async () => {
   const repo = await bigHistory();
-  for (const args of [['--repo', repo, 'diff', 'HEAD~1', 'HEAD'], ['--repo', repo, 'log', '-p', 'cm/big', '-n', 'shop'], ['demo', '--dir', join(tmp.path, 'demo')]]) {
+  for (const args of [
+    ['--repo', repo, 'diff', 'HEAD~1', 'HEAD'],
+    ['--repo', repo, 'log', '-p', 'cm/big', '-n', 'shop'],
+    ['demo', '--dir', join(tmp.path, 'demo')],
+  ]) {
     const result = await runIntoHead(args);
     assert.is(result.stderr, '', args.join(' '));
     assert.is(result.code, 0, args.join(' '));

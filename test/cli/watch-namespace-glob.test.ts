@@ -17,13 +17,25 @@ test('only the namespaces the glob matches are committed, before and after the f
   try {
     await eventually(() => headOf(repo), 20_000, 'the first full sync committed');
     for (const namespace of ['shop', 'payments']) {
-      assert.is((await kubectl(sim.kubeconfigPath, ['-n', namespace, 'create', 'configmap', 'late', '--from-literal=k=v'])).code, 0);
+      assert.is(
+        (await kubectl(sim.kubeconfigPath, ['-n', namespace, 'create', 'configmap', 'late', '--from-literal=k=v']))
+          .code,
+        0,
+      );
     }
     const files = async () => (await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD')).split('\n').filter(Boolean);
-    await eventually(async () => (await files()).includes('payments/configmaps/late.yaml'), 20_000, 'the change in payments committed');
+    await eventually(
+      async () => (await files()).includes('payments/configmaps/late.yaml'),
+      20_000,
+      'the change in payments committed',
+    );
     running.child.kill('SIGTERM');
     assert.is(await running.exited, 0, running.output());
-    const namespaces = new Set((await files()).filter((path) => path.endsWith('.yaml')).map((path) => (path.startsWith('_cluster/') ? path : path.split('/')[0])));
+    const namespaces = new Set(
+      (await files())
+        .filter((path) => path.endsWith('.yaml'))
+        .map((path) => (path.startsWith('_cluster/') ? path : path.split('/')[0])),
+    );
     assert.equal([...namespaces].sort(), ['_cluster/namespaces/payments.yaml', 'payments']);
   } finally {
     running.child.kill('SIGKILL');

@@ -41,7 +41,10 @@ test('precedence: flag over file over environment over default', async () => {
   const config = writeConfig('precedence.yaml', 'repo: /from-file\n');
   assert.is(await repoSeenBy([], { KUBESNAP_REPO: '/from-env' }), '/from-env');
   assert.is(await repoSeenBy(['--config', config], { KUBESNAP_REPO: '/from-env' }), '/from-file');
-  assert.is(await repoSeenBy(['--config', config, '--repo', '/from-flag'], { KUBESNAP_REPO: '/from-env' }), '/from-flag');
+  assert.is(
+    await repoSeenBy(['--config', config, '--repo', '/from-flag'], { KUBESNAP_REPO: '/from-env' }),
+    '/from-flag',
+  );
 });
 
 test('./kubesnap.yaml in the working directory is read without --config', async () => {
@@ -76,43 +79,76 @@ async function failureOf(args: string[], env: Record<string, string> = {}): Prom
 test('in a section: a flag overrides the file, the file overrides the environment', async () => {
   const soon = writeConfig('watch-soon.yaml', 'watch:\n  batch: soon\n');
   assert.match((await failureOf(['--config', soon, 'watch', '--batch', '1s'])).message, /no kubeconfig found/);
-  assert.match((await failureOf(['watch'], { KUBESNAP_WATCH_BATCH: 'later' })).message, /KUBESNAP_WATCH_BATCH "later" is not a duration/);
+  assert.match(
+    (await failureOf(['watch'], { KUBESNAP_WATCH_BATCH: 'later' })).message,
+    /KUBESNAP_WATCH_BATCH "later" is not a duration/,
+  );
   const fine = writeConfig('watch-fine.yaml', 'watch:\n  batch: 2s\n');
-  assert.match((await failureOf(['--config', fine, 'watch'], { KUBESNAP_WATCH_BATCH: 'later' })).message, /no kubeconfig found/);
-  assert.match((await failureOf(['log'], { KUBESNAP_CONFIG: writeConfig('named.yaml', 'repo: /named-by-env\n') })).message, /\/named-by-env/);
+  assert.match(
+    (await failureOf(['--config', fine, 'watch'], { KUBESNAP_WATCH_BATCH: 'later' })).message,
+    /no kubeconfig found/,
+  );
+  assert.match(
+    (await failureOf(['log'], { KUBESNAP_CONFIG: writeConfig('named.yaml', 'repo: /named-by-env\n') })).message,
+    /\/named-by-env/,
+  );
   assert.match((await failureOf(['log'])).message, /kubesnap-snapshots/);
 });
 
 test('lists and true/false values work as the repeated flag and the bare flag', async () => {
   const config = writeConfig('lists.yaml', 'snapshot:\n  namespace: [shop, payments]\n  all-namespaces: true\n');
-  assert.match((await failureOf(['--config', config, 'snapshot'])).message, /--namespace and --all-namespaces cannot be used together/);
+  assert.match(
+    (await failureOf(['--config', config, 'snapshot'])).message,
+    /--namespace and --all-namespaces cannot be used together/,
+  );
 });
 
 test('files that are not a mapping, not YAML or not there are usage errors', async () => {
-  for (const [text, message] of [['- a\n- b\n', /must be a mapping/], ['repo: [\n', /is not valid YAML/]] as const) {
+  for (const [text, message] of [
+    ['- a\n- b\n', /must be a mapping/],
+    ['repo: [\n', /is not valid YAML/],
+  ] as const) {
     const error = await failureOf(['--config', writeConfig('bad.yaml', text), 'log']);
     assert.instance(error, UsageError);
     assert.match(error.message, message);
   }
-  assert.match((await failureOf(['--config', join(dir.path, 'absent.yaml'), 'log'])).message, /configuration file .*absent\.yaml does not exist/);
+  assert.match(
+    (await failureOf(['--config', join(dir.path, 'absent.yaml'), 'log'])).message,
+    /configuration file .*absent\.yaml does not exist/,
+  );
 });
 
 test('environment values are checked: true/false for bare flags, choices for others', async () => {
-  assert.match((await failureOf(['snapshot'], { KUBESNAP_SNAPSHOT_EXPLAIN: 'maybe' })).message, /KUBESNAP_SNAPSHOT_EXPLAIN="maybe" is not true or false/);
-  assert.match((await failureOf(['log'], { KUBESNAP_LOG_FORMAT: 'xml' })).message, /KUBESNAP_LOG_FORMAT "xml" is invalid: Allowed choices are text, json/);
+  assert.match(
+    (await failureOf(['snapshot'], { KUBESNAP_SNAPSHOT_EXPLAIN: 'maybe' })).message,
+    /KUBESNAP_SNAPSHOT_EXPLAIN="maybe" is not true or false/,
+  );
+  assert.match(
+    (await failureOf(['log'], { KUBESNAP_LOG_FORMAT: 'xml' })).message,
+    /KUBESNAP_LOG_FORMAT "xml" is invalid: Allowed choices are text, json/,
+  );
 });
 
 test('a required flag can come from the file or the environment; when missing, the error says where it may come from', async () => {
   const missing = await failureOf(['etcd', 'snapshot']);
   assert.instance(missing, UsageError);
-  assert.match(missing.message, /required option '--endpoints <urls>' not specified \(as a flag, in kubesnap\.yaml or as KUBESNAP_ETCD_SNAPSHOT_ENDPOINTS\)/);
+  assert.match(
+    missing.message,
+    /required option '--endpoints <urls>' not specified \(as a flag, in kubesnap\.yaml or as KUBESNAP_ETCD_SNAPSHOT_ENDPOINTS\)/,
+  );
   const config = writeConfig('etcd.yaml', 'etcd:\n  snapshot:\n    endpoints: http://127.0.0.1:1\n');
   assert.match((await failureOf(['--config', config, 'etcd', 'snapshot'])).message, /required option '--dir <dir>'/);
-  assert.match((await failureOf(['etcd', 'snapshot'], { KUBESNAP_ETCD_SNAPSHOT_ENDPOINTS: 'http://127.0.0.1:1' })).message, /required option '--dir <dir>'/);
+  assert.match(
+    (await failureOf(['etcd', 'snapshot'], { KUBESNAP_ETCD_SNAPSHOT_ENDPOINTS: 'http://127.0.0.1:1' })).message,
+    /required option '--dir <dir>'/,
+  );
 });
 
 test('the example file is valid for the program as it is', () => {
-  const problems = configurationProblems(buildProgram(), load(readFileSync(example, 'utf8')) as Record<string, unknown>);
+  const problems = configurationProblems(
+    buildProgram(),
+    load(readFileSync(example, 'utf8')) as Record<string, unknown>,
+  );
   assert.equal(problems, []);
 });
 
@@ -126,7 +162,9 @@ test('no two options share an environment variable, and none takes KUBESNAP_CONF
     }
   }
   assert.is(seen.has('KUBESNAP_CONFIG'), false);
-  assert.ok(seen.has('KUBESNAP_WATCH_BATCH') && seen.has('KUBESNAP_REPO') && seen.has('KUBESNAP_ETCD_SNAPSHOT_ENDPOINTS'));
+  assert.ok(
+    seen.has('KUBESNAP_WATCH_BATCH') && seen.has('KUBESNAP_REPO') && seen.has('KUBESNAP_ETCD_SNAPSHOT_ENDPOINTS'),
+  );
 });
 
 test.run();

@@ -18,7 +18,11 @@ interface Context {
   tmp: { path: string; remove(): void };
   repos: number;
   /** A snapshot into a new repository, run in `cwd`, with no KUBESNAP_* from the machine running the tests. */
-  snapshot(cwd: string, args?: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string; committed: string }>;
+  snapshot(
+    cwd: string,
+    args?: string[],
+    env?: NodeJS.ProcessEnv,
+  ): Promise<{ code: number | null; stderr: string; committed: string }>;
 }
 
 const warning = suite<Context>('secrets: plain outside the command line');
@@ -35,7 +39,18 @@ warning.before(async (context) => {
   for (const name of Object.keys(process.env)) if (name.startsWith('KUBESNAP_')) isolated[name] = undefined;
   context.snapshot = async (cwd, args = [], env = {}) => {
     const repo = join(context.tmp.path, `repo-${context.repos++}`);
-    const result = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, ...args.filter((arg) => arg.startsWith('--config')), 'snapshot', ...args.filter((arg) => !arg.startsWith('--config'))], { cwd, env: { ...isolated, ...env } });
+    const result = await runCli(
+      [
+        '--kubeconfig',
+        context.sim.kubeconfigPath,
+        '--repo',
+        repo,
+        ...args.filter((arg) => arg.startsWith('--config')),
+        'snapshot',
+        ...args.filter((arg) => !arg.startsWith('--config')),
+      ],
+      { cwd, env: { ...isolated, ...env } },
+    );
     const committed = result.code === 0 ? await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml') : '';
     return { code: result.code, stderr: result.stderr, committed };
   };
@@ -53,7 +68,8 @@ function project(context: Context, name: string, config?: string): string {
   return dir;
 }
 
-const warningLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('warning: Secret values are stored readable'));
+const warningLines = (stderr: string) =>
+  stderr.split('\n').filter((line) => line.startsWith('warning: Secret values are stored readable'));
 
 warning('./kubesnap.yaml with secrets: plain warns on every run, naming the file and the key', async (context) => {
   const dir = project(context, 'working-folder', 'snapshot:\n  secrets: plain\n');
@@ -85,15 +101,23 @@ warning('the environment (KUBESNAP_SNAPSHOT_SECRETS=plain) warns, naming the var
   ]);
 });
 
-warning('--secrets plain on the command line is silent, even over a file that says plain; redact from a file is silent too', async (context) => {
-  const flagged = await context.snapshot(project(context, 'flag', 'snapshot:\n  secrets: plain\n'), ['--secrets', 'plain']);
-  assert.is(flagged.code, 0, flagged.stderr);
-  assert.is(flagged.stderr, '');
-  assert.match(flagged.committed, new RegExp(`password: ${SECRET_B64}`));
-  const redacted = await context.snapshot(project(context, 'redact', 'snapshot:\n  secrets: redact\n'), [], { KUBESNAP_SNAPSHOT_SECRETS: 'plain' });
-  assert.is(redacted.code, 0, redacted.stderr);
-  assert.is(redacted.stderr, '');
-  assert.match(redacted.committed, /password: hmac-sha256:/);
-});
+warning(
+  '--secrets plain on the command line is silent, even over a file that says plain; redact from a file is silent too',
+  async (context) => {
+    const flagged = await context.snapshot(project(context, 'flag', 'snapshot:\n  secrets: plain\n'), [
+      '--secrets',
+      'plain',
+    ]);
+    assert.is(flagged.code, 0, flagged.stderr);
+    assert.is(flagged.stderr, '');
+    assert.match(flagged.committed, new RegExp(`password: ${SECRET_B64}`));
+    const redacted = await context.snapshot(project(context, 'redact', 'snapshot:\n  secrets: redact\n'), [], {
+      KUBESNAP_SNAPSHOT_SECRETS: 'plain',
+    });
+    assert.is(redacted.code, 0, redacted.stderr);
+    assert.is(redacted.stderr, '');
+    assert.match(redacted.committed, /password: hmac-sha256:/);
+  },
+);
 
 warning.run();

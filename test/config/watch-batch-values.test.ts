@@ -43,10 +43,24 @@ batch('--batch 0 commits each change as it arrives', async ({ sim, tmp }) => {
   const running = startWatch(sim, repo, '--batch', '0');
   try {
     const first = await eventually(() => headOf(repo), 60_000, 'the first sync');
-    assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'one', '--from-literal=k=v'])).code, 0);
-    const second = await eventually(async () => ((await headOf(repo)) !== first ? headOf(repo) : undefined), 10_000, 'the first change committed');
-    assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'two', '--from-literal=k=v'])).code, 0);
-    await eventually(async () => ((await headOf(repo)) !== second ? true : undefined), 10_000, 'the second change committed');
+    assert.is(
+      (await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'one', '--from-literal=k=v'])).code,
+      0,
+    );
+    const second = await eventually(
+      async () => ((await headOf(repo)) !== first ? headOf(repo) : undefined),
+      10_000,
+      'the first change committed',
+    );
+    assert.is(
+      (await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'two', '--from-literal=k=v'])).code,
+      0,
+    );
+    await eventually(
+      async () => ((await headOf(repo)) !== second ? true : undefined),
+      10_000,
+      'the second change committed',
+    );
   } finally {
     running.child.kill('SIGTERM');
     await running.exited;

@@ -23,24 +23,42 @@ function chartRbac(values: Record<string, unknown> = {}): Manifest[] {
 /** What RBAC means in an object: its identity, rules (order-free), role reference and subjects; labels and comments aside. */
 function meaning(manifest: Manifest): unknown {
   const sorted = (list?: string[]) => (list ? [...list].sort() : undefined);
-  const rules = manifest.rules?.map((rule: any) => JSON.stringify({
-    apiGroups: sorted(rule.apiGroups), resources: sorted(rule.resources), verbs: sorted(rule.verbs), resourceNames: sorted(rule.resourceNames), nonResourceURLs: sorted(rule.nonResourceURLs),
-  })).sort();
-  return { kind: manifest.kind, name: manifest.metadata.name, namespace: manifest.metadata.namespace, rules, roleRef: manifest.roleRef, subjects: manifest.subjects };
+  const rules = manifest.rules
+    ?.map((rule: any) =>
+      JSON.stringify({
+        apiGroups: sorted(rule.apiGroups),
+        resources: sorted(rule.resources),
+        verbs: sorted(rule.verbs),
+        resourceNames: sorted(rule.resourceNames),
+        nonResourceURLs: sorted(rule.nonResourceURLs),
+      }),
+    )
+    .sort();
+  return {
+    kind: manifest.kind,
+    name: manifest.metadata.name,
+    namespace: manifest.metadata.namespace,
+    rules,
+    roleRef: manifest.roleRef,
+    subjects: manifest.subjects,
+  };
 }
 
 function byIdentity(manifests: Manifest[]): Map<string, unknown> {
-  return new Map(manifests.filter((m) => rbacKinds.includes(m.kind)).map((m) => [`${m.kind}/${m.metadata.name}`, meaning(m)]));
+  return new Map(
+    manifests.filter((m) => rbacKinds.includes(m.kind)).map((m) => [`${m.kind}/${m.metadata.name}`, meaning(m)]),
+  );
 }
 
 test('with the default values the chart (release "kubesnap" in namespace kubesnap) renders the base\'s RBAC exactly', async () => {
   const base = byIdentity(await kustomizeBase());
   const chart = byIdentity(chartRbac());
   assert.equal([...chart.keys()].sort(), [...base.keys()].sort());
-  for (const [identity, expected] of base) assert.equal(chart.get(identity), expected, `${identity} differs between templates/deploy and templates/chart`);
+  for (const [identity, expected] of base)
+    assert.equal(chart.get(identity), expected, `${identity} differs between templates/deploy and templates/chart`);
 });
 
-test('the comparison is a real one: a verb dropped from the chart\'s Lease role is a difference', async () => {
+test("the comparison is a real one: a verb dropped from the chart's Lease role is a difference", async () => {
   const base = byIdentity(await kustomizeBase());
   const chart = chartRbac();
   const role = chart.find((m) => m.kind === 'Role')!;
@@ -49,18 +67,30 @@ test('the comparison is a real one: a verb dropped from the chart\'s Lease role 
   assert.not.equal(byIdentity(chart).get('Role/kubesnap-leader-election'), base.get('Role/kubesnap-leader-election'));
 });
 
-test('the chart\'s switches leave out exactly their objects: no Lease role without leader election, no restore role when not asked', () => {
+test("the chart's switches leave out exactly their objects: no Lease role without leader election, no restore role when not asked", () => {
   const names = (manifests: Manifest[]) => manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort();
   const all = names(chartRbac());
-  assert.equal(names(chartRbac({ leaderElection: { enabled: false } })), all.filter((name) => !name.includes('leader-election')));
-  assert.equal(names(chartRbac({ restoreRole: { create: false } })), all.filter((name) => name !== 'ClusterRole/kubesnap-restore'));
+  assert.equal(
+    names(chartRbac({ leaderElection: { enabled: false } })),
+    all.filter((name) => !name.includes('leader-election')),
+  );
+  assert.equal(
+    names(chartRbac({ restoreRole: { create: false } })),
+    all.filter((name) => name !== 'ClusterRole/kubesnap-restore'),
+  );
 });
 
 test('another release name renames every object and reference consistently', () => {
-  const chart = [...renderChartTemplate('serviceaccount.yaml', { name: 'prod', namespace: 'ops' }), ...renderChartTemplate('rbac.yaml', { name: 'prod', namespace: 'ops' })];
+  const chart = [
+    ...renderChartTemplate('serviceaccount.yaml', { name: 'prod', namespace: 'ops' }),
+    ...renderChartTemplate('rbac.yaml', { name: 'prod', namespace: 'ops' }),
+  ];
   for (const manifest of chart) assert.ok(manifest.metadata.name.startsWith('prod-kubesnap'), manifest.metadata.name);
   for (const binding of chart.filter((m) => m.kind.endsWith('Binding'))) {
-    assert.ok(chart.some((m) => m.kind === binding.roleRef.kind && m.metadata.name === binding.roleRef.name), `${binding.metadata.name} refers to a rendered role`);
+    assert.ok(
+      chart.some((m) => m.kind === binding.roleRef.kind && m.metadata.name === binding.roleRef.name),
+      `${binding.metadata.name} refers to a rendered role`,
+    );
     assert.equal(binding.subjects, [{ kind: 'ServiceAccount', name: 'prod-kubesnap', namespace: 'ops' }]);
   }
 });
@@ -73,7 +103,11 @@ test('for any release the Lease role names the Lease the Deployment elects on (-
     assert.ok(args.includes('--leader-elect') && leaseName, 'the chart elects on a named Lease');
     const role = renderChartTemplate('rbac.yaml', release).find((m) => m.kind === 'Role');
     const named = role.rules.filter((rule: any) => rule.resourceNames);
-    assert.ok(named.length > 0 && named.every((rule: any) => rule.resourceNames.length === 1 && rule.resourceNames[0] === leaseName), `the Role is limited to ${leaseName}`);
+    assert.ok(
+      named.length > 0 &&
+        named.every((rule: any) => rule.resourceNames.length === 1 && rule.resourceNames[0] === leaseName),
+      `the Role is limited to ${leaseName}`,
+    );
   }
 });
 

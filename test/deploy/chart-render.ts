@@ -9,8 +9,14 @@ import { dump, load, loadAll } from 'js-yaml';
 
 const chartDir = new URL('../../templates/chart/', import.meta.url).pathname;
 
-type Node = { text: string } | { action: string } | { block: 'if' | 'range' | 'define'; arg: string; body: Node[]; otherwise: Node[] };
-interface Scope { dot: unknown; root: Record<string, unknown> }
+type Node =
+  | { text: string }
+  | { action: string }
+  | { block: 'if' | 'range' | 'define'; arg: string; body: Node[]; otherwise: Node[] };
+interface Scope {
+  dot: unknown;
+  root: Record<string, unknown>;
+}
 
 export interface ChartRelease {
   name?: string;
@@ -23,9 +29,13 @@ export interface ChartRelease {
 export function renderChartTemplate(template: string, release: ChartRelease = {}): any[] {
   const helpers = parse(readFileSync(`${chartDir}templates/_helpers.tpl`, 'utf8'));
   const defines = new Map<string, Node[]>();
-  for (const node of helpers) if ('block' in node && node.block === 'define') defines.set(JSON.parse(node.arg), node.body);
+  for (const node of helpers)
+    if ('block' in node && node.block === 'define') defines.set(JSON.parse(node.arg), node.body);
   const chart = load(readFileSync(`${chartDir}Chart.yaml`, 'utf8')) as Record<string, string>;
-  const values = merge(load(readFileSync(`${chartDir}values.yaml`, 'utf8')) as Record<string, unknown>, release.values ?? {});
+  const values = merge(
+    load(readFileSync(`${chartDir}values.yaml`, 'utf8')) as Record<string, unknown>,
+    release.values ?? {},
+  );
   const root = {
     Values: values,
     Release: { Name: release.name ?? 'kubesnap', Namespace: release.namespace ?? 'kubesnap' },
@@ -93,11 +103,14 @@ function render(nodes: Node[], scope: Scope, defines: Map<string, Node[]>): stri
   for (const node of nodes) {
     if ('text' in node) out += node.text;
     else if ('action' in node) out += String(pipeline(node.action, scope, defines) ?? '');
-    else if (node.block === 'if') out += render(truthy(pipeline(node.arg, scope, defines)) ? node.body : node.otherwise, scope, defines);
+    else if (node.block === 'if')
+      out += render(truthy(pipeline(node.arg, scope, defines)) ? node.body : node.otherwise, scope, defines);
     else if (node.block === 'range') {
       const list = pipeline(node.arg, scope, defines);
       const items = Array.isArray(list) ? list : [];
-      out += items.length ? items.map((item) => render(node.body, { ...scope, dot: item }, defines)).join('') : render(node.otherwise, scope, defines);
+      out += items.length
+        ? items.map((item) => render(node.body, { ...scope, dot: item }, defines)).join('')
+        : render(node.otherwise, scope, defines);
     }
   }
   return out;
@@ -111,7 +124,11 @@ function truthy(value: unknown): boolean {
 
 const functions: Record<string, (...args: any[]) => unknown> = {
   quote: (value) => JSON.stringify(String(value ?? '')),
-  nindent: (width: number, text) => `\n${String(text).split('\n').map((line) => ' '.repeat(width) + line).join('\n')}`,
+  nindent: (width: number, text) =>
+    `\n${String(text)
+      .split('\n')
+      .map((line) => ' '.repeat(width) + line)
+      .join('\n')}`,
   toYaml: (value) => dump(value, { lineWidth: -1 }).trimEnd(),
   default: (fallback, value) => (truthy(value) ? value : fallback),
   printf: (format: string, ...args) => format.replace(/%[sv]/g, () => String(args.shift())),
@@ -146,7 +163,14 @@ function operand(word: string, scope: Scope): unknown {
   if (word.startsWith('"')) return JSON.parse(word);
   if (/^-?\d+$/.test(word)) return Number(word);
   if (word === '.') return scope.dot;
-  if (word.startsWith('.')) return word.slice(1).split('.').reduce<any>((value, key) => value?.[key], scope.dot === scope.root || !isMap(scope.dot) ? scope.root : scope.dot);
+  if (word.startsWith('.'))
+    return word
+      .slice(1)
+      .split('.')
+      .reduce<any>(
+        (value, key) => value?.[key],
+        scope.dot === scope.root || !isMap(scope.dot) ? scope.root : scope.dot,
+      );
   if (word.startsWith('$.')) return operand(word.slice(1), { ...scope, dot: scope.root });
   throw new Error(`chart template: this renderer does not know the operand "${word}"`);
 }

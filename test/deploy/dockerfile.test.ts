@@ -11,7 +11,10 @@ const sources = ['tsconfig.json', 'bin', 'cli', 'lib', 'scripts', 'templates'];
 /** The Dockerfile's instructions, continuation lines joined, comments and blank lines dropped. */
 function instructions(): string[] {
   const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8').replace(/\\\n/g, ' ');
-  return dockerfile.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  return dockerfile
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
 }
 
 /** The sources a COPY instruction names (its last word is the destination). */
@@ -25,16 +28,24 @@ test('node:20-slim, numeric non-root user, WORKDIR, the bin as ENTRYPOINT, every
   const user = lines.filter((line) => line.startsWith('USER ')).at(-1)!;
   assert.match(user, /^USER [1-9]\d*(:\d+)?$/);
   assert.ok(lines.some((line) => line === 'WORKDIR /app'));
-  assert.equal(JSON.parse(lines.find((line) => line.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length)), ['node', '/app/bin/kubesnap.js']);
-  const ignored = readFileSync(`${root}.dockerignore`, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  assert.equal(JSON.parse(lines.find((line) => line.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length)), [
+    'node',
+    '/app/bin/kubesnap.js',
+  ]);
+  const ignored = readFileSync(`${root}.dockerignore`, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
   const copied = lines.flatMap(copiedBy);
-  for (const source of ['package.json', 'package-lock.json', ...sources]) assert.ok(copied.includes(source), `${source} is copied`);
+  for (const source of ['package.json', 'package-lock.json', ...sources])
+    assert.ok(copied.includes(source), `${source} is copied`);
   for (const path of copied) {
     assert.ok(existsSync(`${root}${path}`), `${path} exists`);
     assert.ok(!ignored.includes(path), `${path} is not in .dockerignore`);
   }
-  for (const runtime of ['templates/messages', 'templates/demo']) assert.ok(!ignored.some((pattern) => runtime.startsWith(pattern)), `${runtime} reaches the image`);
-  assert.ok(ignored.includes('dist'), 'the host\'s own dist/ (another machine\'s build) stays out of the image');
+  for (const runtime of ['templates/messages', 'templates/demo'])
+    assert.ok(!ignored.some((pattern) => runtime.startsWith(pattern)), `${runtime} reaches the image`);
+  assert.ok(ignored.includes('dist'), "the host's own dist/ (another machine's build) stays out of the image");
 });
 
 test('dependencies are installed in a layer before the sources are copied; the bundle is built after them, before USER', () => {
@@ -45,12 +56,22 @@ test('dependencies are installed in a layer before the sources are copied; the b
   assert.match(lines[install], /--omit=dev/);
   // The prepare script bundles the sources: in the dependency layer it would find none.
   assert.match(lines[install], /--ignore-scripts/);
-  assert.ok(firstCopyOf('package.json') < install && firstCopyOf('package-lock.json') < install, 'package.json and the lock are copied before npm ci');
-  for (const source of sources) assert.ok(firstCopyOf(source) > install, `${source} is copied after npm ci, so a source change keeps the dependency layer`);
+  assert.ok(
+    firstCopyOf('package.json') < install && firstCopyOf('package-lock.json') < install,
+    'package.json and the lock are copied before npm ci',
+  );
+  for (const source of sources)
+    assert.ok(
+      firstCopyOf(source) > install,
+      `${source} is copied after npm ci, so a source change keeps the dependency layer`,
+    );
   const build = lines.findIndex((line) => /^RUN npm run prepare\b/.test(line));
   const lastCopy = Math.max(...lines.flatMap((line, index) => (line.startsWith('COPY ') ? [index] : [])));
   assert.ok(build > lastCopy, 'the bundle is built once every source is copied');
-  assert.ok(build < lines.findIndex((line) => line.startsWith('USER ')), 'as root, so the program cannot rewrite what it runs');
+  assert.ok(
+    build < lines.findIndex((line) => line.startsWith('USER ')),
+    'as root, so the program cannot rewrite what it runs',
+  );
 });
 
 test('npm ci --omit=dev keeps every package the program imports at run time', async () => {
@@ -66,7 +87,8 @@ test('npm ci --omit=dev keeps every package the program imports at run time', as
       imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
     }
   }
-  for (const name of imported) assert.ok(packageJson.dependencies[name], `${name} is a runtime dependency, not only a dev one`);
+  for (const name of imported)
+    assert.ok(packageJson.dependencies[name], `${name} is a runtime dependency, not only a dev one`);
 });
 
 test.run();

@@ -52,9 +52,12 @@ test('the token file is what authenticates: a wrong token is refused by the serv
     writeFileSync(join(wrong.path, 'ca.crt'), sim.caPem);
     const client = new KubeClient(await loadClusterConnection({ env: podEnv(), serviceAccountDir: wrong.path }));
     try {
-      await client.json('GET', '/api/v1/namespaces/default').then(() => assert.unreachable('a wrong token was accepted'), (error) => {
-        assert.match(String(error.message), /401|[Uu]nauthori[sz]ed|credentials/);
-      });
+      await client.json('GET', '/api/v1/namespaces/default').then(
+        () => assert.unreachable('a wrong token was accepted'),
+        (error) => {
+          assert.match(String(error.message), /401|[Uu]nauthori[sz]ed|credentials/);
+        },
+      );
     } finally {
       client.close();
     }
@@ -64,7 +67,10 @@ test('the token file is what authenticates: a wrong token is refused by the serv
 });
 
 test('a kubeconfig, when there is one, wins over the service account (as kubectl)', async () => {
-  const connection = await loadClusterConnection({ env: podEnv({ KUBECONFIG: sim.kubeconfigPath }), serviceAccountDir: serviceAccount.path });
+  const connection = await loadClusterConnection({
+    env: podEnv({ KUBECONFIG: sim.kubeconfigPath }),
+    serviceAccountDir: serviceAccount.path,
+  });
   assert.is.not(connection.contextName, 'in-cluster');
 });
 
@@ -85,7 +91,10 @@ test('a token without its CA is a clear error, and --context cannot be used in-c
   const noCa = temporaryDirectory('kubesnap-sa-');
   try {
     writeFileSync(join(noCa.path, 'token'), sim.token);
-    assert.throws(() => inClusterConnection({ env: podEnv(), serviceAccountDir: noCa.path }), (error: Error) => error instanceof KubeconfigError && /ca\.crt/.test(error.message));
+    assert.throws(
+      () => inClusterConnection({ env: podEnv(), serviceAccountDir: noCa.path }),
+      (error: Error) => error instanceof KubeconfigError && /ca\.crt/.test(error.message),
+    );
   } finally {
     noCa.remove();
   }
@@ -99,20 +108,30 @@ test('a token without its CA is a clear error, and --context cannot be used in-c
 });
 
 test('an IPv6 service host is bracketed; the namespace comes from the mounted file', () => {
-  const connection = inClusterConnection({ env: podEnv({ KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' }), serviceAccountDir: serviceAccount.path });
+  const connection = inClusterConnection({
+    env: podEnv({ KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' }),
+    serviceAccountDir: serviceAccount.path,
+  });
   assert.is(connection?.server, 'https://[fd00::1]:443');
   assert.is(inClusterNamespace({ serviceAccountDir: serviceAccount.path }), 'kubesnap');
   assert.is(inClusterNamespace({ serviceAccountDir: home.path }), undefined);
 });
 
-test('the connection\'s namespace is the pod\'s, as client-go reads it: POD_NAMESPACE first, then the mounted file', () => {
+test("the connection's namespace is the pod's, as client-go reads it: POD_NAMESPACE first, then the mounted file", () => {
   assert.is(inClusterConnection({ env: podEnv(), serviceAccountDir: serviceAccount.path })?.namespace, 'kubesnap');
-  assert.is(inClusterConnection({ env: podEnv({ POD_NAMESPACE: 'from-downward-api' }), serviceAccountDir: serviceAccount.path })?.namespace, 'from-downward-api');
+  assert.is(
+    inClusterConnection({ env: podEnv({ POD_NAMESPACE: 'from-downward-api' }), serviceAccountDir: serviceAccount.path })
+      ?.namespace,
+    'from-downward-api',
+  );
 });
 
 test('KUBESNAP_SERVICE_ACCOUNT_DIR names a service account mounted elsewhere', () => {
   assert.is(inClusterConnection({ env: podEnv() }), undefined, 'nothing is mounted at the default path here');
-  assert.is(inClusterConnection({ env: podEnv({ KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount.path }) })?.contextName, 'in-cluster');
+  assert.is(
+    inClusterConnection({ env: podEnv({ KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount.path }) })?.contextName,
+    'in-cluster',
+  );
 });
 
 test.run();

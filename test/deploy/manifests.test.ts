@@ -8,7 +8,12 @@ import { kubectl } from '../helpers/kubectl.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const readOnlyVerbs = ['get', 'list', 'watch'];
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [key: string]: any };
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  [key: string]: any;
+};
 
 let sim: Simulator;
 let base: string;
@@ -34,8 +39,20 @@ const monitoringCrds = ['servicemonitors', 'prometheusrules'].map((plural) => ({
   spec: {
     group: 'monitoring.coreos.com',
     scope: 'Namespaced',
-    names: { plural, singular: plural.replace(/s$/, ''), kind: plural === 'servicemonitors' ? 'ServiceMonitor' : 'PrometheusRule', listKind: plural === 'servicemonitors' ? 'ServiceMonitorList' : 'PrometheusRuleList' },
-    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    names: {
+      plural,
+      singular: plural.replace(/s$/, ''),
+      kind: plural === 'servicemonitors' ? 'ServiceMonitor' : 'PrometheusRule',
+      listKind: plural === 'servicemonitors' ? 'ServiceMonitorList' : 'PrometheusRuleList',
+    },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
   },
 }));
 
@@ -53,7 +70,13 @@ test('the base applies to a cluster (server-side dry run) once its namespace exi
   assert.is(result.code, 0, result.stderr);
   result = await kubectl(sim.kubeconfigPath, ['apply', '--dry-run=server', '-f', '-'], base);
   assert.is(result.code, 0, result.stderr);
-  for (const kind of ['deployment.apps/kubesnap', 'networkpolicy.networking.k8s.io/kubesnap', 'clusterrole.rbac.authorization.k8s.io/kubesnap-read', 'role.rbac.authorization.k8s.io/kubesnap-leader-election', 'service/kubesnap-metrics']) {
+  for (const kind of [
+    'deployment.apps/kubesnap',
+    'networkpolicy.networking.k8s.io/kubesnap',
+    'clusterrole.rbac.authorization.k8s.io/kubesnap-read',
+    'role.rbac.authorization.k8s.io/kubesnap-leader-election',
+    'service/kubesnap-metrics',
+  ]) {
     assert.match(result.stdout, `${kind} created (server dry run)`);
   }
   const secret = readFileSync(`${root}templates/deploy/git-token.secret.yaml`, 'utf8');
@@ -62,9 +85,19 @@ test('the base applies to a cluster (server-side dry run) once its namespace exi
 
   result = await kubectl(sim.kubeconfigPath, ['apply', '--dry-run=server', '-f', '-'], monitoring);
   assert.is.not(result.code, 0, 'without the CRDs the monitoring objects are refused');
-  result = await kubectl(sim.kubeconfigPath, ['apply', '-f', '-'], monitoringCrds.map((crd) => JSON.stringify(crd)).join('\n'));
+  result = await kubectl(
+    sim.kubeconfigPath,
+    ['apply', '-f', '-'],
+    monitoringCrds.map((crd) => JSON.stringify(crd)).join('\n'),
+  );
   assert.is(result.code, 0, result.stderr);
-  result = await kubectl(sim.kubeconfigPath, ['wait', '--for=condition=Established', 'crd/servicemonitors.monitoring.coreos.com', 'crd/prometheusrules.monitoring.coreos.com', '--timeout=20s']);
+  result = await kubectl(sim.kubeconfigPath, [
+    'wait',
+    '--for=condition=Established',
+    'crd/servicemonitors.monitoring.coreos.com',
+    'crd/prometheusrules.monitoring.coreos.com',
+    '--timeout=20s',
+  ]);
   assert.is(result.code, 0, result.stderr);
   result = await kubectl(sim.kubeconfigPath, ['apply', '--dry-run=server', '-f', '-'], monitoring);
   assert.is(result.code, 0, result.stderr);
@@ -96,12 +129,25 @@ test('RBAC: the bound ClusterRole only reads; leader election is a namespaced Ro
   const restore = find('ClusterRole', 'kubesnap-restore');
   assert.ok(restore.rules.some((rule: any) => rule.verbs.includes('create') && rule.verbs.includes('delete')));
   // RBAC objects can be restored only with escalate (a role granting more than the restorer holds) and bind.
-  assert.ok(restore.rules.some((rule: any) => rule.apiGroups.includes('rbac.authorization.k8s.io')
-    && ['roles', 'clusterroles'].every((r) => rule.resources.includes(r)) && ['escalate', 'bind'].every((v) => rule.verbs.includes(v))));
+  assert.ok(
+    restore.rules.some(
+      (rule: any) =>
+        rule.apiGroups.includes('rbac.authorization.k8s.io') &&
+        ['roles', 'clusterroles'].every((r) => rule.resources.includes(r)) &&
+        ['escalate', 'bind'].every((v) => rule.verbs.includes(v)),
+    ),
+  );
   const bindings = manifests.filter((m) => m.kind === 'ClusterRoleBinding' || m.kind === 'RoleBinding');
-  assert.ok(bindings.every((b) => b.roleRef.name !== 'kubesnap-restore'), 'the restore role is not bound');
+  assert.ok(
+    bindings.every((b) => b.roleRef.name !== 'kubesnap-restore'),
+    'the restore role is not bound',
+  );
   for (const role of manifests.filter((m) => m.kind === 'ClusterRole' && m.metadata.name !== 'kubesnap-restore')) {
-    for (const rule of role.rules) assert.ok(rule.verbs.every((verb: string) => readOnlyVerbs.includes(verb)), `${role.metadata.name} writes`);
+    for (const rule of role.rules)
+      assert.ok(
+        rule.verbs.every((verb: string) => readOnlyVerbs.includes(verb)),
+        `${role.metadata.name} writes`,
+      );
   }
 });
 
@@ -113,13 +159,24 @@ test('the Deployment runs watch hardened: non-root, read-only root, no privilege
   assert.ok(Number.isInteger(pod.securityContext.runAsUser) && pod.securityContext.runAsUser > 0);
   assert.is(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
   const [container] = pod.containers;
-  assert.equal(container.args, ['watch', '--listen', ':9090', '--repo', '/data/repo', '--remote', '$(GIT_REMOTE_URL)', '--leader-elect']);
+  assert.equal(container.args, [
+    'watch',
+    '--listen',
+    ':9090',
+    '--repo',
+    '/data/repo',
+    '--remote',
+    '$(GIT_REMOTE_URL)',
+    '--leader-elect',
+  ]);
   assert.is(container.securityContext.allowPrivilegeEscalation, false);
   assert.is(container.securityContext.readOnlyRootFilesystem, true);
   assert.equal(container.securityContext.capabilities.drop, ['ALL']);
   assert.is(container.livenessProbe.httpGet.path, '/healthz');
   assert.is(container.readinessProbe.httpGet.path, '/readyz');
-  assert.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory);
+  assert.ok(
+    container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory,
+  );
   const token = container.env.find((e: any) => e.name === 'KUBESNAP_GIT_TOKEN');
   assert.equal(token.valueFrom.secretKeyRef.name, 'kubesnap-git');
   assert.not.match(JSON.stringify(container.args), /TOKEN/);
@@ -127,17 +184,23 @@ test('the Deployment runs watch hardened: non-root, read-only root, no privilege
   assert.is(remote.valueFrom.configMapKeyRef.name, 'kubesnap');
   const mounts = Object.fromEntries(container.volumeMounts.map((m: any) => [m.mountPath, m.name]));
   assert.ok(mounts['/data'] && mounts['/tmp']);
-  for (const volume of pod.volumes.filter((v: any) => v.name !== 'digest-key')) assert.ok(volume.emptyDir, `${volume.name} is an emptyDir`);
+  for (const volume of pod.volumes.filter((v: any) => v.name !== 'digest-key'))
+    assert.ok(volume.emptyDir, `${volume.name} is an emptyDir`);
   // The digest key outlives the pod (a Secret the user creates), read as KUBESNAP_DIGEST_KEY_FILE.
   assert.equal(pod.volumes.find((v: any) => v.name === 'digest-key').secret.secretName, 'kubesnap-digest-key');
-  assert.is(container.env.find((e: any) => e.name === 'KUBESNAP_DIGEST_KEY_FILE').value, '/etc/kubesnap/digest-key/key');
+  assert.is(
+    container.env.find((e: any) => e.name === 'KUBESNAP_DIGEST_KEY_FILE').value,
+    '/etc/kubesnap/digest-key/key',
+  );
   assert.is(mounts['/etc/kubesnap/digest-key'], 'digest-key');
 });
 
 test('the NetworkPolicy allows DNS, the API server and Git remote ports out, and only the metrics port in', () => {
   const policy = find('NetworkPolicy', 'kubesnap');
   assert.equal(policy.spec.policyTypes, ['Ingress', 'Egress']);
-  const egressPorts = policy.spec.egress.flatMap((rule: any) => rule.ports.map((p: any) => `${p.protocol}/${p.port}`)).sort();
+  const egressPorts = policy.spec.egress
+    .flatMap((rule: any) => rule.ports.map((p: any) => `${p.protocol}/${p.port}`))
+    .sort();
   assert.equal(egressPorts, ['TCP/22', 'TCP/443', 'TCP/53', 'TCP/6443', 'UDP/53']);
   assert.equal(policy.spec.ingress, [{ ports: [{ protocol: 'TCP', port: 9090 }] }]);
 });
@@ -145,16 +208,37 @@ test('the NetworkPolicy allows DNS, the API server and Git remote ports out, and
 test('alerts use the metric names kubesnap exports; the chart carries the same alerts', () => {
   const rule = find('PrometheusRule', 'kubesnap');
   const expressions = rule.spec.groups.flatMap((group: any) => group.rules.map((r: any) => r.expr)).join('\n');
-  const metricsSource = readFileSync(`${root}lib/metrics/index.ts`, 'utf8') + readFileSync(`${root}lib/metrics/status-server.ts`, 'utf8');
+  const metricsSource =
+    readFileSync(`${root}lib/metrics/index.ts`, 'utf8') + readFileSync(`${root}lib/metrics/status-server.ts`, 'utf8');
   const used = new Set(expressions.match(/kubesnap_[a-z_]+/g));
-  for (const name of ['kubesnap_pending_changes', 'kubesnap_last_commit_timestamp_seconds', 'kubesnap_watch_restarts_total', 'kubesnap_watch_relists_total', 'kubesnap_errors_total', 'kubesnap_push_failures_total', 'kubesnap_remote_behind_seconds', 'kubesnap_ready', 'kubesnap_commit_failures_total']) {
+  for (const name of [
+    'kubesnap_pending_changes',
+    'kubesnap_last_commit_timestamp_seconds',
+    'kubesnap_watch_restarts_total',
+    'kubesnap_watch_relists_total',
+    'kubesnap_errors_total',
+    'kubesnap_push_failures_total',
+    'kubesnap_remote_behind_seconds',
+    'kubesnap_ready',
+    'kubesnap_commit_failures_total',
+  ]) {
     assert.ok(used.has(name), `an alert uses ${name}`);
   }
-  for (const name of ['kubesnap_pending_changes', 'kubesnap_last_commit_timestamp_seconds', 'kubesnap_watch_restarts_total', 'kubesnap_watch_relists_total', 'kubesnap_errors_total', 'kubesnap_ready', 'kubesnap_commit_failures_total']) {
+  for (const name of [
+    'kubesnap_pending_changes',
+    'kubesnap_last_commit_timestamp_seconds',
+    'kubesnap_watch_restarts_total',
+    'kubesnap_watch_relists_total',
+    'kubesnap_errors_total',
+    'kubesnap_ready',
+    'kubesnap_commit_failures_total',
+  ]) {
     assert.ok(metricsSource.includes(`'${name}'`), `${name} is declared in lib/metrics`);
   }
   // A part that is not ready is named: the alert keeps the source label.
-  const notReady = rule.spec.groups.flatMap((group: any) => group.rules).find((r: any) => /kubesnap_ready\b/.test(r.expr));
+  const notReady = rule.spec.groups
+    .flatMap((group: any) => group.rules)
+    .find((r: any) => /kubesnap_ready\b/.test(r.expr));
   assert.match(notReady.expr, /^kubesnap_ready == 0$/);
   assert.match(notReady.annotations.summary, '{{ $labels.source }}');
   const chartRules = load(readFileSync(`${root}templates/chart/files/prometheus-rules.yaml`, 'utf8'));

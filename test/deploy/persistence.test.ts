@@ -36,13 +36,16 @@ test.before(async () => {
   // kustomize takes only relative paths to other kustomizations.
   overlay = temporaryDirectory('kubesnap-overlay-');
   const base = relative(overlay.path, deployDir);
-  writeFileSync(join(overlay.path, 'kustomization.yaml'), `resources:\n  - ${base}\ncomponents:\n  - ${join(base, 'components/persistence')}\n`);
+  writeFileSync(
+    join(overlay.path, 'kustomization.yaml'),
+    `resources:\n  - ${base}\ncomponents:\n  - ${join(base, 'components/persistence')}\n`,
+  );
   persistent = await kustomize(overlay.path);
 });
 
 test.after(() => overlay.remove());
 
-test('base + persistence component: a ReadWriteOnce claim in kubesnap\'s namespace, /data on it, one replica replaced with Recreate', () => {
+test("base + persistence component: a ReadWriteOnce claim in kubesnap's namespace, /data on it, one replica replaced with Recreate", () => {
   const claim = find(persistent, 'PersistentVolumeClaim');
   assert.ok(claim, 'the claim is rendered');
   assert.is(claim!.metadata.name, 'kubesnap-data');
@@ -79,7 +82,7 @@ test('the persistent rendering applies to a cluster (server-side dry run)', asyn
   }
 });
 
-test('the chart\'s persistence values render what the component does; off by default', () => {
+test("the chart's persistence values render what the component does; off by default", () => {
   const chartDeployment = (values: Record<string, unknown>) => renderChartTemplate('deployment.yaml', { values })[0];
   assert.equal(renderChartTemplate('persistentvolumeclaim.yaml'), []);
   assert.equal(dataVolume(chartDeployment({})), { name: 'data', emptyDir: {} });
@@ -95,7 +98,9 @@ test('the chart\'s persistence values render what the component does; off by def
   assert.equal(dataVolume(deployment), dataVolume(componentDeployment));
   assert.equal(deployment.spec.strategy, componentDeployment.spec.strategy);
 
-  const [classed] = renderChartTemplate('persistentvolumeclaim.yaml', { values: { persistence: { enabled: true, storageClass: 'fast-ssd', size: '20Gi' } } });
+  const [classed] = renderChartTemplate('persistentvolumeclaim.yaml', {
+    values: { persistence: { enabled: true, storageClass: 'fast-ssd', size: '20Gi' } },
+  });
   assert.is(classed.spec.storageClassName, 'fast-ssd');
   assert.is(classed.spec.resources.requests.storage, '20Gi');
 });

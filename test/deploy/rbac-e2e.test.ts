@@ -98,8 +98,13 @@ test.before(async () => {
   const home = join(tmp.path, 'home');
   mkdirSync(home);
   pod = {
-    HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(sim.port),
-    KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount, POD_NAME, POD_NAMESPACE: 'kubesnap',
+    HOME: home,
+    KUBECONFIG: '',
+    KUBERNETES_SERVICE_HOST: '127.0.0.1',
+    KUBERNETES_SERVICE_PORT: String(sim.port),
+    KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount,
+    POD_NAME,
+    POD_NAMESPACE: 'kubesnap',
   };
 });
 
@@ -109,8 +114,9 @@ test.after(async () => {
   tmp?.remove();
 });
 
-test('the token is the ServiceAccount\'s, held to the RBAC the templates ship (not cluster-admin)', async () => {
-  const canI = async (...args: string[]) => (await kubectl(sim.kubeconfigPath, ['--token', token, 'auth', 'can-i', ...args])).stdout.trim();
+test("the token is the ServiceAccount's, held to the RBAC the templates ship (not cluster-admin)", async () => {
+  const canI = async (...args: string[]) =>
+    (await kubectl(sim.kubeconfigPath, ['--token', token, 'auth', 'can-i', ...args])).stdout.trim();
   assert.is(await canI('list', 'secrets', '-A'), 'yes');
   assert.is(await canI('patch', 'leases/kubesnap', '-n', 'kubesnap'), 'yes');
   assert.is(await canI('patch', 'leases/another', '-n', 'kubesnap'), 'no');
@@ -118,10 +124,16 @@ test('the token is the ServiceAccount\'s, held to the RBAC the templates ship (n
   assert.is(await canI('delete', 'configmaps', '-n', 'shop'), 'no');
 });
 
-interface LeaseSpec { holderIdentity?: string; renewTime?: string; leaseTransitions?: number }
+interface LeaseSpec {
+  holderIdentity?: string;
+  renewTime?: string;
+  leaseTransitions?: number;
+}
 
 async function leaseSpec(): Promise<LeaseSpec | undefined> {
-  const lease = await admin.json('GET', '/apis/coordination.k8s.io/v1/namespaces/kubesnap/leases/kubesnap').catch(() => undefined);
+  const lease = await admin
+    .json('GET', '/apis/coordination.k8s.io/v1/namespaces/kubesnap/leases/kubesnap')
+    .catch(() => undefined);
   return lease?.spec;
 }
 
@@ -135,14 +147,21 @@ async function poll(check: () => Promise<boolean>, timeoutMs: number, what: () =
 }
 
 async function committedPaths(repo: string): Promise<string[]> {
-  return (await git(repo, 'ls-tree', '-r', '--name-only', 'refs/heads/main').catch(() => '')).split('\n').filter(Boolean);
+  return (await git(repo, 'ls-tree', '-r', '--name-only', 'refs/heads/main').catch(() => ''))
+    .split('\n')
+    .filter(Boolean);
 }
 
-test('watch --leader-elect holds its Lease in the pod\'s namespace through 10 renewals while committing changes', async () => {
+test("watch --leader-elect holds its Lease in the pod's namespace through 10 renewals while committing changes", async () => {
   const repo = join(tmp.path, 'watch');
-  const child = spawn(process.execPath, [bin, '--repo', repo, 'watch', '--leader-elect', '--lease-duration', `${LEASE_SECONDS}s`, '--batch', '200ms'], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...pod },
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, '--repo', repo, 'watch', '--leader-elect', '--lease-duration', `${LEASE_SECONDS}s`, '--batch', '200ms'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...pod },
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -153,19 +172,39 @@ test('watch --leader-elect holds its Lease in the pod\'s namespace through 10 re
     assert.match(first?.holderIdentity ?? '', new RegExp(`^${POD_NAME}_[0-9a-f]+$`), 'the holder names the pod');
     const renewals = new Set<string>();
     let changes = 0;
-    await poll(async () => {
-      const spec = await leaseSpec();
-      assert.is(spec?.holderIdentity, first!.holderIdentity, `the lease stayed with its holder (watch said: ${output})`);
-      if (spec?.renewTime && spec.renewTime !== first!.renewTime) renewals.add(spec.renewTime);
-      // A change every other renewal, committed while the lease is being renewed.
-      if (renewals.size >= changes * 2 && changes < 5) await kubectlOk(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', `during-lease-${++changes}`, '--from-literal=k=v']);
-      return renewals.size >= 10;
-    }, 5 * LEASE_SECONDS * 1000, () => `10 renewals (saw ${renewals.size}; watch said: ${output})`);
+    await poll(
+      async () => {
+        const spec = await leaseSpec();
+        assert.is(
+          spec?.holderIdentity,
+          first!.holderIdentity,
+          `the lease stayed with its holder (watch said: ${output})`,
+        );
+        if (spec?.renewTime && spec.renewTime !== first!.renewTime) renewals.add(spec.renewTime);
+        // A change every other renewal, committed while the lease is being renewed.
+        if (renewals.size >= changes * 2 && changes < 5)
+          await kubectlOk(sim.kubeconfigPath, [
+            '-n',
+            'shop',
+            'create',
+            'configmap',
+            `during-lease-${++changes}`,
+            '--from-literal=k=v',
+          ]);
+        return renewals.size >= 10;
+      },
+      5 * LEASE_SECONDS * 1000,
+      () => `10 renewals (saw ${renewals.size}; watch said: ${output})`,
+    );
     const expected = Array.from({ length: changes }, (_, i) => `shop/configmaps/during-lease-${i + 1}.yaml`);
-    await eventually(async () => {
-      const paths = await committedPaths(repo);
-      return expected.every((path) => paths.includes(path));
-    }, 10_000, `the changes committed (watch said: ${output})`);
+    await eventually(
+      async () => {
+        const paths = await committedPaths(repo);
+        return expected.every((path) => paths.includes(path));
+      },
+      10_000,
+      `the changes committed (watch said: ${output})`,
+    );
     const spec = await leaseSpec();
     assert.is(spec?.holderIdentity, first!.holderIdentity);
     assert.is(spec?.leaseTransitions, first!.leaseTransitions, 'no other holder in between');
@@ -183,14 +222,27 @@ test('watch --leader-elect holds its Lease in the pod\'s namespace through 10 re
 /** path → blob id of every object a snapshot committed (the generated README aside). */
 async function committedObjects(repo: string): Promise<Map<string, string>> {
   const tree = await git(repo, 'ls-tree', '-r', 'refs/heads/main');
-  return new Map(tree.split('\n').filter((line) => line && !line.endsWith('\tREADME.md')).map((line) => {
-    const [meta, path] = line.split('\t');
-    return [path, meta.split(' ')[2]];
-  }));
+  return new Map(
+    tree
+      .split('\n')
+      .filter((line) => line && !line.endsWith('\tREADME.md'))
+      .map((line) => {
+        const [meta, path] = line.split('\t');
+        return [path, meta.split(' ')[2]];
+      }),
+  );
 }
 
 test('snapshot under the ServiceAccount reads every kind it reads as admin, Secrets as digests', async () => {
-  const asAdmin = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'snapshot-admin'), 'snapshot', '-o', 'json']);
+  const asAdmin = await runCli([
+    '--kubeconfig',
+    sim.kubeconfigPath,
+    '--repo',
+    join(tmp.path, 'snapshot-admin'),
+    'snapshot',
+    '-o',
+    'json',
+  ]);
   assert.is(asAdmin.code, 0, asAdmin.stderr);
   const asPod = await runCli(['--repo', join(tmp.path, 'snapshot-pod'), 'snapshot', '-o', 'json'], { env: pod });
   assert.is(asPod.code, 0, asPod.stderr);
@@ -221,11 +273,19 @@ async function teamRbac(): Promise<unknown> {
   };
 }
 
-test('restore under the restore ClusterRole brings back a namespace\'s Roles and RoleBindings, including ones granting more than it holds', async () => {
+test("restore under the restore ClusterRole brings back a namespace's Roles and RoleBindings, including ones granting more than it holds", async () => {
   const repo = join(tmp.path, 'snapshot-pod');
   const before = await teamRbac();
   // As the role's comment says: bound only while restoring.
-  await kubectlOk(sim.kubeconfigPath, ['create', 'clusterrolebinding', 'kubesnap-restore', '--clusterrole', 'kubesnap-restore', '--serviceaccount', 'kubesnap:kubesnap']);
+  await kubectlOk(sim.kubeconfigPath, [
+    'create',
+    'clusterrolebinding',
+    'kubesnap-restore',
+    '--clusterrole',
+    'kubesnap-restore',
+    '--serviceaccount',
+    'kubesnap:kubesnap',
+  ]);
   try {
     await kubectlOk(sim.kubeconfigPath, ['-n', 'team', 'delete', 'rolebindings,roles,configmaps', '--all']);
     assert.equal(await teamRbac(), { roles: [], bindings: [] });

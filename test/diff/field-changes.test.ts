@@ -16,8 +16,14 @@ test('scalar changes are reported leaf by leaf, containers by name', () => {
 });
 
 test('added and removed fields, keys that are not identifiers quoted, named elements added', () => {
-  const before = { metadata: { labels: { 'app.kubernetes.io/name': 'web' } }, spec: { paused: true, containers: [{ name: 'web' }] } };
-  const after = { metadata: { labels: { 'app.kubernetes.io/name': 'shop', tier: 'front' } }, spec: { containers: [{ name: 'web' }, { name: 'sidecar', image: 'envoy' }] } };
+  const before = {
+    metadata: { labels: { 'app.kubernetes.io/name': 'web' } },
+    spec: { paused: true, containers: [{ name: 'web' }] },
+  };
+  const after = {
+    metadata: { labels: { 'app.kubernetes.io/name': 'shop', tier: 'front' } },
+    spec: { containers: [{ name: 'web' }, { name: 'sidecar', image: 'envoy' }] },
+  };
   assert.equal(lines(before, after), [
     'metadata.labels["app.kubernetes.io/name"]: web → shop',
     'metadata.labels.tier: + front',
@@ -32,22 +38,37 @@ test('lists without names: same length element by element, otherwise the whole l
   assert.equal(fieldChanges({ a: 1 }, { a: 1 }), []);
 });
 
-test('keys named like Object.prototype members (a ConfigMap\'s constructor, toString) are ordinary keys', () => {
-  assert.equal(lines({ data: { a: '1' } }, { data: { a: '1', constructor: 'x', toString: 'y' } }), ['data.constructor: + x', 'data.toString: + y']);
+test("keys named like Object.prototype members (a ConfigMap's constructor, toString) are ordinary keys", () => {
+  assert.equal(lines({ data: { a: '1' } }, { data: { a: '1', constructor: 'x', toString: 'y' } }), [
+    'data.constructor: + x',
+    'data.toString: + y',
+  ]);
   assert.equal(lines({ data: { constructor: 'x' } }, { data: {} }), ['data.constructor: - x']);
   assert.equal(lines(JSON.parse('{"data":{"__proto__":"p"}}'), { data: {} }), ['data.__proto__: - p']);
 });
 
 test('segments are data, for restore to reuse', () => {
   const [change] = fieldChanges(deployment(2, 'x'), deployment(2, 'y'));
-  assert.equal(change.segments, [{ key: 'spec' }, { key: 'template' }, { key: 'spec' }, { key: 'containers' }, { name: 'web' }, { key: 'image' }]);
+  assert.equal(change.segments, [
+    { key: 'spec' },
+    { key: 'template' },
+    { key: 'spec' },
+    { key: 'containers' },
+    { name: 'web' },
+    { key: 'image' },
+  ]);
   assert.is(change.type, 'changed');
   assert.is(change.before, 'x');
   assert.is(change.after, 'y');
 });
 
 test('readable Secret values are masked; digests are kept', () => {
-  const secret = (password: string, user: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { password, user } });
+  const secret = (password: string, user: string) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 's' },
+    data: { password, user },
+  });
   const masked = maskSecretValues(secret('b2xk', 'YWRtaW4='), secret('bmV3', 'YWRtaW4='));
   assert.equal(masked.before!.data, { password: HIDDEN_VALUE, user: HIDDEN_VALUE });
   assert.equal(masked.after!.data, { password: CHANGED_VALUE, user: HIDDEN_VALUE });
@@ -58,8 +79,22 @@ test('readable Secret values are masked; digests are kept', () => {
 });
 
 test('an object change never carries a readable Secret value unless asked', () => {
-  const before = Buffer.from(serializeObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'shop' }, data: { password: 'b2xkLXZhbHVl' } }));
-  const after = Buffer.from(serializeObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'shop' }, data: { password: 'bmV3LXZhbHVl' } }));
+  const before = Buffer.from(
+    serializeObject({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'shop' },
+      data: { password: 'b2xkLXZhbHVl' },
+    }),
+  );
+  const after = Buffer.from(
+    serializeObject({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'shop' },
+      data: { password: 'bmV3LXZhbHVl' },
+    }),
+  );
   const change = objectChange('shop/secrets/s.yaml', before, after)!;
   const text = renderText({ from: { label: 'a' }, to: { label: 'b' }, objects: [change] });
   assert.not.match(text, /b2xkLXZhbHVl|bmV3LXZhbHVl/);
@@ -69,7 +104,11 @@ test('an object change never carries a readable Secret value unless asked', () =
 });
 
 test('text colours only when asked', () => {
-  const change = objectChange('shop/deployments.apps/web.yaml', Buffer.from(serializeObject(deployment(2, 'a'))), Buffer.from(serializeObject(deployment(3, 'a'))))!;
+  const change = objectChange(
+    'shop/deployments.apps/web.yaml',
+    Buffer.from(serializeObject(deployment(2, 'a'))),
+    Buffer.from(serializeObject(deployment(3, 'a'))),
+  )!;
   const changeSet = { from: { label: 'a' }, to: { label: 'b' }, objects: [change] };
   assert.not.match(renderText(changeSet), /\x1b\[/);
   assert.match(renderText(changeSet, { color: true }), /\x1b\[32m\+  replicas: 3\x1b\[0m/);

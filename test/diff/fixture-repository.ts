@@ -7,13 +7,30 @@ import { temporaryDirectory } from '../helpers/processes.ts';
 export const digest = (char: string) => `sha256:${char.repeat(64)}`;
 
 /** Commit times, seconds since the epoch: 09:00, 10:00 and 11:00 UTC on 2026-11-20. */
-export const times = [Date.parse('2026-11-20T09:00:00Z') / 1000, Date.parse('2026-11-20T10:00:00Z') / 1000, Date.parse('2026-11-20T11:00:00Z') / 1000];
+export const times = [
+  Date.parse('2026-11-20T09:00:00Z') / 1000,
+  Date.parse('2026-11-20T10:00:00Z') / 1000,
+  Date.parse('2026-11-20T11:00:00Z') / 1000,
+];
 
 export function deployment(replicas: number, image: string) {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
-    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image, ports: [{ containerPort: 8080 }] }, { name: 'proxy', image: 'envoy:1.30' }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            { name: 'web', image, ports: [{ containerPort: 8080 }] },
+            { name: 'proxy', image: 'envoy:1.30' },
+          ],
+        },
+      },
+    },
   };
 }
 
@@ -26,12 +43,23 @@ export function configMap(namespace: string, name: string, data: Record<string, 
 }
 
 const crd = {
-  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
   metadata: { name: 'gadgets.example.com' },
-  spec: { group: 'example.com', names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true }] },
+  spec: {
+    group: 'example.com',
+    names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget' },
+    scope: 'Namespaced',
+    versions: [{ name: 'v1', served: true, storage: true }],
+  },
 };
 
-const widget = (size: number) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'blue', namespace: 'shop' }, spec: { size } });
+const widget = (size: number) => ({
+  apiVersion: 'example.com/v1',
+  kind: 'Widget',
+  metadata: { name: 'blue', namespace: 'shop' },
+  spec: { size },
+});
 
 export const paths = {
   web: 'shop/deployments.apps/web.yaml',
@@ -50,7 +78,12 @@ const file = (path: string, object: object): FileChange => ({ path, content: ser
  *   10:00  web (3, shop:v2), creds (digest b), old-config deleted, CRD gadgets created, widget size 2 — by kubectl-edit
  *   11:00  web (4 replicas), payments settings changed — by kubectl-scale
  */
-export async function historyRepository(): Promise<{ dir: string; repository: SnapshotRepository; commits: string[]; remove(): void }> {
+export async function historyRepository(): Promise<{
+  dir: string;
+  repository: SnapshotRepository;
+  commits: string[];
+  remove(): void;
+}> {
   const tmp = temporaryDirectory('kubesnap-diff-');
   const dir = join(tmp.path, 'repo');
   const repository = await SnapshotRepository.open(dir, { create: true });
@@ -60,36 +93,58 @@ export async function historyRepository(): Promise<{ dir: string; repository: Sn
     const result = await repository.commitChanges(changes, { message, author: author(at) });
     commits.push(result!.commit);
   };
-  await commit([
-    file(paths.web, deployment(2, 'shop:v1')),
-    file(paths.creds, secret('creds', { password: digest('a'), user: digest('c') })),
-    file(paths.oldConfig, configMap('shop', 'old-config', { mode: 'legacy' })),
-    file(paths.widget, widget(1)),
-    file(paths.payments, configMap('payments', 'settings', { currency: 'EUR' })),
-    { path: 'README.md', content: '# snapshot\n' },
-  ], 'snapshot: 5 created, 0 updated, 0 deleted', times[0]);
-  await commit([
-    file(paths.web, deployment(3, 'shop:v2')),
-    file(paths.creds, secret('creds', { password: digest('b'), user: digest('c') })),
-    { path: paths.oldConfig, content: null },
-    file(paths.crd, crd),
-    file(paths.widget, widget(2)),
-  ], 'snapshot: 1 created, 3 updated, 1 deleted\n\nKubesnap-Changed-By: kubectl-edit', times[1]);
-  await commit([
-    file(paths.web, deployment(4, 'shop:v2')),
-    file(paths.payments, configMap('payments', 'settings', { currency: 'USD' })),
-  ], 'snapshot: 0 created, 2 updated, 0 deleted\n\nKubesnap-Changed-By: kubectl-scale', times[2]);
+  await commit(
+    [
+      file(paths.web, deployment(2, 'shop:v1')),
+      file(paths.creds, secret('creds', { password: digest('a'), user: digest('c') })),
+      file(paths.oldConfig, configMap('shop', 'old-config', { mode: 'legacy' })),
+      file(paths.widget, widget(1)),
+      file(paths.payments, configMap('payments', 'settings', { currency: 'EUR' })),
+      { path: 'README.md', content: '# snapshot\n' },
+    ],
+    'snapshot: 5 created, 0 updated, 0 deleted',
+    times[0],
+  );
+  await commit(
+    [
+      file(paths.web, deployment(3, 'shop:v2')),
+      file(paths.creds, secret('creds', { password: digest('b'), user: digest('c') })),
+      { path: paths.oldConfig, content: null },
+      file(paths.crd, crd),
+      file(paths.widget, widget(2)),
+    ],
+    'snapshot: 1 created, 3 updated, 1 deleted\n\nKubesnap-Changed-By: kubectl-edit',
+    times[1],
+  );
+  await commit(
+    [
+      file(paths.web, deployment(4, 'shop:v2')),
+      file(paths.payments, configMap('payments', 'settings', { currency: 'USD' })),
+    ],
+    'snapshot: 0 created, 2 updated, 0 deleted\n\nKubesnap-Changed-By: kubectl-scale',
+    times[2],
+  );
   return { dir, repository, commits, remove: tmp.remove };
 }
 
 /** Two commits of a repository written with `--secrets plain`: readable (base64) values. */
-export async function plainSecretsRepository(): Promise<{ dir: string; repository: SnapshotRepository; remove(): void }> {
+export async function plainSecretsRepository(): Promise<{
+  dir: string;
+  repository: SnapshotRepository;
+  remove(): void;
+}> {
   const tmp = temporaryDirectory('kubesnap-diff-plain-');
   const dir = join(tmp.path, 'repo');
   const repository = await SnapshotRepository.open(dir, { create: true });
   const author = { name: 'kubesnap', email: 'kubesnap@localhost', timestamp: times[0], timezoneOffset: 0 };
   const b64 = (text: string) => Buffer.from(text).toString('base64');
-  await repository.commitChanges([file(paths.creds, secret('creds', { password: b64('hunter2-old'), user: b64('admin') }))], { message: 'one', author });
-  await repository.commitChanges([file(paths.creds, secret('creds', { password: b64('hunter2-new'), user: b64('admin') }))], { message: 'two', author: { ...author, timestamp: times[1] } });
+  await repository.commitChanges(
+    [file(paths.creds, secret('creds', { password: b64('hunter2-old'), user: b64('admin') }))],
+    { message: 'one', author },
+  );
+  await repository.commitChanges(
+    [file(paths.creds, secret('creds', { password: b64('hunter2-new'), user: b64('admin') }))],
+    { message: 'two', author: { ...author, timestamp: times[1] } },
+  );
   return { dir, repository, remove: tmp.remove };
 }

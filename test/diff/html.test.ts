@@ -10,17 +10,29 @@ import { historyRepository } from './fixture-repository.ts';
 
 /** Headless Chromium on a file:// URL, with everything that could reach the network turned off. */
 function chromium(profile: string, args: string[]) {
-  return run('/usr/bin/chromium', [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, ...args,
-  ], { timeoutMs: 60_000 });
+  return run(
+    '/usr/bin/chromium',
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      ...args,
+    ],
+    { timeoutMs: 60_000 },
+  );
 }
 
 /** The distinct byte values of a PNG's decompressed pixel rows: a blank (one-colour) page has only a handful. */
 function pixelByteVariety(png: Buffer): number {
   assert.is(png.toString('latin1', 1, 4), 'PNG');
   const chunks: Buffer[] = [];
-  for (let at = 8; at < png.length;) {
+  for (let at = 8; at < png.length; ) {
     const length = png.readUInt32BE(at);
     const type = png.toString('latin1', at + 4, at + 8);
     if (type === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + length));
@@ -44,13 +56,24 @@ test('the HTML page is self-contained and renders every changed object in a real
     const url = pathToFileURL(file).href;
 
     const screenshot = join(tmp.path, 'page.png');
-    const shot = await chromium(join(tmp.path, 'profile-1'), [`--screenshot=${screenshot}`, '--window-size=1280,1600', url]);
+    const shot = await chromium(join(tmp.path, 'profile-1'), [
+      `--screenshot=${screenshot}`,
+      '--window-size=1280,1600',
+      url,
+    ]);
     assert.is(shot.code, 0, shot.stderr);
     assert.ok(pixelByteVariety(readFileSync(screenshot)) > 32, 'the screenshot is not one colour');
 
     const dom = await chromium(join(tmp.path, 'profile-2'), ['--dump-dom', url]);
     assert.is(dom.code, 0, dom.stderr);
-    const names = ['shop/web', 'gadgets.example.com', 'shop/old-config', 'shop/creds', 'shop/blue', 'payments/settings'];
+    const names = [
+      'shop/web',
+      'gadgets.example.com',
+      'shop/old-config',
+      'shop/creds',
+      'shop/blue',
+      'payments/settings',
+    ];
     for (const name of names) assert.ok(dom.stdout.includes(name), `the page lacks ${name}`);
     assert.is(dom.stdout.match(/class="d2h-file-wrapper"/g)?.length, names.length, 'one side-by-side diff per object');
     assert.match(dom.stdout, /<h2>namespace payments<\/h2>[\s\S]*<h2>namespace shop<\/h2>/);

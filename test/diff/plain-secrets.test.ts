@@ -4,13 +4,20 @@ import { diffRevisions, renderJson, renderText } from '../../lib/diff/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { paths, plainSecretsRepository } from './fixture-repository.ts';
 
-const plain = suite<{ fixture: Awaited<ReturnType<typeof plainSecretsRepository>> }>('a repository written with --secrets plain');
+const plain = suite<{ fixture: Awaited<ReturnType<typeof plainSecretsRepository>> }>(
+  'a repository written with --secrets plain',
+);
 plain.before(async (context) => {
   context.fixture = await plainSecretsRepository();
 });
 plain.after((context) => context.fixture?.remove());
 
-const readable = [Buffer.from('hunter2-old').toString('base64'), Buffer.from('hunter2-new').toString('base64'), Buffer.from('admin').toString('base64'), 'hunter2'];
+const readable = [
+  Buffer.from('hunter2-old').toString('base64'),
+  Buffer.from('hunter2-new').toString('base64'),
+  Buffer.from('admin').toString('base64'),
+  'hunter2',
+];
 
 plain('no format prints a Secret value; only that it changed', async ({ fixture }) => {
   for (const format of ['text', 'markdown', 'json', 'html']) {

@@ -20,7 +20,10 @@ test('a clean repository passes into the simulator: every object restored and re
     assert.match(result.stdout, /config: \d+ objects restored into the simulated API server and read back/);
     assert.match(result.stdout, /note: Secret\/shop\/web-credentials: cannot restore redacted values/);
     const head = (await git(cluster.repo, 'rev-parse', 'HEAD')).trim();
-    assert.match(await drillNote(cluster.repo), /^kubesnap-drill \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ passed config=passed\n$/);
+    assert.match(
+      await drillNote(cluster.repo),
+      /^kubesnap-drill \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ passed config=passed\n$/,
+    );
 
     const reportFile = join(cluster.tmp.path, 'drill.md');
     const json = await runCli(['drill', '--repo', cluster.repo, '-o', 'json', '--no-record', '--report', reportFile]);
@@ -28,7 +31,10 @@ test('a clean repository passes into the simulator: every object restored and re
     assert.match(readFileSync(reportFile, 'utf8'), /^## Restore drill of `HEAD` \(`[0-9a-f]{12}`\): passed\n/);
     const report = JSON.parse(json.stdout);
     assert.is(report.revision.commit, head);
-    assert.equal(report.parts.map((p: { part: string; status: string }) => `${p.part} ${p.status}`), ['config passed']);
+    assert.equal(
+      report.parts.map((p: { part: string; status: string }) => `${p.part} ${p.status}`),
+      ['config passed'],
+    );
     assert.is((await drillNote(cluster.repo)).split('\n').filter(Boolean).length, 1, '--no-record writes no note');
     await git(cluster.repo, 'fsck', '--strict');
   } finally {
@@ -41,7 +47,15 @@ test('a CR without its CRD and an invalid name fail the drill, each named; the f
     namespace('shop'),
     configMap('shop', 'fine'),
     configMap('shop', 'Not_A_Valid_Name'),
-    ['gadgets', { apiVersion: 'example.org/v1', kind: 'Gadget', metadata: { name: 'orphan', namespace: 'shop' }, spec: { size: 1 } }],
+    [
+      'gadgets',
+      {
+        apiVersion: 'example.org/v1',
+        kind: 'Gadget',
+        metadata: { name: 'orphan', namespace: 'shop' },
+        spec: { size: 1 },
+      },
+    ],
   ]);
   try {
     const result = await runCli(['drill', '--repo', repo.repo, '-o', 'markdown']);
@@ -58,11 +72,26 @@ test('a CR without its CRD and an invalid name fail the drill, each named; the f
 
 test('an immutable field the staging cluster has otherwise fails a kubeconfig:FILE drill; --cleanup deletes only what the drill created', async () => {
   const staging = await startSimulator();
-  const repo = await writeRepository([namespace('shop'), deployment('shop', 'web', 'web'), configMap('shop', 'web-config')]);
+  const repo = await writeRepository([
+    namespace('shop'),
+    deployment('shop', 'web', 'web'),
+    configMap('shop', 'web-config'),
+  ]);
   try {
-    const existing = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [namespace('shop')[1], deployment('shop', 'web', 'legacy')[1]] });
+    const existing = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [namespace('shop')[1], deployment('shop', 'web', 'legacy')[1]],
+    });
     assert.is((await kubectl(staging.kubeconfigPath, ['create', '--validate=false', '-f', '-'], existing)).code, 0);
-    const result = await runCli(['drill', '--repo', repo.repo, '--target', `kubeconfig:${staging.kubeconfigPath}`, '--cleanup']);
+    const result = await runCli([
+      'drill',
+      '--repo',
+      repo.repo,
+      '--target',
+      `kubeconfig:${staging.kubeconfigPath}`,
+      '--cleanup',
+    ]);
     assert.is(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stdout, /Deployment\/shop\/web.*immutable/);
     assert.not.ok(staging.get('', 'configmaps', 'shop', 'web-config'), 'what the drill created is deleted');

@@ -22,29 +22,54 @@ function identityOf(manifest: Manifest, resource: string) {
   return { group, resource, namespace: manifest.metadata.namespace, name: manifest.metadata.name };
 }
 
-export async function writeRepository(objects: Array<[resource: string, manifest: Manifest]>): Promise<{ repo: string; repository: SnapshotRepository; remove(): void }> {
+export async function writeRepository(
+  objects: Array<[resource: string, manifest: Manifest]>,
+): Promise<{ repo: string; repository: SnapshotRepository; remove(): void }> {
   const tmp = temporaryDirectory('kubesnap-drill-');
   const repo = join(tmp.path, 'repo');
   const repository = await SnapshotRepository.open(repo, { create: true });
   await repository.commitChanges(
-    objects.map(([resource, manifest]) => ({ path: objectPath(identityOf(manifest, resource)), content: serializeObject(manifest) })),
+    objects.map(([resource, manifest]) => ({
+      path: objectPath(identityOf(manifest, resource)),
+      content: serializeObject(manifest),
+    })),
     { message: 'snapshot', author: { name: 'test', email: 'test@localhost', timestamp: 1_780_000_000 } },
   );
   return { repo, repository, remove: () => tmp.remove() };
 }
 
-export const namespace = (name: string): [string, Manifest] => ['namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }];
+export const namespace = (name: string): [string, Manifest] => [
+  'namespaces',
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+];
 
-export const configMap = (ns: string, name: string, data: Record<string, string> = { key: 'value' }): [string, Manifest] =>
-  ['configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data }];
+export const configMap = (
+  ns: string,
+  name: string,
+  data: Record<string, string> = { key: 'value' },
+): [string, Manifest] => [
+  'configmaps',
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data },
+];
 
-export const deployment = (ns: string, name: string, app: string, image = 'registry.example.com/shop/web:v1'): [string, Manifest] => ['deployments', {
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
-  spec: {
-    replicas: 1, selector: { matchLabels: { app } },
-    template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'web', image }] } },
+export const deployment = (
+  ns: string,
+  name: string,
+  app: string,
+  image = 'registry.example.com/shop/web:v1',
+): [string, Manifest] => [
+  'deployments',
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app } },
+      template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'web', image }] } },
+    },
   },
-}];
+];
 
 export async function git(repo: string, ...args: string[]): Promise<string> {
   const { stdout } = await run('git', ['--git-dir', repo, ...args]);

@@ -18,10 +18,19 @@ let repo: Awaited<ReturnType<typeof writeRepository>>;
 test.before(async () => {
   root = await mkdtemp(join(tmpdir(), 'kubesnap-drill-etcd-'));
   etcd = await startEtcd(join(root, 'data'));
-  for (let index = 0; index < 20; index++) await etcdctl(etcd.clientUrl, ['put', `/registry/configmaps/shop/cm-${index}`, `value-${index}`]);
-  await takeEtcdSnapshot({ endpoints: [etcd.clientUrl], dir: join(root, 'snapshots'), now: () => new Date('2026-12-01T00:00:00Z') });
+  for (let index = 0; index < 20; index++)
+    await etcdctl(etcd.clientUrl, ['put', `/registry/configmaps/shop/cm-${index}`, `value-${index}`]);
+  await takeEtcdSnapshot({
+    endpoints: [etcd.clientUrl],
+    dir: join(root, 'snapshots'),
+    now: () => new Date('2026-12-01T00:00:00Z'),
+  });
   await etcdctl(etcd.clientUrl, ['put', '/registry/configmaps/shop/later', 'x']);
-  newest = await takeEtcdSnapshot({ endpoints: [etcd.clientUrl], dir: join(root, 'snapshots'), now: () => new Date('2026-12-02T00:00:00Z') });
+  newest = await takeEtcdSnapshot({
+    endpoints: [etcd.clientUrl],
+    dir: join(root, 'snapshots'),
+    now: () => new Date('2026-12-02T00:00:00Z'),
+  });
   repo = await writeRepository([namespace('shop')]);
 });
 
@@ -34,7 +43,12 @@ test.after(async () => {
 test('the newest snapshot of --etcd-dir is restored with etcdctl and served at its revision', async () => {
   const result = await runCli(['drill', '--repo', repo.repo, '--etcd-dir', join(root, 'snapshots')]);
   assert.is(result.code, 0, result.stdout + result.stderr);
-  assert.match(result.stdout, new RegExp(`✓ etcd: ${newest.file} restored into a throwaway etcd, which serves revision ${newest.revision} and 21 keys, as the snapshot recorded`));
+  assert.match(
+    result.stdout,
+    new RegExp(
+      `✓ etcd: ${newest.file} restored into a throwaway etcd, which serves revision ${newest.revision} and 21 keys, as the snapshot recorded`,
+    ),
+  );
   assert.match(await drillNote(repo.repo), /passed config=passed etcd=passed\n$/);
 });
 
@@ -47,9 +61,14 @@ test('a damaged snapshot fails the etcd part and says why', async () => {
 });
 
 test('without the etcd tools on PATH the drill says so and fails the part', async () => {
-  const result = await runCli(['drill', '--repo', repo.repo, '--etcd-snapshot', newest.file, '--no-record'], { env: { PATH: '/nonexistent' } });
+  const result = await runCli(['drill', '--repo', repo.repo, '--etcd-snapshot', newest.file, '--no-record'], {
+    env: { PATH: '/nonexistent' },
+  });
   assert.is(result.code, 1, result.stdout + result.stderr);
-  assert.match(result.stdout, /✗ etcd: the etcd tools are missing \(etcdutl \(or etcdctl\) and etcd not found on PATH\)/);
+  assert.match(
+    result.stdout,
+    /✗ etcd: the etcd tools are missing \(etcdutl \(or etcdctl\) and etcd not found on PATH\)/,
+  );
 });
 
 test.run();

@@ -10,10 +10,27 @@ test('a drilled revision is marked restorable in kubesnap log, a failed one as f
   try {
     const good = await repo.repository.head();
     const bad = configMap('shop', 'Bad_Name')[1];
-    await repo.repository.commitChanges([{ path: objectPath({ group: '', resource: 'configmaps', namespace: 'shop', name: 'Bad_Name' }), content: serializeObject(bad) }],
-      { message: 'a name no server takes', author: { name: 'test', email: 'test@localhost', timestamp: 1_780_000_100 } });
-    await repo.repository.commitChanges([{ path: objectPath({ group: '', resource: 'configmaps', namespace: 'shop', name: 'later' }), content: serializeObject(configMap('shop', 'later')[1]) }],
-      { message: 'not drilled', author: { name: 'test', email: 'test@localhost', timestamp: 1_780_000_200 } });
+    await repo.repository.commitChanges(
+      [
+        {
+          path: objectPath({ group: '', resource: 'configmaps', namespace: 'shop', name: 'Bad_Name' }),
+          content: serializeObject(bad),
+        },
+      ],
+      {
+        message: 'a name no server takes',
+        author: { name: 'test', email: 'test@localhost', timestamp: 1_780_000_100 },
+      },
+    );
+    await repo.repository.commitChanges(
+      [
+        {
+          path: objectPath({ group: '', resource: 'configmaps', namespace: 'shop', name: 'later' }),
+          content: serializeObject(configMap('shop', 'later')[1]),
+        },
+      ],
+      { message: 'not drilled', author: { name: 'test', email: 'test@localhost', timestamp: 1_780_000_200 } },
+    );
     assert.is((await runCli(['drill', good!, '--repo', repo.repo])).code, 0);
     assert.is((await runCli(['drill', 'HEAD~1', '--repo', repo.repo])).code, 1);
 
@@ -28,7 +45,10 @@ test('a drilled revision is marked restorable in kubesnap log, a failed one as f
 
     const json = JSON.parse((await runCli(['log', '--repo', repo.repo, '-o', 'json'])).stdout);
     assert.equal(json[0].drills, []);
-    assert.equal(json[2].drills.map((d: { passed: boolean; parts: object }) => [d.passed, d.parts]), [[true, { config: 'passed' }]]);
+    assert.equal(
+      json[2].drills.map((d: { passed: boolean; parts: object }) => [d.passed, d.parts]),
+      [[true, { config: 'passed' }]],
+    );
   } finally {
     repo.remove();
   }

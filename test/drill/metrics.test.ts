@@ -22,11 +22,22 @@ test('kubesnap_drill_last_success_timestamp_seconds{part} and kubesnap_drill_fai
     const before = Math.floor(Date.now() / 1000);
     const drill = await runCli(['drill', '--repo', repo]);
     assert.is(drill.code, 0, drill.stdout + drill.stderr);
-    const seconds = Number(/kubesnap_drill_last_success_timestamp_seconds\{part="config"\} (\d+)/.exec(await metricsOf(base))?.[1]);
+    const seconds = Number(
+      /kubesnap_drill_last_success_timestamp_seconds\{part="config"\} (\d+)/.exec(await metricsOf(base))?.[1],
+    );
     assert.ok(seconds >= before - 1 && seconds <= Date.now() / 1000, String(seconds));
 
     // A note git wrote itself counts the same way.
-    await git(repo, 'notes', '--ref', 'kubesnap-drills', 'append', '-m', 'kubesnap-drill 2026-01-01T00:00:00Z failed config=failed', 'HEAD');
+    await git(
+      repo,
+      'notes',
+      '--ref',
+      'kubesnap-drills',
+      'append',
+      '-m',
+      'kubesnap-drill 2026-01-01T00:00:00Z failed config=failed',
+      'HEAD',
+    );
     const metrics = await metricsOf(base);
     assert.match(metrics, /kubesnap_drill_failures_total 1/);
     assert.match(metrics, new RegExp(`kubesnap_drill_last_success_timestamp_seconds\\{part="config"\\} ${seconds}`));

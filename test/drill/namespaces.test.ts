@@ -21,30 +21,60 @@ test.after(async () => {
 
 /** Drill namespaces still there and not being deleted. */
 function drillNamespaces(): string[] {
-  return cluster.sim.list('', 'namespaces').filter((n) => /-drill-/.test(n.metadata.name!) && !n.metadata.deletionTimestamp).map((n) => n.metadata.name!);
+  return cluster.sim
+    .list('', 'namespaces')
+    .filter((n) => /-drill-/.test(n.metadata.name!) && !n.metadata.deletionTimestamp)
+    .map((n) => n.metadata.name!);
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !condition();) {
+  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 test('a namespaces drill restores into <ns>-drill-<id> and deletes what it created, leaving production alone', async () => {
-  const before = cluster.sim.list('', 'namespaces').map((n) => n.metadata.name!).sort();
-  const result = await runCli(['--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces', '-o', 'json']);
+  const before = cluster.sim
+    .list('', 'namespaces')
+    .map((n) => n.metadata.name!)
+    .sort();
+  const result = await runCli([
+    '--kubeconfig',
+    cluster.sim.kubeconfigPath,
+    'drill',
+    '--repo',
+    cluster.repo,
+    '--target',
+    'namespaces',
+    '-o',
+    'json',
+  ]);
   assert.is(result.code, 0, result.stdout + result.stderr);
   const report = JSON.parse(result.stdout);
   assert.match(report.parts[0].summary, /restored into \d+ drill namespaces/);
-  assert.match(report.parts[0].notes.join('\n'), /Deployments and StatefulSets were not waited for: the cluster has no nodes/);
+  assert.match(
+    report.parts[0].notes.join('\n'),
+    /Deployments and StatefulSets were not waited for: the cluster has no nodes/,
+  );
   assert.equal(drillNamespaces(), []);
-  assert.equal(cluster.sim.list('', 'namespaces').map((n) => n.metadata.name!).filter((n) => !/-drill-/.test(n)).sort(), before);
+  assert.equal(
+    cluster.sim
+      .list('', 'namespaces')
+      .map((n) => n.metadata.name!)
+      .filter((n) => !/-drill-/.test(n))
+      .sort(),
+    before,
+  );
 });
 
 test('a drill killed mid-restore leaves its namespaces; the next drill deletes them and its own', async () => {
   cluster.sim.faults.delay(150);
-  const child = spawn(process.execPath, [bin, '--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces'], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [bin, '--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces'],
+    { stdio: 'ignore' },
+  );
   try {
     await until(() => drillNamespaces().length > 0, 'the drill to create a namespace');
   } finally {
@@ -53,14 +83,27 @@ test('a drill killed mid-restore leaves its namespaces; the next drill deletes t
   }
   const leftovers = drillNamespaces();
   assert.ok(leftovers.length > 0);
-  const next = await runCli(['--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces', '--no-record']);
+  const next = await runCli([
+    '--kubeconfig',
+    cluster.sim.kubeconfigPath,
+    'drill',
+    '--repo',
+    cluster.repo,
+    '--target',
+    'namespaces',
+    '--no-record',
+  ]);
   assert.is(next.code, 0, next.stdout + next.stderr);
   assert.equal(drillNamespaces(), [], `left behind: ${drillNamespaces().join(', ')}`);
 });
 
 test('SIGINT during a namespaces drill deletes what it created before exiting', async () => {
   cluster.sim.faults.delay(150);
-  const child = spawn(process.execPath, [bin, '--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [bin, '--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -71,13 +114,31 @@ test('SIGINT during a namespaces drill deletes what it created before exiting', 
   } finally {
     cluster.sim.faults.delay(0);
   }
-  assert.match(stderr, /the drill was interrupted and nothing was recorded; the drill namespaces it made were deleted\./);
+  assert.match(
+    stderr,
+    /the drill was interrupted and nothing was recorded; the drill namespaces it made were deleted\./,
+  );
   assert.equal(drillNamespaces(), []);
 });
 
 test('on a cluster with nodes, a Deployment that does not become ready fails the drill, named, and is still cleaned up', async () => {
-  await kubectlOk(cluster.sim, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } }));
-  const result = await runCli(['--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces', '--ready-timeout', '1s', '--no-record']);
+  await kubectlOk(
+    cluster.sim,
+    ['create', '-f', '-'],
+    JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } }),
+  );
+  const result = await runCli([
+    '--kubeconfig',
+    cluster.sim.kubeconfigPath,
+    'drill',
+    '--repo',
+    cluster.repo,
+    '--target',
+    'namespaces',
+    '--ready-timeout',
+    '1s',
+    '--no-record',
+  ]);
   assert.is(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stdout, /Deployment\/shop-drill-[0-9a-f]{8}\/web: 0 of 2 replicas ready after 1 s/);
   assert.equal(drillNamespaces(), []);

@@ -34,19 +34,47 @@ export interface EtcdServer {
 }
 
 /** Starts etcd on `dataDir` (a new one, or one `etcdctl snapshot restore` wrote with the same name and peer URL). */
-export async function startEtcd(dataDir: string, options: { name?: string; peerPort?: number; tls?: { server: TlsFiles; client: TlsFiles } } = {}): Promise<EtcdServer> {
+export async function startEtcd(
+  dataDir: string,
+  options: { name?: string; peerPort?: number; tls?: { server: TlsFiles; client: TlsFiles } } = {},
+): Promise<EtcdServer> {
   const name = options.name ?? 'test';
   const { tls } = options;
   const clientUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${await freePort()}`;
   const clientFlags = tls ? ['--cacert', tls.client.ca, '--cert', tls.client.cert, '--key', tls.client.key] : [];
-  const serverFlags = tls ? ['--cert-file', tls.server.cert, '--key-file', tls.server.key, '--trusted-ca-file', tls.server.ca, '--client-cert-auth'] : [];
+  const serverFlags = tls
+    ? [
+        '--cert-file',
+        tls.server.cert,
+        '--key-file',
+        tls.server.key,
+        '--trusted-ca-file',
+        tls.server.ca,
+        '--client-cert-auth',
+      ]
+    : [];
   const peerUrl = `http://127.0.0.1:${options.peerPort ?? (await freePort())}`;
-  const child: ChildProcess = spawn('etcd', [
-    '--name', name, '--data-dir', dataDir,
-    '--listen-client-urls', clientUrl, '--advertise-client-urls', clientUrl,
-    '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
-    '--initial-cluster', `${name}=${peerUrl}`, ...serverFlags,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'etcd',
+    [
+      '--name',
+      name,
+      '--data-dir',
+      dataDir,
+      '--listen-client-urls',
+      clientUrl,
+      '--advertise-client-urls',
+      clientUrl,
+      '--listen-peer-urls',
+      peerUrl,
+      '--initial-advertise-peer-urls',
+      peerUrl,
+      '--initial-cluster',
+      `${name}=${peerUrl}`,
+      ...serverFlags,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   child.stderr!.on('data', (chunk) => (log = (log + chunk).slice(-4000)));
   const stop = async () => {
@@ -71,7 +99,9 @@ export async function startEtcd(dataDir: string, options: { name?: string; peerP
 }
 
 export async function etcdctl(endpoint: string, args: string[]): Promise<string> {
-  const { stdout } = await run('etcdctl', ['--endpoints', endpoint, '--command-timeout=3s', ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
+  const { stdout } = await run('etcdctl', ['--endpoints', endpoint, '--command-timeout=3s', ...args], {
+    env: { ...process.env, ETCDCTL_API: '3' },
+  });
   return stdout;
 }
 
@@ -79,12 +109,51 @@ export async function etcdctl(endpoint: string, args: string[]): Promise<string>
 export async function makeTlsFiles(dir: string): Promise<{ server: TlsFiles; client: TlsFiles }> {
   const file = (name: string) => join(dir, name);
   const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await run('openssl', ['req', '-x509', ...key, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '1', '-subj', '/CN=kubesnap-test-etcd-ca']);
-  for (const [name, usage] of [['server', 'serverAuth'], ['client', 'clientAuth']]) {
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...key,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.crt'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=kubesnap-test-etcd-ca',
+  ]);
+  for (const [name, usage] of [
+    ['server', 'serverAuth'],
+    ['client', 'clientAuth'],
+  ]) {
     await writeFile(file(`${name}.ext`), `subjectAltName=IP:127.0.0.1\nextendedKeyUsage=${usage}\n`);
-    await run('openssl', ['req', ...key, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`), '-subj', `/CN=${name}`]);
-    await run('openssl', ['x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial',
-      '-out', file(`${name}.crt`), '-days', '1', '-extfile', file(`${name}.ext`)]);
+    await run('openssl', [
+      'req',
+      ...key,
+      '-keyout',
+      file(`${name}.key`),
+      '-out',
+      file(`${name}.csr`),
+      '-subj',
+      `/CN=${name}`,
+    ]);
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file(`${name}.crt`),
+      '-days',
+      '1',
+      '-extfile',
+      file(`${name}.ext`),
+    ]);
   }
   return {
     server: { ca: file('ca.crt'), cert: file('server.crt'), key: file('server.key') },

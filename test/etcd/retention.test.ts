@@ -1,6 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyRetentionPolicy, parseRetentionPolicy, parseSnapshotFileName, shellQuote, snapshotFileName } from '../../lib/etcd/index.ts';
+import {
+  applyRetentionPolicy,
+  parseRetentionPolicy,
+  parseSnapshotFileName,
+  shellQuote,
+  snapshotFileName,
+} from '../../lib/etcd/index.ts';
 import { UsageError } from '../../lib/errors/index.ts';
 
 const now = new Date('2026-11-24T12:00:00.000Z');
@@ -14,7 +20,11 @@ test('parses rules and sorts them by age', () => {
   ]);
   assert.equal(parseRetentionPolicy('2w=monthly'), [{ maxAgeMs: 14 * 24 * 3600_000, keep: 'monthly' }]);
   for (const bad of ['', '24h', '24h=some', '7x=daily', 'd=daily']) {
-    assert.throws(() => parseRetentionPolicy(bad), (error: unknown) => error instanceof UsageError, bad);
+    assert.throws(
+      () => parseRetentionPolicy(bad),
+      (error: unknown) => error instanceof UsageError,
+      bad,
+    );
   }
 });
 
@@ -25,15 +35,23 @@ test('keeps all of the newest, one per day, one per week, and deletes what is ol
   const { keep, remove } = applyRetentionPolicy(snapshots, rules, now);
   assert.is(keep.length + remove.length, snapshots.length);
   const ages = keep.map((snapshot) => (now.getTime() - snapshot.takenAt.getTime()) / 3600_000);
-  assert.equal(ages.slice(0, 25), Array.from({ length: 25 }, (_unused, index) => index), 'everything of the last 24 hours');
+  assert.equal(
+    ages.slice(0, 25),
+    Array.from({ length: 25 }, (_unused, index) => index),
+    'everything of the last 24 hours',
+  );
   const daily = ages.filter((age) => age > 24 && age <= 7 * 24);
   const days = daily.map((age) => new Date(now.getTime() - age * 3600_000).toISOString().slice(0, 10));
   assert.is(new Set(days).size, days.length, 'one per day');
   assert.ok(daily.length >= 6 && daily.length <= 7, String(daily));
   const weekly = ages.filter((age) => age > 7 * 24);
   assert.ok(weekly.length >= 12 && weekly.length <= 13, String(weekly));
-  assert.ok(ages.every((age) => age <= 90 * 24), 'nothing older than 90 days');
-  for (let index = 1; index < weekly.length; index++) assert.ok(weekly[index] - weekly[index - 1] >= 24, 'at most one per week');
+  assert.ok(
+    ages.every((age) => age <= 90 * 24),
+    'nothing older than 90 days',
+  );
+  for (let index = 1; index < weekly.length; index++)
+    assert.ok(weekly[index] - weekly[index - 1] >= 24, 'at most one per week');
   // The oldest of each day is kept: inside the daily rule, a kept snapshot stays kept an hour later.
   const later = applyRetentionPolicy(snapshots, rules, new Date(now.getTime() + 3600_000));
   const keptLater = new Set(later.keep);
@@ -45,8 +63,15 @@ test('keeps all of the newest, one per day, one per week, and deletes what is ol
 });
 
 test('the newest snapshot is always kept, even by a rule that keeps the oldest of its day', () => {
-  const { keep } = applyRetentionPolicy([hoursAgo(0), hoursAgo(1), hoursAgo(200)], parseRetentionPolicy('1d=daily'), now);
-  assert.equal(keep.map((snapshot) => snapshot.label), ['0h', '1h']);
+  const { keep } = applyRetentionPolicy(
+    [hoursAgo(0), hoursAgo(1), hoursAgo(200)],
+    parseRetentionPolicy('1d=daily'),
+    now,
+  );
+  assert.equal(
+    keep.map((snapshot) => snapshot.label),
+    ['0h', '1h'],
+  );
 });
 
 test('snapshot file names carry their UTC time to the millisecond and parse back', () => {

@@ -17,7 +17,8 @@ let etcd: EtcdServer | undefined;
 test.before(async () => {
   root = await mkdtemp(join(tmpdir(), 'kubesnap-etcd-'));
   etcd = await startEtcd(join(root, 'data'));
-  for (let index = 0; index < 5; index++) await etcdctl(etcd.clientUrl, ['put', `/registry/configmaps/shop/cm-${index}`, `value-${index}`]);
+  for (let index = 0; index < 5; index++)
+    await etcdctl(etcd.clientUrl, ['put', `/registry/configmaps/shop/cm-${index}`, `value-${index}`]);
   await etcdctl(etcd.clientUrl, ['put', 'greeting', 'hello from before the snapshot']);
 });
 
@@ -36,7 +37,11 @@ test('snapshot writes etcd-<time>.db and its .sha256, matching what etcdctl read
   assert.is(result.code, 0, result.stderr);
   const taken = JSON.parse(result.stdout);
   const names = await readdir(dir);
-  assert.equal(names.sort(), [taken.file.split('/').pop(), `${taken.file.split('/').pop()}.sha256`].sort(), 'no temporary file is left');
+  assert.equal(
+    names.sort(),
+    [taken.file.split('/').pop(), `${taken.file.split('/').pop()}.sha256`].sort(),
+    'no temporary file is left',
+  );
   assert.match(taken.file, /etcd-\d{8}T\d{9}Z\.db$/);
   const { stdout: sha } = await run('sha256sum', ['-c', `${taken.file.split('/').pop()}.sha256`], { cwd: dir });
   assert.match(sha, /: OK/);
@@ -54,7 +59,10 @@ test('list shows size, revision and age, newest first (a snapshot taken past a d
   assert.is(result.code, 0, result.stderr);
   const listing = JSON.parse(result.stdout);
   assert.is(listing.length, 2);
-  assert.equal(listing.map((entry: { revision: number }) => entry.revision), [8, 7]);
+  assert.equal(
+    listing.map((entry: { revision: number }) => entry.revision),
+    [8, 7],
+  );
   assert.ok(listing.every((entry: { bytes: number }) => entry.bytes > 0));
   const text = await runCli(['etcd', 'list', '--dir', dir]);
   assert.match(text.stdout, /NAME\s+SIZE\s+REVISION\s+AGE/);
@@ -84,7 +92,10 @@ test('verify accepts the snapshot and rejects a flipped byte, a cut file and a b
   await copyFile(good, join(damaged, 'cut.db'));
   await truncate(join(damaged, 'cut.db'), data.length - 4096 - 32);
   const cut = await checkSnapshotFile(join(damaged, 'cut.db'));
-  assert.ok(cut.problems.some((problem) => /pages need|past the end/.test(problem)), cut.problems.join('; '));
+  assert.ok(
+    cut.problems.some((problem) => /pages need|past the end/.test(problem)),
+    cut.problems.join('; '),
+  );
 
   // A meta page with a wrong checksum and no trailer to catch it first (as if copied from a data dir).
   const meta = Buffer.from(data.subarray(0, data.length - 32));
@@ -97,7 +108,9 @@ test('verify accepts the snapshot and rejects a flipped byte, a cut file and a b
   await copyFile(good, join(damaged, 'recorded.db'));
   await writeFile(join(damaged, 'recorded.db.sha256'), `${'0'.repeat(64)}  recorded.db\n`);
   const recorded = await checkSnapshotFile(join(damaged, 'recorded.db'));
-  assert.equal(recorded.problems, [`its sha256 is ${recorded.sha256}, not ${'0'.repeat(64)} as recorded.db.sha256 records`]);
+  assert.equal(recorded.problems, [
+    `its sha256 is ${recorded.sha256}, not ${'0'.repeat(64)} as recorded.db.sha256 records`,
+  ]);
 });
 
 test('snapshot --keep thins old snapshots; an unreachable etcd is one sentence and leaves nothing behind', async () => {
@@ -112,7 +125,16 @@ test('snapshot --keep thins old snapshots; an unreachable etcd is one sentence a
     await writeFile(join(dir, `etcd-${stamp}.db`), 'old');
     await writeFile(join(dir, `etcd-${stamp}.db.sha256`), 'old');
   }
-  const result = await runCli(['etcd', 'snapshot', '--endpoints', etcd!.clientUrl, '--dir', dir, '--keep', '12h=all,7d=daily,30d=weekly']);
+  const result = await runCli([
+    'etcd',
+    'snapshot',
+    '--endpoints',
+    etcd!.clientUrl,
+    '--dir',
+    dir,
+    '--keep',
+    '12h=all,7d=daily,30d=weekly',
+  ]);
   assert.is(result.code, 0, result.stderr);
   const left = await readdir(dir);
   const kept = left.filter((name) => name.endsWith('.db'));
@@ -122,9 +144,19 @@ test('snapshot --keep thins old snapshots; an unreachable etcd is one sentence a
   assert.is(result.stdout.match(/deleted /g)?.length, 2, result.stdout);
 
   const port = await freePort();
-  const unreachable = await takeEtcdSnapshot({ endpoints: [`http://127.0.0.1:${port}`], dir, dialTimeoutMs: 2000 }).then(() => undefined, (error: unknown) => error);
+  const unreachable = await takeEtcdSnapshot({
+    endpoints: [`http://127.0.0.1:${port}`],
+    dir,
+    dialTimeoutMs: 2000,
+  }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   assert.instance(unreachable, EtcdError);
-  assert.match((unreachable as Error).message, /^The etcd snapshot from http:\/\/127\.0\.0\.1:\d+ failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\.$/);
+  assert.match(
+    (unreachable as Error).message,
+    /^The etcd snapshot from http:\/\/127\.0\.0\.1:\d+ failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\.$/,
+  );
   assert.equal((await readdir(dir)).sort(), left.sort());
 });
 

@@ -27,7 +27,22 @@ test.after(async () => {
 
 test('snapshot over TLS with --cacert, --cert and --key', async () => {
   const dir = join(root, 'snapshots');
-  const result = await runCli(['etcd', 'snapshot', '--endpoints', etcd!.clientUrl, '--cacert', client.ca, '--cert', client.cert, '--key', client.key, '--dir', dir, '-o', 'json']);
+  const result = await runCli([
+    'etcd',
+    'snapshot',
+    '--endpoints',
+    etcd!.clientUrl,
+    '--cacert',
+    client.ca,
+    '--cert',
+    client.cert,
+    '--key',
+    client.key,
+    '--dir',
+    dir,
+    '-o',
+    'json',
+  ]);
   assert.is(result.code, 0, result.stderr);
   const taken = JSON.parse(result.stdout);
   assert.is(taken.revision, 2);
@@ -37,14 +52,51 @@ test('snapshot over TLS with --cacert, --cert and --key', async () => {
 
 test('without a client certificate etcd refuses, in one sentence, and nothing is written', async () => {
   const dir = join(root, 'refused');
-  const result = await runCli(['etcd', 'snapshot', '--endpoints', etcd!.clientUrl, '--cacert', client.ca, '--dir', dir]);
+  const result = await runCli([
+    'etcd',
+    'snapshot',
+    '--endpoints',
+    etcd!.clientUrl,
+    '--cacert',
+    client.ca,
+    '--dir',
+    dir,
+  ]);
   assert.is(result.code, 1);
-  assert.match(result.stderr, /^error: The etcd snapshot from https:\/\/127\.0\.0\.1:\d+ failed: etcd refused the client certificate \(give one it trusts with --cert and --key\)\.\n$/);
+  assert.match(
+    result.stderr,
+    /^error: The etcd snapshot from https:\/\/127\.0\.0\.1:\d+ failed: etcd refused the client certificate \(give one it trusts with --cert and --key\)\.\n$/,
+  );
   assert.equal(await readdir(dir), []);
-  const untrusted = await runCli(['etcd', 'snapshot', '--endpoints', etcd!.clientUrl, '--cert', client.cert, '--key', client.key, '--dir', dir]);
+  const untrusted = await runCli([
+    'etcd',
+    'snapshot',
+    '--endpoints',
+    etcd!.clientUrl,
+    '--cert',
+    client.cert,
+    '--key',
+    client.key,
+    '--dir',
+    dir,
+  ]);
   assert.is(untrusted.code, 1);
-  assert.match(untrusted.stderr, /^error: The etcd snapshot from \S+ failed: etcd's certificate is not signed by a trusted CA \(give its CA with --cacert\): [^\n]+\.\n$/);
-  const usage = await runCli(['etcd', 'snapshot', '--endpoints', etcd!.clientUrl, '--cacert', client.ca, '--cert', client.cert, '--dir', dir]);
+  assert.match(
+    untrusted.stderr,
+    /^error: The etcd snapshot from \S+ failed: etcd's certificate is not signed by a trusted CA \(give its CA with --cacert\): [^\n]+\.\n$/,
+  );
+  const usage = await runCli([
+    'etcd',
+    'snapshot',
+    '--endpoints',
+    etcd!.clientUrl,
+    '--cacert',
+    client.ca,
+    '--cert',
+    client.cert,
+    '--dir',
+    dir,
+  ]);
   assert.is(usage.code, 2);
   assert.match(usage.stderr, /--cert and --key go together/);
 });

@@ -13,16 +13,32 @@ import { ApiContact } from '../../lib/watch/index.ts';
 import { git, temporaryDirectory } from '../helpers/processes.ts';
 import { ManualClock } from './manual-clock.ts';
 
-const source = (name: string, ready: boolean, detail = ready ? 'ok' : 'broken'): ReadinessSource => ({ name, check: () => ({ ready, detail }) });
+const source = (name: string, ready: boolean, detail = ready ? 'ok' : 'broken'): ReadinessSource => ({
+  name,
+  check: () => ({ ready, detail }),
+});
 
 test('combined readiness names the first source that is not ready, else ok with what the others note', () => {
-  assert.equal(combineReadiness([source('a', true), source('b', false, 'no disk'), source('c', false)]), { ready: false, detail: 'b: no disk' });
-  assert.equal(combineReadiness([source('a', true), source('remote', true, 'in sync')]), { ready: true, detail: 'ok; remote: in sync' });
+  assert.equal(combineReadiness([source('a', true), source('b', false, 'no disk'), source('c', false)]), {
+    ready: false,
+    detail: 'b: no disk',
+  });
+  assert.equal(combineReadiness([source('a', true), source('remote', true, 'in sync')]), {
+    ready: true,
+    detail: 'ok; remote: in sync',
+  });
   assert.equal(combineReadiness([]), { ready: true, detail: 'ok' });
 });
 
 test('durations read as people write them', () => {
-  assert.equal([0, 45_000, 60_000, 150_000, 3_900_000, 7_200_000].map(formatDuration), ['0s', '45s', '1m', '2m30s', '1h5m', '2h']);
+  assert.equal([0, 45_000, 60_000, 150_000, 3_900_000, 7_200_000].map(formatDuration), [
+    '0s',
+    '45s',
+    '1m',
+    '2m30s',
+    '1h5m',
+    '2h',
+  ]);
 });
 
 test('the API server is unreachable once requests have failed without an answer for the bound, not before', () => {
@@ -34,7 +50,11 @@ test('the API server is unreachable once requests have failed without an answer 
   contact.failed(new ClusterError('cannot reach the API server at https://10.0.0.1: connection refused.'));
   assert.ok(contact.check().ready, 'within the bound');
   clock.advance(1000);
-  assert.equal(contact.check(), { ready: false, detail: 'no answer from the API server for 30s: cannot reach the API server at https://10.0.0.1: connection refused' });
+  assert.equal(contact.check(), {
+    ready: false,
+    detail:
+      'no answer from the API server for 30s: cannot reach the API server at https://10.0.0.1: connection refused',
+  });
   contact.answered();
   assert.ok(contact.check().ready);
   // An error Status is an answer: the server is there.
@@ -59,7 +79,10 @@ test('failed commits back off, retry last at the bound, then give up; a success 
   assert.instance(next.giveUp, CommitsFailingError);
   assert.is(next.giveUp.exitCode, 1);
   assert.is(next.giveUp.message, 'commits have failed for 10s (5 attempts); the last error: main.lock exists.');
-  assert.equal(failures.check(), { ready: false, detail: 'the last commit failed and none has succeeded since (5 attempts over 10s): main.lock exists' });
+  assert.equal(failures.check(), {
+    ready: false,
+    detail: 'the last commit failed and none has succeeded since (5 attempts over 10s): main.lock exists',
+  });
   failures.succeeded();
   assert.equal(failures.check(), { ready: true, detail: 'ok' });
   assert.equal(failures.failed(new Error('again')), { retryInMs: 1000 }, 'a new run of failures starts over');
@@ -67,9 +90,13 @@ test('failed commits back off, retry last at the bound, then give up; a success 
 
 test('the monitor logs a source that stops being ready once, at error level, and its recovery; a source still starting is not an error', () => {
   const clock = new ManualClock();
-  const states = new Map([['sync', false], ['commits', true]]);
+  const states = new Map([
+    ['sync', false],
+    ['commits', true],
+  ]);
   const lines: string[] = [];
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
   const monitor = new HealthMonitor({
     sources: () => [...states].map(([name, ready]) => source(name, ready)),
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
@@ -118,10 +145,16 @@ test('a repository deleted, or deleted and created again, is told apart from the
     assert.ok(presence.check().ready);
     presence.assertPresent();
     rmSync(dir, { recursive: true });
-    assert.equal(presence.check(), { ready: false, detail: `the repository at ${dir} was deleted while kubesnap was writing to it; nothing more is committed` });
+    assert.equal(presence.check(), {
+      ready: false,
+      detail: `the repository at ${dir} was deleted while kubesnap was writing to it; nothing more is committed`,
+    });
     mkdirSync(join(dir, 'objects'), { recursive: true });
     assert.match(presence.check().detail, /was replaced while/);
-    assert.throws(() => presence.assertPresent(), (error: unknown) => error instanceof RepositoryGoneError && error.exitCode === 1);
+    assert.throws(
+      () => presence.assertPresent(),
+      (error: unknown) => error instanceof RepositoryGoneError && error.exitCode === 1,
+    );
   } finally {
     tmp.remove();
   }

@@ -26,7 +26,11 @@ export const testCluster = { server: 'https://127.0.0.1', context: 'sim' };
  * The object files (path → blob id) a fresh snapshot of the cluster writes now: what any history of it must end at.
  * Secret digests depend on the repository's digest key: `sameKeyAs` is the git folder of the repository compared with.
  */
-export async function freshSnapshotFiles(sim: Simulator, dir: string, sameKeyAs?: string): Promise<Map<string, string>> {
+export async function freshSnapshotFiles(
+  sim: Simulator,
+  dir: string,
+  sameKeyAs?: string,
+): Promise<Map<string, string>> {
   const client = await clientFor(sim);
   try {
     const repository = await SnapshotRepository.open(dir, { create: true });
@@ -43,7 +47,11 @@ export function objectFiles(files: Map<string, string>): Map<string, string> {
 }
 
 /** Polls `check` until it returns something truthy, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

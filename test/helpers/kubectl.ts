@@ -20,9 +20,17 @@ function kubectlArgs(kubeconfig: string, args: string[]): string[] {
   return ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args];
 }
 
-export function kubectl(kubeconfig: string, args: string[], input?: string, timeoutMs = 20_000): Promise<KubectlResult> {
+export function kubectl(
+  kubeconfig: string,
+  args: string[],
+  input?: string,
+  timeoutMs = 20_000,
+): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, kubectlArgs(kubeconfig, args), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
+    const child = spawn(KUBECTL, kubectlArgs(kubeconfig, args), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, KUBECONFIG: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -53,7 +61,10 @@ export interface RunningKubectl {
 
 /** A long-running kubectl (e.g. `get --watch-only`) whose output is read line by line. */
 export function spawnKubectl(kubeconfig: string, args: string[]): RunningKubectl {
-  const child = spawn(KUBECTL, kubectlArgs(kubeconfig, args), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
+  const child = spawn(KUBECTL, kubectlArgs(kubeconfig, args), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KUBECONFIG: '' },
+  });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   let partial = '';
@@ -79,7 +90,11 @@ export function spawnKubectl(kubeconfig: string, args: string[]): RunningKubectl
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching line from kubectl ${args.join(' ')} within ${timeoutMs} ms; got:\n${lines.join('\n')}`));
+          reject(
+            new Error(
+              `no matching line from kubectl ${args.join(' ')} within ${timeoutMs} ms; got:\n${lines.join('\n')}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

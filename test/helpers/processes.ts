@@ -10,17 +10,26 @@ export interface ProcessResult {
 }
 
 /** Runs a program to completion (no shell), never throwing on a non-zero exit. */
-export function run(program: string, args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ProcessResult> {
+export function run(
+  program: string,
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = execFile(program, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      timeout: options.timeoutMs ?? 60_000,
-      maxBuffer: 256 * 1024 * 1024,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as any).code === 'number' ? (error as any).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    const child = execFile(
+      program,
+      args,
+      {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 256 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof (error as any).code === 'number' ? (error as any).code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
     if (options.input !== undefined) child.stdin!.end(options.input);
   });
 }

@@ -25,7 +25,10 @@ readme.after(async (context) => {
 /** The files each commit touched, oldest first, as `git log --stat` shows them. */
 async function filesPerCommit(repo: string): Promise<string[][]> {
   const log = await git(repo, 'log', '--reverse', '--format=%x00', '--name-only');
-  return log.split('\0').slice(1).map((entry) => entry.split('\n').filter(Boolean));
+  return log
+    .split('\0')
+    .slice(1)
+    .map((entry) => entry.split('\n').filter(Boolean));
 }
 
 readme('a watch rewrites README.md only when a kind or a namespace comes or goes', async ({ sim, tmp }) => {
@@ -33,10 +36,15 @@ readme('a watch rewrites README.md only when a kind or a namespace comes or goes
   const running = startWatch(sim, repo, '--batch', '100ms');
   const kube = (...args: string[]) => kubectl(sim.kubeconfigPath, args);
   // The first start may build the CLI's bundle first.
-  const nextCommit = async (after: string | undefined, what: string) => eventually(async () => {
-    const head = await headOf(repo);
-    return head !== after ? head : undefined;
-  }, after ? 20_000 : 60_000, what);
+  const nextCommit = async (after: string | undefined, what: string) =>
+    eventually(
+      async () => {
+        const head = await headOf(repo);
+        return head !== after ? head : undefined;
+      },
+      after ? 20_000 : 60_000,
+      what,
+    );
   try {
     let head = await nextCommit(undefined, 'the first sync');
     assert.is((await kube('-n', 'shop', 'create', 'configmap', 'one', '--from-literal=k=v')).code, 0);
@@ -68,11 +76,16 @@ readme('a snapshot of a changed object leaves README.md as it was', async ({ sim
   const repo = join(tmp.path, 'snapshots');
   const snapshot = () => runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
   assert.is((await snapshot()).code, 0);
-  assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'three', '--from-literal=k=v'])).code, 0);
+  assert.is(
+    (await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'three', '--from-literal=k=v'])).code,
+    0,
+  );
   const second = await snapshot();
   assert.is(second.code, 0, second.stderr);
   assert.match(second.stdout, /1 created/);
-  assert.equal((await git(repo, 'show', '--name-only', '--format=', 'HEAD')).trim().split('\n'), ['shop/configmaps/three.yaml']);
+  assert.equal((await git(repo, 'show', '--name-only', '--format=', 'HEAD')).trim().split('\n'), [
+    'shop/configmaps/three.yaml',
+  ]);
 });
 
 readme.run();

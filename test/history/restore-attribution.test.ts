@@ -20,7 +20,18 @@ test('a watch credits a restored change to kubesnap-restore', async () => {
     const first = await nextCommit(undefined, 'the first sync');
     assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'scale', 'deployment/web', '--replicas=7'])).code, 0);
     const scaled = await nextCommit(first, 'the scale committed');
-    const restore = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'restore', first!, 'deploy/web', '-n', 'shop', '--yes']);
+    const restore = await runCli([
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--repo',
+      repo,
+      'restore',
+      first!,
+      'deploy/web',
+      '-n',
+      'shop',
+      '--yes',
+    ]);
     assert.is(restore.code, 0, restore.stdout + restore.stderr);
     await nextCommit(scaled, 'the restore committed');
   } finally {
@@ -29,7 +40,10 @@ test('a watch credits a restored change to kubesnap-restore', async () => {
     await sim.stop();
   }
   try {
-    assert.match(await git(repo, 'log', '-1', '--format=%B'), /^updated shop\/deployments\.apps\/web {2}spec\.replicas 7→\d+ {2}by kubesnap-restore at /m);
+    assert.match(
+      await git(repo, 'log', '-1', '--format=%B'),
+      /^updated shop\/deployments\.apps\/web {2}spec\.replicas 7→\d+ {2}by kubesnap-restore at /m,
+    );
     const log = await runCli(['--repo', repo, 'log', 'deploy/web', '-n', 'shop', '--limit', '1']);
     assert.match(log.stdout, /changed \(spec\.replicas\) by kubesnap-restore\n$/);
   } finally {

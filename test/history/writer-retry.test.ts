@@ -12,8 +12,20 @@ import { temporaryDirectory } from '../helpers/processes.ts';
 import { eventually } from '../helpers/cluster.ts';
 import { ManualClock } from '../health/manual-clock.ts';
 
-const configMaps = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['list', 'watch'] } as unknown as ApiResource;
-const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop' }, data: { k: name } });
+const configMaps = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+  verbs: ['list', 'watch'],
+} as unknown as ApiResource;
+const configMap = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'shop' },
+  data: { k: name },
+});
 
 test('a failed commit is retried on the timer alone, backing off; giving up happens once, at the bound', async () => {
   const tmp = temporaryDirectory('kubesnap-writer-retry-');
@@ -23,8 +35,15 @@ test('a failed commit is retried on the timer alone, backing off; giving up happ
     const clock = new ManualClock();
     const gaveUp: CommitsFailingError[] = [];
     const writer = new HistoryWriter({
-      repository, clock, author: { name: 'test', email: 'test@example.com' }, cluster: { server: 'https://127.0.0.1', context: 'test' },
-      batchMs: 100, retryFirstMs: 1000, retryMaxMs: 4000, maxFailingMs: 60_000, onGiveUp: (error) => gaveUp.push(error),
+      repository,
+      clock,
+      author: { name: 'test', email: 'test@example.com' },
+      cluster: { server: 'https://127.0.0.1', context: 'test' },
+      batchMs: 100,
+      retryFirstMs: 1000,
+      retryMaxMs: 4000,
+      maxFailingMs: 60_000,
+      onGiveUp: (error) => gaveUp.push(error),
     });
     await writer.start();
     writer.upsert(configMaps, configMap('first'));
@@ -57,7 +76,10 @@ test('a failed commit is retried on the timer alone, backing off; giving up happ
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     assert.is(gaveUp.length, 1);
-    assert.match(gaveUp[0].message, /^commits have failed for 1m \(\d+ attempts\); the last error: .*main\.lock exists/);
+    assert.match(
+      gaveUp[0].message,
+      /^commits have failed for 1m \(\d+ attempts\); the last error: .*main\.lock exists/,
+    );
     clock.advance(600_000);
     assert.is(gaveUp.length, 1, 'no retry after giving up');
     rmSync(lock);

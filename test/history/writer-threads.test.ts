@@ -9,17 +9,42 @@ import { SnapshotRepository } from '../../lib/store/index.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 import { fsck } from '../store/real-git.ts';
 
-const configMaps = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['list', 'watch'] } as unknown as ApiResource;
-const configMap = (i: number, round: number): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'shop' }, data: { round: String(round) } });
+const configMaps = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+  verbs: ['list', 'watch'],
+} as unknown as ApiResource;
+const configMap = (i: number, round: number): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: `cm-${i}`, namespace: 'shop' },
+  data: { round: String(round) },
+});
 
-for (const [name, failing] of [['a big batch is deflated on a pack-entry thread', false], ['a big batch whose pack-entry thread fails is still committed whole', true]] as const) {
+for (const [name, failing] of [
+  ['a big batch is deflated on a pack-entry thread', false],
+  ['a big batch whose pack-entry thread fails is still committed whole', true],
+] as const) {
   test(name, async () => {
     const tmp = temporaryDirectory('kubesnap-writer-threads-');
     try {
       const repository = await SnapshotRepository.open(join(tmp.path, 'repo.git'));
-      const writer = new HistoryWriter({ repository, author: { name: 'test', email: 'test@example.com' }, cluster: { server: 'https://127.0.0.1', context: 'test' }, batchMs: 3_600_000, batchMax: 1_000_000 });
+      const writer = new HistoryWriter({
+        repository,
+        author: { name: 'test', email: 'test@example.com' },
+        cluster: { server: 'https://127.0.0.1', context: 'test' },
+        batchMs: 3_600_000,
+        batchMax: 1_000_000,
+      });
       await writer.start();
-      if (failing) (writer as unknown as { packEntries: unknown }).packEntries = { blobEntries: () => Promise.reject(new Error('the pack worker thread stopped (exit code 1)')), close: async () => {} };
+      if (failing)
+        (writer as unknown as { packEntries: unknown }).packEntries = {
+          blobEntries: () => Promise.reject(new Error('the pack worker thread stopped (exit code 1)')),
+          close: async () => {},
+        };
       for (let i = 0; i < 250; i++) writer.upsert(configMaps, configMap(i, 1));
       assert.ok(await writer.flush());
       const files = await repository.readFiles();

@@ -1,6 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ImageReferenceError, effectiveTag, formatImageReference, parseImageReference, rewriteImageReferences } from '../../lib/images/index.ts';
+import {
+  ImageReferenceError,
+  effectiveTag,
+  formatImageReference,
+  parseImageReference,
+  rewriteImageReferences,
+} from '../../lib/images/index.ts';
 
 const digest = `sha256:${'ab'.repeat(32)}`;
 
@@ -23,8 +29,24 @@ test('image references parse as Docker parses them', () => {
 });
 
 test('references Docker refuses are refused with one sentence', () => {
-  for (const text of ['', 'Nginx', 'nginx:', 'nginx@sha256:abc', `nginx@sha256:${'AB'.repeat(32)}`, 'a//b', 'nginx:-tag', ' nginx', 'a/-b', 'host:port:x/app']) {
-    assert.throws(() => parseImageReference(text), (error: unknown) => error instanceof ImageReferenceError && /^The image reference ".*" is not valid: .+\.$/.test(error.message), text);
+  for (const text of [
+    '',
+    'Nginx',
+    'nginx:',
+    'nginx@sha256:abc',
+    `nginx@sha256:${'AB'.repeat(32)}`,
+    'a//b',
+    'nginx:-tag',
+    ' nginx',
+    'a/-b',
+    'host:port:x/app',
+  ]) {
+    assert.throws(
+      () => parseImageReference(text),
+      (error: unknown) =>
+        error instanceof ImageReferenceError && /^The image reference ".*" is not valid: .+\.$/.test(error.message),
+      text,
+    );
   }
 });
 
@@ -65,12 +87,15 @@ test('rewriteImageReferences moves registries in every container list and keeps 
   const rewritten = rewriteImageReferences(deployment, map);
   const spec = rewritten.spec.template.spec;
   assert.is(spec.initContainers[0].image, 'ghcr.io/shop/migrate:1');
-  assert.equal(spec.containers.map((container) => container.image), [
-    'mirror.local:5000/hub/library/nginx:1.27',
-    `mirror.local:5000/jetstack/agent@${digest}`,
-    'Not An Image',
-    'registry.internal:5000/web/api:3',
-  ]);
+  assert.equal(
+    spec.containers.map((container) => container.image),
+    [
+      'mirror.local:5000/hub/library/nginx:1.27',
+      `mirror.local:5000/jetstack/agent@${digest}`,
+      'Not An Image',
+      'registry.internal:5000/web/api:3',
+    ],
+  );
   assert.is(spec.ephemeralContainers[0].image, 'mirror.local:5000/hub/library/busybox');
   assert.is(deployment.spec.template.spec.containers[0].image, 'nginx:1.27', 'the input is not changed');
 });
@@ -92,7 +117,12 @@ test('rewriteImageReferences reaches the pod spec of every workload kind and lea
   }
   const configMap = { kind: 'ConfigMap', data: { image: 'registry.internal:5000/app:1' } };
   assert.equal(rewriteImageReferences(configMap, map), configMap);
-  assert.is(rewriteImageReferences({ kind: 'Pod', spec: podSpec() }, [{ from: 'registry.internal', to: 'x' }]).spec.containers[0].image, 'registry.internal:5000/app:1', 'a registry is matched whole, port included');
+  assert.is(
+    rewriteImageReferences({ kind: 'Pod', spec: podSpec() }, [{ from: 'registry.internal', to: 'x' }]).spec
+      .containers[0].image,
+    'registry.internal:5000/app:1',
+    'a registry is matched whole, port included',
+  );
 });
 
 test.run();

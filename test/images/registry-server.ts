@@ -26,13 +26,16 @@ export async function startRegistry(dir: string): Promise<Registry> {
   await mkdir(join(dir, 'data'), { recursive: true });
   const host = `127.0.0.1:${await freePort()}`;
   const config = join(dir, 'config.yml');
-  await writeFile(config, [
-    'version: 0.1',
-    'log: { level: error, accesslog: { disabled: true } }',
-    `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} } }`,
-    `http: { addr: "${host}" }`,
-    '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      'version: 0.1',
+      'log: { level: error, accesslog: { disabled: true } }',
+      `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} } }`,
+      `http: { addr: "${host}" }`,
+      '',
+    ].join('\n'),
+  );
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (chunk) => (log = (log + chunk).slice(-4000)));
@@ -43,7 +46,10 @@ export async function startRegistry(dir: string): Promise<Registry> {
   };
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const ready = await fetch(`http://${host}/v2/`).then((response) => response.ok, () => false);
+    const ready = await fetch(`http://${host}/v2/`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return { host, stop };
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
@@ -78,47 +84,86 @@ export interface PushedImage {
   blobs: string[];
 }
 
-async function pushBlob(client: RegistryClient, repository: string, bytes: Buffer): Promise<{ digest: string; size: number }> {
+async function pushBlob(
+  client: RegistryClient,
+  repository: string,
+  bytes: Buffer,
+): Promise<{ digest: string; size: number }> {
   const digest = sha256Digest(bytes);
   await client.uploadBlob(repository, digest, bytes);
   return { digest, size: bytes.length };
 }
 
-async function pushPlatformManifest(client: RegistryClient, repository: string, architecture: string, fileContent: Buffer, command = '/hello.txt'): Promise<{ manifest: Manifest; blobs: string[] }> {
+async function pushPlatformManifest(
+  client: RegistryClient,
+  repository: string,
+  architecture: string,
+  fileContent: Buffer,
+  command = '/hello.txt',
+): Promise<{ manifest: Manifest; blobs: string[] }> {
   const tar = tarWithFile('hello.txt', fileContent);
   const layer = await pushBlob(client, repository, gzipSync(tar));
-  const config = await pushBlob(client, repository, Buffer.from(JSON.stringify({
-    architecture, os: 'linux', config: { Cmd: [command] }, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
-  })));
-  const bytes = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: manifestMediaTypes.ociManifest,
-    config: { ...config, mediaType: 'application/vnd.oci.image.config.v1+json' },
-    layers: [{ ...layer, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' }],
-  }));
+  const config = await pushBlob(
+    client,
+    repository,
+    Buffer.from(
+      JSON.stringify({
+        architecture,
+        os: 'linux',
+        config: { Cmd: [command] },
+        rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
+      }),
+    ),
+  );
+  const bytes = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: manifestMediaTypes.ociManifest,
+      config: { ...config, mediaType: 'application/vnd.oci.image.config.v1+json' },
+      layers: [{ ...layer, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' }],
+    }),
+  );
   const manifest = { mediaType: manifestMediaTypes.ociManifest, digest: sha256Digest(bytes), bytes };
   await client.putManifest(repository, manifest.digest, manifest);
   return { manifest, blobs: [config.digest, layer.digest] };
 }
 
 /** One platform, pushed by digest and tagged; the same file content gives the same layer. */
-export async function pushSingleImage(client: RegistryClient, repository: string, tag: string, fileContent: Buffer, command?: string): Promise<PushedImage> {
+export async function pushSingleImage(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+  fileContent: Buffer,
+  command?: string,
+): Promise<PushedImage> {
   const { manifest, blobs } = await pushPlatformManifest(client, repository, 'amd64', fileContent, command);
   await client.putManifest(repository, tag, manifest);
   return { digest: manifest.digest, blobs };
 }
 
 /** An OCI index of amd64 and arm64 images, pushed (and tagged) by the index. */
-export async function pushMultiArchImage(client: RegistryClient, repository: string, tag: string): Promise<PushedImage> {
-  const platforms = await Promise.all(['amd64', 'arm64'].map((architecture) => pushPlatformManifest(client, repository, architecture, Buffer.from(`hello from ${architecture}\n`))));
-  const bytes = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: manifestMediaTypes.ociIndex,
-    manifests: platforms.map(({ manifest }, index) => ({
-      mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length,
-      platform: { architecture: ['amd64', 'arm64'][index], os: 'linux' },
-    })),
-  }));
+export async function pushMultiArchImage(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+): Promise<PushedImage> {
+  const platforms = await Promise.all(
+    ['amd64', 'arm64'].map((architecture) =>
+      pushPlatformManifest(client, repository, architecture, Buffer.from(`hello from ${architecture}\n`)),
+    ),
+  );
+  const bytes = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: manifestMediaTypes.ociIndex,
+      manifests: platforms.map(({ manifest }, index) => ({
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.bytes.length,
+        platform: { architecture: ['amd64', 'arm64'][index], os: 'linux' },
+      })),
+    }),
+  );
   const index = { mediaType: manifestMediaTypes.ociIndex, digest: sha256Digest(bytes), bytes };
   await client.putManifest(repository, index.digest, index);
   await client.putManifest(repository, tag, index);

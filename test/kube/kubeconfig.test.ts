@@ -25,18 +25,29 @@ test.after(async () => {
 
 let written = 0;
 /** A kubeconfig file in its own folder (relative paths in it are relative to that folder). */
-function kubeconfig(cluster: Record<string, unknown>, user: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+function kubeconfig(
+  cluster: Record<string, unknown>,
+  user: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): string {
   const dir = join(tmp.path, `config-${written++}`);
   mkdirSync(dir);
   const path = join(dir, 'config');
-  writeFileSync(path, dump({
-    apiVersion: 'v1', kind: 'Config',
-    clusters: [{ name: 'sim', cluster: { server: `${sim.url}/`, ...cluster } }],
-    users: [{ name: 'me', user }],
-    contexts: [{ name: 'sim', context: { cluster: 'sim', user: 'me' } }, { name: 'other', context: { cluster: 'elsewhere', user: 'me' } }],
-    'current-context': 'sim',
-    ...extra,
-  }));
+  writeFileSync(
+    path,
+    dump({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'sim', cluster: { server: `${sim.url}/`, ...cluster } }],
+      users: [{ name: 'me', user }],
+      contexts: [
+        { name: 'sim', context: { cluster: 'sim', user: 'me' } },
+        { name: 'other', context: { cluster: 'elsewhere', user: 'me' } },
+      ],
+      'current-context': 'sim',
+      ...extra,
+    }),
+  );
   return path;
 }
 
@@ -50,7 +61,10 @@ async function reachable(path: string, context?: string): Promise<string> {
 }
 
 test('a token and an inline CA reach the server, its URL without the trailing slash', async () => {
-  const path = kubeconfig({ 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64') }, { token: sim.token });
+  const path = kubeconfig(
+    { 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64') },
+    { token: sim.token },
+  );
   const connection = await loadClusterConnection({ kubeconfig: path });
   assert.is(connection.server, sim.url);
   assert.is(connection.contextName, 'sim');
@@ -59,7 +73,10 @@ test('a token and an inline CA reach the server, its URL without the trailing sl
 });
 
 test('files named in the kubeconfig are read relative to its folder', async () => {
-  const path = kubeconfig({ 'certificate-authority': 'ca.pem' }, { tokenFile: 'token', 'client-certificate': 'certs/me.crt', 'client-key': 'certs/me.key' });
+  const path = kubeconfig(
+    { 'certificate-authority': 'ca.pem' },
+    { tokenFile: 'token', 'client-certificate': 'certs/me.crt', 'client-key': 'certs/me.key' },
+  );
   const dir = join(path, '..');
   mkdirSync(join(dir, 'certs'));
   writeFileSync(join(dir, 'ca.pem'), sim.caPem);
@@ -81,12 +98,18 @@ test('insecure-skip-tls-verify reaches a server whose CA is not given', async ()
 
 test('a username and password become basic auth', async () => {
   const path = kubeconfig({}, { username: 'admin', password: 'hunter2' });
-  assert.is((await loadClusterConnection({ kubeconfig: path })).headers.Authorization, `Basic ${Buffer.from('admin:hunter2').toString('base64')}`);
+  assert.is(
+    (await loadClusterConnection({ kubeconfig: path })).headers.Authorization,
+    `Basic ${Buffer.from('admin:hunter2').toString('base64')}`,
+  );
 });
 
 test('an exec credential plugin is run (through @kubernetes/client-node) and its token used', async () => {
   const plugin = join(tmp.path, 'get-token.sh');
-  writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${sim.token}"}}'\n`);
+  writeFileSync(
+    plugin,
+    `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${sim.token}"}}'\n`,
+  );
   chmodSync(plugin, 0o755);
   const path = kubeconfig(
     { 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64') },
@@ -97,7 +120,10 @@ test('an exec credential plugin is run (through @kubernetes/client-node) and its
 });
 
 async function failure(path: string, context?: string): Promise<KubeconfigError> {
-  const error = await loadClusterConnection({ kubeconfig: path, context }).then(() => undefined, (e) => e);
+  const error = await loadClusterConnection({ kubeconfig: path, context }).then(
+    () => undefined,
+    (e) => e,
+  );
   assert.instance(error, KubeconfigError);
   return error;
 }
@@ -111,13 +137,31 @@ test('what kubectl refuses is one sentence', async () => {
   assert.match((await failure(notList)).message, /could not be read: "clusters" is not a list\.$/);
   const path = kubeconfig({}, { token: 'x' });
   assert.is((await failure(path, 'prod')).message, `context "prod" is not in kubeconfig ${path} (it has: sim, other).`);
-  assert.is((await failure(path, 'other')).message, `cluster "elsewhere" was not found for context "other" in kubeconfig ${path}.`);
-  assert.match((await failure(kubeconfig({}, {}, { 'current-context': 'none' }))).message, /^the current context "none" is not in kubeconfig .*; pass --context\.$/);
-  assert.match((await failure(kubeconfig({}, {}, { 'current-context': '' }))).message, /^kubeconfig .* has no current context; pass --context\.$/);
+  assert.is(
+    (await failure(path, 'other')).message,
+    `cluster "elsewhere" was not found for context "other" in kubeconfig ${path}.`,
+  );
+  assert.match(
+    (await failure(kubeconfig({}, {}, { 'current-context': 'none' }))).message,
+    /^the current context "none" is not in kubeconfig .*; pass --context\.$/,
+  );
+  assert.match(
+    (await failure(kubeconfig({}, {}, { 'current-context': '' }))).message,
+    /^kubeconfig .* has no current context; pass --context\.$/,
+  );
   const strangers = kubeconfig({}, {}, { contexts: [{ name: 'sim', context: { cluster: 'sim', user: 'nobody' } }] });
-  assert.is((await failure(strangers)).message, `user "nobody" was not found for context "sim" in kubeconfig ${strangers}.`);
-  assert.match((await failure(kubeconfig({ server: '' }, {}))).message, /^cluster "sim" in kubeconfig .* has no server URL\.$/);
-  assert.match((await failure(kubeconfig({}, { tokenFile: 'missing-token' }))).message, /^credentials for context "sim" in kubeconfig .* could not be loaded: the token file .*missing-token cannot be read: ENOENT\.$/);
+  assert.is(
+    (await failure(strangers)).message,
+    `user "nobody" was not found for context "sim" in kubeconfig ${strangers}.`,
+  );
+  assert.match(
+    (await failure(kubeconfig({ server: '' }, {}))).message,
+    /^cluster "sim" in kubeconfig .* has no server URL\.$/,
+  );
+  assert.match(
+    (await failure(kubeconfig({}, { tokenFile: 'missing-token' }))).message,
+    /^credentials for context "sim" in kubeconfig .* could not be loaded: the token file .*missing-token cannot be read: ENOENT\.$/,
+  );
 });
 
 test.run();

@@ -42,9 +42,15 @@ test('the Authorization header follows the file once a minute has passed, and ke
 test('a first read that fails is one sentence naming the file', () => {
   const empty = join(tmp.path, 'empty');
   writeFileSync(empty, '\n');
-  assert.throws(() => new TokenFile(empty, 'the token file').headers(), (error: Error) => error.message === `the token file ${empty} is empty.`);
+  assert.throws(
+    () => new TokenFile(empty, 'the token file').headers(),
+    (error: Error) => error.message === `the token file ${empty} is empty.`,
+  );
   const missing = join(tmp.path, 'missing');
-  assert.throws(() => new TokenFile(missing, 'the service account token').value(), (error: Error) => error.message === `the service account token ${missing} cannot be read: ENOENT.`);
+  assert.throws(
+    () => new TokenFile(missing, 'the service account token').value(),
+    (error: Error) => error.message === `the service account token ${missing} cannot be read: ENOENT.`,
+  );
 });
 
 test.run();

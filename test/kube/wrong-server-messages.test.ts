@@ -9,7 +9,14 @@ import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 
-const messages = suite<{ tmp: { path: string; remove(): void }; sim: Simulator; plain: Server; plainPort: number; goTls: Server; goTlsPort: number }>('wrong server');
+const messages = suite<{
+  tmp: { path: string; remove(): void };
+  sim: Simulator;
+  plain: Server;
+  plainPort: number;
+  goTls: Server;
+  goTlsPort: number;
+}>('wrong server');
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<[Server, number]> {
   const server = createServer(handler);
@@ -21,9 +28,13 @@ messages.before(async (context) => {
   context.tmp = temporaryDirectory();
   context.sim = await startSimulator();
   // A web server that is not an API server, as Go's 404 handler answers.
-  [context.plain, context.plainPort] = await listen((_request, response) => response.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n'));
+  [context.plain, context.plainPort] = await listen((_request, response) =>
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n'),
+  );
   // What a Go TLS server (a real API server) answers to plain HTTP.
-  [context.goTls, context.goTlsPort] = await listen((_request, response) => response.writeHead(400).end('Client sent an HTTP request to an HTTPS server.\n'));
+  [context.goTls, context.goTlsPort] = await listen((_request, response) =>
+    response.writeHead(400).end('Client sent an HTTP request to an HTTPS server.\n'),
+  );
 });
 
 messages.after(async (context) => {
@@ -35,17 +46,35 @@ messages.after(async (context) => {
 
 function kubeconfigFor(dir: string, name: string, server: string): string {
   const path = join(dir, `${name}.kubeconfig`);
-  writeFileSync(path, [
-    'apiVersion: v1', 'kind: Config', 'current-context: c',
-    'clusters:', '- name: c', `  cluster: {server: "${server}", insecure-skip-tls-verify: ${server.startsWith('https')}}`,
-    'contexts:', '- name: c', '  context: {cluster: c, user: u}',
-    'users:', '- name: u', '  user: {token: t}', '',
-  ].join('\n'));
+  writeFileSync(
+    path,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: c',
+      'clusters:',
+      '- name: c',
+      `  cluster: {server: "${server}", insecure-skip-tls-verify: ${server.startsWith('https')}}`,
+      'contexts:',
+      '- name: c',
+      '  context: {cluster: c, user: u}',
+      'users:',
+      '- name: u',
+      '  user: {token: t}',
+      '',
+    ].join('\n'),
+  );
   return path;
 }
 
 async function snapshotError(tmp: string, name: string, server: string): Promise<string> {
-  const result = await runCli(['--kubeconfig', kubeconfigFor(tmp, name, server), '--repo', join(tmp, `repo-${name}`), 'snapshot']);
+  const result = await runCli([
+    '--kubeconfig',
+    kubeconfigFor(tmp, name, server),
+    '--repo',
+    join(tmp, `repo-${name}`),
+    'snapshot',
+  ]);
   assert.is(result.code, 1, result.stdout);
   assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
   return result.stderr.trim();
@@ -53,19 +82,34 @@ async function snapshotError(tmp: string, name: string, server: string): Promise
 
 messages('https:// to a plain-HTTP server: one sentence, no OpenSSL text', async ({ tmp, plainPort }) => {
   const message = await snapshotError(tmp.path, 'tls-to-plain', `https://127.0.0.1:${plainPort}`);
-  assert.is(message, `error: the server at https://127.0.0.1:${plainPort} does not speak TLS (it answers in plain HTTP); if that is right, write its address with http:// in the kubeconfig.`);
+  assert.is(
+    message,
+    `error: the server at https://127.0.0.1:${plainPort} does not speak TLS (it answers in plain HTTP); if that is right, write its address with http:// in the kubeconfig.`,
+  );
 });
 
 messages('a plain-HTTP server that is not an API server says so', async ({ tmp, plainPort }) => {
   const message = await snapshotError(tmp.path, 'not-api', `http://127.0.0.1:${plainPort}`);
-  assert.is(message, `error: the server at http://127.0.0.1:${plainPort} is not a Kubernetes API server (GET /api: 404 page not found); check the kubeconfig's server address.`);
+  assert.is(
+    message,
+    `error: the server at http://127.0.0.1:${plainPort} is not a Kubernetes API server (GET /api: 404 page not found); check the kubeconfig's server address.`,
+  );
 });
 
-messages('http:// to a TLS server: Go\'s 400 and a closed connection both say to write https://', async ({ tmp, sim, goTlsPort }) => {
-  const go = await snapshotError(tmp.path, 'plain-to-go-tls', `http://127.0.0.1:${goTlsPort}`);
-  assert.is(go, `error: the server at http://127.0.0.1:${goTlsPort} speaks TLS: write its address with https:// in the kubeconfig.`);
-  const node = await snapshotError(tmp.path, 'plain-to-sim', sim.url.replace('https://', 'http://'));
-  assert.match(node, /the connection was closed without an answer \(if the server speaks TLS, write its address with https:\/\/ in the kubeconfig\)\.$/);
-});
+messages(
+  "http:// to a TLS server: Go's 400 and a closed connection both say to write https://",
+  async ({ tmp, sim, goTlsPort }) => {
+    const go = await snapshotError(tmp.path, 'plain-to-go-tls', `http://127.0.0.1:${goTlsPort}`);
+    assert.is(
+      go,
+      `error: the server at http://127.0.0.1:${goTlsPort} speaks TLS: write its address with https:// in the kubeconfig.`,
+    );
+    const node = await snapshotError(tmp.path, 'plain-to-sim', sim.url.replace('https://', 'http://'));
+    assert.match(
+      node,
+      /the connection was closed without an answer \(if the server speaks TLS, write its address with https:\/\/ in the kubeconfig\)\.$/,
+    );
+  },
+);
 
 messages.run();

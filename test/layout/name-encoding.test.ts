@@ -2,12 +2,20 @@
 // written out character by character, on random names built from the characters the rule treats specially.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeName, decodeSegment, encodeName, encodeSegment, maxSegmentBytes } from '../../lib/layout/name-encoding.ts';
+import {
+  decodeName,
+  decodeSegment,
+  encodeName,
+  encodeSegment,
+  maxSegmentBytes,
+} from '../../lib/layout/name-encoding.ts';
 
 function referenceUnits(name: string): string[] {
   return [...name].flatMap((character, index) => {
     const kept = /^[A-Za-z0-9\-.:]$/.test(character) && !(character === '.' && index === 0);
-    return kept ? [character] : [...Buffer.from(character, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`);
+    return kept
+      ? [character]
+      : [...Buffer.from(character, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`);
   });
 }
 
@@ -24,7 +32,8 @@ function referencePieces(name: string): string[] {
 }
 
 function referenceDecode(pieces: string[]): string | undefined {
-  if (pieces.length === 0 || pieces.some((piece, index) => piece.endsWith('%') !== (index < pieces.length - 1))) return undefined;
+  if (pieces.length === 0 || pieces.some((piece, index) => piece.endsWith('%') !== index < pieces.length - 1))
+    return undefined;
   const encoded = pieces.map((piece, index) => (index < pieces.length - 1 ? piece.slice(0, -1) : piece)).join('');
   if (!/^(?:[A-Za-z0-9\-.:]|%[0-9A-F]{2})+$/.test(encoded)) return undefined;
   let name: string;
@@ -44,13 +53,36 @@ function random(seed: number): () => number {
   };
 }
 
-const characters = ['a', 'Z', '0', '9', '-', '.', ':', '_', '%', '/', '\\', ' ', '\0', '~', 'é', '名', '🚀', '\uD800', '%2E', '%41', '%'];
+const characters = [
+  'a',
+  'Z',
+  '0',
+  '9',
+  '-',
+  '.',
+  ':',
+  '_',
+  '%',
+  '/',
+  '\\',
+  ' ',
+  '\0',
+  '~',
+  'é',
+  '名',
+  '🚀',
+  '\uD800',
+  '%2E',
+  '%41',
+  '%',
+];
 
 function randomName(next: () => number): string {
   // Mostly short names, some past the segment limit so they are split.
   const length = next() < 0.8 ? Math.floor(next() * 12) : 150 + Math.floor(next() * 200);
   let name = '';
-  for (let i = 0; i < length; i++) name += next() < 0.6 ? 'abc-xyz.09:'[Math.floor(next() * 11)] : characters[Math.floor(next() * characters.length)];
+  for (let i = 0; i < length; i++)
+    name += next() < 0.6 ? 'abc-xyz.09:'[Math.floor(next() * 11)] : characters[Math.floor(next() * characters.length)];
   return name;
 }
 
@@ -75,7 +107,11 @@ test('decoding gives the name back, and refuses what encoding would not write', 
     const written = randomName(next);
     const split = next() < 0.2 ? [written.slice(0, 3), written.slice(3)] : [written];
     assert.is(decodeName(split), referenceDecode(split), JSON.stringify(split));
-    assert.is(decodeSegment(written), written.endsWith('%') ? undefined : referenceDecode([written]), JSON.stringify(written));
+    assert.is(
+      decodeSegment(written),
+      written.endsWith('%') ? undefined : referenceDecode([written]),
+      JSON.stringify(written),
+    );
   }
 });
 

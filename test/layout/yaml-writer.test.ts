@@ -51,12 +51,83 @@ function random(seed: number): () => number {
 }
 
 const words = [
-  'y', 'n', 'Y', 'yes', 'No', 'on', 'OFF', 'true', 'False', 'null', 'NULL', '~', '', ' ', '-', '?', ':', '#', '=', '<<', '---', '...',
-  '0', '010', '0o17', '0x1F', '1e3', '1_000', '1.5', '.inf', '-.Inf', '.NaN', '12:30:00', '2026-11-24', '2026-11-24T10:00:00Z',
-  'plain', 'with space', 'two  spaces', 'trailing ', ' leading', 'a: b', 'a:b', 'a #b', 'a#b', "it's", '"quoted"', 'back\\slash',
-  'tab\there', 'line\nbreak', 'ends\n', 'ends\n\n', '\n', '\n leading', 'crlf\r\n', 'üñíçødé', 'emoji 😀', '\u2028', 'nbsp\u00a0',
-  '@at', '!bang', '&amp', '*star', '|pipe', '>gt', '%pct', '`tick', '[x]', '{y}', 'a,b', 'x'.repeat(1100), 'sha256:abc', 'arn:aws:iam::1:role/x',
-  'registry.example.com/team/app:1.2.3', '  indented\n  block\n', 'multi\nline\ntext', 'key=value', '=',
+  'y',
+  'n',
+  'Y',
+  'yes',
+  'No',
+  'on',
+  'OFF',
+  'true',
+  'False',
+  'null',
+  'NULL',
+  '~',
+  '',
+  ' ',
+  '-',
+  '?',
+  ':',
+  '#',
+  '=',
+  '<<',
+  '---',
+  '...',
+  '0',
+  '010',
+  '0o17',
+  '0x1F',
+  '1e3',
+  '1_000',
+  '1.5',
+  '.inf',
+  '-.Inf',
+  '.NaN',
+  '12:30:00',
+  '2026-11-24',
+  '2026-11-24T10:00:00Z',
+  'plain',
+  'with space',
+  'two  spaces',
+  'trailing ',
+  ' leading',
+  'a: b',
+  'a:b',
+  'a #b',
+  'a#b',
+  "it's",
+  '"quoted"',
+  'back\\slash',
+  'tab\there',
+  'line\nbreak',
+  'ends\n',
+  'ends\n\n',
+  '\n',
+  '\n leading',
+  'crlf\r\n',
+  'üñíçødé',
+  'emoji 😀',
+  '\u2028',
+  'nbsp\u00a0',
+  '@at',
+  '!bang',
+  '&amp',
+  '*star',
+  '|pipe',
+  '>gt',
+  '%pct',
+  '`tick',
+  '[x]',
+  '{y}',
+  'a,b',
+  'x'.repeat(1100),
+  'sha256:abc',
+  'arn:aws:iam::1:role/x',
+  'registry.example.com/team/app:1.2.3',
+  '  indented\n  block\n',
+  'multi\nline\ntext',
+  'key=value',
+  '=',
 ];
 
 function randomString(next: () => number): string {
@@ -69,7 +140,8 @@ function randomString(next: () => number): string {
 function randomValue(next: () => number, depth: number): unknown {
   const pick = next();
   if (depth > 3 || pick < 0.45) return randomString(next);
-  if (pick < 0.55) return [0, 1, -1, 42, 3.5, -0.25, 1e21, 2 ** 53, 1e-7, NaN, Infinity, -Infinity][Math.floor(next() * 12)];
+  if (pick < 0.55)
+    return [0, 1, -1, 42, 3.5, -0.25, 1e21, 2 ** 53, 1e-7, NaN, Infinity, -Infinity][Math.floor(next() * 12)];
   if (pick < 0.6) return next() < 0.5 ? true : next() < 0.5 ? false : null;
   if (pick < 0.8) return Array.from({ length: Math.floor(next() * 4) }, () => randomValue(next, depth + 1));
   return randomMap(next, depth + 1);
@@ -85,7 +157,9 @@ function randomMap(next: () => number, depth: number): Record<string, unknown> {
 test('random values made of YAML edge cases: the same bytes as js-yaml, or js-yaml writes them', () => {
   const next = random(8);
   let written = 0;
-  for (let i = 0; i < 3000; i++) if (check({ apiVersion: 'v1', kind: 'ConfigMap', metadata: randomMap(next, 1), data: randomMap(next, 0) })) written++;
+  for (let i = 0; i < 3000; i++)
+    if (check({ apiVersion: 'v1', kind: 'ConfigMap', metadata: randomMap(next, 1), data: randomMap(next, 0) }))
+      written++;
   assert.ok(written > 600, `only ${written} of 3000 took the fast path`);
 });
 
@@ -99,7 +173,8 @@ test('top-level keys are written in the order given', () => {
 });
 
 test('a `__proto__` key (JSON.parse makes it an own key) is written like any other, at every level', () => {
-  for (const text of ['{"__proto__":{"a":1},"b":2}', '{"a":{"__proto__":5}}', '{"a":[{"__proto__":[1]}]}']) assert.ok(check(JSON.parse(text)), text);
+  for (const text of ['{"__proto__":{"a":1},"b":2}', '{"a":{"__proto__":5}}', '{"a":[{"__proto__":[1]}]}'])
+    assert.ok(check(JSON.parse(text)), text);
 });
 
 test('values that are not JSON data leave the writing to js-yaml', () => {

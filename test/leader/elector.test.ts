@@ -24,7 +24,13 @@ test.after(async () => {
 });
 
 /** Moves the clock in steps of `stepMs` for `totalMs`, each step once `waiting` timers wait on it (every loop is asleep). */
-async function runClock(clock: ManualClock, waiting: number, totalMs: number, stepMs = 250, until: () => boolean = () => false): Promise<number> {
+async function runClock(
+  clock: ManualClock,
+  waiting: number,
+  totalMs: number,
+  stepMs = 250,
+  until: () => boolean = () => false,
+): Promise<number> {
   let moved = 0;
   while (moved < totalMs && !until()) {
     await eventually(() => clock.pending >= waiting || until(), 10_000, `${waiting} electors asleep`);
@@ -37,8 +43,22 @@ async function runClock(clock: ManualClock, waiting: number, totalMs: number, st
 
 test('the first candidate creates the Lease; a second waits, and takes over when it is no longer renewed', async () => {
   const clock = new ManualClock();
-  const first = new LeaderElector({ client, namespace, name: 'takeover', identity: 'first', leaseDurationMs: 1500, clock });
-  const second = new LeaderElector({ client, namespace, name: 'takeover', identity: 'second', leaseDurationMs: 1500, clock });
+  const first = new LeaderElector({
+    client,
+    namespace,
+    name: 'takeover',
+    identity: 'first',
+    leaseDurationMs: 1500,
+    clock,
+  });
+  const second = new LeaderElector({
+    client,
+    namespace,
+    name: 'takeover',
+    identity: 'second',
+    leaseDurationMs: 1500,
+    clock,
+  });
   first.start();
   await first.acquired;
   second.start();
@@ -86,7 +106,14 @@ test('a holder that finds someone else in the Lease has lost it', async () => {
 test('a released Lease is taken at once, and an aborted signal stops the elector', async () => {
   const controller = new AbortController();
   const first = new LeaderElector({ client, namespace, name: 'handover', identity: 'a', leaseDurationMs: 3000 });
-  const second = new LeaderElector({ client, namespace, name: 'handover', identity: 'b', leaseDurationMs: 3000, signal: controller.signal });
+  const second = new LeaderElector({
+    client,
+    namespace,
+    name: 'handover',
+    identity: 'b',
+    leaseDurationMs: 3000,
+    signal: controller.signal,
+  });
   first.start();
   await first.acquired;
   second.start();
@@ -94,7 +121,10 @@ test('a released Lease is taken at once, and an aborted signal stops the elector
   const releasedAt = Date.now();
   await first.stop();
   await second.acquired;
-  assert.ok(Date.now() - releasedAt < 1000 * 1.2 + 500, `took over in ${Date.now() - releasedAt} ms, before the 3 s duration`);
+  assert.ok(
+    Date.now() - releasedAt < 1000 * 1.2 + 500,
+    `took over in ${Date.now() - releasedAt} ms, before the 3 s duration`,
+  );
   assert.is((await lease('handover')).spec?.leaseTransitions, 1);
   controller.abort();
   await eventually(async () => !(await lease('handover')).spec?.holderIdentity, 3000, 'release on abort');
@@ -106,7 +136,13 @@ async function losesWithin(elector: LeaderElector, ms: number): Promise<boolean>
 }
 
 test('a renewal the server refuses once (a 500) is retried before the deadline: the lease is kept', async () => {
-  const elector = new LeaderElector({ client, namespace, name: 'refused-once', identity: 'holder', leaseDurationMs: 3000 });
+  const elector = new LeaderElector({
+    client,
+    namespace,
+    name: 'refused-once',
+    identity: 'holder',
+    leaseDurationMs: 3000,
+  });
   elector.start();
   await elector.acquired;
   try {
@@ -136,15 +172,26 @@ test('a slow server (each answer taking a fifth of the duration) does not cost t
   await elector.stop();
 });
 
-test('renewals never wait behind the caller\'s requests: a client whose only socket a watch holds still elects and renews', async () => {
+test("renewals never wait behind the caller's requests: a client whose only socket a watch holds still elects and renews", async () => {
   const busy = new KubeClient(client.connection, { maxSockets: 1 });
   const holdSocket = new AbortController();
-  const watch = busy.stream('/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=60', { signal: holdSocket.signal }).catch(() => undefined);
-  const elector = new LeaderElector({ client: busy, namespace, name: 'beside-a-watch', identity: 'holder', leaseDurationMs: 3000 });
+  const watch = busy
+    .stream('/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=60', { signal: holdSocket.signal })
+    .catch(() => undefined);
+  const elector = new LeaderElector({
+    client: busy,
+    namespace,
+    name: 'beside-a-watch',
+    identity: 'holder',
+    leaseDurationMs: 3000,
+  });
   try {
     elector.start();
-    const acquired = await Promise.race([elector.acquired.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
-    assert.ok(acquired, 'the Lease was taken while the caller\'s pool was full');
+    const acquired = await Promise.race([
+      elector.acquired.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 3000)),
+    ]);
+    assert.ok(acquired, "the Lease was taken while the caller's pool was full");
     assert.not.ok(await losesWithin(elector, 2500), 'and renewed');
   } finally {
     await elector.stop();

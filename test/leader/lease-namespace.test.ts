@@ -25,7 +25,8 @@ let pods = 0;
 test.before(async () => {
   sim = await startSimulator();
   tmp = temporaryDirectory('kubesnap-lease-ns-');
-  for (const namespace of ['team-a', 'from-file', 'from-env', 'explicit']) await kubectlOk(sim.kubeconfigPath, ['create', 'namespace', namespace]);
+  for (const namespace of ['team-a', 'from-file', 'from-env', 'explicit'])
+    await kubectlOk(sim.kubeconfigPath, ['create', 'namespace', namespace]);
 });
 
 test.after(async () => {
@@ -52,8 +53,12 @@ function podEnv(namespaceFile: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
   writeFileSync(join(serviceAccount, 'ca.crt'), sim.caPem);
   writeFileSync(join(serviceAccount, 'namespace'), `${namespaceFile}\n`);
   return {
-    HOME: pod, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(sim.port),
-    KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount, ...extra,
+    HOME: pod,
+    KUBECONFIG: '',
+    KUBERNETES_SERVICE_HOST: '127.0.0.1',
+    KUBERNETES_SERVICE_PORT: String(sim.port),
+    KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount,
+    ...extra,
   };
 }
 
@@ -61,27 +66,55 @@ function podEnv(namespaceFile: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
  * Runs `watch --leader-elect` until a Lease named `name` is held in `namespace`, and answers its holder.
  * The watch is stopped (and releases the Lease) before this returns.
  */
-async function leaseHolder(globals: string[], env: NodeJS.ProcessEnv, namespace: string, flags: string[] = []): Promise<string> {
+async function leaseHolder(
+  globals: string[],
+  env: NodeJS.ProcessEnv,
+  namespace: string,
+  flags: string[] = [],
+): Promise<string> {
   const name = `lease-${++runs}`;
-  const child = spawn(process.execPath, [bin, ...globals, '--repo', join(tmp.path, name), 'watch', '--leader-elect', '--lease-name', name, '--lease-duration', '3s', '-n', 'team-a', ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', POD_NAME: '', POD_NAMESPACE: '', ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      ...globals,
+      '--repo',
+      join(tmp.path, name),
+      'watch',
+      '--leader-elect',
+      '--lease-name',
+      name,
+      '--lease-duration',
+      '3s',
+      '-n',
+      'team-a',
+      ...flags,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', POD_NAME: '', POD_NAMESPACE: '', ...env },
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   try {
-    return await eventually(async () => {
-      const result = await kubectl(sim.kubeconfigPath, ['get', 'lease', name, '-n', namespace, '-o', 'json']);
-      return result.code === 0 && JSON.parse(result.stdout).spec?.holderIdentity;
-    }, 20_000, `lease ${namespace}/${name} held (watch said: ${output})`);
+    return await eventually(
+      async () => {
+        const result = await kubectl(sim.kubeconfigPath, ['get', 'lease', name, '-n', namespace, '-o', 'json']);
+        return result.code === 0 && JSON.parse(result.stdout).spec?.holderIdentity;
+      },
+      20_000,
+      `lease ${namespace}/${name} held (watch said: ${output})`,
+    );
   } finally {
     child.kill('SIGTERM');
     assert.is(await exited, 0, output);
   }
 }
 
-test('out of a cluster the Lease goes to the kubeconfig context\'s namespace', async () => {
+test("out of a cluster the Lease goes to the kubeconfig context's namespace", async () => {
   const holder = await leaseHolder(['--kubeconfig', kubeconfigWithNamespace('team-a')], {}, 'team-a');
   assert.match(holder, /_\d+_[0-9a-f]{6}$/, 'hostname_pid_random without POD_NAME');
 });
@@ -90,19 +123,26 @@ test('a context without a namespace means default, as for kubectl', async () => 
   await leaseHolder(['--kubeconfig', kubeconfigWithNamespace(undefined)], {}, 'default');
 });
 
-test('--lease-namespace wins over the context\'s namespace', async () => {
-  await leaseHolder(['--kubeconfig', kubeconfigWithNamespace('team-a')], {}, 'explicit', ['--lease-namespace', 'explicit']);
+test("--lease-namespace wins over the context's namespace", async () => {
+  await leaseHolder(['--kubeconfig', kubeconfigWithNamespace('team-a')], {}, 'explicit', [
+    '--lease-namespace',
+    'explicit',
+  ]);
 });
 
-test('in a pod: POD_NAMESPACE, else the service account\'s namespace file; the holder is POD_NAME plus a unique suffix', async () => {
-  const fromEnv = await leaseHolder([], podEnv('from-file', { POD_NAMESPACE: 'from-env', POD_NAME: 'kubesnap-7d9f-x2' }), 'from-env');
+test("in a pod: POD_NAMESPACE, else the service account's namespace file; the holder is POD_NAME plus a unique suffix", async () => {
+  const fromEnv = await leaseHolder(
+    [],
+    podEnv('from-file', { POD_NAMESPACE: 'from-env', POD_NAME: 'kubesnap-7d9f-x2' }),
+    'from-env',
+  );
   assert.match(fromEnv, /^kubesnap-7d9f-x2_[0-9a-f]{6}$/);
   const fromFile = await leaseHolder([], podEnv('from-file', { POD_NAME: 'kubesnap-7d9f-x2' }), 'from-file');
   assert.match(fromFile, /^kubesnap-7d9f-x2_[0-9a-f]{6}$/);
   assert.is.not(fromFile, fromEnv, 'a restarted container does not pass for its predecessor');
 });
 
-test('the rules as functions: the connection\'s namespace else default; POD_NAME else hostname and pid', () => {
+test("the rules as functions: the connection's namespace else default; POD_NAME else hostname and pid", () => {
   assert.is(defaultLeaseNamespace({ namespace: 'team-a' }), 'team-a');
   assert.is(defaultLeaseNamespace({}), 'default');
   assert.match(defaultIdentity({ POD_NAME: 'web-0' }), /^web-0_[0-9a-f]{6}$/);

@@ -27,10 +27,27 @@ const replicas: Replica[] = [];
 
 function startReplica(name: string): Replica {
   const repo = join(tmp.path, name);
-  const child = spawn(process.execPath, [
-    bin, '--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'watch', '--leader-elect', '--lease-duration', `${LEASE_MS / 1000}s`,
-    '--lease-namespace', 'default', '--batch', '200ms', '-n', 'shop',
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--repo',
+      repo,
+      'watch',
+      '--leader-elect',
+      '--lease-duration',
+      `${LEASE_MS / 1000}s`,
+      '--lease-namespace',
+      'default',
+      '--batch',
+      '200ms',
+      '-n',
+      'shop',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+  );
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -41,7 +58,9 @@ function startReplica(name: string): Replica {
 }
 
 async function hasFile(repo: string, path: string): Promise<boolean> {
-  return (await git(repo, 'ls-tree', '-r', '--name-only', 'refs/heads/main').catch(() => '')).split('\n').includes(path);
+  return (await git(repo, 'ls-tree', '-r', '--name-only', 'refs/heads/main').catch(() => ''))
+    .split('\n')
+    .includes(path);
 }
 
 async function lease(): Promise<{ holderIdentity?: string; leaseTransitions?: number }> {
@@ -74,27 +93,43 @@ test.after(async () => {
 test('only the holder commits; a killed leader is replaced within the lease duration; a stopped one hands over at once', async () => {
   const [a, b] = [startReplica('a'), startReplica('b')];
   // Progress is read from the logs: running git in a repository while kubesnap creates it is not what this tests.
-  const leader = await eventually(() => [a, b].find((replica) => /committed/.test(replica.output())), 30_000, 'a leader committing');
+  const leader = await eventually(
+    () => [a, b].find((replica) => /committed/.test(replica.output())),
+    30_000,
+    'a leader committing',
+  );
   const standby = leader === a ? b : a;
   let spec = await lease();
   assert.is(holderPid(spec.holderIdentity), leader.child.pid);
   assert.is(spec.leaseTransitions, 0);
   await createConfigMap('while-leading');
-  await eventually(() => hasFile(leader.repo, 'shop/configmaps/while-leading.yaml'), 10_000, `the leader committing a change (leader said: ${leader.output()})`);
+  await eventually(
+    () => hasFile(leader.repo, 'shop/configmaps/while-leading.yaml'),
+    10_000,
+    `the leader committing a change (leader said: ${leader.output()})`,
+  );
   assert.match(standby.output(), /waiting for the lease/);
   assert.not.match(standby.output(), /acquired the lease|committed/, 'the standby neither leads nor commits');
 
   leader.child.kill('SIGKILL');
   const killedAt = Date.now();
   await createConfigMap('after-kill');
-  await eventually(async () => holderPid((await lease()).holderIdentity) === standby.child.pid, 15_000, 'the standby holding the lease');
+  await eventually(
+    async () => holderPid((await lease()).holderIdentity) === standby.child.pid,
+    15_000,
+    'the standby holding the lease',
+  );
   const takeover = Date.now() - killedAt;
   // Expiry is counted from the last renewal the standby saw (up to a renew period before the kill), plus its retry period with jitter.
-  assert.ok(takeover < LEASE_MS + LEASE_MS / 3 * 1.2 + 1000, `took over after ${takeover} ms`);
+  assert.ok(takeover < LEASE_MS + (LEASE_MS / 3) * 1.2 + 1000, `took over after ${takeover} ms`);
   spec = await lease();
   assert.is(spec.leaseTransitions, 1);
   await eventually(() => /committed/.test(standby.output()), 20_000, 'the new leader committing');
-  await eventually(() => hasFile(standby.repo, 'shop/configmaps/after-kill.yaml'), 20_000, 'the new leader committing the change made after the kill');
+  await eventually(
+    () => hasFile(standby.repo, 'shop/configmaps/after-kill.yaml'),
+    20_000,
+    'the new leader committing the change made after the kill',
+  );
 
   // A graceful stop releases the lease: a fresh standby takes it well before it would expire.
   const c = startReplica('c');
@@ -103,7 +138,11 @@ test('only the holder commits; a killed leader is replaced within the lease dura
   const stoppedAt = Date.now();
   assert.is(await standby.exited, 0, standby.output());
   assert.match(standby.output(), /released the lease/);
-  await eventually(async () => holderPid((await lease()).holderIdentity) === c.child.pid, 10_000, 'the third replica holding the lease');
+  await eventually(
+    async () => holderPid((await lease()).holderIdentity) === c.child.pid,
+    10_000,
+    'the third replica holding the lease',
+  );
   assert.ok(Date.now() - stoppedAt < LEASE_MS, `handed over after ${Date.now() - stoppedAt} ms`);
   assert.is((await lease()).leaseTransitions, 2);
   await eventually(() => /committed/.test(c.output()), 20_000, 'the third replica committing');

@@ -21,11 +21,16 @@ async function refused(input: string, args: string[] = []): Promise<string> {
 const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  a: "1"\n';
 
 // A "billion laughs" document: nine levels of nine aliases each would be 9^9 strings once walked.
-const aliasBomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: bomb}', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+const aliasBomb = [
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata: {name: bomb}',
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
   ...'bcdefghi'.split('').map((name, index) => {
     const previous = 'abcdefghi'[index];
     return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`;
-  })].join('\n');
+  }),
+].join('\n');
 
 test('not YAML or JSON', async () => {
   assert.match(await refused('apiVersion: v1\nkind: [ConfigMap\n'), /^error: The input from stdin is not valid YAML: /);
@@ -33,11 +38,20 @@ test('not YAML or JSON', async () => {
 });
 
 test('not an object: a plain value, a sequence, a mapping without kind, a List item that is no object', async () => {
-  assert.match(await refused('just some words\n'), /^error: The input from stdin is a single value, not a Kubernetes object/);
+  assert.match(
+    await refused('just some words\n'),
+    /^error: The input from stdin is a single value, not a Kubernetes object/,
+  );
   assert.match(await refused('- a\n- b\n'), /^error: The input from stdin is a sequence, not a Kubernetes object/);
-  assert.match(await refused('metadata:\n  name: x\n'), /^error: The input from stdin is not a Kubernetes object: it needs apiVersion, kind and metadata\.$/);
+  assert.match(
+    await refused('metadata:\n  name: x\n'),
+    /^error: The input from stdin is not a Kubernetes object: it needs apiVersion, kind and metadata\.$/,
+  );
   assert.match(await refused(`${configMap}---\n42\n`), /^error: document 2 of the input from stdin is a single value/);
-  assert.match(await refused('{"apiVersion":"v1","kind":"List","items":[{"kind":"ConfigMap"}]}'), /^error: item 1 of the input from stdin is not a Kubernetes object/);
+  assert.match(
+    await refused('{"apiVersion":"v1","kind":"List","items":[{"kind":"ConfigMap"}]}'),
+    /^error: item 1 of the input from stdin is not a Kubernetes object/,
+  );
 });
 
 test('empty input', async () => {
@@ -47,12 +61,18 @@ test('empty input', async () => {
 
 test('an alias bomb is refused before anything expands it', async () => {
   const started = Date.now();
-  assert.match(await refused(aliasBomb), /^error: The input from stdin uses a YAML alias \(line 5\), which kubesnap never writes: refused/);
+  assert.match(
+    await refused(aliasBomb),
+    /^error: The input from stdin uses a YAML alias \(line 5\), which kubesnap never writes: refused/,
+  );
   assert.ok(Date.now() - started < 15_000);
 });
 
 test('a file that cannot be read', async () => {
-  assert.match(await refused('', ['-f', join(dir, 'missing.yaml')]), /^error: -f .*missing\.yaml cannot be read: ENOENT\.$/);
+  assert.match(
+    await refused('', ['-f', join(dir, 'missing.yaml')]),
+    /^error: -f .*missing\.yaml cannot be read: ENOENT\.$/,
+  );
 });
 
 test.run();

@@ -35,7 +35,10 @@ test('one object, as JSON from -f FILE, as YAML on stdin and from -f -, gives th
   const file = join(dir, 'web-config.json');
   writeFileSync(file, configMapJson);
   const fromFile = await neat(['-f', file]);
-  assert.match(fromFile, /^apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    tier: frontend\n  name: web-config\n  namespace: shop\ndata:\n/);
+  assert.match(
+    fromFile,
+    /^apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    tier: frontend\n  name: web-config\n  namespace: shop\ndata:\n/,
+  );
   assert.not.match(fromFile, /resourceVersion|uid|creationTimestamp|managedFields|---/);
   const yaml = dump(JSON.parse(configMapJson));
   assert.is(await neat([], yaml), fromFile);
@@ -50,17 +53,25 @@ test('-o json writes one object as that object', async () => {
 });
 
 test('a List (kubectl get -o json) → a YAML document per item, or a List in JSON', async () => {
-  const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: [JSON.parse(configMapJson), JSON.parse(serviceJson)] });
+  const list = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    metadata: { resourceVersion: '' },
+    items: [JSON.parse(configMapJson), JSON.parse(serviceJson)],
+  });
   const yaml = await neat([], list);
   const documents = yaml.split('---\n');
   assert.is(documents.length, 2);
   assert.is(documents[0], await neatOnce(configMapJson));
   assert.is(documents[1], await neatOnce(serviceJson));
   const json = JSON.parse(await neat(['-o', 'json'], list));
-  assert.equal([json.apiVersion, json.kind, json.items.map((item: any) => `${item.kind}/${item.metadata.name}`)], ['v1', 'List', ['ConfigMap/web-config', 'Service/api']]);
+  assert.equal(
+    [json.apiVersion, json.kind, json.items.map((item: any) => `${item.kind}/${item.metadata.name}`)],
+    ['v1', 'List', ['ConfigMap/web-config', 'Service/api']],
+  );
 });
 
-test('the API\'s typed list (PodList, items without kind) names its items\' kind', async () => {
+test("the API's typed list (PodList, items without kind) names its items' kind", async () => {
   const pods = readFileSync(`${apiserverDir}lists/pods.json`, 'utf8');
   const json = JSON.parse(await neat(['-o', 'json'], pods));
   assert.is(json.items.length, 12);

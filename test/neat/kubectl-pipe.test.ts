@@ -28,7 +28,8 @@ test.after(async () => {
 
 /** The recorded objects of built-in kinds a snapshot keeps (the CRD's instance needs its CRD served; skipped ones have no expectation). */
 function keptBuiltinFixtures(): string[] {
-  return readdirSync(`${apiserverDir}objects`).sort()
+  return readdirSync(`${apiserverDir}objects`)
+    .sort()
     .filter((file) => !file.includes('widgets.example.com_'))
     .filter((file) => !readFileSync(expectationOf(file), 'utf8').startsWith('# skipped'));
 }
@@ -41,7 +42,14 @@ test('kubectl -o yaml of the recorded objects | kubesnap neat gives the files a 
   const files = keptBuiltinFixtures();
   assert.ok(files.length >= 14);
   // --dry-run=client prints the files as `kubectl get -o yaml` prints objects, here one document each.
-  const printed = await kubectlOk(sim.kubeconfigPath, ['create', '--dry-run=client', '-o', 'yaml', '--show-managed-fields', ...files.flatMap((file) => ['-f', `${apiserverDir}objects/${file}`])]);
+  const printed = await kubectlOk(sim.kubeconfigPath, [
+    'create',
+    '--dry-run=client',
+    '-o',
+    'yaml',
+    '--show-managed-fields',
+    ...files.flatMap((file) => ['-f', `${apiserverDir}objects/${file}`]),
+  ]);
   assert.is(printed.split('\n---\n').length, files.length);
   assert.match(printed, /managedFields:/);
   const result = await runCli(['neat', '--digest-key-file', keyFile], { input: printed, cwd: dir });
@@ -50,7 +58,7 @@ test('kubectl -o yaml of the recorded objects | kubesnap neat gives the files a 
   assert.fixture(result.stdout, files.map((file) => readFileSync(expectationOf(file), 'utf8')).join('---\n'));
 });
 
-test('kubectl get pod -o yaml | kubesnap neat: an old export\'s <sa>-token-xxxxx volume and its mount are gone', async () => {
+test("kubectl get pod -o yaml | kubesnap neat: an old export's <sa>-token-xxxxx volume and its mount are gone", async () => {
   // What a 1.20 cluster's admission added to every Pod, as old exports still carry it (kubectl get prints no managedFields).
   const oldExport = `apiVersion: v1
 kind: Pod
@@ -83,7 +91,9 @@ spec:
   assert.match(printed, /resourceVersion:/);
   const result = await runCli(['neat'], { input: printed, cwd: dir });
   assert.is(result.code, 0, result.stderr);
-  assert.fixture(result.stdout, `apiVersion: v1
+  assert.fixture(
+    result.stdout,
+    `apiVersion: v1
 kind: Pod
 metadata:
   name: legacy-web
@@ -100,7 +110,8 @@ spec:
     - configMap:
         name: web-config
       name: config
-`);
+`,
+  );
 });
 
 test.run();

@@ -20,7 +20,10 @@ let sim: Simulator;
 
 test.before(async () => {
   mkdirSync(pathDir);
-  symlinkSync(fileURLToPath(new URL(`../../${packageJson.bin['kubectl-kubesnap']}`, import.meta.url)), join(pathDir, 'kubectl-kubesnap'));
+  symlinkSync(
+    fileURLToPath(new URL(`../../${packageJson.bin['kubectl-kubesnap']}`, import.meta.url)),
+    join(pathDir, 'kubectl-kubesnap'),
+  );
   sim = await startSimulator();
 });
 
@@ -31,7 +34,11 @@ test.after(async () => {
 
 /** kubectl with the plugin's folder first on PATH; a plugin takes every flag after its name, so they come there. */
 function kubectlWithPlugin(args: string[], input?: string) {
-  return run(KUBECTL, args, { cwd: dir, input, env: { PATH: `${pathDir}:${process.env.PATH}`, KUBECONFIG: sim.kubeconfigPath, NO_COLOR: '1' } });
+  return run(KUBECTL, args, {
+    cwd: dir,
+    input,
+    env: { PATH: `${pathDir}:${process.env.PATH}`, KUBECONFIG: sim.kubeconfigPath, NO_COLOR: '1' },
+  });
 }
 
 test('kubectl plugin list finds kubectl-kubesnap', async () => {
@@ -40,7 +47,12 @@ test('kubectl plugin list finds kubectl-kubesnap', async () => {
 });
 
 test('kubectl kubesnap neat -f FILE cleans a recorded object as a snapshot stores it', async () => {
-  const result = await kubectlWithPlugin(['kubesnap', 'neat', '-f', `${apiserverDir}objects/shop_deployments.apps_web.json`]);
+  const result = await kubectlWithPlugin([
+    'kubesnap',
+    'neat',
+    '-f',
+    `${apiserverDir}objects/shop_deployments.apps_web.json`,
+  ]);
   assert.is(result.stderr, '');
   assert.is(result.code, 0);
   assert.fixture(result.stdout, readFileSync(`${normalizedDir}objects/shop_deployments.apps_web.yaml`, 'utf8'));
@@ -48,10 +60,25 @@ test('kubectl kubesnap neat -f FILE cleans a recorded object as a snapshot store
 
 test('kubectl kubesnap diff --live compares a snapshot with the cluster of $KUBECONFIG', async () => {
   const repo = join(dir, 'snapshots');
-  await kubectlOk(sim.kubeconfigPath, ['create', 'configmap', 'web-config', '-n', 'default', '--from-literal=greeting=hello']);
+  await kubectlOk(sim.kubeconfigPath, [
+    'create',
+    'configmap',
+    'web-config',
+    '-n',
+    'default',
+    '--from-literal=greeting=hello',
+  ]);
   const snapshot = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
   assert.is(snapshot.code, 0, snapshot.stderr);
-  await kubectlOk(sim.kubeconfigPath, ['patch', 'configmap', 'web-config', '-n', 'default', '-p', '{"data":{"greeting":"bonjour"}}']);
+  await kubectlOk(sim.kubeconfigPath, [
+    'patch',
+    'configmap',
+    'web-config',
+    '-n',
+    'default',
+    '-p',
+    '{"data":{"greeting":"bonjour"}}',
+  ]);
   const result = await kubectlWithPlugin(['kubesnap', 'diff', '--live', '--repo', repo]);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, 'default/configmaps/web-config.yaml');

@@ -5,7 +5,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { normalizeObject, type KubeObject, type ResourceInfo } from '../../lib/normalize/index.ts';
 
-const pods: ResourceInfo = { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'watch'] };
+const pods: ResourceInfo = {
+  group: '',
+  version: 'v1',
+  resource: 'pods',
+  kind: 'Pod',
+  namespaced: true,
+  verbs: ['list', 'watch'],
+};
 const tokenPath = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 function secretVolume(name: string) {
@@ -22,14 +29,31 @@ function cleanSpec(raw: KubeObject): any {
   return (result as { object: KubeObject }).object.spec;
 }
 
-test('default-token-xxxxx and its mounts in every container go; the pod\'s own volumes stay', () => {
-  const spec = cleanSpec(pod({
-    serviceAccountName: 'default',
-    serviceAccount: 'default',
-    initContainers: [{ name: 'init', image: 'busybox:1.36', volumeMounts: [{ name: 'default-token-7zq4m', mountPath: tokenPath, readOnly: true }] }],
-    containers: [{ name: 'web', image: 'nginx:1.19', volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'default-token-7zq4m', mountPath: tokenPath, readOnly: true }] }],
-    volumes: [{ name: 'data', emptyDir: {} }, secretVolume('default-token-7zq4m')],
-  }));
+test("default-token-xxxxx and its mounts in every container go; the pod's own volumes stay", () => {
+  const spec = cleanSpec(
+    pod({
+      serviceAccountName: 'default',
+      serviceAccount: 'default',
+      initContainers: [
+        {
+          name: 'init',
+          image: 'busybox:1.36',
+          volumeMounts: [{ name: 'default-token-7zq4m', mountPath: tokenPath, readOnly: true }],
+        },
+      ],
+      containers: [
+        {
+          name: 'web',
+          image: 'nginx:1.19',
+          volumeMounts: [
+            { name: 'data', mountPath: '/data' },
+            { name: 'default-token-7zq4m', mountPath: tokenPath, readOnly: true },
+          ],
+        },
+      ],
+      volumes: [{ name: 'data', emptyDir: {} }, secretVolume('default-token-7zq4m')],
+    }),
+  );
   assert.equal(spec, {
     initContainers: [{ name: 'init', image: 'busybox:1.36' }],
     containers: [{ name: 'web', image: 'nginx:1.19', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
@@ -38,28 +62,44 @@ test('default-token-xxxxx and its mounts in every container go; the pod\'s own v
 });
 
 test('the account named by the deprecated serviceAccount field counts too', () => {
-  const spec = cleanSpec(pod({
-    serviceAccount: 'builder',
-    containers: [{ name: 'web', image: 'nginx:1.19', volumeMounts: [{ name: 'builder-token-x7k2p', mountPath: tokenPath, readOnly: true }] }],
-    volumes: [secretVolume('builder-token-x7k2p')],
-  }));
+  const spec = cleanSpec(
+    pod({
+      serviceAccount: 'builder',
+      containers: [
+        {
+          name: 'web',
+          image: 'nginx:1.19',
+          volumeMounts: [{ name: 'builder-token-x7k2p', mountPath: tokenPath, readOnly: true }],
+        },
+      ],
+      volumes: [secretVolume('builder-token-x7k2p')],
+    }),
+  );
   assert.equal(spec, { serviceAccount: 'builder', containers: [{ name: 'web', image: 'nginx:1.19' }] });
 });
 
-test('what the user mounted stays: the token Secret elsewhere, another account\'s token, a Secret of a similar name', () => {
+test("what the user mounted stays: the token Secret elsewhere, another account's token, a Secret of a similar name", () => {
   const elsewhere = pod({
-    containers: [{ name: 'web', image: 'nginx:1.19', volumeMounts: [{ name: 'default-token-7zq4m', mountPath: '/etc/token' }] }],
+    containers: [
+      { name: 'web', image: 'nginx:1.19', volumeMounts: [{ name: 'default-token-7zq4m', mountPath: '/etc/token' }] },
+    ],
     volumes: [secretVolume('default-token-7zq4m')],
   });
-  assert.equal(cleanSpec(elsewhere).volumes, [{ name: 'default-token-7zq4m', secret: { secretName: 'default-token-7zq4m' } }]);
+  assert.equal(cleanSpec(elsewhere).volumes, [
+    { name: 'default-token-7zq4m', secret: { secretName: 'default-token-7zq4m' } },
+  ]);
   const otherAccount = pod({
     serviceAccountName: 'web',
-    containers: [{ name: 'web', image: 'nginx:1.19', volumeMounts: [{ name: 'default-token-7zq4m', mountPath: tokenPath }] }],
+    containers: [
+      { name: 'web', image: 'nginx:1.19', volumeMounts: [{ name: 'default-token-7zq4m', mountPath: tokenPath }] },
+    ],
     volumes: [secretVolume('default-token-7zq4m')],
   });
   assert.is(cleanSpec(otherAccount).volumes.length, 1);
   const similar = pod({
-    containers: [{ name: 'web', image: 'nginx:1.19', volumeMounts: [{ name: 'default-token-reader', mountPath: tokenPath }] }],
+    containers: [
+      { name: 'web', image: 'nginx:1.19', volumeMounts: [{ name: 'default-token-reader', mountPath: tokenPath }] },
+    ],
     volumes: [secretVolume('default-token-reader')],
   });
   assert.is(cleanSpec(similar).volumes.length, 1);
@@ -75,9 +115,20 @@ test('a pod template keeps such a volume: admission adds it to Pods only', () =>
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'web', namespace: 'shop' },
-    spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.19' }], volumes: [secretVolume('default-token-7zq4m')] } } },
+    spec: {
+      template: {
+        spec: { containers: [{ name: 'web', image: 'nginx:1.19' }], volumes: [secretVolume('default-token-7zq4m')] },
+      },
+    },
   };
-  const result = normalizeObject(deployment, { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, verbs: [] });
+  const result = normalizeObject(deployment, {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    kind: 'Deployment',
+    namespaced: true,
+    verbs: [],
+  });
   assert.is((result as any).object.spec.template.spec.volumes.length, 1);
 });
 

@@ -32,12 +32,15 @@ test('values are redacted to hmac-sha256 digests by default, without a repositor
   assert.equal(readdirSync(dir), []);
 });
 
-test('the digests are those of the --repo repository\'s key, which neat reads and never changes', async () => {
+test("the digests are those of the --repo repository's key, which neat reads and never changes", async () => {
   const repo = join(dir, 'snapshots');
   execFileSync('git', ['init', '--quiet', '--bare', repo]);
   writeFileSync(join(repo, 'kubesnap-digest-key'), testDigestKey, { mode: 0o600 });
   const before = readdirSync(repo).sort();
-  assert.is(await neat(['--repo', repo]), readFileSync(`${normalizedDir}objects/payments_secrets_api-credentials.yaml`, 'utf8'));
+  assert.is(
+    await neat(['--repo', repo]),
+    readFileSync(`${normalizedDir}objects/payments_secrets_api-credentials.yaml`, 'utf8'),
+  );
   assert.equal(readdirSync(repo).sort(), before);
   rmSync(repo, { recursive: true });
 });

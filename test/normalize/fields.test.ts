@@ -20,7 +20,12 @@ function randomValue(next: () => number, depth: number): unknown {
   const pick = next();
   if (depth > 2 || pick < 0.6) return scalars[Math.floor(next() * scalars.length)];
   if (pick < 0.8) return Array.from({ length: Math.floor(next() * 3) }, () => randomValue(next, depth + 1));
-  return Object.fromEntries(Array.from({ length: Math.floor(next() * 3) }, (_, i) => [['a', 'b', '__proto__'][i], randomValue(next, depth + 1)]));
+  return Object.fromEntries(
+    Array.from({ length: Math.floor(next() * 3) }, (_, i) => [
+      ['a', 'b', '__proto__'][i],
+      randomValue(next, depth + 1),
+    ]),
+  );
 }
 
 test('isEqualJson is isDeepStrictEqual', () => {

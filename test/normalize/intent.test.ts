@@ -34,13 +34,43 @@ function allKeys(value: unknown, keys = new Set<string>()): Set<string> {
 }
 
 const serverKeys = [
-  'status', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink',
-  'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'dnsPolicy', 'schedulerName',
-  'securityContext', 'terminationGracePeriodSeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds', 'strategy',
-  'podManagementPolicy', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'volumeMode',
-  'concurrencyPolicy', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'suspend',
-  'clusterIPs', 'ipFamilies', 'ipFamilyPolicy', 'internalTrafficPolicy', 'externalTrafficPolicy', 'sessionAffinity',
-  'nodePort', 'protocol', 'volumeName', 'claimRef', 'finalizers', 'conversion',
+  'status',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'selfLink',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'imagePullPolicy',
+  'dnsPolicy',
+  'schedulerName',
+  'securityContext',
+  'terminationGracePeriodSeconds',
+  'revisionHistoryLimit',
+  'progressDeadlineSeconds',
+  'strategy',
+  'podManagementPolicy',
+  'updateStrategy',
+  'persistentVolumeClaimRetentionPolicy',
+  'volumeMode',
+  'concurrencyPolicy',
+  'successfulJobsHistoryLimit',
+  'failedJobsHistoryLimit',
+  'suspend',
+  'clusterIPs',
+  'ipFamilies',
+  'ipFamilyPolicy',
+  'internalTrafficPolicy',
+  'externalTrafficPolicy',
+  'sessionAffinity',
+  'nodePort',
+  'protocol',
+  'volumeName',
+  'claimRef',
+  'finalizers',
+  'conversion',
 ];
 
 function assertNoServerKeys(object: unknown, name: string, except: string[] = []): void {
@@ -57,7 +87,10 @@ test('web Deployment (kubectl create, scale, set image, label) keeps the edits a
     spec: {
       replicas: 3,
       selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ image: 'nginx:1.27.1', name: 'nginx' }] } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ image: 'nginx:1.27.1', name: 'nginx' }] },
+      },
     },
   });
   assert.not.ok(JSON.stringify(web).includes('deployment.kubernetes.io/revision'));
@@ -92,7 +125,9 @@ test('payments api (server-side apply) comes out as exactly what was applied', (
 test('client-side apply: last-applied-configuration goes, what it applied stays', () => {
   const legacy = normalized('shop_deployments.apps_legacy');
   assert.is(legacy.metadata.annotations, undefined);
-  assert.equal(legacy.spec.template.spec.containers, [{ command: ['sleep', '3600'], image: 'busybox:1.36', name: 'legacy' }]);
+  assert.equal(legacy.spec.template.spec.containers, [
+    { command: ['sleep', '3600'], image: 'busybox:1.36', name: 'legacy' },
+  ]);
   assert.is(legacy.spec.replicas, 1);
 });
 
@@ -124,7 +159,16 @@ test('CronJob: job template and its pod template are clean', () => {
   const cronJob = normalized('payments_cronjobs.batch_nightly-report');
   assertNoServerKeys(cronJob, 'nightly-report');
   assert.equal(cronJob.spec, {
-    jobTemplate: { spec: { template: { spec: { containers: [{ image: 'registry.example.com/payments/report:v1', name: 'report' }], restartPolicy: 'OnFailure' } } } },
+    jobTemplate: {
+      spec: {
+        template: {
+          spec: {
+            containers: [{ image: 'registry.example.com/payments/report:v1', name: 'report' }],
+            restartPolicy: 'OnFailure',
+          },
+        },
+      },
+    },
     schedule: '0 2 * * *',
   });
 });
@@ -147,7 +191,11 @@ test('PVC and PV: binding state goes, the claim and the volume stay', () => {
   assert.is(claim.spec.storageClassName, '');
   const volume = normalized('_cluster_persistentvolumes_local-pv-1');
   assertNoServerKeys(volume, 'local-pv-1');
-  assert.equal(volume.spec, { accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' }, hostPath: { path: '/tmp/pv1' } });
+  assert.equal(volume.spec, {
+    accessModes: ['ReadWriteOnce'],
+    capacity: { storage: '1Gi' },
+    hostPath: { path: '/tmp/pv1' },
+  });
 });
 
 test('Namespace keeps its own labels only', () => {
@@ -175,8 +223,14 @@ test('Secrets: the token Secret is skipped, the Opaque one redacted, skip and pl
   assert.not.ok(text.includes('s3cr3t-do-not-commit'));
   assert.not.ok(text.includes('czNjcjN0LWRvLW5vdC1jb21taXQ='));
   assert.is(skipReason('payments_secrets_api-credentials', { secrets: 'skip' }), 'secrets');
-  assert.is(skipReason('payments_secrets_api-credentials', { secrets: 'skip', include: new Set(['secrets']) }), 'secrets');
-  assert.is(normalized('payments_secrets_api-credentials', { secrets: 'plain' }).data.DB_PASSWORD, 'czNjcjN0LWRvLW5vdC1jb21taXQ=');
+  assert.is(
+    skipReason('payments_secrets_api-credentials', { secrets: 'skip', include: new Set(['secrets']) }),
+    'secrets',
+  );
+  assert.is(
+    normalized('payments_secrets_api-credentials', { secrets: 'plain' }).data.DB_PASSWORD,
+    'czNjcjN0LWRvLW5vdC1jb21taXQ=',
+  );
 });
 
 test('the CRD loses its defaulted conversion and listKind, the Widget keeps its spec', () => {

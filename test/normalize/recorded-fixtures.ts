@@ -20,7 +20,14 @@ function discoveryResources(): ResourceInfo[] {
     const version = match[1] ?? match[3];
     for (const resource of readJson(`${apiserverDir}discovery/${file}`).resources) {
       if (resource.name.includes('/')) continue;
-      infos.push({ group, version, resource: resource.name, kind: resource.kind, namespaced: resource.namespaced, verbs: resource.verbs });
+      infos.push({
+        group,
+        version,
+        resource: resource.name,
+        kind: resource.kind,
+        namespaced: resource.namespaced,
+        verbs: resource.verbs,
+      });
     }
   }
   return infos;
@@ -39,7 +46,9 @@ export function resourceInfo(resource: string, group: string): ResourceInfo {
 /** `<resource>[.<group>]`, as fixture file names spell it. */
 export function splitResourceFolder(folder: string): { resource: string; group: string } {
   const dot = folder.indexOf('.');
-  return dot === -1 ? { resource: folder, group: '' } : { resource: folder.slice(0, dot), group: folder.slice(dot + 1) };
+  return dot === -1
+    ? { resource: folder, group: '' }
+    : { resource: folder.slice(0, dot), group: folder.slice(dot + 1) };
 }
 
 export interface RecordedObject {
@@ -50,11 +59,13 @@ export interface RecordedObject {
 
 /** Every objects/<namespace>_<resource>_<name>.json. */
 export function recordedObjects(): RecordedObject[] {
-  return readdirSync(`${apiserverDir}objects`).sort().map((file) => {
-    const [, folder] = file.split('_').filter((part) => part !== '');
-    const { resource, group } = splitResourceFolder(folder);
-    return { file, raw: readJson(`${apiserverDir}objects/${file}`), info: resourceInfo(resource, group) };
-  });
+  return readdirSync(`${apiserverDir}objects`)
+    .sort()
+    .map((file) => {
+      const [, folder] = file.split('_').filter((part) => part !== '');
+      const { resource, group } = splitResourceFolder(folder);
+      return { file, raw: readJson(`${apiserverDir}objects/${file}`), info: resourceInfo(resource, group) };
+    });
 }
 
 /** The items of lists/<resource>[.<group>].json, as the list response carries them (no kind/apiVersion). */

@@ -63,14 +63,20 @@ const listItems = lists.flatMap((list) => recordedList(list));
 test('the recorded objects normalise to the expectations', () => {
   assert.ok(objects.length >= 19);
   for (const { file, raw, info } of objects) {
-    expectMatches(`objects/${file.replace(/\.json$/, '.yaml')}`, render(normalizeObject(raw, info, { digestKey: testDigestKey })));
+    expectMatches(
+      `objects/${file.replace(/\.json$/, '.yaml')}`,
+      render(normalizeObject(raw, info, { digestKey: testDigestKey })),
+    );
   }
 });
 
 test('the recorded lists normalise to the expectations', () => {
   for (const list of lists) {
     const rendered = recordedList(list)
-      .map(({ raw, info }) => `# ${raw.metadata.namespace ?? '_cluster'}/${raw.metadata.name}\n${render(normalizeObject(raw, info, { digestKey: testDigestKey }))}`)
+      .map(
+        ({ raw, info }) =>
+          `# ${raw.metadata.namespace ?? '_cluster'}/${raw.metadata.name}\n${render(normalizeObject(raw, info, { digestKey: testDigestKey }))}`,
+      )
       .join('---\n');
     expectMatches(`lists/${list.replace(/\.json$/, '.yaml')}`, rendered);
   }
@@ -102,7 +108,11 @@ test('the raw object is never mutated', () => {
     const copy = structuredClone(raw);
     // Frozen: any write inside normalizeObject throws (ES modules run in strict mode).
     for (const secrets of ['redact', 'plain'] as const) {
-      normalizeObject(deepFreeze(raw), info, { secrets, digestKey: testDigestKey, include: new Set(['owned', 'service-account-tokens', 'root-ca-configmaps']) });
+      normalizeObject(deepFreeze(raw), info, {
+        secrets,
+        digestKey: testDigestKey,
+        include: new Set(['owned', 'service-account-tokens', 'root-ca-configmaps']),
+      });
     }
     assert.ok(isDeepStrictEqual(raw, copy), `${info.resource} ${raw.metadata.name} was changed`);
   }

@@ -1,28 +1,56 @@
 // Per-kind rules on small hand-made objects, for cases the recording does not show.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { normalizeObject, type KubeObject, type ManagedFieldsEntry, type NormalizeOptions } from '../../lib/normalize/index.ts';
+import {
+  normalizeObject,
+  type KubeObject,
+  type ManagedFieldsEntry,
+  type NormalizeOptions,
+} from '../../lib/normalize/index.ts';
 import { recordedList, resourceInfo } from './recorded-fixtures.ts';
 import { testDigestKey } from '../helpers/digest-key.ts';
 
 function keep(resource: string, group: string, raw: unknown, options?: NormalizeOptions): any {
-  const result = normalizeObject(raw as KubeObject, resourceInfo(resource, group), { digestKey: testDigestKey, ...options });
+  const result = normalizeObject(raw as KubeObject, resourceInfo(resource, group), {
+    digestKey: testDigestKey,
+    ...options,
+  });
   if (result.action !== 'keep') throw new Error(`skipped: ${result.reason}`);
   return result.object;
 }
 
-const kubectlCreate = (fieldsV1: Record<string, unknown>): ManagedFieldsEntry => ({ manager: 'kubectl-create', operation: 'Update', fieldsV1 });
+const kubectlCreate = (fieldsV1: Record<string, unknown>): ManagedFieldsEntry => ({
+  manager: 'kubectl-create',
+  operation: 'Update',
+  fieldsV1,
+});
 
 test('a nodePort the user chose is kept, an allocated one goes; without managedFields it is kept', () => {
   const service = (managedFields?: ManagedFieldsEntry[]) => ({
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 's', namespace: 'n', managedFields },
-    spec: { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 30080 }, { port: 81, protocol: 'TCP', nodePort: 31999 }] },
+    spec: {
+      type: 'NodePort',
+      ports: [
+        { port: 80, protocol: 'TCP', nodePort: 30080 },
+        { port: 81, protocol: 'TCP', nodePort: 31999 },
+      ],
+    },
   });
-  const owned = kubectlCreate({ 'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': { 'f:port': {}, 'f:nodePort': {} }, 'k:{"port":81,"protocol":"TCP"}': { 'f:port': {} } } } });
+  const owned = kubectlCreate({
+    'f:spec': {
+      'f:ports': {
+        'k:{"port":80,"protocol":"TCP"}': { 'f:port': {}, 'f:nodePort': {} },
+        'k:{"port":81,"protocol":"TCP"}': { 'f:port': {} },
+      },
+    },
+  });
   assert.equal(keep('services', '', service([owned])).spec.ports, [{ port: 80, nodePort: 30080 }, { port: 81 }]);
-  assert.equal(keep('services', '', service()).spec.ports, [{ port: 80, nodePort: 30080 }, { port: 81, nodePort: 31999 }]);
+  assert.equal(keep('services', '', service()).spec.ports, [
+    { port: 80, nodePort: 30080 },
+    { port: 81, nodePort: 31999 },
+  ]);
 });
 
 test('LoadBalancer defaults and a non-default port protocol', () => {
@@ -30,7 +58,14 @@ test('LoadBalancer defaults and a non-default port protocol', () => {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 's', namespace: 'n' },
-    spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: true, externalTrafficPolicy: 'Cluster', clusterIP: '10.0.0.9', clusterIPs: ['10.0.0.9'], ports: [{ port: 53, protocol: 'UDP', targetPort: 5353 }] },
+    spec: {
+      type: 'LoadBalancer',
+      allocateLoadBalancerNodePorts: true,
+      externalTrafficPolicy: 'Cluster',
+      clusterIP: '10.0.0.9',
+      clusterIPs: ['10.0.0.9'],
+      ports: [{ port: 53, protocol: 'UDP', targetPort: 5353 }],
+    },
   }).spec;
   assert.equal(spec, { type: 'LoadBalancer', ports: [{ port: 53, protocol: 'UDP', targetPort: 5353 }] });
 });
@@ -54,7 +89,10 @@ test('imagePullPolicy is stripped only when it is the default for the image', ()
       },
     },
   }).spec.template.spec.containers;
-  assert.equal(containers.map((container: any) => container.imagePullPolicy), [undefined, undefined, undefined, 'IfNotPresent', 'Always']);
+  assert.equal(
+    containers.map((container: any) => container.imagePullPolicy),
+    [undefined, undefined, undefined, 'IfNotPresent', 'Always'],
+  );
 });
 
 test('a Job with manualSelector keeps its selector and labels', () => {
@@ -67,7 +105,10 @@ test('a Job with manualSelector keeps its selector and labels', () => {
       selector: { matchLabels: { 'job-name': 'j' } },
       parallelism: 3,
       completions: 1,
-      template: { metadata: { labels: { 'job-name': 'j' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x:1' }] } },
+      template: {
+        metadata: { labels: { 'job-name': 'j' } },
+        spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x:1' }] },
+      },
     },
   }).spec;
   assert.equal(spec.selector, { matchLabels: { 'job-name': 'j' } });
@@ -82,7 +123,9 @@ test('a Pod loses its node, injected token volume, admission tolerations and def
   const spec = keep('pods', '', ledger.raw, { include: new Set(['owned']) }).spec;
   assert.equal(spec, {
     volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-ledger-0' } }],
-    containers: [{ name: 'db', image: 'postgres:16', volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }] }],
+    containers: [
+      { name: 'db', image: 'postgres:16', volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }] },
+    ],
     hostname: 'ledger-0',
     subdomain: 'ledger',
   });
@@ -138,14 +181,27 @@ test('server-side apply: fields of other appliers are kept, fields nobody applie
       namespace: 'n',
       labels: { team: 'a', injected: 'x' },
       managedFields: [
-        { manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:team': {} } } } },
+        {
+          manager: 'kubectl',
+          operation: 'Apply',
+          fieldsV1: { 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:team': {} } } },
+        },
         { manager: 'argocd', operation: 'Apply', fieldsV1: { 'f:data': { 'f:b': {} } } },
-        { manager: 'kube-controller-manager', operation: 'Update', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:injected': {} } } } },
+        {
+          manager: 'kube-controller-manager',
+          operation: 'Update',
+          fieldsV1: { 'f:metadata': { 'f:labels': { 'f:injected': {} } } },
+        },
       ],
     },
     data: { a: '1', b: '2', c: '3' },
   });
-  assert.equal(object, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n', labels: { team: 'a' } }, data: { a: '1', b: '2' } });
+  assert.equal(object, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'c', namespace: 'n', labels: { team: 'a' } },
+    data: { a: '1', b: '2' },
+  });
 });
 
 test('an Update by a user keeps everything that is not a default', () => {
@@ -169,7 +225,13 @@ test('a Secret applied with stringData keeps its (redacted) data', () => {
   const secret = keep('secrets', '', {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: 's', namespace: 'n', managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:stringData': { 'f:password': {} }, 'f:type': {} } }] },
+    metadata: {
+      name: 's',
+      namespace: 'n',
+      managedFields: [
+        { manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:stringData': { 'f:password': {} }, 'f:type': {} } },
+      ],
+    },
     data: { password: Buffer.from('hunter2').toString('base64') },
     type: 'Opaque',
   });
@@ -178,9 +240,24 @@ test('a Secret applied with stringData keeps its (redacted) data', () => {
 });
 
 test('Helm release Secrets and kube-root-ca.crt ConfigMaps are skipped unless included', () => {
-  const release = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sh.helm.release.v1.x.v1', namespace: 'n' }, type: 'helm.sh/release.v1', data: {} };
-  assert.equal(normalizeObject(release as KubeObject, resourceInfo('secrets', '')), { action: 'skip', reason: 'helm-releases' });
-  assert.is(normalizeObject(release as KubeObject, resourceInfo('secrets', ''), { include: new Set(['helm-releases']), digestKey: testDigestKey }).action, 'keep');
+  const release = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'sh.helm.release.v1.x.v1', namespace: 'n' },
+    type: 'helm.sh/release.v1',
+    data: {},
+  };
+  assert.equal(normalizeObject(release as KubeObject, resourceInfo('secrets', '')), {
+    action: 'skip',
+    reason: 'helm-releases',
+  });
+  assert.is(
+    normalizeObject(release as KubeObject, resourceInfo('secrets', ''), {
+      include: new Set(['helm-releases']),
+      digestKey: testDigestKey,
+    }).action,
+    'keep',
+  );
   const rootCa = recordedList('configmaps.json').find((entry) => entry.raw.metadata.name === 'kube-root-ca.crt')!;
   assert.equal(normalizeObject(rootCa.raw, rootCa.info), { action: 'skip', reason: 'root-ca-configmaps' });
 });

@@ -29,7 +29,14 @@ test('whole resources skipped by default, from the recorded discovery', () => {
 });
 
 test('metrics.k8s.io is skipped', () => {
-  const podMetrics: ResourceInfo = { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods', kind: 'PodMetrics', namespaced: true, verbs: ['get', 'list', 'watch'] };
+  const podMetrics: ResourceInfo = {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    resource: 'pods',
+    kind: 'PodMetrics',
+    namespaced: true,
+    verbs: ['get', 'list', 'watch'],
+  };
   assert.is(resourceSkipReason(podMetrics), 'metrics');
 });
 

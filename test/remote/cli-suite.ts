@@ -44,10 +44,14 @@ export interface WatchProcess {
 
 /** The real `kubesnap watch` against the suite's simulator, into `repo`, with the CLI token in its environment. */
 export function startWatch(context: RemoteCliContext, repo: string, args: string[]): WatchProcess {
-  const child = spawn(process.execPath, [bin, '--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'watch', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KUBESNAP_GIT_TOKEN: CLI_TOKEN },
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, '--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'watch', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, KUBESNAP_GIT_TOKEN: CLI_TOKEN },
+    },
+  );
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

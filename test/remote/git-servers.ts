@@ -53,7 +53,8 @@ export async function startGitHttpServer(root: string, token: string): Promise<G
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     requests.push(`${request.method} ${url.pathname}`);
     const [scheme, encoded] = (request.headers.authorization ?? '').split(' ');
-    const [user, ...password] = scheme === 'Basic' && encoded ? Buffer.from(encoded, 'base64').toString().split(':') : [];
+    const [user, ...password] =
+      scheme === 'Basic' && encoded ? Buffer.from(encoded, 'base64').toString().split(':') : [];
     if (password.join(':') !== token) {
       response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' });
       response.end('unauthorized\n');
@@ -103,23 +104,25 @@ export async function startGitHttpServer(root: string, token: string): Promise<G
       response.end();
     });
   });
-  const listen = (port: number) => new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
   await listen(0);
   const port = (server.address() as AddressInfo).port;
   return {
     port,
     requests,
     url: (repository) => `http://127.0.0.1:${port}/${repository}`,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
     restart: () => listen(port),
   };
 }
@@ -166,11 +169,25 @@ export async function startSshServer(dir: string): Promise<SshServer> {
   await run('cp', [`${clientKey}.pub`, join(dir, 'authorized_keys')]);
   const port = await freePort();
   const config = join(dir, 'sshd_config');
-  writeFileSync(config, [
-    `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${hostKey}`, `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    `PidFile ${join(dir, 'sshd.pid')}`, 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-    'PubkeyAuthentication yes', 'PermitRootLogin yes', 'PrintMotd no', 'LogLevel ERROR', '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKey}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      'PermitRootLogin yes',
+      'PrintMotd no',
+      'LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
   const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -178,7 +195,9 @@ export async function startSshServer(dir: string): Promise<SshServer> {
   const user = process.env.USER || 'root';
   return {
     url: (path) => `ssh://${user}@127.0.0.1${path}`,
-    env: { GIT_SSH_COMMAND: `ssh -i ${clientKey} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -p ${port}` },
+    env: {
+      GIT_SSH_COMMAND: `ssh -i ${clientKey} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -p ${port}`,
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -19,34 +19,75 @@ async function recordingRemote(context: RemoteCliContext, name: string): Promise
 
 /** [old, new] of every update of the remote's main, from its reflog. */
 function branchUpdates(remote: string): Array<[string, string]> {
-  return readFileSync(join(remote, 'logs', 'refs', 'heads', 'main'), 'utf8').trim().split('\n').map((line) => line.split(' ').slice(0, 2) as [string, string]);
+  return readFileSync(join(remote, 'logs', 'refs', 'heads', 'main'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' ').slice(0, 2) as [string, string]);
 }
 
 async function assertOneLinearHistory(remote: string): Promise<void> {
-  assert.is((await git(remote, 'rev-list', '--max-parents=0', 'main')).trim().split('\n').length, 1, 'exactly one root commit');
+  assert.is(
+    (await git(remote, 'rev-list', '--max-parents=0', 'main')).trim().split('\n').length,
+    1,
+    'exactly one root commit',
+  );
   for (const [old, updated] of branchUpdates(remote)) {
     if (/^0+$/.test(old)) continue;
-    assert.is((await run('git', ['-C', remote, 'merge-base', '--is-ancestor', old, updated])).code, 0, `${old} → ${updated} is a fast-forward, not a force push`);
+    assert.is(
+      (await run('git', ['-C', remote, 'merge-base', '--is-ancestor', old, updated])).code,
+      0,
+      `${old} → ${updated} is a fast-forward, not a force push`,
+    );
   }
 }
 
-const localHead = async (repo: string) => (await run('git', ['-C', repo, 'rev-parse', '--verify', '-q', 'main'])).stdout.trim();
+const localHead = async (repo: string) =>
+  (await run('git', ['-C', repo, 'rev-parse', '--verify', '-q', 'main'])).stdout.trim();
 
 /**
  * Runs `watch --remote` into `repo` (after `whileStarting`, given the running watch) until ConfigMap `configMap`
  * has been created and pushed, then stops it (SIGTERM, exit 0).
  */
 async function watchUntilPushed(
-  context: RemoteCliContext, repo: string, remote: string, url: string, configMap: string, whileStarting?: (watch: WatchProcess) => Promise<void>,
+  context: RemoteCliContext,
+  repo: string,
+  remote: string,
+  url: string,
+  configMap: string,
+  whileStarting?: (watch: WatchProcess) => Promise<void>,
 ): Promise<void> {
   const watch = startWatch(context, repo, ['--batch', '100ms', '--remote', url, '--push-interval', '200ms']);
   const remoteFiles = async () => (await run('git', ['-C', remote, 'ls-tree', '-r', '--name-only', 'main'])).stdout;
   try {
     await whileStarting?.(watch);
-    await eventually(() => /first full sync done/.test(watch.output()), 60_000, `the first full sync (${watch.output()})`);
-    assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', configMap, '--from-literal=k=v'])).code, 0);
-    await eventually(async () => (await remoteFiles()).includes(`${configMap}.yaml`), 20_000, `${configMap} pushed (${watch.output()})`);
-    await eventually(async () => (await git(remote, 'rev-parse', 'main')).trim() === (await localHead(repo)), 10_000, 'in sync');
+    await eventually(
+      () => /first full sync done/.test(watch.output()),
+      60_000,
+      `the first full sync (${watch.output()})`,
+    );
+    assert.is(
+      (
+        await kubectl(context.sim.kubeconfigPath, [
+          '-n',
+          'shop',
+          'create',
+          'configmap',
+          configMap,
+          '--from-literal=k=v',
+        ])
+      ).code,
+      0,
+    );
+    await eventually(
+      async () => (await remoteFiles()).includes(`${configMap}.yaml`),
+      20_000,
+      `${configMap} pushed (${watch.output()})`,
+    );
+    await eventually(
+      async () => (await git(remote, 'rev-parse', 'main')).trim() === (await localHead(repo)),
+      10_000,
+      'in sync',
+    );
     watch.kill('SIGTERM');
     assert.is(await watch.exited, 0, watch.output());
   } finally {
@@ -54,65 +95,117 @@ async function watchUntilPushed(
   }
 }
 
-remoteTest('watch: the repository folder is deleted between two runs; the second fetches the remote first and continues its history, fast-forward only', async (context) => {
-  const remote = await recordingRemote(context, 'pod.git');
-  const url = context.server.url('pod.git');
-  const data = join(context.tmp.path, 'data');
-  await watchUntilPushed(context, data, remote, url, 'first-pod');
-  const firstPodTip = (await git(remote, 'rev-parse', 'main')).trim();
+remoteTest(
+  'watch: the repository folder is deleted between two runs; the second fetches the remote first and continues its history, fast-forward only',
+  async (context) => {
+    const remote = await recordingRemote(context, 'pod.git');
+    const url = context.server.url('pod.git');
+    const data = join(context.tmp.path, 'data');
+    await watchUntilPushed(context, data, remote, url, 'first-pod');
+    const firstPodTip = (await git(remote, 'rev-parse', 'main')).trim();
 
-  rmSync(data, { recursive: true, force: true });
-  assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'between-pods', '--from-literal=k=v'])).code, 0);
-  await watchUntilPushed(context, data, remote, url, 'second-pod');
-
-  await assertOneLinearHistory(remote);
-  assert.is((await run('git', ['-C', remote, 'merge-base', '--is-ancestor', firstPodTip, 'main'])).code, 0, 'the first pod\'s history is under the second\'s');
-  assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0', 'nothing to merge: the second pod started from the remote');
-  const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
-  for (const name of ['first-pod', 'between-pods', 'second-pod']) assert.match(files, `${name}.yaml`);
-});
-
-remoteTest('watch: a new pod whose remote cannot be reached yet writes nothing until it can, then continues the remote history (no second root commit)', async (context) => {
-  const remote = await recordingRemote(context, 'pod-remote-down.git');
-  const url = context.server.url('pod-remote-down.git');
-  const data = join(context.tmp.path, 'data-remote-down');
-  await watchUntilPushed(context, data, remote, url, 'before-outage');
-
-  rmSync(data, { recursive: true, force: true });
-  await context.server.stop();
-  let down = true;
-  try {
-    await watchUntilPushed(context, data, remote, url, 'after-outage', async (watch) => {
-      await eventually(() => /the remote cannot be fetched; this new repository writes nothing/.test(watch.output()), 60_000, `waiting for the remote (${watch.output()})`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      assert.is(await localHead(data), '', 'nothing committed before the remote\'s history is fetched');
-      await context.server.restart();
-      down = false;
-    });
-  } finally {
-    if (down) await context.server.restart();
-  }
-
-  await assertOneLinearHistory(remote);
-  assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
-  const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
-  for (const name of ['before-outage', 'after-outage']) assert.match(files, `${name}.yaml`);
-});
-
-remoteTest('snapshot: each run into a new, empty folder (a CronJob with an empty /data) continues the remote history', async (context) => {
-  const remote = await recordingRemote(context, 'cronjob.git');
-  const url = context.server.url('cronjob.git');
-  const data = join(context.tmp.path, 'data-cronjob');
-  const snapshot = () => runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', data, 'snapshot', '--remote', url], { env: { KUBESNAP_GIT_TOKEN: CLI_TOKEN } });
-  for (const configMap of ['first-job', 'second-job', 'third-job']) {
     rmSync(data, { recursive: true, force: true });
-    assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', configMap, '--from-literal=k=v'])).code, 0);
-    const result = await snapshot();
-    assert.is(result.code, 0, result.stderr);
-  }
-  await assertOneLinearHistory(remote);
-  assert.is((await git(remote, 'rev-list', '--count', 'main')).trim(), '3', 'one commit per run, each on top of the last');
-  assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
-});
+    assert.is(
+      (
+        await kubectl(context.sim.kubeconfigPath, [
+          '-n',
+          'shop',
+          'create',
+          'configmap',
+          'between-pods',
+          '--from-literal=k=v',
+        ])
+      ).code,
+      0,
+    );
+    await watchUntilPushed(context, data, remote, url, 'second-pod');
+
+    await assertOneLinearHistory(remote);
+    assert.is(
+      (await run('git', ['-C', remote, 'merge-base', '--is-ancestor', firstPodTip, 'main'])).code,
+      0,
+      "the first pod's history is under the second's",
+    );
+    assert.is(
+      (await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(),
+      '0',
+      'nothing to merge: the second pod started from the remote',
+    );
+    const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
+    for (const name of ['first-pod', 'between-pods', 'second-pod']) assert.match(files, `${name}.yaml`);
+  },
+);
+
+remoteTest(
+  'watch: a new pod whose remote cannot be reached yet writes nothing until it can, then continues the remote history (no second root commit)',
+  async (context) => {
+    const remote = await recordingRemote(context, 'pod-remote-down.git');
+    const url = context.server.url('pod-remote-down.git');
+    const data = join(context.tmp.path, 'data-remote-down');
+    await watchUntilPushed(context, data, remote, url, 'before-outage');
+
+    rmSync(data, { recursive: true, force: true });
+    await context.server.stop();
+    let down = true;
+    try {
+      await watchUntilPushed(context, data, remote, url, 'after-outage', async (watch) => {
+        await eventually(
+          () => /the remote cannot be fetched; this new repository writes nothing/.test(watch.output()),
+          60_000,
+          `waiting for the remote (${watch.output()})`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.is(await localHead(data), '', "nothing committed before the remote's history is fetched");
+        await context.server.restart();
+        down = false;
+      });
+    } finally {
+      if (down) await context.server.restart();
+    }
+
+    await assertOneLinearHistory(remote);
+    assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
+    const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
+    for (const name of ['before-outage', 'after-outage']) assert.match(files, `${name}.yaml`);
+  },
+);
+
+remoteTest(
+  'snapshot: each run into a new, empty folder (a CronJob with an empty /data) continues the remote history',
+  async (context) => {
+    const remote = await recordingRemote(context, 'cronjob.git');
+    const url = context.server.url('cronjob.git');
+    const data = join(context.tmp.path, 'data-cronjob');
+    const snapshot = () =>
+      runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', data, 'snapshot', '--remote', url], {
+        env: { KUBESNAP_GIT_TOKEN: CLI_TOKEN },
+      });
+    for (const configMap of ['first-job', 'second-job', 'third-job']) {
+      rmSync(data, { recursive: true, force: true });
+      assert.is(
+        (
+          await kubectl(context.sim.kubeconfigPath, [
+            '-n',
+            'shop',
+            'create',
+            'configmap',
+            configMap,
+            '--from-literal=k=v',
+          ])
+        ).code,
+        0,
+      );
+      const result = await snapshot();
+      assert.is(result.code, 0, result.stderr);
+    }
+    await assertOneLinearHistory(remote);
+    assert.is(
+      (await git(remote, 'rev-list', '--count', 'main')).trim(),
+      '3',
+      'one commit per run, each on top of the last',
+    );
+    assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
+  },
+);
 
 remoteTest.run();

@@ -18,8 +18,21 @@ async function syncWithCommit(name: string, clock: { now: number }, credentials:
   await createBareRemote(served, `${name}.git`);
   const repository = await SnapshotRepository.open(join(tmp.path, name));
   await repository.commitChanges([{ path: 'a.yaml', content: 'a: 1\n' }], { message: 'a', author });
-  const backend = createGitBackend('isomorphic', { dir: repository.dir, gitdir: repository.gitdir, url: server.url(`${name}.git`), localBranch: repository.branch, remoteBranch: 'main', credentials });
-  return new RemoteSync({ repository, backend, author, notReadyAfterMs: 5 * 60_000, clock: { ...systemClock, now: () => clock.now } });
+  const backend = createGitBackend('isomorphic', {
+    dir: repository.dir,
+    gitdir: repository.gitdir,
+    url: server.url(`${name}.git`),
+    localBranch: repository.branch,
+    remoteBranch: 'main',
+    credentials,
+  });
+  return new RemoteSync({
+    repository,
+    backend,
+    author,
+    notReadyAfterMs: 5 * 60_000,
+    clock: { ...systemClock, now: () => clock.now },
+  });
 }
 
 test.before(async () => {
@@ -45,7 +58,10 @@ test('an unreachable remote is ready (commits waiting) until pushes have failed 
     clock.now += 61_000;
     const late = sync.check();
     assert.is(late.ready, false);
-    assert.match(late.detail, /^pushes have failed for 5m1s: Pushing to http:\/\/127\.0\.0\.1:\d+\/unreachable\.git failed: the remote cannot be reached \(ECONNREFUSED\)\.$/);
+    assert.match(
+      late.detail,
+      /^pushes have failed for 5m1s: Pushing to http:\/\/127\.0\.0\.1:\d+\/unreachable\.git failed: the remote cannot be reached \(ECONNREFUSED\)\.$/,
+    );
   } finally {
     await server.restart();
   }

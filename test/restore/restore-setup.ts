@@ -43,14 +43,22 @@ export async function startRestoreCluster(files = fixtureFiles): Promise<Restore
   for (const file of files) await kubectlOk(sim, ['create', '-f', join(fixtureDir, file)]);
   let clock = Date.parse('2026-11-20T10:00:00Z');
   const cluster: RestoreCluster = {
-    sim, client, repository, repo, tmp,
+    sim,
+    client,
+    repository,
+    repo,
+    tmp,
     kubectl: (...args) => kubectlOk(sim, args),
     async snapshot() {
       // Commits one minute apart, so `--at` has distinct times to pick between.
       clock += 60_000;
       const now = clock;
       const result = await takeSnapshot({
-        client, repository, cluster: { server: sim.url, context: 'sim' }, author: { name: 'test', email: 'test@localhost' }, clock: { ...systemClock, now: () => now },
+        client,
+        repository,
+        cluster: { server: sim.url, context: 'sim' },
+        author: { name: 'test', email: 'test@localhost' },
+        clock: { ...systemClock, now: () => now },
       });
       return result.commit;
     },

@@ -12,7 +12,8 @@ import { assertNoPlaintext, NEW_PASSWORD, startAgeCluster, USER, type AgeCluster
 const DRIFTED = 'drifted-password-value';
 let cluster: AgeCluster;
 
-const kubesnap = (...args: string[]) => runCli([...args, '--repo', cluster.repo, '--kubeconfig', cluster.sim.kubeconfigPath]);
+const kubesnap = (...args: string[]) =>
+  runCli([...args, '--repo', cluster.repo, '--kubeconfig', cluster.sim.kubeconfigPath]);
 
 test.before(async () => {
   cluster = await startAgeCluster();
@@ -21,8 +22,11 @@ test.before(async () => {
   try {
     const repository = await SnapshotRepository.open(cluster.repo, { create: true });
     const result = await takeSnapshot({
-      client, repository, sealer: new SecretSealer([cluster.keys[1].recipient]),
-      cluster: { server: cluster.sim.url, context: 'sim' }, author: { name: 'test', email: 'test@localhost' },
+      client,
+      repository,
+      sealer: new SecretSealer([cluster.keys[1].recipient]),
+      cluster: { server: cluster.sim.url, context: 'sim' },
+      author: { name: 'test', email: 'test@localhost' },
     });
     assert.ok(result.commit);
   } finally {

@@ -36,7 +36,16 @@ export async function startAgeCluster(): Promise<AgeCluster> {
     return result.stdout;
   };
   await kube('create', 'namespace', 'shop');
-  await kube('create', 'secret', 'generic', 'db', '-n', 'shop', `--from-literal=password=${PASSWORD}`, `--from-literal=user=${USER}`);
+  await kube(
+    'create',
+    'secret',
+    'generic',
+    'db',
+    '-n',
+    'shop',
+    `--from-literal=password=${PASSWORD}`,
+    `--from-literal=user=${USER}`,
+  );
   const keys: AgeKey[] = [];
   for (const name of ['one', 'two']) {
     const file = join(tmp.path, `${name}.key`);
@@ -45,9 +54,21 @@ export async function startAgeCluster(): Promise<AgeCluster> {
     keys.push({ file, recipient: /age1[0-9a-z]+/.exec(readFileSync(file, 'utf8'))![0] });
   }
   return {
-    sim, tmp, keys, kube,
+    sim,
+    tmp,
+    keys,
+    kube,
     repo: join(tmp.path, 'repo'),
-    setPassword: async (value) => void (await kube('patch', 'secret', 'db', '-n', 'shop', '-p', JSON.stringify({ data: { password: Buffer.from(value).toString('base64') } }))),
+    setPassword: async (value) =>
+      void (await kube(
+        'patch',
+        'secret',
+        'db',
+        '-n',
+        'shop',
+        '-p',
+        JSON.stringify({ data: { password: Buffer.from(value).toString('base64') } }),
+      )),
     async stop() {
       await sim.stop();
       tmp.remove();
@@ -67,6 +88,9 @@ export function assertNoPlaintext(text: string, values: string[]): void {
   for (const value of values) {
     assert.not.ok(text.includes(value), 'a plaintext value is in the output');
     assert.not.ok(text.includes(Buffer.from(value).toString('base64')), 'a base64 value is in the output');
-    assert.not.ok(text.includes(createHash('sha256').update(value).digest('hex')), 'an unkeyed digest of a value is in the output');
+    assert.not.ok(
+      text.includes(createHash('sha256').update(value).digest('hex')),
+      'an unkeyed digest of a value is in the output',
+    );
   }
 }

@@ -7,14 +7,27 @@ import { join } from 'node:path';
 import { parseObject } from '../../lib/layout/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { git } from '../helpers/processes.ts';
-import { ageDecrypt, assertNoPlaintext, NEW_PASSWORD, PASSWORD, SECRET_PATH, startAgeCluster, USER, type AgeCluster } from './age-setup.ts';
+import {
+  ageDecrypt,
+  assertNoPlaintext,
+  NEW_PASSWORD,
+  PASSWORD,
+  SECRET_PATH,
+  startAgeCluster,
+  USER,
+  type AgeCluster,
+} from './age-setup.ts';
 
 let cluster: AgeCluster;
 
-const kubesnap = (...args: string[]) => runCli([...args, '--repo', cluster.repo, '--kubeconfig', cluster.sim.kubeconfigPath]);
+const kubesnap = (...args: string[]) =>
+  runCli([...args, '--repo', cluster.repo, '--kubeconfig', cluster.sim.kubeconfigPath]);
 const head = async () => (await git(cluster.repo, 'rev-parse', 'HEAD')).trim();
 
-async function committedSecret(): Promise<{ data: Record<string, string>; metadata: { annotations: Record<string, string> } }> {
+async function committedSecret(): Promise<{
+  data: Record<string, string>;
+  metadata: { annotations: Record<string, string> };
+}> {
   return parseObject(await git(cluster.repo, 'show', `HEAD:${SECRET_PATH}`)) as any;
 }
 
@@ -54,7 +67,13 @@ test('a changed value gives exactly one changed ciphertext', async () => {
   await cluster.setPassword(NEW_PASSWORD);
   const result = await kubesnap('snapshot', '--age-recipient', cluster.keys[0].recipient);
   assert.is(result.code, 0, result.stderr);
-  assert.equal((await git(cluster.repo, 'diff', '--name-only', 'HEAD~1', 'HEAD')).trim().split('\n').filter((p) => p !== 'README.md'), [SECRET_PATH]);
+  assert.equal(
+    (await git(cluster.repo, 'diff', '--name-only', 'HEAD~1', 'HEAD'))
+      .trim()
+      .split('\n')
+      .filter((p) => p !== 'README.md'),
+    [SECRET_PATH],
+  );
   const after = await committedSecret();
   assert.is(after.data.user, before.data.user);
   assert.is.not(after.data.password, before.data.password);

@@ -37,17 +37,22 @@ test.after(async () => {
   tmp.remove();
 });
 
-test('the label: only when the README\'s key changed, the old subject kept in the body', () => {
+test("the label: only when the README's key changed, the old subject kept in the body", () => {
   const message = 'snapshot: 0 created, 2 updated, 0 deleted\n\nshop:\n  updated  shop/secrets/a.yaml\n';
   assert.is(labelDigestKeyChange(message, readme({ digestKey: keyA }), readme({ digestKey: keyA })), message);
   assert.is(labelDigestKeyChange(message, undefined, readme({ digestKey: keyA })), message);
   assert.is(labelDigestKeyChange(message, readme({ secrets: 'plain' }), readme({ digestKey: keyA })), message);
   assert.is(labelDigestKeyChange(message, readme({ digestKey: keyA }), readme({ secrets: 'skip' })), message);
-  assert.is(labelDigestKeyChange(message, readme({ digestKey: keyA }), readme({ digestKey: keyB })), `${DIGEST_KEY_CHANGED_SUBJECT}\n\n${message}`);
+  assert.is(
+    labelDigestKeyChange(message, readme({ digestKey: keyA }), readme({ digestKey: keyB })),
+    `${DIGEST_KEY_CHANGED_SUBJECT}\n\n${message}`,
+  );
 });
 
 async function secretValue(repository: SnapshotRepository): Promise<string> {
-  const secret = parseObject((await repository.readFile((await repository.head())!, SECRET_PATH))!.toString('utf8')) as { data: { password: string } };
+  const secret = parseObject(
+    (await repository.readFile((await repository.head())!, SECRET_PATH))!.toString('utf8'),
+  ) as { data: { password: string } };
   return secret.data.password;
 }
 
@@ -56,12 +61,31 @@ test('a repository of plain sha256 digests: its next snapshot re-digests every v
   await takeSnapshot({ client, repository, author: testAuthor, cluster: testCluster });
   // What kubesnap wrote before its digests were keyed: the README's sentence and sha256 of the value.
   const head = (await repository.head())!;
-  const oldReadme = (await repository.readFile(head, 'README.md'))!.toString('utf8').replace(/\| Secrets \| .*$/m, '| Secrets | values replaced by sha256 digests (drift is visible, nothing readable is stored) |');
-  const oldSecret = (await repository.readFile(head, SECRET_PATH))!.toString('utf8').replace(/password: \S+/, `password: sha256:${createHash('sha256').update('s3cr3t-do-not-commit').digest('hex')}`);
-  await repository.commitChanges([{ path: 'README.md', content: oldReadme }, { path: SECRET_PATH, content: oldSecret }], { message: 'as an older kubesnap wrote it', author: { ...testAuthor, timestamp: 1 } });
+  const oldReadme = (await repository.readFile(head, 'README.md'))!
+    .toString('utf8')
+    .replace(
+      /\| Secrets \| .*$/m,
+      '| Secrets | values replaced by sha256 digests (drift is visible, nothing readable is stored) |',
+    );
+  const oldSecret = (await repository.readFile(head, SECRET_PATH))!
+    .toString('utf8')
+    .replace(/password: \S+/, `password: sha256:${createHash('sha256').update('s3cr3t-do-not-commit').digest('hex')}`);
+  await repository.commitChanges(
+    [
+      { path: 'README.md', content: oldReadme },
+      { path: SECRET_PATH, content: oldSecret },
+    ],
+    { message: 'as an older kubesnap wrote it', author: { ...testAuthor, timestamp: 1 } },
+  );
   // Restore reads such a digest as redacted: the Secret is not restorable, and the reason says why.
   const legacy = (await repository.head())!;
-  const plan = await planRestore({ client, repository, revision: legacy, selection: { namespaces: ['shop'] }, paths: [SECRET_PATH] });
+  const plan = await planRestore({
+    client,
+    repository,
+    revision: legacy,
+    selection: { namespaces: ['shop'] },
+    paths: [SECRET_PATH],
+  });
   const planned = plan.objects.find((object) => object.ref.includes('web-credentials'));
   assert.is(planned?.action, 'blocked');
   assert.match(planned!.reason!, /cannot restore redacted values/);
@@ -80,7 +104,15 @@ test('watch started with a new key commits the re-digested Secrets as one labell
   const before = await secretValue(repository);
   const commitsBefore = (await repository.log()).length;
   const watch = async () => {
-    const sync = new ClusterSync({ client, repository, author: testAuthor, cluster: testCluster, normalize: { digestKey: keyB }, batchMs: 100, discoveryIntervalMs: 60_000 });
+    const sync = new ClusterSync({
+      client,
+      repository,
+      author: testAuthor,
+      cluster: testCluster,
+      normalize: { digestKey: keyB },
+      batchMs: 100,
+      discoveryIntervalMs: 60_000,
+    });
     await sync.start();
     await sync.ready;
     await sync.stop();

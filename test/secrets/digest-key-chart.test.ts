@@ -15,14 +15,14 @@ function digestKeyOf(values: Record<string, unknown> = {}) {
   };
 }
 
-test('by default the release\'s own Secret <fullname>-digest-key, mounted read-only', () => {
+test("by default the release's own Secret <fullname>-digest-key, mounted read-only", () => {
   const key = digestKeyOf();
   assert.is(key.secretName, 'prod-kubesnap-digest-key');
   assert.equal(key.mount, { name: 'digest-key', mountPath: '/etc/kubesnap/digest-key', readOnly: true });
   assert.is(key.file, '/etc/kubesnap/digest-key/key');
 });
 
-test('digestKey.existingSecret and digestKey.key name the user\'s Secret and its key', () => {
+test("digestKey.existingSecret and digestKey.key name the user's Secret and its key", () => {
   const key = digestKeyOf({ digestKey: { existingSecret: 'vault-synced-key', key: 'hmac' } });
   assert.is(key.secretName, 'vault-synced-key');
   assert.is(key.file, '/etc/kubesnap/digest-key/hmac');

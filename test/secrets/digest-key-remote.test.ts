@@ -15,7 +15,9 @@ import { createBareRemote, startGitHttpServer, type GitHttpServer } from '../rem
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 const TOKEN = 'digest-key-remote-token';
 
-const remote = suite<{ sim: Simulator; tmp: { path: string; remove(): void }; server: GitHttpServer }>('digest key and the remote');
+const remote = suite<{ sim: Simulator; tmp: { path: string; remove(): void }; server: GitHttpServer }>(
+  'digest key and the remote',
+);
 
 remote.before(async (context) => {
   context.sim = await startSimulator();
@@ -33,33 +35,48 @@ remote.after(async (context) => {
   context.tmp?.remove();
 });
 
-remote('snapshot --remote pushes no key; a new /data under the same key file continues without a commit', async ({ sim, tmp, server }) => {
-  const served = await createBareRemote(join(tmp.path, 'served'), 'history.git');
-  const keyFile = join(tmp.path, 'mounted-digest-key');
-  writeFileSync(keyFile, randomBytes(32).toString('hex'));
-  const snapshot = (repo: string, env: NodeJS.ProcessEnv) => runCli(
-    ['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, repo), 'snapshot', '--remote', server.url('history.git')],
-    { env: { KUBESNAP_GIT_TOKEN: TOKEN, ...env } },
-  );
+remote(
+  'snapshot --remote pushes no key; a new /data under the same key file continues without a commit',
+  async ({ sim, tmp, server }) => {
+    const served = await createBareRemote(join(tmp.path, 'served'), 'history.git');
+    const keyFile = join(tmp.path, 'mounted-digest-key');
+    writeFileSync(keyFile, randomBytes(32).toString('hex'));
+    const snapshot = (repo: string, env: NodeJS.ProcessEnv) =>
+      runCli(
+        [
+          '--kubeconfig',
+          sim.kubeconfigPath,
+          '--repo',
+          join(tmp.path, repo),
+          'snapshot',
+          '--remote',
+          server.url('history.git'),
+        ],
+        { env: { KUBESNAP_GIT_TOKEN: TOKEN, ...env } },
+      );
 
-  const defaultKey = await snapshot('with-default-key', { KUBESNAP_DIGEST_KEY_FILE: '' });
-  assert.is(defaultKey.code, 0, defaultKey.stderr);
-  const key = readFileSync(join(tmp.path, 'with-default-key', 'kubesnap-digest-key'), 'utf8').trim();
-  for (const name of readdirSync(served, { recursive: true, encoding: 'utf8' })) {
-    const path = join(served, name);
-    if (statSync(path).isFile()) assert.not.ok(readFileSync(path).includes(key), `the key is in ${path}`);
-  }
-  const objects = await run('git', ['--git-dir', served, 'cat-file', '--batch-all-objects', '--batch']);
-  assert.not.ok(objects.stdout.includes(key), 'the key is in a pushed object');
+    const defaultKey = await snapshot('with-default-key', { KUBESNAP_DIGEST_KEY_FILE: '' });
+    assert.is(defaultKey.code, 0, defaultKey.stderr);
+    const key = readFileSync(join(tmp.path, 'with-default-key', 'kubesnap-digest-key'), 'utf8').trim();
+    for (const name of readdirSync(served, { recursive: true, encoding: 'utf8' })) {
+      const path = join(served, name);
+      if (statSync(path).isFile()) assert.not.ok(readFileSync(path).includes(key), `the key is in ${path}`);
+    }
+    const objects = await run('git', ['--git-dir', served, 'cat-file', '--batch-all-objects', '--batch']);
+    assert.not.ok(objects.stdout.includes(key), 'the key is in a pushed object');
 
-  const first = await snapshot('pod-1', { KUBESNAP_DIGEST_KEY_FILE: keyFile });
-  assert.is(first.code, 0, first.stderr);
-  const head = (await git(served, 'rev-parse', 'main')).trim();
-  assert.is((await git(served, 'log', '-1', '--format=%s', 'main')).trim(), 'secrets: digest key changed; every redacted value re-digested');
-  const second = await snapshot('pod-2', { KUBESNAP_DIGEST_KEY_FILE: keyFile });
-  assert.is(second.code, 0, second.stderr);
-  assert.match(second.stdout, /no commit, nothing changed/);
-  assert.is((await git(served, 'rev-parse', 'main')).trim(), head);
-});
+    const first = await snapshot('pod-1', { KUBESNAP_DIGEST_KEY_FILE: keyFile });
+    assert.is(first.code, 0, first.stderr);
+    const head = (await git(served, 'rev-parse', 'main')).trim();
+    assert.is(
+      (await git(served, 'log', '-1', '--format=%s', 'main')).trim(),
+      'secrets: digest key changed; every redacted value re-digested',
+    );
+    const second = await snapshot('pod-2', { KUBESNAP_DIGEST_KEY_FILE: keyFile });
+    assert.is(second.code, 0, second.stderr);
+    assert.match(second.stdout, /no commit, nothing changed/);
+    assert.is((await git(served, 'rev-parse', 'main')).trim(), head);
+  },
+);
 
 remote.run();

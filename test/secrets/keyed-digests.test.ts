@@ -30,7 +30,10 @@ digests.before(async (context) => {
   context.sim = await startSimulator();
   context.tmp = temporaryDirectory('kubesnap-digests-');
   context.repo = join(context.tmp.path, 'repo');
-  context.kubesnap = (args, env = {}, repo = context.repo) => runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, ...args], { env: { KUBESNAP_DIGEST_KEY_FILE: '', ...env } });
+  context.kubesnap = (args, env = {}, repo = context.repo) =>
+    runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, ...args], {
+      env: { KUBESNAP_DIGEST_KEY_FILE: '', ...env },
+    });
   for (const file of ['00-namespaces.yaml', '05-crd.yaml', '10-shop.yaml', '20-payments.yaml']) {
     const created = await kubectl(context.sim.kubeconfigPath, ['create', '-f', join(fixtureDir, file)]);
     assert.is(created.code, 0, created.stderr);
@@ -44,7 +47,9 @@ digests.after(async (context) => {
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => join(dir, name)).filter((path) => statSync(path).isFile());
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile());
 }
 
 /** Every object of a repository, decompressed, as one text. */
@@ -63,31 +68,45 @@ async function assertKeyAbsent(dir: string, gitdir: string, key: string, what: s
   assert.not.ok((await allObjects(gitdir)).includes(key), `${what}: the key is in an object`);
 }
 
-digests('a snapshot commits keyed digests: never the value, its base64 or its plain sha256, in any object or output', async ({ kubesnap, repo }) => {
-  const result = await kubesnap(['snapshot']);
-  assert.is(result.code, 0, result.stderr);
-  const secret = await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml');
-  assert.match(secret, /password: hmac-sha256:[0-9a-f]{64}\n/);
-  for (const text of [await allObjects(repo), await git(repo, 'log', '--all', '-p'), result.stdout, result.stderr]) {
-    for (const forbidden of [SECRET, SECRET_B64, SECRET_SHA256]) assert.not.ok(text.includes(forbidden), `found ${forbidden}`);
-  }
-  assert.match(await git(repo, 'show', 'HEAD:README.md'), /\| Secrets \| values replaced by keyed digests \(HMAC-SHA256, digest key id [0-9a-f]{16}\)/);
-});
+digests(
+  'a snapshot commits keyed digests: never the value, its base64 or its plain sha256, in any object or output',
+  async ({ kubesnap, repo }) => {
+    const result = await kubesnap(['snapshot']);
+    assert.is(result.code, 0, result.stderr);
+    const secret = await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml');
+    assert.match(secret, /password: hmac-sha256:[0-9a-f]{64}\n/);
+    for (const text of [await allObjects(repo), await git(repo, 'log', '--all', '-p'), result.stdout, result.stderr]) {
+      for (const forbidden of [SECRET, SECRET_B64, SECRET_SHA256])
+        assert.not.ok(text.includes(forbidden), `found ${forbidden}`);
+    }
+    assert.match(
+      await git(repo, 'show', 'HEAD:README.md'),
+      /\| Secrets \| values replaced by keyed digests \(HMAC-SHA256, digest key id [0-9a-f]{16}\)/,
+    );
+  },
+);
 
-digests('the default key is kept beside the repository, private, and persists: a second snapshot commits nothing', async ({ kubesnap, repo }) => {
-  const keyFile = join(repo, 'kubesnap-digest-key');
-  assert.is(statSync(keyFile).mode & 0o777, 0o600);
-  assert.match(readFileSync(keyFile, 'utf8'), /^[0-9a-f]{64}\n$/);
-  const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
-  const again = await kubesnap(['snapshot']);
-  assert.is(again.code, 0, again.stderr);
-  assert.match(again.stdout, /no commit, nothing changed/);
-  assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
-});
+digests(
+  'the default key is kept beside the repository, private, and persists: a second snapshot commits nothing',
+  async ({ kubesnap, repo }) => {
+    const keyFile = join(repo, 'kubesnap-digest-key');
+    assert.is(statSync(keyFile).mode & 0o777, 0o600);
+    assert.match(readFileSync(keyFile, 'utf8'), /^[0-9a-f]{64}\n$/);
+    const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
+    const again = await kubesnap(['snapshot']);
+    assert.is(again.code, 0, again.stderr);
+    assert.match(again.stdout, /no commit, nothing changed/);
+    assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
+  },
+);
 
 digests('the key is in no clone (local, --no-local, --mirror) and no push', async ({ repo, tmp }) => {
   const key = readFileSync(join(repo, 'kubesnap-digest-key'), 'utf8').trim();
-  for (const [name, args] of [['clone-local', []], ['clone-no-local', ['--no-local']], ['clone-mirror', ['--mirror']]] as const) {
+  for (const [name, args] of [
+    ['clone-local', []],
+    ['clone-no-local', ['--no-local']],
+    ['clone-mirror', ['--mirror']],
+  ] as const) {
     const target = join(tmp.path, name);
     await git(tmp.path, 'clone', ...args, repo, target);
     await assertKeyAbsent(target, args[0] === '--mirror' ? target : join(target, '.git'), key, name);
@@ -98,37 +117,46 @@ digests('the key is in no clone (local, --no-local, --mirror) and no push', asyn
   await assertKeyAbsent(remote, remote, key, 'push');
 });
 
-digests('diff --live and restore compare under the repository\'s key; a clone without it says the Secret is redacted', async ({ kubesnap, repo, tmp }) => {
-  const drift = await kubesnap(['diff', '--live']);
-  assert.is(drift.code, 0, drift.stdout + drift.stderr);
-  assert.not.match(drift.stdout, /Secret/);
-  const plan = await kubesnap(['restore', 'HEAD', '-n', 'shop', '--dry-run']);
-  assert.not.match(plan.stdout, /web-credentials/, plan.stdout);
-  const clone = join(tmp.path, 'clone-without-key');
-  await git(tmp.path, 'clone', '--bare', '--quiet', repo, clone);
-  const elsewhere = await kubesnap(['restore', 'HEAD', '-n', 'shop', '--dry-run'], {}, clone);
-  assert.match(elsewhere.stdout, /Secret\/shop\/web-credentials [^\n]*cannot restore redacted values/);
-  assert.not.ok(elsewhere.stdout.includes(SECRET) || elsewhere.stderr.includes(SECRET));
-});
+digests(
+  "diff --live and restore compare under the repository's key; a clone without it says the Secret is redacted",
+  async ({ kubesnap, repo, tmp }) => {
+    const drift = await kubesnap(['diff', '--live']);
+    assert.is(drift.code, 0, drift.stdout + drift.stderr);
+    assert.not.match(drift.stdout, /Secret/);
+    const plan = await kubesnap(['restore', 'HEAD', '-n', 'shop', '--dry-run']);
+    assert.not.match(plan.stdout, /web-credentials/, plan.stdout);
+    const clone = join(tmp.path, 'clone-without-key');
+    await git(tmp.path, 'clone', '--bare', '--quiet', repo, clone);
+    const elsewhere = await kubesnap(['restore', 'HEAD', '-n', 'shop', '--dry-run'], {}, clone);
+    assert.match(elsewhere.stdout, /Secret\/shop\/web-credentials [^\n]*cannot restore redacted values/);
+    assert.not.ok(elsewhere.stdout.includes(SECRET) || elsewhere.stderr.includes(SECRET));
+  },
+);
 
-digests('a new key (--digest-key-file or $KUBESNAP_DIGEST_KEY_FILE) is one commit labelled as such, and nothing after', async ({ kubesnap, repo, tmp }) => {
-  const before = (await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml'));
-  const keyFile = join(tmp.path, 'digest-key');
-  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`);
-  const changed = await kubesnap(['snapshot', '--digest-key-file', keyFile]);
-  assert.is(changed.code, 0, changed.stderr);
-  assert.is((await git(repo, 'log', '-1', '--format=%s')).trim(), DIGEST_KEY_CHANGED_SUBJECT);
-  const files = (await git(repo, 'show', '--name-only', '--format=', 'HEAD')).trim().split('\n');
-  assert.ok(files.length > 1 && files.every((path) => path === 'README.md' || path.includes('/secrets/')), files.join(', '));
-  assert.is.not(await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml'), before);
-  const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
-  const again = await kubesnap(['snapshot'], { KUBESNAP_DIGEST_KEY_FILE: keyFile });
-  assert.is(again.code, 0, again.stderr);
-  assert.match(again.stdout, /no commit, nothing changed/);
-  assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
-  const drift = await kubesnap(['diff', '--live', '--digest-key-file', keyFile]);
-  assert.not.match(drift.stdout, /Secret/);
-});
+digests(
+  'a new key (--digest-key-file or $KUBESNAP_DIGEST_KEY_FILE) is one commit labelled as such, and nothing after',
+  async ({ kubesnap, repo, tmp }) => {
+    const before = await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml');
+    const keyFile = join(tmp.path, 'digest-key');
+    writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`);
+    const changed = await kubesnap(['snapshot', '--digest-key-file', keyFile]);
+    assert.is(changed.code, 0, changed.stderr);
+    assert.is((await git(repo, 'log', '-1', '--format=%s')).trim(), DIGEST_KEY_CHANGED_SUBJECT);
+    const files = (await git(repo, 'show', '--name-only', '--format=', 'HEAD')).trim().split('\n');
+    assert.ok(
+      files.length > 1 && files.every((path) => path === 'README.md' || path.includes('/secrets/')),
+      files.join(', '),
+    );
+    assert.is.not(await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml'), before);
+    const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
+    const again = await kubesnap(['snapshot'], { KUBESNAP_DIGEST_KEY_FILE: keyFile });
+    assert.is(again.code, 0, again.stderr);
+    assert.match(again.stdout, /no commit, nothing changed/);
+    assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
+    const drift = await kubesnap(['diff', '--live', '--digest-key-file', keyFile]);
+    assert.not.match(drift.stdout, /Secret/);
+  },
+);
 
 digests('a key file too short to be a key, or missing, is one sentence and exit 2', async ({ kubesnap, tmp }) => {
   const short = join(tmp.path, 'short-key');

@@ -4,7 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { digestKeyId, isRedactedValue, redactSecret } from '../../lib/secrets/index.ts';
 
-const recorded = JSON.parse(readFileSync(new URL('../fixtures/apiserver/objects/payments_secrets_api-credentials.json', import.meta.url), 'utf8'));
+const recorded = JSON.parse(
+  readFileSync(new URL('../fixtures/apiserver/objects/payments_secrets_api-credentials.json', import.meta.url), 'utf8'),
+);
 const key = Buffer.from('0123456789abcdef0123456789abcdef');
 const otherKey = Buffer.from('fedcba9876543210fedcba9876543210');
 const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -23,11 +25,17 @@ test('the digest of "hunter2" is keyed: not its sha256, which a dictionary rever
   const digest = redactSecret(secretOf('hunter2'), key).data.k;
   assert.match(digest, /^hmac-sha256:[0-9a-f]{64}$/);
   assert.is.not(digest.slice('hmac-sha256:'.length), sha256('hunter2').slice('sha256:'.length));
-  assert.is.not(digest.slice('hmac-sha256:'.length), 'f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7');
+  assert.is.not(
+    digest.slice('hmac-sha256:'.length),
+    'f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7',
+  );
 });
 
 test('equal values give equal digests under one key, in any Secret, and different ones under another key', () => {
-  assert.is(redactSecret(secretOf('hunter2'), key).data.k, redactSecret({ data: { other: Buffer.from('hunter2').toString('base64') } }, key).data.other);
+  assert.is(
+    redactSecret(secretOf('hunter2'), key).data.k,
+    redactSecret({ data: { other: Buffer.from('hunter2').toString('base64') } }, key).data.other,
+  );
   assert.is.not(redactSecret(secretOf('hunter2'), key).data.k, redactSecret(secretOf('hunter2'), otherKey).data.k);
 });
 

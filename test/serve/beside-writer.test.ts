@@ -14,8 +14,14 @@ test('a commit written meanwhile by another handle is on the next timeline and i
   try {
     assert.is((await fetch(server.url)).status, 200);
     const writer = await SnapshotRepository.open(history.dir, { create: false });
-    const changes = Array.from({ length: 300 }, (_, i) => ({ path: `late/configmaps/c-${i}.yaml`, content: serializeObject(configMap('late', `c-${i}`, { i: String(i) })) }));
-    const written = await writer.commitChanges(changes, { message: 'snapshot: 300 created, 0 updated, 0 deleted\n', author: { name: 'kubesnap', email: 'kubesnap@localhost', timestamp: times[2] + 7200, timezoneOffset: 0 } });
+    const changes = Array.from({ length: 300 }, (_, i) => ({
+      path: `late/configmaps/c-${i}.yaml`,
+      content: serializeObject(configMap('late', `c-${i}`, { i: String(i) })),
+    }));
+    const written = await writer.commitChanges(changes, {
+      message: 'snapshot: 300 created, 0 updated, 0 deleted\n',
+      author: { name: 'kubesnap', email: 'kubesnap@localhost', timestamp: times[2] + 7200, timezoneOffset: 0 },
+    });
     await writer.close();
     const timeline = await (await fetch(server.url)).text();
     assert.ok(timeline.includes(`/commit/${written!.commit}`), 'the new commit is on the timeline');

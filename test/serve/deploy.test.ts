@@ -15,7 +15,10 @@ async function kustomizeWithServe(): Promise<Manifest[]> {
   const overlay = temporaryDirectory('kubesnap-serve-overlay-');
   try {
     const base = relative(overlay.path, deployDir);
-    writeFileSync(join(overlay.path, 'kustomization.yaml'), `resources:\n  - ${base}\ncomponents:\n  - ${join(base, 'components/serve')}\n`);
+    writeFileSync(
+      join(overlay.path, 'kustomization.yaml'),
+      `resources:\n  - ${base}\ncomponents:\n  - ${join(base, 'components/serve')}\n`,
+    );
     const result = await run('/usr/bin/kubectl', ['kustomize', overlay.path]);
     assert.is(result.code, 0, result.stderr);
     return loadAll(result.stdout) as Manifest[];
@@ -30,20 +33,31 @@ function assertServeContainer(container: any): void {
   assert.ok(container, 'a serve container');
   assert.equal(container.args.slice(0, 3), ['serve', '--listen', '127.0.0.1:8080']);
   assert.ok(container.args.includes('/data/repo'));
-  assert.equal(container.volumeMounts.find((mount: any) => mount.name === 'data'), { name: 'data', mountPath: '/data', readOnly: true });
+  assert.equal(
+    container.volumeMounts.find((mount: any) => mount.name === 'data'),
+    { name: 'data', mountPath: '/data', readOnly: true },
+  );
   assert.is(container.securityContext.readOnlyRootFilesystem, true);
   assert.is(container.ports, undefined, 'reached with port-forward only');
 }
 
 test('the kustomize component adds serve beside watch, read-only, on loopback', async () => {
   const deployment = (await kustomizeWithServe()).find((manifest) => manifest.kind === 'Deployment');
-  assert.equal(containers(deployment).map((container) => container.name).sort(), ['kubesnap', 'serve']);
+  assert.equal(
+    containers(deployment)
+      .map((container) => container.name)
+      .sort(),
+    ['kubesnap', 'serve'],
+  );
   assertServeContainer(containers(deployment).find((container) => container.name === 'serve'));
 });
 
 test('the chart: serve.enabled adds the same container; off by default', () => {
   const [plain] = renderChartTemplate('deployment.yaml');
-  assert.equal(containers(plain).map((container) => container.name), ['kubesnap']);
+  assert.equal(
+    containers(plain).map((container) => container.name),
+    ['kubesnap'],
+  );
   const [served] = renderChartTemplate('deployment.yaml', { values: { serve: { enabled: true } } });
   assertServeContainer(containers(served).find((container) => container.name === 'serve'));
 });

@@ -35,7 +35,17 @@ live.before(async (context) => {
   await kubectlOk(kubeconfig, ['apply', '-f', '-'], CONFIG_MAP);
   const snapshot = await runCli(['--kubeconfig', kubeconfig, '--repo', repo, 'snapshot']);
   assert.is(snapshot.code, 0, snapshot.stderr);
-  await kubectlOk(kubeconfig, ['patch', 'configmap', 'web-config', '-n', 'shop', '--type', 'merge', '-p', '{"data":{"GREETING":"drifted"}}']);
+  await kubectlOk(kubeconfig, [
+    'patch',
+    'configmap',
+    'web-config',
+    '-n',
+    'shop',
+    '--type',
+    'merge',
+    '-p',
+    '{"data":{"GREETING":"drifted"}}',
+  ]);
   context.serve = await startServe(['--kubeconfig', kubeconfig, '--repo', repo, 'serve', '--listen', '127.0.0.1:0']);
   context.browser = await openBrowser();
 });
@@ -51,10 +61,20 @@ live('drift: HEAD against the cluster as diff --live computes it, refreshed on e
   const { page, errors } = context.browser;
   await page.goto(`${context.serve.url}drift`);
   const object = page.locator('[id="file-shop/configmaps/web-config.yaml"]');
-  assert.match(await object.locator('ul.fields').textContent() ?? '', 'data.GREETING: hello → drifted');
-  await kubectlOk(context.sim.kubeconfigPath, ['patch', 'configmap', 'web-config', '-n', 'shop', '--type', 'merge', '-p', '{"data":{"GREETING":"again"}}']);
+  assert.match((await object.locator('ul.fields').textContent()) ?? '', 'data.GREETING: hello → drifted');
+  await kubectlOk(context.sim.kubeconfigPath, [
+    'patch',
+    'configmap',
+    'web-config',
+    '-n',
+    'shop',
+    '--type',
+    'merge',
+    '-p',
+    '{"data":{"GREETING":"again"}}',
+  ]);
   await page.click('text=Refresh');
-  assert.match(await object.locator('ul.fields').textContent() ?? '', 'data.GREETING: hello → again');
+  assert.match((await object.locator('ul.fields').textContent()) ?? '', 'data.GREETING: hello → again');
   assert.equal(errors, []);
 });
 
@@ -66,9 +86,17 @@ live('restore preview: the plan restore would make and its command; nothing is a
   assert.match(page.url(), /[?&]ns=shop/);
   const row = page.locator('table.plan tr', { hasText: 'web-config' });
   assert.is(await row.locator('td').first().textContent(), 'update');
-  assert.match(await row.textContent() ?? '', 'data.GREETING');
-  assert.match(await page.locator('pre.command').textContent() ?? '', /^kubesnap restore [0-9a-f]{40} -n shop$/);
-  const liveValue = await kubectlOk(context.sim.kubeconfigPath, ['get', 'configmap', 'web-config', '-n', 'shop', '-o', 'jsonpath={.data.GREETING}']);
+  assert.match((await row.textContent()) ?? '', 'data.GREETING');
+  assert.match((await page.locator('pre.command').textContent()) ?? '', /^kubesnap restore [0-9a-f]{40} -n shop$/);
+  const liveValue = await kubectlOk(context.sim.kubeconfigPath, [
+    'get',
+    'configmap',
+    'web-config',
+    '-n',
+    'shop',
+    '-o',
+    'jsonpath={.data.GREETING}',
+  ]);
   assert.is(liveValue, 'again');
   assert.equal(errors, []);
 });

@@ -8,7 +8,8 @@ import { SnapshotRepository } from '../../lib/store/index.ts';
 import { configMap, times } from '../diff/fixture-repository.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 
-const commitLinks = (html: string) => [...html.matchAll(/<a class="id" href="\/commit\/([0-9a-f]{40})">/g)].map((match) => match[1]);
+const commitLinks = (html: string) =>
+  [...html.matchAll(/<a class="id" href="\/commit\/([0-9a-f]{40})">/g)].map((match) => match[1]);
 
 test('60 commits: 50 on the first page, the other 10 behind "Older commits", which ends there', async () => {
   const tmp = temporaryDirectory('kubesnap-serve-paging-');
@@ -16,7 +17,10 @@ test('60 commits: 50 on the first page, the other 10 behind "Older commits", whi
   const commits: string[] = [];
   for (let i = 0; i < 60; i++) {
     const content = serializeObject(configMap('shop', 'web', { i: String(i) }));
-    const result = await repository.commitChanges([{ path: 'shop/configmaps/web.yaml', content }], { message: `watch: change ${i}\n`, author: { name: 'kubesnap', email: 'kubesnap@localhost', timestamp: times[0] + i * 60, timezoneOffset: 0 } });
+    const result = await repository.commitChanges([{ path: 'shop/configmaps/web.yaml', content }], {
+      message: `watch: change ${i}\n`,
+      author: { name: 'kubesnap', email: 'kubesnap@localhost', timestamp: times[0] + i * 60, timezoneOffset: 0 },
+    });
     commits.unshift(result!.commit);
   }
   const server = await startServer({ listen: parseListen('127.0.0.1:0'), pages: servePages(repository) });

@@ -18,10 +18,18 @@ test('kubesnap sim --seed templates/demo serves the shop to kubectl and stops cl
   const kubeconfig = join(dir, 'kubeconfig');
   const sim = await startSimCli(kubeconfig, ['--seed', demo]);
   try {
-    assert.match(sim.stdout(), /^Simulated Kubernetes API server at https:\/\/127\.0\.0\.1:\d+ \(\d+ objects seeded\)\./);
+    assert.match(
+      sim.stdout(),
+      /^Simulated Kubernetes API server at https:\/\/127\.0\.0\.1:\d+ \(\d+ objects seeded\)\./,
+    );
     assert.match(sim.stdout(), `export KUBECONFIG=${kubeconfig}`);
     const deployments = await kubectlOk(kubeconfig, ['get', 'deployments', '-A', '-o', 'name']);
-    assert.equal(deployments.trim().split('\n').sort(), ['deployment.apps/api', 'deployment.apps/metrics-agent', 'deployment.apps/web', 'deployment.apps/worker']);
+    assert.equal(deployments.trim().split('\n').sort(), [
+      'deployment.apps/api',
+      'deployment.apps/metrics-agent',
+      'deployment.apps/web',
+      'deployment.apps/worker',
+    ]);
     const widgets = await kubectlOk(kubeconfig, ['-n', 'shop', 'get', 'widgets', '-o', 'name']);
     assert.is(widgets.trim(), 'widget.example.com/blue');
   } finally {

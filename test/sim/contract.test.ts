@@ -37,7 +37,9 @@ test('/apis lists the recorded groups in the recorded order, preferred versions 
 });
 
 test('every /api/v1 and /apis/<group>/<version> document equals the recorded one', async () => {
-  const files = readdirSync(new URL('discovery/', FIXTURES)).filter((f) => f === 'api_v1.json' || (f.startsWith('apis_') && f !== 'apis.json'));
+  const files = readdirSync(new URL('discovery/', FIXTURES)).filter(
+    (f) => f === 'api_v1.json' || (f.startsWith('apis_') && f !== 'apis.json'),
+  );
   assert.ok(files.length > 15);
   for (const file of files) {
     const expected = fixture(`discovery/${file}`);
@@ -49,7 +51,10 @@ test('every /api/v1 and /apis/<group>/<version> document equals the recorded one
 });
 
 test('aggregated discovery (apidiscovery.k8s.io/v2) is negotiated by Accept and equals the recorded documents', async () => {
-  for (const [path, file] of [['/api', 'aggregated_api.json'], ['/apis', 'aggregated_apis.json']]) {
+  for (const [path, file] of [
+    ['/api', 'aggregated_api.json'],
+    ['/apis', 'aggregated_apis.json'],
+  ]) {
     const response = await call(sim, 'GET', path, { accept: AGGREGATED });
     assert.match(String(response.headers['content-type']), 'as=APIGroupDiscoveryList');
     assert.equal(response.json, fixture(`discovery/${file}`), path);
@@ -76,7 +81,10 @@ test('a list has the recorded shape: items without kind/apiVersion, a resourceVe
     assert.is(item.apiVersion, undefined);
     assert.equal(Object.keys(item), Object.keys(recorded.items[0]));
     assert.equal(Object.keys(item.metadata), Object.keys(recorded.items[0].metadata));
-    assert.equal(item.metadata.managedFields, recorded.items[0].metadata.managedFields.map((m: any) => ({ ...m, time: item.metadata.managedFields[0].time })));
+    assert.equal(
+      item.metadata.managedFields,
+      recorded.items[0].metadata.managedFields.map((m: any) => ({ ...m, time: item.metadata.managedFields[0].time })),
+    );
   }
   const page = await call(sim, 'GET', '/api/v1/configmaps?limit=2');
   const recordedPage = fixture('lists/page1_configmaps_limit2.json');
@@ -106,37 +114,59 @@ test('creating twice is 409 AlreadyExists; a stale resourceVersion is 409 Confli
 });
 
 test('an invalid name is the recorded 422 Invalid; a missing name and a missing namespace are rejected too', async () => {
-  const bad = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name' } } });
+  const bad = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', {
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name' } },
+  });
   assert.is(bad.status, 422);
   assert.equal(bad.json, fixture('errors/422_invalid.json'));
-  const unnamed = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} } });
+  const unnamed = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', {
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} },
+  });
   assert.is(unnamed.status, 422);
   assert.is(unnamed.json.details.causes[0].reason, 'FieldValueRequired');
-  const nowhere = await call(sim, 'POST', '/api/v1/namespaces/nowhere/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } } });
+  const nowhere = await call(sim, 'POST', '/api/v1/namespaces/nowhere/configmaps', {
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
+  });
   assert.is(nowhere.status, 404);
   assert.is(nowhere.json.message, 'namespaces "nowhere" not found');
-  const wrongKind = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } } });
+  const wrongKind = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', {
+    body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } },
+  });
   assert.is(wrongKind.status, 400);
-  const mismatch = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'other' } } });
+  const mismatch = await call(sim, 'POST', '/api/v1/namespaces/shop/configmaps', {
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'other' } },
+  });
   assert.is(mismatch.status, 400);
   assert.match(mismatch.json.message, 'does not match the namespace');
 });
 
 test('a JSON Patch guarded by a failing test op is the recorded 422', async () => {
-  const patch = [{ op: 'test', path: '/metadata/resourceVersion', value: '1' }, { op: 'replace', path: '/data/greeting', value: 'x' }];
-  const response = await call(sim, 'PATCH', '/api/v1/namespaces/shop/configmaps/web-config', { body: patch, contentType: 'application/json-patch+json' });
+  const patch = [
+    { op: 'test', path: '/metadata/resourceVersion', value: '1' },
+    { op: 'replace', path: '/data/greeting', value: 'x' },
+  ];
+  const response = await call(sim, 'PATCH', '/api/v1/namespaces/shop/configmaps/web-config', {
+    body: patch,
+    contentType: 'application/json-patch+json',
+  });
   assert.is(response.status, 422);
   assert.equal(response.json, fixture('errors/422_json_patch_test_failed.json'));
   const current = sim.get('', 'configmaps', 'shop', 'web-config')!;
   const ok = await call(sim, 'PATCH', '/api/v1/namespaces/shop/configmaps/web-config', {
-    body: [{ op: 'test', path: '/metadata/resourceVersion', value: current.metadata.resourceVersion }, { op: 'replace', path: '/data/greeting', value: 'w' }],
+    body: [
+      { op: 'test', path: '/metadata/resourceVersion', value: current.metadata.resourceVersion },
+      { op: 'replace', path: '/data/greeting', value: 'w' },
+    ],
     contentType: 'application/json-patch+json',
     userAgent: 'curl/8.5.0',
   });
   assert.is(ok.status, 200);
   const recorded = fixture('writes/json_patch_response.json');
   assert.equal(Object.keys(ok.json), Object.keys(recorded));
-  assert.ok(ok.json.metadata.managedFields.some((m: any) => m.manager === 'curl'), 'the default field manager comes from the User-Agent');
+  assert.ok(
+    ok.json.metadata.managedFields.some((m: any) => m.manager === 'curl'),
+    'the default field manager comes from the User-Agent',
+  );
 });
 
 test('dryRun=All returns the result without a resourceVersion and stores nothing', async () => {
@@ -155,10 +185,16 @@ test('dryRun=All returns the result without a resourceVersion and stores nothing
     ['PATCH', { data: { dry: 'run' } }, 'application/merge-patch+json'],
     ['DELETE', undefined, undefined],
   ] as const) {
-    const result = await call(sim, method, '/api/v1/namespaces/shop/configmaps/web-config?dryRun=All', { body, contentType: type });
+    const result = await call(sim, method, '/api/v1/namespaces/shop/configmaps/web-config?dryRun=All', {
+      body,
+      contentType: type,
+    });
     assert.is(result.status, 200, method);
   }
-  assert.is((sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.dry, undefined);
+  assert.is(
+    (sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.dry,
+    undefined,
+  );
   assert.is(sim.resourceVersion, before);
 });
 
@@ -170,10 +206,16 @@ test('server-side apply answers like the recorded apply, and a delete answers wi
   assert.is(applied.status, 201);
   const recorded = fixture('writes/apply_patch_response.json');
   assert.equal(Object.keys(applied.json.metadata), Object.keys(recorded.metadata));
-  assert.equal(applied.json.metadata.managedFields.map((m: any) => [m.manager, m.operation]), recorded.metadata.managedFields.map((m: any) => [m.manager, m.operation]));
+  assert.equal(
+    applied.json.metadata.managedFields.map((m: any) => [m.manager, m.operation]),
+    recorded.metadata.managedFields.map((m: any) => [m.manager, m.operation]),
+  );
   const deleted = await call(sim, 'DELETE', '/api/v1/namespaces/shop/configmaps/applied');
   assert.is(deleted.status, 200);
-  assert.equal(deleted.json, { ...fixture('writes/delete_response.json'), details: { name: 'applied', kind: 'configmaps', uid: applied.json.metadata.uid } });
+  assert.equal(deleted.json, {
+    ...fixture('writes/delete_response.json'),
+    details: { name: 'applied', kind: 'configmaps', uid: applied.json.metadata.uid },
+  });
 });
 
 test('no token is the anonymous user (403, as recorded); a wrong token is 401 Unauthorized', async () => {

@@ -19,7 +19,13 @@ const awkward: Array<[string, KubeObject]> = [
   ['an undefined kind', { kind: undefined, metadata: { name: 'd' } }],
   ['no fields', {} as KubeObject],
   ['only undefined fields', { metadata: undefined } as unknown as KubeObject],
-  ['escapes and non-ASCII', { metadata: { name: 'e', annotations: { 'ü/€': 'line\nbreak "quoted" \u2028 \ud800 😀' } }, data: { b: '1', '2': 'two' } }],
+  [
+    'escapes and non-ASCII',
+    {
+      metadata: { name: 'e', annotations: { 'ü/€': 'line\nbreak "quoted" \u2028 \ud800 😀' } },
+      data: { b: '1', '2': 'two' },
+    },
+  ],
 ];
 
 test('a served object is JSON.stringify of cluster.serve, sealed or not', () => {
@@ -36,7 +42,10 @@ test('a served object is JSON.stringify of cluster.serve, sealed or not', () => 
 test('a list is JSON.stringify of { kind, apiVersion, metadata, items }', () => {
   const items = awkward.map(([, object]) => structuredClone(object));
   items.forEach((item) => seal(item));
-  for (const metadata of [{ resourceVersion: '12' }, { resourceVersion: '12', continue: 'abc', remainingItemCount: 3 }]) {
+  for (const metadata of [
+    { resourceVersion: '12' },
+    { resourceVersion: '12', continue: 'abc', remainingItemCount: 3 },
+  ]) {
     for (const some of [[], items.slice(0, 1), items]) {
       const expected = JSON.stringify({ kind: configMaps.listKind, apiVersion: 'v1', metadata, items: some });
       assert.is(listJson(configMaps, metadata, some).toString(), expected);
@@ -70,7 +79,8 @@ test.after(async () => {
   await sim.stop();
 });
 
-const pathOf = (group: string, version: string, resource: string) => (group ? `/apis/${group}/${version}/${resource}` : `/api/v1/${resource}`);
+const pathOf = (group: string, version: string, resource: string) =>
+  group ? `/apis/${group}/${version}/${resource}` : `/api/v1/${resource}`;
 const stored = ({ kind: _kind, apiVersion: _apiVersion, ...rest }: KubeObject) => rest;
 
 async function assertPagesMatch(group: string, version: string, resource: string): Promise<void> {
@@ -78,9 +88,16 @@ async function assertPagesMatch(group: string, version: string, resource: string
   let token: string | undefined;
   let offset = 0;
   do {
-    const page = await call(sim, 'GET', `${pathOf(group, version, resource)}?limit=4${token ? `&continue=${token}` : ''}`);
+    const page = await call(
+      sim,
+      'GET',
+      `${pathOf(group, version, resource)}?limit=4${token ? `&continue=${token}` : ''}`,
+    );
     const items = expected.slice(offset, offset + page.json.items.length);
-    assert.is(page.text, `${JSON.stringify({ kind: page.json.kind, apiVersion: page.json.apiVersion, metadata: page.json.metadata, items })}\n`);
+    assert.is(
+      page.text,
+      `${JSON.stringify({ kind: page.json.kind, apiVersion: page.json.apiVersion, metadata: page.json.metadata, items })}\n`,
+    );
     offset += items.length;
     token = page.json.metadata.continue;
   } while (token);
@@ -92,7 +109,11 @@ test('list pages and GETs of every bench kind are JSON.stringify of the stored o
     const { group, version, resource } = resourceOf(i);
     await assertPagesMatch(group, version, resource);
     for (const object of sim.list(group, resource).slice(0, 3)) {
-      const got = await call(sim, 'GET', `${pathOf(group, version, `namespaces/${object.metadata.namespace}/${resource}`)}/${object.metadata.name}`);
+      const got = await call(
+        sim,
+        'GET',
+        `${pathOf(group, version, `namespaces/${object.metadata.namespace}/${resource}`)}/${object.metadata.name}`,
+      );
       assert.is(got.text, `${JSON.stringify(object)}\n`);
     }
   }
@@ -102,10 +123,21 @@ test('after writes, GETs, lists and watch events carry the new bytes', async () 
   const path = '/api/v1/namespaces/ns-0/configmaps';
   const start = await call(sim, 'GET', path);
   const stream = await watch(sim, `${path}?watch=1&resourceVersion=${start.json.metadata.resourceVersion}`);
-  const created = await call(sim, 'POST', path, { body: { apiVersion: 'v1', kind: 'ConfigMap', '3': 'an array-index field', metadata: { name: 'odd' }, data: { z: '1', '1': 'one', 'ü': 'ß € 😀 \u2028' } } });
+  const created = await call(sim, 'POST', path, {
+    body: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      '3': 'an array-index field',
+      metadata: { name: 'odd' },
+      data: { z: '1', '1': 'one', ü: 'ß € 😀 \u2028' },
+    },
+  });
   assert.is(created.text, `${JSON.stringify(sim.get('', 'configmaps', 'ns-0', 'odd'))}\n`);
   const afterCreate = sim.get('', 'configmaps', 'ns-0', 'odd')!;
-  const patched = await call(sim, 'PATCH', `${path}/odd`, { body: { data: { z: '2' } }, contentType: 'application/merge-patch+json' });
+  const patched = await call(sim, 'PATCH', `${path}/odd`, {
+    body: { data: { z: '2' } },
+    contentType: 'application/merge-patch+json',
+  });
   const afterPatch = sim.get('', 'configmaps', 'ns-0', 'odd')!;
   assert.is(patched.text, `${JSON.stringify(afterPatch)}\n`);
   assert.is((await call(sim, 'GET', `${path}/odd`)).text, `${JSON.stringify(afterPatch)}\n`);
@@ -114,7 +146,10 @@ test('after writes, GETs, lists and watch events carry the new bytes', async () 
   assert.is(deleted.status, 200);
   const events = await stream.next(3);
   stream.close();
-  const gone = { ...afterPatch, metadata: { ...afterPatch.metadata, resourceVersion: events[2].object.metadata.resourceVersion } };
+  const gone = {
+    ...afterPatch,
+    metadata: { ...afterPatch.metadata, resourceVersion: events[2].object.metadata.resourceVersion },
+  };
   assert.equal(stream.lines, [
     JSON.stringify({ type: 'ADDED', object: afterCreate }),
     JSON.stringify({ type: 'MODIFIED', object: afterPatch }),
@@ -126,15 +161,61 @@ test('after PUT, patch, /status, /scale and apply, a GET is still JSON.stringify
   const path = '/apis/apps/v1/namespaces/ns-0/deployments';
   const stored = () => JSON.stringify(sim.get('apps', 'deployments', 'ns-0', 'kept'));
   const served = async () => (await call(sim, 'GET', `${path}/kept`)).text;
-  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kept', labels: { app: 'kept' } }, spec: { replicas: 1, selector: { matchLabels: { app: 'kept' } }, template: { metadata: { labels: { app: 'kept' } }, spec: { containers: [{ name: 'web', image: 'nginx:1' }] } } } };
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'kept', labels: { app: 'kept' } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'kept' } },
+      template: { metadata: { labels: { app: 'kept' } }, spec: { containers: [{ name: 'web', image: 'nginx:1' }] } },
+    },
+  };
   const created = await call(sim, 'POST', path, { body: deployment });
   assert.is(created.status, 201);
   const writes: Array<[string, () => Promise<{ status: number }>]> = [
-    ['PUT', async () => call(sim, 'PUT', `${path}/kept`, { body: { ...JSON.parse(await served()), spec: { ...deployment.spec, replicas: 2 } } })],
-    ['merge patch', () => call(sim, 'PATCH', `${path}/kept`, { body: { metadata: { annotations: { a: 'b' } } }, contentType: 'application/merge-patch+json' })],
-    ['PUT /status', async () => call(sim, 'PUT', `${path}/kept/status`, { body: { ...JSON.parse(await served()), status: { replicas: 2, readyReplicas: 1 } } })],
-    ['PUT /scale', async () => call(sim, 'PUT', `${path}/kept/scale`, { body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'kept', namespace: 'ns-0' }, spec: { replicas: 4 } } })],
-    ['apply', () => call(sim, 'PATCH', `${path}/kept?fieldManager=test`, { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kept', labels: { tier: 'web' } } }, contentType: 'application/apply-patch+yaml' })],
+    [
+      'PUT',
+      async () =>
+        call(sim, 'PUT', `${path}/kept`, {
+          body: { ...JSON.parse(await served()), spec: { ...deployment.spec, replicas: 2 } },
+        }),
+    ],
+    [
+      'merge patch',
+      () =>
+        call(sim, 'PATCH', `${path}/kept`, {
+          body: { metadata: { annotations: { a: 'b' } } },
+          contentType: 'application/merge-patch+json',
+        }),
+    ],
+    [
+      'PUT /status',
+      async () =>
+        call(sim, 'PUT', `${path}/kept/status`, {
+          body: { ...JSON.parse(await served()), status: { replicas: 2, readyReplicas: 1 } },
+        }),
+    ],
+    [
+      'PUT /scale',
+      async () =>
+        call(sim, 'PUT', `${path}/kept/scale`, {
+          body: {
+            apiVersion: 'autoscaling/v1',
+            kind: 'Scale',
+            metadata: { name: 'kept', namespace: 'ns-0' },
+            spec: { replicas: 4 },
+          },
+        }),
+    ],
+    [
+      'apply',
+      () =>
+        call(sim, 'PATCH', `${path}/kept?fieldManager=test`, {
+          body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kept', labels: { tier: 'web' } } },
+          contentType: 'application/apply-patch+yaml',
+        }),
+    ],
   ];
   for (const [what, write] of writes) {
     assert.is((await write()).status, 200, what);
@@ -151,7 +232,10 @@ test('a watch without a resourceVersion starts with every object as ADDED, in th
   const stream = await watch(sim, `${path}?watch=1&allowWatchBookmarks=true&sendInitialEvents=true`);
   await stream.next(current.length + 1);
   stream.close();
-  assert.equal(stream.lines.slice(0, current.length), current.map((object) => JSON.stringify({ type: 'ADDED', object })));
+  assert.equal(
+    stream.lines.slice(0, current.length),
+    current.map((object) => JSON.stringify({ type: 'ADDED', object })),
+  );
   assert.is(stream.events[current.length].type, 'BOOKMARK');
 });
 
@@ -176,7 +260,8 @@ test('objects the simulator hands out are frozen all the way down: a caller cann
   });
   const got = sim.get('apps', 'deployments', 'ns-0', sim.list('apps', 'deployments', 'ns-0')[0].metadata.name!)!;
   assert.throws(() => {
-    (got.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0].image = 'changed';
+    (got.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0].image =
+      'changed';
   });
 });
 

@@ -28,7 +28,10 @@ async function getJson(args: string[]): Promise<any> {
 }
 
 test('kubectl create deployment (protobuf): the template as sent, the server defaults, replicas 0 kept', async () => {
-  assert.match(await kubectlOk(kc, ['-n', 'payments', 'create', 'deployment', 'web', '--image=nginx:1.27', '--port=80']), 'deployment.apps/web created');
+  assert.match(
+    await kubectlOk(kc, ['-n', 'payments', 'create', 'deployment', 'web', '--image=nginx:1.27', '--port=80']),
+    'deployment.apps/web created',
+  );
   const web = await getJson(['deployment', 'web']);
   assert.is(web.spec.replicas, 1);
   assert.equal(web.spec.selector, { matchLabels: { app: 'web' } });
@@ -60,14 +63,27 @@ test('kubectl create ingress (protobuf): the rule value Go inlines is part of th
   await kubectlOk(kc, ['-n', 'payments', 'create', 'ingress', 'web', '--rule=shop.example.com/api*=web:80']);
   const ingress = await getJson(['ingress', 'web']);
   assert.equal(ingress.spec.rules, [
-    { host: 'shop.example.com', http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } },
+    {
+      host: 'shop.example.com',
+      http: {
+        paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }],
+      },
+    },
   ]);
 });
 
 test('kubectl create serviceaccount and role (protobuf)', async () => {
   await kubectlOk(kc, ['-n', 'payments', 'create', 'serviceaccount', 'bot']);
   assert.is((await getJson(['serviceaccount', 'bot'])).metadata.name, 'bot');
-  await kubectlOk(kc, ['-n', 'payments', 'create', 'role', 'reader', '--verb=get,list', '--resource=pods,deployments.apps']);
+  await kubectlOk(kc, [
+    '-n',
+    'payments',
+    'create',
+    'role',
+    'reader',
+    '--verb=get,list',
+    '--resource=pods,deployments.apps',
+  ]);
   const role = await getJson(['role', 'reader']);
   assert.equal(role.rules, [
     { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
@@ -76,7 +92,17 @@ test('kubectl create serviceaccount and role (protobuf)', async () => {
 });
 
 test('kubectl create cronjob (protobuf): schedule, command and the CronJob defaults', async () => {
-  await kubectlOk(kc, ['-n', 'payments', 'create', 'cronjob', 'nightly', '--image=busybox', '--schedule=0 3 * * *', '--', 'date']);
+  await kubectlOk(kc, [
+    '-n',
+    'payments',
+    'create',
+    'cronjob',
+    'nightly',
+    '--image=busybox',
+    '--schedule=0 3 * * *',
+    '--',
+    'date',
+  ]);
   const cronjob = await getJson(['cronjob', 'nightly']);
   assert.is(cronjob.spec.schedule, '0 3 * * *');
   assert.is(cronjob.spec.concurrencyPolicy, 'Allow');
@@ -90,7 +116,12 @@ test('kubectl create job --from=cronjob (protobuf): the generated selector and l
   await kubectlOk(kc, ['-n', 'payments', 'create', 'job', 'by-hand', '--from=cronjob/nightly']);
   const job = await getJson(['job', 'by-hand']);
   const uid = job.metadata.uid;
-  const labels = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': 'by-hand', 'controller-uid': uid, 'job-name': 'by-hand' };
+  const labels = {
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': 'by-hand',
+    'controller-uid': uid,
+    'job-name': 'by-hand',
+  };
   assert.equal(job.spec.selector, { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } });
   assert.equal(job.spec.template.metadata.labels, labels);
   assert.equal(job.metadata.labels, labels);
@@ -102,7 +133,12 @@ test('kubectl create secret generic stores type Opaque, from protobuf and from J
   const creds = await getJson(['secret', 'creds']);
   assert.is(creds.type, 'Opaque');
   assert.equal(creds.data, { user: Buffer.from('admin').toString('base64') });
-  const manifest = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'empty-type', namespace: 'payments' }, type: '' });
+  const manifest = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'empty-type', namespace: 'payments' },
+    type: '',
+  });
   await kubectlOk(kc, ['create', '-f', '-'], manifest);
   assert.is((await getJson(['secret', 'empty-type'])).type, 'Opaque');
 });
@@ -110,19 +146,47 @@ test('kubectl create secret generic stores type Opaque, from protobuf and from J
 test('kubectl delete ns finishes with a claim a pod used and a bound volume; the volume can be deleted after', async () => {
   await kubectlOk(kc, ['create', 'namespace', 'uploads']);
   const manifests = [
-    { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'uploads-pv' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/srv/uploads' } } },
-    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'uploads' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'uploads-pv' },
+      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/srv/uploads' } },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data', namespace: 'uploads' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    },
     {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'writer', namespace: 'uploads' },
-      spec: { containers: [{ name: 'c', image: 'busybox' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] },
+      spec: {
+        containers: [{ name: 'c', image: 'busybox' }],
+        volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }],
+      },
     },
   ];
   await kubectlOk(kc, ['create', '-f', '-'], manifests.map((m) => dump(m)).join('---\n'));
   // Bound as the volume binder would: the volume keeps pv-protection while its claim exists.
-  await kubectlOk(kc, ['patch', 'pv', 'uploads-pv', '--type=merge', '-p', JSON.stringify({ spec: { claimRef: { namespace: 'uploads', name: 'data' } } })]);
-  await kubectlOk(kc, ['patch', 'pv', 'uploads-pv', '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Bound"}}']);
+  await kubectlOk(kc, [
+    'patch',
+    'pv',
+    'uploads-pv',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { claimRef: { namespace: 'uploads', name: 'data' } } }),
+  ]);
+  await kubectlOk(kc, [
+    'patch',
+    'pv',
+    'uploads-pv',
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    '{"status":{"phase":"Bound"}}',
+  ]);
   const claim = await getJson(['pvc', 'data', '-n', 'uploads']);
   assert.equal(claim.metadata.finalizers, ['kubernetes.io/pvc-protection']);
 
@@ -137,7 +201,13 @@ test('kubectl delete ns finishes with a claim a pod used and a bound volume; the
 });
 
 test('kubectl create -f and apply -f of a List, as kubectl get -o yaml writes it', async () => {
-  const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'listed', namespace: 'payments' }, data: { a: '1' } }] };
+  const list = {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'listed', namespace: 'payments' }, data: { a: '1' } },
+    ],
+  };
   assert.match(await kubectlOk(kc, ['create', '-f', '-'], dump(list)), 'configmap/listed created');
   list.items[0].data.a = '2';
   assert.match(await kubectlOk(kc, ['apply', '-f', '-'], dump(list)), 'configmap/listed configured');
@@ -149,9 +219,11 @@ test('kubectl explain: kinds and their fields', async () => {
   assert.match(replicas, /KIND:\s+Deployment/);
   assert.match(replicas, /FIELD:\s+replicas <integer>/);
   const configmap = await kubectlOk(kc, ['explain', 'configmap']);
-  for (const field of ['apiVersion', 'binaryData', 'data', 'immutable', 'kind', 'metadata']) assert.match(configmap, new RegExp(`^  ${field}\\s`, 'm'));
+  for (const field of ['apiVersion', 'binaryData', 'data', 'immutable', 'kind', 'metadata'])
+    assert.match(configmap, new RegExp(`^  ${field}\\s`, 'm'));
   const ports = await kubectlOk(kc, ['explain', 'service.spec.ports']);
-  for (const field of ['name', 'port', 'protocol', 'targetPort']) assert.match(ports, new RegExp(`^  ${field}\\s`, 'm'));
+  for (const field of ['name', 'port', 'protocol', 'targetPort'])
+    assert.match(ports, new RegExp(`^  ${field}\\s`, 'm'));
   const volumes = await kubectlOk(kc, ['explain', 'pod.spec.volumes']);
   assert.match(volumes, /^  persistentVolumeClaim\s/m, 'a volume source is inlined in Volume, as Go has it');
   const cronjob = await kubectlOk(kc, ['explain', 'cronjobs.spec.jobTemplate.spec.template.spec.containers.image']);

@@ -44,7 +44,9 @@ test('throttleNext answers 429 with Retry-After; kubectl waits and retries', asy
 test('failNext answers 500 InternalError for exactly N requests', async () => {
   sim.faults.failNext(2);
   const first = await call(sim, 'GET', '/api/v1/namespaces/default/configmaps/keep');
-  const second = await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nope' } } });
+  const second = await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', {
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nope' } },
+  });
   const third = await call(sim, 'GET', '/api/v1/namespaces/default/configmaps/keep');
   assert.equal([first.status, second.status, third.status], [500, 500, 200]);
   assert.is(first.json.reason, 'InternalError');
@@ -64,7 +66,9 @@ test('delay slows every response by the given time', async () => {
 
 test('compactHistory expires watches from older resourceVersions', async () => {
   const old = sim.resourceVersion;
-  await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' } } });
+  await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', {
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' } },
+  });
   sim.faults.compactHistory();
   const stream = await watch(sim, `/api/v1/configmaps?watch=1&resourceVersion=${old}`);
   await stream.ended;
@@ -72,7 +76,10 @@ test('compactHistory expires watches from older resourceVersions', async () => {
   assert.is(stream.events[0].object.code, 410);
   const fresh = await watch(sim, `/api/v1/configmaps?watch=1&resourceVersion=${sim.resourceVersion}`);
   await call(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/later');
-  assert.equal((await fresh.next(1)).map((e) => e.type), ['DELETED']);
+  assert.equal(
+    (await fresh.next(1)).map((e) => e.type),
+    ['DELETED'],
+  );
   fresh.close();
 });
 
@@ -85,7 +92,9 @@ test('restart keeping state: same port, same objects, resourceVersions go on, wa
   assert.is(sim.url, url);
   const kept = await call(sim, 'GET', '/api/v1/namespaces/default/configmaps/keep');
   assert.is(kept.status, 200);
-  const created = await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after' } } });
+  const created = await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', {
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after' } },
+  });
   assert.ok(Number(created.json.metadata.resourceVersion) > before);
 });
 
@@ -93,7 +102,11 @@ test('restart losing state: the objects are gone; resourceVersions go on or star
   const before = sim.resourceVersion;
   await sim.faults.restart({ keepState: false });
   assert.is((await call(sim, 'GET', '/api/v1/namespaces/default/configmaps/keep')).status, 404);
-  assert.is((await call(sim, 'GET', '/api/v1/namespaces/default')).status, 200, 'a fresh cluster has its built-in namespaces');
+  assert.is(
+    (await call(sim, 'GET', '/api/v1/namespaces/default')).status,
+    200,
+    'a fresh cluster has its built-in namespaces',
+  );
   assert.ok(sim.resourceVersion > before);
   const expired = await watch(sim, `/api/v1/configmaps?watch=1&resourceVersion=${before - 1}`);
   await expired.ended;

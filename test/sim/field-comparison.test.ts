@@ -6,7 +6,10 @@ import * as assert from 'uvu/assert';
 import { FieldSet, fieldsV1HasAll, fieldsV1HasAny, toFieldsV1, withoutSubtrees } from '../../lib/sim/field-set.ts';
 import { compareValues, itemElement } from '../../lib/sim/value-fields.ts';
 
-function changes(before: unknown, after: unknown): { changed: Record<string, unknown>; removed: Record<string, unknown> } {
+function changes(
+  before: unknown,
+  after: unknown,
+): { changed: Record<string, unknown>; removed: Record<string, unknown> } {
   const { changed, removed } = compareValues(before, after);
   return { changed: toFieldsV1(changed), removed: toFieldsV1(removed) };
 }
@@ -16,7 +19,10 @@ const containers = (...items: unknown[]) => ({ spec: { containers: items } });
 test('items that keep their keys and order are compared with their counterparts', () => {
   const before = containers({ name: 'a', image: '1' }, { name: 'b', image: '1' });
   const after = containers({ name: 'a', image: '1' }, { name: 'b', image: '2' });
-  assert.equal(changes(before, after), { changed: { 'f:spec': { 'f:containers': { 'k:{"name":"b"}': { 'f:image': {} } } } }, removed: {} });
+  assert.equal(changes(before, after), {
+    changed: { 'f:spec': { 'f:containers': { 'k:{"name":"b"}': { 'f:image': {} } } } },
+    removed: {},
+  });
 });
 
 test('reordered items are found by key: nothing changed', () => {
@@ -27,7 +33,10 @@ test('reordered items are found by key: nothing changed', () => {
 
 test('of two items with the same key, the last counts', () => {
   const before = containers({ name: 'a', image: '1' }, { name: 'a', image: '2' });
-  assert.equal(changes(before, containers({ name: 'a', image: '9' }, { name: 'a', image: '2' })), { changed: {}, removed: {} });
+  assert.equal(changes(before, containers({ name: 'a', image: '9' }, { name: 'a', image: '2' })), {
+    changed: {},
+    removed: {},
+  });
   assert.equal(changes(before, containers({ name: 'a', image: '2' }, { name: 'a', image: '9' })).changed, {
     'f:spec': { 'f:containers': { 'k:{"name":"a"}': { 'f:image': {} } } },
   });
@@ -39,20 +48,30 @@ test('keys that are not plain scalars are compared by their elements', () => {
   // Both items have the element k:{"name":"1970-01-01T00:00:00.000Z"}: the second counts, on both sides, and its
   // name went from a string to a Date.
   const after = containers({ name: '1970-01-01T00:00:00.000Z', image: '3' }, { name: new Date(0), image: '2' });
-  assert.equal(changes(before, after), { changed: { 'f:spec': { 'f:containers': { 'k:{"name":"1970-01-01T00:00:00.000Z"}': { 'f:name': {} } } } }, removed: {} });
+  assert.equal(changes(before, after), {
+    changed: { 'f:spec': { 'f:containers': { 'k:{"name":"1970-01-01T00:00:00.000Z"}': { 'f:name': {} } } } },
+    removed: {},
+  });
   assert.is(itemElement({ type: 'map', keys: ['name'] }, { name: date }), 'k:{"name":"1970-01-01T00:00:00.000Z"}');
 });
 
 test('item keys take their defaults and are written as JSON.stringify writes them', () => {
   const ports = { type: 'map' as const, keys: ['containerPort', 'protocol'], keyDefaults: { protocol: 'TCP' } };
   assert.is(itemElement(ports, { containerPort: 80 }), 'k:{"containerPort":80,"protocol":"TCP"}');
-  assert.is(itemElement(ports, { containerPort: 80, protocol: 'a"b\\c\u0001' }), `k:${JSON.stringify({ containerPort: 80, protocol: 'a"b\\c\u0001' })}`);
+  assert.is(
+    itemElement(ports, { containerPort: 80, protocol: 'a"b\\c\u0001' }),
+    `k:${JSON.stringify({ containerPort: 80, protocol: 'a"b\\c\u0001' })}`,
+  );
   assert.is(itemElement({ type: 'set' }, 'x'), 'v:"x"');
 });
 
 test('a field that was null and is set now is changed, whatever the order of the fields', () => {
-  assert.equal(changes({ data: { a: null, b: '1' } }, { data: { a: '1', b: '1' } }).changed, { 'f:data': { 'f:a': {} } });
-  assert.equal(changes({ data: { a: '1', b: '1' } }, { data: { b: '1', a: '1', c: '1' } }).changed, { 'f:data': { 'f:c': {} } });
+  assert.equal(changes({ data: { a: null, b: '1' } }, { data: { a: '1', b: '1' } }).changed, {
+    'f:data': { 'f:a': {} },
+  });
+  assert.equal(changes({ data: { a: '1', b: '1' } }, { data: { b: '1', a: '1', c: '1' } }).changed, {
+    'f:data': { 'f:c': {} },
+  });
   assert.equal(changes({ data: { a: '1', b: '1' } }, { data: { b: '1' } }).removed, { 'f:data': { 'f:a': {} } });
 });
 
@@ -78,7 +97,9 @@ test('a set is owned when every one of its paths is in the FieldsV1, touched whe
 test('withoutSubtrees cuts the paths and what is below them, and leaves a set without them as it is', () => {
   const set = setOf(['f:spec', 'f:replicas'], ['f:status', 'f:replicas'], ['f:status', 'f:conditions']);
   assert.equal(toFieldsV1(withoutSubtrees(set, [['f:status']])), { 'f:spec': { 'f:replicas': {} } });
-  assert.equal(toFieldsV1(withoutSubtrees(set, [['f:spec', 'f:replicas']])), { 'f:status': { 'f:conditions': {}, 'f:replicas': {} } });
+  assert.equal(toFieldsV1(withoutSubtrees(set, [['f:spec', 'f:replicas']])), {
+    'f:status': { 'f:conditions': {}, 'f:replicas': {} },
+  });
   assert.is(withoutSubtrees(set, [['f:metadata'], ['f:spec', 'f:template']]), set);
 });
 

@@ -96,7 +96,11 @@ export function watch(sim: Simulator, path: string, accept?: string): Promise<Wa
             };
             const timer = setTimeout(() => {
               waiters.delete(check);
-              fail(new Error(`expected ${count} watch events within ${timeoutMs} ms, got ${events.length}: ${JSON.stringify(events.map((e) => e.type))}`));
+              fail(
+                new Error(
+                  `expected ${count} watch events within ${timeoutMs} ms, got ${events.length}: ${JSON.stringify(events.map((e) => e.type))}`,
+                ),
+              );
             }, timeoutMs);
             waiters.add(check);
             check();

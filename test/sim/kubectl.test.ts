@@ -61,11 +61,14 @@ test('kubectl create -f with validation, then get prints a table', async () => {
   assert.match(table, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
   assert.match(table, /\nweb\s+0\/2\s+0\s+0\s+\d+s\n/);
   const namespaces = await kubectlOk(kc, ['get', 'namespaces']);
-  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'shop']) assert.match(namespaces, new RegExp(`\\n${ns}\\s+Active`));
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'shop'])
+    assert.match(namespaces, new RegExp(`\\n${ns}\\s+Active`));
 });
 
 test('kubectl get -o yaml shows server-set fields and defaults; create twice is AlreadyExists', async () => {
-  const object = load(await kubectlOk(kc, ['-n', 'shop', 'get', 'deploy', 'web', '-o', 'yaml', '--show-managed-fields'])) as any;
+  const object = load(
+    await kubectlOk(kc, ['-n', 'shop', 'get', 'deploy', 'web', '-o', 'yaml', '--show-managed-fields']),
+  ) as any;
   assert.is(object.apiVersion, 'apps/v1');
   assert.is(object.kind, 'Deployment');
   assert.is(object.metadata.generation, 1);
@@ -85,9 +88,20 @@ test('the default ServiceAccount and kube-root-ca.crt appear in a new namespace'
 test('kubectl create namespace / configmap / secret (protobuf bodies)', async () => {
   await kubectlOk(kc, ['create', 'namespace', 'payments']);
   await kubectlOk(kc, ['-n', 'payments', 'create', 'configmap', 'settings', '--from-literal=mode=live']);
-  await kubectlOk(kc, ['-n', 'payments', 'create', 'secret', 'generic', 'creds', '--from-literal=password=s3cr3t-do-not-commit']);
+  await kubectlOk(kc, [
+    '-n',
+    'payments',
+    'create',
+    'secret',
+    'generic',
+    'creds',
+    '--from-literal=password=s3cr3t-do-not-commit',
+  ]);
   assert.equal(sim.get('', 'configmaps', 'payments', 'settings')?.data, { mode: 'live' });
-  assert.is((sim.get('', 'secrets', 'payments', 'creds')?.data as any).password, Buffer.from('s3cr3t-do-not-commit').toString('base64'));
+  assert.is(
+    (sim.get('', 'secrets', 'payments', 'creds')?.data as any).password,
+    Buffer.from('s3cr3t-do-not-commit').toString('base64'),
+  );
 });
 
 test('kubectl auth can-i and whoami: the simulator user is a cluster admin', async () => {
@@ -99,7 +113,10 @@ test('kubectl apply (client-side) then apply again is unchanged', async () => {
   const manifest = MANIFESTS.replace('greeting: hello', 'greeting: hi');
   const first = await kubectlOk(kc, ['apply', '-f', '-'], manifest);
   assert.match(first, 'configmap/web-config configured');
-  assert.is((sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.greeting, 'hi');
+  assert.is(
+    (sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.greeting,
+    'hi',
+  );
   const second = await kubectlOk(kc, ['apply', '-f', '-'], manifest);
   assert.match(second, 'configmap/web-config unchanged');
   assert.match(second, 'deployment.apps/web unchanged');
@@ -111,17 +128,28 @@ test('kubectl apply --server-side records an Apply manager; a conflicting apply 
   const stored = sim.get('', 'configmaps', 'shop', 'ssa')!;
   const entry = stored.metadata.managedFields!.find((m) => m.manager === 'kubectl')!;
   assert.is(entry.operation, 'Apply');
-  const conflicting = await kubectl(kc, ['apply', '--server-side', '--field-manager', 'other', '-f', '-'], cm.replace('k: v1', 'k: v2'));
+  const conflicting = await kubectl(
+    kc,
+    ['apply', '--server-side', '--field-manager', 'other', '-f', '-'],
+    cm.replace('k: v1', 'k: v2'),
+  );
   assert.is.not(conflicting.code, 0);
   assert.match(conflicting.stderr, /conflict/i);
-  await kubectlOk(kc, ['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'], cm.replace('k: v1', 'k: v2'));
+  await kubectlOk(
+    kc,
+    ['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'],
+    cm.replace('k: v1', 'k: v2'),
+  );
   assert.is((sim.get('', 'configmaps', 'shop', 'ssa')?.data as Record<string, string> | undefined)?.k, 'v2');
 });
 
 test('kubectl replace, label and scale', async () => {
   const yaml = await kubectlOk(kc, ['-n', 'shop', 'get', 'configmap', 'web-config', '-o', 'yaml']);
   await kubectlOk(kc, ['replace', '-f', '-'], yaml.replace(/greeting: hi/, 'greeting: replaced'));
-  assert.is((sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.greeting, 'replaced');
+  assert.is(
+    (sim.get('', 'configmaps', 'shop', 'web-config')?.data as Record<string, string> | undefined)?.greeting,
+    'replaced',
+  );
   const stale = await kubectl(kc, ['replace', '-f', '-'], yaml);
   assert.is.not(stale.code, 0);
   assert.match(stale.stderr, /the object has been modified/);
@@ -139,16 +167,34 @@ test('kubectl replace, label and scale', async () => {
 });
 
 test('kubectl get with selectors and --chunk-size pages through everything', async () => {
-  for (let i = 0; i < 5; i++) await kubectlOk(kc, ['-n', 'shop', 'create', 'configmap', `page-${i}`, `--from-literal=i=${i}`]);
+  for (let i = 0; i < 5; i++)
+    await kubectlOk(kc, ['-n', 'shop', 'create', 'configmap', `page-${i}`, `--from-literal=i=${i}`]);
   const all = await kubectlOk(kc, ['-n', 'shop', 'get', 'configmaps', '--chunk-size=2', '-o', 'name']);
   const names = all.trim().split('\n');
   assert.is(names.length, sim.list('', 'configmaps', 'shop').length);
   assert.ok(names.includes('configmap/page-4'));
   const chunkedTable = await kubectlOk(kc, ['-n', 'shop', 'get', 'configmaps', '--chunk-size=2']);
   assert.is(chunkedTable.trim().split('\n').length, names.length + 1);
-  const selected = await kubectlOk(kc, ['-n', 'shop', 'get', 'configmaps', '-l', 'tier=frontend,stage in (two)', '-o', 'name']);
+  const selected = await kubectlOk(kc, [
+    '-n',
+    'shop',
+    'get',
+    'configmaps',
+    '-l',
+    'tier=frontend,stage in (two)',
+    '-o',
+    'name',
+  ]);
   assert.is(selected.trim(), 'configmap/web-config');
-  const byField = await kubectlOk(kc, ['get', 'configmaps', '-A', '--field-selector', 'metadata.name=page-3', '-o', 'name']);
+  const byField = await kubectlOk(kc, [
+    'get',
+    'configmaps',
+    '-A',
+    '--field-selector',
+    'metadata.name=page-3',
+    '-o',
+    'name',
+  ]);
   assert.is(byField.trim(), 'configmap/page-3');
 });
 
@@ -196,7 +242,11 @@ spec:
 `;
   await kubectlOk(kc, ['apply', '-f', '-'], crd);
   await kubectlOk(kc, ['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=10s']);
-  await kubectlOk(kc, ['apply', '-f', '-'], 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: blue\n  namespace: payments\nspec:\n  size: 3\n');
+  await kubectlOk(
+    kc,
+    ['apply', '-f', '-'],
+    'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: blue\n  namespace: payments\nspec:\n  size: 3\n',
+  );
   assert.match(await kubectlOk(kc, ['-n', 'payments', 'get', 'wd']), /\nblue\s+\d+s\n/);
   await kubectlOk(kc, ['-n', 'payments', 'patch', 'widget', 'blue', '--type=merge', '-p', '{"spec":{"size":4}}']);
   assert.is((sim.get('example.com', 'widgets', 'payments', 'blue')?.spec as any).size, 4);
@@ -204,7 +254,10 @@ spec:
   const gone = await kubectl(kc, ['-n', 'payments', 'get', 'widgets']);
   assert.is.not(gone.code, 0);
   // With discovery cached, kubectl asks anyway and gets the 404; without, it knows there is no such type.
-  assert.match(gone.stderr, /the server doesn't have a resource type "widgets"|the server could not find the requested resource/);
+  assert.match(
+    gone.stderr,
+    /the server doesn't have a resource type "widgets"|the server could not find the requested resource/,
+  );
   assert.equal(sim.list('example.com', 'widgets'), []);
 });
 

@@ -9,7 +9,8 @@ import { call } from './http.ts';
 
 const FIXTURES = new URL('../fixtures/apiserver/rbac/', import.meta.url);
 /** A recorded body as the server sends it: compact JSON (the recordings are pretty-printed) and a newline. */
-const recordedBytes = (name: string): string => `${JSON.stringify(JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')))}\n`;
+const recordedBytes = (name: string): string =>
+  `${JSON.stringify(JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')))}\n`;
 
 let sim: Simulator;
 let token: string;
@@ -30,14 +31,28 @@ const forms: Array<[string, string, string, unknown?]> = [
   ['403_get_namespaced.json', 'GET', '/api/v1/namespaces/rbac-fx/configmaps/cm1'],
   ['403_list_namespaced_group.json', 'GET', '/apis/apps/v1/namespaces/rbac-fx/deployments'],
   ['403_watch_namespaced.json', 'GET', '/api/v1/namespaces/rbac-fx/configmaps?watch=true'],
-  ['403_patch_named.json', 'PATCH', '/apis/coordination.k8s.io/v1/namespaces/rbac-fx/leases/kubesnap', { spec: { holderIdentity: 'x' } }],
-  ['403_create_namespaced.json', 'POST', '/api/v1/namespaces/rbac-fx/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new' } }],
+  [
+    '403_patch_named.json',
+    'PATCH',
+    '/apis/coordination.k8s.io/v1/namespaces/rbac-fx/leases/kubesnap',
+    { spec: { holderIdentity: 'x' } },
+  ],
+  [
+    '403_create_namespaced.json',
+    'POST',
+    '/api/v1/namespaces/rbac-fx/configmaps',
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new' } },
+  ],
   ['403_get_cluster_scoped_named.json', 'GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/admin'],
 ];
 
 for (const [fixture, method, path, body] of forms) {
   test(`${method} ${path} without a binding is ${fixture}, byte for byte`, async () => {
-    const response = await call(sim, method, path, { token, body, contentType: method === 'PATCH' ? 'application/merge-patch+json' : undefined });
+    const response = await call(sim, method, path, {
+      token,
+      body,
+      contentType: method === 'PATCH' ? 'application/merge-patch+json' : undefined,
+    });
     assert.is(response.status, 403);
     assert.is(response.text, recordedBytes(fixture));
   });
@@ -45,7 +60,10 @@ for (const [fixture, method, path, body] of forms) {
 
 test('a subresource is named resource/subresource in the denial, and the watch path form is a watch', async () => {
   const scale = await call(sim, 'GET', '/apis/apps/v1/namespaces/rbac-fx/deployments/web/scale', { token });
-  assert.is(scale.json.message, 'deployments.apps "web" is forbidden: User "system:serviceaccount:rbac-fx:nobody" cannot get resource "deployments/scale" in API group "apps" in the namespace "rbac-fx"');
+  assert.is(
+    scale.json.message,
+    'deployments.apps "web" is forbidden: User "system:serviceaccount:rbac-fx:nobody" cannot get resource "deployments/scale" in API group "apps" in the namespace "rbac-fx"',
+  );
   assert.equal(scale.json.details, { name: 'web', group: 'apps', kind: 'deployments' });
   const watchPath = await call(sim, 'GET', '/api/v1/watch/namespaces/rbac-fx/configmaps', { token });
   assert.is(watchPath.text, recordedBytes('403_watch_namespaced.json'));
@@ -66,7 +84,11 @@ test('discovery, /version and self reviews are allowed to every authenticated us
   }
   const review = await call(sim, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     token,
-    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } },
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb: 'get', resource: 'pods' } },
+    },
   });
   assert.is(review.status, 201);
   const anonymous = await call(sim, 'GET', '/api', { token: null });
@@ -77,7 +99,10 @@ test('discovery, /version and self reviews are allowed to every authenticated us
 test('kubectl shows the denial as the real server words it', async () => {
   const result = await kubectl(sim.kubeconfigPath, ['-n', 'rbac-fx', 'get', 'configmap', 'cm1', '--token', token]);
   assert.is(result.code, 1);
-  assert.match(result.stderr, 'Error from server (Forbidden): configmaps "cm1" is forbidden: User "system:serviceaccount:rbac-fx:nobody" cannot get resource "configmaps" in API group "" in the namespace "rbac-fx"');
+  assert.match(
+    result.stderr,
+    'Error from server (Forbidden): configmaps "cm1" is forbidden: User "system:serviceaccount:rbac-fx:nobody" cannot get resource "configmaps" in API group "" in the namespace "rbac-fx"',
+  );
 });
 
 test('a token the simulator did not issue, or one of a deleted service account, is the recorded 401', async () => {

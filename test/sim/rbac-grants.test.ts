@@ -79,7 +79,11 @@ subjects: [{kind: ServiceAccount, name: reader}]
   assert.is(await status(token, 'GET', '/api/v1/namespaces/team-b/configmaps/settings'), 403, 'another namespace');
   assert.is(await status(token, 'GET', '/api/v1/configmaps'), 403, 'all namespaces');
   assert.is(await status(token, 'GET', '/api/v1/namespaces/team-a/secrets'), 403, 'another resource');
-  assert.is(await status(token, 'PATCH', '/api/v1/namespaces/team-a/configmaps/settings', { data: { a: '1' } }), 403, 'another verb');
+  assert.is(
+    await status(token, 'PATCH', '/api/v1/namespaces/team-a/configmaps/settings', { data: { a: '1' } }),
+    403,
+    'another verb',
+  );
   assert.is(await status(token, 'DELETE', '/api/v1/namespaces/team-a/configmaps'), 403, 'deletecollection');
   assert.is(await status(token, 'GET', '/apis/apps/v1/namespaces/team-a/deployments'), 403, 'another group');
 });
@@ -104,8 +108,14 @@ subjects: [{kind: ServiceAccount, name: named, namespace: team-a}]
   assert.is(await status(token, 'GET', '/api/v1/namespaces/team-a/configmaps/other'), 403);
   assert.is(await status(token, 'GET', '/api/v1/namespaces/team-a/configmaps'), 403);
   // A list narrowed to the name (kubectl get NAME --watch) is a request for that name.
-  assert.is(await status(token, 'GET', '/api/v1/namespaces/team-a/configmaps?fieldSelector=metadata.name%3Dsettings'), 200);
-  assert.is(await status(token, 'POST', '/api/v1/namespaces/team-a/configmaps', { metadata: { name: 'settings2' } }), 403);
+  assert.is(
+    await status(token, 'GET', '/api/v1/namespaces/team-a/configmaps?fieldSelector=metadata.name%3Dsettings'),
+    200,
+  );
+  assert.is(
+    await status(token, 'POST', '/api/v1/namespaces/team-a/configmaps', { metadata: { name: 'settings2' } }),
+    403,
+  );
 });
 
 test('subresources: deployments/scale is not deployments, and */scale is every scale', async () => {
@@ -124,7 +134,10 @@ subjects: [{kind: ServiceAccount, name: scaler}]
 `,
   );
   assert.is(await status(scaler, 'GET', '/apis/apps/v1/namespaces/team-a/deployments/web/scale'), 200);
-  assert.is(await status(scaler, 'PATCH', '/apis/apps/v1/namespaces/team-a/deployments/web/scale', { spec: { replicas: 2 } }), 200);
+  assert.is(
+    await status(scaler, 'PATCH', '/apis/apps/v1/namespaces/team-a/deployments/web/scale', { spec: { replicas: 2 } }),
+    200,
+  );
   assert.is(await status(scaler, 'GET', '/apis/apps/v1/namespaces/team-a/deployments/web'), 403);
   assert.is(await status(scaler, 'GET', '/apis/apps/v1/namespaces/team-a/deployments/web/status'), 403);
 
@@ -167,7 +180,11 @@ subjects: [{kind: ServiceAccount, name: cluster-reader, namespace: team-a}]
   assert.is(await status(clusterWide, 'GET', '/api/v1/secrets'), 200);
   assert.is(await status(clusterWide, 'GET', '/api/v1/namespaces/team-b/configmaps/settings'), 200);
   assert.is(await status(clusterWide, 'GET', '/api/v1/namespaces'), 200);
-  assert.is(await status(clusterWide, 'GET', '/apis/apps/v1/namespaces/team-a/deployments/web/scale'), 200, '* covers subresources');
+  assert.is(
+    await status(clusterWide, 'GET', '/apis/apps/v1/namespaces/team-a/deployments/web/scale'),
+    200,
+    '* covers subresources',
+  );
   assert.is(await status(clusterWide, 'DELETE', '/api/v1/namespaces/team-b/configmaps/settings'), 403);
 
   const local = await accountWith(
@@ -199,10 +216,24 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: lease-wr
 subjects: [{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts:team-a"}]
 `,
   );
-  const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l' }, spec: { holderIdentity: 'me' } };
+  const lease = {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'l' },
+    spec: { holderIdentity: 'me' },
+  };
   assert.is(await status(group, 'POST', '/apis/coordination.k8s.io/v1/namespaces/team-a/leases', lease), 201);
-  assert.is(await status(group, 'PATCH', '/apis/coordination.k8s.io/v1/namespaces/team-a/leases/l', { spec: { holderIdentity: 'you' } }), 200);
-  assert.is(await status(group, 'DELETE', '/apis/coordination.k8s.io/v1/namespaces/team-a/leases'), 200, 'deletecollection is in *');
+  assert.is(
+    await status(group, 'PATCH', '/apis/coordination.k8s.io/v1/namespaces/team-a/leases/l', {
+      spec: { holderIdentity: 'you' },
+    }),
+    200,
+  );
+  assert.is(
+    await status(group, 'DELETE', '/apis/coordination.k8s.io/v1/namespaces/team-a/leases'),
+    200,
+    'deletecollection is in *',
+  );
   assert.is(await status(group, 'GET', '/apis/coordination.k8s.io/v1/namespaces/team-b/leases'), 403);
 
   const user = await accountWith(
@@ -228,7 +259,10 @@ subjects: [{kind: ServiceAccount, name: dangling}]
 `,
   );
   const denied = await call(sim, 'GET', '/api/v1/namespaces/team-a/pods', { token });
-  assert.is(denied.json.message, 'pods is forbidden: User "system:serviceaccount:team-a:dangling" cannot list resource "pods" in API group "" in the namespace "team-a": RBAC: role.rbac.authorization.k8s.io "missing" not found');
+  assert.is(
+    denied.json.message,
+    'pods is forbidden: User "system:serviceaccount:team-a:dangling" cannot list resource "pods" in API group "" in the namespace "team-a": RBAC: role.rbac.authorization.k8s.io "missing" not found',
+  );
 });
 
 test('the default view ClusterRole is there to bind, and an aggregated ClusterRole gathers the rules of the roles it selects', async () => {
@@ -250,7 +284,11 @@ kind: ClusterRole
 metadata: {name: widgets-view, labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}}
 rules: [{apiGroups: [example.com], resources: [widgets], verbs: [get, list, watch]}]
 `);
-  assert.is(await status(viewer, 'GET', '/apis/example.com/v1/namespaces/team-a/widgets'), 404, 'allowed, and not served');
+  assert.is(
+    await status(viewer, 'GET', '/apis/example.com/v1/namespaces/team-a/widgets'),
+    404,
+    'allowed, and not served',
+  );
 
   const aggregated = await accountWith(
     'aggregated',
@@ -278,19 +316,43 @@ metadata: {name: configmap-reader, labels: {example.com/aggregate-to-monitoring:
 rules: [{apiGroups: [""], resources: [configmaps], verbs: [list]}]
 `,
   );
-  await eventually(async () => (await status(aggregated, 'GET', '/api/v1/configmaps')) === 200, 5000, 'the aggregated rule');
+  await eventually(
+    async () => (await status(aggregated, 'GET', '/api/v1/configmaps')) === 200,
+    5000,
+    'the aggregated rule',
+  );
   const monitoring = sim.get('rbac.authorization.k8s.io', 'clusterroles', undefined, 'monitoring')!;
   assert.equal(monitoring.rules, [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }]);
-  assert.ok(monitoring.metadata.managedFields!.some((m) => m.manager === 'clusterrole-aggregation-controller' && m.operation === 'Apply'));
+  assert.ok(
+    monitoring.metadata.managedFields!.some(
+      (m) => m.manager === 'clusterrole-aggregation-controller' && m.operation === 'Apply',
+    ),
+  );
 
-  await kubectlOk(sim.kubeconfigPath, ['label', 'clusterrole', 'configmap-reader', 'example.com/aggregate-to-monitoring-']);
+  await kubectlOk(sim.kubeconfigPath, [
+    'label',
+    'clusterrole',
+    'configmap-reader',
+    'example.com/aggregate-to-monitoring-',
+  ]);
   await eventually(async () => (await status(aggregated, 'GET', '/api/v1/configmaps')) === 403, 5000, 'the rule to go');
 });
 
 test('kubectl with a service account token gets what the bindings grant', async () => {
   const token = sim.mintToken('team-a', 'reader');
-  assert.match(await kubectlOk(sim.kubeconfigPath, ['-n', 'team-a', 'get', 'configmaps', '-o', 'name', '--token', token]), 'configmap/settings');
-  const denied = await kubectl(sim.kubeconfigPath, ['-n', 'team-a', 'delete', 'configmap', 'settings', '--token', token]);
+  assert.match(
+    await kubectlOk(sim.kubeconfigPath, ['-n', 'team-a', 'get', 'configmaps', '-o', 'name', '--token', token]),
+    'configmap/settings',
+  );
+  const denied = await kubectl(sim.kubeconfigPath, [
+    '-n',
+    'team-a',
+    'delete',
+    'configmap',
+    'settings',
+    '--token',
+    token,
+  ]);
   assert.is(denied.code, 1);
   assert.match(denied.stderr, 'cannot delete resource "configmaps"');
 });

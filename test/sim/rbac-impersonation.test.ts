@@ -50,21 +50,56 @@ test.after(async () => {
 });
 
 test('the admin acts as a User or a Group and gets what their bindings grant', async () => {
-  assert.match(await kubectlOk(kc, ['-n', 'team-a', 'get', 'configmap', 'settings', '-o', 'name', '--as', 'alice']), 'configmap/settings');
+  assert.match(
+    await kubectlOk(kc, ['-n', 'team-a', 'get', 'configmap', 'settings', '-o', 'name', '--as', 'alice']),
+    'configmap/settings',
+  );
   const aliceWrites = await kubectl(kc, ['-n', 'team-a', 'delete', 'configmap', 'settings', '--as', 'alice']);
-  assert.match(aliceWrites.stderr, 'User "alice" cannot delete resource "configmaps" in API group "" in the namespace "team-a"');
+  assert.match(
+    aliceWrites.stderr,
+    'User "alice" cannot delete resource "configmaps" in API group "" in the namespace "team-a"',
+  );
   assert.is((await kubectl(kc, ['-n', 'team-b', 'get', 'configmaps', '--as', 'alice'])).code, 1);
-  assert.is((await kubectlOk(kc, ['auth', 'can-i', 'delete', 'configmaps', '-n', 'team-a', '--as', 'bob', '--as-group', 'devs'])).trim(), 'yes');
-  assert.match(await kubectlOk(kc, ['auth', 'whoami', '--as', 'bob', '--as-group', 'devs']), /Groups\s+\[devs system:authenticated\]/);
-  assert.match(await kubectlOk(kc, ['auth', 'whoami', '--as', 'system:serviceaccount:team-a:helper']), /Groups\s+\[system:serviceaccounts system:serviceaccounts:team-a system:authenticated\]/);
+  assert.is(
+    (
+      await kubectlOk(kc, [
+        'auth',
+        'can-i',
+        'delete',
+        'configmaps',
+        '-n',
+        'team-a',
+        '--as',
+        'bob',
+        '--as-group',
+        'devs',
+      ])
+    ).trim(),
+    'yes',
+  );
+  assert.match(
+    await kubectlOk(kc, ['auth', 'whoami', '--as', 'bob', '--as-group', 'devs']),
+    /Groups\s+\[devs system:authenticated\]/,
+  );
+  assert.match(
+    await kubectlOk(kc, ['auth', 'whoami', '--as', 'system:serviceaccount:team-a:helper']),
+    /Groups\s+\[system:serviceaccounts system:serviceaccounts:team-a system:authenticated\]/,
+  );
 });
 
 test('a service account may impersonate only whom `impersonate` names', async () => {
   const token = sim.mintToken('team-a', 'helper');
-  const as = (...args: string[]) => kubectl(kc, ['-n', 'team-a', 'get', 'configmap', 'settings', '-o', 'name', '--token', token, ...args]);
+  const as = (...args: string[]) =>
+    kubectl(kc, ['-n', 'team-a', 'get', 'configmap', 'settings', '-o', 'name', '--token', token, ...args]);
   assert.is((await as('--as', 'alice')).code, 0);
-  assert.match((await as('--as', 'bob')).stderr, 'users "bob" is forbidden: User "system:serviceaccount:team-a:helper" cannot impersonate resource "users" in API group "" at the cluster scope');
-  assert.match((await as('--as', 'alice', '--as-group', 'devs')).stderr, 'groups "devs" is forbidden: User "system:serviceaccount:team-a:helper" cannot impersonate resource "groups" in API group ""');
+  assert.match(
+    (await as('--as', 'bob')).stderr,
+    'users "bob" is forbidden: User "system:serviceaccount:team-a:helper" cannot impersonate resource "users" in API group "" at the cluster scope',
+  );
+  assert.match(
+    (await as('--as', 'alice', '--as-group', 'devs')).stderr,
+    'groups "devs" is forbidden: User "system:serviceaccount:team-a:helper" cannot impersonate resource "groups" in API group ""',
+  );
   assert.match((await as()).stderr, 'User "system:serviceaccount:team-a:helper" cannot get resource "configmaps"');
 });
 

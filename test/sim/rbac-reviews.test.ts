@@ -58,26 +58,50 @@ test.after(async () => {
 });
 
 test('kubectl create token: the recorded TokenRequest, its token authenticating as the service account', async () => {
-  const response = JSON.parse(await kubectlOk(sim.kubeconfigPath, ['-n', 'rbac-fx', 'create', 'token', 'nobody', '--duration', '1h', '-o', 'json', '--show-managed-fields']));
+  const response = JSON.parse(
+    await kubectlOk(sim.kubeconfigPath, [
+      '-n',
+      'rbac-fx',
+      'create',
+      'token',
+      'nobody',
+      '--duration',
+      '1h',
+      '-o',
+      'json',
+      '--show-managed-fields',
+    ]),
+  );
   const recorded = fixture('token_request_response.json');
   assert.equal(Object.keys(response), Object.keys(recorded));
   assert.equal(Object.keys(response.metadata), Object.keys(recorded.metadata));
-  assert.equal({ ...response.metadata.managedFields[0], time: undefined }, { ...recorded.metadata.managedFields[0], time: undefined });
+  assert.equal(
+    { ...response.metadata.managedFields[0], time: undefined },
+    { ...recorded.metadata.managedFields[0], time: undefined },
+  );
   assert.equal(response.spec, recorded.spec);
   assert.equal(Object.keys(response.status), Object.keys(recorded.status));
   const lifetime = Date.parse(response.status.expirationTimestamp) - Date.parse(response.metadata.creationTimestamp);
   assert.is(lifetime, 3600_000);
 
   const token = response.status.token as string;
-  assert.match(await kubectlOk(sim.kubeconfigPath, ['auth', 'whoami', '--token', token]), /Username\s+system:serviceaccount:rbac-fx:nobody\n.*\nGroups\s+\[system:serviceaccounts system:serviceaccounts:rbac-fx system:authenticated\]/);
+  assert.match(
+    await kubectlOk(sim.kubeconfigPath, ['auth', 'whoami', '--token', token]),
+    /Username\s+system:serviceaccount:rbac-fx:nobody\n.*\nGroups\s+\[system:serviceaccounts system:serviceaccounts:rbac-fx system:authenticated\]/,
+  );
   const plain = (await kubectlOk(sim.kubeconfigPath, ['-n', 'rbac-fx', 'create', 'token', 'nobody'])).trim();
-  assert.match(await kubectlOk(sim.kubeconfigPath, ['auth', 'whoami', '--token', plain]), 'system:serviceaccount:rbac-fx:nobody');
+  assert.match(
+    await kubectlOk(sim.kubeconfigPath, ['auth', 'whoami', '--token', plain]),
+    'system:serviceaccount:rbac-fx:nobody',
+  );
 
   const missing = await kubectl(sim.kubeconfigPath, ['-n', 'rbac-fx', 'create', 'token', 'ghost']);
   assert.match(missing.stderr, 'serviceaccounts "ghost" not found');
   const short = await kubectl(sim.kubeconfigPath, ['-n', 'rbac-fx', 'create', 'token', 'nobody', '--duration', '1m']);
   assert.match(short.stderr, 'may not specify a duration less than 10 minutes');
-  const review = await call(sim, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });
+  const review = await call(sim, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
+  });
   assert.is(review.json.status.authenticated, true);
   assert.is(review.json.status.user.username, 'system:serviceaccount:rbac-fx:nobody');
 });
@@ -88,7 +112,11 @@ test('a SelfSubjectAccessReview the authorizer denies is the recorded answer', a
   const response = await call(sim, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     token,
     userAgent: 'curl/8.5.0',
-    body: { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', spec: { resourceAttributes: { namespace: 'rbac-fx', verb: 'get', resource: 'configmaps' } } },
+    body: {
+      kind: 'SelfSubjectAccessReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      spec: { resourceAttributes: { namespace: 'rbac-fx', verb: 'get', resource: 'configmaps' } },
+    },
   });
   assert.is(response.status, 201);
   response.json.metadata.managedFields[0].time = recorded.metadata.managedFields[0].time;
@@ -99,11 +127,24 @@ test('a SelfSubjectAccessReview the authorizer allows says which binding allows 
   const token = sim.mintToken('rbac-fx', 'roler');
   const response = await call(sim, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     token,
-    body: { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', spec: { resourceAttributes: { namespace: 'rbac-fx', verb: 'update', group: 'coordination.k8s.io', resource: 'leases', name: 'kubesnap' } } },
+    body: {
+      kind: 'SelfSubjectAccessReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      spec: {
+        resourceAttributes: {
+          namespace: 'rbac-fx',
+          verb: 'update',
+          group: 'coordination.k8s.io',
+          resource: 'leases',
+          name: 'kubesnap',
+        },
+      },
+    },
   });
   assert.equal(response.json.status, {
     allowed: true,
-    reason: 'RBAC: allowed by RoleBinding "roler-leases/rbac-fx" of Role "lease-holder" to ServiceAccount "roler/rbac-fx"',
+    reason:
+      'RBAC: allowed by RoleBinding "roler-leases/rbac-fx" of Role "lease-holder" to ServiceAccount "roler/rbac-fx"',
   });
 });
 
@@ -113,14 +154,23 @@ test('a SelfSubjectRulesReview lists the cluster-wide rules of the user as recor
   const response = await call(sim, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { token, body });
   assert.is(JSON.stringify(response.json), JSON.stringify(fixture('selfsubjectrulesreview.json')));
 
-  const inNamespace = await call(sim, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { token, body: { ...body, spec: { namespace: 'rbac-fx' } } });
-  assert.equal(inNamespace.json.status.resourceRules.at(-1), { verbs: ['get', 'create', 'update'], apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['kubesnap'] });
+  const inNamespace = await call(sim, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+    token,
+    body: { ...body, spec: { namespace: 'rbac-fx' } },
+  });
+  assert.equal(inNamespace.json.status.resourceRules.at(-1), {
+    verbs: ['get', 'create', 'update'],
+    apiGroups: ['coordination.k8s.io'],
+    resources: ['leases'],
+    resourceNames: ['kubesnap'],
+  });
 });
 
 test('kubectl auth can-i and can-i --list with a service account token answer from the bindings', async () => {
   const kc = sim.kubeconfigPath;
   const token = sim.mintToken('rbac-fx', 'roler');
-  const canI = async (...args: string[]): Promise<string> => (await kubectl(kc, ['auth', 'can-i', ...args, '--token', token])).stdout.trim();
+  const canI = async (...args: string[]): Promise<string> =>
+    (await kubectl(kc, ['auth', 'can-i', ...args, '--token', token])).stdout.trim();
   assert.is(await canI('create', 'roles', '-n', 'default'), 'yes');
   assert.is(await canI('delete', 'roles', '-n', 'default'), 'no');
   assert.is(await canI('update', 'leases/kubesnap', '-n', 'rbac-fx'), 'yes');
@@ -140,7 +190,9 @@ test('kubectl auth can-i and can-i --list with a service account token answer fr
 test('kubesnap sim --token-for NAMESPACE/NAME prints a token of a seeded service account', async () => {
   const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
   const seed = fileURLToPath(new URL('../fixtures/cluster/', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'sim', '--seed', seed, '--token-for', 'shop/default'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'sim', '--seed', seed, '--token-for', 'shop/default'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   try {
@@ -157,7 +209,10 @@ test('kubesnap sim --token-for NAMESPACE/NAME prints a token of a seeded service
     const token = /^token of service account shop\/default: (\S+)$/m.exec(stdout)?.[1];
     assert.ok(token, stdout);
     const kubeconfig = /^kubeconfig: (\S+)$/m.exec(stdout)![1];
-    assert.match(await kubectlOk(kubeconfig, ['auth', 'whoami', '--token', token!]), 'system:serviceaccount:shop:default');
+    assert.match(
+      await kubectlOk(kubeconfig, ['auth', 'whoami', '--token', token!]),
+      'system:serviceaccount:shop:default',
+    );
   } finally {
     child.kill('SIGTERM');
   }
@@ -165,7 +220,10 @@ test('kubesnap sim --token-for NAMESPACE/NAME prints a token of a seeded service
 
   const missing = await runCli(['sim', '--seed', seed, '--token-for', 'shop/ghost']);
   assert.is(missing.code, 2);
-  assert.is(missing.stderr, 'error: --token-for shop/ghost: there is no such service account; seed one (kind: ServiceAccount).\n');
+  assert.is(
+    missing.stderr,
+    'error: --token-for shop/ghost: there is no such service account; seed one (kind: ServiceAccount).\n',
+  );
   const malformed = await runCli(['sim', '--token-for', 'ghost']);
   assert.is(malformed.code, 2);
   assert.match(malformed.stderr, 'must be NAMESPACE/NAME of a service account');

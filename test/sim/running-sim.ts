@@ -13,7 +13,9 @@ export interface RunningSim {
 
 /** Starts `kubesnap sim --write-kubeconfig KUBECONFIG ...args` and resolves once it serves. */
 export async function startSimCli(kubeconfig: string, args: string[] = []): Promise<RunningSim> {
-  const child = spawn(process.execPath, [bin, 'sim', '--write-kubeconfig', kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'sim', '--write-kubeconfig', kubeconfig, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));

@@ -16,7 +16,13 @@ test.after(async () => {
 
 test('seeding 100,000 objects takes seconds, and they list and page', async () => {
   const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } }];
-  for (let i = 0; i < 100_000; i++) objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'bulk', labels: { n: String(i % 10) } }, data: { i: String(i) } });
+  for (let i = 0; i < 100_000; i++)
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `cm-${i}`, namespace: 'bulk', labels: { n: String(i % 10) } },
+      data: { i: String(i) },
+    });
   const started = Date.now();
   sim.seed(objects);
   const seconds = (Date.now() - started) / 1000;
@@ -41,8 +47,14 @@ test('paging by namespace and label selector gives the unpaged list, with the co
     return names;
   };
   const names = (objects: KubeObject[]) => objects.map((o) => o.metadata.name);
-  assert.equal(await pages('/api/v1/namespaces/bulk/configmaps?limit=700&labelSelector=n%3D3'), names(sim.list('', 'configmaps', 'bulk', { labelSelector: 'n=3' })));
-  assert.equal(await pages('/api/v1/configmaps?limit=5000&fieldSelector=metadata.namespace%3Dbulk'), names(sim.list('', 'configmaps', 'bulk')));
+  assert.equal(
+    await pages('/api/v1/namespaces/bulk/configmaps?limit=700&labelSelector=n%3D3'),
+    names(sim.list('', 'configmaps', 'bulk', { labelSelector: 'n=3' })),
+  );
+  assert.equal(
+    await pages('/api/v1/configmaps?limit=5000&fieldSelector=metadata.namespace%3Dbulk'),
+    names(sim.list('', 'configmaps', 'bulk')),
+  );
   const first = await call(sim, 'GET', '/api/v1/configmaps?limit=5000');
   assert.is(first.json.metadata.remainingItemCount, sim.list('', 'configmaps').length - 5000);
   const inBulk = await call(sim, 'GET', '/api/v1/namespaces/bulk/configmaps?limit=5000');

@@ -7,12 +7,25 @@ const deployments = def('apps', 'deployments');
 
 function applied(image: string, extra: Record<string, unknown> = {}): KubeObject {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'payments', labels: { app: 'api' } },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'payments', labels: { app: 'api' } },
     spec: {
-      replicas: 3, selector: { matchLabels: { app: 'api' } },
+      replicas: 3,
+      selector: { matchLabels: { app: 'api' } },
       template: {
         metadata: { labels: { app: 'api' } },
-        spec: { containers: [{ name: 'api', image, env: [{ name: 'LOG_LEVEL', value: 'info' }], ports: [{ containerPort: 8080 }], ...extra }] },
+        spec: {
+          containers: [
+            {
+              name: 'api',
+              image,
+              env: [{ name: 'LOG_LEVEL', value: 'info' }],
+              ports: [{ containerPort: 8080 }],
+              ...extra,
+            },
+          ],
+        },
       },
     },
   };
@@ -32,7 +45,9 @@ test('re-applying with a new image by the same manager changes it and keeps the 
 test('a field another manager set is a conflict, unless forced; forcing transfers ownership', () => {
   const live = apply(deployments, undefined, applied('api:1'), 'kubectl');
   const result = serverSideApply({ def: deployments, live, applied: applied('api:2'), manager: 'ci', force: false });
-  assert.equal(result, { conflicts: [{ manager: 'kubectl', field: '.spec.template.spec.containers[name="api"].image' }] });
+  assert.equal(result, {
+    conflicts: [{ manager: 'kubectl', field: '.spec.template.spec.containers[name="api"].image' }],
+  });
 
   const same = serverSideApply({ def: deployments, live, applied: applied('api:1'), manager: 'ci', force: false });
   assert.ok('object' in same, 'applying the same value is shared ownership, not a conflict');
@@ -48,7 +63,13 @@ test('fields an Update manager changed conflict too (kubectl scale)', () => {
   const scaledObject = structuredClone(live) as any;
   scaledObject.spec.replicas = 5;
   const scaled = update(deployments, live, scaledObject, 'kubectl', 'scale');
-  const result = serverSideApply({ def: deployments, live: scaled, applied: applied('api:1'), manager: 'kubectl', force: false });
+  const result = serverSideApply({
+    def: deployments,
+    live: scaled,
+    applied: applied('api:1'),
+    manager: 'kubectl',
+    force: false,
+  });
   assert.equal(result, { conflicts: [{ manager: 'kubectl', field: '.spec.replicas' }] });
 });
 

@@ -27,7 +27,11 @@ export function def(group: string, resource: string): ResourceDef {
   return resourcesFromCrd(crd)[0];
 }
 
-export function fieldsOf(object: KubeObject, manager: string, subresource?: string): Record<string, unknown> | undefined {
+export function fieldsOf(
+  object: KubeObject,
+  manager: string,
+  subresource?: string,
+): Record<string, unknown> | undefined {
   return object.metadata.managedFields?.find((e) => e.manager === manager && e.subresource === subresource)?.fieldsV1;
 }
 
@@ -40,7 +44,13 @@ export const T1 = '2026-11-23T21:15:21Z';
 export const T2 = '2026-11-23T21:15:24Z';
 
 /** A create through PUT/POST, as the server handles it. */
-export function create(d: ResourceDef, sent: KubeObject, manager: string, allocator = allocatorOf([]), time = T1): KubeObject {
+export function create(
+  d: ResourceDef,
+  sent: KubeObject,
+  manager: string,
+  allocator = allocatorOf([]),
+  time = T1,
+): KubeObject {
   const object = structuredClone(sent);
   applyCreateDefaults(d, object, allocator);
   recordWrite({ def: d, next: object, manager, operation: 'Update', time });
@@ -48,7 +58,15 @@ export function create(d: ResourceDef, sent: KubeObject, manager: string, alloca
 }
 
 /** A server-side apply, creating or updating. */
-export function apply(d: ResourceDef, live: KubeObject | undefined, applied: KubeObject, manager: string, allocator = allocatorOf([]), force = false, time = T1): KubeObject {
+export function apply(
+  d: ResourceDef,
+  live: KubeObject | undefined,
+  applied: KubeObject,
+  manager: string,
+  allocator = allocatorOf([]),
+  force = false,
+  time = T1,
+): KubeObject {
   const result = serverSideApply({ def: d, live, applied, manager, force });
   if ('conflicts' in result) throw new Error(`conflicts: ${JSON.stringify(result.conflicts)}`);
   const next = result.object;
@@ -59,7 +77,14 @@ export function apply(d: ResourceDef, live: KubeObject | undefined, applied: Kub
 }
 
 /** An update (PUT or patch) of `live` to `next` by `manager`, optionally through a subresource. */
-export function update(d: ResourceDef, live: KubeObject, next: KubeObject, manager: string, subresource?: 'status' | 'scale', time = T2): KubeObject {
+export function update(
+  d: ResourceDef,
+  live: KubeObject,
+  next: KubeObject,
+  manager: string,
+  subresource?: 'status' | 'scale',
+  time = T2,
+): KubeObject {
   const object = structuredClone(next);
   carryServerAssigned(d, live, object, allocatorOf([]));
   recordWrite({ def: d, previous: live, next: object, manager, operation: 'Update', subresource, time });
@@ -69,7 +94,8 @@ export function update(d: ResourceDef, live: KubeObject, next: KubeObject, manag
 /** The object without what the server adds: identity, bookkeeping, managedFields, status. */
 export function withoutServerFields(object: KubeObject): KubeObject {
   const copy = structuredClone(object);
-  for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields']) delete copy.metadata[field];
+  for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields'])
+    delete copy.metadata[field];
   delete copy.status;
   return copy;
 }

@@ -13,7 +13,11 @@ test('mergePatch: the examples of RFC 7386 appendix A', () => {
     [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
     [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
     [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
     [{ a: 'b' }, ['c'], ['c']],
     [{ a: 'foo' }, null, null],
     [{ a: 'foo' }, 'bar', 'bar'],
@@ -40,7 +44,12 @@ const live = {
     template: {
       spec: {
         containers: [
-          { name: 'nginx', image: 'nginx:1', env: [{ name: 'A', value: '1' }], ports: [{ containerPort: 80, protocol: 'TCP' }] },
+          {
+            name: 'nginx',
+            image: 'nginx:1',
+            env: [{ name: 'A', value: '1' }],
+            ports: [{ containerPort: 80, protocol: 'TCP' }],
+          },
           { name: 'sidecar', image: 'proxy:1' },
         ],
         tolerations: [{ key: 'x', operator: 'Exists' }],
@@ -51,10 +60,28 @@ const live = {
 
 test('strategicMergePatch merges containers by name and env by name, replaces atomic lists', () => {
   const patched = strategicMergePatch(deployments, live, {
-    spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2', env: [{ name: 'B', value: '2' }] }, { name: 'new', image: 'n:1' }], tolerations: [{ key: 'y', operator: 'Exists' }] } } },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            { name: 'nginx', image: 'nginx:2', env: [{ name: 'B', value: '2' }] },
+            { name: 'new', image: 'n:1' },
+          ],
+          tolerations: [{ key: 'y', operator: 'Exists' }],
+        },
+      },
+    },
   }) as any;
   assert.equal(patched.spec.template.spec.containers, [
-    { name: 'nginx', image: 'nginx:2', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], ports: [{ containerPort: 80, protocol: 'TCP' }] },
+    {
+      name: 'nginx',
+      image: 'nginx:2',
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+      ports: [{ containerPort: 80, protocol: 'TCP' }],
+    },
     { name: 'sidecar', image: 'proxy:1' },
     { name: 'new', image: 'n:1' },
   ]);
@@ -63,21 +90,38 @@ test('strategicMergePatch merges containers by name and env by name, replaces at
 });
 
 test('strategicMergePatch directives: $patch delete/replace, $retainKeys, $deleteFromPrimitiveList, null', () => {
-  const deleted = strategicMergePatch(deployments, live, { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } }) as any;
-  assert.equal(deleted.spec.template.spec.containers.map((c: any) => c.name), ['nginx']);
+  const deleted = strategicMergePatch(deployments, live, {
+    spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } },
+  }) as any;
+  assert.equal(
+    deleted.spec.template.spec.containers.map((c: any) => c.name),
+    ['nginx'],
+  );
 
-  const replaced = strategicMergePatch(deployments, live, { spec: { template: { spec: { containers: [{ name: 'only', image: 'o:1' }, { $patch: 'replace' }] } } } }) as any;
+  const replaced = strategicMergePatch(deployments, live, {
+    spec: { template: { spec: { containers: [{ name: 'only', image: 'o:1' }, { $patch: 'replace' }] } } },
+  }) as any;
   assert.equal(replaced.spec.template.spec.containers, [{ name: 'only', image: 'o:1' }]);
 
-  const replacedMap = strategicMergePatch(deployments, live, { metadata: { labels: { $patch: 'replace', tier: 'x' } } }) as any;
+  const replacedMap = strategicMergePatch(deployments, live, {
+    metadata: { labels: { $patch: 'replace', tier: 'x' } },
+  }) as any;
   assert.equal(replacedMap.metadata.labels, { tier: 'x' });
 
-  const retained = strategicMergePatch(deployments, { spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } } }, { spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } }) as any;
+  const retained = strategicMergePatch(
+    deployments,
+    { spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } } },
+    { spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } },
+  ) as any;
   assert.equal(retained.spec.strategy, { type: 'Recreate' });
 
-  const finalizers = strategicMergePatch(deployments, live, { metadata: { finalizers: ['b'], '$setElementOrder/finalizers': ['a', 'b'] } }) as any;
+  const finalizers = strategicMergePatch(deployments, live, {
+    metadata: { finalizers: ['b'], '$setElementOrder/finalizers': ['a', 'b'] },
+  }) as any;
   assert.equal(finalizers.metadata.finalizers, ['a', 'b']);
-  const removed = strategicMergePatch(deployments, live, { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] } }) as any;
+  const removed = strategicMergePatch(deployments, live, {
+    metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] },
+  }) as any;
   assert.equal(removed.metadata.finalizers, []);
 
   const unlabelled = strategicMergePatch(deployments, live, { metadata: { labels: { app: null } } }) as any;
@@ -86,8 +130,18 @@ test('strategicMergePatch directives: $patch delete/replace, $retainKeys, $delet
 
 test('strategicMergePatch merges Service ports by port and protocol', () => {
   const svc = { spec: { ports: [{ port: 80, protocol: 'TCP', targetPort: 8080, nodePort: 30001 }] } };
-  const patched = strategicMergePatch(services, svc, { spec: { ports: [{ port: 80, targetPort: 9090 }, { port: 443, targetPort: 8443 }] } }) as any;
-  assert.equal(patched.spec.ports, [{ port: 80, protocol: 'TCP', targetPort: 9090, nodePort: 30001 }, { port: 443, targetPort: 8443 }]);
+  const patched = strategicMergePatch(services, svc, {
+    spec: {
+      ports: [
+        { port: 80, targetPort: 9090 },
+        { port: 443, targetPort: 8443 },
+      ],
+    },
+  }) as any;
+  assert.equal(patched.spec.ports, [
+    { port: 80, protocol: 'TCP', targetPort: 9090, nodePort: 30001 },
+    { port: 443, targetPort: 8443 },
+  ]);
 });
 
 test.run();

@@ -10,7 +10,10 @@ import { run, temporaryDirectory } from '../helpers/processes.ts';
 test('--help says a new --repo is bare and how to read it', async () => {
   const help = await runCli(['--help']);
   assert.is(help.code, 0);
-  assert.match(help.stdout.replace(/\s+/g, ' '), /--repo <dir> the snapshot Git repository; a new one is bare \(HEAD, config, objects, refs; no files\): read it with `git clone DIR`/);
+  assert.match(
+    help.stdout.replace(/\s+/g, ' '),
+    /--repo <dir> the snapshot Git repository; a new one is bare \(HEAD, config, objects, refs; no files\): read it with `git clone DIR`/,
+  );
 });
 
 test('git clone of a new repository holds the manifests', async () => {
@@ -19,7 +22,12 @@ test('git clone of a new repository holds the manifests', async () => {
   try {
     const repo = join(tmp.path, 'repo');
     assert.is((await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot'])).code, 0);
-    assert.equal(readdirSync(repo).filter((name) => ['HEAD', 'config', 'objects', 'refs'].includes(name)).sort(), ['HEAD', 'config', 'objects', 'refs']);
+    assert.equal(
+      readdirSync(repo)
+        .filter((name) => ['HEAD', 'config', 'objects', 'refs'].includes(name))
+        .sort(),
+      ['HEAD', 'config', 'objects', 'refs'],
+    );
     const work = join(tmp.path, 'work');
     const clone = await run('git', ['clone', '-q', repo, work]);
     assert.is(clone.code, 0, clone.stderr);

@@ -27,7 +27,11 @@ function assertOneSentence(result: CliResult, code: number, pattern: RegExp) {
   assert.not.match(result.stderr, /\bat .*\.(ts|js):\d+/);
 }
 
-function kubeconfigWith(context: { sim: Simulator; tmp: { path: string } }, name: string, edit: (text: string) => string): string {
+function kubeconfigWith(
+  context: { sim: Simulator; tmp: { path: string } },
+  name: string,
+  edit: (text: string) => string,
+): string {
   const path = join(context.tmp.path, name);
   writeFileSync(path, edit(readFileSync(context.sim.kubeconfigPath, 'utf8')));
   return path;
@@ -46,15 +50,29 @@ errors('a kubeconfig that does not parse', async (context) => {
 });
 
 errors('a context that is not in the kubeconfig', async (context) => {
-  const result = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--context', 'prod', '--repo', join(context.tmp.path, 'r3'), 'snapshot']);
+  const result = await runCli([
+    '--kubeconfig',
+    context.sim.kubeconfigPath,
+    '--context',
+    'prod',
+    '--repo',
+    join(context.tmp.path, 'r3'),
+    'snapshot',
+  ]);
   assertOneSentence(result, 2, /^error: context "prod" is not in kubeconfig/m);
 });
 
 errors('an unreachable server', async (context) => {
-  const path = kubeconfigWith(context, 'unreachable', (text) => text.replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'));
+  const path = kubeconfigWith(context, 'unreachable', (text) =>
+    text.replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'),
+  );
   const repo = join(context.tmp.path, 'r4');
   const result = await runCli(['--kubeconfig', path, '--repo', repo, 'snapshot']);
-  assertOneSentence(result, 1, /^error: cannot reach the API server at https:\/\/127\.0\.0\.1:1: connection refused\.$/m);
+  assertOneSentence(
+    result,
+    1,
+    /^error: cannot reach the API server at https:\/\/127\.0\.0\.1:1: connection refused\.$/m,
+  );
 });
 
 errors('bad credentials', async (context) => {
@@ -97,7 +115,9 @@ errors('a second kubesnap on the same repository is told who holds the lock', as
 
 errors('a kind the credentials may not list is reported and skipped; its committed files are kept', async (context) => {
   const repo = join(context.tmp.path, 'forbidden');
-  context.sim.seedYaml('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: vault\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: vault\ntype: Opaque\ndata:\n  password: czNjcjN0LWRvLW5vdC1jb21taXQ=\n');
+  context.sim.seedYaml(
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: vault\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: vault\ntype: Opaque\ndata:\n  password: czNjcjN0LWRvLW5vdC1jb21taXQ=\n',
+  );
   const first = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'snapshot']);
   assert.is(first.code, 0, first.stderr);
   context.sim.faults.forbid('secrets');
@@ -107,7 +127,10 @@ errors('a kind the credentials may not list is reported and skipped; its committ
     assert.is(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout);
     assert.equal(report.unreadable, [{ resource: 'secrets', reason: '403 Forbidden' }]);
-    assert.equal(report.changes.map((c: { path: string; type: string }) => `${c.type} ${c.path}`), ['created vault/configmaps/after.yaml']);
+    assert.equal(
+      report.changes.map((c: { path: string; type: string }) => `${c.type} ${c.path}`),
+      ['created vault/configmaps/after.yaml'],
+    );
     const text = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'snapshot']);
     assert.match(text.stderr, /^warning: could not read secrets: 403 Forbidden$/m);
     assert.match(text.stdout, /1 unreadable\)/);

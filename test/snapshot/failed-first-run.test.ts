@@ -29,35 +29,50 @@ async function closedPortKubeconfig(dir: string): Promise<string> {
   const port = (server.address() as { port: number }).port;
   await new Promise((resolve) => server.close(resolve));
   const path = join(dir, 'closed-port.kubeconfig');
-  writeFileSync(path, [
-    'apiVersion: v1', 'kind: Config', 'current-context: closed',
-    'clusters:', '- name: closed', `  cluster: {server: "http://127.0.0.1:${port}"}`,
-    'contexts:', '- name: closed', '  context: {cluster: closed, user: nobody}',
-    'users:', '- name: nobody', '  user: {token: t}', '',
-  ].join('\n'));
+  writeFileSync(
+    path,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: closed',
+      'clusters:',
+      '- name: closed',
+      `  cluster: {server: "http://127.0.0.1:${port}"}`,
+      'contexts:',
+      '- name: closed',
+      '  context: {cluster: closed, user: nobody}',
+      'users:',
+      '- name: nobody',
+      '  user: {token: t}',
+      '',
+    ].join('\n'),
+  );
   return path;
 }
 
-failedRun('snapshot with an unknown kind, a bad selector or a closed port creates no repository', async ({ sim, tmp }) => {
-  const closed = await closedPortKubeconfig(tmp.path);
-  const cases: Array<[string, string, string[]]> = [
-    ['unknown kind', sim.kubeconfigPath, ['snapshot', '--include', 'foos']],
-    ['bad selector', sim.kubeconfigPath, ['snapshot', '-l', 'app in (']],
-    ['closed port', closed, ['snapshot']],
-  ];
-  for (const [what, kubeconfig, args] of cases) {
-    const missing = join(tmp.path, `missing-${what.replace(/ /g, '-')}`, 'repo');
-    const result = await runCli(['--kubeconfig', kubeconfig, '--repo', missing, ...args]);
-    assert.is.not(result.code, 0, `${what}: ${result.stdout}`);
-    assert.is(existsSync(join(missing, '..')), false, `${what}: the folder ${missing} was left behind`);
+failedRun(
+  'snapshot with an unknown kind, a bad selector or a closed port creates no repository',
+  async ({ sim, tmp }) => {
+    const closed = await closedPortKubeconfig(tmp.path);
+    const cases: Array<[string, string, string[]]> = [
+      ['unknown kind', sim.kubeconfigPath, ['snapshot', '--include', 'foos']],
+      ['bad selector', sim.kubeconfigPath, ['snapshot', '-l', 'app in (']],
+      ['closed port', closed, ['snapshot']],
+    ];
+    for (const [what, kubeconfig, args] of cases) {
+      const missing = join(tmp.path, `missing-${what.replace(/ /g, '-')}`, 'repo');
+      const result = await runCli(['--kubeconfig', kubeconfig, '--repo', missing, ...args]);
+      assert.is.not(result.code, 0, `${what}: ${result.stdout}`);
+      assert.is(existsSync(join(missing, '..')), false, `${what}: the folder ${missing} was left behind`);
 
-    const empty = join(tmp.path, `empty-${what.replace(/ /g, '-')}`);
-    mkdirSync(empty);
-    const again = await runCli(['--kubeconfig', kubeconfig, '--repo', empty, ...args]);
-    assert.is.not(again.code, 0);
-    assert.equal(readdirSync(empty), [], `${what}: the empty folder was written to`);
-  }
-});
+      const empty = join(tmp.path, `empty-${what.replace(/ /g, '-')}`);
+      mkdirSync(empty);
+      const again = await runCli(['--kubeconfig', kubeconfig, '--repo', empty, ...args]);
+      assert.is.not(again.code, 0);
+      assert.equal(readdirSync(empty), [], `${what}: the empty folder was written to`);
+    }
+  },
+);
 
 failedRun('watch with an unknown kind creates no repository', async ({ sim, tmp }) => {
   const repo = join(tmp.path, 'watch-repo');

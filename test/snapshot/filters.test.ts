@@ -25,18 +25,27 @@ filters.after(async (context) => {
   context.tmp?.remove();
 });
 
-async function snapshotFiles(context: { sim: Simulator; tmp: { path: string }; runs: number }, ...args: string[]): Promise<string[]> {
+async function snapshotFiles(
+  context: { sim: Simulator; tmp: { path: string }; runs: number },
+  ...args: string[]
+): Promise<string[]> {
   const repo = join(context.tmp.path, `repo-${context.runs++}`);
   const result = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, 'snapshot', ...args]);
   assert.is(result.code, 0, result.stderr);
-  return (await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD')).trim().split('\n').filter((f) => f !== 'README.md');
+  return (await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD'))
+    .trim()
+    .split('\n')
+    .filter((f) => f !== 'README.md');
 }
 
 filters('-n keeps one namespace and its Namespace object, nothing cluster-scoped besides', async (context) => {
   const files = await snapshotFiles(context, '-n', 'shop');
   assert.ok(files.includes('shop/deployments.apps/web.yaml'));
   assert.ok(files.includes('_cluster/namespaces/shop.yaml'));
-  assert.ok(files.every((f) => f.startsWith('shop/') || f === '_cluster/namespaces/shop.yaml'), files.join('\n'));
+  assert.ok(
+    files.every((f) => f.startsWith('shop/') || f === '_cluster/namespaces/shop.yaml'),
+    files.join('\n'),
+  );
 });
 
 filters('-n is repeatable', async (context) => {
@@ -49,13 +58,20 @@ filters('-n is repeatable', async (context) => {
 filters('--exclude-namespace takes globs', async (context) => {
   const files = await snapshotFiles(context, '--exclude-namespace', 'kube-*', '--exclude-namespace', 'pay*');
   assert.ok(files.some((f) => f.startsWith('shop/')));
-  assert.not.ok(files.some((f) => f.startsWith('payments/') || f.startsWith('kube-system/') || f === '_cluster/namespaces/payments.yaml'));
+  assert.not.ok(
+    files.some(
+      (f) => f.startsWith('payments/') || f.startsWith('kube-system/') || f === '_cluster/namespaces/payments.yaml',
+    ),
+  );
 });
 
 filters('--include takes kubectl spellings: short names, kinds, plural.group', async (context) => {
   for (const spelling of ['deploy', 'Deployment', 'deployments.apps', 'deployment']) {
     const files = await snapshotFiles(context, '--include', spelling);
-    assert.ok(files.length >= 2 && files.every((f) => f.includes('/deployments.apps/')), `${spelling}: ${files.join(', ')}`);
+    assert.ok(
+      files.length >= 2 && files.every((f) => f.includes('/deployments.apps/')),
+      `${spelling}: ${files.join(', ')}`,
+    );
   }
   const two = await snapshotFiles(context, '--include', 'cm,svc');
   assert.ok(two.every((f) => /\/(configmaps|services)\//.test(f)));
@@ -75,10 +91,13 @@ filters('-l filters by label selector', async (context) => {
   assert.not.ok(files.includes('payments/deployments.apps/api.yaml'));
 });
 
-filters('an include flag brings a skipped kind back: --include-owned, --include-root-ca-configmaps', async (context) => {
-  const files = await snapshotFiles(context, '--include-root-ca-configmaps', '-n', 'shop');
-  assert.ok(files.includes('shop/configmaps/kube-root-ca.crt.yaml'));
-});
+filters(
+  'an include flag brings a skipped kind back: --include-owned, --include-root-ca-configmaps',
+  async (context) => {
+    const files = await snapshotFiles(context, '--include-root-ca-configmaps', '-n', 'shop');
+    assert.ok(files.includes('shop/configmaps/kube-root-ca.crt.yaml'));
+  },
+);
 
 filters('--secrets skip leaves Secrets out', async (context) => {
   const files = await snapshotFiles(context, '--secrets', 'skip');
@@ -91,7 +110,15 @@ filters('--prefix writes everything one folder down', async (context) => {
 });
 
 filters('an unknown kind is one sentence and exit 2', async (context) => {
-  const result = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', join(context.tmp.path, 'bad-kind'), 'snapshot', '--include', 'gizmos']);
+  const result = await runCli([
+    '--kubeconfig',
+    context.sim.kubeconfigPath,
+    '--repo',
+    join(context.tmp.path, 'bad-kind'),
+    'snapshot',
+    '--include',
+    'gizmos',
+  ]);
   assert.is(result.code, 2);
   assert.match(result.stderr, /^error: the server doesn't have a resource type "gizmos"\.\n$/);
 });

@@ -17,11 +17,29 @@ import { git, temporaryDirectory } from '../helpers/processes.ts';
 import { testDigestKey } from '../helpers/digest-key.ts';
 
 const configmaps: ApiResource = {
-  group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, singularName: 'configmap',
-  verbs: ['get', 'list', 'watch'], shortNames: ['cm'], categories: [],
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+  singularName: 'configmap',
+  verbs: ['get', 'list', 'watch'],
+  shortNames: ['cm'],
+  categories: [],
 };
-const secrets: ApiResource = { ...configmaps, resource: 'secrets', kind: 'Secret', singularName: 'secret', shortNames: [] };
-const job = (resource: ApiResource, sealSecrets = false): PageJob => ({ resource, normalize: { digestKey: testDigestKey }, namespaces: {}, sealSecrets });
+const secrets: ApiResource = {
+  ...configmaps,
+  resource: 'secrets',
+  kind: 'Secret',
+  singularName: 'secret',
+  shortNames: [],
+};
+const job = (resource: ApiResource, sealSecrets = false): PageJob => ({
+  resource,
+  normalize: { digestKey: testDigestKey },
+  namespaces: {},
+  sealSecrets,
+});
 
 /** 600 objects a kind: in pages of 150, every page but the first of a kind goes to a worker (over 128 KB). */
 function bigCluster(): KubeObject[] {
@@ -29,20 +47,37 @@ function bigCluster(): KubeObject[] {
   for (let i = 0; i < 600; i++) {
     const namespace = ['shop', 'payments', 'kube-system'][i % 3];
     objects.push({
-      apiVersion: 'v1', kind: 'ConfigMap',
-      metadata: { name: i % 50 === 0 ? `dotted.name-${i}` : `settings-${i}`, namespace, labels: { app: `app-${i % 7}` } },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: i % 50 === 0 ? `dotted.name-${i}` : `settings-${i}`,
+        namespace,
+        labels: { app: `app-${i % 7}` },
+      },
       data: Object.fromEntries(Array.from({ length: 10 }, (_, k) => [`key-${k}`, `value ${i} ${k} ${'x'.repeat(60)}`])),
     });
     objects.push({
-      apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
       metadata: { name: `secret-${i}`, namespace },
-      data: { password: Buffer.from(`password-${i}`).toString('base64'), token: Buffer.from('t'.repeat(400)).toString('base64') },
+      data: {
+        password: Buffer.from(`password-${i}`).toString('base64'),
+        token: Buffer.from('t'.repeat(400)).toString('base64'),
+      },
     });
     if (i % 10 === 0) {
       // Owned by a controller: skipped, and counted as such on both paths.
       objects.push({
-        apiVersion: 'v1', kind: 'ConfigMap',
-        metadata: { name: `owned-${i}`, namespace, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: `uid-${i}`, controller: true }] },
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: `owned-${i}`,
+          namespace,
+          ownerReferences: [
+            { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: `uid-${i}`, controller: true },
+          ],
+        },
         data: { a: 'b' },
       });
     }
@@ -75,13 +110,26 @@ const placements = {
   'page workers after 300 listed': { threads: 2, bigCollection: 300 },
 };
 
-async function snapshotWith(context: Context, placement: keyof typeof placements, options: { excludeNamespaces?: string[]; labelSelector?: string } = {}) {
+async function snapshotWith(
+  context: Context,
+  placement: keyof typeof placements,
+  options: { excludeNamespaces?: string[]; labelSelector?: string } = {},
+) {
   const client = await clientFor(context.sim);
   try {
-    const dir = join(context.tmp.path, `repo-${placement}-${options.excludeNamespaces?.join() ?? ''}-${options.labelSelector ?? ''}`);
+    const dir = join(
+      context.tmp.path,
+      `repo-${placement}-${options.excludeNamespaces?.join() ?? ''}-${options.labelSelector ?? ''}`,
+    );
     const repository = await SnapshotRepository.open(dir, { create: true });
     const result = await takeSnapshot({
-      client, repository, pageSize: 150, pageProcessing: placements[placement], author: { ...testAuthor, timestamp: 1_800_000_000 }, cluster: testCluster, clock: { ...systemClock, now: () => 1_800_000_000_000 },
+      client,
+      repository,
+      pageSize: 150,
+      pageProcessing: placements[placement],
+      author: { ...testAuthor, timestamp: 1_800_000_000 },
+      cluster: testCluster,
+      clock: { ...systemClock, now: () => 1_800_000_000_000 },
       selection: { excludeNamespaces: options.excludeNamespaces, labelSelector: options.labelSelector },
       // One key for every repository compared here (each would otherwise make its own), and so for every thread.
       normalize: { digestKey: testDigestKey },
@@ -125,32 +173,51 @@ async function workerCalls(action: () => Promise<unknown>): Promise<Record<strin
   return calls;
 }
 
-workers('pages go where the placement says: big collections to page workers, once their size is known', async (context) => {
-  assert.equal(await workerCalls(() => snapshotWith(context, 'inline')), {});
-  const deflatedElsewhere = await workerCalls(() => snapshotWith(context, 'pack-entry thread'));
-  assert.ok(deflatedElsewhere['pack.worker.ts'] > 0 && !deflatedElsewhere['page.worker.ts'], JSON.stringify(deflatedElsewhere));
-  // The first page of a kind is never a page worker's: only then is the collection's size known.
-  const big = await workerCalls(() => snapshotWith(context, 'page workers'));
-  assert.ok(big['page.worker.ts'] > 0, JSON.stringify(big));
-  // With a selector the server leaves remainingItemCount out: the 600 labelled ConfigMaps count as big once
-  // 300 are listed, in pages of 150.
-  const selected = await workerCalls(() => snapshotWith(context, 'page workers after 300 listed', { labelSelector: 'app' }));
-  assert.ok(selected['page.worker.ts'] > 0, JSON.stringify(selected));
-});
+workers(
+  'pages go where the placement says: big collections to page workers, once their size is known',
+  async (context) => {
+    assert.equal(await workerCalls(() => snapshotWith(context, 'inline')), {});
+    const deflatedElsewhere = await workerCalls(() => snapshotWith(context, 'pack-entry thread'));
+    assert.ok(
+      deflatedElsewhere['pack.worker.ts'] > 0 && !deflatedElsewhere['page.worker.ts'],
+      JSON.stringify(deflatedElsewhere),
+    );
+    // The first page of a kind is never a page worker's: only then is the collection's size known.
+    const big = await workerCalls(() => snapshotWith(context, 'page workers'));
+    assert.ok(big['page.worker.ts'] > 0, JSON.stringify(big));
+    // With a selector the server leaves remainingItemCount out: the 600 labelled ConfigMaps count as big once
+    // 300 are listed, in pages of 150.
+    const selected = await workerCalls(() =>
+      snapshotWith(context, 'page workers after 300 listed', { labelSelector: 'app' }),
+    );
+    assert.ok(selected['page.worker.ts'] > 0, JSON.stringify(selected));
+  },
+);
 
 workers('namespace exclusions are applied inside the workers as on the main thread', async (context) => {
   const inline = await snapshotWith(context, 'inline', { excludeNamespaces: ['kube-*'] });
   const threaded = await snapshotWith(context, 'page workers', { excludeNamespaces: ['kube-*'] });
   assert.is(threaded.tree, inline.tree);
-  assert.is((await git(threaded.dir, 'ls-tree', '--name-only', 'HEAD')).split('\n').filter((name) => name === 'kube-system').length, 0);
+  assert.is(
+    (await git(threaded.dir, 'ls-tree', '--name-only', 'HEAD')).split('\n').filter((name) => name === 'kube-system')
+      .length,
+    0,
+  );
 });
 
 workers('a list that is not JSON is one sentence from a worker as from the main thread', async () => {
   const garbage = Buffer.from(`{"kind":"ConfigMapList","items":[${'{"metadata":{"name":"x"}},'.repeat(20_000)}`);
-  assert.throws(() => processListPage(garbage, job(configmaps)), (error: unknown) => error instanceof KubesnapError && error.code === 'ECLUSTER' && /not valid JSON/.test(error.message));
+  assert.throws(
+    () => processListPage(garbage, job(configmaps)),
+    (error: unknown) =>
+      error instanceof KubesnapError && error.code === 'ECLUSTER' && /not valid JSON/.test(error.message),
+  );
   const processor = new ListPageProcessor({ threads: 1 });
   try {
-    const failed = await processor.process(garbage, job(configmaps), true).then(() => undefined, (error) => error);
+    const failed = await processor.process(garbage, job(configmaps), true).then(
+      () => undefined,
+      (error) => error,
+    );
     assert.instance(failed, KubesnapError);
     assert.is(failed.code, 'ECLUSTER');
     assert.is(failed.exitCode, 1);

@@ -23,7 +23,15 @@ repository.after(async (context) => {
 repository('a non-bare clone keeps its work tree in step: git status stays clean', async ({ sim, tmp }) => {
   const clone = join(tmp.path, 'clone');
   await git(tmp.path, 'init', '-q', '-b', 'main', clone);
-  const first = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', clone, 'snapshot', '--author', 'Platform Bot <bot@example.com>']);
+  const first = await runCli([
+    '--kubeconfig',
+    sim.kubeconfigPath,
+    '--repo',
+    clone,
+    'snapshot',
+    '--author',
+    'Platform Bot <bot@example.com>',
+  ]);
   assert.is(first.code, 0, first.stderr);
   assert.is((await git(clone, 'status', '--porcelain')).trim(), '');
   assert.match(await git(clone, 'log', '-1', '--format=%an <%ae>'), /^Platform Bot <bot@example.com>/);
@@ -42,7 +50,10 @@ repository('a server failing mid-way leaves no partial commit', async ({ sim, tm
   const first = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
   assert.is(first.code, 0, first.stderr);
   const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
-  assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'new-one', '--from-literal=a=b'])).code, 0);
+  assert.is(
+    (await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'new-one', '--from-literal=a=b'])).code,
+    0,
+  );
   sim.faults.failNext(1000);
   try {
     const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
@@ -59,7 +70,15 @@ repository('a server failing mid-way leaves no partial commit', async ({ sim, tm
 });
 
 repository('a bad --author is one sentence and exit 2', async ({ sim, tmp }) => {
-  const result = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'a'), 'snapshot', '--author', 'nobody']);
+  const result = await runCli([
+    '--kubeconfig',
+    sim.kubeconfigPath,
+    '--repo',
+    join(tmp.path, 'a'),
+    'snapshot',
+    '--author',
+    'nobody',
+  ]);
   assert.is(result.code, 2);
   assert.match(result.stderr, /^error: --author "nobody" is not of the form "Name <email>"\.\n$/);
 });

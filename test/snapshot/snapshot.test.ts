@@ -33,10 +33,23 @@ snapshot.before(async (context) => {
   const shop = await kubectl(kubeconfig, ['create', '-f', join(fixtureDir, '10-shop.yaml')]);
   assert.is(shop.code, 0, shop.stderr);
   assert.is((await kubectl(kubeconfig, ['-n', 'shop', 'scale', 'deployment/web', '--replicas=3'])).code, 0);
-  assert.is((await kubectl(kubeconfig, ['-n', 'shop', 'set', 'image', 'deployment/web', 'web=registry.example.com/shop/web:v2'])).code, 0);
+  assert.is(
+    (
+      await kubectl(kubeconfig, [
+        '-n',
+        'shop',
+        'set',
+        'image',
+        'deployment/web',
+        'web=registry.example.com/shop/web:v2',
+      ])
+    ).code,
+    0,
+  );
   const payments = await kubectl(kubeconfig, ['apply', '--server-side', '-f', join(fixtureDir, '20-payments.yaml')]);
   assert.is(payments.code, 0, payments.stderr);
-  context.snapshot = (...args: string[]) => runCli(['--kubeconfig', kubeconfig, '--repo', context.repo, 'snapshot', ...args]);
+  context.snapshot = (...args: string[]) =>
+    runCli(['--kubeconfig', kubeconfig, '--repo', context.repo, 'snapshot', ...args]);
 });
 
 snapshot.after(async (context) => {
@@ -75,20 +88,41 @@ snapshot('the first snapshot commits the expected tree into a new bare repositor
     'payments/persistentvolumeclaims/uploads.yaml',
     'payments/cronjobs.batch/nightly-report.yaml',
     'payments/configmaps/grafana-dashboards.yaml',
-  ]) assert.ok(files.includes(expected), `missing ${expected}`);
-  for (const skipped of ['shop/configmaps/kube-root-ca.crt.yaml', 'payments/secrets/sh.helm.release.v1.dashboards.v1.yaml']) {
+  ])
+    assert.ok(files.includes(expected), `missing ${expected}`);
+  for (const skipped of [
+    'shop/configmaps/kube-root-ca.crt.yaml',
+    'payments/secrets/sh.helm.release.v1.dashboards.v1.yaml',
+  ]) {
     assert.not.ok(files.includes(skipped), `should be skipped: ${skipped}`);
   }
-  assert.not.ok(files.some((f) => /\/(events|leases\.coordination\.k8s\.io|endpoints|endpointslices\.discovery\.k8s\.io)\//.test(f)), 'runtime kinds are skipped');
-  assert.not.ok(files.some((f) => f.startsWith('_cluster/nodes/')), 'nodes are skipped');
+  assert.not.ok(
+    files.some((f) =>
+      /\/(events|leases\.coordination\.k8s\.io|endpoints|endpointslices\.discovery\.k8s\.io)\//.test(f),
+    ),
+    'runtime kinds are skipped',
+  );
+  assert.not.ok(
+    files.some((f) => f.startsWith('_cluster/nodes/')),
+    'nodes are skipped',
+  );
 });
 
-snapshot('files are clean, ordered YAML with the user\'s edits and no runtime fields', async ({ repo }) => {
+snapshot("files are clean, ordered YAML with the user's edits and no runtime fields", async ({ repo }) => {
   const web = await git(repo, 'show', 'HEAD:shop/deployments.apps/web.yaml');
   assert.match(web, /^apiVersion: apps\/v1\nkind: Deployment\nmetadata:\n/);
   assert.match(web, /replicas: 3/);
   assert.match(web, /image: registry.example.com\/shop\/web:v2/);
-  for (const runtime of ['resourceVersion', 'uid:', 'creationTimestamp', 'managedFields', 'status:', 'generation', 'terminationMessagePath', 'dnsPolicy']) {
+  for (const runtime of [
+    'resourceVersion',
+    'uid:',
+    'creationTimestamp',
+    'managedFields',
+    'status:',
+    'generation',
+    'terminationMessagePath',
+    'dnsPolicy',
+  ]) {
     assert.not.ok(web.includes(runtime), `web.yaml still has ${runtime}`);
   }
   const service = await git(repo, 'show', 'HEAD:shop/services/web.yaml');
@@ -120,18 +154,36 @@ snapshot('an unchanged second run makes no commit', async ({ snapshot: run, repo
   assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), before);
 });
 
-snapshot('files are byte-stable: a snapshot into a second repository gives the same blobs', async ({ sim, repo, tmp }) => {
-  const other = join(tmp.path, 'other');
-  // Under the first repository's digest key: each repository has its own, and Secret digests depend on it.
-  const result = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', other, 'snapshot', '--digest-key-file', join(repo, 'kubesnap-digest-key')]);
-  assert.is(result.code, 0, result.stderr);
-  const blobs = async (dir: string) => (await git(dir, 'ls-tree', '-r', 'HEAD')).split('\n').filter((l) => !l.endsWith('README.md')).join('\n');
-  assert.is(await blobs(other), await blobs(repo));
-});
+snapshot(
+  'files are byte-stable: a snapshot into a second repository gives the same blobs',
+  async ({ sim, repo, tmp }) => {
+    const other = join(tmp.path, 'other');
+    // Under the first repository's digest key: each repository has its own, and Secret digests depend on it.
+    const result = await runCli([
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--repo',
+      other,
+      'snapshot',
+      '--digest-key-file',
+      join(repo, 'kubesnap-digest-key'),
+    ]);
+    assert.is(result.code, 0, result.stderr);
+    const blobs = async (dir: string) =>
+      (await git(dir, 'ls-tree', '-r', 'HEAD'))
+        .split('\n')
+        .filter((l) => !l.endsWith('README.md'))
+        .join('\n');
+    assert.is(await blobs(other), await blobs(repo));
+  },
+);
 
 snapshot('changes and deletions become one commit with counts', async ({ sim, snapshot: run, repo }) => {
   assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'delete', 'configmap', 'web-config'])).code, 0);
-  assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'payments', 'label', 'deployment', 'api', 'release=stable'])).code, 0);
+  assert.is(
+    (await kubectl(sim.kubeconfigPath, ['-n', 'payments', 'label', 'deployment', 'api', 'release=stable'])).code,
+    0,
+  );
   const result = await run();
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /snapshot: 0 created, 1 updated, 1 deleted/);
@@ -141,17 +193,38 @@ snapshot('changes and deletions become one commit with counts', async ({ sim, sn
   assert.match(await git(repo, 'log', '-1', '--format=%s'), /^snapshot: 0 created, 1 updated, 1 deleted/);
 });
 
-snapshot('the Secret value appears nowhere: not in any object, commit, log line or output', async ({ sim, repo, tmp }) => {
-  const secretFile = await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml');
-  assert.match(secretFile, /password: hmac-sha256:[0-9a-f]{64}/);
-  const everything = await git(repo, 'log', '--all', '-p', '--format=%B');
-  assert.not.ok(everything.includes(SECRET) || everything.includes(SECRET_B64));
-  const json = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'json'), '-v', 'snapshot', '-o', 'json', '--explain']);
-  for (const text of [json.stdout, json.stderr]) assert.not.ok(text.includes(SECRET) || text.includes(SECRET_B64));
-});
+snapshot(
+  'the Secret value appears nowhere: not in any object, commit, log line or output',
+  async ({ sim, repo, tmp }) => {
+    const secretFile = await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml');
+    assert.match(secretFile, /password: hmac-sha256:[0-9a-f]{64}/);
+    const everything = await git(repo, 'log', '--all', '-p', '--format=%B');
+    assert.not.ok(everything.includes(SECRET) || everything.includes(SECRET_B64));
+    const json = await runCli([
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--repo',
+      join(tmp.path, 'json'),
+      '-v',
+      'snapshot',
+      '-o',
+      'json',
+      '--explain',
+    ]);
+    for (const text of [json.stdout, json.stderr]) assert.not.ok(text.includes(SECRET) || text.includes(SECRET_B64));
+  },
+);
 
 snapshot('-o json reports changes, skips and unreadable kinds for machines', async ({ sim, tmp }) => {
-  const result = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'json2'), 'snapshot', '-o', 'json']);
+  const result = await runCli([
+    '--kubeconfig',
+    sim.kubeconfigPath,
+    '--repo',
+    join(tmp.path, 'json2'),
+    'snapshot',
+    '-o',
+    'json',
+  ]);
   assert.is(result.code, 0, result.stderr);
   const report = JSON.parse(result.stdout);
   assert.type(report.commit, 'string');
@@ -163,7 +236,14 @@ snapshot('-o json reports changes, skips and unreadable kinds for machines', asy
 });
 
 snapshot('--explain lists what was skipped per reason with counts', async ({ sim, tmp }) => {
-  const result = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'explain'), 'snapshot', '--explain']);
+  const result = await runCli([
+    '--kubeconfig',
+    sim.kubeconfigPath,
+    '--repo',
+    join(tmp.path, 'explain'),
+    'snapshot',
+    '--explain',
+  ]);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /skipped root-ca-configmaps: \d+ objects/);
   assert.match(result.stdout, /skipped helm-releases: 1 object —/);

@@ -8,6 +8,9 @@ const repo = await SnapshotRepository.open(dir);
 process.stdout.write('ready\n');
 for (let round = 0; ; round++) {
   const count = size ? Number(size) : round % 2 === 0 ? 2000 : 5;
-  const changes = Array.from({ length: count }, (_, i) => ({ path: `ns-${i % 20}/configmaps/c-${i}.yaml`, content: `seed: ${seed}\nround: ${round}\ni: ${i}\n` }));
+  const changes = Array.from({ length: count }, (_, i) => ({
+    path: `ns-${i % 20}/configmaps/c-${i}.yaml`,
+    content: `seed: ${seed}\nround: ${round}\ni: ${i}\n`,
+  }));
   await repo.commitChanges(changes, { message: `round ${round}`, author: { name: 'loop', email: 'loop@example.com' } });
 }

@@ -46,9 +46,16 @@ test('objects written but the ref not moved (its lock is held): the branch stays
  * Starts commit-loop.ts on the repository and kills it with SIGKILL at a random moment, `attempts` times; after each
  * kill, fsck must pass and our reader and git must agree on the branch. Returns how many commits survived.
  */
-async function killWhileCommitting(dir: string, attempts: number, loopArgs: string[] = [], afterKill: () => void = () => {}): Promise<string> {
+async function killWhileCommitting(
+  dir: string,
+  attempts: number,
+  loopArgs: string[] = [],
+  afterKill: () => void = () => {},
+): Promise<string> {
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', loop, dir, String(attempt), ...loopArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', loop, dir, String(attempt), ...loopArgs], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 600));
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -62,7 +69,10 @@ async function killWhileCommitting(dir: string, attempts: number, loopArgs: stri
     const head = await repo.head();
     if (head) {
       assert.is(git(dir, ['rev-parse', 'main']).trim(), head);
-      assert.is(git(dir, ['ls-tree', '-r', '--name-only', 'main']).trim().split('\n').length, (await repo.readFiles()).size);
+      assert.is(
+        git(dir, ['ls-tree', '-r', '--name-only', 'main']).trim().split('\n').length,
+        (await repo.readFiles()).size,
+      );
     }
   }
   return git(dir, ['rev-list', '--count', '--all']).trim() || '0';
@@ -73,7 +83,10 @@ test('kill -9 at random moments while committing leaves a consistent repository'
   await SnapshotRepository.open(dir);
   process.stdout.write(`(${await killWhileCommitting(dir, 4)} commits survived the kills) `);
   const repo = await SnapshotRepository.open(dir);
-  const result = await repo.commitChanges([{ path: 'after/crash.yaml', content: 'ok\n' }], { message: 'after the crashes', author });
+  const result = await repo.commitChanges([{ path: 'after/crash.yaml', content: 'ok\n' }], {
+    message: 'after the crashes',
+    author,
+  });
   assert.ok(result);
   assert.not.ok(existsSync(join(dir, 'refs', 'heads', 'main.lock')));
   fsck(dir);
@@ -96,7 +109,9 @@ test('kill -9 while packs are being merged leaves a consistent repository', asyn
     else if (now.temporary > before.temporary) kills.writing++;
     before = now;
   });
-  process.stdout.write(`(${survived} commits survived; of 6 kills, ${kills.merging} after a merge's pack and before its deletions, ${kills.writing} within a pack write) `);
+  process.stdout.write(
+    `(${survived} commits survived; of 6 kills, ${kills.merging} after a merge's pack and before its deletions, ${kills.writing} within a pack write) `,
+  );
   const repo = await SnapshotRepository.open(dir);
   for (let round = 0; round < 9; round++) {
     const changes = Array.from({ length: 200 }, (_, i) => ({ path: `after/c-${i}.yaml`, content: `${round} ${i}\n` }));

@@ -51,7 +51,7 @@ test('a repository made in place of the one open() created (moved away, or delet
   const sameInode = statSync(replaced, { bigint: true }).ino;
   await first.discardIfUnused();
   if (birth === 0n) console.log(`(no birth times on this file system: the new folder has inode ${sameInode})`);
-  assert.ok(existsSync(join(replaced, 'HEAD')), 'the second run\'s repository is still there');
+  assert.ok(existsSync(join(replaced, 'HEAD')), "the second run's repository is still there");
   await second.discardIfUnused();
   assert.not.ok(existsSync(replaced));
 });
@@ -63,7 +63,12 @@ test('a repository open() created that got a ref meanwhile (a fetch, another wri
   git(root, ['init', '--bare', '-q', other]);
   const blob = git(other, ['hash-object', '-w', '--stdin'], {}, 'x\n').trim();
   const tree = git(other, ['mktree'], {}, `100644 blob ${blob}\tx\n`).trim();
-  const commit = git(other, ['commit-tree', tree, '-m', 'x'], { GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@b', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@b' }).trim();
+  const commit = git(other, ['commit-tree', tree, '-m', 'x'], {
+    GIT_AUTHOR_NAME: 'a',
+    GIT_AUTHOR_EMAIL: 'a@b',
+    GIT_COMMITTER_NAME: 'a',
+    GIT_COMMITTER_EMAIL: 'a@b',
+  }).trim();
   git(dir, ['fetch', '-q', other, `${commit}:refs/remotes/origin/main`]);
   await repository.discardIfUnused();
   assert.ok(existsSync(join(dir, 'refs', 'remotes', 'origin', 'main')));

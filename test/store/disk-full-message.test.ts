@@ -21,19 +21,26 @@ test('ENOSPC and EDQUOT become one sentence naming the repository and the space 
   const full = diskFullError(errno('ENOSPC'), root, needed);
   assert.instance(full, DiskFullError);
   assert.is((full as DiskFullError).exitCode, 1);
-  assert.match((full as Error).message, new RegExp(`^the disk holding ${root} is full: kubesnap needs about [56] MB more\\.$`));
+  assert.match(
+    (full as Error).message,
+    new RegExp(`^the disk holding ${root} is full: kubesnap needs about [56] MB more\\.$`),
+  );
   const quota = diskFullError(errno('EDQUOT'), `${root}/not-made-yet`, 0);
-  assert.match((quota as Error).message, new RegExp(`^the disk quota for ${root}/not-made-yet is used up: kubesnap needs about 1 MB more\\.$`));
+  assert.match(
+    (quota as Error).message,
+    new RegExp(`^the disk quota for ${root}/not-made-yet is used up: kubesnap needs about 1 MB more\\.$`),
+  );
   const other = errno('EACCES');
   assert.is(diskFullError(other, root, needed), other);
 });
 
-test('a commit\'s need is estimated from its deflated blobs, or from its contents at the compression a sample gets', () => {
+test("a commit's need is estimated from its deflated blobs, or from its contents at the compression a sample gets", () => {
   const contents = Array.from({ length: 200 }, () => Buffer.from(randomBytes(2000).toString('hex')));
   const packed = contents.reduce((sum, content) => sum + prepareBlob(content).packed.bytes.length, 0);
   const fromBlobs = estimateStoredBytes(contents.map((content) => ({ content, blob: prepareBlob(content) })));
   const fromContents = estimateStoredBytes(contents.map((content) => ({ content })));
-  for (const estimate of [fromBlobs, fromContents]) assert.ok(estimate > packed && estimate < packed * 1.2, `${estimate} for ${packed} bytes packed`);
+  for (const estimate of [fromBlobs, fromContents])
+    assert.ok(estimate > packed && estimate < packed * 1.2, `${estimate} for ${packed} bytes packed`);
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));

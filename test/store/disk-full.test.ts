@@ -27,27 +27,42 @@ function canMount(): boolean {
 /** ConfigMaps of random hex (it deflates to about half), `count` × ~1.6 KB in the repository. */
 function configMaps(namespace: string, count: number): KubeObject[] {
   const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }];
-  for (let i = 0; i < count; i++) objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace }, data: { blob: randomBytes(1500).toString('hex') } });
+  for (let i = 0; i < count; i++)
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `cm-${i}`, namespace },
+      data: { blob: randomBytes(1500).toString('hex') },
+    });
   return objects;
 }
 
 /** Every file under `dir`, relative to it. */
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name))).sort();
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 /** What a write may leave: kubesnap's and git's temp files, a pack without its index, lock files and drafts. */
 function debris(repo: string): string[] {
   const files = filesUnder(repo);
-  return files.filter((file) => /(^|\/)tmp_|kubesnap\.lock/.test(file) || (file.endsWith('.pack') && !files.includes(file.replace(/\.pack$/, '.idx'))));
+  return files.filter(
+    (file) =>
+      /(^|\/)tmp_|kubesnap\.lock/.test(file) ||
+      (file.endsWith('.pack') && !files.includes(file.replace(/\.pack$/, '.idx'))),
+  );
 }
 
 function assertDiskFullSentence(result: CliResult, repo: string): number {
   assert.is(result.code, 1, result.stderr);
   const message = result.stderr.trim();
   assert.is(message.split('\n').length, 1, message);
-  const match = new RegExp(`^error: the disk holding ${repo} is full: kubesnap needs about (\\d+) MB more\\.$`).exec(message);
+  const match = new RegExp(`^error: the disk holding ${repo} is full: kubesnap needs about (\\d+) MB more\\.$`).exec(
+    message,
+  );
   assert.ok(match, message);
   return Number(match![1]);
 }
@@ -67,7 +82,9 @@ function remount(mount: string, sizeMb: number): void {
   execFileSync('mount', ['-o', `remount,size=${sizeMb}m`, mount]);
 }
 
-const diskFull = suite<{ sim: Simulator; tmp: { path: string; remove(): void }; mount: string; mounted: boolean }>('a full disk under the repository');
+const diskFull = suite<{ sim: Simulator; tmp: { path: string; remove(): void }; mount: string; mounted: boolean }>(
+  'a full disk under the repository',
+);
 
 diskFull.before(async (context) => {
   context.tmp = temporaryDirectory();
@@ -85,116 +102,137 @@ diskFull.after(async (context) => {
   context.tmp?.remove();
 });
 
-diskFull('a first snapshot that does not fit: one sentence, exit 1, nothing left; with the space it named, the next run works', async (context) => {
-  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
-  const { sim, mount } = context;
-  sim.seed(configMaps('big', 1000));
-  const repo = join(mount, 'repo');
-  const args = ['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot'];
+diskFull(
+  'a first snapshot that does not fit: one sentence, exit 1, nothing left; with the space it named, the next run works',
+  async (context) => {
+    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+    const { sim, mount } = context;
+    sim.seed(configMaps('big', 1000));
+    const repo = join(mount, 'repo');
+    const args = ['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot'];
 
-  const failed = await runCli(args);
-  const neededMb = assertDiskFullSentence(failed, repo);
-  assert.not.match(failed.stderr, /unexpected failure|ENOSPC/);
-  assert.equal(debris(repo), []);
-  if (existsSync(repo)) {
-    // A valid empty repository: the branch unborn, git content with it.
-    assert.equal(filesUnder(repo), ['HEAD', 'config', 'description']);
-    await git(repo, 'fsck', '--full');
-  }
+    const failed = await runCli(args);
+    const neededMb = assertDiskFullSentence(failed, repo);
+    assert.not.match(failed.stderr, /unexpected failure|ENOSPC/);
+    assert.equal(debris(repo), []);
+    if (existsSync(repo)) {
+      // A valid empty repository: the branch unborn, git content with it.
+      assert.equal(filesUnder(repo), ['HEAD', 'config', 'description']);
+      await git(repo, 'fsck', '--full');
+    }
 
-  remount(mount, SIZE_MB + neededMb);
-  const next = await runCli(args);
-  assert.is(next.code, 0, next.stderr);
-  await git(repo, 'fsck', '--full', '--strict');
-  assert.is((await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD', 'big/configmaps')).trim().split('\n').length, 1000);
-  assert.equal(debris(repo), []);
-});
+    remount(mount, SIZE_MB + neededMb);
+    const next = await runCli(args);
+    assert.is(next.code, 0, next.stderr);
+    await git(repo, 'fsck', '--full', '--strict');
+    assert.is(
+      (await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD', 'big/configmaps')).trim().split('\n').length,
+      1000,
+    );
+    assert.equal(debris(repo), []);
+  },
+);
 
-diskFull('a snapshot on top of history that does not fit: the branch stays where it was, nothing is left', async (context) => {
-  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
-  const { sim, mount } = context;
-  const repo = join(mount, 'repo');
-  const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
-  const usedBefore = filesUnder(repo);
-  sim.seed(configMaps('more', 1000));
-  const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
-  const neededMb = assertDiskFullSentence(failed, repo);
-  assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
-  assert.equal(debris(repo), []);
-  assert.equal(filesUnder(repo), usedBefore);
-  await git(repo, 'fsck', '--full', '--strict');
+diskFull(
+  'a snapshot on top of history that does not fit: the branch stays where it was, nothing is left',
+  async (context) => {
+    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+    const { sim, mount } = context;
+    const repo = join(mount, 'repo');
+    const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
+    const usedBefore = filesUnder(repo);
+    sim.seed(configMaps('more', 1000));
+    const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+    const neededMb = assertDiskFullSentence(failed, repo);
+    assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
+    assert.equal(debris(repo), []);
+    assert.equal(filesUnder(repo), usedBefore);
+    await git(repo, 'fsck', '--full', '--strict');
 
-  const { blocks, bsize } = statfsSync(mount);
-  remount(mount, Math.ceil((blocks * bsize) / (1 << 20)) + neededMb);
-  const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
-  assert.is(next.code, 0, next.stderr);
-  assert.is((await git(repo, 'rev-parse', 'HEAD~1')).trim(), head);
-  await git(repo, 'fsck', '--full', '--strict');
-});
+    const { blocks, bsize } = statfsSync(mount);
+    remount(mount, Math.ceil((blocks * bsize) / (1 << 20)) + neededMb);
+    const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+    assert.is(next.code, 0, next.stderr);
+    assert.is((await git(repo, 'rev-parse', 'HEAD~1')).trim(), head);
+    await git(repo, 'fsck', '--full', '--strict');
+  },
+);
 
-diskFull('a full disk at the lock, then a small commit whose loose objects do not fit: no empty lock draft or temp object is left, the branch stays', async (context) => {
-  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
-  const { sim, mount } = context;
-  const repo = join(mount, 'repo');
-  const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
-  const usedBefore = filesUnder(repo);
-  sim.seed(configMaps('small', 1));
-  // Not a page left: the lock's file does not fit.
-  fillUpTo(mount, 0);
-  assertDiskFullSentence(await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']), repo);
-  assert.equal(filesUnder(repo), usedBefore);
-  // One page left: the lock's file fits, the commit's first object does not.
-  const filler = fillUpTo(mount, PAGE);
-  const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
-  assertDiskFullSentence(failed, repo);
-  assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
-  assert.equal(filesUnder(repo), usedBefore);
-  rmSync(filler);
-  const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
-  assert.is(next.code, 0, next.stderr);
-  await git(repo, 'fsck', '--full', '--strict');
-});
+diskFull(
+  'a full disk at the lock, then a small commit whose loose objects do not fit: no empty lock draft or temp object is left, the branch stays',
+  async (context) => {
+    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+    const { sim, mount } = context;
+    const repo = join(mount, 'repo');
+    const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
+    const usedBefore = filesUnder(repo);
+    sim.seed(configMaps('small', 1));
+    // Not a page left: the lock's file does not fit.
+    fillUpTo(mount, 0);
+    assertDiskFullSentence(await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']), repo);
+    assert.equal(filesUnder(repo), usedBefore);
+    // One page left: the lock's file fits, the commit's first object does not.
+    const filler = fillUpTo(mount, PAGE);
+    const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+    assertDiskFullSentence(failed, repo);
+    assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
+    assert.equal(filesUnder(repo), usedBefore);
+    rmSync(filler);
+    const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+    assert.is(next.code, 0, next.stderr);
+    await git(repo, 'fsck', '--full', '--strict');
+  },
+);
 
-diskFull('a first run whose pack fits but not its index: neither is left, nor the index\'s temp file', async (context) => {
-  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
-  const { sim, mount, tmp } = context;
-  const namespace = ['-n', 'big'];
-  const scratch = join(tmp.path, 'scratch');
-  assert.is((await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', scratch, 'snapshot', ...namespace])).code, 0);
-  const packs = join(scratch, 'objects', 'pack');
-  const [pack] = readdirSync(packs).filter((name) => name.endsWith('.pack'));
-  const pages = (bytes: number) => Math.ceil(bytes / PAGE);
-  const packPages = pages(statSync(join(packs, pack)).size);
-  const indexPages = pages(statSync(join(packs, pack.replace(/\.pack$/, '.idx'))).size);
-  assert.ok(indexPages >= 4, `an index of ${indexPages} pages`);
+diskFull(
+  "a first run whose pack fits but not its index: neither is left, nor the index's temp file",
+  async (context) => {
+    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+    const { sim, mount, tmp } = context;
+    const namespace = ['-n', 'big'];
+    const scratch = join(tmp.path, 'scratch');
+    assert.is(
+      (await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', scratch, 'snapshot', ...namespace])).code,
+      0,
+    );
+    const packs = join(scratch, 'objects', 'pack');
+    const [pack] = readdirSync(packs).filter((name) => name.endsWith('.pack'));
+    const pages = (bytes: number) => Math.ceil(bytes / PAGE);
+    const packPages = pages(statSync(join(packs, pack)).size);
+    const indexPages = pages(statSync(join(packs, pack.replace(/\.pack$/, '.idx'))).size);
+    assert.ok(indexPages >= 4, `an index of ${indexPages} pages`);
 
-  const repo = join(mount, 'pack-without-index');
-  remount(mount, Math.ceil((statfsSync(mount).blocks * PAGE) / (1 << 20)) + 4);
-  // config, description, HEAD and the lock: a page each; then the pack, and half its index.
-  const filler = fillUpTo(mount, (4 + packPages + Math.floor(indexPages / 2)) * PAGE);
-  const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', ...namespace]);
-  assertDiskFullSentence(failed, repo);
-  assert.equal(debris(repo), []);
-  // The first run that failed takes the repository it created away again (discardIfUnused): the folder is as it was.
-  assert.not.ok(existsSync(repo));
-  rmSync(filler);
-  const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', ...namespace]);
-  assert.is(next.code, 0, next.stderr);
-  await git(repo, 'fsck', '--full', '--strict');
-});
+    const repo = join(mount, 'pack-without-index');
+    remount(mount, Math.ceil((statfsSync(mount).blocks * PAGE) / (1 << 20)) + 4);
+    // config, description, HEAD and the lock: a page each; then the pack, and half its index.
+    const filler = fillUpTo(mount, (4 + packPages + Math.floor(indexPages / 2)) * PAGE);
+    const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', ...namespace]);
+    assertDiskFullSentence(failed, repo);
+    assert.equal(debris(repo), []);
+    // The first run that failed takes the repository it created away again (discardIfUnused): the folder is as it was.
+    assert.not.ok(existsSync(repo));
+    rmSync(filler);
+    const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', ...namespace]);
+    assert.is(next.code, 0, next.stderr);
+    await git(repo, 'fsck', '--full', '--strict');
+  },
+);
 
-diskFull('a disk full before the first run starts: one sentence, no folder left; once space is freed the run works', async (context) => {
-  if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
-  const { sim, mount } = context;
-  const repo = join(mount, 'fresh');
-  const filler = fillUpTo(mount, 0);
-  const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', '-n', 'default']);
-  assertDiskFullSentence(failed, repo);
-  assert.not.ok(existsSync(repo));
-  rmSync(filler);
-  const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', '-n', 'default']);
-  assert.is(next.code, 0, next.stderr);
-  await git(repo, 'fsck', '--full', '--strict');
-});
+diskFull(
+  'a disk full before the first run starts: one sentence, no folder left; once space is freed the run works',
+  async (context) => {
+    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+    const { sim, mount } = context;
+    const repo = join(mount, 'fresh');
+    const filler = fillUpTo(mount, 0);
+    const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', '-n', 'default']);
+    assertDiskFullSentence(failed, repo);
+    assert.not.ok(existsSync(repo));
+    rmSync(filler);
+    const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', '-n', 'default']);
+    assert.is(next.code, 0, next.stderr);
+    await git(repo, 'fsck', '--full', '--strict');
+  },
+);
 
 diskFull.run();

@@ -11,10 +11,16 @@ const root = temporaryDir('maintenance');
 const author = { name: 'kubesnap', email: 'kubesnap@example.com' };
 
 const configMaps = (from: number, count: number) =>
-  Array.from({ length: count }, (_, k) => ({ path: `shop/configmaps/cm-${from + k}.yaml`, content: `kind: ConfigMap\nname: cm-${from + k}\n` }));
+  Array.from({ length: count }, (_, k) => ({
+    path: `shop/configmaps/cm-${from + k}.yaml`,
+    content: `kind: ConfigMap\nname: cm-${from + k}\n`,
+  }));
 
 async function refused(commit: Promise<unknown>): Promise<void> {
-  const error = await commit.then(() => undefined, (error: unknown) => error);
+  const error = await commit.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   assert.instance(error, RepositoryError);
   assert.match((error as Error).message, /main\.lock exists/);
 }
@@ -91,7 +97,8 @@ test('objects deleted just after their commit moved the branch (a prune or repac
   await repo.commitChanges(files, { message: 'a pack', author });
   files.push(...configMaps(500, 3));
   await repo.commitChanges(files, { message: 'loose objects', author });
-  for (const folder of readdirSync(join(dir, 'objects')).filter((name) => /^[0-9a-f]{2}$/.test(name))) rmSync(join(dir, 'objects', folder), { recursive: true });
+  for (const folder of readdirSync(join(dir, 'objects')).filter((name) => /^[0-9a-f]{2}$/.test(name)))
+    rmSync(join(dir, 'objects', folder), { recursive: true });
   files.push(...configMaps(600, 1));
   await repo.commitChanges(files, { message: 'next', author });
   checkHead(dir, files);
@@ -99,7 +106,8 @@ test('objects deleted just after their commit moved the branch (a prune or repac
   const packsBefore = readdirSync(join(dir, 'objects', 'pack'));
   files.push(...configMaps(1000, 150));
   await repo.commitChanges(files, { message: 'another pack', author });
-  for (const name of readdirSync(join(dir, 'objects', 'pack'))) if (!packsBefore.includes(name)) rmSync(join(dir, 'objects', 'pack', name));
+  for (const name of readdirSync(join(dir, 'objects', 'pack')))
+    if (!packsBefore.includes(name)) rmSync(join(dir, 'objects', 'pack', name));
   files.push(...configMaps(2000, 1));
   await repo.commitChanges(files, { message: 'next', author });
   checkHead(dir, files);

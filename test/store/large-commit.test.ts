@@ -10,7 +10,8 @@ const dir = join(root, 'large.git');
 const author = { name: 'kubesnap', email: 'kubesnap@example.com', timestamp: 1_800_000_000 };
 const kinds = ['configmaps', 'secrets', 'services', 'deployments.apps', 'roles.rbac.authorization.k8s.io'];
 const pathOf = (i: number) => `ns-${i % 40}/${kinds[Math.floor(i / 40) % kinds.length]}/object-${i}.yaml`;
-const contentOf = (i: number, revision: number) => `apiVersion: v1\nkind: Thing\nmetadata:\n  name: object-${i}\n${`  revision: ${revision}\n`.repeat(20)}`;
+const contentOf = (i: number, revision: number) =>
+  `apiVersion: v1\nkind: Thing\nmetadata:\n  name: object-${i}\n${`  revision: ${revision}\n`.repeat(20)}`;
 
 test('20,000 files in one commit go into one pack that git accepts', async () => {
   const repo = await SnapshotRepository.open(dir);
@@ -22,7 +23,10 @@ test('20,000 files in one commit go into one pack that git accepts', async () =>
   assert.is(counts.packs, 1);
   // 20,000 blobs, 40 namespace trees of 5 kind trees each, the root tree, the commit.
   assert.is(counts.packed, 20_000 + 40 * 5 + 40 + 1 + 1);
-  git(dir, ['verify-pack', join(dir, 'objects', 'pack', readdirSync(join(dir, 'objects', 'pack')).find((name) => name.endsWith('.idx'))!)]);
+  git(dir, [
+    'verify-pack',
+    join(dir, 'objects', 'pack', readdirSync(join(dir, 'objects', 'pack')).find((name) => name.endsWith('.idx'))!),
+  ]);
   fsck(dir);
   assert.is(git(dir, ['ls-tree', '-r', 'HEAD']).trim().split('\n').length, 20_000);
   assert.is(git(dir, ['show', `HEAD:${pathOf(12_345)}`]), contentOf(12_345, 0));
@@ -35,15 +39,27 @@ test('an incremental commit writes only the new blobs and the trees above them, 
   const changed = [0, 200, 400, 600, 800, 41, 241, 441, 641, 841];
   const paths = new Set(changed.map(pathOf));
   assert.is(new Set([...paths].map((path) => path.split('/').slice(0, 2).join('/'))).size, 2);
-  const result = await repo.commitChanges(changed.map((i) => ({ path: pathOf(i), content: contentOf(i, 1) })), { message: 'ten', author });
+  const result = await repo.commitChanges(
+    changed.map((i) => ({ path: pathOf(i), content: contentOf(i, 1) })),
+    { message: 'ten', author },
+  );
   assert.is(result?.changed, 10);
   const after = countObjects(dir);
   assert.is(after.packed, before.packed);
   assert.is(after.loose - before.loose, 10 + 4 + 1 + 1);
-  assert.is(git(dir, ['diff', '--name-only', 'HEAD~1', 'HEAD']).trim().split('\n').sort().join(','), [...paths].sort().join(','));
+  assert.is(
+    git(dir, ['diff', '--name-only', 'HEAD~1', 'HEAD']).trim().split('\n').sort().join(','),
+    [...paths].sort().join(','),
+  );
 
   const fresh = await SnapshotRepository.open(dir);
-  await fresh.commitChanges([{ path: pathOf(7), content: null }, { path: 'ns-new/configmaps/x.yaml', content: 'x\n' }], { message: 'fresh', author });
+  await fresh.commitChanges(
+    [
+      { path: pathOf(7), content: null },
+      { path: 'ns-new/configmaps/x.yaml', content: 'x\n' },
+    ],
+    { message: 'fresh', author },
+  );
   const last = countObjects(dir);
   // 1 blob; ns-7/<kind>, ns-7, ns-new/configmaps, ns-new, the root; the commit.
   assert.is(last.loose - after.loose, 1 + 5 + 1);

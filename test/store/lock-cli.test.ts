@@ -23,8 +23,23 @@ interface RunningWatch {
 
 /** `kubesnap watch` in a process group of its own, so kill -9 reaches it through unshare too. */
 function startWatch(sim: Simulator, repo: string, prefix: string[] = []): RunningWatch {
-  const command = [...prefix, process.execPath, bin, '--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'watch', '--batch', '100ms'];
-  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' }, detached: true });
+  const command = [
+    ...prefix,
+    process.execPath,
+    bin,
+    '--kubeconfig',
+    sim.kubeconfigPath,
+    '--repo',
+    repo,
+    'watch',
+    '--batch',
+    '100ms',
+  ];
+  const child = spawn(command[0], command.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+    detached: true,
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -46,7 +61,12 @@ async function headOf(repo: string): Promise<string | undefined> {
 
 function assertRefusedInOneSentence(result: CliResult, holderPid: number) {
   assert.is(result.code, 1, result.stderr);
-  assert.match(result.stderr.trim(), new RegExp(`^error: repository is locked by kubesnap watch \\(pid ${holderPid} on host .*\\) since \\S+; stop it or remove \\S+kubesnap\\.lock if it is gone\\.$`));
+  assert.match(
+    result.stderr.trim(),
+    new RegExp(
+      `^error: repository is locked by kubesnap watch \\(pid ${holderPid} on host .*\\) since \\S+; stop it or remove \\S+kubesnap\\.lock if it is gone\\.$`,
+    ),
+  );
   assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
 }
 
@@ -62,47 +82,71 @@ lock.after(async (context) => {
   context.tmp?.remove();
 });
 
-lock('while a watch runs, a snapshot and a second watch of the same repository are refused in one sentence, exit 1', async ({ sim, tmp }) => {
-  const repo = join(tmp.path, 'busy');
-  const running = startWatch(sim, repo);
-  try {
-    const head = await eventually(() => headOf(repo), 20_000, 'the watch committing');
-    const args = ['--kubeconfig', sim.kubeconfigPath, '--repo', repo];
-    assertRefusedInOneSentence(await runCli([...args, 'snapshot']), running.child.pid!);
-    assertRefusedInOneSentence(await runCli([...args, 'watch']), running.child.pid!);
-    assert.is(await headOf(repo), head);
-  } finally {
-    killGroup(running, 'SIGTERM');
-    assert.is(await running.exited, 0, running.output());
-  }
-  assert.not.ok(existsSync(join(repo, 'kubesnap.lock')));
-});
+lock(
+  'while a watch runs, a snapshot and a second watch of the same repository are refused in one sentence, exit 1',
+  async ({ sim, tmp }) => {
+    const repo = join(tmp.path, 'busy');
+    const running = startWatch(sim, repo);
+    try {
+      const head = await eventually(() => headOf(repo), 20_000, 'the watch committing');
+      const args = ['--kubeconfig', sim.kubeconfigPath, '--repo', repo];
+      assertRefusedInOneSentence(await runCli([...args, 'snapshot']), running.child.pid!);
+      assertRefusedInOneSentence(await runCli([...args, 'watch']), running.child.pid!);
+      assert.is(await headOf(repo), head);
+    } finally {
+      killGroup(running, 'SIGTERM');
+      assert.is(await running.exited, 0, running.output());
+    }
+    assert.not.ok(existsSync(join(repo, 'kubesnap.lock')));
+  },
+);
 
-lock('a watch running as PID 1, killed with -9, restarts as PID 1 and takes its own lock over', async ({ sim, tmp }) => {
-  if (!canRunAsPid1) {
-    console.log('skipped: needs root and unshare(1) to run kubesnap as PID 1 of a PID namespace');
-    return;
-  }
-  const repo = join(tmp.path, 'pid1');
-  const first = startWatch(sim, repo, asPid1);
-  await eventually(() => headOf(repo), 20_000, 'the first watch committing');
-  killGroup(first, 'SIGKILL');
-  await first.exited;
-  const stale = JSON.parse(readFileSync(join(repo, 'kubesnap.lock'), 'utf8'));
-  assert.is(stale.pid, 1);
+lock(
+  'a watch running as PID 1, killed with -9, restarts as PID 1 and takes its own lock over',
+  async ({ sim, tmp }) => {
+    if (!canRunAsPid1) {
+      console.log('skipped: needs root and unshare(1) to run kubesnap as PID 1 of a PID namespace');
+      return;
+    }
+    const repo = join(tmp.path, 'pid1');
+    const first = startWatch(sim, repo, asPid1);
+    await eventually(() => headOf(repo), 20_000, 'the first watch committing');
+    killGroup(first, 'SIGKILL');
+    await first.exited;
+    const stale = JSON.parse(readFileSync(join(repo, 'kubesnap.lock'), 'utf8'));
+    assert.is(stale.pid, 1);
 
-  const second = startWatch(sim, repo, asPid1);
-  try {
-    assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'after-restart', '--from-literal=k=v'])).code, 0);
-    await eventually(async () => (await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD').catch(() => '')).includes('shop/configmaps/after-restart.yaml'), 20_000, 'the restarted watch committing')
-      .catch((error: Error) => assert.unreachable(`${error.message}; it said: ${second.output()}`));
-    const taken = JSON.parse(readFileSync(join(repo, 'kubesnap.lock'), 'utf8'));
-    assert.is(taken.pid, 1);
-    assert.is.not(taken.startTime, stale.startTime);
-  } finally {
-    killGroup(second, 'SIGTERM');
-    await second.exited;
-  }
-});
+    const second = startWatch(sim, repo, asPid1);
+    try {
+      assert.is(
+        (
+          await kubectl(sim.kubeconfigPath, [
+            '-n',
+            'shop',
+            'create',
+            'configmap',
+            'after-restart',
+            '--from-literal=k=v',
+          ])
+        ).code,
+        0,
+      );
+      await eventually(
+        async () =>
+          (await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD').catch(() => '')).includes(
+            'shop/configmaps/after-restart.yaml',
+          ),
+        20_000,
+        'the restarted watch committing',
+      ).catch((error: Error) => assert.unreachable(`${error.message}; it said: ${second.output()}`));
+      const taken = JSON.parse(readFileSync(join(repo, 'kubesnap.lock'), 'utf8'));
+      assert.is(taken.pid, 1);
+      assert.is.not(taken.startTime, stale.startTime);
+    } finally {
+      killGroup(second, 'SIGTERM');
+      await second.exited;
+    }
+  },
+);
 
 lock.run();

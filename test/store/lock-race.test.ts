@@ -20,7 +20,10 @@ interface Answer {
 }
 
 function startRacer(): ChildProcess {
-  return fork(new URL('./lock-racer.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(new URL('./lock-racer.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 function nextAnswer(child: ChildProcess): Promise<Answer> {
@@ -30,13 +33,23 @@ function nextAnswer(child: ChildProcess): Promise<Answer> {
 test(`${ROUNDS} pairs of processes started at the same instant over a stale lock: exactly one of each pair gets it`, async () => {
   const repo = await SnapshotRepository.open(join(root, 'race.git'));
   const lockPath = join(repo.gitdir, 'kubesnap.lock');
-  const deadPid = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+  const deadPid = Number(
+    spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout,
+  );
   const racers = [startRacer(), startRacer()];
   try {
     await Promise.all(racers.map(nextAnswer));
     const bothWon: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      writeFileSync(lockPath, JSON.stringify({ pid: deadPid, host: hostname(), command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z' }));
+      writeFileSync(
+        lockPath,
+        JSON.stringify({
+          pid: deadPid,
+          host: hostname(),
+          command: 'kubesnap watch',
+          since: '2026-01-01T00:00:00.000Z',
+        }),
+      );
       const at = Date.now() + 20;
       const answers = racers.map(nextAnswer);
       for (const racer of racers) racer.send({ round, gitdir: repo.gitdir, at });
@@ -45,11 +58,13 @@ test(`${ROUNDS} pairs of processes started at the same instant over a stale lock
       for (const result of results) if (!result.won) assert.is(result.error, 'LockedError');
       if (winners.length === 2) bothWon.push(round);
       assert.ok(winners.length >= 1, `round ${round}: nobody got the lock`);
-      await Promise.all(winners.map((index) => {
-        const released = nextAnswer(racers[index]);
-        racers[index].send({ release: round });
-        return released;
-      }));
+      await Promise.all(
+        winners.map((index) => {
+          const released = nextAnswer(racers[index]);
+          racers[index].send({ release: round });
+          return released;
+        }),
+      );
     }
     assert.equal(bothWon, [], `both processes got the lock in rounds ${bothWon.join(', ')}`);
   } finally {

@@ -29,7 +29,10 @@ test('a second acquire fails with one sentence naming the holder; release frees 
   assert.is(record.command, 'kubesnap watch');
   assert.ok(!Number.isNaN(Date.parse(record.since)));
   const message = await lockedBy(repo);
-  assert.match(message, new RegExp(`^repository is locked by kubesnap watch \\(pid ${process.pid} on host ${hostname()}\\) since \\d{4}-`));
+  assert.match(
+    message,
+    new RegExp(`^repository is locked by kubesnap watch \\(pid ${process.pid} on host ${hostname()}\\) since \\d{4}-`),
+  );
   assert.is(message.split('\n').length, 1);
   assert.match(await lockedBy(repo.dir), /locked by kubesnap watch/);
   await lock.release();
@@ -43,12 +46,18 @@ test('a stale lock (its process is gone from this host) is taken over; one on an
   const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   const deadPid = Number(gone.stdout);
   const lockPath = join(repo.gitdir, 'kubesnap.lock');
-  writeFileSync(lockPath, JSON.stringify({ pid: deadPid, host: hostname(), command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z' }));
+  writeFileSync(
+    lockPath,
+    JSON.stringify({ pid: deadPid, host: hostname(), command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z' }),
+  );
   const lock = await acquireLock(repo, me);
   assert.is(JSON.parse(readFileSync(lockPath, 'utf8')).pid, process.pid);
   await lock.release();
 
-  writeFileSync(lockPath, JSON.stringify({ pid: deadPid, host: 'elsewhere', command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z' }));
+  writeFileSync(
+    lockPath,
+    JSON.stringify({ pid: deadPid, host: 'elsewhere', command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z' }),
+  );
   assert.match(await lockedBy(repo), /on host elsewhere\) since 2026-01-01/);
   writeFileSync(lockPath, 'half-written');
   const overDebris = await acquireLock(repo, me);
@@ -69,12 +78,24 @@ test('a lock naming a live pid that is now another process (a restarted PID 1) i
   const sleeper = spawn('sleep', ['30']);
   try {
     await new Promise((resolve) => sleeper.once('spawn', resolve));
-    const live = { pid: sleeper.pid!, host: hostname(), command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z', bootId, startTime: startTimeOf(sleeper.pid!) };
+    const live = {
+      pid: sleeper.pid!,
+      host: hostname(),
+      command: 'kubesnap watch',
+      since: '2026-01-01T00:00:00.000Z',
+      bootId,
+      startTime: startTimeOf(sleeper.pid!),
+    };
     const predecessors = {
       'our own pid, started earlier': { ...live, pid: process.pid, startTime: startTimeOf(process.pid) - 1 },
       'a live pid, started at another time': { ...live, startTime: live.startTime + 100 },
       'a live pid of another boot': { ...live, bootId: '00000000-0000-0000-0000-000000000000' },
-      'our own pid, written by a kubesnap that kept no start time': { pid: process.pid, host: hostname(), command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z' },
+      'our own pid, written by a kubesnap that kept no start time': {
+        pid: process.pid,
+        host: hostname(),
+        command: 'kubesnap watch',
+        since: '2026-01-01T00:00:00.000Z',
+      },
     };
     for (const [what, record] of Object.entries(predecessors)) {
       writeFileSync(lockPath, JSON.stringify(record));
@@ -88,7 +109,12 @@ test('a lock naming a live pid that is now another process (a restarted PID 1) i
       await lock.release();
     }
     writeFileSync(lockPath, JSON.stringify(live));
-    assert.match(await lockedBy(repo), new RegExp(`^repository is locked by kubesnap watch \\(pid ${sleeper.pid} on host ${hostname()}\\) since 2026-01-01`));
+    assert.match(
+      await lockedBy(repo),
+      new RegExp(
+        `^repository is locked by kubesnap watch \\(pid ${sleeper.pid} on host ${hostname()}\\) since 2026-01-01`,
+      ),
+    );
     const { startTime: _, bootId: __, ...withoutIdentity } = live;
     writeFileSync(lockPath, JSON.stringify(withoutIdentity));
     assert.match(await lockedBy(repo), new RegExp(`\\(pid ${sleeper.pid} on host`));
@@ -101,7 +127,15 @@ test('a lock from another host is trusted while its holder touches it, and taken
   const repo = await SnapshotRepository.open(join(root, 'foreign.git'));
   const lockPath = join(repo.gitdir, 'kubesnap.lock');
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-  writeFileSync(lockPath, JSON.stringify({ pid: 1, host: 'kubesnap-7d9f-old-pod', command: 'kubesnap watch', since: '2026-01-01T00:00:00.000Z' }));
+  writeFileSync(
+    lockPath,
+    JSON.stringify({
+      pid: 1,
+      host: 'kubesnap-7d9f-old-pod',
+      command: 'kubesnap watch',
+      since: '2026-01-01T00:00:00.000Z',
+    }),
+  );
   utimesSync(lockPath, minutesAgo(2), minutesAgo(2));
   assert.match(await lockedBy(repo), /pid 1 on host kubesnap-7d9f-old-pod/);
   utimesSync(lockPath, minutesAgo(6), minutesAgo(6));

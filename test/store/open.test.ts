@@ -8,7 +8,11 @@ import { fsck, git, temporaryDir } from './real-git.ts';
 
 const root = temporaryDir('open');
 
-async function refused(dir: string, pattern: RegExp, options?: Parameters<typeof SnapshotRepository.open>[1]): Promise<void> {
+async function refused(
+  dir: string,
+  pattern: RegExp,
+  options?: Parameters<typeof SnapshotRepository.open>[1],
+): Promise<void> {
   try {
     await SnapshotRepository.open(dir, options);
   } catch (error) {
@@ -67,7 +71,14 @@ test('a repository whose creation stopped before HEAD (a kill, or an older kubes
     'no HEAD': { config, description },
     'an empty HEAD': { config, description, HEAD: '' },
     'a config cut short': { config: config.slice(0, 20) },
-    'debris of a failed write beside': { config, description, HEAD: '', 'objects/pack/tmp_idx_0123456789ab': 'x', 'objects/17/tmp_obj_0123456789ab': '', 'kubesnap.lock.4242.0badf00d': '' },
+    'debris of a failed write beside': {
+      config,
+      description,
+      HEAD: '',
+      'objects/pack/tmp_idx_0123456789ab': 'x',
+      'objects/17/tmp_obj_0123456789ab': '',
+      'kubesnap.lock.4242.0badf00d': '',
+    },
   };
   for (const [what, files] of Object.entries(left)) {
     const dir = join(root, `unfinished-${what.replace(/\W+/g, '-')}`);
@@ -84,7 +95,10 @@ test('a repository whose creation stopped before HEAD (a kill, or an older kubes
 
   const nonBare = join(root, 'unfinished-work-tree');
   mkdirSync(join(nonBare, '.git', 'objects'), { recursive: true });
-  writeFileSync(join(nonBare, '.git', 'config'), '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n');
+  writeFileSync(
+    join(nonBare, '.git', 'config'),
+    '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n',
+  );
   const repo = await SnapshotRepository.open(nonBare);
   assert.is(repo.bare, false);
   assert.is(git(nonBare, ['rev-parse', '--is-bare-repository']).trim(), 'false');

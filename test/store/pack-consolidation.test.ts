@@ -16,7 +16,8 @@ const PACK_LIMIT = 8;
 type History = Array<{ commit: string; tree: string; files: Map<string, string> }>;
 
 const pathOf = (i: number) => `ns-${i % 7}/configmaps/cm-${i}.yaml`;
-const contentOf = (i: number, round: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  round: "${round}"\n${'  padding: xxxxxxxxxxxxxxxx\n'.repeat(40)}`;
+const contentOf = (i: number, round: number) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  round: "${round}"\n${'  padding: xxxxxxxxxxxxxxxx\n'.repeat(40)}`;
 
 function packNames(dir: string): string[] {
   return readdirSync(join(dir, 'objects', 'pack'))
@@ -25,7 +26,13 @@ function packNames(dir: string): string[] {
 }
 
 /** Commits `count` changed files (more than 100 objects: one pack), starting at file `first`. */
-async function commitRound(repo: SnapshotRepository, history: History, round: number, count = 150, first = 0): Promise<void> {
+async function commitRound(
+  repo: SnapshotRepository,
+  history: History,
+  round: number,
+  count = 150,
+  first = 0,
+): Promise<void> {
   const files = new Map(history.at(-1)?.files);
   const changes = Array.from({ length: count }, (_, k) => {
     const i = first + ((round * 37 + k) % 300);
@@ -38,10 +45,18 @@ async function commitRound(repo: SnapshotRepository, history: History, round: nu
 }
 
 /** Commits these files as one commit on top of the last of `history`. */
-async function commitFiles(repo: SnapshotRepository, history: History, changes: Array<{ path: string; content: string }>, message: string): Promise<void> {
+async function commitFiles(
+  repo: SnapshotRepository,
+  history: History,
+  changes: Array<{ path: string; content: string }>,
+  message: string,
+): Promise<void> {
   const files = new Map(history.at(-1)?.files);
   for (const { path, content } of changes) files.set(path, content);
-  const result = await repo.commitChanges(changes.map(({ path, content }) => ({ path, content: Buffer.from(content, 'latin1') })), { message, author });
+  const result = await repo.commitChanges(
+    changes.map(({ path, content }) => ({ path, content: Buffer.from(content, 'latin1') })),
+    { message, author },
+  );
   assert.ok(result);
   history.push({ commit: result.commit, tree: result.tree, files });
 }
@@ -52,7 +67,8 @@ async function checkHistory(dir: string, history: History, reader?: SnapshotRepo
   for (const { commit, files } of history) {
     const stored = await repo.readFiles(commit);
     assert.equal([...stored.keys()].sort(), [...files.keys()].sort());
-    for (const [path, content] of files) assert.is((await repo.readBlob(stored.get(path)!)).toString(), content, `${path} at ${commit}`);
+    for (const [path, content] of files)
+      assert.is((await repo.readBlob(stored.get(path)!)).toString(), content, `${path} at ${commit}`);
   }
   const last = history.at(-1)!;
   assert.is(git(dir, ['rev-parse', 'HEAD']).trim(), last.commit);
@@ -112,7 +128,10 @@ test('packs git made with deltas (OFS_DELTA, REF_DELTA) are merged with their de
       .map((name) => ({ name, deltas: deltaBases(dir, name).length }))
       .filter((pack) => pack.deltas > 0);
     assert.is(merged?.deltas, bases.length, 'every delta was copied as a delta');
-    assert.not.ok(readdirSync(join(dir, 'objects', 'pack')).some((name) => name.startsWith(gitPack)), "none of git's pack files is left");
+    assert.not.ok(
+      readdirSync(join(dir, 'objects', 'pack')).some((name) => name.startsWith(gitPack)),
+      "none of git's pack files is left",
+    );
     await checkHistory(dir, history);
   }
 });
@@ -152,10 +171,19 @@ function writeThinPack(dir: string, id: string, baseId: string, delta: Buffer): 
   const table = Buffer.alloc(8);
   table.writeUInt32BE(crc32(entry), 0);
   table.writeUInt32BE(12, 4);
-  const index = Buffer.concat([Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]), fanout, Buffer.from(id, 'hex'), table, packChecksum]);
+  const index = Buffer.concat([
+    Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]),
+    fanout,
+    Buffer.from(id, 'hex'),
+    table,
+    packChecksum,
+  ]);
   const name = `pack-${packChecksum.toString('hex')}`;
   writeFileSync(join(dir, 'objects', 'pack', `${name}.pack`), Buffer.concat([body, packChecksum]));
-  writeFileSync(join(dir, 'objects', 'pack', `${name}.idx`), Buffer.concat([index, createHash('sha1').update(index).digest()]));
+  writeFileSync(
+    join(dir, 'objects', 'pack', `${name}.idx`),
+    Buffer.concat([index, createHash('sha1').update(index).digest()]),
+  );
   return name;
 }
 
@@ -169,9 +197,14 @@ test('a REF_DELTA whose base is in no merged pack (a thin pack) is written whole
   const thinId = hashObject('blob', thin);
   // The base is loose, in no pack: a commit of a few objects.
   await repo.commitChanges([{ path: 'base.yaml', content: base }], { message: 'base', author });
-  const thinPack = writeThinPack(dir, thinId, hashObject('blob', base), appendingDelta(base, Buffer.from('  thin: "yes"\n')));
+  const thinPack = writeThinPack(
+    dir,
+    thinId,
+    hashObject('blob', base),
+    appendingDelta(base, Buffer.from('  thin: "yes"\n')),
+  );
   assert.is((await repo.readBlob(thinId)).toString(), thin.toString(), 'our reader finds a base anywhere');
-  assert.is.not(runGit(dir, ['cat-file', 'blob', thinId]).status, 0, 'git reads a base from its delta\'s pack only');
+  assert.is.not(runGit(dir, ['cat-file', 'blob', thinId]).status, 0, "git reads a base from its delta's pack only");
   for (let round = 1; packNames(dir).includes(thinPack); round++) {
     assert.ok(round < 20, 'the thin pack is merged');
     await commitRound(repo, history, round);
@@ -202,7 +235,10 @@ test('a merge of 20,000 objects or more runs on a thread of its own: commits and
   const history: History = [];
   // Nine packs of 2,316 objects (2,300 blobs, their trees, the commit): the ninth commit merges all nine.
   for (let round = 0; round < 9; round++) {
-    const changes = Array.from({ length: 2300 }, (_, k) => ({ path: pathOf(round * 2300 + k), content: contentOf(round * 2300 + k, round) }));
+    const changes = Array.from({ length: 2300 }, (_, k) => ({
+      path: pathOf(round * 2300 + k),
+      content: contentOf(round * 2300 + k, round),
+    }));
     await commitFiles(repo, history, changes, `round ${round}`);
   }
   assert.is(packNames(dir).length, 9, 'the committing thread did not merge them');
@@ -219,14 +255,18 @@ test('packs bigger than the window a merge reads at a time (8 MB), and an entry 
   const history: History = [];
   // Random bytes do not deflate: nine packs of ~10 MB, the first with a 9 MB blob.
   for (let round = 0; round < 9; round++) {
-    const changes = Array.from({ length: 101 }, (_, k) => ({ path: `round-${round}/file-${k}.txt`, content: randomBytes(round === 0 && k === 0 ? 9 << 20 : 100 << 10).toString('latin1') }));
+    const changes = Array.from({ length: 101 }, (_, k) => ({
+      path: `round-${round}/file-${k}.txt`,
+      content: randomBytes(round === 0 && k === 0 ? 9 << 20 : 100 << 10).toString('latin1'),
+    }));
     await commitFiles(repo, history, changes, `round ${round}`);
   }
   await repo.close();
   assert.is(packNames(dir).length, 1);
   const reader = await SnapshotRepository.open(dir);
   const stored = await reader.readFiles();
-  for (const [path, content] of history.at(-1)!.files) assert.ok((await reader.readBlob(stored.get(path)!)).equals(Buffer.from(content, 'latin1')), path);
+  for (const [path, content] of history.at(-1)!.files)
+    assert.ok((await reader.readBlob(stored.get(path)!)).equals(Buffer.from(content, 'latin1')), path);
   fsck(dir);
 });
 
@@ -244,7 +284,8 @@ test('a merge stopped before the old packs are deleted, or between an index and 
   await commitRound(repo, history, 100, 250);
   const [merged, ...others] = packNames(dir);
   assert.is(others.length, 0, 'the commit merged every pack into one');
-  const restore = (name: string, extension: string) => copyFileSync(join(saved, name + extension), join(packDir, name + extension));
+  const restore = (name: string, extension: string) =>
+    copyFileSync(join(saved, name + extension), join(packDir, name + extension));
 
   // Stopped before deleting anything: every object is in two packs.
   for (const name of old) for (const extension of ['.pack', '.idx']) restore(name, extension);
@@ -253,7 +294,10 @@ test('a merge stopped before the old packs are deleted, or between an index and 
   fsck(dir);
   // A commit of a few (loose) objects finds 9 packs and merges them again, into the very pack it already has.
   await fresh.commitChanges([{ path: 'small.yaml', content: 'small\n' }], { message: 'small', author });
-  history.push({ ...history.at(-1)!, ...(await fresh.log({ limit: 1 }).then(([entry]) => ({ commit: entry.commit, tree: entry.tree }))) });
+  history.push({
+    ...history.at(-1)!,
+    ...(await fresh.log({ limit: 1 }).then(([entry]) => ({ commit: entry.commit, tree: entry.tree }))),
+  });
   history.at(-1)!.files = new Map([...history.at(-2)!.files, ['small.yaml', 'small\n']]);
   assert.equal(packNames(dir), [merged]);
   await checkHistory(dir, history);
@@ -263,7 +307,7 @@ test('a merge stopped before the old packs are deleted, or between an index and 
   await checkHistory(dir, history);
 });
 
-test('once there are about 6,700 loose objects (git\'s estimate, gc.auto), a commit packs them and deletes them', async () => {
+test("once there are about 6,700 loose objects (git's estimate, gc.auto), a commit packs them and deletes them", async () => {
   const dir = join(root, 'loose.git');
   const repo = await SnapshotRepository.open(dir);
   const history: History = [];
@@ -276,7 +320,10 @@ test('once there are about 6,700 loose objects (git\'s estimate, gc.auto), a com
   }
   assert.ok(mostLoose > 6000, `${mostLoose} loose objects at the most`);
   assert.is(countObjects(dir).loose, 0);
-  await checkHistory(dir, history.filter((_, i) => i % 10 === 0 || i === history.length - 1));
+  await checkHistory(
+    dir,
+    history.filter((_, i) => i % 10 === 0 || i === history.length - 1),
+  );
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));

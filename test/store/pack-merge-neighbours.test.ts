@@ -20,11 +20,20 @@ function packNames(dir: string): string[] {
   return readdirSync(packDir)
     .filter((name) => name.endsWith('.idx'))
     .map((name) => name.slice(0, -4))
-    .sort((a, b) => readFileSync(join(packDir, `${a}.idx`)).length - readFileSync(join(packDir, `${b}.idx`)).length || (a < b ? -1 : 1));
+    .sort(
+      (a, b) =>
+        readFileSync(join(packDir, `${a}.idx`)).length - readFileSync(join(packDir, `${b}.idx`)).length ||
+        (a < b ? -1 : 1),
+    );
 }
 
 /** Commits `count` new files (a pack of their blobs, trees and the commit); returns every file committed so far. */
-async function commitPack(repo: SnapshotRepository, files: Map<string, string>, round: number, count: number): Promise<void> {
+async function commitPack(
+  repo: SnapshotRepository,
+  files: Map<string, string>,
+  round: number,
+  count: number,
+): Promise<void> {
   const changes = Array.from({ length: count }, (_, k) => {
     const i = files.size + k;
     return { path: pathOf(i), content: contentOf(i, round) };
@@ -72,11 +81,17 @@ test('a merge of packs a multi-pack-index names removes it with its bitmap: git 
   for (let round = 0; round < 6; round++) await commitPack(repo, files, round, 150);
   git(dir, ['multi-pack-index', 'write', '--bitmap']);
   const packDir = join(dir, 'objects', 'pack');
-  assert.ok(readdirSync(packDir).some((name) => /^multi-pack-index-[0-9a-f]+\.bitmap$/.test(name)), 'git wrote a bitmap');
+  assert.ok(
+    readdirSync(packDir).some((name) => /^multi-pack-index-[0-9a-f]+\.bitmap$/.test(name)),
+    'git wrote a bitmap',
+  );
   git(dir, ['multi-pack-index', 'verify']);
   for (let round = 6; round < 12; round++) await commitPack(repo, files, round, 150);
   await repo.close();
-  assert.equal(readdirSync(packDir).filter((name) => name.startsWith('multi-pack-index')), []);
+  assert.equal(
+    readdirSync(packDir).filter((name) => name.startsWith('multi-pack-index')),
+    [],
+  );
   git(dir, ['multi-pack-index', 'verify']);
   await checkAll(dir, files);
   // git writes it again over the packs there are now, and reads through it.
@@ -95,7 +110,12 @@ test('a merge that fails on its thread loses nothing, says why, and the next com
   const [copied] = packNames(dir);
   const ids = git(dir, ['verify-pack', '-v', join('objects', 'pack', `${copied}.idx`)]).match(/^[0-9a-f]{40}(?= )/gm)!;
   // Compressed anew (git would copy the entries as they are, into a pack of the same bytes and name).
-  const copy = runGit(dir, ['pack-objects', '-q', '--no-reuse-object', join('objects', 'pack', 'pack')], {}, `${ids.join('\n')}\n`);
+  const copy = runGit(
+    dir,
+    ['pack-objects', '-q', '--no-reuse-object', join('objects', 'pack', 'pack')],
+    {},
+    `${ids.join('\n')}\n`,
+  );
   assert.is(copy.status, 0, copy.stderr);
   assert.is.not(copy.stdout.trim(), copied.slice('pack-'.length));
   assert.is(repo.compactionFailure, undefined);

@@ -27,7 +27,13 @@ export interface GitResult {
 
 /** Runs git in `cwd` (with `input` on its stdin); returns its output whatever the exit code. */
 export function runGit(cwd: string, args: string[], env: Record<string, string> = {}, input?: string): GitResult {
-  const result = spawnSync('git', args, { cwd, env: { ...gitEnv, ...env }, input, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const result = spawnSync('git', args, {
+    cwd,
+    env: { ...gitEnv, ...env },
+    input,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 

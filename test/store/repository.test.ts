@@ -7,7 +7,12 @@ import { SnapshotRepository } from '../../lib/store/index.ts';
 import { fsck, git, temporaryDir } from './real-git.ts';
 
 const root = temporaryDir('repository');
-const author = (timestamp: number) => ({ name: 'kubesnap', email: 'kubesnap@example.com', timestamp, timezoneOffset: -60 });
+const author = (timestamp: number) => ({
+  name: 'kubesnap',
+  email: 'kubesnap@example.com',
+  timestamp,
+  timezoneOffset: -60,
+});
 
 async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<Error> {
   try {
@@ -40,9 +45,15 @@ test('a new bare repository takes a first commit that real git reads', async () 
   assert.is(await repo.head(), result.commit);
   assert.is(git(dir, ['rev-parse', 'main']).trim(), result.commit);
   assert.is(git(dir, ['rev-parse', 'HEAD^{tree}']).trim(), result.tree);
-  assert.is(git(dir, ['log', '--format=%an <%ae> %at %ai|%s|%b']).trim(), 'kubesnap <kubesnap@example.com> 1800000000 2027-01-15 09:00:00 +0100|First snapshot|Three objects.');
+  assert.is(
+    git(dir, ['log', '--format=%an <%ae> %at %ai|%s|%b']).trim(),
+    'kubesnap <kubesnap@example.com> 1800000000 2027-01-15 09:00:00 +0100|First snapshot|Three objects.',
+  );
   assert.is(git(dir, ['show', 'HEAD:shop/configmaps/web.yaml']), 'apiVersion: v1\nkind: ConfigMap\n');
-  assert.is(git(dir, ['ls-tree', '-r', '--name-only', 'HEAD']).trim().split('\n').join(','), 'README.md,_cluster/namespaces/shop.yaml,shop/configmaps/web.yaml');
+  assert.is(
+    git(dir, ['ls-tree', '-r', '--name-only', 'HEAD']).trim().split('\n').join(','),
+    'README.md,_cluster/namespaces/shop.yaml,shop/configmaps/web.yaml',
+  );
   fsck(dir);
   assert.match(git(dir, ['reflog', 'show', '--format=%gs', 'main']), /commit \(initial\): First snapshot/);
 });
@@ -70,11 +81,20 @@ test('a second commit with changes and deletions; nothing changed means no commi
   assert.ok(first && second);
   assert.is(second.changed, 3);
   assert.is(git(dir, ['rev-parse', 'HEAD~1']).trim(), first.commit);
-  assert.is(git(dir, ['diff', '--name-status', 'HEAD~1', 'HEAD']).trim(), 'M\ta/one.yaml\nD\tb/three.yaml\nA\tc/four.yaml');
+  assert.is(
+    git(dir, ['diff', '--name-status', 'HEAD~1', 'HEAD']).trim(),
+    'M\ta/one.yaml\nD\tb/three.yaml\nA\tc/four.yaml',
+  );
   assert.is(git(dir, ['ls-tree', '--name-only', 'HEAD']).trim(), 'a\nc');
   fsck(dir);
 
-  assert.is(await repo.commitChanges([{ path: 'a/one.yaml', content: 'one\n' }], { message: 'same', author: author(1_800_000_200) }), undefined);
+  assert.is(
+    await repo.commitChanges([{ path: 'a/one.yaml', content: 'one\n' }], {
+      message: 'same',
+      author: author(1_800_000_200),
+    }),
+    undefined,
+  );
   assert.is(await repo.commitChanges([], { message: 'nothing', author: author(1_800_000_200) }), undefined);
   assert.is(await repo.head(), second.commit);
   const empty = await repo.commitChanges([], { message: 'marker', author: author(1_800_000_300), allowEmpty: true });
@@ -94,10 +114,21 @@ test('replaceAll deletes every file not listed, and folders left empty', async (
     ],
     { message: 'all', author: author(1_800_000_000) },
   );
-  const result = await repo.commitChanges([{ path: 'y/2.yaml', content: 'two' }], { message: 'replace', author: author(1_800_000_100), replaceAll: true });
+  const result = await repo.commitChanges([{ path: 'y/2.yaml', content: 'two' }], {
+    message: 'replace',
+    author: author(1_800_000_100),
+    replaceAll: true,
+  });
   assert.equal(result?.changed, 3);
   assert.is(git(dir, ['ls-tree', '-r', '--name-only', 'HEAD']).trim(), 'y/2.yaml');
-  assert.is(await repo.commitChanges([{ path: 'y/2.yaml', content: 'two' }], { message: 'again', author: author(1_800_000_200), replaceAll: true }), undefined);
+  assert.is(
+    await repo.commitChanges([{ path: 'y/2.yaml', content: 'two' }], {
+      message: 'again',
+      author: author(1_800_000_200),
+      replaceAll: true,
+    }),
+    undefined,
+  );
   fsck(dir);
 });
 
@@ -113,9 +144,18 @@ test('tree entries are in git order: "a.yaml" < "a/" < "a0", non-ASCII names by 
   assert.equal([...(await repo.readFiles()).keys()].sort(), [...names].sort());
   assert.is(git(dir, ['-c', 'core.quotePath=false', 'show', 'HEAD:z/é/ü.yaml']), 'z/é/ü.yaml');
   // Patching a tree in place (same names, new ids) must give what git would compute from scratch.
-  const next = await repo.commitChanges([{ path: 'a.yaml', content: 'changed' }, { path: '\u{1F600}.yaml', content: 'changed too' }], { message: 'patch', author: author(1_800_000_100) });
+  const next = await repo.commitChanges(
+    [
+      { path: 'a.yaml', content: 'changed' },
+      { path: '\u{1F600}.yaml', content: 'changed too' },
+    ],
+    { message: 'patch', author: author(1_800_000_100) },
+  );
   assert.ok(result && next);
-  assert.is(git(dir, ['-c', 'core.quotePath=false', 'ls-tree', 'HEAD']).split('\n').length, git(dir, ['ls-tree', result.commit]).split('\n').length);
+  assert.is(
+    git(dir, ['-c', 'core.quotePath=false', 'ls-tree', 'HEAD']).split('\n').length,
+    git(dir, ['ls-tree', result.commit]).split('\n').length,
+  );
   git(dir, ['read-tree', '--index-output=' + join(root, 'order.index'), 'HEAD']);
   assert.is(git(dir, ['write-tree'], { GIT_INDEX_FILE: join(root, 'order.index') }).trim(), next.tree);
   fsck(dir);
@@ -124,8 +164,22 @@ test('tree entries are in git order: "a.yaml" < "a/" < "a0", non-ASCII names by 
 test('paths that could escape the repository are refused before anything is written', async () => {
   const dir = join(root, 'paths.git');
   const repo = await SnapshotRepository.open(dir);
-  for (const path of ['../evil.yaml', 'a/../../evil.yaml', '/etc/passwd', 'a//b.yaml', '.git/config', 'a/.GIT/x', 'nul\0byte', 'a/./b', 'trailing/', '']) {
-    await rejects(repo.commitChanges([{ path, content: 'x' }], { message: 'bad', author: author(1_800_000_000) }), /Refusing the path/);
+  for (const path of [
+    '../evil.yaml',
+    'a/../../evil.yaml',
+    '/etc/passwd',
+    'a//b.yaml',
+    '.git/config',
+    'a/.GIT/x',
+    'nul\0byte',
+    'a/./b',
+    'trailing/',
+    '',
+  ]) {
+    await rejects(
+      repo.commitChanges([{ path, content: 'x' }], { message: 'bad', author: author(1_800_000_000) }),
+      /Refusing the path/,
+    );
   }
   assert.is(await repo.head(), undefined);
   assert.is(git(dir, ['count-objects']).trim(), '0 objects, 0 kilobytes');
@@ -138,28 +192,55 @@ test('reading back: readFiles, readBlob, readFile, log with a path, limit', asyn
   for (let i = 0; i < 4; i++) {
     const changes = [{ path: 'shop/deployments.apps/web.yaml', content: `replicas: ${i}\n` }];
     if (i % 2 === 0) changes.push({ path: `shop/configmaps/c${i}.yaml`, content: `c${i}\n` });
-    const result = await repo.commitChanges(changes, { message: `commit ${i}`, author: author(1_800_000_000 + i * 100) });
+    const result = await repo.commitChanges(changes, {
+      message: `commit ${i}`,
+      author: author(1_800_000_000 + i * 100),
+    });
     commits.push(result!.commit);
   }
   const files = await repo.readFiles();
-  assert.equal([...files.keys()].sort(), ['shop/configmaps/c0.yaml', 'shop/configmaps/c2.yaml', 'shop/deployments.apps/web.yaml']);
+  assert.equal([...files.keys()].sort(), [
+    'shop/configmaps/c0.yaml',
+    'shop/configmaps/c2.yaml',
+    'shop/deployments.apps/web.yaml',
+  ]);
   assert.is(files.get('shop/configmaps/c2.yaml'), git(dir, ['rev-parse', 'HEAD:shop/configmaps/c2.yaml']).trim());
-  assert.equal([...(await repo.readFiles(commits[0])).keys()].sort(), ['shop/configmaps/c0.yaml', 'shop/deployments.apps/web.yaml']);
+  assert.equal([...(await repo.readFiles(commits[0])).keys()].sort(), [
+    'shop/configmaps/c0.yaml',
+    'shop/deployments.apps/web.yaml',
+  ]);
   assert.is((await repo.readBlob(files.get('shop/configmaps/c0.yaml')!)).toString(), 'c0\n');
   assert.is((await repo.readFile('HEAD~2', 'shop/deployments.apps/web.yaml'))?.toString(), 'replicas: 1\n');
   assert.is(await repo.readFile('HEAD', 'shop/nothing.yaml'), undefined);
   assert.is(await repo.readFile('HEAD', 'shop'), undefined);
 
   const log = await repo.log();
-  assert.equal(log.map((entry) => entry.commit), [...commits].reverse());
+  assert.equal(
+    log.map((entry) => entry.commit),
+    [...commits].reverse(),
+  );
   assert.is(log[0].message, 'commit 3\n');
   assert.equal(log[0].parents, [commits[2]]);
   assert.equal(log[3].parents, []);
-  assert.equal(log[0].author, { name: 'kubesnap', email: 'kubesnap@example.com', timestamp: 1_800_000_300, timezoneOffset: -60 });
+  assert.equal(log[0].author, {
+    name: 'kubesnap',
+    email: 'kubesnap@example.com',
+    timestamp: 1_800_000_300,
+    timezoneOffset: -60,
+  });
   assert.is(log[0].tree, git(dir, ['rev-parse', 'HEAD^{tree}']).trim());
-  assert.equal((await repo.log({ path: 'shop/configmaps' })).map((entry) => entry.message), ['commit 2\n', 'commit 0\n']);
-  assert.equal((await repo.log({ path: 'shop/configmaps/c0.yaml' })).map((entry) => entry.message), ['commit 0\n']);
-  assert.equal((await repo.log({ limit: 2, ref: 'HEAD~1' })).map((entry) => entry.commit), [commits[2], commits[1]]);
+  assert.equal(
+    (await repo.log({ path: 'shop/configmaps' })).map((entry) => entry.message),
+    ['commit 2\n', 'commit 0\n'],
+  );
+  assert.equal(
+    (await repo.log({ path: 'shop/configmaps/c0.yaml' })).map((entry) => entry.message),
+    ['commit 0\n'],
+  );
+  assert.equal(
+    (await repo.log({ limit: 2, ref: 'HEAD~1' })).map((entry) => entry.commit),
+    [commits[2], commits[1]],
+  );
 });
 
 test('resolve: HEAD~N, HEAD^, short ids, branches, tags made with real git, branch@{date}; commitAt', async () => {
@@ -227,8 +308,14 @@ test('a repository made and packed by real git: read it (deltas, packed-refs) an
   assert.is(repo.branch, 'trunk');
   assert.is(await repo.head(), git(dir, ['rev-parse', 'trunk']).trim());
   assert.is((await repo.readFile('HEAD~2', 'ns/big.yaml'))?.toString(), `${big}rev 0\n`);
-  assert.equal((await repo.log()).map((entry) => entry.message), ['git 2\n', 'git 1\n', 'git 0\n']);
-  const result = await repo.commitChanges([{ path: 'ns/other.yaml', content: 'x\n' }], { message: 'kubesnap on top', author: author(1_800_000_000) });
+  assert.equal(
+    (await repo.log()).map((entry) => entry.message),
+    ['git 2\n', 'git 1\n', 'git 0\n'],
+  );
+  const result = await repo.commitChanges([{ path: 'ns/other.yaml', content: 'x\n' }], {
+    message: 'kubesnap on top',
+    author: author(1_800_000_000),
+  });
   assert.is(git(dir, ['rev-parse', 'trunk~1']).trim(), (await repo.log())[1].commit);
   assert.is(git(dir, ['rev-parse', 'trunk']).trim(), result?.commit);
   assert.is(git(dir, ['show', 'trunk:ns/big.yaml']), `${big}rev 2\n`);
@@ -239,7 +326,8 @@ test('an instance finds by its full id a commit another instance packed after it
   const dir = join(root, 'two-instances.git');
   const writer = await SnapshotRepository.open(dir);
   const reader = await SnapshotRepository.open(dir);
-  const files = (round: number) => Array.from({ length: 200 }, (_, i) => ({ path: `ns/f-${i}.yaml`, content: `${round} ${i}\n` }));
+  const files = (round: number) =>
+    Array.from({ length: 200 }, (_, i) => ({ path: `ns/f-${i}.yaml`, content: `${round} ${i}\n` }));
   await writer.commitChanges(files(1), { message: 'one', author: author(1_800_000_000) });
   assert.is((await reader.readFiles()).size, 200);
   const second = await writer.commitChanges(files(2), { message: 'two', author: author(1_800_000_001) });
@@ -250,7 +338,12 @@ test('commits started together on one instance run one after the other', async (
   const dir = join(root, 'concurrent.git');
   const repo = await SnapshotRepository.open(dir);
   const results = await Promise.all(
-    Array.from({ length: 5 }, (_, i) => repo.commitChanges([{ path: `f${i}.yaml`, content: `${i}\n` }], { message: `c${i}`, author: author(1_800_000_000 + i) })),
+    Array.from({ length: 5 }, (_, i) =>
+      repo.commitChanges([{ path: `f${i}.yaml`, content: `${i}\n` }], {
+        message: `c${i}`,
+        author: author(1_800_000_000 + i),
+      }),
+    ),
   );
   assert.is(git(dir, ['rev-list', '--count', 'main']).trim(), '5');
   assert.is(git(dir, ['rev-parse', 'main']).trim(), results[4]?.commit);

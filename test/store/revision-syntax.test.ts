@@ -25,7 +25,11 @@ test('ranges and REV:PATH; the dots and colons inside @{...} belong to the revis
   assert.equal(parseRevisionRange('main...side'), { from: 'main', to: 'side', symmetric: true });
   assert.equal(parseRevisionRange('..HEAD~2'), { from: 'HEAD', to: 'HEAD~2', symmetric: false });
   assert.is(parseRevisionRange('main@{2.days.ago}'), undefined);
-  assert.equal(parseRevisionRange('main@{2.days.ago}..main'), { from: 'main@{2.days.ago}', to: 'main', symmetric: false });
+  assert.equal(parseRevisionRange('main@{2.days.ago}..main'), {
+    from: 'main@{2.days.ago}',
+    to: 'main',
+    symmetric: false,
+  });
   assert.equal(splitRevisionPath('HEAD:shop/configmaps/web-config.yaml'), ['HEAD', 'shop/configmaps/web-config.yaml']);
   assert.equal(splitRevisionPath('main@{2026-11-20 10:00}:shop/'), ['main@{2026-11-20 10:00}', 'shop/']);
   assert.equal(splitRevisionPath('HEAD~1'), ['HEAD~1', undefined]);

@@ -24,7 +24,9 @@ function file(path: string, ageMinutes = 0): string {
 test('holding the lock, a start sweeps what an earlier kubesnap left and nothing another program may still be writing', async () => {
   const repo = await SnapshotRepository.open(join(root, 'sweep.git'));
   const objects = join(repo.gitdir, 'objects');
-  const deadPid = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+  const deadPid = Number(
+    spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout,
+  );
   const sleeper = spawn('sleep', ['30']);
   try {
     await new Promise((resolve) => sleeper.once('spawn', resolve));
@@ -58,17 +60,24 @@ test('holding the lock, a start sweeps what an earlier kubesnap left and nothing
   }
 });
 
-test('after a failed write, what it made since it started goes; older files and git\'s own stay', async () => {
+test("after a failed write, what it made since it started goes; older files and git's own stay", async () => {
   const repo = await SnapshotRepository.open(join(root, 'failed.git'));
   const objects = join(repo.gitdir, 'objects');
-  const earlier = [file(join(objects, 'cd', 'tmp_obj_00000000000a'), 5), file(join(objects, 'pack', `${packName('5')}.pack`), 5)];
+  const earlier = [
+    file(join(objects, 'cd', 'tmp_obj_00000000000a'), 5),
+    file(join(objects, 'pack', `${packName('5')}.pack`), 5),
+  ];
   const startedAtMs = Date.now();
   const ours = [
     file(join(objects, 'cd', 'tmp_obj_00000000000b')),
     file(join(objects, 'pack', 'tmp_idx_00000000000c')),
     file(join(objects, 'pack', `${packName('6')}.pack`)),
   ];
-  const others = [file(join(objects, 'cd', 'tmp_obj_Zx9kLm')), file(join(objects, 'pack', `${packName('7')}.pack`)), file(join(objects, 'pack', `${packName('7')}.idx`))];
+  const others = [
+    file(join(objects, 'cd', 'tmp_obj_Zx9kLm')),
+    file(join(objects, 'pack', `${packName('7')}.pack`)),
+    file(join(objects, 'pack', `${packName('7')}.idx`)),
+  ];
   removeFailedWriteFiles(repo.gitdir, startedAtMs);
   for (const path of ours) assert.not.ok(existsSync(path), `${path} should be removed`);
   for (const path of [...earlier, ...others]) assert.ok(existsSync(path), `${path} should be kept`);

@@ -13,7 +13,11 @@ function status(dir: string): string {
   return git(dir, ['status', '--porcelain', '--untracked-files=all']).trim();
 }
 
-async function refusedAsDirty(repo: SnapshotRepository, changes: Array<{ path: string; content: string | null }>, path: string): Promise<void> {
+async function refusedAsDirty(
+  repo: SnapshotRepository,
+  changes: Array<{ path: string; content: string | null }>,
+  path: string,
+): Promise<void> {
   try {
     await repo.commitChanges(changes, { message: 'refused', author });
     assert.unreachable('the commit should be refused');
@@ -104,7 +108,10 @@ test('uncommitted changes to a path about to change are refused; other local cha
   writeFileSync(join(dir, 'ns', 'new.yaml'), 'untracked\n');
   await refusedAsDirty(repo, [{ path: 'ns/new.yaml', content: 'from the cluster\n' }], 'ns/new.yaml');
   writeFileSync(join(dir, 'ns', 'new.yaml'), 'from the cluster\n');
-  await repo.commitChanges([{ path: 'ns/new.yaml', content: 'from the cluster\n' }], { message: 'same bytes as the untracked file', author });
+  await repo.commitChanges([{ path: 'ns/new.yaml', content: 'from the cluster\n' }], {
+    message: 'same bytes as the untracked file',
+    author,
+  });
   assert.is(status(dir), '');
 });
 

@@ -1,11 +1,27 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { createObject, deleteObject, discoverResources, mergePatchObject, resolveResourceSpelling, type ApiResource, type KubeClient } from '../../lib/kube/index.ts';
+import {
+  createObject,
+  deleteObject,
+  discoverResources,
+  mergePatchObject,
+  resolveResourceSpelling,
+  type ApiResource,
+  type KubeClient,
+} from '../../lib/kube/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { ClusterSync } from '../../lib/sync/index.ts';
 import type { Simulator } from '../../lib/sim/index.ts';
-import { clientFor, eventually, freshSnapshotFiles, objectFiles, startSeededSimulator, testAuthor, testCluster } from '../helpers/cluster.ts';
+import {
+  clientFor,
+  eventually,
+  freshSnapshotFiles,
+  objectFiles,
+  startSeededSimulator,
+  testAuthor,
+  testCluster,
+} from '../helpers/cluster.ts';
 import { git, temporaryDirectory } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
 
@@ -35,13 +51,31 @@ sync.after(async (context) => {
 
 const resource = (context: Context, spelling: string) => resolveResourceSpelling(context.resources, spelling)[0];
 
-async function started(context: Context, options: Partial<ConstructorParameters<typeof ClusterSync>[0]> = {}, dir?: string) {
-  const repository = await SnapshotRepository.open(dir ?? join(context.tmp.path, `repo-${context.repos++}`), { create: true });
-  const running = new ClusterSync({ client: context.client, repository, author: testAuthor, cluster: testCluster, batchMs: 200, discoveryIntervalMs: 300, ...options });
+async function started(
+  context: Context,
+  options: Partial<ConstructorParameters<typeof ClusterSync>[0]> = {},
+  dir?: string,
+) {
+  const repository = await SnapshotRepository.open(dir ?? join(context.tmp.path, `repo-${context.repos++}`), {
+    create: true,
+  });
+  const running = new ClusterSync({
+    client: context.client,
+    repository,
+    author: testAuthor,
+    cluster: testCluster,
+    batchMs: 200,
+    discoveryIntervalMs: 300,
+    ...options,
+  });
   try {
     await running.start();
     await running.ready;
-    await eventually(async () => (await repository.head()) !== undefined || (await running.flush()), 5000, 'first commit');
+    await eventually(
+      async () => (await repository.head()) !== undefined || (await running.flush()),
+      5000,
+      'first commit',
+    );
   } catch (error) {
     await running.stop().catch(() => undefined);
     throw error;
@@ -68,11 +102,18 @@ sync('a change is committed with who made it, field changes and a trailer', asyn
     // managedFields times are whole seconds: a scale within the second the deployment was created in ties with
     // kubectl-create's entry, and a tie cannot tell who wrote last (see lastWriter).
     await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
-    assert.is((await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'scale', 'deployment/web', '--replicas=5'])).code, 0);
+    assert.is(
+      (await kubectl(context.sim.kubeconfigPath, ['-n', 'shop', 'scale', 'deployment/web', '--replicas=5'])).code,
+      0,
+    );
     await eventually(async () => (await commitCount(repository)) > before, 5000, 'a commit');
     const message = (await repository.log())[0].message;
     assert.match(message, /^watch: 0 created, 1 updated, 0 deleted\n/, message);
-    assert.match(message, /updated shop\/deployments\.apps\/web {2}spec\.replicas 2→5 {2}by kubectl at \d\d:\d\d:\d\dZ/, message);
+    assert.match(
+      message,
+      /updated shop\/deployments\.apps\/web {2}spec\.replicas 2→5 {2}by kubectl at \d\d:\d\d:\d\dZ/,
+      message,
+    );
     assert.match(message, /\nKubesnap-Changed-By: kubectl\n/);
   } finally {
     await running.stop();
@@ -85,7 +126,8 @@ sync('status-only updates and a change undone within one batch make no commit', 
     const before = await commitCount(repository);
     const deployments = resource(context, 'deployments.apps');
     await context.client.json('PATCH', `/apis/apps/v1/namespaces/shop/deployments/web/status`, {
-      body: { status: { observedGeneration: 7, replicas: 2, readyReplicas: 2 } }, contentType: 'application/merge-patch+json',
+      body: { status: { observedGeneration: 7, replicas: 2, readyReplicas: 2 } },
+      contentType: 'application/merge-patch+json',
     });
     await mergePatchObject(context.client, deployments, 'shop', 'web', { metadata: { labels: { flip: 'on' } } });
     await mergePatchObject(context.client, deployments, 'shop', 'web', { metadata: { labels: { flip: null } } });
@@ -104,14 +146,23 @@ sync('1,000 changes in a burst collapse into a few commits (--batch-max) and not
     const configmaps = resource(context, 'configmaps');
     const writes: Promise<unknown>[] = [];
     for (let i = 0; i < 1000; i++) {
-      writes.push(createObject(context.client, configmaps, { metadata: { name: `burst-${i}`, namespace: 'monitoring' }, data: { n: String(i) } }));
+      writes.push(
+        createObject(context.client, configmaps, {
+          metadata: { name: `burst-${i}`, namespace: 'monitoring' },
+          data: { n: String(i) },
+        }),
+      );
     }
     await Promise.all(writes);
     // Nothing else changes meanwhile: every burst object is either committed or pending.
-    const seen = async () => [...(await repository.readFiles()).keys()].filter((path) => path.startsWith('monitoring/configmaps/burst-')).length + running.pendingCount;
-    await eventually(async () => (await seen()) >= 1000, 60_000, 'every change of the burst seen').catch(async (error) => {
-      throw new Error(`${error.message}: ${await seen()} of 1000`);
-    });
+    const seen = async () =>
+      [...(await repository.readFiles()).keys()].filter((path) => path.startsWith('monitoring/configmaps/burst-'))
+        .length + running.pendingCount;
+    await eventually(async () => (await seen()) >= 1000, 60_000, 'every change of the burst seen').catch(
+      async (error) => {
+        throw new Error(`${error.message}: ${await seen()} of 1000`);
+      },
+    );
     await running.flush();
     const commits = (await commitCount(repository)) - before;
     assert.ok(commits >= 2 && commits <= 4, `${commits} commits for 1,000 changes with --batch-max 400`);
@@ -129,7 +180,10 @@ sync('dropped connections and a 410 during a burst lose nothing and duplicate no
   try {
     const configmaps = resource(context, 'configmaps');
     for (let i = 0; i < 60; i++) {
-      await createObject(context.client, configmaps, { metadata: { name: `faulty-${i}`, namespace: 'shop' }, data: { n: String(i) } });
+      await createObject(context.client, configmaps, {
+        metadata: { name: `faulty-${i}`, namespace: 'shop' },
+        data: { n: String(i) },
+      });
       if (i === 20) context.sim.faults.dropWatches();
       if (i === 40) {
         context.sim.faults.compactHistory();
@@ -138,55 +192,94 @@ sync('dropped connections and a 410 during a burst lose nothing and duplicate no
       if (i % 10 === 5) await deleteObject(context.client, configmaps, 'shop', `faulty-${i - 5}`);
     }
     const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-faults'), repository.gitdir);
-    await eventually(async () => {
-      await running.flush();
-      const files = objectFiles(await repository.readFiles());
-      return JSON.stringify([...files]) === JSON.stringify([...expected]);
-    }, 15_000, 'the history to catch up with the cluster');
+    await eventually(
+      async () => {
+        await running.flush();
+        const files = objectFiles(await repository.readFiles());
+        return JSON.stringify([...files]) === JSON.stringify([...expected]);
+      },
+      15_000,
+      'the history to catch up with the cluster',
+    );
   } finally {
     await running.stop();
   }
 });
 
-sync('a restart reconciles against HEAD: no duplicate history, a change made while stopped lands in the first commit', async (context) => {
-  const dir = join(context.tmp.path, 'restart');
-  const first = await started(context, {}, dir);
-  await first.sync.stop();
-  const commits = await commitCount(first.repository);
+sync(
+  'a restart reconciles against HEAD: no duplicate history, a change made while stopped lands in the first commit',
+  async (context) => {
+    const dir = join(context.tmp.path, 'restart');
+    const first = await started(context, {}, dir);
+    await first.sync.stop();
+    const commits = await commitCount(first.repository);
 
-  const quiet = await started(context, {}, dir);
-  await quiet.sync.stop();
-  assert.is(await commitCount(quiet.repository), commits, 'a restart with nothing changed writes nothing');
+    const quiet = await started(context, {}, dir);
+    await quiet.sync.stop();
+    assert.is(await commitCount(quiet.repository), commits, 'a restart with nothing changed writes nothing');
 
-  await mergePatchObject(context.client, resource(context, 'configmaps'), 'shop', 'web-config', { data: { GREETING: 'hi while stopped' } });
-  const again = await started(context, {}, dir);
-  await again.sync.stop();
-  const log = await again.repository.log();
-  assert.is(log.length, commits + 1);
-  assert.match(log[0].message, /^watch: 0 created, 1 updated, 0 deleted\n\nupdated shop\/configmaps\/web-config/);
-});
-
-sync('a CRD installed while watching is followed; when its kind stops being served, its files go in a commit that says why', async (context) => {
-  const { sync: running, repository } = await started(context, { batchMs: 200 });
-  const crds = resource(context, 'customresourcedefinitions.apiextensions.k8s.io');
-  const version = (served: boolean) => ({ name: 'v1', served, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
-  try {
-    await createObject(context.client, crds, {
-      metadata: { name: 'gadgets.example.org' },
-      spec: { group: 'example.org', scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' }, versions: [version(true)] },
+    await mergePatchObject(context.client, resource(context, 'configmaps'), 'shop', 'web-config', {
+      data: { GREETING: 'hi while stopped' },
     });
-    const gadgets = await eventually(async () => (await discoverResources(context.client)).resources.find((r) => r.resource === 'gadgets'), 5000, 'the CRD served');
-    await createObject(context.client, gadgets, { metadata: { name: 'g1', namespace: 'shop' }, spec: { size: 1 } });
-    await eventually(async () => (await repository.readFiles()).has('shop/gadgets.example.org/g1.yaml'), 8000, 'the new kind\'s object committed');
+    const again = await started(context, {}, dir);
+    await again.sync.stop();
+    const log = await again.repository.log();
+    assert.is(log.length, commits + 1);
+    assert.match(log[0].message, /^watch: 0 created, 1 updated, 0 deleted\n\nupdated shop\/configmaps\/web-config/);
+  },
+);
 
-    await mergePatchObject(context.client, crds, undefined, 'gadgets.example.org', { spec: { versions: [version(false)] } });
-    await eventually(async () => !(await repository.readFiles()).has('shop/gadgets.example.org/g1.yaml'), 8000, 'the unserved kind\'s object deleted');
-    assert.match((await repository.log())[0].message, /deleted shop\/gadgets\.example\.org\/g1 {2}\(gadgets\.example\.org is no longer served by the API server\)/);
-  } finally {
-    await running.stop();
-    await deleteObject(context.client, crds, undefined, 'gadgets.example.org');
-  }
-});
+sync(
+  'a CRD installed while watching is followed; when its kind stops being served, its files go in a commit that says why',
+  async (context) => {
+    const { sync: running, repository } = await started(context, { batchMs: 200 });
+    const crds = resource(context, 'customresourcedefinitions.apiextensions.k8s.io');
+    const version = (served: boolean) => ({
+      name: 'v1',
+      served,
+      storage: true,
+      schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+    });
+    try {
+      await createObject(context.client, crds, {
+        metadata: { name: 'gadgets.example.org' },
+        spec: {
+          group: 'example.org',
+          scope: 'Namespaced',
+          names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+          versions: [version(true)],
+        },
+      });
+      const gadgets = await eventually(
+        async () => (await discoverResources(context.client)).resources.find((r) => r.resource === 'gadgets'),
+        5000,
+        'the CRD served',
+      );
+      await createObject(context.client, gadgets, { metadata: { name: 'g1', namespace: 'shop' }, spec: { size: 1 } });
+      await eventually(
+        async () => (await repository.readFiles()).has('shop/gadgets.example.org/g1.yaml'),
+        8000,
+        "the new kind's object committed",
+      );
+
+      await mergePatchObject(context.client, crds, undefined, 'gadgets.example.org', {
+        spec: { versions: [version(false)] },
+      });
+      await eventually(
+        async () => !(await repository.readFiles()).has('shop/gadgets.example.org/g1.yaml'),
+        8000,
+        "the unserved kind's object deleted",
+      );
+      assert.match(
+        (await repository.log())[0].message,
+        /deleted shop\/gadgets\.example\.org\/g1 {2}\(gadgets\.example\.org is no longer served by the API server\)/,
+      );
+    } finally {
+      await running.stop();
+      await deleteObject(context.client, crds, undefined, 'gadgets.example.org');
+    }
+  },
+);
 
 sync('a simulator restart that loses all state and its resourceVersions is recovered from', async (context) => {
   const { sync: running, repository } = await started(context, { batchMs: 200 });
@@ -195,12 +288,19 @@ sync('a simulator restart that loses all state and its resourceVersions is recov
     const { readFileSync, readdirSync } = await import('node:fs');
     const fixtures = new URL('../fixtures/cluster/', import.meta.url).pathname;
     for (const file of readdirSync(fixtures).sort()) context.sim.seedYaml(readFileSync(join(fixtures, file), 'utf8'));
-    await createObject(context.client, resource(context, 'configmaps'), { metadata: { name: 'after-restart', namespace: 'shop' }, data: { a: 'b' } });
+    await createObject(context.client, resource(context, 'configmaps'), {
+      metadata: { name: 'after-restart', namespace: 'shop' },
+      data: { a: 'b' },
+    });
     const expected = await freshSnapshotFiles(context.sim, join(context.tmp.path, 'fresh-restart'), repository.gitdir);
-    await eventually(async () => {
-      await running.flush();
-      return JSON.stringify([...objectFiles(await repository.readFiles())]) === JSON.stringify([...expected]);
-    }, 15_000, 'the history to match the restarted cluster');
+    await eventually(
+      async () => {
+        await running.flush();
+        return JSON.stringify([...objectFiles(await repository.readFiles())]) === JSON.stringify([...expected]);
+      },
+      15_000,
+      'the history to match the restarted cluster',
+    );
   } finally {
     await running.stop();
   }

@@ -13,7 +13,10 @@ export interface PartitionProxy {
   close(): Promise<void>;
 }
 
-export async function startPartitionProxy(sim: { port: number; kubeconfigPath: string }, kubeconfigPath: string): Promise<PartitionProxy> {
+export async function startPartitionProxy(
+  sim: { port: number; kubeconfigPath: string },
+  kubeconfigPath: string,
+): Promise<PartitionProxy> {
   let partitioned = false;
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
@@ -26,9 +29,10 @@ export async function startPartitionProxy(sim: { port: number; kubeconfigPath: s
     if (partitioned) return;
     const upstream = connect(sim.port, '127.0.0.1');
     track(upstream);
-    const forward = (from: Socket, to: Socket) => from.on('data', (chunk) => {
-      if (!partitioned) to.write(chunk);
-    });
+    const forward = (from: Socket, to: Socket) =>
+      from.on('data', (chunk) => {
+        if (!partitioned) to.write(chunk);
+      });
     forward(client, upstream);
     forward(upstream, client);
     client.on('close', () => upstream.destroy());
@@ -36,7 +40,10 @@ export async function startPartitionProxy(sim: { port: number; kubeconfigPath: s
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  writeFileSync(kubeconfigPath, readFileSync(sim.kubeconfigPath, 'utf8').replace(`127.0.0.1:${sim.port}`, `127.0.0.1:${port}`));
+  writeFileSync(
+    kubeconfigPath,
+    readFileSync(sim.kubeconfigPath, 'utf8').replace(`127.0.0.1:${sim.port}`, `127.0.0.1:${port}`),
+  );
   return {
     kubeconfigPath,
     partition: () => {

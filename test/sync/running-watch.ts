@@ -16,7 +16,11 @@ export interface RunningWatch {
 
 /** `cluster`: the simulator, or anything with a kubeconfig file for it. */
 export function startWatch(cluster: Pick<Simulator, 'kubeconfigPath'>, repo: string, ...args: string[]): RunningWatch {
-  const child = spawn(process.execPath, [bin, '--kubeconfig', cluster.kubeconfigPath, '--repo', repo, 'watch', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(
+    process.execPath,
+    [bin, '--kubeconfig', cluster.kubeconfigPath, '--repo', repo, 'watch', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+  );
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -26,7 +30,11 @@ export function startWatch(cluster: Pick<Simulator, 'kubeconfigPath'>, repo: str
 
 /** The status server's base URL, once a watch started with `--listen 127.0.0.1:0` logged it. */
 export async function statusUrlOf(running: RunningWatch): Promise<string> {
-  const address = await eventually(() => /address=(127\.0\.0\.1:\d+)/.exec(running.output())?.[1], 20_000, `the status server (output: ${running.output()})`);
+  const address = await eventually(
+    () => /address=(127\.0\.0\.1:\d+)/.exec(running.output())?.[1],
+    20_000,
+    `the status server (output: ${running.output()})`,
+  );
   return `http://${address}`;
 }
 

@@ -11,7 +11,8 @@ import { StoreCompaction } from '../../lib/sync/store-compaction.ts';
 import { clientFor, eventually, startSeededSimulator, testAuthor, testCluster } from '../helpers/cluster.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 
-const mergeFailure = () => new KubesnapError('EPACKGONE', 'the pack pack-1234 was removed from the repository while it was being merged.', 1);
+const mergeFailure = () =>
+  new KubesnapError('EPACKGONE', 'the pack pack-1234 was removed from the repository while it was being merged.', 1);
 
 function logged(): { lines: string[]; logger: ReturnType<typeof createLogger> } {
   const lines: string[] = [];
@@ -61,7 +62,11 @@ test('a running ClusterSync names the failure on its readiness (ready) and as ku
     assert.ok(readiness.ready);
     assert.match(readiness.detail, /^ok; store: packing the object database failed/);
     assert.match(await sync.metrics.registry.metrics(), /kubesnap_ready\{source="store"\} 1/);
-    await eventually(() => lines.some((line) => /^error.*packing the object database failed/.test(line)), 5_000, 'the error line');
+    await eventually(
+      () => lines.some((line) => /^error.*packing the object database failed/.test(line)),
+      5_000,
+      'the error line',
+    );
     failure = undefined;
     assert.is(sync.readiness().detail, 'ok');
   } finally {

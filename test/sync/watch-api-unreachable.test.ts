@@ -24,19 +24,30 @@ test('an API server that stopped answering makes /readyz fail after --max-unreac
 
     const stoppedAt = Date.now();
     await sim.stop();
-    const answer = await eventually(async () => {
-      const current = await readyz(base);
-      return current.status === 503 && current;
-    }, 15_000, `/readyz to fail (output: ${running.output()})`);
+    const answer = await eventually(
+      async () => {
+        const current = await readyz(base);
+        return current.status === 503 && current;
+      },
+      15_000,
+      `/readyz to fail (output: ${running.output()})`,
+    );
     // Counted from the last answer, which the probe keeps within a third of the bound of the stop.
     assert.ok(Date.now() - stoppedAt >= 1300, 'not before the bound');
-    const [, seconds] = /^api: no answer from the API server for (\d+)s: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: connection refused$/.exec(answer.body) ?? [];
+    const [, seconds] =
+      /^api: no answer from the API server for (\d+)s: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: connection refused$/.exec(
+        answer.body,
+      ) ?? [];
     assert.ok(Number(seconds) >= 2, answer.body);
     assert.match(await metricsOf(base), /kubesnap_ready\{source="api"\} 0/);
     await eventually(() => /error: not ready source=api reason=/.test(running.output()), 5000, 'the error in the log');
 
     revived = await startSimulator({ port, token: sim.token, bookmarkIntervalMs: 500 });
-    await eventually(async () => (await readyz(base)).status === 200, 30_000, `/readyz ok again (output: ${running.output()})`);
+    await eventually(
+      async () => (await readyz(base)).status === 200,
+      30_000,
+      `/readyz ok again (output: ${running.output()})`,
+    );
     await eventually(() => /ready again source=api/.test(running.output()), 5000, 'the recovery in the log');
     running.child.kill('SIGTERM');
     assert.is(await running.exited, 0, running.output());
@@ -60,15 +71,26 @@ test('an API server behind a partition (connections hang, open streams go quiet)
 
     const partitionedAt = Date.now();
     proxy.partition();
-    const answer = await eventually(async () => {
-      const current = await readyz(base);
-      return current.status === 503 && current;
-    }, 15_000, `/readyz to fail (output: ${running.output()})`);
+    const answer = await eventually(
+      async () => {
+        const current = await readyz(base);
+        return current.status === 503 && current;
+      },
+      15_000,
+      `/readyz to fail (output: ${running.output()})`,
+    );
     assert.ok(Date.now() - partitionedAt >= 2000, 'not before the bound');
-    assert.match(answer.body, /^api: no answer from the API server for \d+s: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: no answer within 1000 ms$/);
+    assert.match(
+      answer.body,
+      /^api: no answer from the API server for \d+s: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: no answer within 1000 ms$/,
+    );
 
     proxy.heal();
-    await eventually(async () => (await readyz(base)).status === 200, 30_000, `/readyz ok again (output: ${running.output()})`);
+    await eventually(
+      async () => (await readyz(base)).status === 200,
+      30_000,
+      `/readyz ok again (output: ${running.output()})`,
+    );
     running.child.kill('SIGTERM');
     assert.is(await running.exited, 0, running.output());
   } finally {

@@ -25,7 +25,11 @@ watch('serves /healthz, /readyz and /metrics; SIGTERM commits the pending batch 
   const repo = join(tmp.path, 'signals');
   const running = startWatch(sim, repo, '--batch', '1h', '--listen', '127.0.0.1:0');
   try {
-    const address = await eventually(() => /address=(127\.0\.0\.1:\d+)/.exec(running.output())?.[1], 20_000, 'the status server');
+    const address = await eventually(
+      () => /address=(127\.0\.0\.1:\d+)/.exec(running.output())?.[1],
+      20_000,
+      'the status server',
+    );
     const base = `http://${address}`;
     assert.is((await fetch(`${base}/healthz`)).status, 200);
     await eventually(async () => (await fetch(`${base}/readyz`)).status === 200, 20_000, 'ready');
@@ -34,9 +38,19 @@ watch('serves /healthz, /readyz and /metrics; SIGTERM commits the pending batch 
     assert.match(metrics, /kubesnap_commits_total 1/);
     assert.match(metrics, /kubesnap_objects_tracked [1-9]\d*/);
 
-    assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'late', '--from-literal=k=v'])).code, 0);
-    await eventually(async () => /kubesnap_pending_changes 1\b/.test(await (await fetch(`${base}/metrics`)).text()), 10_000, 'the change pending');
-    assert.match(await (await fetch(`${base}/metrics`)).text(), /kubesnap_watch_events_total\{resource="configmaps",type="ADDED"\} [1-9]/);
+    assert.is(
+      (await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'late', '--from-literal=k=v'])).code,
+      0,
+    );
+    await eventually(
+      async () => /kubesnap_pending_changes 1\b/.test(await (await fetch(`${base}/metrics`)).text()),
+      10_000,
+      'the change pending',
+    );
+    assert.match(
+      await (await fetch(`${base}/metrics`)).text(),
+      /kubesnap_watch_events_total\{resource="configmaps",type="ADDED"\} [1-9]/,
+    );
     assert.is(await headOf(repo), first, 'nothing committed before the batch window');
     running.child.kill('SIGTERM');
     assert.is(await running.exited, 0, running.output());
@@ -60,36 +74,57 @@ watch('a second watch on the same repository is refused, naming the first', asyn
   }
 });
 
-watch('kill -9 in the middle of a burst leaves a consistent repository; the next start catches up', async ({ sim, tmp }) => {
-  const repo = join(tmp.path, 'killed');
-  const first = startWatch(sim, repo, '--batch', '50ms', '--batch-max', '7');
-  await eventually(() => headOf(repo), 20_000, 'the first commit');
-  const writes: Promise<unknown>[] = [];
-  for (let i = 0; i < 40; i++) {
-    writes.push(kubectl(sim.kubeconfigPath, ['-n', 'monitoring', 'create', 'configmap', `k9-${i}`, `--from-literal=i=${i}`]));
-    if (i === 25) first.child.kill('SIGKILL');
-  }
-  await Promise.all(writes);
-  await first.exited;
-  await git(repo, 'fsck', '--strict', '--no-dangling');
+watch(
+  'kill -9 in the middle of a burst leaves a consistent repository; the next start catches up',
+  async ({ sim, tmp }) => {
+    const repo = join(tmp.path, 'killed');
+    const first = startWatch(sim, repo, '--batch', '50ms', '--batch-max', '7');
+    await eventually(() => headOf(repo), 20_000, 'the first commit');
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      writes.push(
+        kubectl(sim.kubeconfigPath, ['-n', 'monitoring', 'create', 'configmap', `k9-${i}`, `--from-literal=i=${i}`]),
+      );
+      if (i === 25) first.child.kill('SIGKILL');
+    }
+    await Promise.all(writes);
+    await first.exited;
+    await git(repo, 'fsck', '--strict', '--no-dangling');
 
-  const second = startWatch(sim, repo, '--batch', '100ms');
-  try {
-    const expected = await freshSnapshotFiles(sim, join(tmp.path, 'fresh-k9'), repo);
-    await eventually(async () => {
-      const reopened = await SnapshotRepository.open(repo, { create: false });
-      return JSON.stringify([...objectFiles(await reopened.readFiles())]) === JSON.stringify([...expected]);
-    }, 20_000, 'the restarted watch to catch up');
-  } finally {
-    second.child.kill('SIGTERM');
-    assert.is(await second.exited, 0);
-  }
-  await git(repo, 'fsck', '--strict', '--no-dangling');
-});
+    const second = startWatch(sim, repo, '--batch', '100ms');
+    try {
+      const expected = await freshSnapshotFiles(sim, join(tmp.path, 'fresh-k9'), repo);
+      await eventually(
+        async () => {
+          const reopened = await SnapshotRepository.open(repo, { create: false });
+          return JSON.stringify([...objectFiles(await reopened.readFiles())]) === JSON.stringify([...expected]);
+        },
+        20_000,
+        'the restarted watch to catch up',
+      );
+    } finally {
+      second.child.kill('SIGTERM');
+      assert.is(await second.exited, 0);
+    }
+    await git(repo, 'fsck', '--strict', '--no-dangling');
+  },
+);
 
 watch('bad flags are one sentence and exit 2', async ({ sim, tmp }) => {
-  for (const [flag, value] of [['--batch', 'soon'], ['--batch-max', '0'], ['--listen', 'nowhere']]) {
-    const result = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', join(tmp.path, 'bad'), 'watch', flag, value]);
+  for (const [flag, value] of [
+    ['--batch', 'soon'],
+    ['--batch-max', '0'],
+    ['--listen', 'nowhere'],
+  ]) {
+    const result = await runCli([
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--repo',
+      join(tmp.path, 'bad'),
+      'watch',
+      flag,
+      value,
+    ]);
     assert.is(result.code, 2, `${flag} ${value}: ${result.stderr}`);
     assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
   }

@@ -27,7 +27,10 @@ failures.after(async (context) => {
 const refLock = (repo: string) => join(repo, 'refs', 'heads', 'main.lock');
 
 async function createConfigMap(sim: Simulator, name: string): Promise<void> {
-  assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', name, '--from-literal=k=v'])).code, 0);
+  assert.is(
+    (await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', name, '--from-literal=k=v'])).code,
+    0,
+  );
 }
 
 /** A watch past its first commit, with the branch locked so every commit after it fails. */
@@ -38,48 +41,66 @@ async function watchWithLockedBranch(sim: Simulator, repo: string, ...args: stri
   return running;
 }
 
-failures('a failed commit shows in /readyz, the metrics and the log, and is retried without a new cluster event', async ({ sim, tmp }) => {
-  const repo = join(tmp.path, 'retried');
-  const running = await watchWithLockedBranch(sim, repo, '--listen', '127.0.0.1:0', '--max-failing', '1h');
-  try {
-    const base = await statusUrlOf(running);
-    await createConfigMap(sim, 'while-locked');
-    const notReady = await eventually(async () => {
-      const answer = await readyz(base);
-      return answer.status === 503 && answer.body;
-    }, 10_000, `/readyz to fail (output: ${running.output()})`);
-    assert.match(notReady, /^commits: the last commit failed and none has succeeded since/);
-    assert.is(notReady.split('\n').length, 1);
-    const metrics = await metricsOf(base);
-    assert.match(metrics, /kubesnap_commit_failures_total [1-9]/);
-    assert.match(metrics, /kubesnap_ready\{source="commits"\} 0/);
-    assert.match(running.output(), /error: commit failed; changes stay pending/);
-    await eventually(() => /error: not ready source=commits reason=/.test(running.output()), 5000, 'the failing state logged');
+failures(
+  'a failed commit shows in /readyz, the metrics and the log, and is retried without a new cluster event',
+  async ({ sim, tmp }) => {
+    const repo = join(tmp.path, 'retried');
+    const running = await watchWithLockedBranch(sim, repo, '--listen', '127.0.0.1:0', '--max-failing', '1h');
+    try {
+      const base = await statusUrlOf(running);
+      await createConfigMap(sim, 'while-locked');
+      const notReady = await eventually(
+        async () => {
+          const answer = await readyz(base);
+          return answer.status === 503 && answer.body;
+        },
+        10_000,
+        `/readyz to fail (output: ${running.output()})`,
+      );
+      assert.match(notReady, /^commits: the last commit failed and none has succeeded since/);
+      assert.is(notReady.split('\n').length, 1);
+      const metrics = await metricsOf(base);
+      assert.match(metrics, /kubesnap_commit_failures_total [1-9]/);
+      assert.match(metrics, /kubesnap_ready\{source="commits"\} 0/);
+      assert.match(running.output(), /error: commit failed; changes stay pending/);
+      await eventually(
+        () => /error: not ready source=commits reason=/.test(running.output()),
+        5000,
+        'the failing state logged',
+      );
 
-    // The cluster stays quiet from here on: only the retry timer can commit the change.
-    rmSync(refLock(repo));
-    await eventually(async () => /shop\/configmaps\/while-locked\.yaml/.test(await git(repo, 'show', '--stat', 'HEAD')), 10_000, 'the retried commit');
-    await eventually(async () => (await readyz(base)).status === 200, 5000, '/readyz ok again');
-    assert.match(await metricsOf(base), /kubesnap_ready\{source="commits"\} 1/);
-    running.child.kill('SIGTERM');
-    assert.is(await running.exited, 0, running.output());
-  } finally {
-    running.child.kill('SIGKILL');
-  }
-});
+      // The cluster stays quiet from here on: only the retry timer can commit the change.
+      rmSync(refLock(repo));
+      await eventually(
+        async () => /shop\/configmaps\/while-locked\.yaml/.test(await git(repo, 'show', '--stat', 'HEAD')),
+        10_000,
+        'the retried commit',
+      );
+      await eventually(async () => (await readyz(base)).status === 200, 5000, '/readyz ok again');
+      assert.match(await metricsOf(base), /kubesnap_ready\{source="commits"\} 1/);
+      running.child.kill('SIGTERM');
+      assert.is(await running.exited, 0, running.output());
+    } finally {
+      running.child.kill('SIGKILL');
+    }
+  },
+);
 
-failures('commits failing for longer than --max-failing end the watch with exit 1 and one sentence', async ({ sim, tmp }) => {
-  const repo = join(tmp.path, 'gave-up');
-  const running = await watchWithLockedBranch(sim, repo, '--max-failing', '2s');
-  try {
-    await createConfigMap(sim, 'never-committed');
-    assert.is(await running.exited, 1, running.output());
-    const last = running.output().trim().split('\n').at(-1)!;
-    assert.match(last, /^error: commits have failed for 2s \(\d+ attempts\); the last error: .+\.$/);
-  } finally {
-    running.child.kill('SIGKILL');
-  }
-});
+failures(
+  'commits failing for longer than --max-failing end the watch with exit 1 and one sentence',
+  async ({ sim, tmp }) => {
+    const repo = join(tmp.path, 'gave-up');
+    const running = await watchWithLockedBranch(sim, repo, '--max-failing', '2s');
+    try {
+      await createConfigMap(sim, 'never-committed');
+      assert.is(await running.exited, 1, running.output());
+      const last = running.output().trim().split('\n').at(-1)!;
+      assert.match(last, /^error: commits have failed for 2s \(\d+ attempts\); the last error: .+\.$/);
+    } finally {
+      running.child.kill('SIGKILL');
+    }
+  },
+);
 
 failures('SIGTERM with a batch that could not be committed exits 1', async ({ sim, tmp }) => {
   const repo = join(tmp.path, 'sigterm');

@@ -21,21 +21,42 @@ lost.after(async (context) => {
   context.tmp?.remove();
 });
 
-lost('a Lease taken over by another holder: exit 1 naming it as namespace/name, the namespace the kubeconfig context\'s', async ({ sim, tmp }) => {
-  const kubeconfig = join(tmp.path, 'kubeconfig');
-  copyFileSync(sim.kubeconfigPath, kubeconfig);
-  await kubectlOk(kubeconfig, ['config', 'set-context', '--current', '--namespace', 'shop']);
-  const repo = join(tmp.path, 'repo');
-  const running = startWatch({ kubeconfigPath: kubeconfig }, repo, '--leader-elect', '--lease-duration', '3s', '--batch', '100ms');
-  try {
-    await eventually(() => headOf(repo), 20_000, `the first full sync committed (output: ${running.output()})`);
-    const renewTime = new Date().toISOString().replace(/Z$/, '000Z');
-    await kubectlOk(kubeconfig, ['-n', 'shop', 'patch', 'lease', 'kubesnap', '--type', 'merge', '-p', JSON.stringify({ spec: { holderIdentity: 'another-replica', renewTime } })]);
-    assert.is(await running.exited, 1, running.output());
-    assert.match(running.output(), /lost the lease shop\/kubesnap to another replica/);
-  } finally {
-    running.child.kill('SIGKILL');
-  }
-});
+lost(
+  "a Lease taken over by another holder: exit 1 naming it as namespace/name, the namespace the kubeconfig context's",
+  async ({ sim, tmp }) => {
+    const kubeconfig = join(tmp.path, 'kubeconfig');
+    copyFileSync(sim.kubeconfigPath, kubeconfig);
+    await kubectlOk(kubeconfig, ['config', 'set-context', '--current', '--namespace', 'shop']);
+    const repo = join(tmp.path, 'repo');
+    const running = startWatch(
+      { kubeconfigPath: kubeconfig },
+      repo,
+      '--leader-elect',
+      '--lease-duration',
+      '3s',
+      '--batch',
+      '100ms',
+    );
+    try {
+      await eventually(() => headOf(repo), 20_000, `the first full sync committed (output: ${running.output()})`);
+      const renewTime = new Date().toISOString().replace(/Z$/, '000Z');
+      await kubectlOk(kubeconfig, [
+        '-n',
+        'shop',
+        'patch',
+        'lease',
+        'kubesnap',
+        '--type',
+        'merge',
+        '-p',
+        JSON.stringify({ spec: { holderIdentity: 'another-replica', renewTime } }),
+      ]);
+      assert.is(await running.exited, 1, running.output());
+      assert.match(running.output(), /lost the lease shop\/kubesnap to another replica/);
+    } finally {
+      running.child.kill('SIGKILL');
+    }
+  },
+);
 
 lost.run();

@@ -21,10 +21,26 @@ test('two replicas: both ready, one leader by the metric, SIGTERM of the leader 
   const replicas: RunningWatch[] = [];
   try {
     for (const name of ['a', 'b']) {
-      replicas.push(startWatch(sim, join(tmp.path, name), '--leader-elect', '--lease-namespace', 'default', '--listen', '127.0.0.1:0', '--batch', '100ms'));
+      replicas.push(
+        startWatch(
+          sim,
+          join(tmp.path, name),
+          '--leader-elect',
+          '--lease-namespace',
+          'default',
+          '--listen',
+          '127.0.0.1:0',
+          '--batch',
+          '100ms',
+        ),
+      );
     }
     const bases = await Promise.all(replicas.map(statusUrlOf));
-    await eventually(async () => (await Promise.all(bases.map(readyz))).every((answer) => answer.status === 200), 20_000, 'both replicas ready');
+    await eventually(
+      async () => (await Promise.all(bases.map(readyz))).every((answer) => answer.status === 200),
+      20_000,
+      'both replicas ready',
+    );
     const leaders = await Promise.all(bases.map(isLeader)).catch((error) => {
       throw new Error(`${error.message}: ${replicas.map((replica) => replica.output()).join('\n----\n')}`);
     });
@@ -37,9 +53,18 @@ test('two replicas: both ready, one leader by the metric, SIGTERM of the leader 
     assert.is(await replicas[leader].exited, 0, replicas[leader].output());
     await eventually(() => isLeader(bases[standby]), 20_000, 'the standby taking over');
     await eventually(async () => (await readyz(bases[standby])).status === 200, 20_000, 'the new leader ready');
-    assert.is((await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'after-handover', '--from-literal=k=v'])).code, 0);
+    assert.is(
+      (await kubectl(sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', 'after-handover', '--from-literal=k=v']))
+        .code,
+      0,
+    );
     const repo = join(tmp.path, ['a', 'b'][standby]);
-    await eventually(async () => /shop\/configmaps\/after-handover\.yaml/.test(await git(repo, 'show', '--stat', 'HEAD').catch(() => '')), 20_000, 'the new leader committing');
+    await eventually(
+      async () =>
+        /shop\/configmaps\/after-handover\.yaml/.test(await git(repo, 'show', '--stat', 'HEAD').catch(() => '')),
+      20_000,
+      'the new leader committing',
+    );
   } finally {
     for (const replica of replicas) replica.child.kill('SIGKILL');
     await sim.stop();

@@ -9,7 +9,9 @@ import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 import { headOf, startWatch } from './running-watch.ts';
 
-const waiting = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('watch: stopped while waiting for the remote');
+const waiting = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>(
+  'watch: stopped while waiting for the remote',
+);
 
 waiting.before(async (context) => {
   context.sim = await startSeededSimulator();
@@ -30,23 +32,33 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-waiting('SIGTERM while a new repository waits for an unreachable remote exits 0 within seconds, having written nothing', async ({ sim, tmp }) => {
-  const repo = join(tmp.path, 'new');
-  const remote = `http://127.0.0.1:${await closedPort()}/history.git`;
-  const running = startWatch(sim, repo, '--remote', remote, '--push-interval', '1m');
-  try {
-    await eventually(() => /the remote cannot be fetched/.test(running.output()), 20_000, `the wait for the remote (output: ${running.output()})`);
-    const signalled = Date.now();
-    running.child.kill('SIGTERM');
-    const code = await Promise.race([running.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5_000))]);
-    assert.is(code, 0, running.output());
-    assert.ok(Date.now() - signalled < 5_000);
-    assert.match(running.output(), /stopped before the remote answered; nothing was written/);
-    assert.is(await headOf(repo), undefined);
-    assert.equal(readdirSync(join(repo, 'refs', 'heads')), []);
-  } finally {
-    running.child.kill('SIGKILL');
-  }
-});
+waiting(
+  'SIGTERM while a new repository waits for an unreachable remote exits 0 within seconds, having written nothing',
+  async ({ sim, tmp }) => {
+    const repo = join(tmp.path, 'new');
+    const remote = `http://127.0.0.1:${await closedPort()}/history.git`;
+    const running = startWatch(sim, repo, '--remote', remote, '--push-interval', '1m');
+    try {
+      await eventually(
+        () => /the remote cannot be fetched/.test(running.output()),
+        20_000,
+        `the wait for the remote (output: ${running.output()})`,
+      );
+      const signalled = Date.now();
+      running.child.kill('SIGTERM');
+      const code = await Promise.race([
+        running.exited,
+        new Promise((resolve) => setTimeout(() => resolve('still running'), 5_000)),
+      ]);
+      assert.is(code, 0, running.output());
+      assert.ok(Date.now() - signalled < 5_000);
+      assert.match(running.output(), /stopped before the remote answered; nothing was written/);
+      assert.is(await headOf(repo), undefined);
+      assert.equal(readdirSync(join(repo, 'refs', 'heads')), []);
+    } finally {
+      running.child.kill('SIGKILL');
+    }
+  },
+);
 
 waiting.run();

@@ -47,7 +47,9 @@ export class StateRecorder {
   }
 
   eventsOf(type: RecordedEvent['type'], resource?: string): RecordedEvent[] {
-    return this.events.filter((e) => e.type === type && (resource === undefined || qualifiedResourceName(e.resource) === resource));
+    return this.events.filter(
+      (e) => e.type === type && (resource === undefined || qualifiedResourceName(e.resource) === resource),
+    );
   }
 
   /** Resolves when `condition` holds, re-checked after every event and every 50 ms. */
@@ -95,4 +97,14 @@ export class MetricsRecorder implements WatchMetrics {
   }
 }
 
-export const configmaps: ApiResource = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', singularName: 'configmap', namespaced: true, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['cm'], categories: [] };
+export const configmaps: ApiResource = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  singularName: 'configmap',
+  namespaced: true,
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  shortNames: ['cm'],
+  categories: [],
+};

@@ -22,16 +22,27 @@ reflectors.after(async (context) => {
 });
 
 async function createNamespace(client: KubeClient, name: string): Promise<void> {
-  await client.json('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+  await client.json('POST', '/api/v1/namespaces', {
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+  });
 }
 
 /** Creates, updates or deletes a ConfigMap; returns the resourceVersion of the change. */
-async function write(sim: Simulator, client: KubeClient, namespace: string, verb: 'create' | 'update' | 'delete', name: string, data: Record<string, string> = {}): Promise<string> {
+async function write(
+  sim: Simulator,
+  client: KubeClient,
+  namespace: string,
+  verb: 'create' | 'update' | 'delete',
+  name: string,
+  data: Record<string, string> = {},
+): Promise<string> {
   const base = `/api/v1/namespaces/${namespace}/configmaps`;
   const result: KubeObject =
-    verb === 'create' ? await client.json('POST', base, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data } })
-    : verb === 'update' ? await client.json('PATCH', `${base}/${name}`, { body: { data }, contentType: 'application/merge-patch+json' })
-    : await client.json('DELETE', `${base}/${name}`);
+    verb === 'create'
+      ? await client.json('POST', base, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data } })
+      : verb === 'update'
+        ? await client.json('PATCH', `${base}/${name}`, { body: { data }, contentType: 'application/merge-patch+json' })
+        : await client.json('DELETE', `${base}/${name}`);
   // A delete answers with a Status; the deletion's version is the server's latest.
   return verb === 'delete' ? String(sim.resourceVersion) : String(result.metadata.resourceVersion);
 }
@@ -43,7 +54,12 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function startReflector(client: KubeClient, namespace: string, options: Partial<ReflectorOptions> = {}, gate?: () => Promise<void>): Promise<Running> {
+async function startReflector(
+  client: KubeClient,
+  namespace: string,
+  options: Partial<ReflectorOptions> = {},
+  gate?: () => Promise<void>,
+): Promise<Running> {
   const recorder = new StateRecorder();
   const metrics = new MetricsRecorder();
   const sleeps: number[] = [];
@@ -62,7 +78,9 @@ async function startReflector(client: KubeClient, namespace: string, options: Pa
       },
     },
     onEvent: async (event) => {
-      recorder.onEvent(event.type === 'synced' ? { ...event, resource: configmaps, namespace } : { ...event, resource: configmaps });
+      recorder.onEvent(
+        event.type === 'synced' ? { ...event, resource: configmaps, namespace } : { ...event, resource: configmaps },
+      );
       await gate?.();
     },
     signal: controller.signal,
@@ -87,19 +105,29 @@ async function startReflector(client: KubeClient, namespace: string, options: Pa
 function assertMatchesServer(sim: Simulator, recorder: StateRecorder, namespace: string): void {
   const live = sim.list('', 'configmaps', namespace);
   assert.equal(recorder.names('configmaps', namespace), objectNames(live));
-  const versions = (objects: Array<{ metadata: { name?: string; resourceVersion?: unknown } }>) => objects.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+  const versions = (objects: Array<{ metadata: { name?: string; resourceVersion?: unknown } }>) =>
+    objects.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
   assert.equal(versions([...(recorder.state.get('configmaps')?.values() ?? [])]), versions(live));
 }
 
 const inSync = (sim: Simulator, recorder: StateRecorder, namespace: string) => () => {
-  const live = sim.list('', 'configmaps', namespace).map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
-  const seen = [...(recorder.state.get('configmaps')?.values() ?? [])].map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+  const live = sim
+    .list('', 'configmaps', namespace)
+    .map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)
+    .sort();
+  const seen = [...(recorder.state.get('configmaps')?.values() ?? [])]
+    .map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)
+    .sort();
   return JSON.stringify(live) === JSON.stringify(seen);
 };
 
 /** Upserts and deletes as `name@resourceVersion`, in arrival order. */
 function changes(recorder: StateRecorder): string[] {
-  return recorder.events.flatMap((e) => (e.type === 'upsert' || e.type === 'delete' ? [`${e.type} ${e.object.metadata.name}@${e.object.metadata.resourceVersion}`] : []));
+  return recorder.events.flatMap((e) =>
+    e.type === 'upsert' || e.type === 'delete'
+      ? [`${e.type} ${e.object.metadata.name}@${e.object.metadata.resourceVersion}`]
+      : [],
+  );
 }
 
 reflectors('lists first (synced), then ADDED/MODIFIED/DELETED in order', async ({ sim, client }) => {
@@ -129,66 +157,87 @@ reflectors('lists first (synced), then ADDED/MODIFIED/DELETED in order', async (
   }
 });
 
-reflectors('connections dropped mid-stream: resumed from the last version, nothing lost or duplicated', async ({ sim, client }) => {
-  await createNamespace(client, 'drops');
-  const running = await startReflector(client, 'drops');
-  try {
-    const written: string[] = [];
-    let drops = 0;
-    let bookmarksAt = 0;
-    for (let i = 0; i < 30; i++) {
-      const name = `cm-${i % 7}`;
-      const exists = sim.get('', 'configmaps', 'drops', name) !== undefined;
-      const verb = !exists ? 'create' : i % 5 === 0 ? 'delete' : 'update';
-      written.push(`${verb === 'delete' ? 'delete' : 'upsert'} ${name}@${await write(sim, client, 'drops', verb, name, { i: String(i) })}`);
-      if (i % 6 === 3) {
-        // Each drop hits an open watch: the previous one has been noticed (the writes since happened while it was down).
-        await running.recorder.waitFor(() => running.metrics.count('error', 'configmaps') === drops, 'the previous drop noticed');
-        await running.recorder.waitFor(() => running.metrics.count('event BOOKMARK', 'configmaps') > bookmarksAt, 'the watch open again');
-        sim.faults.dropWatches();
-        drops++;
-        bookmarksAt = running.metrics.count('event BOOKMARK', 'configmaps');
+reflectors(
+  'connections dropped mid-stream: resumed from the last version, nothing lost or duplicated',
+  async ({ sim, client }) => {
+    await createNamespace(client, 'drops');
+    const running = await startReflector(client, 'drops');
+    try {
+      const written: string[] = [];
+      let drops = 0;
+      let bookmarksAt = 0;
+      for (let i = 0; i < 30; i++) {
+        const name = `cm-${i % 7}`;
+        const exists = sim.get('', 'configmaps', 'drops', name) !== undefined;
+        const verb = !exists ? 'create' : i % 5 === 0 ? 'delete' : 'update';
+        written.push(
+          `${verb === 'delete' ? 'delete' : 'upsert'} ${name}@${await write(sim, client, 'drops', verb, name, { i: String(i) })}`,
+        );
+        if (i % 6 === 3) {
+          // Each drop hits an open watch: the previous one has been noticed (the writes since happened while it was down).
+          await running.recorder.waitFor(
+            () => running.metrics.count('error', 'configmaps') === drops,
+            'the previous drop noticed',
+          );
+          await running.recorder.waitFor(
+            () => running.metrics.count('event BOOKMARK', 'configmaps') > bookmarksAt,
+            'the watch open again',
+          );
+          sim.faults.dropWatches();
+          drops++;
+          bookmarksAt = running.metrics.count('event BOOKMARK', 'configmaps');
+        }
       }
+      await running.recorder.waitFor(() => changes(running.recorder).length >= written.length, 'every change');
+      await sleep(200);
+      assert.equal(changes(running.recorder), written, 'every change once, in order');
+      assert.is(running.recorder.eventsOf('synced').length, 1, 'no relist');
+      assert.is(running.metrics.count('relist', 'configmaps'), 0);
+      assert.is(running.metrics.count('error', 'configmaps'), 5, 'every drop was seen');
+      assertMatchesServer(sim, running.recorder, 'drops');
+    } finally {
+      await running.stop();
     }
-    await running.recorder.waitFor(() => changes(running.recorder).length >= written.length, 'every change');
-    await sleep(200);
-    assert.equal(changes(running.recorder), written, 'every change once, in order');
-    assert.is(running.recorder.eventsOf('synced').length, 1, 'no relist');
-    assert.is(running.metrics.count('relist', 'configmaps'), 0);
-    assert.is(running.metrics.count('error', 'configmaps'), 5, 'every drop was seen');
-    assertMatchesServer(sim, running.recorder, 'drops');
-  } finally {
-    await running.stop();
-  }
-});
+  },
+);
 
-reflectors('history compacted while disconnected: 410 Expired → relist → synced, deletions reconciled', async ({ sim, client }) => {
-  await createNamespace(client, 'expired');
-  await write(sim, client, 'expired', 'create', 'doomed');
-  let hold: Promise<void> | undefined;
-  let release!: () => void;
-  const running = await startReflector(client, 'expired', {}, () => hold ?? Promise.resolve());
-  try {
-    hold = new Promise((resolve) => (release = resolve));
-    await write(sim, client, 'expired', 'create', 'a'); // the consumer is busy with this one: nothing further is read
-    await running.recorder.waitFor(() => changes(running.recorder).length === 1, 'the event being held');
-    sim.faults.dropWatches();
-    await write(sim, client, 'expired', 'create', 'b');
-    await write(sim, client, 'expired', 'delete', 'doomed');
-    sim.faults.compactHistory();
-    hold = undefined;
-    release();
-    await running.recorder.waitFor(() => running.recorder.eventsOf('synced').length === 2, 'a relist');
-    assert.is(running.metrics.count('relist', 'configmaps'), 1);
-    assert.equal(running.recorder.names('configmaps', 'expired'), ['expired/a', 'expired/b', 'expired/kube-root-ca.crt']);
-    assertMatchesServer(sim, running.recorder, 'expired');
-    const after = await write(sim, client, 'expired', 'update', 'b', { x: 'y' });
-    await running.recorder.waitFor(() => changes(running.recorder).includes(`upsert b@${after}`), 'watching again after the relist');
-  } finally {
-    release?.();
-    await running.stop();
-  }
-});
+reflectors(
+  'history compacted while disconnected: 410 Expired → relist → synced, deletions reconciled',
+  async ({ sim, client }) => {
+    await createNamespace(client, 'expired');
+    await write(sim, client, 'expired', 'create', 'doomed');
+    let hold: Promise<void> | undefined;
+    let release!: () => void;
+    const running = await startReflector(client, 'expired', {}, () => hold ?? Promise.resolve());
+    try {
+      hold = new Promise((resolve) => (release = resolve));
+      await write(sim, client, 'expired', 'create', 'a'); // the consumer is busy with this one: nothing further is read
+      await running.recorder.waitFor(() => changes(running.recorder).length === 1, 'the event being held');
+      sim.faults.dropWatches();
+      await write(sim, client, 'expired', 'create', 'b');
+      await write(sim, client, 'expired', 'delete', 'doomed');
+      sim.faults.compactHistory();
+      hold = undefined;
+      release();
+      await running.recorder.waitFor(() => running.recorder.eventsOf('synced').length === 2, 'a relist');
+      assert.is(running.metrics.count('relist', 'configmaps'), 1);
+      assert.equal(running.recorder.names('configmaps', 'expired'), [
+        'expired/a',
+        'expired/b',
+        'expired/kube-root-ca.crt',
+      ]);
+      assertMatchesServer(sim, running.recorder, 'expired');
+      const after = await write(sim, client, 'expired', 'update', 'b', { x: 'y' });
+      await running.recorder.waitFor(
+        () => changes(running.recorder).includes(`upsert b@${after}`),
+        'watching again after the relist',
+      );
+    } finally {
+      release?.();
+      await running.stop();
+    }
+  },
+);
 
 reflectors('429 with Retry-After is honoured before watching again', async ({ sim, client }) => {
   await createNamespace(client, 'throttled');
@@ -196,9 +245,16 @@ reflectors('429 with Retry-After is honoured before watching again', async ({ si
   try {
     sim.faults.throttleNext(2, 1);
     sim.faults.dropWatches();
-    await running.recorder.waitFor(() => running.metrics.count('error', 'configmaps') >= 3, () => `the drop and two 429s: ${JSON.stringify([...running.metrics.counts])} ${running.sleeps}`, 5000);
+    await running.recorder.waitFor(
+      () => running.metrics.count('error', 'configmaps') >= 3,
+      () => `the drop and two 429s: ${JSON.stringify([...running.metrics.counts])} ${running.sleeps}`,
+      5000,
+    );
     const rv = await write(sim, client, 'throttled', 'create', 'after-throttle');
-    await running.recorder.waitFor(() => changes(running.recorder).includes(`upsert after-throttle@${rv}`), 'the watch back');
+    await running.recorder.waitFor(
+      () => changes(running.recorder).includes(`upsert after-throttle@${rv}`),
+      'the watch back',
+    );
     assert.is(running.sleeps.filter((ms) => ms >= 1000).length, 2, `waits: ${running.sleeps.join(', ')}`);
     assert.is(running.metrics.count('relist', 'configmaps'), 0);
   } finally {
@@ -212,9 +268,16 @@ reflectors('500s are retried with growing backoff', async ({ sim, client }) => {
   try {
     sim.faults.failNext(3);
     sim.faults.dropWatches();
-    await running.recorder.waitFor(() => running.metrics.count('error', 'configmaps') >= 4, () => `the drop and three 500s: ${JSON.stringify([...running.metrics.counts])} ${running.sleeps}`, 5000);
+    await running.recorder.waitFor(
+      () => running.metrics.count('error', 'configmaps') >= 4,
+      () => `the drop and three 500s: ${JSON.stringify([...running.metrics.counts])} ${running.sleeps}`,
+      5000,
+    );
     const rv = await write(sim, client, 'failing', 'create', 'after-failures');
-    await running.recorder.waitFor(() => changes(running.recorder).includes(`upsert after-failures@${rv}`), 'the watch back');
+    await running.recorder.waitFor(
+      () => changes(running.recorder).includes(`upsert after-failures@${rv}`),
+      'the watch back',
+    );
     assert.equal(running.sleeps, [10, 20, 40, 80]);
     assert.is(running.metrics.count('relist', 'configmaps'), 0);
   } finally {
@@ -239,9 +302,16 @@ reflectors('a quiet watch with only bookmarks is not restarted', async ({ client
 
 reflectors('a watch the server ends is started again from the last version', async ({ sim, client }) => {
   await createNamespace(client, 'timeouts');
-  const running = await startReflector(client, 'timeouts', { watchTimeoutSeconds: 1, backoff: { baseMs: 10, random: () => 0 } });
+  const running = await startReflector(client, 'timeouts', {
+    watchTimeoutSeconds: 1,
+    backoff: { baseMs: 10, random: () => 0 },
+  });
   try {
-    await running.recorder.waitFor(() => running.metrics.count('restart', 'configmaps') >= 1, 'the server ending a watch', 5000);
+    await running.recorder.waitFor(
+      () => running.metrics.count('restart', 'configmaps') >= 1,
+      'the server ending a watch',
+      5000,
+    );
     const rv = await write(sim, client, 'timeouts', 'create', 'later');
     await running.recorder.waitFor(() => changes(running.recorder).includes(`upsert later@${rv}`), 'the change');
     assert.is(running.metrics.count('relist', 'configmaps'), 0);
@@ -267,7 +337,10 @@ reflectors('a server restarted without its state (versions start over) is relist
     assert.is(running.metrics.count('relist', 'configmaps'), 1);
     assert.equal(running.recorder.names('configmaps', 'reborn'), ['reborn/kube-root-ca.crt', 'reborn/new-1']);
     const rv = await write(sim, client, 'reborn', 'update', 'new-1', { b: '2' });
-    await running.recorder.waitFor(() => changes(running.recorder).includes(`upsert new-1@${rv}`), 'watching the new server');
+    await running.recorder.waitFor(
+      () => changes(running.recorder).includes(`upsert new-1@${rv}`),
+      'watching the new server',
+    );
     assertMatchesServer(sim, running.recorder, 'reborn');
   } finally {
     await running.stop();

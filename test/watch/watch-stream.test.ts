@@ -3,13 +3,33 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, KubeClient, isGone, watchEvents, type ApiResource, type RawWatchEvent } from '../../lib/kube/index.ts';
+import {
+  ApiError,
+  KubeClient,
+  isGone,
+  watchEvents,
+  type ApiResource,
+  type RawWatchEvent,
+} from '../../lib/kube/index.ts';
 
-const configmaps: ApiResource = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', singularName: 'configmap', namespaced: true, verbs: ['list', 'watch'], shortNames: ['cm'], categories: [] };
+const configmaps: ApiResource = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  singularName: 'configmap',
+  namespaced: true,
+  verbs: ['list', 'watch'],
+  shortNames: ['cm'],
+  categories: [],
+};
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/apiserver/watch/${name}`, import.meta.url));
 
 /** A plain-HTTP server answering every request with `body` in chunks of `chunkSize` bytes, recording the request URLs. */
-async function serveInChunks(body: Buffer, chunkSize: number): Promise<{ client: KubeClient; urls: URL[]; server: Server }> {
+async function serveInChunks(
+  body: Buffer,
+  chunkSize: number,
+): Promise<{ client: KubeClient; urls: URL[]; server: Server }> {
   const urls: URL[] = [];
   const server = createServer(async (req, res) => {
     urls.push(new URL(req.url!, 'http://localhost'));
@@ -36,9 +56,23 @@ for (const chunkSize of [1, 7, 4096]) {
   test(`recorded watch stream parsed the same in chunks of ${chunkSize} bytes`, async () => {
     const { client, urls, server } = await serveInChunks(fixture('configmaps_shop.jsonl'), chunkSize);
     try {
-      const events = await collect(watchEvents(client, configmaps, { namespace: 'shop', resourceVersion: '435', allowWatchBookmarks: true, timeoutSeconds: 300, labelSelector: 'tier=frontend' }));
-      assert.equal(events.map((e) => e.type), ['ADDED', 'ADDED', 'BOOKMARK', 'ADDED', 'MODIFIED', 'MODIFIED', 'DELETED', 'BOOKMARK']);
-      assert.equal(events.map((e) => e.object.metadata?.resourceVersion), ['384', '435', '500', '501', '502', '503', '504', '504']);
+      const events = await collect(
+        watchEvents(client, configmaps, {
+          namespace: 'shop',
+          resourceVersion: '435',
+          allowWatchBookmarks: true,
+          timeoutSeconds: 300,
+          labelSelector: 'tier=frontend',
+        }),
+      );
+      assert.equal(
+        events.map((e) => e.type),
+        ['ADDED', 'ADDED', 'BOOKMARK', 'ADDED', 'MODIFIED', 'MODIFIED', 'DELETED', 'BOOKMARK'],
+      );
+      assert.equal(
+        events.map((e) => e.object.metadata?.resourceVersion),
+        ['384', '435', '500', '501', '502', '503', '504', '504'],
+      );
       assert.is(events[3].object.kind, 'ConfigMap');
       assert.is(events[3].object.apiVersion, 'v1');
       const url = urls[0];
@@ -57,7 +91,11 @@ for (const chunkSize of [1, 7, 4096]) {
 }
 
 test('a multi-byte character split between chunks survives', async () => {
-  const line = JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'ü-€', resourceVersion: '7' }, data: { greeting: 'grüße 🌍' } } }) + '\n';
+  const line =
+    JSON.stringify({
+      type: 'ADDED',
+      object: { metadata: { name: 'ü-€', resourceVersion: '7' }, data: { greeting: 'grüße 🌍' } },
+    }) + '\n';
   const { client, server } = await serveInChunks(Buffer.from(line + line), 1);
   try {
     const events = await collect(watchEvents(client, configmaps));
@@ -73,7 +111,10 @@ test('a multi-byte character split between chunks survives', async () => {
 test('an ERROR event with a 410 Status is thrown as ApiError 410 Expired', async () => {
   const { client, server } = await serveInChunks(fixture('too_old_resource_version.jsonl'), 5);
   try {
-    const error = await collect(watchEvents(client, configmaps, { resourceVersion: '1' })).then(() => undefined, (e: unknown) => e);
+    const error = await collect(watchEvents(client, configmaps, { resourceVersion: '1' })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ApiError, String(error));
     assert.ok(isGone(error));
     assert.is((error as ApiError).reason, 'Expired');
@@ -87,8 +128,13 @@ test('an ERROR event with a 410 Status is thrown as ApiError 410 Expired', async
 test('initial events end with a bookmark carrying the list version', async () => {
   const { client, urls, server } = await serveInChunks(fixture('configmaps_shop_initial_events.jsonl'), 64);
   try {
-    const events = await collect(watchEvents(client, configmaps, { namespace: 'shop', sendInitialEvents: true, allowWatchBookmarks: true }));
-    assert.equal(events.map((e) => e.type), ['ADDED', 'ADDED', 'BOOKMARK']);
+    const events = await collect(
+      watchEvents(client, configmaps, { namespace: 'shop', sendInitialEvents: true, allowWatchBookmarks: true }),
+    );
+    assert.equal(
+      events.map((e) => e.type),
+      ['ADDED', 'ADDED', 'BOOKMARK'],
+    );
     const annotations = events[2].object.metadata?.annotations as Record<string, string>;
     assert.is(annotations['k8s.io/initial-events-end'], 'true');
     assert.is(urls[0].searchParams.get('sendInitialEvents'), 'true');

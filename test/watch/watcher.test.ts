@@ -51,7 +51,14 @@ watchers.after(async (context) => {
 async function startWatcher(client: KubeClient, options: Partial<WatcherOptions> = {}) {
   const recorder = new StateRecorder();
   const metrics = new MetricsRecorder();
-  const watcher = new Watcher({ client, onEvent: recorder.onEvent, metrics, discoveryIntervalMs: 60_000, backoff: { baseMs: 20, maxMs: 500 }, ...options });
+  const watcher = new Watcher({
+    client,
+    onEvent: recorder.onEvent,
+    metrics,
+    discoveryIntervalMs: 60_000,
+    backoff: { baseMs: 20, maxMs: 500 },
+    ...options,
+  });
   await watcher.start();
   await watcher.ready;
   return { watcher, recorder, metrics };
@@ -66,8 +73,15 @@ watchers('first a synced list per selected kind, then kubectl changes in order',
   const { watcher, recorder } = await startWatcher(client);
   try {
     const synced = recorder.eventsOf('synced').map((e) => qualifiedResourceName(e.resource));
-    for (const kind of ['configmaps', 'namespaces', 'deployments.apps', 'customresourcedefinitions.apiextensions.k8s.io']) assert.ok(synced.includes(kind), `${kind} listed`);
-    for (const skipped of ['events', 'events.events.k8s.io', 'leases.coordination.k8s.io', 'endpoints', 'nodes']) assert.not.ok(synced.includes(skipped), `${skipped} skipped`);
+    for (const kind of [
+      'configmaps',
+      'namespaces',
+      'deployments.apps',
+      'customresourcedefinitions.apiextensions.k8s.io',
+    ])
+      assert.ok(synced.includes(kind), `${kind} listed`);
+    for (const skipped of ['events', 'events.events.k8s.io', 'leases.coordination.k8s.io', 'endpoints', 'nodes'])
+      assert.not.ok(synced.includes(skipped), `${skipped} skipped`);
     assert.is(new Set(synced).size, synced.length, 'each kind listed once');
     assert.equal(recorder.names('configmaps'), objectNames(sim.list('', 'configmaps')));
     assert.equal(recorder.names('deployments.apps'), objectNames(sim.list('apps', 'deployments')));
@@ -76,27 +90,46 @@ watchers('first a synced list per selected kind, then kubectl changes in order',
     await kubectlOk(sim, ['create', 'configmap', 'live', '-n', 'shop', '--from-literal=a=1']);
     await kubectlOk(sim, ['label', 'configmap', 'live', '-n', 'shop', 'stage=two']);
     await kubectlOk(sim, ['delete', 'configmap', 'live', '-n', 'shop']);
-    const changes = () => recorder.events.slice(before).filter((e) => qualifiedResourceName(e.resource) === 'configmaps');
+    const changes = () =>
+      recorder.events.slice(before).filter((e) => qualifiedResourceName(e.resource) === 'configmaps');
     await recorder.waitFor(() => changes().length >= 3, 'three changes');
-    assert.equal(changes().map((e) => e.type), ['upsert', 'upsert', 'delete']);
+    assert.equal(
+      changes().map((e) => e.type),
+      ['upsert', 'upsert', 'delete'],
+    );
     const labelled = changes()[1];
     assert.is(labelled.type === 'upsert' && labelled.object.metadata.labels?.stage, 'two');
     assert.is(labelled.type === 'upsert' && labelled.object.kind, 'ConfigMap');
     const sequences = recorder.events.map((e) => e.sequence!);
-    assert.equal(sequences, sequences.map((_, i) => i + 1), 'one sequence, by one, in delivery order');
+    assert.equal(
+      sequences,
+      sequences.map((_, i) => i + 1),
+      'one sequence, by one, in delivery order',
+    );
   } finally {
     await watcher.stop();
   }
 });
 
 watchers('-n and -l: one collection per namespace, labels filtered by the server', async ({ sim, client }) => {
-  const { watcher, recorder } = await startWatcher(client, { selection: { namespaces: ['shop'], labelSelector: 'tier=frontend' } });
+  const { watcher, recorder } = await startWatcher(client, {
+    selection: { namespaces: ['shop'], labelSelector: 'tier=frontend' },
+  });
   try {
     const synced = recorder.eventsOf('synced');
     const configmaps = synced.filter((e) => qualifiedResourceName(e.resource) === 'configmaps');
-    assert.equal(configmaps.map((e) => e.type === 'synced' && e.namespace), ['shop']);
-    assert.not.ok(synced.some((e) => !e.resource.namespaced && qualifiedResourceName(e.resource) !== 'namespaces'), 'no cluster-scoped kinds but namespaces');
-    assert.equal(recorder.names('configmaps'), objectNames(sim.list('', 'configmaps', 'shop', { labelSelector: 'tier=frontend' })));
+    assert.equal(
+      configmaps.map((e) => e.type === 'synced' && e.namespace),
+      ['shop'],
+    );
+    assert.not.ok(
+      synced.some((e) => !e.resource.namespaced && qualifiedResourceName(e.resource) !== 'namespaces'),
+      'no cluster-scoped kinds but namespaces',
+    );
+    assert.equal(
+      recorder.names('configmaps'),
+      objectNames(sim.list('', 'configmaps', 'shop', { labelSelector: 'tier=frontend' })),
+    );
     await kubectlOk(sim, ['create', 'configmap', 'unlabelled', '-n', 'shop']);
     await kubectlOk(sim, ['create', 'configmap', 'elsewhere', '-n', 'default']);
     await kubectlOk(sim, ['create', 'configmap', 'front', '-n', 'shop']);
@@ -117,7 +150,11 @@ watchers('a CRD installed while watching is followed; removing it removes its ki
     assert.not.ok(recorder.state.has('widgets.example.com'));
     await kubectlOk(sim, ['apply', '-f', '-'], crdManifest);
     await recorder.waitFor(() => recorder.eventsOf('synced', 'widgets.example.com').length === 1, 'widgets listed');
-    await kubectlOk(sim, ['apply', '-f', '-'], 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: gear\n  namespace: shop\nspec:\n  size: 3\n');
+    await kubectlOk(
+      sim,
+      ['apply', '-f', '-'],
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: gear\n  namespace: shop\nspec:\n  size: 3\n',
+    );
     await recorder.waitFor(() => recorder.names('widgets.example.com').includes('shop/gear'), 'the widget');
     const widget = recorder.state.get('widgets.example.com')!.get('shop/gear')!;
     assert.is(widget.kind, 'Widget');
@@ -128,7 +165,11 @@ watchers('a CRD installed while watching is followed; removing it removes its ki
     const removed = recorder.eventsOf('resource-removed')[0];
     assert.is(qualifiedResourceName(removed.resource), 'widgets.example.com');
     assert.not.ok(recorder.state.has('widgets.example.com'));
-    assert.is(recorder.eventsOf('upsert', 'customresourcedefinitions.apiextensions.k8s.io').length, 0, 'no CRD objects handed on');
+    assert.is(
+      recorder.eventsOf('upsert', 'customresourcedefinitions.apiextensions.k8s.io').length,
+      0,
+      'no CRD objects handed on',
+    );
     assert.is(recorder.eventsOf('synced', 'customresourcedefinitions.apiextensions.k8s.io').length, 0);
   } finally {
     await watcher.stop();
@@ -146,30 +187,52 @@ function countingDiscoveries(client: KubeClient): { client: KubeClient; discover
   return { client: counting, discoveries: () => count };
 }
 
-watchers('periodic discovery follows the watcher\'s clock and restarts nothing; a new CRD outside --include stays unwatched', async ({ sim, client }) => {
-  const clock = new ManualClock();
-  const counted = countingDiscoveries(client);
-  const { watcher, recorder, metrics } = await startWatcher(counted.client, { selection: { include: ['configmaps', 'customresourcedefinitions'] }, discoveryIntervalMs: 60_000, clock });
-  try {
-    assert.equal(recorder.eventsOf('synced').map((e) => qualifiedResourceName(e.resource)).sort(), ['configmaps', 'customresourcedefinitions.apiextensions.k8s.io']);
-    for (let refresh = 1; refresh <= 3; refresh++) {
-      const before = counted.discoveries();
-      clock.advance(60_000);
-      await recorder.waitFor(() => counted.discoveries() > before, `periodic discovery ${refresh}`);
+watchers(
+  "periodic discovery follows the watcher's clock and restarts nothing; a new CRD outside --include stays unwatched",
+  async ({ sim, client }) => {
+    const clock = new ManualClock();
+    const counted = countingDiscoveries(client);
+    const { watcher, recorder, metrics } = await startWatcher(counted.client, {
+      selection: { include: ['configmaps', 'customresourcedefinitions'] },
+      discoveryIntervalMs: 60_000,
+      clock,
+    });
+    try {
+      assert.equal(
+        recorder
+          .eventsOf('synced')
+          .map((e) => qualifiedResourceName(e.resource))
+          .sort(),
+        ['configmaps', 'customresourcedefinitions.apiextensions.k8s.io'],
+      );
+      for (let refresh = 1; refresh <= 3; refresh++) {
+        const before = counted.discoveries();
+        clock.advance(60_000);
+        await recorder.waitFor(() => counted.discoveries() > before, `periodic discovery ${refresh}`);
+      }
+      assert.is(recorder.eventsOf('synced').length, 2, 'refreshes that find nothing new restart nothing');
+      assert.is(metrics.count('relist', 'configmaps'), 0);
+      await kubectlOk(sim, ['apply', '-f', '-'], crdManifest);
+      await recorder.waitFor(
+        () => recorder.eventsOf('upsert', 'customresourcedefinitions.apiextensions.k8s.io').length >= 1,
+        'the CRD itself',
+      );
+      await sleep(500);
+      assert.not.ok(
+        recorder.state.has('widgets.example.com'),
+        '--include configmaps,customresourcedefinitions leaves widgets out',
+      );
+      await kubectlOk(sim, ['delete', 'customresourcedefinition', 'widgets.example.com']);
+      await recorder.waitFor(
+        () => recorder.eventsOf('delete', 'customresourcedefinitions.apiextensions.k8s.io').length === 1,
+        'the CRD deleted',
+      );
+      assert.is(recorder.eventsOf('resource-removed').length, 0);
+    } finally {
+      await watcher.stop();
     }
-    assert.is(recorder.eventsOf('synced').length, 2, 'refreshes that find nothing new restart nothing');
-    assert.is(metrics.count('relist', 'configmaps'), 0);
-    await kubectlOk(sim, ['apply', '-f', '-'], crdManifest);
-    await recorder.waitFor(() => recorder.eventsOf('upsert', 'customresourcedefinitions.apiextensions.k8s.io').length >= 1, 'the CRD itself');
-    await sleep(500);
-    assert.not.ok(recorder.state.has('widgets.example.com'), '--include configmaps,customresourcedefinitions leaves widgets out');
-    await kubectlOk(sim, ['delete', 'customresourcedefinition', 'widgets.example.com']);
-    await recorder.waitFor(() => recorder.eventsOf('delete', 'customresourcedefinitions.apiextensions.k8s.io').length === 1, 'the CRD deleted');
-    assert.is(recorder.eventsOf('resource-removed').length, 0);
-  } finally {
-    await watcher.stop();
-  }
-});
+  },
+);
 
 watchers('stop() ends every stream promptly; nothing arrives after it', async ({ sim, client }) => {
   const { watcher, recorder } = await startWatcher(client);
@@ -198,7 +261,10 @@ watchers('a consumer that throws stops the watcher and rejects done', async ({ s
   await watcher.start();
   await watcher.ready;
   await kubectlOk(sim, ['create', 'configmap', 'breaks-it', '-n', 'shop']);
-  const error = await watcher.done.then(() => undefined, (e: unknown) => e);
+  const error = await watcher.done.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.match(String(error), /disk full/);
   const after = calls;
   await kubectlOk(sim, ['create', 'configmap', 'ignored', '-n', 'shop']);
@@ -215,17 +281,32 @@ watchers('an AbortSignal stops it too; ready rejects when stopped before every k
   controller.abort();
   await watcher.done;
   assert.ok(Date.now() - started < 1000, `stopped in ${Date.now() - started} ms`);
-  const error = await watcher.ready.then(() => undefined, (e: unknown) => e);
+  const error = await watcher.ready.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.match(String(error), /stopped before every collection was listed/);
 });
 
 watchers('an unreachable server: start() rejects with one sentence, done rejects too', async ({ client }) => {
   const unreachable = new KubeClient({ ...client.connection, server: 'https://127.0.0.1:1' });
   const watcher = new Watcher({ client: unreachable, onEvent: () => {} });
-  const error = await watcher.start().then(() => undefined, (e: unknown) => e);
+  const error = await watcher.start().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof ClusterError, String(error));
-  assert.match((error as Error).message, /^cannot reach the API server at https:\/\/127\.0\.0\.1:1: connection refused\.$/);
-  assert.is(await watcher.done.then(() => 'resolved', (e: unknown) => e), error);
+  assert.match(
+    (error as Error).message,
+    /^cannot reach the API server at https:\/\/127\.0\.0\.1:1: connection refused\.$/,
+  );
+  assert.is(
+    await watcher.done.then(
+      () => 'resolved',
+      (e: unknown) => e,
+    ),
+    error,
+  );
   unreachable.close();
 });
 

@@ -4,7 +4,12 @@ import { cleanTemplate } from '../templates.ts';
 import { stripPodTemplate } from './pod-spec.ts';
 
 // Labels the Job controller's selector generation stamps on the Job and its pod template.
-const generatedSelectorLabels = ['controller-uid', 'batch.kubernetes.io/controller-uid', 'job-name', 'batch.kubernetes.io/job-name'];
+const generatedSelectorLabels = [
+  'controller-uid',
+  'batch.kubernetes.io/controller-uid',
+  'job-name',
+  'batch.kubernetes.io/job-name',
+];
 
 export function stripJob(job: JsonMap): void {
   const spec = mapAt(job, 'spec');
@@ -27,7 +32,12 @@ export function stripJob(job: JsonMap): void {
 
 export function stripCronJob(cronJob: JsonMap): void {
   const spec = mapAt(cronJob, 'spec');
-  deleteDefaults(spec, { concurrencyPolicy: 'Allow', suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1 });
+  deleteDefaults(spec, {
+    concurrencyPolicy: 'Allow',
+    suspend: false,
+    successfulJobsHistoryLimit: 3,
+    failedJobsHistoryLimit: 1,
+  });
   const jobTemplate = mapAt(spec, 'jobTemplate');
   stripPodTemplate(mapAt(mapAt(jobTemplate, 'spec'), 'template'));
   cleanTemplate(jobTemplate);

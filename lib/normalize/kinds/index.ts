@@ -7,7 +7,13 @@ import type { KindRule } from './rule.ts';
 import { stripService } from './service.ts';
 import { stripServiceAccount } from './service-account.ts';
 import { stripPersistentVolume, stripPersistentVolumeClaim } from './storage.ts';
-import { stripDaemonSet, stripDeployment, stripPodTemplateObject, stripReplicaSet, stripStatefulSet } from './workloads.ts';
+import {
+  stripDaemonSet,
+  stripDeployment,
+  stripPodTemplateObject,
+  stripReplicaSet,
+  stripStatefulSet,
+} from './workloads.ts';
 
 const rules: Record<string, Record<string, KindRule>> = {
   '': {

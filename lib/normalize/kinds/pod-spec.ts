@@ -39,11 +39,13 @@ function stripContainer(container: JsonMap): void {
   deleteIfEmpty(container, 'resources');
   for (const port of mapsAt(container, 'ports')) deleteIfEqual(port, 'protocol', 'TCP');
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) stripProbe(mapAt(container, probe));
-  for (const variable of mapsAt(container, 'env')) deleteIfEqual(mapAt(mapAt(variable, 'valueFrom'), 'fieldRef'), 'apiVersion', 'v1');
+  for (const variable of mapsAt(container, 'env'))
+    deleteIfEqual(mapAt(mapAt(variable, 'valueFrom'), 'fieldRef'), 'apiVersion', 'v1');
 }
 
 function stripVolume(volume: JsonMap): void {
-  for (const source of ['configMap', 'secret', 'projected', 'downwardAPI']) deleteIfEqual(mapAt(volume, source), 'defaultMode', 420);
+  for (const source of ['configMap', 'secret', 'projected', 'downwardAPI'])
+    deleteIfEqual(mapAt(volume, source), 'defaultMode', 420);
   deleteIfEqual(mapAt(volume, 'hostPath'), 'type', '');
 }
 
@@ -51,7 +53,8 @@ export function stripPodSpecDefaults(spec: JsonMap | undefined): void {
   if (!spec) return;
   deleteDefaults(spec, podSpecDefaults);
   deleteIfEmpty(spec, 'securityContext');
-  for (const list of ['initContainers', 'containers', 'ephemeralContainers']) mapsAt(spec, list).forEach(stripContainer);
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers'])
+    mapsAt(spec, list).forEach(stripContainer);
   mapsAt(spec, 'volumes').forEach(stripVolume);
 }
 

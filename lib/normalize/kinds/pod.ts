@@ -22,7 +22,9 @@ export function stripPod(pod: JsonMap): void {
   if (spec.serviceAccount === spec.serviceAccountName) delete spec.serviceAccount;
   deleteDefaults(spec, { serviceAccountName: 'default', preemptionPolicy: 'PreemptLowerPriority' });
   if (Array.isArray(spec.tolerations)) {
-    spec.tolerations = spec.tolerations.filter((toleration) => !admissionTolerations.some((added) => isDeepStrictEqual(added, toleration)));
+    spec.tolerations = spec.tolerations.filter(
+      (toleration) => !admissionTolerations.some((added) => isDeepStrictEqual(added, toleration)),
+    );
     deleteIfEmpty(spec, 'tolerations');
   }
   stripPodSpecDefaults(spec);

@@ -21,12 +21,18 @@ function isLegacyTokenName(name: string, account: string): boolean {
 
 function isLegacyTokenVolume(volume: JsonMap, spec: JsonMap, account: string): boolean {
   const name = volume.name;
-  if (typeof name !== 'string' || mapAt(volume, 'secret')?.secretName !== name || !isLegacyTokenName(name, account)) return false;
+  if (typeof name !== 'string' || mapAt(volume, 'secret')?.secretName !== name || !isLegacyTokenName(name, account))
+    return false;
   return mounts(spec).every((mount) => mount.name !== name || mount.mountPath === serviceAccountMountPath);
 }
 
 function injectedVolumeNames(spec: JsonMap): Set<string> {
-  const account = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : typeof spec.serviceAccount === 'string' ? spec.serviceAccount : 'default';
+  const account =
+    typeof spec.serviceAccountName === 'string'
+      ? spec.serviceAccountName
+      : typeof spec.serviceAccount === 'string'
+        ? spec.serviceAccount
+        : 'default';
   const names = new Set<string>();
   for (const volume of mapsAt(spec, 'volumes')) {
     const name = volume.name;

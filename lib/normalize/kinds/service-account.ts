@@ -4,6 +4,8 @@ import { deleteIfEmpty, isMap, mapAt, type JsonMap } from '../fields.ts';
 export function stripServiceAccount(account: JsonMap): void {
   const tokenPrefix = `${mapAt(account, 'metadata')?.name}-token-`;
   if (!Array.isArray(account.secrets)) return;
-  account.secrets = account.secrets.filter((secret) => !(isMap(secret) && typeof secret.name === 'string' && secret.name.startsWith(tokenPrefix)));
+  account.secrets = account.secrets.filter(
+    (secret) => !(isMap(secret) && typeof secret.name === 'string' && secret.name.startsWith(tokenPrefix)),
+  );
   deleteIfEmpty(account, 'secrets');
 }

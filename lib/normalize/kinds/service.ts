@@ -15,7 +15,8 @@ function stripPorts(spec: JsonMap, context: RuleContext): void {
   mapsAt(spec, 'ports').forEach((port, index) => {
     // Checked before protocol goes: managedFields identify a port by port and protocol.
     const portsFields = context.userFields?.['f:spec']?.['f:ports'];
-    if (!chosenByUser(portsFields && elementFields(portsFields, port, index), 'nodePort', context)) delete port.nodePort;
+    if (!chosenByUser(portsFields && elementFields(portsFields, port, index), 'nodePort', context))
+      delete port.nodePort;
     deleteIfEqual(port, 'protocol', 'TCP');
     if (port.targetPort === port.port) delete port.targetPort;
   });
@@ -27,7 +28,8 @@ export function stripService(service: JsonMap, context: RuleContext): void {
   stripPorts(spec, context);
   const headless = spec.clusterIP === 'None';
   if (!headless) delete spec.clusterIP;
-  if (Array.isArray(spec.clusterIPs) && (spec.clusterIPs.some((ip) => ip !== 'None') || headless)) delete spec.clusterIPs;
+  if (Array.isArray(spec.clusterIPs) && (spec.clusterIPs.some((ip) => ip !== 'None') || headless))
+    delete spec.clusterIPs;
   if (!chosenByUser(context.userFields?.['f:spec'], 'healthCheckNodePort', context)) delete spec.healthCheckNodePort;
   const singleStack = spec.ipFamilyPolicy === undefined || spec.ipFamilyPolicy === 'SingleStack';
   if (singleStack && Array.isArray(spec.ipFamilies) && spec.ipFamilies.length === 1) delete spec.ipFamilies;

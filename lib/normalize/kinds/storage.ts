@@ -6,7 +6,8 @@ function isBindingAnnotation(key: string): boolean {
 }
 
 function withoutFinalizer(metadata: JsonMap | undefined, finalizer: string): void {
-  if (metadata && Array.isArray(metadata.finalizers)) metadata.finalizers = metadata.finalizers.filter((name) => name !== finalizer);
+  if (metadata && Array.isArray(metadata.finalizers))
+    metadata.finalizers = metadata.finalizers.filter((name) => name !== finalizer);
 }
 
 export function stripPersistentVolumeClaim(claim: JsonMap): void {

@@ -150,13 +150,11 @@ export class ClusterSync {
       stopped?.addEventListener('abort', stopWaiting, { once: true });
       try {
         // Before the writer reads the head: a fast-forward or merge of the remote is what it continues from.
-        await remote
-          .start()
-          .catch((error) =>
-            this.logger.warn('the remote could not be fetched; commits stay local until it can', {
-              error: String(error.message ?? error),
-            }),
-          );
+        await remote.start().catch((error) =>
+          this.logger.warn('the remote could not be fetched; commits stay local until it can', {
+            error: String(error.message ?? error),
+          }),
+        );
       } finally {
         stopped?.removeEventListener('abort', stopWaiting);
       }
@@ -225,13 +223,11 @@ export class ClusterSync {
     this.health.stop();
     await this.watcher.stop();
     const commit = await this.writer.stop();
-    await this.remote
-      ?.stop()
-      .catch((error) =>
-        this.logger.error('the last commits could not be pushed; they stay in the local repository', {
-          error: String(error.message ?? error),
-        }),
-      );
+    await this.remote?.stop().catch((error) =>
+      this.logger.error('the last commits could not be pushed; they stay in the local repository', {
+        error: String(error.message ?? error),
+      }),
+    );
     return commit;
   }
 

@@ -199,7 +199,7 @@ export async function readDesiredObjects(options: DesiredOptions): Promise<Desir
     }
     if (selection.labelSelector && !selection.labelSelector.matches(object.metadata.labels)) continue;
     if (objectSkipReason(object, resource, options.normalize)) continue;
-    const mapped = mapNamespaces(object, options.namespaceMap);
+    const mapped = mapNamespaces(object, resource, options.namespaceMap);
     desired.push({
       path,
       identity,

@@ -2,7 +2,9 @@
 // references Kubernetes keeps inside objects follow it, so a restore drill never points back at
 // production (a RoleBinding granting to FROM's ServiceAccount would otherwise grant nothing in TO).
 import { UsageError } from '../errors/index.ts';
+import type { ApiResource } from '../kube/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
+import { isNamespacesResource } from '../selection/index.ts';
 
 const namespaceName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -33,16 +35,20 @@ function isMap(value: unknown): value is Record<string, any> {
 }
 
 /** The object as it is written into the target namespace, every namespace reference rewritten. */
-export function mapNamespaces(object: KubeObject, map: ReadonlyMap<string, string>): KubeObject {
+export function mapNamespaces(
+  object: KubeObject,
+  resource: Pick<ApiResource, 'group' | 'resource'>,
+  map: ReadonlyMap<string, string>,
+): KubeObject {
   if (map.size === 0) return object;
   const rename = (value: unknown) => (typeof value === 'string' && map.has(value) ? map.get(value)! : value);
   const renameField = (holder: unknown) => {
     if (isMap(holder) && typeof holder.namespace === 'string') holder.namespace = rename(holder.namespace);
   };
   const copy = structuredClone(object) as KubeObject & Record<string, any>;
-  const group = String(copy.apiVersion ?? '').includes('/') ? String(copy.apiVersion).split('/')[0] : '';
+  const { group } = resource;
   if (copy.metadata.namespace !== undefined) copy.metadata.namespace = rename(copy.metadata.namespace) as string;
-  if (group === '' && copy.kind === 'Namespace') copy.metadata.name = rename(copy.metadata.name) as string;
+  if (isNamespacesResource(resource)) copy.metadata.name = rename(copy.metadata.name) as string;
   // RoleBindings and ClusterRoleBindings: the ServiceAccounts they grant to.
   if (group === 'rbac.authorization.k8s.io' && Array.isArray(copy.subjects)) {
     for (const subject of copy.subjects) renameField(subject);

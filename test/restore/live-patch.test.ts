@@ -187,6 +187,7 @@ test('namespace references follow --namespace-map', () => {
         { kind: 'Group', name: 'devs' },
       ],
     } as KubeObject,
+    { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
     map,
   ) as any;
   assert.equal(binding.subjects, [
@@ -201,11 +202,13 @@ test('namespace references follow --namespace-map', () => {
       metadata: { name: 'w' },
       webhooks: [{ name: 'a', clientConfig: { service: { name: 's', namespace: 'shop' } } }],
     } as KubeObject,
+    { group: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations' },
     map,
   ) as any;
   assert.is(webhook.webhooks[0].clientConfig.service.namespace, 'shop-drill');
   const namespace = mapNamespaces(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 't' } } } as KubeObject,
+    { group: '', resource: 'namespaces' },
     map,
   );
   assert.is(namespace.metadata.name, 'shop-drill');
@@ -216,6 +219,7 @@ test('namespace references follow --namespace-map', () => {
       metadata: { name: 'pv' },
       spec: { claimRef: { name: 'c', namespace: 'shop' } },
     } as KubeObject,
+    { group: '', resource: 'persistentvolumes' },
     map,
   ) as any;
   assert.is(volume.spec.claimRef.namespace, 'shop-drill');

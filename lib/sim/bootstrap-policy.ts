@@ -1,12 +1,17 @@
 // The RBAC policy a kube-apiserver v1.32 bootstraps for itself (test/fixtures/apiserver/lists/clusterroles...json),
-// one ClusterRole per line with the groups its bootstrap ClusterRoleBinding of the same name binds it to:
+// one ClusterRole per entry with the groups its bootstrap ClusterRoleBinding of the same name binds it to:
 // cluster-admin for system:masters; what every client may do without a binding of its own (discovery, /version and
-// /healthz, access reviews of itself); and the user-facing admin, edit and view, their rules as the aggregation
-// controller filled them in, plus those of stored ClusterRoles labelled to aggregate into them (as an operator's
-// `rbac.authorization.k8s.io/aggregate-to-view: "true"` roles do). The simulator does not store these objects (a snapshot of it holds what a test seeded,
-// nothing else): the authorizer consults them after the stored ones, and a stored ClusterRole of the same name
-// replaces the built-in one. In the order a SelfSubjectRulesReview lists them (rbac/selfsubjectrulesreview.json).
-import type { PolicyRule } from './rbac-rules.ts';
+// /healthz, access reviews of itself); and the user-facing admin, edit and view, which hold no rules of their own:
+// as on a real server, their aggregationRules gather those of system:aggregate-to-admin/edit/view, and view is
+// labelled to aggregate into edit, edit into admin (aggregation-rule.ts settles them here once). The authorizer
+// adds the rules of stored ClusterRoles labelled to aggregate into them (as an operator's
+// `rbac.authorization.k8s.io/aggregate-to-view: "true"` roles are). The simulator does not store these objects (a
+// snapshot of it holds what a test seeded, nothing else): the authorizer consults them after the stored ones, and a
+// stored ClusterRole of the same name replaces the built-in one. In the order a SelfSubjectRulesReview lists them
+// (rbac/selfsubjectrulesreview.json).
+import { aggregationSelectors, selectedRoles, settledAggregation } from './aggregation-rule.ts';
+import { rulesOf, type PolicyRule } from './rbac-rules.ts';
+import type { KubeObject } from './types.ts';
 
 export interface BootstrapClusterRole {
   name: string;
@@ -17,9 +22,25 @@ export interface BootstrapClusterRole {
   aggregatesLabels?: string[];
 }
 
+interface BootstrapRoleSource {
+  name: string;
+  boundGroups: string[];
+  labels?: Record<string, string>;
+  aggregationRule?: { clusterRoleSelectors: Array<{ matchLabels: Record<string, string> }> };
+  rules?: PolicyRule[];
+}
+
 const AGGREGATE_TO = 'rbac.authorization.k8s.io/aggregate-to-';
 
-export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapClusterRole[] = [
+function aggregatesTo(role: string): Record<string, string> {
+  return { [`${AGGREGATE_TO}${role}`]: 'true' };
+}
+
+function gathering(role: string): BootstrapRoleSource['aggregationRule'] {
+  return { clusterRoleSelectors: [{ matchLabels: aggregatesTo(role) }] };
+}
+
+const SOURCES: readonly BootstrapRoleSource[] = [
   {
     name: 'cluster-admin',
     boundGroups: ['system:masters'],
@@ -87,469 +108,13 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapClusterRole[] = [
     boundGroups: ['system:authenticated', 'system:unauthenticated'],
     rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] }],
   },
-  {
-    name: 'admin',
-    boundGroups: [],
-    aggregatesLabels: [`${AGGREGATE_TO}admin`, `${AGGREGATE_TO}edit`, `${AGGREGATE_TO}view`],
-    rules: [
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: [''],
-        resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'],
-      },
-      { verbs: ['impersonate'], apiGroups: [''], resources: ['serviceaccounts'] },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: [''],
-        resources: ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'],
-      },
-      { verbs: ['create'], apiGroups: [''], resources: ['pods/eviction'] },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: [''],
-        resources: [
-          'configmaps',
-          'endpoints',
-          'events',
-          'persistentvolumeclaims',
-          'replicationcontrollers',
-          'replicationcontrollers/scale',
-          'secrets',
-          'serviceaccounts',
-          'services',
-          'services/proxy',
-        ],
-      },
-      { verbs: ['create'], apiGroups: [''], resources: ['serviceaccounts/token'] },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['apps'],
-        resources: [
-          'daemonsets',
-          'deployments',
-          'deployments/rollback',
-          'deployments/scale',
-          'replicasets',
-          'replicasets/scale',
-          'statefulsets',
-          'statefulsets/scale',
-        ],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['autoscaling'],
-        resources: ['horizontalpodautoscalers'],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['batch'],
-        resources: ['cronjobs', 'jobs'],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['extensions'],
-        resources: [
-          'daemonsets',
-          'deployments',
-          'deployments/rollback',
-          'deployments/scale',
-          'ingresses',
-          'networkpolicies',
-          'replicasets',
-          'replicasets/scale',
-          'replicationcontrollers/scale',
-        ],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['policy'],
-        resources: ['poddisruptionbudgets'],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['networking.k8s.io'],
-        resources: ['ingresses', 'networkpolicies'],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-        apiGroups: ['coordination.k8s.io'],
-        resources: ['leases'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: [''],
-        resources: [
-          'configmaps',
-          'endpoints',
-          'persistentvolumeclaims',
-          'persistentvolumeclaims/status',
-          'pods',
-          'replicationcontrollers',
-          'replicationcontrollers/scale',
-          'serviceaccounts',
-          'services',
-          'services/status',
-        ],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: [''],
-        resources: [
-          'bindings',
-          'events',
-          'limitranges',
-          'namespaces/status',
-          'pods/log',
-          'pods/status',
-          'replicationcontrollers/status',
-          'resourcequotas',
-          'resourcequotas/status',
-        ],
-      },
-      { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['namespaces'] },
-      { verbs: ['get', 'list', 'watch'], apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['apps'],
-        resources: [
-          'controllerrevisions',
-          'daemonsets',
-          'daemonsets/status',
-          'deployments',
-          'deployments/scale',
-          'deployments/status',
-          'replicasets',
-          'replicasets/scale',
-          'replicasets/status',
-          'statefulsets',
-          'statefulsets/scale',
-          'statefulsets/status',
-        ],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['autoscaling'],
-        resources: ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['batch'],
-        resources: ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['extensions'],
-        resources: [
-          'daemonsets',
-          'daemonsets/status',
-          'deployments',
-          'deployments/scale',
-          'deployments/status',
-          'ingresses',
-          'ingresses/status',
-          'networkpolicies',
-          'replicasets',
-          'replicasets/scale',
-          'replicasets/status',
-          'replicationcontrollers/scale',
-        ],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['policy'],
-        resources: ['poddisruptionbudgets', 'poddisruptionbudgets/status'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['networking.k8s.io'],
-        resources: ['ingresses', 'ingresses/status', 'networkpolicies'],
-      },
-      { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'] },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-        apiGroups: ['rbac.authorization.k8s.io'],
-        resources: ['rolebindings', 'roles'],
-      },
-    ],
-  },
-  {
-    name: 'edit',
-    boundGroups: [],
-    aggregatesLabels: [`${AGGREGATE_TO}edit`, `${AGGREGATE_TO}view`],
-    rules: [
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: [''],
-        resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'],
-      },
-      { verbs: ['impersonate'], apiGroups: [''], resources: ['serviceaccounts'] },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: [''],
-        resources: ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'],
-      },
-      { verbs: ['create'], apiGroups: [''], resources: ['pods/eviction'] },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: [''],
-        resources: [
-          'configmaps',
-          'endpoints',
-          'events',
-          'persistentvolumeclaims',
-          'replicationcontrollers',
-          'replicationcontrollers/scale',
-          'secrets',
-          'serviceaccounts',
-          'services',
-          'services/proxy',
-        ],
-      },
-      { verbs: ['create'], apiGroups: [''], resources: ['serviceaccounts/token'] },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['apps'],
-        resources: [
-          'daemonsets',
-          'deployments',
-          'deployments/rollback',
-          'deployments/scale',
-          'replicasets',
-          'replicasets/scale',
-          'statefulsets',
-          'statefulsets/scale',
-        ],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['autoscaling'],
-        resources: ['horizontalpodautoscalers'],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['batch'],
-        resources: ['cronjobs', 'jobs'],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['extensions'],
-        resources: [
-          'daemonsets',
-          'deployments',
-          'deployments/rollback',
-          'deployments/scale',
-          'ingresses',
-          'networkpolicies',
-          'replicasets',
-          'replicasets/scale',
-          'replicationcontrollers/scale',
-        ],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['policy'],
-        resources: ['poddisruptionbudgets'],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
-        apiGroups: ['networking.k8s.io'],
-        resources: ['ingresses', 'networkpolicies'],
-      },
-      {
-        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-        apiGroups: ['coordination.k8s.io'],
-        resources: ['leases'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: [''],
-        resources: [
-          'configmaps',
-          'endpoints',
-          'persistentvolumeclaims',
-          'persistentvolumeclaims/status',
-          'pods',
-          'replicationcontrollers',
-          'replicationcontrollers/scale',
-          'serviceaccounts',
-          'services',
-          'services/status',
-        ],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: [''],
-        resources: [
-          'bindings',
-          'events',
-          'limitranges',
-          'namespaces/status',
-          'pods/log',
-          'pods/status',
-          'replicationcontrollers/status',
-          'resourcequotas',
-          'resourcequotas/status',
-        ],
-      },
-      { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['namespaces'] },
-      { verbs: ['get', 'list', 'watch'], apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['apps'],
-        resources: [
-          'controllerrevisions',
-          'daemonsets',
-          'daemonsets/status',
-          'deployments',
-          'deployments/scale',
-          'deployments/status',
-          'replicasets',
-          'replicasets/scale',
-          'replicasets/status',
-          'statefulsets',
-          'statefulsets/scale',
-          'statefulsets/status',
-        ],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['autoscaling'],
-        resources: ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['batch'],
-        resources: ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['extensions'],
-        resources: [
-          'daemonsets',
-          'daemonsets/status',
-          'deployments',
-          'deployments/scale',
-          'deployments/status',
-          'ingresses',
-          'ingresses/status',
-          'networkpolicies',
-          'replicasets',
-          'replicasets/scale',
-          'replicasets/status',
-          'replicationcontrollers/scale',
-        ],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['policy'],
-        resources: ['poddisruptionbudgets', 'poddisruptionbudgets/status'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['networking.k8s.io'],
-        resources: ['ingresses', 'ingresses/status', 'networkpolicies'],
-      },
-    ],
-  },
-  {
-    name: 'view',
-    boundGroups: [],
-    aggregatesLabels: [`${AGGREGATE_TO}view`],
-    rules: [
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: [''],
-        resources: [
-          'configmaps',
-          'endpoints',
-          'persistentvolumeclaims',
-          'persistentvolumeclaims/status',
-          'pods',
-          'replicationcontrollers',
-          'replicationcontrollers/scale',
-          'serviceaccounts',
-          'services',
-          'services/status',
-        ],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: [''],
-        resources: [
-          'bindings',
-          'events',
-          'limitranges',
-          'namespaces/status',
-          'pods/log',
-          'pods/status',
-          'replicationcontrollers/status',
-          'resourcequotas',
-          'resourcequotas/status',
-        ],
-      },
-      { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['namespaces'] },
-      { verbs: ['get', 'list', 'watch'], apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['apps'],
-        resources: [
-          'controllerrevisions',
-          'daemonsets',
-          'daemonsets/status',
-          'deployments',
-          'deployments/scale',
-          'deployments/status',
-          'replicasets',
-          'replicasets/scale',
-          'replicasets/status',
-          'statefulsets',
-          'statefulsets/scale',
-          'statefulsets/status',
-        ],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['autoscaling'],
-        resources: ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['batch'],
-        resources: ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['extensions'],
-        resources: [
-          'daemonsets',
-          'daemonsets/status',
-          'deployments',
-          'deployments/scale',
-          'deployments/status',
-          'ingresses',
-          'ingresses/status',
-          'networkpolicies',
-          'replicasets',
-          'replicasets/scale',
-          'replicasets/status',
-          'replicationcontrollers/scale',
-        ],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['policy'],
-        resources: ['poddisruptionbudgets', 'poddisruptionbudgets/status'],
-      },
-      {
-        verbs: ['get', 'list', 'watch'],
-        apiGroups: ['networking.k8s.io'],
-        resources: ['ingresses', 'ingresses/status', 'networkpolicies'],
-      },
-    ],
-  },
+  { name: 'admin', boundGroups: [], aggregationRule: gathering('admin') },
+  { name: 'edit', boundGroups: [], labels: aggregatesTo('admin'), aggregationRule: gathering('edit') },
+  { name: 'view', boundGroups: [], labels: aggregatesTo('edit'), aggregationRule: gathering('view') },
   {
     name: 'system:aggregate-to-admin',
     boundGroups: [],
+    labels: aggregatesTo('admin'),
     rules: [
       { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'] },
       {
@@ -562,6 +127,7 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapClusterRole[] = [
   {
     name: 'system:aggregate-to-edit',
     boundGroups: [],
+    labels: aggregatesTo('edit'),
     rules: [
       {
         verbs: ['get', 'list', 'watch'],
@@ -651,6 +217,7 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapClusterRole[] = [
   {
     name: 'system:aggregate-to-view',
     boundGroups: [],
+    labels: aggregatesTo('view'),
     rules: [
       {
         verbs: ['get', 'list', 'watch'],
@@ -744,6 +311,32 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapClusterRole[] = [
     ],
   },
 ];
+
+function clusterRoleOf(source: BootstrapRoleSource): KubeObject {
+  const { name, labels, aggregationRule, rules } = source;
+  return { metadata: { name, labels }, aggregationRule, rules };
+}
+
+/** The label keys its selectors name, and those of the aggregating roles they select (view's, through edit, in admin). */
+function gatheredLabels(role: KubeObject, all: readonly KubeObject[]): string[] {
+  const labels = (aggregationSelectors(role) ?? []).flatMap((selector) => [
+    ...Object.keys(selector.matchLabels ?? {}),
+    ...selectedRoles(role, selector, all).flatMap((selected) => gatheredLabels(selected, all)),
+  ]);
+  return [...new Set(labels)];
+}
+
+function bootstrapClusterRoles(sources: readonly BootstrapRoleSource[]): BootstrapClusterRole[] {
+  const roles = settledAggregation(sources.map(clusterRoleOf));
+  return sources.map(({ name, boundGroups, aggregationRule }, i) => ({
+    name,
+    boundGroups,
+    rules: rulesOf(roles[i]),
+    ...(aggregationRule && { aggregatesLabels: gatheredLabels(roles[i], roles) }),
+  }));
+}
+
+export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapClusterRole[] = bootstrapClusterRoles(SOURCES);
 
 export function bootstrapClusterRole(name: string): BootstrapClusterRole | undefined {
   return BOOTSTRAP_CLUSTER_ROLES.find((role) => role.name === name);

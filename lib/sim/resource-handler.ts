@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Admission, DeleteOptions, Subresource, WriteContext } from './cluster.ts';
 import type { ApiContext } from './http-api.ts';
 import { encodedJson, listJson, servedJson } from './encoding.ts';
+import { validateFieldManager } from './field-manager.ts';
 import { parseObjectBody, readableBody, readBody, sendEncoded, sendJson } from './http-io.ts';
 import { timestamp } from './object-shape.ts';
 import { parsePatchBody, patchTypeOf } from './patches.ts';
@@ -26,10 +27,17 @@ function wantsTable(accept: string | undefined): boolean {
   return /as=Table/.test(accept ?? '') && /g=meta\.k8s\.io/.test(accept ?? '');
 }
 
-function writeContext(req: IncomingMessage, query: URLSearchParams, admit: Admission | undefined): WriteContext {
+function writeContext(
+  req: IncomingMessage,
+  query: URLSearchParams,
+  admit: Admission | undefined,
+  name: string | undefined,
+): WriteContext {
   const dryRun = query.getAll('dryRun');
   if (dryRun.some((v) => v !== 'All'))
     throw badRequest(`Invalid dryRun value: ${dryRun.join(',')}; valid values are: All`);
+  const fieldManager = query.get('fieldManager');
+  if (fieldManager) validateFieldManager(fieldManager, req.method ?? 'POST', name);
   return {
     dryRun: dryRun.length > 0,
     manager: query.get('fieldManager') || defaultManager(req.headers['user-agent']),
@@ -151,7 +159,7 @@ async function writeResource(
   const { def, namespace, name } = target;
   const subresource = target.subresource as Subresource | 'finalize' | 'token' | undefined;
   const method = req.method ?? 'GET';
-  const write = writeContext(req, query, escalationCheck(ctx.authorizer, user));
+  const write = writeContext(req, query, escalationCheck(ctx.authorizer, user), name);
   const body = await readBody(req);
   const bodyText = (): string => body.toString('utf8');
 

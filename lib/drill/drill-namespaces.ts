@@ -4,6 +4,7 @@ import {
   isForbidden,
   isNotFound,
   listAll,
+  selfSubjectUsername,
   type ApiResource,
   type KubeClient,
 } from '../kube/index.ts';
@@ -34,17 +35,6 @@ const roleBindings: ApiResource = {
   kind: 'RoleBinding',
   singularName: 'rolebinding',
   namespaced: true,
-  verbs: ['create'],
-  shortNames: [],
-  categories: [],
-};
-const selfSubjectReviews: ApiResource = {
-  group: 'authentication.k8s.io',
-  version: 'v1',
-  resource: 'selfsubjectreviews',
-  kind: 'SelfSubjectReview',
-  singularName: 'selfsubjectreview',
-  namespaced: false,
   verbs: ['create'],
   shortNames: [],
   categories: [],
@@ -95,12 +85,7 @@ export async function createDrillNamespaces(
 
 /** Who the client is (SelfSubjectReview), as a RoleBinding subject. */
 async function ownSubject(client: KubeClient): Promise<Record<string, string>> {
-  const review = await createObject<{ status?: { userInfo?: { username?: string } } }>(client, selfSubjectReviews, {
-    apiVersion: 'authentication.k8s.io/v1',
-    kind: 'SelfSubjectReview',
-    metadata: {},
-  });
-  const username = review.status?.userInfo?.username ?? '';
+  const username = (await selfSubjectUsername(client)) ?? '';
   const account = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
   return account
     ? { kind: 'ServiceAccount', namespace: account[1], name: account[2] }

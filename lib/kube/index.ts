@@ -36,6 +36,7 @@ export {
 } from './list.ts';
 export { withRetry, backoffDelay, type BackoffOptions } from './retry.ts';
 export { resolveResourceSpelling } from './resource-names.ts';
+export { selfSubjectUsername } from './self-subject-review.ts';
 export { watchEvents, type RawWatchEvent, type WatchEventType, type WatchOptions } from './watch.ts';
 export {
   getObject,

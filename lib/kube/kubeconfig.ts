@@ -12,6 +12,8 @@ export interface ClusterConnection {
   /** API server URL without credentials, e.g. https://127.0.0.1:6443 */
   server: string;
   contextName: string;
+  /** The kubeconfig's name of the context's user (`users[].name`); undefined in a pod or for a context without one. */
+  userName?: string;
   /**
    * The namespace kubectl would use without `-n`: the context's, or in a pod POD_NAMESPACE, else the service
    * account's; undefined when there is none (kubectl then uses `default`).
@@ -79,7 +81,7 @@ export async function loadClusterConnection(options: KubeconfigOptions = {}): Pr
       user.exec || user['auth-provider']
         ? await pluginConnection(file, contextName)
         : staticConnection(cluster.cluster, user, contextName, dirname(file));
-    return { ...connection, namespace: context.context?.namespace || undefined };
+    return { ...connection, namespace: context.context?.namespace || undefined, userName: userName || undefined };
   } catch (error) {
     throw new KubeconfigError(
       `credentials for context "${contextName}" in kubeconfig ${file} could not be loaded: ${firstLine(error)}.`,

@@ -1,7 +1,10 @@
 // Who a commit says changed an object, read back from the message watch-message.ts writes.
 const CHANGED_BY = /^Kubesnap-Changed-By:[ \t]*(.+?)\s*$/gm;
-/** The end of a watch body line: `  by kubectl-edit at 10:42:07Z`, perhaps followed by `  (reason)`. */
-const BY_ON_LINE = / {2}by (\S+)(?: at \d\d:\d\d:\d\dZ)?(?: {2}\(.*\))?$/;
+/**
+ * The end of a watch body line: `  by kubectl-edit at 10:42:07Z`, perhaps followed by `  (reason)`. A manager may
+ * hold single spaces (`kubesnap-restore (alice)`); the last `  by ` starts it, as field values come before it.
+ */
+const BY_ON_LINE = /^.* {2}by (.+?)(?: at \d\d:\d\d:\d\dZ)?(?: {2}\(.*\))?$/;
 
 /**
  * The manager(s) a commit names for one object (`path`) or for all its changes: the object's own body line of a watch

@@ -18,6 +18,7 @@ import {
   globalsOf,
   normalizeFrom,
   openRepository,
+  parseAuthor,
   selectionFrom,
   parseTime,
 } from '../options.ts';
@@ -256,6 +257,10 @@ export function registerRestoreCommand(program: Command): void {
       "also restore fields that controllers own: an autoscaled workload's replicas, fields the cluster's managers own per managedFields",
     )
     .option('--recreate', 'delete and create an object whose update is refused because an immutable field differs')
+    .option(
+      '--author <identity>',
+      'who runs the restore, "Name <email>", named by the history a watch keeps (default: the user the API server says you are, as `kubectl auth whoami`, else the kubeconfig user)',
+    )
     .option('-y, --yes', 'apply without asking');
   addRepositoryOptions(command, { write: false });
   addSelectionOptions(command);
@@ -263,9 +268,12 @@ export function registerRestoreCommand(program: Command): void {
   addAgeIdentityOption(command);
   addOutputOption(command);
   command.action(async (rev: string | undefined, objects: string[], _options, self: Command) => {
-    const { applyRestore, hasWrites, parseNamespaceMap, planRestore } = await import('../../lib/restore/index.ts');
+    const { applyRestore, hasWrites, parseNamespaceMap, planRestore, restorerName } = await import(
+      '../../lib/restore/index.ts'
+    );
     const options = globalsOf(self);
     const dryRun = parseDryRun(options.dryRun);
+    const author = options.author === undefined ? undefined : parseAuthor(options.author);
     const namespaceMap = parseNamespaceMap(options.namespaceMap ?? []);
     const imageRegistryMap = parseImageRegistryMap(options.imageRegistryMap ?? []);
     // A drill restores the namespaces it maps, never the rest of the cluster in place, unless -n or -A says otherwise.
@@ -329,10 +337,12 @@ export function registerRestoreCommand(program: Command): void {
       progress.start(
         plan.objects.filter((o) => o.action === 'create' || o.action === 'update' || o.action === 'delete').length,
       );
+      const restorer = await restorerName(client, author);
       const result = await applyRestore(plan, {
         client,
         dryRun: dryRun === 'server' ? 'server' : undefined,
         recreate: Boolean(options.recreate),
+        restorer,
         onObjectDone: (done) => {
           if (done.action !== 'unchanged' && done.action !== 'blocked' && done.action !== 'invalid')
             progress.tick(done.ref, 1);
@@ -345,6 +355,7 @@ export function registerRestoreCommand(program: Command): void {
             {
               revision: result.revision,
               dryRun: result.dryRun,
+              restoredBy: restorer,
               plan: planJson(plan),
               results: result.objects,
               counts: result.counts,

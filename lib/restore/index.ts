@@ -3,7 +3,8 @@
  * Plan first, as data; then apply in dependency order; results as data. Nothing here prints.
  *
  *   await planRestore({ client, repository, revision?, selection?, paths?, normalize?, prefix?, prune?, namespaceMap? }) → RestorePlan
- *   await applyRestore(plan, { client, dryRun?: 'server', recreate?, concurrency?, onObjectDone? })                → RestoreResult
+ *   await applyRestore(plan, { client, dryRun?: 'server', recreate?, concurrency?, onObjectDone?, restorer? })     → RestoreResult
+ *   await restorerName(client, author?)                                                                           → who runs it
  *   planCounts(plan), hasWrites(plan), parseNamespaceMap(['shop=shop-drill'])
  */
 export type {
@@ -20,6 +21,7 @@ export type {
 export { planRestore } from './plan.ts';
 export { objectRef } from './object-ref.ts';
 export { applyRestore } from './apply.ts';
+export { restorerName } from './restorer.ts';
 export { parseNamespaceMap, mapNamespaces } from './namespace-map.ts';
 export { immutableField } from './failures.ts';
 export { planCounts, hasWrites, type PlanCounts } from './summary.ts';

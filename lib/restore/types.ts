@@ -124,4 +124,6 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** Where those waits read the time and wait between polls. */
   clock?: Clock;
+  /** Who runs the restore (`restorerName`): its field manager names them, so a watch's history credits them. */
+  restorer?: string;
 }

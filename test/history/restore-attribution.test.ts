@@ -1,5 +1,5 @@
-// A restore writes as the manager "kubesnap-restore": the history a watch keeps says a restore made the change,
-// not kubesnap's own reading of the cluster.
+// A restore writes as the manager "kubesnap-restore (who ran it)": the history a watch keeps says a restore made the
+// change, not kubesnap's own reading of the cluster (who ran it: test/restore/restore-author.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
@@ -42,10 +42,10 @@ test('a watch credits a restored change to kubesnap-restore', async () => {
   try {
     assert.match(
       await git(repo, 'log', '-1', '--format=%B'),
-      /^updated shop\/deployments\.apps\/web {2}spec\.replicas 7→\d+ {2}by kubesnap-restore at /m,
+      /^updated shop\/deployments\.apps\/web {2}spec\.replicas 7→\d+ {2}by kubesnap-restore \(kubesnap-sim-admin\) at /m,
     );
     const log = await runCli(['--repo', repo, 'log', 'deploy/web', '-n', 'shop', '--limit', '1']);
-    assert.match(log.stdout, /changed \(spec\.replicas\) by kubesnap-restore\n$/);
+    assert.match(log.stdout, /changed \(spec\.replicas\) by kubesnap-restore \(kubesnap-sim-admin\)\n$/);
   } finally {
     tmp.remove();
   }

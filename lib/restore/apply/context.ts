@@ -8,19 +8,20 @@ import {
   type JsonPatchOperation,
   type KubeClient,
 } from '../../kube/index.ts';
+// The file itself, not lib/history's index: a restore needs the manager's name, not the history writer.
+import { restoreFieldManager } from '../../history/restore-manager.ts';
 import type { KubeObject } from '../../normalize/index.ts';
 import type { WaitLimits } from '../readiness.ts';
 import type { ApplyOptions, ObjectResult, PlannedObject, RestoreOutcome, RestorePlan } from '../types.ts';
 import { createdDependencyOf } from './dry-run.ts';
 
-/** Restores write as this manager, so the history a watch keeps credits their changes to a restore, not to kubesnap's reading. */
-const RESTORE_FIELD_MANAGER = 'kubesnap-restore';
-
 export type ResultDetails = Pick<ObjectResult, 'message' | 'replanned' | 'unvalidated'>;
 
 /**
  * What the write verbs of one restore share: the plan, the client's calls as a restore makes them (retried,
- * dry run or not, as the restore's field manager), and each object's result once it has one.
+ * dry run or not, as the restore's field manager `kubesnap-restore (restorer)`, so the history a watch keeps
+ * credits the changes to a restore and who ran it, not to kubesnap's reading), and each object's result once it
+ * has one.
  */
 export class ApplyContext {
   readonly client: KubeClient;
@@ -28,6 +29,7 @@ export class ApplyContext {
   readonly recreate: boolean;
   readonly signal?: AbortSignal;
   readonly wait: WaitLimits;
+  readonly fieldManager: string;
   /** Server dry run: what an object needs that this restore creates (so its write cannot be validated), or undefined. */
   readonly createdDependency: (object: PlannedObject) => string | undefined;
   private readonly results = new Map<PlannedObject, ObjectResult>();
@@ -40,6 +42,7 @@ export class ApplyContext {
     this.dryRun = options.dryRun === 'server';
     this.recreate = options.recreate ?? false;
     this.signal = options.signal;
+    this.fieldManager = restoreFieldManager(options.restorer);
     this.wait = { timeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal, clock: options.clock };
     this.createdDependency = this.dryRun ? createdDependencyOf(plan) : () => undefined;
   }
@@ -61,7 +64,7 @@ export class ApplyContext {
         createObject(this.client, resource!, desired!, {
           dryRun: this.dryRun,
           signal: this.signal,
-          fieldManager: RESTORE_FIELD_MANAGER,
+          fieldManager: this.fieldManager,
         }),
       { signal: this.signal },
     );
@@ -74,7 +77,7 @@ export class ApplyContext {
         jsonPatchObject(this.client, resource!, object.namespace, object.name, operations, {
           dryRun: this.dryRun,
           signal: this.signal,
-          fieldManager: RESTORE_FIELD_MANAGER,
+          fieldManager: this.fieldManager,
         }),
       { signal: this.signal },
     );

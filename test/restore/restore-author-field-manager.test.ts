@@ -1,0 +1,62 @@
+// The restorer's name goes into a fieldManager, which the API server checks (ValidateFieldManager: at most 128
+// bytes, printable characters only). The simulator checks it as the server does; a restore fits any name in.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { kubectl } from '../helpers/kubectl.ts';
+import { runCli } from '../helpers/cli.ts';
+import { startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
+
+let cluster: RestoreCluster;
+
+test.before(async () => {
+  cluster = await startRestoreCluster();
+});
+
+test.after(async () => {
+  await cluster?.stop();
+});
+
+test('the simulator refuses a fieldManager of more than 128 bytes or with a control character, as the API server', async () => {
+  const create = (name: string, manager: string) =>
+    kubectl(cluster.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', name, `--field-manager=${manager}`]);
+  assert.is((await create('fits', 'm'.repeat(128))).code, 0);
+  const long = await create('too-long', 'm'.repeat(129));
+  assert.match(
+    long.stderr,
+    'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes',
+  );
+  // 64 two-byte characters are 128 bytes: the limit counts bytes, not characters.
+  assert.match((await create('too-long-utf8', 'é'.repeat(65))).stderr, 'Too long');
+  const tab = await create('tab', 'a\tb');
+  assert.match(tab.stderr, 'fieldManager: Invalid value: "a\\tb": invalid character U+0009 (at position 1)');
+});
+
+test('a restore fits a long or unprintable --author into the field manager the server accepts', async () => {
+  const revision = await cluster.snapshot();
+  await cluster.kubectl('-n', 'shop', 'scale', 'deployment/web', '--replicas=9');
+  const name = `Ä\tÖ${'Ä'.repeat(100)}`;
+  const restore = await runCli([
+    '--kubeconfig',
+    cluster.sim.kubeconfigPath,
+    '--repo',
+    cluster.repo,
+    'restore',
+    revision!,
+    'deploy/web',
+    '-n',
+    'shop',
+    '--yes',
+    '--author',
+    `${name} <long@example.com>`,
+  ]);
+  assert.is(restore.code, 0, restore.stdout + restore.stderr);
+  const managers = (cluster.sim.get('apps', 'deployments', 'shop', 'web')?.metadata.managedFields ?? []).map(
+    (entry) => entry.manager,
+  );
+  const restoreManager = managers.find((manager) => manager.startsWith('kubesnap-restore ('));
+  assert.ok(restoreManager, managers.join(', '));
+  assert.ok(Buffer.byteLength(restoreManager) <= 128, restoreManager);
+  assert.match(restoreManager, /^kubesnap-restore \(Ä\?ÖÄ+…\)$/);
+});
+
+test.run();

@@ -5,11 +5,14 @@ import { silentLogger, type Logger } from '../log/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
 import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
 import type { SecretSealer } from '../secrets/index.ts';
-import { hashObject, PackEntryThreads, type Author, type FileChange, type SnapshotRepository } from '../store/index.ts';
+import { hashObject, type Author, type SnapshotRepository } from '../store/index.ts';
 import { systemClock, type Clock } from '../health/index.ts';
 import { lastWriter, type Attribution } from './attribution.ts';
 import { CommitFailures, type CommitFailuresOptions, type CommitsFailingError } from './commit-failures.ts';
 import type { ClusterIdentity } from './commit-message.ts';
+import { CommitSchedule } from './commit-schedule.ts';
+import { DeflateAhead } from './deflate-ahead.ts';
+import { isSecretsResource, SecretStaging } from './secret-staging.ts';
 import { countObject, folderCounts, repositoryReadme, README_PATH, type FolderContent } from './repository-readme.ts';
 import { watchCommitMessage, type ObjectChange } from './watch-message.ts';
 import { labelDigestKeyChange } from './digest-key-change.ts';
@@ -57,13 +60,17 @@ interface PendingChange {
  * Turns a stream of object events into commits. It keeps the committed tree's blob ids, so only
  * content changes after normalisation count: a resourceVersion bump or a status update hashes to the
  * committed blob and is dropped, and an object changed and changed back within one batch leaves
- * nothing pending. Commits happen `batchMs` after the first pending change or at `batchMax` changes.
+ * nothing pending. Commits happen `batchMs` after the first pending change or at `batchMax` changes
+ * (`CommitSchedule`); Secrets are staged encrypted by `SecretStaging`, big batches deflated by `DeflateAhead`.
  */
 export class HistoryWriter {
   /** The failed commits since the last one that succeeded: the 'commits' readiness source. */
   readonly failures: CommitFailures;
-  private readonly options: Required<Pick<HistoryWriterOptions, 'batchMs' | 'batchMax' | 'clock' | 'logger'>> &
-    HistoryWriterOptions;
+  private readonly options: Required<Pick<HistoryWriterOptions, 'clock' | 'logger'>> & HistoryWriterOptions;
+  private readonly schedule: CommitSchedule;
+  /** Only with a sealer. */
+  private readonly secrets?: SecretStaging;
+  private readonly deflater = new DeflateAhead();
   private committed = new Map<string, string>();
   /** What each folder of the committed tree holds, kept up to date commit by commit for the README. */
   private counts = new Map<string, FolderContent>();
@@ -71,30 +78,36 @@ export class HistoryWriter {
   /** The objects of the latest commits (bounded), so the next change of a busy object is compared without reading its blob. */
   private recentObjects = new Map<string, { id: string; object: object }>();
   private pending = new Map<string, PendingChange>();
-  private cancelTimer?: () => void;
   private gaveUp = false;
   private flushing: Promise<unknown> = Promise.resolve();
   /** A background flush is queued and has not started: events arriving meanwhile need no other (it takes them all). */
   private backgroundFlushQueued = false;
-  private stopped = false;
-  private held = false;
-  /** Committed Secrets (parsed), whose ciphertext an unchanged value keeps; only with a sealer. */
-  private committedSecrets = new Map<string, object>();
-  /** The latest encryption under way per path: an older one finishing late is dropped. */
-  private sealing = new Map<string, Promise<void>>();
-  private packEntries?: PackEntryThreads;
 
   constructor(options: HistoryWriterOptions) {
     const clock = options.clock ?? systemClock;
+    const logger = options.logger ?? silentLogger;
     this.options = {
       ...options,
-      batchMs: options.batchMs ?? 5000,
-      batchMax: options.batchMax ?? 1000,
       clock,
-      logger: options.logger ?? silentLogger,
+      logger,
       normalize: options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize,
     };
     this.failures = new CommitFailures({ ...options, clock });
+    this.schedule = new CommitSchedule({
+      batchMs: options.batchMs ?? 5000,
+      batchMax: options.batchMax ?? 1000,
+      clock,
+      failing: () => this.failures.isFailing,
+      commit: () => this.flushInBackground(),
+    });
+    if (options.sealer) {
+      this.secrets = new SecretStaging({
+        sealer: options.sealer,
+        prefix: options.prefix,
+        logger,
+        stage: (path, content, extra) => this.stage(path, content, extra),
+      });
+    }
   }
 
   /** Loads the last commit's tree: everything after is compared with it. */
@@ -109,13 +122,7 @@ export class HistoryWriter {
     this.counts = folderCounts(this.committed.keys(), this.options.prefix);
     const readmeId = this.committed.get(this.readmePath);
     this.committedReadme = readmeId ? (await this.options.repository.readBlob(readmeId)).toString('utf8') : undefined;
-    this.committedSecrets = new Map();
-    if (!this.options.sealer) return;
-    for (const [path, id] of this.committed) {
-      if (this.isSecretPath(path)) {
-        this.committedSecrets.set(path, parseObject((await this.options.repository.readBlob(id)).toString('utf8')));
-      }
-    }
+    await this.secrets?.load(this.committed, this.options.repository);
   }
 
   private get readmePath(): string {
@@ -124,13 +131,11 @@ export class HistoryWriter {
 
   /** Commit nothing until release(): the first full sync of a watch becomes one commit, not several partial ones. */
   hold(): void {
-    this.held = true;
-    this.clearTimer();
+    this.schedule.hold();
   }
 
   release(): void {
-    this.held = false;
-    this.schedule();
+    this.schedule.release(this.pending.size);
   }
 
   get pendingCount(): number {
@@ -153,8 +158,8 @@ export class HistoryWriter {
       this.stage(path, null);
       return;
     }
-    if (this.options.sealer && resource.group === '' && resource.resource === 'secrets') {
-      this.stageSealed(path, result.object, this.options.sealer, lastWriter(raw));
+    if (this.secrets && isSecretsResource(resource)) {
+      this.secrets.stage(path, result.object, lastWriter(raw));
       return;
     }
     this.stage(path, Buffer.from(serializeObject(result.object)), {
@@ -169,38 +174,6 @@ export class HistoryWriter {
    */
   private keptForFields(path: string, object: object): object | undefined {
     return this.committed.has(path) ? object : undefined;
-  }
-
-  /** A Secret whose values are all unchanged is staged at once (its committed bytes); otherwise once encrypted. */
-  private stageSealed(
-    path: string,
-    secret: KubeObject,
-    sealer: SecretSealer,
-    attribution: Attribution | undefined,
-  ): void {
-    const previous = this.committedSecrets.get(path);
-    const unchanged = sealer.sealUnchanged(secret, previous);
-    if (unchanged) {
-      this.stage(path, Buffer.from(serializeObject(unchanged)), { attribution, object: unchanged });
-      return;
-    }
-    const sealing: Promise<void> = sealer
-      .seal(secret, previous)
-      .then(
-        (sealed) => {
-          if (this.sealing.get(path) === sealing)
-            this.stage(path, Buffer.from(serializeObject(sealed)), { attribution, object: sealed });
-        },
-        (error) =>
-          this.options.logger.error('a Secret could not be encrypted; it is left out of this commit', {
-            path,
-            error: error instanceof Error ? error.message : 'unknown',
-          }),
-      )
-      .finally(() => {
-        if (this.sealing.get(path) === sealing) this.sealing.delete(path);
-      });
-    this.sealing.set(path, sealing);
   }
 
   delete(resource: ApiResource, raw: KubeObject): void {
@@ -231,61 +204,28 @@ export class HistoryWriter {
 
   /** Commits whatever is pending now (waiting for a commit already under way). */
   flush(): Promise<string | undefined> {
-    const run = this.flushing.then(() => this.sealed()).then(() => this.commitPending());
+    const run = this.flushing.then(() => this.secrets?.settled()).then(() => this.commitPending());
     this.flushing = run.catch(() => undefined);
     return run;
   }
 
   /** Commits what is pending and stops the batch timer. */
   async stop(): Promise<string | undefined> {
-    this.stopped = true;
-    this.clearTimer();
+    this.schedule.stop();
     try {
       return await this.flush();
     } finally {
-      await this.packEntries?.close();
-      this.packEntries = undefined;
+      await this.deflater.close();
     }
   }
 
-  /** Resolves when no Secret is being encrypted any more (ones staged meanwhile included). */
-  private async sealed(): Promise<void> {
-    while (this.sealing.size > 0) await Promise.all(this.sealing.values());
-  }
-
   private stage(path: string, content: Buffer | null, extra: Omit<PendingChange, 'content' | 'id'> = {}): void {
-    // A later change of the object supersedes an encryption still under way.
-    this.sealing.delete(path);
+    this.secrets?.supersede(path);
     const id = content === null ? undefined : hashObject('blob', content);
     if (id === this.committed.get(path)) this.pending.delete(path);
     else this.pending.set(path, { content, id, ...extra });
     this.options.onPendingChange?.(this.pending.size);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    // While commits fail, the retry timer alone decides when the next one is tried.
-    if (this.stopped || this.held || this.failures.isFailing) return;
-    if (this.pending.size === 0) return this.clearTimer();
-    if (this.pending.size >= this.options.batchMax) {
-      this.clearTimer();
-      this.flushInBackground();
-      return;
-    }
-    if (!this.cancelTimer) this.setTimer(this.options.batchMs);
-  }
-
-  private setTimer(ms: number): void {
-    this.clearTimer();
-    this.cancelTimer = this.options.clock.setTimer(() => {
-      this.cancelTimer = undefined;
-      this.flushInBackground();
-    }, ms);
-  }
-
-  private clearTimer(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+    this.schedule.pendingChanged(this.pending.size);
   }
 
   /** A failure is logged and retried by commitPending; nobody awaits this one. */
@@ -300,7 +240,7 @@ export class HistoryWriter {
     this.failures.succeeded();
     this.options.logger.info('committing works again');
     // Changes that arrived while commits failed waited for the retry timer; now they wait for a batch again.
-    this.schedule();
+    this.schedule.pendingChanged(this.pending.size);
   }
 
   /** Logs the failure and retries on a timer with backoff, until commits have failed for too long. */
@@ -321,12 +261,11 @@ export class HistoryWriter {
       retryInMs: next.retryInMs,
       error: error instanceof Error ? error.message : String(error),
     });
-    if (!this.stopped) this.setTimer(next.retryInMs);
+    this.schedule.retryAfter(next.retryInMs);
   }
 
   private async commitPending(): Promise<string | undefined> {
-    // Whatever is pending goes now: the batch window it was waiting for is over.
-    this.clearTimer();
+    this.schedule.committing();
     this.backgroundFlushQueued = false;
     if (this.pending.size === 0) {
       // Changes undone while commits failed: nothing is missing from the history any more.
@@ -339,22 +278,18 @@ export class HistoryWriter {
     // The batch counts as committed from now on, so events arriving while it is written compare with it
     // (a relist meanwhile re-stages nothing); a failed write puts everything back.
     const previous = new Map<string, string | undefined>();
-    const previousSecrets = new Map(this.committedSecrets);
     for (const [path, change] of batch) {
       previous.set(path, this.committed.get(path));
       if (change.id === undefined) this.committed.delete(path);
       else this.committed.set(path, change.id);
-      if (this.committedSecrets.has(path) || (change.content && this.options.sealer && this.isSecretPath(path))) {
-        if (change.content === null) this.committedSecrets.delete(path);
-        else this.committedSecrets.set(path, parseObject(change.content.toString('utf8')));
-      }
     }
+    const undoSecrets = this.secrets?.committing(batch);
     try {
       const commit = await this.writeBatch(batch, previous);
       this.commitSucceeded();
       return commit;
     } catch (error) {
-      this.committedSecrets = previousSecrets;
+      undoSecrets?.();
       for (const [path, id] of previous) {
         if (id === undefined) this.committed.delete(path);
         else this.committed.set(path, id);
@@ -394,7 +329,7 @@ export class HistoryWriter {
       folders: counts.values(),
       normalize: this.options.normalize,
     });
-    const files = await this.filesOf(batch);
+    const files = await this.deflater.filesOf(batch);
     const readmeChanged = readme !== this.committedReadme;
     if (readmeChanged) files.push({ path: this.readmePath, content: Buffer.from(readme) });
     const result = await this.options.repository.commitChanges(files, {
@@ -411,25 +346,6 @@ export class HistoryWriter {
     this.options.logger.info('committed', { commit: result.commit.slice(0, 12), changes: changes.length });
     this.options.onCommit?.({ id: result.commit, changes });
     return result.commit;
-  }
-
-  /**
-   * The batch as file changes. A big batch has its blobs deflated on a pack-entry thread first, so this thread goes
-   * on reading events meanwhile (at thousands of changes a second, deflating is a fifth of the writer's time); if
-   * the thread fails, the commit deflates them itself.
-   */
-  private async filesOf(batch: Map<string, PendingChange>): Promise<FileChange[]> {
-    const changes = [...batch];
-    const contents = changes.flatMap(([, change]) => change.content ?? []);
-    if (contents.length < PACKED_AHEAD_FILES)
-      return changes.map(([path, change]) => ({ path, content: change.content }));
-    this.packEntries ??= new PackEntryThreads();
-    const entries = await this.packEntries.blobEntries(contents).catch(() => undefined);
-    let next = 0;
-    return changes.map(([path, { content, id }]) => {
-      const packed = content !== null ? entries?.[next++] : undefined;
-      return packed ? { path, content, blob: { id: id!, packed } } : { path, content };
-    });
   }
 
   private selected(resource: ApiResource, object: KubeObject): boolean {
@@ -472,11 +388,6 @@ export class HistoryWriter {
     );
   }
 
-  private isSecretPath(path: string): boolean {
-    const identity = parseObjectPath(path, this.options.prefix);
-    return identity?.group === '' && identity.resource === 'secrets';
-  }
-
   private *pathsOf(resource: ApiResource, namespace: string | undefined): Iterable<string> {
     for (const path of new Set([...this.committed.keys(), ...this.pending.keys()])) {
       const identity = parseObjectPath(path, this.options.prefix);
@@ -490,8 +401,6 @@ export class HistoryWriter {
 
 /** Objects kept for field changes: a few MB, enough for a busy cluster's hot objects. */
 const RECENT_OBJECTS = 10_000;
-/** Batches writing this many files have them deflated on a pack-entry thread; smaller ones are not worth the trip. */
-const PACKED_AHEAD_FILES = 200;
 
 /** The namespace an object belongs to for selection: its own, or for a Namespace object the one it names. */
 function namespaceKey(

@@ -2,7 +2,7 @@
  * lib/etcd — etcd v3 snapshots as files: take one over the Maintenance.Snapshot stream, check one (bolt
  * structure and etcd's sha256 trailer), list and thin a folder of them, and plan a restore.
  *
- *   await takeEtcdSnapshot({ endpoints, cacert?, cert?, key?, dir, now? })   → TakenSnapshot (etcd-<UTC time>.db + .sha256)
+ *   await takeEtcdSnapshot({ endpoints, cacert?, cert?, key?, dir, clock? })   → TakenSnapshot (etcd-<UTC time>.db + .sha256)
  *   await checkSnapshotFile(file)                                            → SnapshotCheck ({ problems: [] } when whole)
  *   await listEtcdSnapshots(dir)                                             → SnapshotListing[] newest first (revision from a few pages)
  *   await readSnapshotRevision(file)                                         → etcd revision | undefined

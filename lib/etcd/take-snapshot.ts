@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../errors/index.ts';
+import { systemClock, type Clock } from '../health/index.ts';
 import { EtcdError, SnapshotFileError } from './errors.ts';
 import { checkSnapshotFile, checksumFileContent, snapshotFileName, type SnapshotCheck } from './snapshot-file.ts';
 
@@ -22,7 +23,8 @@ export interface EtcdConnection {
 
 export interface TakeSnapshotOptions extends EtcdConnection {
   dir: string;
-  now?: () => Date;
+  /** The snapshot's time, in its file name. */
+  clock?: Clock;
 }
 
 export interface TakenSnapshot extends SnapshotCheck {
@@ -117,7 +119,7 @@ async function streamFromFirstAnswering(connection: EtcdConnection, path: string
 }
 
 export async function takeEtcdSnapshot(options: TakeSnapshotOptions): Promise<TakenSnapshot> {
-  const takenAt = (options.now ?? (() => new Date()))();
+  const takenAt = new Date((options.clock ?? systemClock).now());
   const name = snapshotFileName(takenAt);
   const finalPath = join(options.dir, name);
   const partialPath = join(options.dir, `.${name}.partial`);

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../health/clock.ts';
+
 /** One line per event, to stderr: `text` for people, `json` for machines. */
 export type LogFormat = 'text' | 'json';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -14,18 +16,21 @@ export interface LoggerOptions {
   /** 0 = info and above, 1+ = debug too. */
   verbosity?: number;
   stream?: { write(chunk: string): unknown };
-  now?: () => Date;
+  /** The time of a `json` line. */
+  clock?: Clock;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const format = options.format ?? 'text';
   const verbosity = options.verbosity ?? 0;
   const stream = options.stream ?? process.stderr;
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const write = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (level === 'debug' && verbosity < 1) return;
     if (format === 'json') {
-      stream.write(JSON.stringify({ time: now().toISOString(), level, msg: message, ...fields }) + '\n');
+      stream.write(
+        JSON.stringify({ time: new Date(clock.now()).toISOString(), level, msg: message, ...fields }) + '\n',
+      );
       return;
     }
     const extra = Object.entries(fields)

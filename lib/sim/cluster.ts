@@ -1,6 +1,7 @@
 // The simulated control plane's object semantics: create, read, update, patch, delete and list over the store,
 // with the server-side fields, defaults, managedFields and lifecycles (namespaces, finalizers, CRDs) of a real one.
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../health/index.ts';
 import { copyJson, sameJson } from '../json/index.ts';
 import { serverSideApply } from './apply.ts';
 import {
@@ -102,15 +103,17 @@ export class Cluster {
   readonly store: ObjectStore;
   private readonly caPem: string;
   private allocator: Allocator = new SequentialAllocator();
-  now: () => Date = () => new Date();
+  /** Object timestamps, tokens' lifetimes, the response delay of a fault. */
+  readonly clock: Clock;
 
   private readonly collector: GarbageCollector;
   private readonly namespaces: NamespaceController;
 
-  constructor(registry: ResourceRegistry, store: ObjectStore, caPem: string) {
+  constructor(registry: ResourceRegistry, store: ObjectStore, caPem: string, clock: Clock) {
     this.registry = registry;
     this.store = store;
     this.caPem = caPem;
+    this.clock = clock;
     this.collector = new GarbageCollector(store, ({ bucket, key }) => {
       const def = this.registry.preferredOfBucket(bucket);
       const [namespace, name] = key.split('/');
@@ -146,6 +149,10 @@ export class Cluster {
     const def = this.registry.preferred(group, resource);
     if (!def) throw new Error(`no resource ${resource} in group "${group}"`);
     return def;
+  }
+
+  now(): Date {
+    return new Date(this.clock.now());
   }
 
   private builtin(def: ResourceDef): boolean {

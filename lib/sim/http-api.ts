@@ -64,7 +64,7 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     throw forbiddenRequest(user.username, requestAttributes(method, url.pathname, url.searchParams));
   }
   const fault = ctx.faults.take();
-  if (ctx.faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.faults.delayMs));
+  if (ctx.faults.delayMs > 0) await ctx.cluster.clock.sleep(ctx.faults.delayMs);
   if (fault) {
     sendStatus(
       res,

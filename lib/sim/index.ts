@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../health/index.ts';
 import { Authenticator } from './authentication.ts';
 import { RbacAuthorizer } from './authorizer.ts';
 import { Cluster } from './cluster.ts';
@@ -32,6 +33,8 @@ export interface SimulatorOptions {
   historySize?: number;
   seed?: KubeObject[];
   kubeconfigPath?: string;
+  /** Object timestamps, token lifetimes, watch bookmarks and timeouts, delays. */
+  clock?: Clock;
 }
 
 export interface RestartOptions {
@@ -108,6 +111,7 @@ class RunningSimulator implements Simulator {
   private server: Server;
   private sockets = new Set<Socket>();
   private tempDir?: string;
+  private readonly clock: Clock;
 
   constructor(
     private readonly options: SimulatorOptions,
@@ -116,7 +120,8 @@ class RunningSimulator implements Simulator {
     this.token = options.token ?? randomBytes(24).toString('hex');
     this.caPem = credentials.caPem;
     this.store = new ObjectStore(options.historySize ?? 10_000);
-    this.watches = new WatchHub(options.bookmarkIntervalMs ?? 60_000);
+    this.clock = options.clock ?? systemClock;
+    this.watches = new WatchHub(options.bookmarkIntervalMs ?? 60_000, this.clock);
     this.tokens = new ServiceAccountTokens(
       () => this.store,
       () => this.cluster.now(),
@@ -145,7 +150,7 @@ class RunningSimulator implements Simulator {
 
   private newCluster(): void {
     this.registry = new ResourceRegistry();
-    this.cluster = new Cluster(this.registry, this.store, this.caPem);
+    this.cluster = new Cluster(this.registry, this.store, this.caPem, this.clock);
     this.cluster.bootstrap();
     this.authorizer = new RbacAuthorizer(this.store);
   }
@@ -222,7 +227,8 @@ class RunningSimulator implements Simulator {
     }
     this.server = this.createServer();
     await this.listen(this.port);
-    // Let clients in this process see their pooled connections close before they send the next request.
+    // Let clients in this process see their pooled connections close before they send the next request. Real time,
+    // not the Clock's: this waits for sockets, and a test's stopped clock would never let the restart end.
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 

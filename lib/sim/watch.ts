@@ -1,6 +1,7 @@
 // Watch streams: replay from a resourceVersion (or the current state), then live events, bookmarks,
 // selector-aware ADDED/MODIFIED/DELETED, chunked one JSON object per line.
 import type { ServerResponse } from 'node:http';
+import type { Clock } from '../health/index.ts';
 import type { Cluster } from './cluster.ts';
 import { encodedJson, servedJson, watchEventLine } from './encoding.ts';
 import type { Selector } from './selectors.ts';
@@ -27,9 +28,11 @@ const CRD_BUCKET = bucketOf('apiextensions.k8s.io', 'customresourcedefinitions')
 export class WatchHub {
   private connections = new Set<ServerResponse>();
   bookmarkIntervalMs: number;
+  private readonly clock: Clock;
 
-  constructor(bookmarkIntervalMs: number) {
+  constructor(bookmarkIntervalMs: number, clock: Clock) {
     this.bookmarkIntervalMs = bookmarkIntervalMs;
+    this.clock = clock;
   }
 
   get size(): number {
@@ -67,10 +70,12 @@ export class WatchHub {
       res.write(watchEventLine(type, object));
     };
     let unsubscribe = (): void => {};
-    const timers: NodeJS.Timeout[] = [];
+    let cancelBookmark = (): void => {};
+    let cancelTimeout = (): void => {};
     const finish = (): void => {
       unsubscribe();
-      for (const timer of timers) clearTimeout(timer);
+      cancelBookmark();
+      cancelTimeout();
       this.connections.delete(res);
     };
     const servedByDeletedCrd = (event: StoredEvent): boolean => {
@@ -127,20 +132,19 @@ export class WatchHub {
 
     unsubscribe = cluster.store.subscribe((event) => translate(event, true));
     if (request.bookmarks && this.bookmarkIntervalMs > 0) {
-      timers.push(
-        setInterval(
-          () => write('BOOKMARK', encodedJson(this.bookmark(def, String(cluster.store.revision), false))),
-          this.bookmarkIntervalMs,
-        ),
-      );
+      const nextBookmark = (): void => {
+        cancelBookmark = this.clock.setTimer(() => {
+          write('BOOKMARK', encodedJson(this.bookmark(def, String(cluster.store.revision), false)));
+          nextBookmark();
+        }, this.bookmarkIntervalMs);
+      };
+      nextBookmark();
     }
     if (request.timeoutSeconds !== undefined && request.timeoutSeconds > 0) {
-      timers.push(
-        setTimeout(() => {
-          finish();
-          res.end();
-        }, request.timeoutSeconds * 1000),
-      );
+      cancelTimeout = this.clock.setTimer(() => {
+        finish();
+        res.end();
+      }, request.timeoutSeconds * 1000);
     }
     res.on('close', finish);
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { takeEtcdSnapshot, type TakenSnapshot } from '../../lib/etcd/index.ts';
+import { systemClock } from '../../lib/health/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { etcdctl, startEtcd, type EtcdServer } from '../etcd/etcd-server.ts';
 import { drillNote, namespace, writeRepository } from './drill-setup.ts';
@@ -23,13 +24,13 @@ test.before(async () => {
   await takeEtcdSnapshot({
     endpoints: [etcd.clientUrl],
     dir: join(root, 'snapshots'),
-    now: () => new Date('2026-12-01T00:00:00Z'),
+    clock: { ...systemClock, now: () => Date.parse('2026-12-01T00:00:00Z') },
   });
   await etcdctl(etcd.clientUrl, ['put', '/registry/configmaps/shop/later', 'x']);
   newest = await takeEtcdSnapshot({
     endpoints: [etcd.clientUrl],
     dir: join(root, 'snapshots'),
-    now: () => new Date('2026-12-02T00:00:00Z'),
+    clock: { ...systemClock, now: () => Date.parse('2026-12-02T00:00:00Z') },
   });
   repo = await writeRepository([namespace('shop')]);
 });

@@ -53,17 +53,6 @@ test('failNext answers 500 InternalError for exactly N requests', async () => {
   assert.is(sim.get('', 'configmaps', 'default', 'nope'), undefined, 'a failed request changes nothing');
 });
 
-test('delay slows every response by the given time', async () => {
-  sim.faults.delay(300);
-  const started = Date.now();
-  await call(sim, 'GET', '/version');
-  assert.ok(Date.now() - started >= 290);
-  sim.faults.delay(0);
-  const quick = Date.now();
-  await call(sim, 'GET', '/version');
-  assert.ok(Date.now() - quick < 250);
-});
-
 test('compactHistory expires watches from older resourceVersions', async () => {
   const old = sim.resourceVersion;
   await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', {

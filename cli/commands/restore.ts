@@ -268,7 +268,7 @@ export function registerRestoreCommand(program: Command): void {
   addAgeIdentityOption(command);
   addOutputOption(command);
   command.action(async (rev: string | undefined, objects: string[], _options, self: Command) => {
-    const { applyRestore, hasWrites, parseNamespaceMap, planRestore, restorerName } = await import(
+    const { applyRestore, hasWrites, parseNamespaceMap, planRestore, recordRestore, restorerName } = await import(
       '../../lib/restore/index.ts'
     );
     const options = globalsOf(self);
@@ -349,6 +349,19 @@ export function registerRestoreCommand(program: Command): void {
         },
       });
       progress.stop();
+      const { created, updated, deleted } = result.counts;
+      if (!result.dryRun && created + updated + deleted > 0) {
+        // The cluster has changed whatever happens here: a repository that cannot be written only gets a warning.
+        await recordRestore(
+          repository,
+          { result, restorer, target, at: new Date() },
+          author ?? parseAuthor(undefined),
+        ).catch((error: unknown) =>
+          process.stderr.write(
+            `warning: the restore was not noted on ${result.revision.commit.slice(0, 7)}: ${error instanceof Error ? error.message : error}\n`,
+          ),
+        );
+      }
       if (json) {
         process.stdout.write(
           JSON.stringify(

@@ -22,6 +22,7 @@ export { planRestore } from './plan.ts';
 export { objectRef } from './object-ref.ts';
 export { applyRestore } from './apply.ts';
 export { restorerName } from './restorer.ts';
+export { recordRestore, RESTORE_NOTES_REF } from './restore-record.ts';
 export { parseNamespaceMap, mapNamespaces } from './namespace-map.ts';
 export { immutableField } from './failures.ts';
 export { planCounts, hasWrites, type PlanCounts } from './summary.ts';

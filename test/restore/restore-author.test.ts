@@ -1,6 +1,7 @@
 // A restore names who ran it in the history a watch keeps: its field manager is `kubesnap-restore (who)`, so the
 // watch's commit reads `by kubesnap-restore (who)`, is a `restore:` commit and carries `Kubesnap-Restored-By: who`.
 // Who: --author, else the user the API server says the client is (SelfSubjectReview), else the kubeconfig's user.
+// The restored revision gets a git note of the restore (refs/notes/kubesnap-restores).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -108,6 +109,11 @@ test('restored with a ServiceAccount token: the watch commit names that ServiceA
   );
   const log = await runCli(['--repo', repo, 'log', 'deploy/web', '-n', 'shop', '--limit', '1']);
   assert.match(log.stdout, /changed \(spec\.replicas\) by kubesnap-restore \(system:serviceaccount:shop:restorer\)\n$/);
+  // The restored revision carries a note of the restore, as git notes show it.
+  assert.match(
+    await git(repo, 'notes', '--ref', 'kubesnap-restores', 'show', first),
+    /^kubesnap-restore \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by system:serviceaccount:shop:restorer to kubesnap-sim \(https:\/\/127\.0\.0\.1:\d+\): created 0, updated 1, deleted 0, failed 0\n$/,
+  );
 });
 
 test('restored with --author: the watch commit names that author, as git spells it', async () => {

@@ -11,9 +11,9 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-export function startServe(args: string[]): Promise<ServeProcess> {
+export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

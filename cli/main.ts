@@ -13,7 +13,8 @@ const packageJson = JSON.parse(readFileSync(new URL('package.json', packageRoot(
 export interface GlobalOptions {
   kubeconfig?: string;
   context?: string;
-  repo?: string;
+  /** Has a default (`kubesnap-snapshots`). */
+  repo: string;
   logFormat: 'text' | 'json';
   verbose: number;
 }

@@ -48,7 +48,17 @@ export function addSelectionOptions(command: Command): Command {
     .option('-l, --selector <selector>', 'only objects matching this label selector');
 }
 
-export function selectionFrom(options: Record<string, any>): SelectionOptions {
+/** What `addSelectionOptions` parses. */
+export interface SelectionFlags {
+  namespace?: string[];
+  allNamespaces?: boolean;
+  excludeNamespace?: string[];
+  include?: string[];
+  exclude?: string[];
+  selector?: string;
+}
+
+export function selectionFrom(options: SelectionFlags): SelectionOptions {
   if (options.allNamespaces && options.namespace?.length)
     throw new UsageError('--namespace and --all-namespaces cannot be used together.');
   return {
@@ -93,10 +103,18 @@ function warnOfConfiguredPlainSecrets(command: Command): void {
   );
 }
 
-export async function normalizeFrom(options: Record<string, any>): Promise<NormalizeOptions> {
+/** What `addNormalizeOptions` parses, besides an `--include-<reason>` flag per skip reason. */
+export interface NormalizeFlags {
+  secrets?: 'redact' | 'skip' | 'plain';
+  digestKeyFile?: string;
+}
+
+export async function normalizeFrom(options: NormalizeFlags): Promise<NormalizeOptions> {
   const include = new Set<SkipReason>();
+  // The --include-<reason> flags are named by skipReasons, so they are looked up by name.
+  const flags: Readonly<Record<string, unknown>> = options as Readonly<Record<string, unknown>>;
   for (const [reason, { includeFlag }] of Object.entries(skipReasons) as Array<[SkipReason, { includeFlag: string }]>) {
-    if (options[camelCase(includeFlag.replace(/^--/, ''))]) include.add(reason);
+    if (flags[camelCase(includeFlag.replace(/^--/, ''))]) include.add(reason);
   }
   const [keyFile, source]: [string | undefined, string] = options.digestKeyFile
     ? [options.digestKeyFile, '--digest-key-file']
@@ -127,8 +145,16 @@ export function addAgeRecipientOptions(command: Command): Command {
     );
 }
 
+/** What `addAgeRecipientOptions` parses. */
+export interface AgeRecipientFlags {
+  ageRecipient?: string[];
+  ageRecipientsFile?: string;
+}
+
 /** The sealer the recipient flags ask for, or undefined without them. */
-export async function sealerFrom(options: Record<string, any>): Promise<SecretSealer | undefined> {
+export async function sealerFrom(
+  options: AgeRecipientFlags & Pick<NormalizeFlags, 'secrets'>,
+): Promise<SecretSealer | undefined> {
   if (!options.ageRecipient?.length && !options.ageRecipientsFile) return undefined;
   const { parseRecipients, readRecipientsFile, SecretSealer } = await import('../lib/secrets/index.ts');
   const recipients = [
@@ -153,8 +179,13 @@ export function addAgeIdentityOption(command: Command): Command {
   );
 }
 
-export async function ageIdentitiesFrom(options: Record<string, any>): Promise<string[] | undefined> {
-  const files: string[] = options.ageIdentity ?? [];
+/** What `addAgeIdentityOption` parses. */
+export interface AgeIdentityFlags {
+  ageIdentity?: string[];
+}
+
+export async function ageIdentitiesFrom(options: AgeIdentityFlags): Promise<string[] | undefined> {
+  const files = options.ageIdentity ?? [];
   if (files.length === 0) return undefined;
   const { readIdentityFile } = await import('../lib/secrets/index.ts');
   return (await Promise.all(files.map(readIdentityFile))).flat();
@@ -179,9 +210,17 @@ export function addLeaderElectionOptions(command: Command): Command {
     );
 }
 
+/** What `addLeaderElectionOptions` parses. */
+export interface LeaderElectionFlags {
+  leaderElect?: boolean;
+  leaseNamespace?: string;
+  leaseName: string;
+  leaseDuration: string;
+}
+
 /** The elector `--leader-elect` asks for, or undefined without it. */
 export async function leaderElectorFrom(
-  options: Record<string, any>,
+  options: LeaderElectionFlags,
   client: KubeClient,
   logger: Logger,
 ): Promise<LeaderElector | undefined> {
@@ -203,9 +242,19 @@ function camelCase(flag: string): string {
   return flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
+/** What `addCommitOptions` parses. */
+export interface CommitFlags extends RepositoryFlags {
+  author?: string;
+}
+
 /** Where and as whom commits are written: shared by snapshot and watch. */
 export function addCommitOptions(command: Command): Command {
   return addRepositoryOptions(command, { write: true }).option('--author <identity>', 'commit author, "Name <email>"');
+}
+
+/** What `addRepositoryOptions` parses. */
+export interface RepositoryFlags {
+  prefix?: string;
 }
 
 /** `--prefix`: the folder of the `--repo` repository a cluster is written under (the repository itself is a global flag). */
@@ -223,7 +272,7 @@ export function addRepositoryOptions(command: Command, { write }: { write: boole
  * repository and then a confusing "unknown revision" instead of "there is no git repository".
  */
 export async function openRepository(
-  options: Record<string, any>,
+  options: Pick<GlobalOptions, 'repo'>,
   { write }: { write: boolean },
 ): Promise<SnapshotRepository> {
   const { SnapshotRepository } = await import('../lib/store/index.ts');
@@ -238,6 +287,11 @@ export function parseAuthor(text: string | undefined): Author {
   return { name: match[1], email: match[2] };
 }
 
+/** What `addOutputOption` parses. */
+export interface OutputFlags {
+  output: 'text' | 'json';
+}
+
 /** `-o/--output text|json`. */
 export function addOutputOption(command: Command): Command {
   return command.addOption(
@@ -245,8 +299,9 @@ export function addOutputOption(command: Command): Command {
   );
 }
 
-export function globalsOf(command: Command): GlobalOptions & Record<string, any> {
-  return command.optsWithGlobals() as GlobalOptions & Record<string, any>;
+/** A command's own options (`Flags`: what its `add*Options` and `.option()`s parse) with the global ones. */
+export function globalsOf<Flags extends object>(command: Command): GlobalOptions & Flags {
+  return command.optsWithGlobals<GlobalOptions & Flags>();
 }
 
 /** `5s`, `500ms`, `2m`, `1h`, or `0` → milliseconds. */
@@ -295,9 +350,18 @@ export function addRemoteOptions(command: Command): Command {
     .option('--force-push', 'overwrite the remote branch instead of continuing on top of what it has');
 }
 
+/** What `addRemoteOptions` parses. */
+export interface RemoteFlags {
+  remote?: string;
+  branch: string;
+  git: GitBackendKind;
+  gitTokenFile?: string;
+  forcePush?: boolean;
+}
+
 /** The RemoteSync the remote flags ask for, or undefined without --remote. */
 export async function remoteSyncFrom(
-  options: Record<string, any>,
+  options: RemoteFlags & RepositoryFlags,
   repository: SnapshotRepository,
   extra: {
     author: Author;
@@ -312,12 +376,12 @@ export async function remoteSyncFrom(
       throw new UsageError('--git-token-file and --force-push need --remote.');
     return undefined;
   }
-  const branch: string = options.branch;
+  const { branch } = options;
   if (!/^[A-Za-z0-9._/-]+$/.test(branch) || /\.\.|\/\/|^[/.]|[/.]$|\.lock$/.test(branch))
     throw new UsageError(`--branch "${branch}" is not a valid branch name.`);
   // Both Git backends (isomorphic-git, simple-git) load with lib/remote: only when there is a remote.
   const { createGitBackend, gitCredentials, RemoteSync } = await import('../lib/remote/index.ts');
-  const backend = createGitBackend(options.git as GitBackendKind, {
+  const backend = createGitBackend(options.git, {
     dir: repository.dir,
     gitdir: repository.gitdir,
     url: options.remote,

@@ -18,6 +18,11 @@ import {
   parseTime,
   sealerFrom,
   selectionFrom,
+  type AgeIdentityFlags,
+  type AgeRecipientFlags,
+  type NormalizeFlags,
+  type RepositoryFlags,
+  type SelectionFlags,
 } from '../options.ts';
 import { CommandWithPathspecs, pathspecGlobs } from '../pathspecs.ts';
 
@@ -40,6 +45,15 @@ async function revisionPair(
   if (!range) return [from, to];
   if (to !== undefined) throw new UsageError(`"${from}" is a range already; give it alone, or two revisions.`);
   return [range.symmetric ? await repository.mergeBase(range.from, range.to) : range.from, range.to];
+}
+
+interface DiffFlags extends RepositoryFlags, SelectionFlags, NormalizeFlags, AgeIdentityFlags, AgeRecipientFlags {
+  live?: boolean;
+  at?: string;
+  format: keyof typeof renderers;
+  path?: string[];
+  showSecrets?: boolean;
+  exitCode?: boolean;
 }
 
 /** `git diff --exit-code` and `kubectl diff` agree: 0 no differences, 1 differences, 2 anything went wrong. */
@@ -82,7 +96,7 @@ export function registerDiffCommand(program: Command): void {
   for (const option of command.options.slice(writeOptionsFrom))
     option.helpGroup('With --live, read the cluster as the snapshot was taken:');
   command.action(async (from: string | undefined, to: string | undefined, _options, self: Command) => {
-    const options = globalsOf(self);
+    const options = globalsOf<DiffFlags>(self);
     try {
       const diff = await import('../../lib/diff/index.ts');
       if (options.at !== undefined && (options.live ? from !== undefined : to !== undefined)) {

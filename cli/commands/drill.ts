@@ -11,7 +11,26 @@ import {
   openRepository,
   parseAuthor,
   parseDuration,
+  type AgeIdentityFlags,
+  type NormalizeFlags,
+  type RepositoryFlags,
 } from '../options.ts';
+import type { GlobalOptions } from '../main.ts';
+
+interface DrillFlags extends RepositoryFlags, NormalizeFlags, AgeIdentityFlags {
+  target: string;
+  cleanup?: boolean;
+  namespaceRole?: string;
+  readyTimeout: string;
+  etcdSnapshot?: string;
+  etcdDir?: string;
+  images?: string;
+  imagesInsecure?: boolean;
+  report?: string;
+  record: boolean;
+  author?: string;
+  output: 'text' | 'json' | 'markdown';
+}
 
 type TargetSpec = { kind: 'sim' } | { kind: 'namespaces' } | { kind: 'kubeconfig'; file: string };
 
@@ -25,7 +44,7 @@ function parseTarget(text: string): TargetSpec {
 /** The cluster a target restores into: the simulator needs none, namespaces the current one, kubeconfig:FILE its own. */
 async function drillTarget(
   spec: TargetSpec,
-  options: Record<string, any>,
+  options: GlobalOptions & DrillFlags,
 ): Promise<{ target: DrillTarget; close(): void }> {
   if (spec.kind === 'sim') return { target: spec, close: () => {} };
   const { connectToCluster } = await import('../cluster.ts');
@@ -102,7 +121,7 @@ export function registerDrillCommand(program: Command): void {
   addNormalizeOptions(command);
   addAgeIdentityOption(command);
   command.action(async (rev: string | undefined, _options, self: Command) => {
-    const options = globalsOf(self);
+    const options = globalsOf<DrillFlags>(self);
     const spec = parseTarget(options.target);
     if (options.namespaceRole && spec.kind !== 'namespaces')
       throw new UsageError('--namespace-role is for --target namespaces.');

@@ -1,7 +1,29 @@
 import { Command, Option } from 'commander';
 import type { SnapshotCheck, SnapshotListing } from '../../lib/etcd/index.ts';
 import { UsageError } from '../../lib/errors/index.ts';
-import { addOutputOption, globalsOf } from '../options.ts';
+import { addOutputOption, globalsOf, type OutputFlags } from '../options.ts';
+
+interface SnapshotFlags extends OutputFlags {
+  endpoints: string;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  dir: string;
+  keep?: string;
+}
+
+interface ListFlags extends OutputFlags {
+  dir: string;
+}
+
+interface RestorePlanFlags extends OutputFlags {
+  tool: 'etcdutl' | 'etcdctl';
+  name?: string;
+  peerUrl?: string;
+  initialCluster?: string;
+  dataDir: string;
+  snapshotPath?: string;
+}
 
 export function registerEtcdCommand(program: Command): void {
   const etcd = new Command('etcd').description('etcd v3 snapshots: take, list, verify, and plan a restore');
@@ -28,7 +50,7 @@ function snapshotCommand(): Command {
   addOutputOption(command);
   return command.action(async (_options, self: Command) => {
     const { parseRetentionPolicy, pruneSnapshots, takeEtcdSnapshot } = await import('../../lib/etcd/index.ts');
-    const options = globalsOf(self);
+    const options = globalsOf<SnapshotFlags>(self);
     const rules = options.keep === undefined ? undefined : parseRetentionPolicy(options.keep);
     const endpoints = String(options.endpoints)
       .split(',')
@@ -76,7 +98,7 @@ function listCommand(): Command {
   addOutputOption(command);
   return command.action(async (_options, self: Command) => {
     const { listEtcdSnapshots } = await import('../../lib/etcd/index.ts');
-    const options = globalsOf(self);
+    const options = globalsOf<ListFlags>(self);
     const listing = await listEtcdSnapshots(options.dir);
     if (options.output === 'json') {
       process.stdout.write(JSON.stringify(listing.map(listingJson), null, 2) + '\n');
@@ -115,7 +137,7 @@ function verifyCommand(): Command {
   addOutputOption(command);
   return command.action(async (file: string, _options, self: Command) => {
     const { checkSnapshotFile } = await import('../../lib/etcd/index.ts');
-    const options = globalsOf(self);
+    const options = globalsOf<OutputFlags>(self);
     const check = await checkSnapshotFile(file);
     if (options.output === 'json') process.stdout.write(JSON.stringify(checkJson(check), null, 2) + '\n');
     else printCheck(check);
@@ -166,7 +188,7 @@ function restorePlanCommand(): Command {
   addOutputOption(command);
   return command.action(async (file: string, _options, self: Command) => {
     const { checkSnapshotFile, etcdRestorePlan } = await import('../../lib/etcd/index.ts');
-    const options = globalsOf(self);
+    const options = globalsOf<RestorePlanFlags>(self);
     const check = await checkSnapshotFile(file);
     const plan = etcdRestorePlan(check, {
       tool: options.tool,

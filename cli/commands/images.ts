@@ -1,7 +1,23 @@
 import { Command } from 'commander';
 import type { ImageInventory, MirrorResult } from '../../lib/images/index.ts';
-import { addOutputOption, addRepositoryOptions, globalsOf, openRepository } from '../options.ts';
+import type { GlobalOptions } from '../main.ts';
+import {
+  addOutputOption,
+  addRepositoryOptions,
+  globalsOf,
+  openRepository,
+  type OutputFlags,
+  type RepositoryFlags,
+} from '../options.ts';
 import { createProgress } from '../progress.ts';
+
+interface ImagesFlags extends RepositoryFlags, OutputFlags {}
+
+interface MirrorFlags extends ImagesFlags {
+  to: string;
+  fromInsecure?: boolean;
+  toInsecure?: boolean;
+}
 
 export function registerImagesCommand(program: Command): void {
   const images = new Command('images')
@@ -10,7 +26,7 @@ export function registerImagesCommand(program: Command): void {
   addRepositoryOptions(images, { write: false });
   addOutputOption(images);
   images.action(async (rev: string | undefined, _options, self: Command) => {
-    const options = globalsOf(self);
+    const options = globalsOf<ImagesFlags>(self);
     const inventory = await readInventory(options, rev);
     if (options.output === 'json') process.stdout.write(JSON.stringify(inventory, null, 2) + '\n');
     else printInventory(inventory);
@@ -29,7 +45,7 @@ export function registerImagesCommand(program: Command): void {
   mirror.exitOverride();
   mirror.configureOutput({ outputError: () => {} });
   mirror.action(async (rev: string | undefined, _options, self: Command) => {
-    const options = globalsOf(self);
+    const options = globalsOf<MirrorFlags>(self);
     const inventory = await readInventory(options, rev);
     const { mirrorImages } = await import('../../lib/images/index.ts');
     const progress = await createProgress('images');
@@ -53,7 +69,7 @@ export function registerImagesCommand(program: Command): void {
   program.addCommand(images);
 }
 
-async function readInventory(options: Record<string, any>, rev: string | undefined): Promise<ImageInventory> {
+async function readInventory(options: GlobalOptions & ImagesFlags, rev: string | undefined): Promise<ImageInventory> {
   const { collectImageInventory } = await import('../../lib/images/index.ts');
   const repository = await openRepository(options, { write: false });
   return collectImageInventory(repository, { revision: rev, prefix: options.prefix });

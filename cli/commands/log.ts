@@ -5,7 +5,15 @@ import type { LogEntry, SnapshotRepository } from '../../lib/store/index.ts';
 import { changedBy } from '../../lib/history/changed-by.ts';
 import type { DrillRecord } from '../../lib/drill/drill-record.ts';
 import { parseKindName } from '../object-arguments.ts';
-import { addOutputOption, addRepositoryOptions, collectList, globalsOf, openRepository } from '../options.ts';
+import {
+  addOutputOption,
+  addRepositoryOptions,
+  collectList,
+  globalsOf,
+  openRepository,
+  type OutputFlags,
+  type RepositoryFlags,
+} from '../options.ts';
 import { CommandWithPathspecs } from '../pathspecs.ts';
 
 /**
@@ -98,6 +106,16 @@ interface LogLine {
   change?: ObjectChange;
 }
 
+interface LogFlags extends RepositoryFlags, OutputFlags {
+  /** `-n`: a count or namespaces, as `countOrNamespaces` tells. */
+  n?: string[];
+  namespace?: string[];
+  patch?: boolean;
+  limit?: number;
+  maxCount?: number;
+  showSecrets?: boolean;
+}
+
 export function registerLogCommand(program: Command): void {
   const command = new LogCommand('log')
     .description(
@@ -131,10 +149,10 @@ export function registerLogCommand(program: Command): void {
   command.action(async (resource: string | undefined, _options, self: Command) => {
     const { objectChange, unifiedDiff } = await import('../../lib/diff/index.ts');
     const { formatFieldChange } = await import('../../lib/json/field-changes.ts');
-    const options = globalsOf(self);
+    const options = globalsOf<LogFlags>(self);
     const dashN = countOrNamespaces(options.n ?? []);
     const namespaces = [...dashN.namespaces, ...(options.namespace ?? [])];
-    const limit: number | undefined = options.maxCount ?? dashN.count ?? options.limit;
+    const limit = options.maxCount ?? dashN.count ?? options.limit;
     if (resource !== undefined && command.pathspecs.length)
       throw new UsageError('give KIND/NAME (or one path) or paths after --, not both.');
     const repository = await openRepository(options, { write: false });

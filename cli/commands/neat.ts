@@ -1,5 +1,11 @@
 import { Command, Option } from 'commander';
-import { globalsOf, normalizeFrom } from '../options.ts';
+import { globalsOf, normalizeFrom, type NormalizeFlags } from '../options.ts';
+
+interface NeatFlags extends Pick<NormalizeFlags, 'digestKeyFile'> {
+  filename?: string;
+  output: 'yaml' | 'json';
+  secrets: 'redact' | 'plain';
+}
 
 export function registerNeatCommand(program: Command): void {
   const command = new Command('neat')
@@ -28,7 +34,7 @@ export function registerNeatCommand(program: Command): void {
     const { neat, maxNeatInputBytes } = await import('../../lib/neat/index.ts');
     const { neatDigestKey } = await import('../../lib/neat/digest-key.ts');
     const { inputSubject, readInput } = await import('../../lib/neat/read-input.ts');
-    const options = globalsOf(self);
+    const options = globalsOf<NeatFlags>(self);
     const digestKey = await neatDigestKey((await normalizeFrom(options)).digestKey, options.repo);
     const source = await readInput(options.filename, process.stdin, maxNeatInputBytes);
     process.stdout.write(

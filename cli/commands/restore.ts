@@ -21,6 +21,11 @@ import {
   parseAuthor,
   selectionFrom,
   parseTime,
+  type AgeIdentityFlags,
+  type NormalizeFlags,
+  type OutputFlags,
+  type RepositoryFlags,
+  type SelectionFlags,
 } from '../options.ts';
 import { parseKindName } from '../object-arguments.ts';
 import { pathspecGlobs } from '../pathspecs.ts';
@@ -31,6 +36,20 @@ import type { SnapshotRepository } from '../../lib/store/index.ts';
 import { splitRevisionPath } from '../../lib/store/revision-syntax.ts';
 
 type DryRun = 'client' | 'server' | undefined;
+
+interface RestoreFlags extends RepositoryFlags, SelectionFlags, NormalizeFlags, AgeIdentityFlags, OutputFlags {
+  at?: string;
+  path?: string[];
+  prune?: boolean;
+  dryRun?: boolean | string;
+  namespaceMap?: string[];
+  imageRegistryMap?: string[];
+  includeClusterScoped?: boolean;
+  forceConflicts?: boolean;
+  recreate?: boolean;
+  author?: string;
+  yes?: boolean;
+}
 
 function parseDryRun(value: unknown): DryRun {
   if (value === undefined || value === false) return undefined;
@@ -271,7 +290,7 @@ export function registerRestoreCommand(program: Command): void {
     const { applyRestore, hasWrites, parseNamespaceMap, planRestore, recordRestore, restorerName } = await import(
       '../../lib/restore/index.ts'
     );
-    const options = globalsOf(self);
+    const options = globalsOf<RestoreFlags>(self);
     const dryRun = parseDryRun(options.dryRun);
     const author = options.author === undefined ? undefined : parseAuthor(options.author);
     const namespaceMap = parseNamespaceMap(options.namespaceMap ?? []);

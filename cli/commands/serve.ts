@@ -3,7 +3,12 @@ import { Command } from 'commander';
 import { KubeconfigError, UsageError } from '../../lib/errors/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
-import { addRepositoryOptions, globalsOf, openRepository } from '../options.ts';
+import { addRepositoryOptions, globalsOf, openRepository, type RepositoryFlags } from '../options.ts';
+
+interface ServeFlags extends RepositoryFlags {
+  listen: string;
+  tokenFile?: string;
+}
 
 /** The token, one line of the file; an unreadable or empty file is refused rather than serving without a gate. */
 async function readToken(file: string): Promise<string> {
@@ -37,7 +42,7 @@ export function registerServeCommand(program: Command): void {
     const { AccessToken, liveClusterView, parseListen, servePages, startServer } = await import(
       '../../lib/serve/index.ts'
     );
-    const options = globalsOf(self);
+    const options = globalsOf<ServeFlags>(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
     const listen = parseListen(options.listen);
     const token = options.tokenFile ? new AccessToken(await readToken(options.tokenFile)) : undefined;

@@ -1,7 +1,18 @@
 import { Command } from 'commander';
 import { RepositoryError } from '../../lib/errors/index.ts';
 import { splitRevisionPath } from '../../lib/store/revision-syntax.ts';
-import { addOutputOption, addRepositoryOptions, globalsOf, openRepository } from '../options.ts';
+import {
+  addOutputOption,
+  addRepositoryOptions,
+  globalsOf,
+  openRepository,
+  type OutputFlags,
+  type RepositoryFlags,
+} from '../options.ts';
+
+interface ShowFlags extends RepositoryFlags, OutputFlags {
+  showSecrets?: boolean;
+}
 
 export function registerShowCommand(program: Command): void {
   const command = new Command('show')
@@ -12,7 +23,7 @@ export function registerShowCommand(program: Command): void {
   addOutputOption(command);
   command.action(async (spec: string, _options, self: Command) => {
     const { diffRevisions, renderJson, renderText } = await import('../../lib/diff/index.ts');
-    const options = globalsOf(self);
+    const options = globalsOf<ShowFlags>(self);
     const repository = await openRepository(options, { write: false });
     const [revision, path] = splitRevisionPath(spec);
     const commit = await repository.resolve(revision);

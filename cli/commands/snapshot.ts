@@ -21,8 +21,24 @@ import {
   parseAuthor,
   sealerFrom,
   selectionFrom,
+  type AgeRecipientFlags,
+  type CommitFlags,
+  type NormalizeFlags,
+  type OutputFlags,
+  type RemoteFlags,
+  type SelectionFlags,
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
+
+interface SnapshotFlags
+  extends CommitFlags,
+    SelectionFlags,
+    NormalizeFlags,
+    AgeRecipientFlags,
+    RemoteFlags,
+    OutputFlags {
+  explain?: boolean;
+}
 
 export function registerSnapshotCommand(program: Command): void {
   const command = new Command('snapshot')
@@ -39,7 +55,7 @@ export function registerSnapshotCommand(program: Command): void {
   command.action(async (_options, self: Command) => {
     const { takeSnapshot } = await import('../../lib/snapshot/index.ts');
     const { acquireLock } = await import('../../lib/store/index.ts');
-    const options = globalsOf(self);
+    const options = globalsOf<SnapshotFlags>(self);
     const selection = selectionFrom(options);
     const normalize = await normalizeFrom(options);
     const author = parseAuthor(options.author);
@@ -71,7 +87,7 @@ export function registerSnapshotCommand(program: Command): void {
         });
         progress.stop();
         printResult(result, options.output, Boolean(options.explain));
-        if (remote) await pushSnapshot(remote, options.remote, options.branch);
+        if (remote) await pushSnapshot(remote, options.remote!, options.branch);
       } finally {
         progress.stop();
         await lock.release();

@@ -21,7 +21,29 @@ import {
   parsePositiveInteger,
   sealerFrom,
   selectionFrom,
+  type AgeRecipientFlags,
+  type CommitFlags,
+  type LeaderElectionFlags,
+  type NormalizeFlags,
+  type RemoteFlags,
+  type SelectionFlags,
 } from '../options.ts';
+
+interface WatchFlags
+  extends CommitFlags,
+    SelectionFlags,
+    NormalizeFlags,
+    RemoteFlags,
+    AgeRecipientFlags,
+    LeaderElectionFlags {
+  batch: string;
+  batchMax: string;
+  listen?: string;
+  discoveryInterval: string;
+  maxFailing: string;
+  maxUnreachable: string;
+  pushInterval: string;
+}
 
 export function registerWatchCommand(program: Command): void {
   const command = new Command('watch')
@@ -50,7 +72,7 @@ export function registerWatchCommand(program: Command): void {
     const { acquireLock } = await import('../../lib/store/index.ts');
     const { ClusterSync, CommitsFailingError, RepositoryPresence } = await import('../../lib/sync/index.ts');
     const { LeadershipLostError } = await import('../../lib/leader/index.ts');
-    const options = globalsOf(self);
+    const options = globalsOf<WatchFlags>(self);
     const logger = createLogger({ format: options.logFormat, verbosity: options.verbose });
     // A bad value is named where it came from: the flag, or the variable or file key that set it.
     const named = (attribute: string, flag: string) => valueSourceName(self, attribute, flag);
@@ -144,10 +166,10 @@ export function registerWatchCommand(program: Command): void {
         logger.info('stopping: committing what is pending', { reason: outcome.signal });
       } finally {
         const commit = started
-          ? await sync.stop().catch((error) => {
+          ? await sync.stop().catch((error: unknown) => {
               logger.error('the last batch could not be committed', { error: String(error) });
               uncommitted = new CommitsFailingError(
-                `the last batch could not be committed: ${String(error.message ?? error).replace(/\.$/, '')}.`,
+                `the last batch could not be committed: ${(error instanceof Error ? error.message : String(error)).replace(/\.$/, '')}.`,
                 { cause: error },
               );
               return undefined;

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { diffLive } from '../diff/index.ts';
+import type { Clock } from '../health/index.ts';
 import { deleteObject, isNotFound, KubeClient, loadClusterConnection } from '../kube/index.ts';
 import { parseObjectPath } from '../layout/index.ts';
 import type { NormalizeOptions } from '../normalize/index.ts';
 import { applyRestore, planRestore, type RestorePlan, type RestoreResult } from '../restore/index.ts';
+import { isNamespacesResource } from '../selection/index.ts';
 import { startSimulator } from '../sim/index.ts';
 import type { SnapshotRepository } from '../store/index.ts';
 import {
@@ -37,6 +39,8 @@ export interface ConfigDrillOptions {
   prefix?: string;
   /** How long a namespaces drill waits for its Deployments and StatefulSets to be ready; default 5 minutes. */
   readyTimeoutMs?: number;
+  /** Where the waits (namespaces Active, workloads ready) read the time and wait between polls. */
+  clock: Clock;
   signal?: AbortSignal;
 }
 
@@ -95,7 +99,7 @@ async function restoreAndVerify(
     // Read only the drill namespaces: a least-privilege drill may read nothing else.
     selection: namespaceMap.size > 0 ? { namespaces: [...namespaceMap.keys()] } : undefined,
   });
-  const result = await applyRestore(plan, { client, signal: options.signal });
+  const result = await applyRestore(plan, { client, signal: options.signal, clock: options.clock });
   const notes = result.objects.filter((o) => o.outcome === 'not-restored').map((o) => o.message ?? o.ref);
   const problems = result.objects.filter((o) => o.outcome === 'failed').map((o) => o.message ?? `${o.ref}: failed`);
   // Read back and compare; the namespace-mapped copy has other paths than the revision: its workloads must become ready instead.
@@ -103,6 +107,7 @@ async function restoreAndVerify(
   else {
     const readiness = await waitForWorkloads(client, plan, result, {
       timeoutMs: options.readyTimeoutMs ?? 300_000,
+      clock: options.clock,
       signal: options.signal,
     });
     problems.push(...readiness.problems);
@@ -121,7 +126,7 @@ async function restoreAndVerify(
 async function deleteCreated(client: KubeClient, plan: RestorePlan, result: RestoreResult): Promise<void> {
   const created = new Set(result.objects.filter((o) => o.outcome === 'created').map((o) => o.ref));
   const objects = plan.objects.filter((o) => created.has(o.ref) && o.internal.resource).reverse();
-  const namespaces = new Set(objects.filter((o) => o.kind === 'Namespace' && o.group === '').map((o) => o.name));
+  const namespaces = new Set(objects.filter(isNamespacesResource).map((o) => o.name));
   for (const object of objects) {
     if (object.namespace !== undefined && namespaces.has(object.namespace)) continue;
     try {

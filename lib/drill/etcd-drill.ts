@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { systemClock, type Clock } from '../health/index.ts';
 import { checkSnapshotFile, findSnapshots, type SnapshotCheck } from '../etcd/index.ts';
 import type { DrillPart } from './types.ts';
 
@@ -16,6 +17,8 @@ export interface EtcdDrillOptions {
   startTimeoutMs?: number;
   /** PATH to look for the etcd tools on; default the process's. */
   path?: string;
+  /** Where the wait for the throwaway etcd reads the time and waits between tries; default the system's. */
+  clock?: Clock;
 }
 
 const MEMBER = 'kubesnap-drill';
@@ -59,12 +62,10 @@ export async function drillEtcd(options: EtcdDrillOptions): Promise<DrillPart> {
       peerUrl,
       ...(check.etcdHashAppended ? [] : ['--skip-hash-check']),
     ]);
-    return await serveAndCheck(
-      server,
-      { dataDir, clientUrl: `http://127.0.0.1:${clientPort}`, peerUrl },
-      check,
-      options.startTimeoutMs ?? 30_000,
-    );
+    return await serveAndCheck(server, { dataDir, clientUrl: `http://127.0.0.1:${clientPort}`, peerUrl }, check, {
+      timeoutMs: options.startTimeoutMs ?? 30_000,
+      clock: options.clock ?? systemClock,
+    });
   } catch (error) {
     return failed(`restoring ${file} failed: ${(error as Error).message}`, []);
   } finally {
@@ -76,7 +77,7 @@ async function serveAndCheck(
   etcd: string,
   member: { dataDir: string; clientUrl: string; peerUrl: string },
   check: SnapshotCheck,
-  timeoutMs: number,
+  wait: { timeoutMs: number; clock: Clock },
 ): Promise<DrillPart> {
   const child = spawn(
     etcd,
@@ -101,8 +102,9 @@ async function serveAndCheck(
   let log = '';
   child.stderr!.on('data', (chunk) => (log = (log + chunk).slice(-2000)));
   try {
-    const served = await servedState(member.clientUrl, child, timeoutMs);
-    if (!served) return failed(`the restored etcd did not answer within ${timeoutMs / 1000} s: ${lastLine(log)}`, []);
+    const served = await servedState(member.clientUrl, child, wait);
+    if (!served)
+      return failed(`the restored etcd did not answer within ${wait.timeoutMs / 1000} s: ${lastLine(log)}`, []);
     const problems =
       served.revision === check.revision
         ? []
@@ -121,14 +123,14 @@ async function serveAndCheck(
 async function servedState(
   clientUrl: string,
   child: ChildProcess,
-  timeoutMs: number,
+  { timeoutMs, clock }: { timeoutMs: number; clock: Clock },
 ): Promise<{ revision: number; keys: number } | undefined> {
   const everyKey = {
     key: Buffer.from([0]).toString('base64'),
     range_end: Buffer.from([0]).toString('base64'),
     count_only: true,
   };
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && child.exitCode === null; ) {
+  for (const deadline = clock.now() + timeoutMs; clock.now() < deadline && child.exitCode === null; ) {
     try {
       const response = await fetch(`${clientUrl}/v3/kv/range`, {
         method: 'POST',
@@ -142,7 +144,7 @@ async function servedState(
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await clock.sleep(200);
   }
   return undefined;
 }

@@ -8,6 +8,7 @@
  *   renderDrillText(report), renderDrillMarkdown(report)
  *   await readDrillRecords(repository), drillStatistics(records)
  */
+import { systemClock, type Clock } from '../health/index.ts';
 import type { NormalizeOptions } from '../normalize/index.ts';
 import type { Author, SnapshotRepository } from '../store/index.ts';
 import { drillConfiguration, type DrillTarget } from './config-drill.ts';
@@ -44,26 +45,29 @@ export interface DrillOptions {
   prefix?: string;
   /** Who the drill note is written as; no note is written without one. */
   author?: Author;
-  now?: () => Date;
+  /** Where the drill's start and duration and its waits read the time; default the system's. */
+  clock?: Clock;
   signal?: AbortSignal;
 }
 
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
-  const now = options.now ?? (() => new Date());
-  const started = now();
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
   const label = options.revision ?? 'HEAD';
   const commit = await options.repository.resolve(label);
   const { repository, prefix, signal } = options;
-  const parts: DrillPart[] = [await drillConfiguration({ repository, commit, prefix, signal, ...options.config })];
+  const parts: DrillPart[] = [
+    await drillConfiguration({ repository, commit, prefix, signal, clock, ...options.config }),
+  ];
   // An interrupted part proves nothing either way: nothing is reported or recorded.
   signal?.throwIfAborted();
-  if (options.etcd) parts.push(await drillEtcd(options.etcd));
+  if (options.etcd) parts.push(await drillEtcd({ clock, ...options.etcd }));
   if (options.images) parts.push(await drillImages({ repository, commit, prefix, ...options.images }));
   signal?.throwIfAborted();
   const report: DrillReport = {
     revision: { label, commit },
-    startedAt: started.toISOString(),
-    durationMs: now().getTime() - started.getTime(),
+    startedAt: new Date(started).toISOString(),
+    durationMs: clock.now() - started,
     parts,
     passed: parts.every((part) => part.status !== 'failed'),
   };

@@ -1,3 +1,4 @@
+import type { Clock } from '../health/index.ts';
 import { getObject, isForbidden, isNotFound, listAll, type ApiResource, type KubeClient } from '../kube/index.ts';
 import type { RestorePlan, RestoreResult } from '../restore/index.ts';
 
@@ -28,7 +29,7 @@ export async function waitForWorkloads(
   client: KubeClient,
   plan: RestorePlan,
   result: RestoreResult,
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number; clock: Clock; signal?: AbortSignal },
 ): Promise<{ problems: string[]; notes: string[] }> {
   const created = new Set(result.objects.filter((o) => o.outcome === 'created').map((o) => o.ref));
   const workloads = plan.objects.filter(
@@ -43,15 +44,16 @@ export async function waitForWorkloads(
       ],
     };
   const readiness = async (o: (typeof workloads)[number]) => {
-    const live = await getObject<Workload>(client, o.internal.resource!, o.namespace, o.name, options.signal);
+    const live = await getObject<Workload>(client, o.internal.resource!, o.namespace, o.name, signal);
     return { ref: o.ref, ready: live.status?.readyReplicas ?? 0, wanted: live.spec?.replicas ?? 1 };
   };
-  const deadline = Date.now() + options.timeoutMs;
+  const { clock, signal } = options;
+  const deadline = clock.now() + options.timeoutMs;
   for (;;) {
     const states = await Promise.all(workloads.map(readiness));
     const waiting = states.filter((s) => s.ready < s.wanted);
     if (waiting.length === 0) return { problems: [], notes: [] };
-    if (Date.now() >= deadline) {
+    if (clock.now() >= deadline) {
       return {
         problems: waiting.map(
           (s) => `${s.ref}: ${s.ready} of ${s.wanted} replicas ready after ${Math.round(options.timeoutMs / 1000)} s`,
@@ -59,8 +61,7 @@ export async function waitForWorkloads(
         notes: [],
       };
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    options.signal?.throwIfAborted();
+    await clock.sleep(POLL_MS, signal);
   }
 }
 

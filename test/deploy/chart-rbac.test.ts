@@ -3,6 +3,7 @@
 import { loadAll } from 'js-yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { renderDeployOverlay } from '../helpers/deploy-overlay.ts';
 import { run } from '../helpers/processes.ts';
 import { renderChartTemplate } from './chart-render.ts';
 
@@ -18,6 +19,21 @@ async function kustomizeBase(): Promise<Manifest[]> {
 
 function chartRbac(values: Record<string, unknown> = {}): Manifest[] {
   return [...renderChartTemplate('serviceaccount.yaml', { values }), ...renderChartTemplate('rbac.yaml', { values })];
+}
+
+/** The drill's ServiceAccount and RBAC as the chart renders them with `drill` values. */
+function chartDrillRbac(drill: Record<string, unknown>): Manifest[] {
+  const values = { drill: { enabled: true, ...drill } };
+  return [
+    ...renderChartTemplate('drill-cronjob.yaml', { values }),
+    ...renderChartTemplate('drill-rbac.yaml', { values }),
+  ];
+}
+
+/** The drill's ServiceAccount and RBAC in the base with some drill components (kubectl kustomize of an overlay). */
+async function kustomizeDrillRbac(components: string[]): Promise<Manifest[]> {
+  const rendered = loadAll(await renderDeployOverlay(components)) as Manifest[];
+  return rendered.filter((m) => m.metadata.name.startsWith('kubesnap-drill'));
 }
 
 /** What RBAC means in an object: its identity, rules (order-free), role reference and subjects; labels and comments aside. */
@@ -58,6 +74,23 @@ test('with the default values the chart (release "kubesnap" in namespace kubesna
     assert.equal(chart.get(identity), expected, `${identity} differs between templates/deploy and templates/chart`);
 });
 
+test("the drill's RBAC is the kustomize components': bound to nothing for drill.target sim, components/drill/namespaces' roles for namespaces", async () => {
+  for (const [target, components] of [
+    ['sim', ['drill']],
+    ['namespaces', ['drill', 'drill/namespaces']],
+  ] as const) {
+    const base = byIdentity(await kustomizeDrillRbac([...components]));
+    const chart = byIdentity(chartDrillRbac({ target }));
+    assert.equal([...chart.keys()].sort(), [...base.keys()].sort(), `drill.target ${target}`);
+    for (const [identity, expected] of base)
+      assert.equal(
+        chart.get(identity),
+        expected,
+        `${identity} differs between the components and the chart (${target})`,
+      );
+  }
+});
+
 test("the comparison is a real one: a verb dropped from the chart's Lease role is a difference", async () => {
   const base = byIdentity(await kustomizeBase());
   const chart = chartRbac();
@@ -93,6 +126,24 @@ test('another release name renames every object and reference consistently', () 
     );
     assert.equal(binding.subjects, [{ kind: 'ServiceAccount', name: 'prod-kubesnap', namespace: 'ops' }]);
   }
+});
+
+test("another release name renames the drill's roles consistently: it may bind exactly the role its CronJob names", () => {
+  const values = { drill: { enabled: true, target: 'namespaces' } };
+  const release = { name: 'prod', namespace: 'ops', values };
+  const [, cronJob] = renderChartTemplate('drill-cronjob.yaml', release);
+  const rbac = renderChartTemplate('drill-rbac.yaml', release) as Manifest[];
+  for (const manifest of rbac)
+    assert.ok(manifest.metadata.name.startsWith('prod-kubesnap-drill'), manifest.metadata.name);
+  const binding = rbac.find((m) => m.kind === 'ClusterRoleBinding')!;
+  assert.equal(binding.subjects, [{ kind: 'ServiceAccount', name: 'prod-kubesnap-drill', namespace: 'ops' }]);
+  const clusterWide = rbac.find((m) => m.kind === 'ClusterRole' && m.metadata.name === binding.roleRef.name)!;
+  const bindRule = clusterWide.rules.find((rule: any) => rule.verbs.includes('bind'));
+  const env = cronJob.spec.jobTemplate.spec.template.spec.containers[0].env;
+  const role = env.find((e: { name: string }) => e.name === 'DRILL_NAMESPACE_ROLE').value;
+  assert.is(role, 'prod-kubesnap-drill-in-namespace');
+  assert.equal(bindRule.resourceNames, [role]);
+  assert.ok(rbac.some((m) => m.kind === 'ClusterRole' && m.metadata.name === role));
 });
 
 test('for any release the Lease role names the Lease the Deployment elects on (--lease-name)', () => {

@@ -1,10 +1,11 @@
 // The chart's drill CronJob (drill.enabled, drill.schedule) is the kustomize component's: the same job, pod and
 // script, told apart only by names, labels, the image's values and where the remote URL comes from.
 import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
+import { load, loadAll } from 'js-yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderChartTemplate } from '../deploy/chart-render.ts';
+import { renderDeployOverlay } from '../helpers/deploy-overlay.ts';
 
 const componentDir = new URL('../../templates/deploy/components/drill/', import.meta.url).pathname;
 type Manifest = { kind: string; metadata: { name: string; namespace?: string; labels?: unknown }; [key: string]: any };
@@ -21,6 +22,8 @@ function comparable(cronJob: Manifest): unknown {
   container.env = container.env.filter(
     (e: { name: string }) => e.name !== 'GIT_REMOTE_URL' && e.name !== 'KUBESNAP_GIT_TOKEN',
   );
+  // The role's name follows the release in the chart; chart-rbac.test.ts checks it names the role the chart renders.
+  for (const e of container.env) if (e.name === 'DRILL_NAMESPACE_ROLE') e.value = 'the in-namespace role';
   return copy.spec;
 }
 
@@ -57,6 +60,22 @@ test("drill.enabled renders the kustomize component's CronJob and its ServiceAcc
     key: 'token',
     optional: true,
   });
+});
+
+test("drill.target namespaces renders the namespaces component's CronJob: a mounted token, the in-namespace role", async () => {
+  const rendered = renderChartTemplate('drill-cronjob.yaml', {
+    values: { drill: { enabled: true, target: 'namespaces' } },
+  }) as Manifest[];
+  const cronJob = rendered.find((m) => m.kind === 'CronJob')!;
+  const overlay = (loadAll(await renderDeployOverlay(['drill', 'drill/namespaces'])) as Manifest[]).find(
+    (m) => m.kind === 'CronJob',
+  )!;
+  assert.equal(comparable(cronJob), comparable(overlay));
+  const env = cronJob.spec.jobTemplate.spec.template.spec.containers[0].env;
+  assert.equal(
+    env.find((e: { name: string }) => e.name === 'DRILL_NAMESPACE_ROLE'),
+    { name: 'DRILL_NAMESPACE_ROLE', value: 'kubesnap-drill-in-namespace' },
+  );
 });
 
 test('drill.schedule sets the schedule', () => {

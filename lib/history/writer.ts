@@ -3,6 +3,7 @@ import type { ApiResource } from '../kube/index.ts';
 import { objectPath, parseObject, parseObjectPath, serializeObject } from '../layout/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { normalizeObject, type KubeObject, type NormalizeOptions } from '../normalize/index.ts';
+import { isNamespacesResource } from '../selection/index.ts';
 import { withRepositoryDigestKey } from '../secrets/digest-key.ts';
 import type { SecretSealer } from '../secrets/index.ts';
 import { hashObject, type Author, type SnapshotRepository } from '../store/index.ts';
@@ -407,7 +408,7 @@ function namespaceKey(
   resource: Pick<ApiResource, 'group' | 'resource'>,
   identity: { namespace?: string; name: string },
 ): string | undefined {
-  return resource.group === '' && resource.resource === 'namespaces' ? identity.name : identity.namespace;
+  return isNamespacesResource(resource) ? identity.name : identity.namespace;
 }
 
 /** A field value for a one-line commit body: long values are cut, the diff has them whole. */

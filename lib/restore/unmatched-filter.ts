@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import { UsageError } from '../errors/index.ts';
 import { resolveResourceSpelling, type ApiResource } from '../kube/index.ts';
 import type { ObjectIdentity } from '../layout/index.ts';
-import { namespaceMatcher, type Selection } from '../selection/index.ts';
+import { isNamespacesResource, namespaceMatcher, type Selection } from '../selection/index.ts';
 
 export interface RevisionContents {
   /** `HEAD (1a2b3c4)`: how the sentence names the revision. */
@@ -15,7 +15,7 @@ export interface RevisionContents {
 }
 
 function namespaceOf(identity: ObjectIdentity): string | undefined {
-  return identity.group === '' && identity.resource === 'namespaces' ? identity.name : identity.namespace;
+  return isNamespacesResource(identity) ? identity.name : identity.namespace;
 }
 
 function hasFilters(

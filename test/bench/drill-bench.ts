@@ -2,7 +2,7 @@
 // in a new process): the simulator started in-process, every object restored in dependency order, read back and
 // compared with the revision. No baseline: no other tool restores a whole revision into a scratch API server and reads it back.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
@@ -28,8 +28,10 @@ export async function drillBenchmark(objectCount: number, runs = 3): Promise<Row
     await bundleBuilt();
     const walls: number[] = [];
     const cpus: number[] = [];
+    const loads: number[] = [];
     let summary = '';
     for (let run = 0; run < runs; run++) {
+      loads.push(loadavg()[0]);
       const drilled = await timedProcess(['node', bin, 'drill', '--repo', repo, '--no-record', '-o', 'json']);
       const report = JSON.parse(drilled.stdout) as {
         passed: boolean;
@@ -49,7 +51,11 @@ export async function drillBenchmark(objectCount: number, runs = 3): Promise<Row
         baseline: '',
         ratio: '',
         met: wall < 60_000,
-        notes: [`runs: ${runsOf(walls, seconds)} (CPU ${runsOf(cpus, seconds)}); ${summary}`],
+        notes: [
+          `runs: ${runsOf(walls, seconds)} (CPU ${runsOf(cpus, seconds)}; 1-minute load before each: ${loads.map((l) => l.toFixed(1)).join(', ')}); ${summary}`,
+          // The drill hardly waits (a CPU profile is a few percent idle): client and simulator share one thread.
+          'bound by CPU on one thread: wall ≈ CPU time on an idle machine, CPU time ÷ the share of a core it gets on a busy one',
+        ],
       },
     ];
   } finally {

@@ -3,9 +3,17 @@ import { Command } from 'commander';
 import { KubeconfigError, UsageError } from '../../lib/errors/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
-import { addRepositoryOptions, globalsOf, openRepository, type RepositoryFlags } from '../options.ts';
+import {
+  addNormalizeOptions,
+  addRepositoryOptions,
+  globalsOf,
+  normalizeFrom,
+  openRepository,
+  type NormalizeFlags,
+  type RepositoryFlags,
+} from '../options.ts';
 
-interface ServeFlags extends RepositoryFlags {
+interface ServeFlags extends RepositoryFlags, NormalizeFlags {
   listen: string;
   tokenFile?: string;
 }
@@ -38,6 +46,8 @@ export function registerServeCommand(program: Command): void {
       'a file holding the token readers open the site with once (?token=…), then a cookie',
     );
   addRepositoryOptions(command, { write: false });
+  // Drift and the preview compare as diff --live and restore do: the watch's digest key, skip policies and --secrets.
+  addNormalizeOptions(command);
   command.action(async (_options, self: Command) => {
     const { AccessToken, liveClusterView, parseListen, servePages, startServer } = await import(
       '../../lib/serve/index.ts'
@@ -52,7 +62,8 @@ export function registerServeCommand(program: Command): void {
       logger.info('no cluster: the drift and restore preview pages need a kubeconfig', { reason: error.message });
       return undefined;
     });
-    const cluster = connection && liveClusterView(connection.client, repository, options.prefix);
+    const normalize = await normalizeFrom(options);
+    const cluster = connection && liveClusterView(connection.client, repository, { prefix: options.prefix, normalize });
     const server = await startServer({
       listen,
       token,

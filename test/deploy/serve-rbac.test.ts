@@ -1,7 +1,8 @@
 // `kubesnap serve` as components/serve ships it beside watch: its container's arguments and environment as rendered,
 // the pod's volumes as folders, and the ServiceAccount's token under the RBAC templates/deploy ships (the simulator
 // enforces it for ServiceAccount tokens). The component says drift and restore preview use the read role and never
-// write, so both pages must read all they need: no 403, nothing "not readable", and only what really drifted shown.
+// write, so both pages must read all they need: no 403, nothing "not readable", and only what really drifted shown
+// (a Secret compares under the digest key the watch container committed it with, which the component mounts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
@@ -70,6 +71,8 @@ test.before(async () => {
     POD_NAMESPACE: 'kubesnap',
   };
 
+  // A Secret that stays as committed: no page may show it as changed.
+  await kubectlOk(sim.kubeconfigPath, ['-n', 'shop', 'create', 'secret', 'generic', 'kept', '--from-literal=k=v']);
   // What the watch container commits to /data/repo: a snapshot with its environment stands in for its first sync.
   const watch = runHere(containers.find((container) => container.name === 'kubesnap')!, volumes);
   const repo = runHere(
@@ -115,7 +118,7 @@ test.after(async () => {
   tmp?.remove();
 });
 
-test('drift: read with the pod token, no 403, exactly what drifted', async () => {
+test('drift: read with the pod token, no 403, exactly what drifted (an unchanged Secret is not)', async () => {
   const html = await page('/drift');
   assert.not.match(html, refused);
   const files = [...html.matchAll(/id="file-([^"]+)"/g)].map((match) => match[1]).sort();

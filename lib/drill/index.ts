@@ -6,7 +6,9 @@
  *
  *   await runDrill({ repository, revision, config: { target }, etcd?, images?, author }) → DrillReport
  *   renderDrillText(report), renderDrillMarkdown(report)
- *   await readDrillRecords(repository), drillStatistics(records)
+ *
+ * The drill notes (drill-record.ts: DRILL_NOTES_REF, readDrillRecords, drillStatistics) are imported from their own
+ * file: watch and log read them without loading the restore and the simulator this index brings.
  */
 import { systemClock, type Clock } from '../health/index.ts';
 import type { NormalizeOptions } from '../normalize/index.ts';
@@ -17,18 +19,9 @@ import { drillEtcd, type EtcdDrillOptions } from './etcd-drill.ts';
 import { drillImages } from './image-drill.ts';
 import type { DrillPart, DrillReport } from './types.ts';
 
-export type { DrillPart, DrillPartName, DrillReport, DrillStatus } from './types.ts';
+export type { DrillReport } from './types.ts';
 export type { DrillTarget } from './config-drill.ts';
-export {
-  DRILL_NOTES_REF,
-  drillStatistics,
-  parseDrillRecords,
-  readDrillRecords,
-  type DrillRecord,
-  type DrillStatistics,
-} from './drill-record.ts';
 export { renderDrillMarkdown, renderDrillText } from './render.ts';
-export { sweepDrillNamespaces } from './drill-namespaces.ts';
 
 export interface DrillOptions {
   repository: SnapshotRepository;

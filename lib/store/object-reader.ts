@@ -258,7 +258,10 @@ export class ObjectReader {
 
   tryRead(id: string): GitObject | undefined {
     if (!/^[0-9a-f]{40}$/.test(id)) throw new RepositoryError(`"${id}" is not an object id.`);
-    return this.readLoose(id) ?? this.lookupPacked(id);
+    // The packs as last scanned first, as git looks: a failed open of a loose file costs an exception per object.
+    if (!this.scanned) this.rescanPacks();
+    const packed = this.findPacked(id);
+    return packed ? this.readPackEntry(packed.pack, packed.offset) : (this.readLoose(id) ?? this.lookupPacked(id));
   }
 
   read(id: string): GitObject {

@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
 import { systemClock, type Clock } from '../health/index.ts';
 import { Compaction } from './compaction.ts';
+import { HistoryMemo } from './history-memo.ts';
 import { diskFullError, estimateStoredBytes, isDiskFull } from './disk-full.ts';
 import {
   completeAuthor,
@@ -96,6 +97,7 @@ export class SnapshotRepository {
   private readonly reader: ObjectReader;
   private readonly refs: RefStore;
   private readonly trees: TreeCache;
+  private readonly history: HistoryMemo;
   private readonly compaction: Compaction;
   /** Where the objects of the last commits are (RECHECKED_COMMITS), newest last. */
   private recentlyStored: Array<StoredObjects<NewObject>> = [];
@@ -114,6 +116,7 @@ export class SnapshotRepository {
     this.reader = new ObjectReader(join(gitdir, 'objects'));
     this.refs = new RefStore(gitdir);
     this.trees = new TreeCache(this.reader);
+    this.history = new HistoryMemo((id) => this.readCommit(id), this.trees);
     this.compaction = new Compaction(this.reader);
   }
 
@@ -220,7 +223,7 @@ export class SnapshotRepository {
     const push = (id: string) => {
       if (seen.has(id)) return;
       seen.add(id);
-      const data = this.readCommit(id);
+      const data = this.history.commit(id);
       const entry = { commit: id, ...data };
       let at = pending.length;
       while (at > 0 && pending[at - 1].committer.timestamp > entry.committer.timestamp) at--;
@@ -248,14 +251,9 @@ export class SnapshotRepository {
     const paths = [...(options.path === undefined ? [] : [options.path]), ...(options.paths ?? [])].map((path) =>
       path.replace(/^\/+|\/+$/g, ''),
     );
-    const changes = (entry: LogEntry, path: string) => {
-      const now = this.trees.lookup(entry.tree, path)?.id;
-      const before = entry.parents[0] ? this.trees.lookup(this.readCommit(entry.parents[0]).tree, path)?.id : undefined;
-      return now !== before;
-    };
     for (const entry of this.walk(start)) {
       if (entries.length >= limit) break;
-      if (paths.length > 0 && !paths.some((path) => changes(entry, path))) continue;
+      if (paths.length > 0 && !paths.some((path) => this.history.changedAt(entry.commit, path))) continue;
       entries.push(entry);
     }
     return entries;

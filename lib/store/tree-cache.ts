@@ -15,8 +15,12 @@ import { checkFileName, splitRepoPath } from './repo-path.ts';
 const GITLINK_MODE = '160000';
 const KEPT_ROOTS = 8;
 const KEPT_FLAT_INDEXES = 2;
-/** Trees read lately, by id: a log walk looks into the same folders of one commit and its parent, and of the next. */
-const KEPT_READ_TREES = 1024;
+/**
+ * Bytes (as estimated by nodeBytes) of the trees read lately, kept by id: a log walk looks into the same folders of
+ * one commit and its parent, and of the next. A count would not bound them: at 100,000 objects one folder of 1,000
+ * files holds about 250 KB in memory.
+ */
+const KEPT_READ_TREE_BYTES = 32 << 20;
 
 interface Entry {
   mode: string;
@@ -92,6 +96,11 @@ function dirNode(id: string, content: Buffer, entries: TreeEntry[], starts: Uint
   };
 }
 
+/** About what a node holds in memory: its bytes, and per entry a name, an id string, an entry and a map slot. */
+function nodeBytes(node: DirNode): number {
+  return node.content.length + node.names.length * 200;
+}
+
 /** Where each entry starts in the bytes of a tree holding `entries` in this order. */
 function entryStarts(entries: TreeEntry[]): Uint32Array {
   const starts = new Uint32Array(entries.length);
@@ -111,6 +120,7 @@ export class TreeCache {
   private roots = new Map<string, DirNode>();
   private flatIndexes = new Map<string, Map<string, string>>();
   private readTrees = new Map<string, DirNode>();
+  private readTreeBytes = 0;
 
   constructor(private readonly reader: ObjectReader) {}
 
@@ -127,7 +137,13 @@ export class TreeCache {
     if (object.type !== 'tree') throw new RepositoryError(`The object ${id} is a ${object.type}, not a tree.`);
     const entries = parseTree(object.content);
     const node = dirNode(id, object.content, entries, entryStarts(entries));
-    this.remember(this.readTrees, id, node, KEPT_READ_TREES);
+    this.readTrees.set(id, node);
+    this.readTreeBytes += nodeBytes(node);
+    for (const [oldest, old] of this.readTrees) {
+      if (this.readTreeBytes <= KEPT_READ_TREE_BYTES) break;
+      this.readTrees.delete(oldest);
+      this.readTreeBytes -= nodeBytes(old);
+    }
     return node;
   }
 
@@ -180,9 +196,32 @@ export class TreeCache {
       if (!entry) return undefined;
       if (i === segments.length - 1) return { mode: entry.mode, id: entry.id };
       if (entry.mode !== TREE_MODE) return undefined;
-      node = this.subtree(entry);
+      // Not kept in the entry: a tree read for a lookup stays only as long as the bounded cache of read trees has it.
+      node = entry.dir ?? this.loadTree(entry.id);
     }
     return undefined;
+  }
+
+  /** The folder at `path` of a root tree (undefined: the empty tree); undefined where that is a file or nothing. */
+  private folderAt(treeId: string | undefined, path: string): DirNode | undefined {
+    const entry = treeId === undefined ? undefined : this.lookup(treeId, path);
+    return entry?.mode === TREE_MODE ? this.loadTree(entry.id) : undefined;
+  }
+
+  /**
+   * The names in the folder at `path` whose entry differs between two root trees (undefined: the empty tree), as
+   * `git diff-tree` compares them: by id, so equal subtrees are never opened.
+   */
+  changedNames(treeId: string | undefined, baseTreeId: string | undefined, path: string): string[] {
+    const now = this.folderAt(treeId, path);
+    const before = this.folderAt(baseTreeId, path);
+    if (now?.id === before?.id) return [];
+    const changed: string[] = [];
+    now?.names.forEach((name, i) => {
+      if ((before && this.entry(before, name)?.id) !== now.entries[i].id) changed.push(name);
+    });
+    for (const name of before?.names ?? []) if (!now?.positions.has(name)) changed.push(name);
+    return changed;
   }
 
   /** A new version of `node` with `edits` (name → new entry, or null to remove) applied. */

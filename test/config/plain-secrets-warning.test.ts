@@ -2,20 +2,17 @@
 // environment it is warned about on every run, naming where it came from; `--secrets plain` is the only silent way.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
+import { simulatorSuite, type SimulatorContext } from '../helpers/simulator-suite.ts';
 
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 const SECRET = 's3cr3t-do-not-commit';
 const SECRET_B64 = Buffer.from(SECRET).toString('base64');
 
-interface Context {
-  sim: Simulator;
-  tmp: { path: string; remove(): void };
+interface Context extends SimulatorContext {
   repos: number;
   /** A snapshot into a new repository, run in `cwd`, with no KUBESNAP_* from the machine running the tests. */
   snapshot(
@@ -25,11 +22,12 @@ interface Context {
   ): Promise<{ code: number | null; stderr: string; committed: string }>;
 }
 
-const warning = suite<Context>('secrets: plain outside the command line');
+const warning = simulatorSuite<Context>('secrets: plain outside the command line', {
+  seeded: false,
+  prefix: 'kubesnap-plain-',
+});
 
 warning.before(async (context) => {
-  context.sim = await startSimulator();
-  context.tmp = temporaryDirectory('kubesnap-plain-');
   context.repos = 0;
   for (const file of ['00-namespaces.yaml', '05-crd.yaml', '10-shop.yaml']) {
     const created = await kubectl(context.sim.kubeconfigPath, ['create', '-f', join(fixtureDir, file)]);
@@ -54,11 +52,6 @@ warning.before(async (context) => {
     const committed = result.code === 0 ? await git(repo, 'show', 'HEAD:shop/secrets/web-credentials.yaml') : '';
     return { code: result.code, stderr: result.stderr, committed };
   };
-});
-
-warning.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
 });
 
 function project(context: Context, name: string, config?: string): string {

@@ -1,27 +1,16 @@
 // watch's durations: a bad value names where it came from (flag, variable, file key), and --batch 0 commits each
 // change as it arrives.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim/index.ts';
-import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
+import { eventually } from '../helpers/cluster.ts';
 import { runCli } from '../helpers/cli.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
 import { headOf, startWatch } from '../sync/running-watch.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const batch = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('watch --batch values');
-
-batch.before(async (context) => {
-  context.sim = await startSeededSimulator();
-  context.tmp = temporaryDirectory();
-});
-
-batch.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const batch = simulatorSuite('watch --batch values');
 
 batch('a bad duration names the flag, the variable or the file key that set it', async ({ sim, tmp }) => {
   const watch = (args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) =>

@@ -3,7 +3,6 @@
 // `kubectl create token`, the TokenRequest API), ca.crt and namespace in a mounted folder, POD_NAME and
 // POD_NAMESPACE from the downward API. Whatever the shipped RBAC does not grant is a 403, and any 403 fails.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -13,6 +12,7 @@ import type { Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { clientFor, eventually, startSeededSimulator } from '../helpers/cluster.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
+import { podEnvironment } from '../helpers/pod.ts';
 import { git, temporaryDirectory } from '../helpers/processes.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -90,22 +90,7 @@ test.before(async () => {
   await kubectlOk(sim.kubeconfigPath, ['apply', '-f', '-'], teamObjects);
   token = (await kubectlOk(sim.kubeconfigPath, ['create', 'token', 'kubesnap', '-n', 'kubesnap'])).trim();
   assert.ok(token, 'kubectl create token answered a token');
-  const serviceAccount = join(tmp.path, 'serviceaccount');
-  mkdirSync(serviceAccount);
-  writeFileSync(join(serviceAccount, 'token'), token);
-  writeFileSync(join(serviceAccount, 'ca.crt'), sim.caPem);
-  writeFileSync(join(serviceAccount, 'namespace'), 'kubesnap');
-  const home = join(tmp.path, 'home');
-  mkdirSync(home);
-  pod = {
-    HOME: home,
-    KUBECONFIG: '',
-    KUBERNETES_SERVICE_HOST: '127.0.0.1',
-    KUBERNETES_SERVICE_PORT: String(sim.port),
-    KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount,
-    POD_NAME,
-    POD_NAMESPACE: 'kubesnap',
-  };
+  pod = { ...podEnvironment(sim, tmp.path, { token, namespace: 'kubesnap' }), POD_NAME, POD_NAMESPACE: 'kubesnap' };
 });
 
 test.after(async () => {

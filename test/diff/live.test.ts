@@ -1,30 +1,24 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { temporaryDirectory } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
+import { simulatorSuite, type SimulatorContext } from '../helpers/simulator-suite.ts';
 
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 const OLD_PASSWORD = ['s3cr3t-do-not-commit', 'czNjcjN0LWRvLW5vdC1jb21taXQ='];
 const NEW_PASSWORD = ['rotated-pa55', Buffer.from('rotated-pa55').toString('base64')];
 const TOKEN = ['t0ken-value-42', Buffer.from('t0ken-value-42').toString('base64')];
 
-interface Context {
-  sim: Simulator;
-  tmp: { path: string; remove(): void };
+interface Context extends SimulatorContext {
   kubesnap(...args: string[]): ReturnType<typeof runCli>;
   kubectl(...args: string[]): Promise<void>;
 }
 
-const live = suite<Context>('diff --live');
+const live = simulatorSuite<Context>('diff --live', { seeded: false, prefix: 'kubesnap-live-' });
 
 live.before(async (context) => {
-  context.sim = await startSimulator();
-  context.tmp = temporaryDirectory('kubesnap-live-');
   const kubeconfig = context.sim.kubeconfigPath;
   const repo = join(context.tmp.path, 'repo');
   context.kubesnap = (...args) => runCli(['--kubeconfig', kubeconfig, '--repo', repo, ...args]);
@@ -36,11 +30,6 @@ live.before(async (context) => {
     await context.kubectl('create', '-f', join(fixtureDir, file));
   const snapshot = await context.kubesnap('snapshot');
   assert.is(snapshot.code, 0, snapshot.stderr);
-});
-
-live.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
 });
 
 live('no drift right after a snapshot', async ({ kubesnap }) => {

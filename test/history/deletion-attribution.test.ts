@@ -1,26 +1,15 @@
 // A watch sees an object go but not who removed it: a deletion is shown without an author, and each object's
 // change is credited to its own manager, not to every manager of the commit.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim/index.ts';
-import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
+import { eventually } from '../helpers/cluster.ts';
 import { runCli } from '../helpers/cli.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
 import { headOf, startWatch } from '../sync/running-watch.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const attribution = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('who a watch credits');
-
-attribution.before(async (context) => {
-  context.sim = await startSeededSimulator();
-  context.tmp = temporaryDirectory();
-});
-
-attribution.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const attribution = simulatorSuite('who a watch credits');
 
 attribution(
   'a deletion claims no author; a mixed commit credits each object to its own manager',

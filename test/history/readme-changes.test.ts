@@ -1,26 +1,15 @@
 // The repository's README.md says what changes seldom (kinds, namespaces, how to restore): a commit touches it
 // only when one of those changed, never for a time or an object count.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim/index.ts';
-import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
+import { eventually } from '../helpers/cluster.ts';
 import { runCli } from '../helpers/cli.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
 import { headOf, startWatch } from '../sync/running-watch.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const readme = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('repository README');
-
-readme.before(async (context) => {
-  context.sim = await startSeededSimulator();
-  context.tmp = temporaryDirectory();
-});
-
-readme.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const readme = simulatorSuite('repository README');
 
 /** The files each commit touched, oldest first, as `git log --stat` shows them. */
 async function filesPerCommit(repo: string): Promise<string[][]> {

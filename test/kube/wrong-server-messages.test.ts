@@ -1,22 +1,18 @@
 // A kubeconfig pointing at the wrong kind of server (TLS against plain HTTP and back, a web server that is not an
 // API server) gets one sentence saying so, not OpenSSL's text or a bare "GET /api: not found".
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { temporaryDirectory } from '../helpers/processes.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const messages = suite<{
-  tmp: { path: string; remove(): void };
-  sim: Simulator;
+const messages = simulatorSuite<{
   plain: Server;
   plainPort: number;
   goTls: Server;
   goTlsPort: number;
-}>('wrong server');
+}>('wrong server', { seeded: false });
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<[Server, number]> {
   const server = createServer(handler);
@@ -25,8 +21,6 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<[Ser
 }
 
 messages.before(async (context) => {
-  context.tmp = temporaryDirectory();
-  context.sim = await startSimulator();
   // A web server that is not an API server, as Go's 404 handler answers.
   [context.plain, context.plainPort] = await listen((_request, response) =>
     response.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n'),
@@ -38,10 +32,8 @@ messages.before(async (context) => {
 });
 
 messages.after(async (context) => {
-  await context.sim?.stop();
   context.plain?.close();
   context.goTls?.close();
-  context.tmp?.remove();
 });
 
 function kubeconfigFor(dir: string, name: string, server: string): string {

@@ -3,7 +3,7 @@
 // in the pod's (POD_NAMESPACE, else the service account's namespace file), --lease-namespace over both; the
 // holder is POD_NAME plus a unique suffix, so `kubectl get lease` says which pod leads.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dump, load } from 'js-yaml';
@@ -13,6 +13,7 @@ import { defaultIdentity, defaultLeaseNamespace } from '../../lib/leader/index.t
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { eventually } from '../helpers/cluster.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
+import { podEnvironment } from '../helpers/pod.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
@@ -44,22 +45,10 @@ function kubeconfigWithNamespace(namespace: string | undefined): string {
   return file;
 }
 
-/** A pod's environment: no kubeconfig, the API server's service host and port, a mounted service account. */
+/** A new pod's environment, its service account's namespace file saying `namespaceFile`. */
 function podEnv(namespaceFile: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const pod = join(tmp.path, `pod-${++pods}`);
-  const serviceAccount = join(pod, 'serviceaccount');
-  mkdirSync(serviceAccount, { recursive: true });
-  writeFileSync(join(serviceAccount, 'token'), sim.token);
-  writeFileSync(join(serviceAccount, 'ca.crt'), sim.caPem);
-  writeFileSync(join(serviceAccount, 'namespace'), `${namespaceFile}\n`);
-  return {
-    HOME: pod,
-    KUBECONFIG: '',
-    KUBERNETES_SERVICE_HOST: '127.0.0.1',
-    KUBERNETES_SERVICE_PORT: String(sim.port),
-    KUBESNAP_SERVICE_ACCOUNT_DIR: serviceAccount,
-    ...extra,
-  };
+  return { ...podEnvironment(sim, pod, { token: sim.token, namespace: namespaceFile }), ...extra };
 }
 
 /**

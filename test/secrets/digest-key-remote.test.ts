@@ -4,24 +4,22 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { git, run, temporaryDirectory } from '../helpers/processes.ts';
+import { git, run } from '../helpers/processes.ts';
 import { createBareRemote, startGitHttpServer, type GitHttpServer } from '../remote/git-servers.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 const TOKEN = 'digest-key-remote-token';
 
-const remote = suite<{ sim: Simulator; tmp: { path: string; remove(): void }; server: GitHttpServer }>(
-  'digest key and the remote',
-);
+const remote = simulatorSuite<{ server: GitHttpServer }>('digest key and the remote', {
+  seeded: false,
+  prefix: 'kubesnap-key-remote-',
+});
 
 remote.before(async (context) => {
-  context.sim = await startSimulator();
-  context.tmp = temporaryDirectory('kubesnap-key-remote-');
   context.server = await startGitHttpServer(join(context.tmp.path, 'served'), TOKEN);
   for (const file of ['00-namespaces.yaml', '05-crd.yaml', '10-shop.yaml']) {
     const created = await kubectl(context.sim.kubeconfigPath, ['create', '-f', join(fixtureDir, file)]);
@@ -31,8 +29,6 @@ remote.before(async (context) => {
 
 remote.after(async (context) => {
   await context.server?.stop();
-  await context.sim?.stop();
-  context.tmp?.remove();
 });
 
 remote(

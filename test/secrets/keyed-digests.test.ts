@@ -3,32 +3,27 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DIGEST_KEY_CHANGED_SUBJECT } from '../../lib/history/index.ts';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { git, run, temporaryDirectory } from '../helpers/processes.ts';
+import { git, run } from '../helpers/processes.ts';
+import { simulatorSuite, type SimulatorContext } from '../helpers/simulator-suite.ts';
 
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 const SECRET = 's3cr3t-do-not-commit';
 const SECRET_B64 = Buffer.from(SECRET).toString('base64');
 const SECRET_SHA256 = createHash('sha256').update(SECRET).digest('hex');
 
-interface Context {
-  sim: Simulator;
-  tmp: { path: string; remove(): void };
+interface Context extends SimulatorContext {
   /** The repository the CLI writes (bare: its git folder is the folder itself). */
   repo: string;
   kubesnap(args: string[], env?: NodeJS.ProcessEnv, repo?: string): ReturnType<typeof runCli>;
 }
 
-const digests = suite<Context>('keyed digests');
+const digests = simulatorSuite<Context>('keyed digests', { seeded: false, prefix: 'kubesnap-digests-' });
 
 digests.before(async (context) => {
-  context.sim = await startSimulator();
-  context.tmp = temporaryDirectory('kubesnap-digests-');
   context.repo = join(context.tmp.path, 'repo');
   context.kubesnap = (args, env = {}, repo = context.repo) =>
     runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', repo, ...args], {
@@ -38,11 +33,6 @@ digests.before(async (context) => {
     const created = await kubectl(context.sim.kubeconfigPath, ['create', '-f', join(fixtureDir, file)]);
     assert.is(created.code, 0, created.stderr);
   }
-});
-
-digests.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
 });
 
 /** Every file under `dir`, recursively. */

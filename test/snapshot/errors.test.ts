@@ -1,24 +1,14 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
+import type { Simulator } from '../../lib/sim/index.ts';
 import { acquireLock } from '../../lib/store/index.ts';
 import { runCli, type CliResult } from '../helpers/cli.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const errors = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('snapshot bad input');
-
-errors.before(async (context) => {
-  context.sim = await startSimulator();
-  context.tmp = temporaryDirectory();
-});
-
-errors.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const errors = simulatorSuite('snapshot bad input', { seeded: false });
 
 function assertOneSentence(result: CliResult, code: number, pattern: RegExp) {
   assert.is(result.code, code, result.stderr);

@@ -1,26 +1,14 @@
 // A first snapshot or watch that fails before it has anything to write leaves the --repo folder as it was:
 // missing when it was missing, empty when it was empty.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim/index.ts';
-import { startSeededSimulator } from '../helpers/cluster.ts';
 import { runCli } from '../helpers/cli.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const failedRun = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('a failed first run');
-
-failedRun.before(async (context) => {
-  context.sim = await startSeededSimulator();
-  context.tmp = temporaryDirectory();
-});
-
-failedRun.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const failedRun = simulatorSuite('a failed first run');
 
 /** A kubeconfig for a loopback port nothing listens on. */
 async function closedPortKubeconfig(dir: string): Promise<string> {

@@ -1,28 +1,21 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
+import type { Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 
-const filters = suite<{ sim: Simulator; tmp: { path: string; remove(): void }; runs: number }>('snapshot filters');
+const filters = simulatorSuite<{ runs: number }>('snapshot filters', { seeded: false });
 
 filters.before(async (context) => {
-  context.sim = await startSimulator();
-  context.tmp = temporaryDirectory();
   context.runs = 0;
   for (const file of ['00-namespaces.yaml', '05-crd.yaml', '10-shop.yaml', '20-payments.yaml']) {
     const created = await kubectl(context.sim.kubeconfigPath, ['create', '-f', join(fixtureDir, file)]);
     assert.is(created.code, 0, created.stderr);
   }
-});
-
-filters.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
 });
 
 async function snapshotFiles(

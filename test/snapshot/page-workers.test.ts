@@ -1,20 +1,20 @@
 // Big list pages are processed in worker threads (lib/snapshot/page-processor.ts): what they commit must be
 // exactly what the main thread commits, and their failures must reach the user as the same one sentence.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { KubesnapError } from '../../lib/errors/index.ts';
 import { systemClock } from '../../lib/health/index.ts';
 import type { ApiResource } from '../../lib/kube/index.ts';
-import { startSimulator, type KubeObject, type Simulator } from '../../lib/sim/index.ts';
+import type { KubeObject } from '../../lib/sim/index.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
 import { processListPage, type PageJob } from '../../lib/snapshot/list-page.ts';
 import { ListPageProcessor } from '../../lib/snapshot/page-processor.ts';
 import { WorkerCalls } from '../../lib/runtime/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { clientFor, testAuthor, testCluster } from '../helpers/cluster.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
 import { testDigestKey } from '../helpers/digest-key.ts';
+import { simulatorSuite, type SimulatorContext } from '../helpers/simulator-suite.ts';
 
 const configmaps: ApiResource = {
   group: '',
@@ -85,22 +85,9 @@ function bigCluster(): KubeObject[] {
   return objects;
 }
 
-interface Context {
-  sim: Simulator;
-  tmp: { path: string; remove(): void };
-}
+interface Context extends SimulatorContext {}
 
-const workers = suite<Context>('page workers');
-
-workers.before(async (context) => {
-  context.sim = await startSimulator({ seed: bigCluster() });
-  context.tmp = temporaryDirectory();
-});
-
-workers.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const workers = simulatorSuite<Context>('page workers', { seeded: false, simulator: { seed: bigCluster() } });
 
 /** Where pages go: all on the main thread, laid out there and deflated on a pack-entry thread, or to page workers. */
 const placements = {

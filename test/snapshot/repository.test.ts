@@ -1,24 +1,12 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { startSeededSimulator } from '../helpers/cluster.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const repository = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('snapshot repository handling');
-
-repository.before(async (context) => {
-  context.sim = await startSeededSimulator();
-  context.tmp = temporaryDirectory();
-});
-
-repository.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const repository = simulatorSuite('snapshot repository handling');
 
 repository('a non-bare clone keeps its work tree in step: git status stays clean', async ({ sim, tmp }) => {
   const clone = join(tmp.path, 'clone');

@@ -1,27 +1,22 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
+import { simulatorSuite, type SimulatorContext } from '../helpers/simulator-suite.ts';
 
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 const SECRET = 's3cr3t-do-not-commit';
 const SECRET_B64 = 'czNjcjN0LWRvLW5vdC1jb21taXQ=';
 
-interface Context {
-  sim: Simulator;
-  tmp: { path: string; remove(): void };
+interface Context extends SimulatorContext {
   repo: string;
   snapshot(...args: string[]): ReturnType<typeof runCli>;
 }
 
-const snapshot = suite<Context>('snapshot');
+const snapshot = simulatorSuite<Context>('snapshot', { seeded: false });
 
 snapshot.before(async (context) => {
-  context.sim = await startSimulator();
-  context.tmp = temporaryDirectory();
   context.repo = join(context.tmp.path, 'repo');
   const kubeconfig = context.sim.kubeconfigPath;
   // Objects arrive the way people make them: namespaces and the CRD created, the shop created and then
@@ -50,11 +45,6 @@ snapshot.before(async (context) => {
   assert.is(payments.code, 0, payments.stderr);
   context.snapshot = (...args: string[]) =>
     runCli(['--kubeconfig', kubeconfig, '--repo', context.repo, 'snapshot', ...args]);
-});
-
-snapshot.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
 });
 
 async function treeOf(repo: string, rev = 'HEAD'): Promise<string[]> {

@@ -2,13 +2,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { runCli, type CliResult } from '../helpers/cli.ts';
-import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
+import { eventually } from '../helpers/cluster.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { git } from '../helpers/processes.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
 /** Runs a command as PID 1 of a new PID namespace with its own /proc, as a container's ENTRYPOINT runs. */
@@ -70,17 +70,7 @@ function assertRefusedInOneSentence(result: CliResult, holderPid: number) {
   assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
 }
 
-const lock = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('the repository lock through the CLI');
-
-lock.before(async (context) => {
-  context.sim = await startSeededSimulator({ bookmarkIntervalMs: 500 });
-  context.tmp = temporaryDirectory();
-});
-
-lock.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const lock = simulatorSuite('the repository lock through the CLI', { simulator: { bookmarkIntervalMs: 500 } });
 
 lock(
   'while a watch runs, a snapshot and a second watch of the same repository are refused in one sentence, exit 1',

@@ -1,4 +1,3 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import {
@@ -12,41 +11,27 @@ import {
 } from '../../lib/kube/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { ClusterSync } from '../../lib/sync/index.ts';
-import type { Simulator } from '../../lib/sim/index.ts';
-import {
-  clientFor,
-  eventually,
-  freshSnapshotFiles,
-  objectFiles,
-  startSeededSimulator,
-  testAuthor,
-  testCluster,
-} from '../helpers/cluster.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { clientFor, eventually, freshSnapshotFiles, objectFiles, testAuthor, testCluster } from '../helpers/cluster.ts';
+import { git } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
+import { simulatorSuite, type SimulatorContext } from '../helpers/simulator-suite.ts';
 
-interface Context {
-  sim: Simulator;
+interface Context extends SimulatorContext {
   client: KubeClient;
-  tmp: { path: string; remove(): void };
   resources: ApiResource[];
   repos: number;
 }
 
-const sync = suite<Context>('ClusterSync');
+const sync = simulatorSuite<Context>('ClusterSync', { simulator: { bookmarkIntervalMs: 200 } });
 
 sync.before(async (context) => {
-  context.sim = await startSeededSimulator({ bookmarkIntervalMs: 200 });
   context.client = await clientFor(context.sim);
-  context.tmp = temporaryDirectory();
   context.resources = (await discoverResources(context.client)).resources;
   context.repos = 0;
 });
 
 sync.after(async (context) => {
   context.client?.close();
-  await context.sim?.stop();
-  context.tmp?.remove();
 });
 
 const resource = (context: Context, spelling: string) => resolveResourceSpelling(context.resources, spelling)[0];

@@ -1,25 +1,14 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim/index.ts';
-import { eventually, freshSnapshotFiles, objectFiles, startSeededSimulator } from '../helpers/cluster.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { eventually, freshSnapshotFiles, objectFiles } from '../helpers/cluster.ts';
+import { git } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
 import { runCli } from '../helpers/cli.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { headOf, startWatch } from './running-watch.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const watch = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('kubesnap watch');
-
-watch.before(async (context) => {
-  context.sim = await startSeededSimulator({ bookmarkIntervalMs: 500 });
-  context.tmp = temporaryDirectory();
-});
-
-watch.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const watch = simulatorSuite('kubesnap watch', { simulator: { bookmarkIntervalMs: 500 } });
 
 watch('serves /healthz, /readyz and /metrics; SIGTERM commits the pending batch and exits 0', async ({ sim, tmp }) => {
   const repo = join(tmp.path, 'signals');

@@ -2,27 +2,17 @@
 // in /readyz and in the metrics; it is retried on a timer, so a quiet cluster's changes still land once
 // the cause is gone; after --max-failing the process exits 1, and SIGTERM with changes that could not be
 // committed exits 1, not 0.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Simulator } from '../../lib/sim/index.ts';
-import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { eventually } from '../helpers/cluster.ts';
+import { git } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
 import { headOf, metricsOf, readyz, startWatch, statusUrlOf, type RunningWatch } from './running-watch.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const failures = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('watch: failing commits');
-
-failures.before(async (context) => {
-  context.sim = await startSeededSimulator({ bookmarkIntervalMs: 500 });
-  context.tmp = temporaryDirectory();
-});
-
-failures.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const failures = simulatorSuite('watch: failing commits', { simulator: { bookmarkIntervalMs: 500 } });
 
 const refLock = (repo: string) => join(repo, 'refs', 'heads', 'main.lock');
 

@@ -1,25 +1,13 @@
 // A watch that loses its Lease names it as it is: the kubeconfig context's namespace out of a cluster.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim/index.ts';
-import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
-import { temporaryDirectory } from '../helpers/processes.ts';
+import { eventually } from '../helpers/cluster.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
 import { headOf, startWatch } from './running-watch.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const lost = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('watch: the lost Lease named');
-
-lost.before(async (context) => {
-  context.sim = await startSeededSimulator();
-  context.tmp = temporaryDirectory();
-});
-
-lost.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const lost = simulatorSuite('watch: the lost Lease named');
 
 lost(
   "a Lease taken over by another holder: exit 1 naming it as namespace/name, the namespace the kubeconfig context's",

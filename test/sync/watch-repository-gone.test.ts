@@ -1,26 +1,15 @@
 // The repository is deleted (or deleted and created again) under a running watch: nothing more is
 // written to it, /readyz says why, and SIGTERM ends the process within seconds with exit 1.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim/index.ts';
-import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
-import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { eventually } from '../helpers/cluster.ts';
+import { git } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
 import { headOf, metricsOf, readyz, startWatch, statusUrlOf } from './running-watch.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const gone = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>('watch: repository deleted or replaced');
-
-gone.before(async (context) => {
-  context.sim = await startSeededSimulator({ bookmarkIntervalMs: 500 });
-  context.tmp = temporaryDirectory();
-});
-
-gone.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const gone = simulatorSuite('watch: repository deleted or replaced', { simulator: { bookmarkIntervalMs: 500 } });
 
 /** Files under objects/ other than the empty info/ and pack/ folders git init makes. */
 function objectFiles(repo: string): string[] {

@@ -1,27 +1,13 @@
 // A new, empty repository waits for its remote before writing anything; SIGTERM meanwhile ends the watch at once.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim/index.ts';
-import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
-import { temporaryDirectory } from '../helpers/processes.ts';
+import { eventually } from '../helpers/cluster.ts';
 import { headOf, startWatch } from './running-watch.ts';
+import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
-const waiting = suite<{ sim: Simulator; tmp: { path: string; remove(): void } }>(
-  'watch: stopped while waiting for the remote',
-);
-
-waiting.before(async (context) => {
-  context.sim = await startSeededSimulator();
-  context.tmp = temporaryDirectory();
-});
-
-waiting.after(async (context) => {
-  await context.sim?.stop();
-  context.tmp?.remove();
-});
+const waiting = simulatorSuite('watch: stopped while waiting for the remote');
 
 /** A loopback port nothing listens on (it was free a moment ago). */
 async function closedPort(): Promise<number> {

@@ -5,7 +5,7 @@ import { objectChange } from './object-change.ts';
 import type { ChangeSet, DiffSide, ObjectChange } from './types.ts';
 
 /** What a diff of two revisions reads: a read-only repository is enough. */
-type RevisionReader = Pick<SnapshotRepository, 'gitdir' | 'resolve' | 'commitAt' | 'readBlob'>;
+type RevisionReader = Pick<SnapshotRepository, 'gitdir' | 'resolve' | 'commitAt' | 'readBlob' | 'changedPaths'>;
 
 export interface RevisionDiffOptions {
   repository: RevisionReader;

@@ -16,4 +16,5 @@ export type ReadOnlyRepository = Pick<
   | 'readFiles'
   | 'readBlob'
   | 'commitAt'
+  | 'changedPaths'
 >;

@@ -29,6 +29,7 @@ import {
 import { mergeBase, resolveRevision } from './revision.ts';
 import { removeFailedWriteFiles } from './temporary-files.ts';
 import { TreeCache, type BlobChange } from './tree-cache.ts';
+import { diffCommits, type ChangedPath } from './tree-diff.ts';
 import { WorkTree, type WorkTreeChange } from './work-tree.ts';
 
 export interface FileChange {
@@ -207,6 +208,11 @@ export class SnapshotRepository {
   /** A revision as git spells it (ids, short ids, branches, tags, HEAD~N, ref@{date}) → commit id. */
   async resolve(rev: string): Promise<string> {
     return resolveRevision(rev, this.refs, this.reader);
+  }
+
+  /** The files that differ between two commits (`from` undefined: the empty tree), sorted by path: see diffCommits. */
+  async changedPaths(from: string | undefined, to: string): Promise<ChangedPath[]> {
+    return diffCommits(this.reader, from, to);
   }
 
   /** The commit `A...B` starts from: the merge base of two revisions, as `git merge-base A B`. */

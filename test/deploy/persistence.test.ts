@@ -1,27 +1,20 @@
 // The optional PersistentVolumeClaim for /data: the kustomize component (rendered by kubectl's built-in
 // kustomize, offline, from an overlay as a user writes it) and the chart's `persistence` values render the
 // same claim and the same Deployment changes; without them /data stays an emptyDir.
-import { writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { kubectl } from '../helpers/kubectl.ts';
-import { run, temporaryDirectory } from '../helpers/processes.ts';
+import { renderDeployOverlay } from '../helpers/deploy-overlay.ts';
 import { renderChartTemplate } from './chart-render.ts';
 
-const deployDir = new URL('../../templates/deploy/', import.meta.url).pathname;
 type Manifest = { kind: string; metadata: { name: string; namespace?: string }; [key: string]: any };
 
-let overlay: { path: string; remove(): void };
 let persistent: Manifest[];
 
-/** Renders a kustomization folder with kubectl's built-in kustomize. */
-async function kustomize(dir: string): Promise<Manifest[]> {
-  const result = await run('/usr/bin/kubectl', ['kustomize', dir]);
-  assert.is(result.code, 0, result.stderr);
-  return loadAll(result.stdout) as Manifest[];
+async function kustomize(components: string[]): Promise<Manifest[]> {
+  return loadAll(await renderDeployOverlay(components)) as Manifest[];
 }
 
 function find(manifests: Manifest[], kind: string): Manifest | undefined {
@@ -33,17 +26,8 @@ function dataVolume(deployment: Manifest): Record<string, unknown> {
 }
 
 test.before(async () => {
-  // kustomize takes only relative paths to other kustomizations.
-  overlay = temporaryDirectory('kubesnap-overlay-');
-  const base = relative(overlay.path, deployDir);
-  writeFileSync(
-    join(overlay.path, 'kustomization.yaml'),
-    `resources:\n  - ${base}\ncomponents:\n  - ${join(base, 'components/persistence')}\n`,
-  );
-  persistent = await kustomize(overlay.path);
+  persistent = await kustomize(['persistence']);
 });
-
-test.after(() => overlay.remove());
 
 test("base + persistence component: a ReadWriteOnce claim in kubesnap's namespace, /data on it, one replica replaced with Recreate", () => {
   const claim = find(persistent, 'PersistentVolumeClaim');
@@ -63,7 +47,7 @@ test("base + persistence component: a ReadWriteOnce claim in kubesnap's namespac
 });
 
 test('without the component /data is an emptyDir and there is no claim', async () => {
-  const base = await kustomize(deployDir);
+  const base = await kustomize([]);
   assert.not.ok(find(base, 'PersistentVolumeClaim'));
   assert.equal(dataVolume(find(base, 'Deployment')!), { name: 'data', emptyDir: {} });
 });

@@ -1,10 +1,10 @@
 import type { CommitData } from './git-object.ts';
 import type { TreeCache } from './tree-cache.ts';
 
-/** Bytes (estimated) of what history walks learned: at 10,000 commits of kubesnap's watch messages about 20 MB. */
-const KEPT_BYTES = 32 << 20;
+/** Bytes (estimated) of what history walks learned: 10,000 commits of kubesnap's watch messages take about 30 MB. */
+const KEPT_BYTES = 48 << 20;
 /** About what a parsed commit holds besides its message: ids, identities, objects. */
-const COMMIT_BYTES = 400;
+const COMMIT_BYTES = 1_000;
 const NAME_BYTES = 64;
 
 interface CommitMemo {
@@ -12,6 +12,8 @@ interface CommitMemo {
   /** Per folder ('' the root), the names whose entry differs from the first parent's. */
   changedNames: Map<string, string[]>;
   bytes: number;
+  /** When it was last put at the back of the map, counted in puts. */
+  put: number;
 }
 
 /**
@@ -23,6 +25,7 @@ interface CommitMemo {
 export class HistoryMemo {
   private readonly commits = new Map<string, CommitMemo>();
   private bytes = 0;
+  private puts = 0;
 
   constructor(
     private readonly readCommit: (id: string) => CommitData,
@@ -62,13 +65,17 @@ export class HistoryMemo {
 
   private memo(id: string): CommitMemo {
     let memo = this.commits.get(id);
+    // Used again: back to the end of the line, unless it is in the newer half already (a walk touches every commit
+    // twice, and moving each costs more than the rest of the walk).
+    if (memo && this.puts - memo.put <= this.commits.size / 2) return memo;
     if (memo) {
       this.commits.delete(id);
     } else {
       const data = this.readCommit(id);
-      memo = { data, changedNames: new Map(), bytes: COMMIT_BYTES + data.message.length };
+      memo = { data, changedNames: new Map(), bytes: COMMIT_BYTES + data.message.length, put: 0 };
       this.bytes += memo.bytes;
     }
+    memo.put = ++this.puts;
     this.commits.set(id, memo);
     this.evict();
     return memo;

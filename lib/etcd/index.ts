@@ -11,23 +11,11 @@
  *   await pruneSnapshots(dir, rules, now)                                    → the deleted SnapshotEntry[]
  *   etcdRestorePlan(check, { tool?, name?, peerUrl?, initialCluster?, dataDir?, ... }) → RestorePlan
  */
-export { inspectBoltDatabase, readBoltRevision, type BoltMeta, type BoltReport, type PageSource } from './bolt.ts';
-export { findSnapshots, listEtcdSnapshots, type SnapshotEntry, type SnapshotListing } from './catalog.ts';
-export { EtcdError, SnapshotFileError } from './errors.ts';
-export {
-  etcdRestorePlan,
-  shellQuote,
-  type RestorePlan,
-  type RestorePlanOptions,
-  type RestoreStep,
-} from './restore-plan.ts';
-export {
-  applyRetentionPolicy,
-  parseRetentionPolicy,
-  pruneSnapshots,
-  type RetentionKeep,
-  type RetentionRule,
-} from './retention.ts';
+export { inspectBoltDatabase } from './bolt.ts';
+export { findSnapshots, listEtcdSnapshots, type SnapshotListing } from './catalog.ts';
+export { EtcdError } from './errors.ts';
+export { etcdRestorePlan, shellQuote } from './restore-plan.ts';
+export { applyRetentionPolicy, parseRetentionPolicy, pruneSnapshots } from './retention.ts';
 export {
   checkSnapshotFile,
   parseSnapshotFileName,
@@ -35,9 +23,4 @@ export {
   snapshotFileName,
   type SnapshotCheck,
 } from './snapshot-file.ts';
-export {
-  takeEtcdSnapshot,
-  type EtcdConnection,
-  type TakeSnapshotOptions,
-  type TakenSnapshot,
-} from './take-snapshot.ts';
+export { takeEtcdSnapshot, type TakenSnapshot } from './take-snapshot.ts';

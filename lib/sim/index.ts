@@ -23,8 +23,8 @@ import { generateServerCredentials, type ServerCredentials } from './tls.ts';
 import type { KubeObject } from './types.ts';
 import { WatchHub } from './watch.ts';
 
-export type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
-export { loadManifests, parseManifests, ManifestError } from './manifests.ts';
+export type { KubeObject } from './types.ts';
+export { loadManifests } from './manifests.ts';
 
 export interface SimulatorOptions {
   port?: number;

@@ -82,6 +82,11 @@ export async function serveBenchmark(objectCount: number, commitCount: number): 
         ],
       });
     }
+    // Serve's caches (history memo, read trees, delta bases) are bounded by bytes; this is what they came to.
+    const memory = process.memoryUsage();
+    rows[rows.length - 1].notes.push(
+      `this process after the pages: heap ${Math.round(memory.heapUsed / 2 ** 20)} MiB, RSS ${Math.round(memory.rss / 2 ** 20)} MiB`,
+    );
     await server.close();
     await repository.close();
     return rows;

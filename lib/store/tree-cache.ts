@@ -21,6 +21,7 @@ const KEPT_FLAT_INDEXES = 2;
  * files holds about 250 KB in memory.
  */
 const KEPT_READ_TREE_BYTES = 32 << 20;
+const KEPT_COMPARED_TREES = 4;
 
 interface Entry {
   mode: string;
@@ -121,6 +122,7 @@ export class TreeCache {
   private flatIndexes = new Map<string, Map<string, string>>();
   private readTrees = new Map<string, DirNode>();
   private readTreeBytes = 0;
+  private comparedTrees = new Map<string, Map<string, string>>();
 
   constructor(private readonly reader: ObjectReader) {}
 
@@ -130,13 +132,18 @@ export class TreeCache {
     while (cache.size > limit) cache.delete(cache.keys().next().value!);
   }
 
+  private readTreeObject(id: string): Buffer {
+    const object = this.reader.read(id);
+    if (object.type !== 'tree') throw new RepositoryError(`The object ${id} is a ${object.type}, not a tree.`);
+    return object.content;
+  }
+
   private loadTree(id: string): DirNode {
     const read = this.readTrees.get(id);
     if (read) return read;
-    const object = this.reader.read(id);
-    if (object.type !== 'tree') throw new RepositoryError(`The object ${id} is a ${object.type}, not a tree.`);
-    const entries = parseTree(object.content);
-    const node = dirNode(id, object.content, entries, entryStarts(entries));
+    const content = this.readTreeObject(id);
+    const entries = parseTree(content);
+    const node = dirNode(id, content, entries, entryStarts(entries));
     this.readTrees.set(id, node);
     this.readTreeBytes += nodeBytes(node);
     for (const [oldest, old] of this.readTrees) {
@@ -202,10 +209,26 @@ export class TreeCache {
     return undefined;
   }
 
-  /** The folder at `path` of a root tree (undefined: the empty tree); undefined where that is a file or nothing. */
-  private folderAt(treeId: string | undefined, path: string): DirNode | undefined {
+  /** The id of the folder at `path` of a root tree (undefined: the empty tree); undefined where that is a file or nothing. */
+  private folderId(treeId: string | undefined, path: string): string | undefined {
     const entry = treeId === undefined ? undefined : this.lookup(treeId, path);
-    return entry?.mode === TREE_MODE ? this.loadTree(entry.id) : undefined;
+    return entry?.mode === TREE_MODE ? entry.id : undefined;
+  }
+
+  /**
+   * A tree's entries as name → id, for comparing. Kept for the last few trees only, apart from the cache of read
+   * trees: a walk compares each commit's tree with its parent's and then the parent's with its own, and 10,000 root
+   * trees made into nodes, cached and pushed out again cost more in garbage collection than reading them.
+   */
+  private entryIds(id: string): Map<string, string> {
+    const kept = this.comparedTrees.get(id);
+    if (kept) return kept;
+    const node = this.readTrees.get(id) ?? this.roots.get(id);
+    const ids = node
+      ? new Map(node.names.map((name, i) => [name, node.entries[i].id]))
+      : new Map(parseTree(this.readTreeObject(id)).map((entry) => [entry.name, entry.id]));
+    this.remember(this.comparedTrees, id, ids, KEPT_COMPARED_TREES);
+    return ids;
   }
 
   /**
@@ -213,14 +236,14 @@ export class TreeCache {
    * `git diff-tree` compares them: by id, so equal subtrees are never opened.
    */
   changedNames(treeId: string | undefined, baseTreeId: string | undefined, path: string): string[] {
-    const now = this.folderAt(treeId, path);
-    const before = this.folderAt(baseTreeId, path);
-    if (now?.id === before?.id) return [];
+    const now = this.folderId(treeId, path);
+    const before = this.folderId(baseTreeId, path);
+    if (now === before) return [];
+    const nowIds = now === undefined ? new Map<string, string>() : this.entryIds(now);
+    const beforeIds = before === undefined ? new Map<string, string>() : this.entryIds(before);
     const changed: string[] = [];
-    now?.names.forEach((name, i) => {
-      if ((before && this.entry(before, name)?.id) !== now.entries[i].id) changed.push(name);
-    });
-    for (const name of before?.names ?? []) if (!now?.positions.has(name)) changed.push(name);
+    for (const [name, id] of nowIds) if (beforeIds.get(name) !== id) changed.push(name);
+    for (const name of beforeIds.keys()) if (!nowIds.has(name)) changed.push(name);
     return changed;
   }
 

@@ -14,7 +14,7 @@ test.after(async () => {
   await sim.stop();
 });
 
-test('seeding 100,000 objects takes seconds, and they list and page', async () => {
+test('100,000 seeded objects list and page', async () => {
   const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } }];
   for (let i = 0; i < 100_000; i++)
     objects.push({
@@ -23,11 +23,8 @@ test('seeding 100,000 objects takes seconds, and they list and page', async () =
       metadata: { name: `cm-${i}`, namespace: 'bulk', labels: { n: String(i % 10) } },
       data: { i: String(i) },
     });
-  const started = Date.now();
+  // How long seeding takes is the bench's to measure (every figure starts a seeded simulator), not a test's.
   sim.seed(objects);
-  const seconds = (Date.now() - started) / 1000;
-  // About 3 s on an idle 2-core machine; the bound leaves room for a machine busy with other test files.
-  assert.ok(seconds < 40, `seeding took ${seconds}s`);
   const page = await call(sim, 'GET', '/api/v1/namespaces/bulk/configmaps?limit=500&labelSelector=n%3D3');
   assert.is(page.json.items.length, 500);
   assert.ok(page.json.metadata.continue);

@@ -242,12 +242,26 @@ test('a merge of 20,000 objects or more runs on a thread of its own: commits and
     await commitFiles(repo, history, changes, `round ${round}`);
   }
   assert.is(packNames(dir).length, 9, 'the committing thread did not merge them');
+  const threadsBefore = threadCount();
   await commitRound(repo, history, 9, 150, 30_000);
   assert.is((await repo.readFiles()).size, history.at(-1)!.files.size);
+  await until(() => packNames(dir).length === 2, 'the merge never ended');
+  // The merge's thread kept ~100 bytes an object merged until the process ended (figure 7): it stops when idle.
+  await until(() => threadCount() <= threadsBefore, 'the merge thread still runs after the merge');
   await repo.close();
   assert.is(packNames(dir).length, 2, 'the merged pack and the one committed meanwhile');
   await checkHistory(dir, [history[0], history.at(-1)!]);
 });
+
+/** The threads of this process (a worker thread adds some). */
+const threadCount = () => readdirSync('/proc/self/task').length;
+
+async function until(condition: () => boolean, failure: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 50) {
+    if (waited > 30_000) assert.unreachable(failure);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 test('packs bigger than the window a merge reads at a time (8 MB), and an entry bigger than it, merge whole', async () => {
   const dir = join(root, 'big-packs.git');

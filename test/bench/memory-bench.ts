@@ -83,6 +83,8 @@ export async function watchMemoryBenchmark(objectCount: number, durationSeconds:
     let failure = '';
     const firstCommit = new Promise<void>((resolve, reject) => {
       createInterface({ input: child.stderr! }).on('line', (line) => {
+        // bin/kubesnap.js says so in plain text when it rebuilds the bundle first; the log's lines are JSON.
+        if (!line.startsWith('{')) return;
         const entry = JSON.parse(line);
         // The writer's line has the number of changes; watch's own line at exit repeats the last commit without it.
         if (entry.msg === 'committed' && typeof entry.changes === 'number') {

@@ -3,7 +3,7 @@
  * server's reachability, the commits, the repository, the remote) is a ReadinessSource; the status
  * server's /readyz, the `kubesnap_ready` metric and the error log all read the same sources.
  */
-export { systemClock, type Clock } from './clock.ts';
+export { systemClock, type Clock } from '../concurrency/clock.ts';
 export { HealthMonitor, type HealthMonitorOptions } from './monitor.ts';
 export { combineReadiness, type Readiness, type ReadinessSource } from './readiness.ts';
 

@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '../log/index.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../concurrency/clock.ts';
 import { combineReadiness, type Readiness, type ReadinessSource } from './readiness.ts';
 
 export interface HealthMonitorOptions {

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../health/clock.ts';
+import { systemClock, type Clock } from '../concurrency/clock.ts';
 
 /** One line per event, to stderr: `text` for people, `json` for machines. */
 export type LogFormat = 'text' | 'json';

@@ -1,4 +1,4 @@
-import { sleep } from '../concurrency/index.ts';
+import { sleep } from './index.ts';
 
 /** Where long-running parts read the time, wait and set timers, so tests can move time instead of waiting. */
 export interface Clock {

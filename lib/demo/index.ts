@@ -10,8 +10,6 @@ import { SnapshotRepository } from '../store/index.ts';
 import { ClusterSync } from '../sync/index.ts';
 import { demoDay, DemoCluster } from './script.ts';
 
-export { demoDay, type DemoStep } from './script.ts';
-
 const DEMO_MARKER = 'kubesnap-demo';
 const demoManifests = fileURLToPath(new URL('templates/demo/', packageRoot()));
 

@@ -4,7 +4,7 @@
  * server's /readyz, the `kubesnap_ready` metric and the error log all read the same sources.
  */
 export { systemClock, type Clock } from '../concurrency/clock.ts';
-export { HealthMonitor, type HealthMonitorOptions } from './monitor.ts';
+export { HealthMonitor } from './monitor.ts';
 export { combineReadiness, type Readiness, type ReadinessSource } from './readiness.ts';
 
 /** `45s`, `2m30s`, `1h5m`: how long something has lasted, for a readiness detail or a log line. */

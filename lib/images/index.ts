@@ -10,33 +10,8 @@
  *   new RegistryClient(registry, { insecure? })         → the OCI distribution API, one registry
  */
 export { ImageReferenceError, RegistryError } from './errors.ts';
-export {
-  collectImageInventory,
-  type ImageInventory,
-  type ImageUse,
-  type InventoryImage,
-  type InventoryOptions,
-} from './inventory.ts';
-export {
-  mirrorImages,
-  parseMirrorTarget,
-  type MirroredImage,
-  type MirrorOptions,
-  type MirrorResult,
-} from './mirror.ts';
-export { containersOf, podSpecsOf, workloadResources, type ContainerEntry, type ContainerField } from './pod-specs.ts';
-export {
-  defaultRegistry,
-  effectiveTag,
-  formatImageReference,
-  parseImageReference,
-  type ImageReference,
-} from './reference.ts';
-export {
-  manifestMediaTypes,
-  RegistryClient,
-  sha256Digest,
-  type Manifest,
-  type RegistryClientOptions,
-} from './registry-client.ts';
+export { collectImageInventory, type ImageInventory } from './inventory.ts';
+export { mirrorImages, parseMirrorTarget, type MirrorResult } from './mirror.ts';
+export { effectiveTag, formatImageReference, parseImageReference } from './reference.ts';
+export { manifestMediaTypes, RegistryClient, sha256Digest, type Manifest } from './registry-client.ts';
 export { rewriteImageReferences, type ImageRegistryMapping } from './rewrite.ts';

@@ -25,8 +25,6 @@ export const isNotFound = (error: unknown): error is ApiError => error instanceo
 export const isForbidden = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 403;
 export const isConflict = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 409;
 export const isGone = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 410;
-export const isTooManyRequests = (error: unknown): error is ApiError =>
-  error instanceof ApiError && error.status === 429;
 /** A collection that cannot be listed (forbidden, not served, no list verb): reported as unreadable, not fatal. */
 export const isUnreadableCollection = (error: unknown): error is ApiError =>
   error instanceof ApiError && (error.status === 403 || error.status === 404 || error.status === 405);

@@ -1,43 +1,20 @@
-export { loadClusterConnection, type ClusterConnection, type KubeconfigOptions } from './kubeconfig.ts';
-export {
-  inClusterConnection,
-  inClusterNamespace,
-  defaultServiceAccountDir,
-  type InClusterOptions,
-} from './in-cluster.ts';
-export { KubeClient, type RequestOptions, type RawResponse } from './client.ts';
-export {
-  ApiError,
-  isConflict,
-  isForbidden,
-  isGone,
-  isNotFound,
-  isRetriable,
-  isTooManyRequests,
-  isUnreadableCollection,
-} from './api-error.ts';
+export { loadClusterConnection, type ClusterConnection } from './kubeconfig.ts';
+export { inClusterConnection, inClusterNamespace } from './in-cluster.ts';
+export { KubeClient, type RequestOptions } from './client.ts';
+export { ApiError, isConflict, isForbidden, isGone, isNotFound, isUnreadableCollection } from './api-error.ts';
 export {
   discoverResources,
   failedGroups,
   qualifiedResourceName,
   apiVersionOf,
-  collectionPath,
   type ApiResource,
   type DiscoveryFailure,
-  type DiscoveryResult,
 } from './discovery.ts';
-export {
-  listDecodedPages,
-  listPages,
-  listAll,
-  type ListOptions,
-  type ListPage,
-  type ListPageMetadata,
-} from './list.ts';
+export { listDecodedPages, listPages, listAll } from './list.ts';
 export { withRetry, backoffDelay, type BackoffOptions } from './retry.ts';
 export { resolveResourceSpelling } from './resource-names.ts';
 export { selfSubjectUsername } from './self-subject-review.ts';
-export { watchEvents, type RawWatchEvent, type WatchEventType, type WatchOptions } from './watch.ts';
+export { watchEvents, type RawWatchEvent } from './watch.ts';
 export {
   getObject,
   createObject,
@@ -45,6 +22,5 @@ export {
   mergePatchObject,
   applyObject,
   deleteObject,
-  type WriteOptions,
   type JsonPatchOperation,
 } from './writes.ts';

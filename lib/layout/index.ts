@@ -1,5 +1,5 @@
 export { objectPath, parseObjectPath, type ObjectIdentity, type LocatedObject } from './object-path.ts';
 export { serializeObject } from './serialize.ts';
 export { parseObject, parseDocuments, maxManifestBytes, maxManifestDepth } from './parse-manifest.ts';
-export { identityMismatch, type ExpectedResource } from './manifest-identity.ts';
+export { identityMismatch } from './manifest-identity.ts';
 export { ManifestError, ManifestLimitError } from './manifest-error.ts';

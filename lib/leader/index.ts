@@ -23,7 +23,7 @@ import { KubeClient, type ClusterConnection } from '../kube/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { createLease, microTime, readLease, replaceLeaseSpec, type Lease, type LeaseSpec } from './lease.ts';
 
-export { leaseResource, microTime, type Lease, type LeaseSpec } from './lease.ts';
+export { leaseResource, type Lease, type LeaseSpec } from './lease.ts';
 
 export interface LeaderElectorOptions {
   /**

@@ -26,19 +26,12 @@ import { IsomorphicGitBackend } from './isomorphic-backend.ts';
 import { NativeGitBackend } from './native-backend.ts';
 
 export type GitBackendKind = 'isomorphic' | 'native';
-export const GIT_BACKENDS: GitBackendKind[] = ['isomorphic', 'native'];
 
 export function createGitBackend(kind: GitBackendKind, options: GitBackendOptions): GitBackend {
   return kind === 'native' ? new NativeGitBackend(options) : new IsomorphicGitBackend(options);
 }
 
-export { notesTrackingRef, trackingRef, type GitBackend, type GitBackendOptions } from './backend.ts';
-export { DEFAULT_GIT_USERNAME, gitCredentials, type GitCredentials } from './credentials.ts';
-export { RemoteError, type RemoteFailure } from './errors.ts';
-export { redactUrl } from './redact.ts';
-export {
-  DEFAULT_PUSH_NOT_READY_AFTER_MS,
-  RemoteSync,
-  type RemoteStatus,
-  type RemoteSyncOptions,
-} from './remote-sync.ts';
+export { type GitBackend, type GitBackendOptions } from './backend.ts';
+export { gitCredentials, type GitCredentials } from './credentials.ts';
+export { RemoteError } from './errors.ts';
+export { RemoteSync, type RemoteSyncOptions } from './remote-sync.ts';

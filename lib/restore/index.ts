@@ -7,22 +7,11 @@
  *   await restorerName(client, author?)                                                                           → who runs it
  *   planCounts(plan), hasWrites(plan), parseNamespaceMap(['shop=shop-drill'])
  */
-export type {
-  ApplyOptions,
-  ObjectResult,
-  PlannedObject,
-  RestoreAction,
-  RestoreCounts,
-  RestoreOutcome,
-  RestorePlan,
-  RestorePlanOptions,
-  RestoreResult,
-} from './types.ts';
+export type { PlannedObject, RestorePlan, RestoreResult } from './types.ts';
 export { planRestore } from './plan.ts';
-export { objectRef } from './object-ref.ts';
 export { applyRestore } from './apply.ts';
 export { restorerName } from './restorer.ts';
-export { recordRestore, RESTORE_NOTES_REF } from './restore-record.ts';
+export { recordRestore } from './restore-record.ts';
 export { parseNamespaceMap, mapNamespaces } from './namespace-map.ts';
 export { immutableField } from './failures.ts';
-export { planCounts, hasWrites, type PlanCounts } from './summary.ts';
+export { planCounts, hasWrites } from './summary.ts';

@@ -21,20 +21,7 @@
 
 export type SecretsMode = 'redact' | 'skip' | 'plain' | 'encrypt';
 export { parseRecipients, readIdentityFile, readRecipientsFile } from './age.ts';
-export {
-  ENCRYPTED_VALUES_ANNOTATION,
-  SecretDecryptionError,
-  SecretSealer,
-  isEncryptedSecret,
-  isEncryptedValue,
-  openSecret,
-} from './sealing.ts';
+export { SecretDecryptionError, SecretSealer, isEncryptedSecret, openSecret } from './sealing.ts';
 export { isRedactedValue, redactSecret } from './redact.ts';
 export { maskSecretValues, HIDDEN_VALUE, CHANGED_VALUE } from './secret-values.ts';
-export {
-  digestKeyId,
-  readDigestKeyFile,
-  repositoryDigestKey,
-  withRepositoryDigestKey,
-  DEFAULT_DIGEST_KEY_FILE,
-} from './digest-key.ts';
+export { digestKeyId } from './digest-key.ts';

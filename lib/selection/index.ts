@@ -3,7 +3,7 @@ import { resolveResourceSpelling } from '../kube/resource-names.ts';
 import { parseLabelSelector, type LabelSelector } from './label-selector.ts';
 import { namespaceMatcher } from './namespaces.ts';
 
-export { parseLabelSelector, type LabelSelector } from './label-selector.ts';
+export { type LabelSelector } from './label-selector.ts';
 export { namespaceMatcher, namedNamespaces } from './namespaces.ts';
 export {
   selectCollections,
@@ -11,7 +11,6 @@ export {
   identityInSelectedNamespaces,
   isNamespacesResource,
   type Collection,
-  type SelectedCollections,
 } from './collections.ts';
 
 /** What the user asked to cover, in kubectl's spellings: shared by snapshot, watch, diff and restore. */

@@ -14,10 +14,10 @@ import type { ReadOnlyRepository } from './repository.ts';
 import { Views } from './views.ts';
 
 export { AccessToken } from './access-token.ts';
-export { liveClusterView, type ClusterView, type RestoreScope } from './cluster-view.ts';
-export { isLoopback, parseListen, type ListenAddress } from './listen.ts';
+export { liveClusterView, type ClusterView } from './cluster-view.ts';
+export { parseListen } from './listen.ts';
 export type { ReadOnlyRepository } from './repository.ts';
-export { startServer, type RunningServer, type ServeOptions } from './server.ts';
+export { startServer, type RunningServer } from './server.ts';
 
 export function servePages(
   repository: ReadOnlyRepository,

@@ -15,21 +15,8 @@ import type { Author } from '../store/index.ts';
 import { readClusterChanges, type ClusterReadOptions } from './cluster-changes.ts';
 import type { UnreadableResource } from './collect.ts';
 
-export {
-  collectClusterState,
-  type ClusterState,
-  type UnreadableResource,
-  type CollectOptions,
-  type ListedScope,
-} from './collect.ts';
-export { planChanges, type PlannedChanges } from './changes.ts';
-export {
-  readClusterChanges,
-  type ClusterChanges,
-  type ClusterChangesOptions,
-  type ClusterReadOptions,
-} from './cluster-changes.ts';
-export { secretSealing } from './secret-sealing.ts';
+export { type UnreadableResource } from './collect.ts';
+export { readClusterChanges, type ClusterReadOptions } from './cluster-changes.ts';
 
 export interface SnapshotOptions extends ClusterReadOptions {
   cluster: ClusterIdentity;

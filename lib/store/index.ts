@@ -52,17 +52,15 @@ import { sweepTemporaryFiles } from './temporary-files.ts';
 
 export type { Author } from './git-object.ts';
 export { hashObject } from './git-object.ts';
-export { prepareBlob, type PreparedBlob } from './prepared-blob.ts';
+export { prepareBlob } from './prepared-blob.ts';
 export { PackEntryThreads } from './pack-entry-threads.ts';
-export type { PackEntry } from './object-writer.ts';
 export type { LockHolder, LockOptions } from './lock.ts';
-export { DiskFullError } from './disk-full.ts';
-export { parseRevisionRange, splitRevisionPath, type RevisionRange } from './revision-syntax.ts';
+export { parseRevisionRange } from './revision-syntax.ts';
 export { parseApproxidate } from './approxidate.ts';
-export { resolveRevisionSpec, type NamedRevision, type RevisionSpec } from './revision-spec.ts';
-export type { CommitOptions, CommitResult, FileChange, LogEntry, OpenOptions } from './snapshot-repository.ts';
+export { resolveRevisionSpec, type RevisionSpec } from './revision-spec.ts';
+export type { FileChange, LogEntry } from './snapshot-repository.ts';
 export { SnapshotRepository };
-export { changedPaths, type ChangedPath } from './tree-diff.ts';
+export { changedPaths } from './tree-diff.ts';
 
 /**
  * Takes the repository's kubesnap lock (`<gitdir>/kubesnap.lock`, created atomically, JSON of who and since when).

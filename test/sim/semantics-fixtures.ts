@@ -5,7 +5,7 @@ import { builtinResources, resourcesFromCrd } from '../../lib/sim/catalog.ts';
 import { applyCreateDefaults, carryServerAssigned, type Allocator } from '../../lib/sim/defaults.ts';
 import { serverSideApply } from '../../lib/sim/apply.ts';
 import { recordWrite } from '../../lib/sim/managed-fields.ts';
-import type { KubeObject, ManagedFieldsEntry, ResourceDef } from '../../lib/sim/types.ts';
+import type { KubeObject, ResourceDef } from '../../lib/sim/types.ts';
 
 const fixtureDir = new URL('../fixtures/apiserver/', import.meta.url);
 
@@ -100,4 +100,4 @@ export function withoutServerFields(object: KubeObject): KubeObject {
   return copy;
 }
 
-export type { KubeObject, ManagedFieldsEntry };
+export type { KubeObject };

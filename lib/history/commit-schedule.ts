@@ -24,6 +24,11 @@ export class CommitSchedule {
 
   constructor(private readonly options: CommitScheduleOptions) {}
 
+  /** Held (a first full sync) or stopped: no commit is coming until release(). */
+  get idle(): boolean {
+    return this.held || this.stopped;
+  }
+
   hold(): void {
     this.held = true;
     this.clearTimer();

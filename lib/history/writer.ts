@@ -34,6 +34,11 @@ export interface HistoryWriterOptions extends CommitFailuresOptions {
   batchMs?: number;
   /** …or as soon as this many changes are pending. */
   batchMax?: number;
+  /**
+   * Changes pending and being written together at which `roomForMore()` makes the event source wait for a commit
+   * to end (default 10,000): a cluster that writes faster than commits are made must not grow memory without end.
+   */
+  maxBacklog?: number;
   /** Commit times and the batch and retry timers. */
   clock?: Clock;
   logger?: Logger;
@@ -83,6 +88,11 @@ export class HistoryWriter {
   private flushing: Promise<unknown> = Promise.resolve();
   /** A background flush is queued and has not started: events arriving meanwhile need no other (it takes them all). */
   private backgroundFlushQueued = false;
+  /** Changes of the commit being written: still in memory until it ends. */
+  private writing = 0;
+  private readonly maxBacklog: number;
+  /** Event sources waiting in roomForMore(). */
+  private roomWaiters: Array<() => void> = [];
 
   constructor(options: HistoryWriterOptions) {
     const clock = options.clock ?? systemClock;
@@ -93,6 +103,7 @@ export class HistoryWriter {
       logger,
       normalize: options.sealer ? { ...options.normalize, secrets: 'encrypt' } : options.normalize,
     };
+    this.maxBacklog = options.maxBacklog ?? 10_000;
     this.failures = new CommitFailures({ ...options, clock });
     this.schedule = new CommitSchedule({
       batchMs: options.batchMs ?? 5000,
@@ -141,6 +152,25 @@ export class HistoryWriter {
 
   get pendingCount(): number {
     return this.pending.size;
+  }
+
+  /**
+   * Undefined while there is room for more changes; else a promise that settles once a commit has made room (or the
+   * writer stops). The watch awaits it before reading its next event, so the events wait in the API server's
+   * stream instead of here. Never while held: a first full sync is one commit, whatever its size.
+   */
+  roomForMore(): Promise<void> | undefined {
+    if (this.schedule.idle || this.backlog < this.maxBacklog) return undefined;
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private get backlog(): number {
+    return this.pending.size + this.writing;
+  }
+
+  private wakeIfRoom(): void {
+    if (this.backlog >= this.maxBacklog && !this.schedule.idle) return;
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
   }
 
   /** Number of object files in the committed tree (README excluded). */
@@ -213,6 +243,7 @@ export class HistoryWriter {
   /** Commits what is pending and stops the batch timer. */
   async stop(): Promise<string | undefined> {
     this.schedule.stop();
+    this.wakeIfRoom();
     try {
       return await this.flush();
     } finally {
@@ -285,6 +316,7 @@ export class HistoryWriter {
       else this.committed.set(path, change.id);
     }
     const undoSecrets = this.secrets?.committing(batch);
+    this.writing = batch.size;
     try {
       const commit = await this.writeBatch(batch, previous);
       this.commitSucceeded();
@@ -299,6 +331,9 @@ export class HistoryWriter {
       this.options.onPendingChange?.(this.pending.size);
       this.commitFailed(error);
       throw error;
+    } finally {
+      this.writing = 0;
+      this.wakeIfRoom();
     }
   }
 

@@ -231,16 +231,22 @@ export class ClusterSync {
     return commit;
   }
 
-  private route(event: WatchEvent): void {
+  /** Stages the event; the watch reads its next event once the writer has room for it (backpressure). */
+  private route(event: WatchEvent): Promise<void> | undefined {
     switch (event.type) {
       case 'upsert':
-        return this.writer.upsert(event.resource, event.object);
+        this.writer.upsert(event.resource, event.object);
+        break;
       case 'delete':
-        return this.writer.delete(event.resource, event.object);
+        this.writer.delete(event.resource, event.object);
+        break;
       case 'synced':
-        return this.writer.replaceCollection(event.resource, event.namespace, event.objects);
+        this.writer.replaceCollection(event.resource, event.namespace, event.objects);
+        break;
       case 'resource-removed':
-        return this.writer.removeResource(event.resource);
+        this.writer.removeResource(event.resource);
+        break;
     }
+    return this.writer.roomForMore();
   }
 }

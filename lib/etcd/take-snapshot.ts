@@ -62,19 +62,31 @@ async function connect(connection: EtcdConnection): Promise<Etcd3> {
   });
 }
 
-/** Copies the Maintenance.Snapshot stream (a grpc object-mode Readable of `{ blob }`) into `path`, with backpressure. */
-async function streamSnapshot(client: Etcd3, path: string): Promise<void> {
-  const responses = (await client.maintenance.snapshot()) as unknown as Readable;
+/**
+ * Copies the Maintenance.Snapshot stream (a grpc object-mode Readable of `{ blob }`) into `path`, with backpressure.
+ * grpc ends the stream before it emits a failed call's error, so an error that came before the pipe was attached
+ * (while the file opened) would otherwise pass for an empty snapshot: the first error is kept from the start.
+ */
+export async function writeSnapshotStream(responses: Readable, path: string): Promise<void> {
+  let failure: unknown;
+  responses.once('error', (error) => {
+    failure ??= error;
+  });
   const blobs = new Transform({
     writableObjectMode: true,
     transform(response: { blob: Buffer }, _encoding, callback) {
       callback(null, response.blob);
     },
   });
-  // The file exists before the stream starts (the stream closes it): a stream opening it lazily could create it
+  // The file exists before the stream is read (the stream closes it): a stream opening it lazily could create it
   // after a failed connection was cleaned up, leaving an empty partial file behind.
   const file = await open(path, 'wx');
   await pipeline(responses, blobs, file.createWriteStream());
+  if (failure !== undefined) throw failure;
+}
+
+async function streamSnapshot(client: Etcd3, path: string): Promise<void> {
+  await writeSnapshotStream((await client.maintenance.snapshot()) as unknown as Readable, path);
 }
 
 /** grpc's message as one readable reason: `connect ECONNREFUSED 127.0.0.1:2379`, or what a TLS failure means. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { startSeededSimulator } from '../helpers/cluster.ts';
+import { kubectlOk } from '../helpers/kubectl.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 import { startGitHttpServer, type GitHttpServer } from './git-servers.ts';
 
@@ -30,6 +31,11 @@ export function remoteCliSuite(name: string) {
     context.tmp?.remove();
   });
   return remoteTest;
+}
+
+/** ConfigMap `name` created in namespace shop with the real kubectl (a failure fails the test with what kubectl said). */
+export async function createConfigMap(context: RemoteCliContext, name: string): Promise<void> {
+  await kubectlOk(context.sim.kubeconfigPath, ['-n', 'shop', 'create', 'configmap', name, '--from-literal=k=v']);
 }
 
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));

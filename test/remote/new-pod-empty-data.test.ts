@@ -4,17 +4,23 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { eventually } from '../helpers/cluster.ts';
 import { git, run } from '../helpers/processes.ts';
-import { kubectl } from '../helpers/kubectl.ts';
-import { CLI_TOKEN, remoteCliSuite, startWatch, type RemoteCliContext, type WatchProcess } from './cli-suite.ts';
+import {
+  CLI_TOKEN,
+  createConfigMap,
+  remoteCliSuite,
+  startWatch,
+  type RemoteCliContext,
+  type WatchProcess,
+} from './cli-suite.ts';
 import { createBareRemote } from './git-servers.ts';
 
 const remoteTest = remoteCliSuite('a new pod with an empty /data continues the remote history');
 
-/** A served repository that records every update of its branch (old and new tip) in its reflog. */
-async function recordingRemote(context: RemoteCliContext, name: string): Promise<string> {
+/** A served repository (its folder and URL) that records every update of its branch (old and new tip) in its reflog. */
+async function recordingRemote(context: RemoteCliContext, name: string): Promise<{ remote: string; url: string }> {
   const remote = await createBareRemote(join(context.tmp.path, 'served'), name);
   await git(remote, 'config', 'core.logAllRefUpdates', 'always');
-  return remote;
+  return { remote, url: context.server.url(name) };
 }
 
 /** [old, new] of every update of the remote's main, from its reflog. */
@@ -25,7 +31,8 @@ function branchUpdates(remote: string): Array<[string, string]> {
     .map((line) => line.split(' ').slice(0, 2) as [string, string]);
 }
 
-async function assertOneLinearHistory(remote: string): Promise<void> {
+/** The remote's main is one history: one root, every update a fast-forward, no merge, and each ConfigMap's file in it. */
+async function assertOneLinearHistory(remote: string, configMaps: string[]): Promise<void> {
   assert.is(
     (await git(remote, 'rev-list', '--max-parents=0', 'main')).trim().split('\n').length,
     1,
@@ -39,6 +46,13 @@ async function assertOneLinearHistory(remote: string): Promise<void> {
       `${old} → ${updated} is a fast-forward, not a force push`,
     );
   }
+  assert.is(
+    (await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(),
+    '0',
+    'nothing to merge: each run started from the remote',
+  );
+  const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
+  for (const name of configMaps) assert.match(files, `${name}.yaml`);
 }
 
 const localHead = async (repo: string) =>
@@ -65,19 +79,7 @@ async function watchUntilPushed(
       60_000,
       `the first full sync (${watch.output()})`,
     );
-    assert.is(
-      (
-        await kubectl(context.sim.kubeconfigPath, [
-          '-n',
-          'shop',
-          'create',
-          'configmap',
-          configMap,
-          '--from-literal=k=v',
-        ])
-      ).code,
-      0,
-    );
+    await createConfigMap(context, configMap);
     await eventually(
       async () => (await remoteFiles()).includes(`${configMap}.yaml`),
       20_000,
@@ -98,49 +100,28 @@ async function watchUntilPushed(
 remoteTest(
   'watch: the repository folder is deleted between two runs; the second fetches the remote first and continues its history, fast-forward only',
   async (context) => {
-    const remote = await recordingRemote(context, 'pod.git');
-    const url = context.server.url('pod.git');
+    const { remote, url } = await recordingRemote(context, 'pod.git');
     const data = join(context.tmp.path, 'data');
     await watchUntilPushed(context, data, remote, url, 'first-pod');
     const firstPodTip = (await git(remote, 'rev-parse', 'main')).trim();
 
     rmSync(data, { recursive: true, force: true });
-    assert.is(
-      (
-        await kubectl(context.sim.kubeconfigPath, [
-          '-n',
-          'shop',
-          'create',
-          'configmap',
-          'between-pods',
-          '--from-literal=k=v',
-        ])
-      ).code,
-      0,
-    );
+    await createConfigMap(context, 'between-pods');
     await watchUntilPushed(context, data, remote, url, 'second-pod');
 
-    await assertOneLinearHistory(remote);
+    await assertOneLinearHistory(remote, ['first-pod', 'between-pods', 'second-pod']);
     assert.is(
       (await run('git', ['-C', remote, 'merge-base', '--is-ancestor', firstPodTip, 'main'])).code,
       0,
       "the first pod's history is under the second's",
     );
-    assert.is(
-      (await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(),
-      '0',
-      'nothing to merge: the second pod started from the remote',
-    );
-    const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
-    for (const name of ['first-pod', 'between-pods', 'second-pod']) assert.match(files, `${name}.yaml`);
   },
 );
 
 remoteTest(
   'watch: a new pod whose remote cannot be reached yet writes nothing until it can, then continues the remote history (no second root commit)',
   async (context) => {
-    const remote = await recordingRemote(context, 'pod-remote-down.git');
-    const url = context.server.url('pod-remote-down.git');
+    const { remote, url } = await recordingRemote(context, 'pod-remote-down.git');
     const data = join(context.tmp.path, 'data-remote-down');
     await watchUntilPushed(context, data, remote, url, 'before-outage');
 
@@ -163,48 +144,32 @@ remoteTest(
       if (down) await context.server.restart();
     }
 
-    await assertOneLinearHistory(remote);
-    assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
-    const files = await git(remote, 'ls-tree', '-r', '--name-only', 'main');
-    for (const name of ['before-outage', 'after-outage']) assert.match(files, `${name}.yaml`);
+    await assertOneLinearHistory(remote, ['before-outage', 'after-outage']);
   },
 );
 
 remoteTest(
   'snapshot: each run into a new, empty folder (a CronJob with an empty /data) continues the remote history',
   async (context) => {
-    const remote = await recordingRemote(context, 'cronjob.git');
-    const url = context.server.url('cronjob.git');
+    const { remote, url } = await recordingRemote(context, 'cronjob.git');
     const data = join(context.tmp.path, 'data-cronjob');
     const snapshot = () =>
       runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', data, 'snapshot', '--remote', url], {
         env: { KUBESNAP_GIT_TOKEN: CLI_TOKEN },
       });
-    for (const configMap of ['first-job', 'second-job', 'third-job']) {
+    const configMaps = ['first-job', 'second-job', 'third-job'];
+    for (const configMap of configMaps) {
       rmSync(data, { recursive: true, force: true });
-      assert.is(
-        (
-          await kubectl(context.sim.kubeconfigPath, [
-            '-n',
-            'shop',
-            'create',
-            'configmap',
-            configMap,
-            '--from-literal=k=v',
-          ])
-        ).code,
-        0,
-      );
+      await createConfigMap(context, configMap);
       const result = await snapshot();
       assert.is(result.code, 0, result.stderr);
     }
-    await assertOneLinearHistory(remote);
+    await assertOneLinearHistory(remote, configMaps);
     assert.is(
       (await git(remote, 'rev-list', '--count', 'main')).trim(),
       '3',
       'one commit per run, each on top of the last',
     );
-    assert.is((await git(remote, 'rev-list', '--merges', '--count', 'main')).trim(), '0');
   },
 );
 

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { Simulator } from '../../lib/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { git, run } from '../helpers/processes.ts';
-import { kubectl } from '../helpers/kubectl.ts';
-import { CLI_TOKEN as TOKEN, remoteCliSuite } from './cli-suite.ts';
+import { CLI_TOKEN as TOKEN, createConfigMap, remoteCliSuite } from './cli-suite.ts';
 import { createBareRemote, installRefusingHook } from './git-servers.ts';
 
 const remoteTest = remoteCliSuite('kubesnap snapshot --remote');
@@ -42,19 +41,7 @@ remoteTest(
     assert.is((await git(remote, 'rev-parse', 'main')).trim(), (await git(repo, 'rev-parse', 'main')).trim());
 
     await context.server.stop();
-    assert.is(
-      (
-        await kubectl(context.sim.kubeconfigPath, [
-          '-n',
-          'shop',
-          'create',
-          'configmap',
-          'offline',
-          '--from-literal=k=v',
-        ])
-      ).code,
-      0,
-    );
+    await createConfigMap(context, 'offline');
     const down = await snapshot(context, 'snap', ['--remote', url]);
     assert.is(down.code, 1, down.stderr);
     assert.match(down.stderr, /cannot be reached.*the commit is kept/);

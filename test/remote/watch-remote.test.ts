@@ -2,8 +2,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { eventually } from '../helpers/cluster.ts';
 import { git, run } from '../helpers/processes.ts';
-import { kubectl } from '../helpers/kubectl.ts';
-import { CLI_TOKEN as TOKEN, remoteCliSuite, startWatch } from './cli-suite.ts';
+import { CLI_TOKEN as TOKEN, createConfigMap, remoteCliSuite, startWatch } from './cli-suite.ts';
 import { createBareRemote, installRefusingHook } from './git-servers.ts';
 
 const remoteTest = remoteCliSuite('kubesnap watch --remote');
@@ -40,19 +39,7 @@ remoteTest(
       );
 
       await context.server.stop();
-      assert.is(
-        (
-          await kubectl(context.sim.kubeconfigPath, [
-            '-n',
-            'shop',
-            'create',
-            'configmap',
-            'while-down',
-            '--from-literal=k=v',
-          ])
-        ).code,
-        0,
-      );
+      await createConfigMap(context, 'while-down');
       await eventually(
         async () => /kubesnap_remote_unpushed_commits [1-9]/.test(await metrics()),
         15_000,

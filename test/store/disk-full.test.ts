@@ -4,11 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startSimulator, type KubeObject, type Simulator } from '../../lib/sim/index.ts';
+import type { KubeObject, Simulator } from '../../lib/sim/index.ts';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { git, temporaryDirectory } from '../helpers/processes.ts';
+import { simulatorSuite, type SimulatorContext } from '../helpers/simulator-suite.ts';
 
 const SIZE_MB = 1;
 
@@ -56,6 +56,11 @@ function debris(repo: string): string[] {
   );
 }
 
+/** The branch's commit and every file of the repository: what a failed write must leave as it was. */
+async function stateOf(repo: string): Promise<{ head: string; files: string[] }> {
+  return { head: (await git(repo, 'rev-parse', 'HEAD')).trim(), files: filesUnder(repo) };
+}
+
 function assertDiskFullSentence(result: CliResult, repo: string): number {
   assert.is(result.code, 1, result.stderr);
   const message = result.stderr.trim();
@@ -65,6 +70,16 @@ function assertDiskFullSentence(result: CliResult, repo: string): number {
   );
   assert.ok(match, message);
   return Number(match![1]);
+}
+
+const snapshot = (sim: Simulator, repo: string, ...args: string[]): Promise<CliResult> =>
+  runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', ...args]);
+
+/** Once there is room again, the same snapshot works and leaves a sound repository. */
+async function assertSnapshotWorks(sim: Simulator, repo: string, ...args: string[]): Promise<void> {
+  const next = await snapshot(sim, repo, ...args);
+  assert.is(next.code, 0, next.stderr);
+  await git(repo, 'fsck', '--full', '--strict');
 }
 
 const PAGE = 4096;
@@ -82,36 +97,39 @@ function remount(mount: string, sizeMb: number): void {
   execFileSync('mount', ['-o', `remount,size=${sizeMb}m`, mount]);
 }
 
-const diskFull = suite<{ sim: Simulator; tmp: { path: string; remove(): void }; mount: string; mounted: boolean }>(
-  'a full disk under the repository',
-);
+type DiskFullContext = SimulatorContext & { mount: string; mounted: boolean };
 
-diskFull.before(async (context) => {
-  context.tmp = temporaryDirectory();
+const diskFull = simulatorSuite<{ mount: string; mounted: boolean }>('a full disk under the repository', {
+  seeded: false,
+});
+
+diskFull.before((context) => {
   context.mount = join(context.tmp.path, 'disk');
   mkdirSync(context.mount);
   context.mounted = canMount();
-  if (!context.mounted) return;
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${SIZE_MB}m`, 'tmpfs', context.mount]);
-  context.sim = await startSimulator();
+  if (context.mounted) execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${SIZE_MB}m`, 'tmpfs', context.mount]);
 });
 
-diskFull.after(async (context) => {
-  await context.sim?.stop();
+diskFull.after((context) => {
   if (context.mounted) spawnSync('umount', ['-l', context.mount]);
-  context.tmp?.remove();
 });
 
-diskFull(
+/** A test of the suite that needs the tmpfs, skipped (said so) where it cannot be mounted. */
+function diskFullTest(name: string, body: (context: DiskFullContext) => Promise<void>): void {
+  diskFull(name, async (context) => {
+    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
+    await body(context);
+  });
+}
+
+diskFullTest(
   'a first snapshot that does not fit: one sentence, exit 1, nothing left; with the space it named, the next run works',
   async (context) => {
-    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
     const { sim, mount } = context;
     sim.seed(configMaps('big', 1000));
     const repo = join(mount, 'repo');
-    const args = ['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot'];
 
-    const failed = await runCli(args);
+    const failed = await snapshot(sim, repo);
     const neededMb = assertDiskFullSentence(failed, repo);
     assert.not.match(failed.stderr, /unexpected failure|ENOSPC/);
     assert.equal(debris(repo), []);
@@ -122,9 +140,7 @@ diskFull(
     }
 
     remount(mount, SIZE_MB + neededMb);
-    const next = await runCli(args);
-    assert.is(next.code, 0, next.stderr);
-    await git(repo, 'fsck', '--full', '--strict');
+    await assertSnapshotWorks(sim, repo);
     assert.is(
       (await git(repo, 'ls-tree', '-r', '--name-only', 'HEAD', 'big/configmaps')).trim().split('\n').length,
       1000,
@@ -133,68 +149,53 @@ diskFull(
   },
 );
 
-diskFull(
+diskFullTest(
   'a snapshot on top of history that does not fit: the branch stays where it was, nothing is left',
   async (context) => {
-    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
     const { sim, mount } = context;
     const repo = join(mount, 'repo');
-    const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
-    const usedBefore = filesUnder(repo);
+    const before = await stateOf(repo);
     sim.seed(configMaps('more', 1000));
-    const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
+    const failed = await snapshot(sim, repo);
     const neededMb = assertDiskFullSentence(failed, repo);
-    assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
     assert.equal(debris(repo), []);
-    assert.equal(filesUnder(repo), usedBefore);
+    assert.equal(await stateOf(repo), before);
     await git(repo, 'fsck', '--full', '--strict');
 
     const { blocks, bsize } = statfsSync(mount);
     remount(mount, Math.ceil((blocks * bsize) / (1 << 20)) + neededMb);
-    const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
-    assert.is(next.code, 0, next.stderr);
-    assert.is((await git(repo, 'rev-parse', 'HEAD~1')).trim(), head);
-    await git(repo, 'fsck', '--full', '--strict');
+    await assertSnapshotWorks(sim, repo);
+    assert.is((await git(repo, 'rev-parse', 'HEAD~1')).trim(), before.head);
   },
 );
 
-diskFull(
+diskFullTest(
   'a full disk at the lock, then a small commit whose loose objects do not fit: no empty lock draft or temp object is left, the branch stays',
   async (context) => {
-    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
     const { sim, mount } = context;
     const repo = join(mount, 'repo');
-    const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
-    const usedBefore = filesUnder(repo);
+    const before = await stateOf(repo);
     sim.seed(configMaps('small', 1));
     // Not a page left: the lock's file does not fit.
     fillUpTo(mount, 0);
-    assertDiskFullSentence(await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']), repo);
-    assert.equal(filesUnder(repo), usedBefore);
+    assertDiskFullSentence(await snapshot(sim, repo), repo);
+    assert.equal(await stateOf(repo), before);
     // One page left: the lock's file fits, the commit's first object does not.
     const filler = fillUpTo(mount, PAGE);
-    const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
-    assertDiskFullSentence(failed, repo);
-    assert.is((await git(repo, 'rev-parse', 'HEAD')).trim(), head);
-    assert.equal(filesUnder(repo), usedBefore);
+    assertDiskFullSentence(await snapshot(sim, repo), repo);
+    assert.equal(await stateOf(repo), before);
     rmSync(filler);
-    const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot']);
-    assert.is(next.code, 0, next.stderr);
-    await git(repo, 'fsck', '--full', '--strict');
+    await assertSnapshotWorks(sim, repo);
   },
 );
 
-diskFull(
+diskFullTest(
   "a first run whose pack fits but not its index: neither is left, nor the index's temp file",
   async (context) => {
-    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
     const { sim, mount, tmp } = context;
     const namespace = ['-n', 'big'];
     const scratch = join(tmp.path, 'scratch');
-    assert.is(
-      (await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', scratch, 'snapshot', ...namespace])).code,
-      0,
-    );
+    assert.is((await snapshot(sim, scratch, ...namespace)).code, 0);
     const packs = join(scratch, 'objects', 'pack');
     const [pack] = readdirSync(packs).filter((name) => name.endsWith('.pack'));
     const pages = (bytes: number) => Math.ceil(bytes / PAGE);
@@ -206,32 +207,27 @@ diskFull(
     remount(mount, Math.ceil((statfsSync(mount).blocks * PAGE) / (1 << 20)) + 4);
     // config, description, HEAD and the lock: a page each; then the pack, and half its index.
     const filler = fillUpTo(mount, (4 + packPages + Math.floor(indexPages / 2)) * PAGE);
-    const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', ...namespace]);
+    const failed = await snapshot(sim, repo, ...namespace);
     assertDiskFullSentence(failed, repo);
     assert.equal(debris(repo), []);
     // The first run that failed takes the repository it created away again (discardIfUnused): the folder is as it was.
     assert.not.ok(existsSync(repo));
     rmSync(filler);
-    const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', ...namespace]);
-    assert.is(next.code, 0, next.stderr);
-    await git(repo, 'fsck', '--full', '--strict');
+    await assertSnapshotWorks(sim, repo, ...namespace);
   },
 );
 
-diskFull(
+diskFullTest(
   'a disk full before the first run starts: one sentence, no folder left; once space is freed the run works',
   async (context) => {
-    if (!context.mounted) return console.log('skipped: needs root and mount -t tmpfs for a real full disk');
     const { sim, mount } = context;
     const repo = join(mount, 'fresh');
     const filler = fillUpTo(mount, 0);
-    const failed = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', '-n', 'default']);
+    const failed = await snapshot(sim, repo, '-n', 'default');
     assertDiskFullSentence(failed, repo);
     assert.not.ok(existsSync(repo));
     rmSync(filler);
-    const next = await runCli(['--kubeconfig', sim.kubeconfigPath, '--repo', repo, 'snapshot', '-n', 'default']);
-    assert.is(next.code, 0, next.stderr);
-    await git(repo, 'fsck', '--full', '--strict');
+    await assertSnapshotWorks(sim, repo, '-n', 'default');
   },
 );
 

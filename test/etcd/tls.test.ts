@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, type CliResult } from '../helpers/cli.ts';
 import { etcdctl, makeTlsFiles, startEtcd, type EtcdServer, type TlsFiles } from './etcd-server.ts';
 
 let root = '';
@@ -25,24 +25,16 @@ test.after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** `kubesnap etcd snapshot` of the test's etcd into `dir`, with these TLS flags and any more. */
+function etcdSnapshot(dir: string, tlsFlags: string[], ...more: string[]): Promise<CliResult> {
+  return runCli(['etcd', 'snapshot', '--endpoints', etcd!.clientUrl, ...tlsFlags, '--dir', dir, ...more]);
+}
+
+const caFlags = () => ['--cacert', client.ca];
+const certFlags = () => ['--cert', client.cert, '--key', client.key];
+
 test('snapshot over TLS with --cacert, --cert and --key', async () => {
-  const dir = join(root, 'snapshots');
-  const result = await runCli([
-    'etcd',
-    'snapshot',
-    '--endpoints',
-    etcd!.clientUrl,
-    '--cacert',
-    client.ca,
-    '--cert',
-    client.cert,
-    '--key',
-    client.key,
-    '--dir',
-    dir,
-    '-o',
-    'json',
-  ]);
+  const result = await etcdSnapshot(join(root, 'snapshots'), [...caFlags(), ...certFlags()], '-o', 'json');
   assert.is(result.code, 0, result.stderr);
   const taken = JSON.parse(result.stdout);
   assert.is(taken.revision, 2);
@@ -52,53 +44,27 @@ test('snapshot over TLS with --cacert, --cert and --key', async () => {
 
 test('without a client certificate etcd refuses, in one sentence, and nothing is written', async () => {
   const dir = join(root, 'refused');
-  const result = await runCli([
-    'etcd',
-    'snapshot',
-    '--endpoints',
-    etcd!.clientUrl,
-    '--cacert',
-    client.ca,
-    '--dir',
-    dir,
-  ]);
-  assert.is(result.code, 1);
-  assert.match(
-    result.stderr,
-    /^error: The etcd snapshot from https:\/\/127\.0\.0\.1:\d+ failed: etcd refused the client certificate \(give one it trusts with --cert and --key\)\.\n$/,
-  );
+  const refusals: Array<{ flags: string[]; code: number; stderr: RegExp }> = [
+    {
+      flags: caFlags(),
+      code: 1,
+      stderr:
+        /^error: The etcd snapshot from https:\/\/127\.0\.0\.1:\d+ failed: etcd refused the client certificate \(give one it trusts with --cert and --key\)\.\n$/,
+    },
+    {
+      flags: certFlags(),
+      code: 1,
+      stderr:
+        /^error: The etcd snapshot from \S+ failed: etcd's certificate is not signed by a trusted CA \(give its CA with --cacert\): [^\n]+\.\n$/,
+    },
+    { flags: [...caFlags(), '--cert', client.cert], code: 2, stderr: /--cert and --key go together/ },
+  ];
+  for (const refusal of refusals) {
+    const result = await etcdSnapshot(dir, refusal.flags);
+    assert.is(result.code, refusal.code, result.stderr);
+    assert.match(result.stderr, refusal.stderr);
+  }
   assert.equal(await readdir(dir), []);
-  const untrusted = await runCli([
-    'etcd',
-    'snapshot',
-    '--endpoints',
-    etcd!.clientUrl,
-    '--cert',
-    client.cert,
-    '--key',
-    client.key,
-    '--dir',
-    dir,
-  ]);
-  assert.is(untrusted.code, 1);
-  assert.match(
-    untrusted.stderr,
-    /^error: The etcd snapshot from \S+ failed: etcd's certificate is not signed by a trusted CA \(give its CA with --cacert\): [^\n]+\.\n$/,
-  );
-  const usage = await runCli([
-    'etcd',
-    'snapshot',
-    '--endpoints',
-    etcd!.clientUrl,
-    '--cacert',
-    client.ca,
-    '--cert',
-    client.cert,
-    '--dir',
-    dir,
-  ]);
-  assert.is(usage.code, 2);
-  assert.match(usage.stderr, /--cert and --key go together/);
 });
 
 test.run();

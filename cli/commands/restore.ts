@@ -353,10 +353,12 @@ export function registerRestoreCommand(program: Command): void {
           return;
         }
       }
+      const restorer = await restorerName(client, author, {
+        warn: (message) => process.stderr.write(`warning: ${message}\n`),
+      });
       progress.start(
         plan.objects.filter((o) => o.action === 'create' || o.action === 'update' || o.action === 'delete').length,
       );
-      const restorer = await restorerName(client, author);
       const result = await applyRestore(plan, {
         client,
         dryRun: dryRun === 'server' ? 'server' : undefined,

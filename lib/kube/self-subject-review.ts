@@ -1,4 +1,5 @@
 // Who the API server says the client is: a SelfSubjectReview, as `kubectl auth whoami` asks it.
+import { ClusterError } from '../errors/index.ts';
 import { isNotFound } from './api-error.ts';
 import type { KubeClient } from './client.ts';
 import type { ApiResource } from './discovery.ts';
@@ -23,21 +24,31 @@ function selfSubjectReviews(version: string): ApiResource {
 
 /**
  * The user name the API server authenticated this client as (`system:serviceaccount:shop:deployer`, `alice`);
- * undefined when the server serves no SelfSubjectReview. Other errors (a 403 included) are thrown.
+ * undefined when the server serves no SelfSubjectReview. Other errors (a 403 included) are thrown, and so is an
+ * answer that names no user (a proxy's page, a body that is not JSON).
  */
 export async function selfSubjectUsername(client: KubeClient, signal?: AbortSignal): Promise<string | undefined> {
   for (const version of VERSIONS) {
+    let review: { status?: { userInfo?: { username?: unknown } } } | null;
     try {
-      const review = await createObject<{ status?: { userInfo?: { username?: string } } }>(
+      review = await createObject(
         client,
         selfSubjectReviews(version),
         { apiVersion: `authentication.k8s.io/${version}`, kind: 'SelfSubjectReview', metadata: {} },
         { signal },
       );
-      return review.status?.userInfo?.username || undefined;
     } catch (error) {
+      if (error instanceof SyntaxError) throw unreadableReview(client);
       if (!isNotFound(error)) throw error;
+      continue;
     }
+    const username = review?.status?.userInfo?.username;
+    if (typeof username !== 'string' || !username) throw unreadableReview(client);
+    return username;
   }
   return undefined;
+}
+
+function unreadableReview(client: KubeClient): ClusterError {
+  return new ClusterError(`the API server at ${client.server} answered a SelfSubjectReview with no user name in it.`);
 }

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from './authentication.ts';
 import type { RbacAuthorizer } from './authorizer.ts';
 import type { Cluster } from './cluster.ts';
-import type { RequestFaults } from './faults.ts';
+import { sendBrokenAnswer, type RequestFaults } from './faults.ts';
 import { pageNotFound, sendJson, sendStatus } from './http-io.ts';
 import { actingUser } from './impersonation.ts';
 import { requestAttributes } from './request-attributes.ts';
@@ -62,6 +62,12 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   const found = route(ctx.cluster.registry, ctx.serverAddress(), url.pathname, req.headers.accept);
   if (found.kind === 'resource' && ctx.faults.isForbidden(found.target.def.group, found.target.def.resource)) {
     throw forbiddenRequest(user.username, requestAttributes(method, url.pathname, url.searchParams));
+  }
+  const broken =
+    found.kind === 'resource' && ctx.faults.brokenAnswer(found.target.def.group, found.target.def.resource);
+  if (broken) {
+    await sendBrokenAnswer(res, broken);
+    return;
   }
   const fault = ctx.faults.take();
   if (ctx.faults.delayMs > 0) await ctx.cluster.clock.sleep(ctx.faults.delayMs);

@@ -11,7 +11,7 @@ import { RbacAuthorizer } from './authorizer.ts';
 import { Cluster } from './cluster.ts';
 import { frozen } from './encoding.ts';
 import type { ListOptions } from './listing.ts';
-import { RequestFaults } from './faults.ts';
+import { RequestFaults, type BrokenAnswer } from './faults.ts';
 import { createRequestHandler, type ApiContext } from './http-api.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { parseManifests } from './manifests.ts';
@@ -59,7 +59,9 @@ export interface SimulatorFaults {
   restart(options?: RestartOptions): Promise<void>;
   /** Answers every request to a resource (`secrets`, `widgets.example.com`) with 403 Forbidden, as RBAC would. */
   forbid(qualifiedResource: string): void;
-  /** Turns off throttling, failures, delay and forbidden resources. */
+  /** Answers every request to a resource as `answer` says: a 500, a 200 that is not JSON, or nothing (until closed). */
+  breakResource(qualifiedResource: string, answer: BrokenAnswer): void;
+  /** Turns off throttling, failures, delay, forbidden and broken resources. */
   clear(): void;
 }
 
@@ -135,6 +137,7 @@ class RunningSimulator implements Simulator {
       throttleNext: (count, retryAfterSeconds = 1) => faults.throttleNext(count, retryAfterSeconds),
       failNext: (count) => faults.failNext(count),
       forbid: (qualifiedResource) => faults.forbid(qualifiedResource),
+      breakResource: (qualifiedResource, answer) => faults.breakResource(qualifiedResource, answer),
       delay: (ms) => {
         faults.delayMs = ms;
       },

@@ -5,6 +5,7 @@
 //   notes.push(describePipelineStages(stages));
 //
 // or on its own: `node --import tsx test/bench/pipeline-stages.ts [objects]`.
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import {
   apiVersionOf,
@@ -21,6 +22,9 @@ import { packEntry } from '../../lib/store/object-writer.ts';
 import { KIND_COUNT, resourceOf } from './cluster-objects.ts';
 import { median } from './measure.ts';
 import { startSimServer } from './sim-server.ts';
+
+/** Secrets are redacted as snapshot redacts them, under a digest key of the run. */
+const normalizeOptions = { digestKey: randomBytes(32) };
 
 export const stageNames = ['parse', 'normalize', 'serialize', 'path', 'hash', 'deflate'] as const;
 export type StageName = (typeof stageNames)[number];
@@ -87,7 +91,7 @@ function stageInputs(pages: Page[]) {
     });
   });
   const kept = listed.flatMap(({ resource, raw }) => {
-    const result = normalizeObject(raw, resource);
+    const result = normalizeObject(raw, resource, normalizeOptions);
     return result.action === 'keep'
       ? [{ resource, object: result.object, bytes: Buffer.from(serializeObject(result.object)) }]
       : [];
@@ -113,7 +117,7 @@ export async function measurePipelineStages(
     parse: { count: listed.length, run: () => pages.forEach(({ body }) => JSON.parse(body.toString('utf8'))) },
     normalize: {
       count: listed.length,
-      run: () => listed.forEach(({ resource, raw }) => normalizeObject(raw, resource)),
+      run: () => listed.forEach(({ resource, raw }) => normalizeObject(raw, resource, normalizeOptions)),
     },
     serialize: { count: kept.length, run: () => kept.forEach(({ object }) => Buffer.from(serializeObject(object))) },
     path: {

@@ -6,10 +6,10 @@ import { join, relative } from 'node:path';
 import { dump, loadAll } from 'js-yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../helpers/cli.ts';
 import { kubectl } from '../helpers/kubectl.ts';
 import { run, temporaryDirectory } from '../helpers/processes.ts';
 import { kubectlOk, startRestoreCluster, type RestoreCluster } from '../restore/restore-setup.ts';
+import { runNamespacesDrill } from './namespaces-drill.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 type Manifest = { kind: string; metadata: { name: string; namespace?: string }; [key: string]: any };
@@ -77,20 +77,15 @@ test('the CronJob runs the namespaces target with the in-namespace role and a mo
 
 test('as the ServiceAccount: the namespaces drill passes with no 403 and deletes its namespaces; the token cannot delete a production namespace', async () => {
   const kubeconfig = serviceAccountKubeconfig();
-  const result = await runCli([
-    '--kubeconfig',
+  const result = await runNamespacesDrill(
     kubeconfig,
-    'drill',
-    '--repo',
     cluster.repo,
-    '--target',
-    'namespaces',
     '--namespace-role',
     'kubesnap-drill-in-namespace',
     '--no-record',
     '-o',
     'json',
-  ]);
+  );
   assert.is(result.code, 0, result.stdout + result.stderr);
   assert.not.match(result.stdout + result.stderr, /403|forbidden/i);
   assert.is(JSON.parse(result.stdout).parts[0].status, 'passed');
@@ -111,16 +106,7 @@ test('as the ServiceAccount: the namespaces drill passes with no 403 and deletes
 });
 
 test('without --namespace-role the ServiceAccount may not write into the namespaces it created: the drill fails, named', async () => {
-  const result = await runCli([
-    '--kubeconfig',
-    serviceAccountKubeconfig(),
-    'drill',
-    '--repo',
-    cluster.repo,
-    '--target',
-    'namespaces',
-    '--no-record',
-  ]);
+  const result = await runNamespacesDrill(serviceAccountKubeconfig(), cluster.repo, '--no-record');
   assert.is.not(result.code, 0);
   assert.match(result.stdout + result.stderr, /forbidden|403/i);
 });

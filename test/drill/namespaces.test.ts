@@ -4,8 +4,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../helpers/cli.ts';
+import { eventually } from '../helpers/cluster.ts';
 import { kubectlOk, startRestoreCluster, type RestoreCluster } from '../restore/restore-setup.ts';
+import { namespacesDrillArguments, runNamespacesDrill } from './namespaces-drill.ts';
 
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
 let cluster: RestoreCluster;
@@ -27,10 +28,27 @@ function drillNamespaces(): string[] {
     .map((n) => n.metadata.name!);
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+const drill = (...more: string[]) => runNamespacesDrill(cluster.sim.kubeconfigPath, cluster.repo, ...more);
+
+/**
+ * A drill slowed down by the simulator (150 ms a request), sent `signal` once it has made a drill namespace:
+ * its exit code and what it wrote to stderr.
+ */
+async function interruptedDrill(signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
+  cluster.sim.faults.delay(150);
+  const child = spawn(process.execPath, [bin, ...namespacesDrillArguments(cluster.sim.kubeconfigPath, cluster.repo)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    await eventually(() => drillNamespaces().length > 0, 20_000, 'the drill to create a namespace');
+    child.kill(signal);
+    return { code: await closed, stderr };
+  } finally {
+    child.kill('SIGKILL');
+    cluster.sim.faults.delay(0);
   }
 }
 
@@ -39,17 +57,7 @@ test('a namespaces drill restores into <ns>-drill-<id> and deletes what it creat
     .list('', 'namespaces')
     .map((n) => n.metadata.name!)
     .sort();
-  const result = await runCli([
-    '--kubeconfig',
-    cluster.sim.kubeconfigPath,
-    'drill',
-    '--repo',
-    cluster.repo,
-    '--target',
-    'namespaces',
-    '-o',
-    'json',
-  ]);
+  const result = await drill('-o', 'json');
   assert.is(result.code, 0, result.stdout + result.stderr);
   const report = JSON.parse(result.stdout);
   assert.match(report.parts[0].summary, /restored into \d+ drill namespaces/);
@@ -69,51 +77,17 @@ test('a namespaces drill restores into <ns>-drill-<id> and deletes what it creat
 });
 
 test('a drill killed mid-restore leaves its namespaces; the next drill deletes them and its own', async () => {
-  cluster.sim.faults.delay(150);
-  const child = spawn(
-    process.execPath,
-    [bin, '--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces'],
-    { stdio: 'ignore' },
-  );
-  try {
-    await until(() => drillNamespaces().length > 0, 'the drill to create a namespace');
-  } finally {
-    child.kill('SIGKILL');
-    cluster.sim.faults.delay(0);
-  }
+  await interruptedDrill('SIGKILL');
   const leftovers = drillNamespaces();
   assert.ok(leftovers.length > 0);
-  const next = await runCli([
-    '--kubeconfig',
-    cluster.sim.kubeconfigPath,
-    'drill',
-    '--repo',
-    cluster.repo,
-    '--target',
-    'namespaces',
-    '--no-record',
-  ]);
+  const next = await drill('--no-record');
   assert.is(next.code, 0, next.stdout + next.stderr);
   assert.equal(drillNamespaces(), [], `left behind: ${drillNamespaces().join(', ')}`);
 });
 
 test('SIGINT during a namespaces drill deletes what it created before exiting', async () => {
-  cluster.sim.faults.delay(150);
-  const child = spawn(
-    process.execPath,
-    [bin, '--kubeconfig', cluster.sim.kubeconfigPath, 'drill', '--repo', cluster.repo, '--target', 'namespaces'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  try {
-    await until(() => drillNamespaces().length > 0, 'the drill to create a namespace');
-    child.kill('SIGINT');
-    assert.is(await exited, 1);
-  } finally {
-    cluster.sim.faults.delay(0);
-  }
+  const { code, stderr } = await interruptedDrill('SIGINT');
+  assert.is(code, 1);
   assert.match(
     stderr,
     /the drill was interrupted and nothing was recorded; the drill namespaces it made were deleted\./,
@@ -127,19 +101,8 @@ test('on a cluster with nodes, a Deployment that does not become ready fails the
     ['create', '-f', '-'],
     JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } }),
   );
-  const result = await runCli([
-    '--kubeconfig',
-    cluster.sim.kubeconfigPath,
-    'drill',
-    '--repo',
-    cluster.repo,
-    '--target',
-    'namespaces',
-    // No wait at all: the first poll is past the deadline (the polls themselves are timed on a clock in workload-readiness.test.ts).
-    '--ready-timeout',
-    '0',
-    '--no-record',
-  ]);
+  // No wait at all: the first poll is past the deadline (the polls themselves are timed on a clock in workload-readiness.test.ts).
+  const result = await drill('--ready-timeout', '0', '--no-record');
   assert.is(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stdout, /Deployment\/shop-drill-[0-9a-f]{8}\/web: 0 of 2 replicas ready after 0 s/);
   assert.equal(drillNamespaces(), []);

@@ -30,6 +30,11 @@ export interface SimulatorOptions {
   port?: number;
   token?: string;
   bookmarkIntervalMs?: number;
+  /**
+   * Live events a watch may have waiting for its client before the server ends it (default 10,000; a real server's
+   * watchers hold 10 to 1,000): the client must watch again from the last resourceVersion it read.
+   */
+  watchBufferEvents?: number;
   historySize?: number;
   seed?: KubeObject[];
   kubeconfigPath?: string;
@@ -75,6 +80,8 @@ export interface Simulator {
   faults: SimulatorFaults;
   /** The current global resourceVersion. */
   readonly resourceVersion: number;
+  /** Watches ended because their client left more than `watchBufferEvents` live events unread. */
+  readonly terminatedWatches: number;
   seed(objects: KubeObject[]): void;
   seedYaml(text: string): void;
   /** The object as a GET returns it; all but its top level is the stored object itself, frozen (copy it to change it). */
@@ -123,7 +130,7 @@ class RunningSimulator implements Simulator {
     this.caPem = credentials.caPem;
     this.store = new ObjectStore(options.historySize ?? 10_000);
     this.clock = options.clock ?? systemClock;
-    this.watches = new WatchHub(options.bookmarkIntervalMs ?? 60_000, this.clock);
+    this.watches = new WatchHub(options.bookmarkIntervalMs ?? 60_000, this.clock, options.watchBufferEvents ?? 10_000);
     this.tokens = new ServiceAccountTokens(
       () => this.store,
       () => this.cluster.now(),
@@ -149,6 +156,10 @@ class RunningSimulator implements Simulator {
 
   get resourceVersion(): number {
     return this.store.revision;
+  }
+
+  get terminatedWatches(): number {
+    return this.watches.terminated;
   }
 
   private newCluster(): void {

@@ -1,5 +1,6 @@
 // Watch streams: replay from a resourceVersion (or the current state), then live events, bookmarks,
-// selector-aware ADDED/MODIFIED/DELETED, chunked one JSON object per line.
+// selector-aware ADDED/MODIFIED/DELETED, chunked one JSON object per line. A watcher that does not read its live
+// events is ended, as the API server's watch cache ends one whose buffer stays full.
 import type { ServerResponse } from 'node:http';
 import type { Clock } from '../health/index.ts';
 import type { Cluster } from './cluster.ts';
@@ -24,15 +25,29 @@ export interface WatchRequest {
 
 const CRD_BUCKET = bucketOf('apiextensions.k8s.io', 'customresourcedefinitions');
 
-/** Every open watch, so faults can drop them all and `stop()` can end them. */
+/**
+ * Every open watch, so faults can drop them all and `stop()` can end them.
+ *
+ * Each watch holds at most `bufferEvents` live events its client has not taken yet (not yet handed to the socket,
+ * beyond what the kernel's buffers hold). The real server gives each watcher a channel of 10 to 1,000 events and,
+ * when one stays full past a ~100 ms budget, terminates it (cacheWatcher.add → forget, counted in
+ * apiserver_terminated_watchers_total): the client sees the stream end after the events already queued, in order,
+ * and must watch again from the last resourceVersion it read (or list again on 410). The first events of a watch
+ * (its replay, or the current state) are written whatever their number, as the real server's processInterval
+ * blocks on them; only live events can overflow, also when they queue behind a replay the client has not read.
+ */
 export class WatchHub {
   private connections = new Set<ServerResponse>();
   bookmarkIntervalMs: number;
   private readonly clock: Clock;
+  private readonly bufferEvents: number;
+  /** Watches ended because their client did not take their events. */
+  terminated = 0;
 
-  constructor(bookmarkIntervalMs: number, clock: Clock) {
+  constructor(bookmarkIntervalMs: number, clock: Clock, bufferEvents: number) {
     this.bookmarkIntervalMs = bookmarkIntervalMs;
     this.clock = clock;
+    this.bufferEvents = bufferEvents;
   }
 
   get size(): number {
@@ -56,7 +71,14 @@ export class WatchHub {
       return encoded;
     };
     let corked = false;
-    const write = (type: EventType | 'BOOKMARK' | 'ERROR', object: Buffer): void => {
+    // Live events written and not yet handed to the socket; those of this turn of the event loop have not had a
+    // chance to leave yet, so a burst of writes in one turn never ends a watch whose client keeps up.
+    let unsent = 0;
+    let writtenThisTurn = 0;
+    const sent = (): void => {
+      unsent--;
+    };
+    const write = (type: EventType | 'BOOKMARK' | 'ERROR', object: Buffer, live = false): void => {
       // The events of one turn of the event loop (a batch of writes, a replay of history) leave in one socket
       // write instead of a TLS record each.
       if (!corked) {
@@ -64,11 +86,19 @@ export class WatchHub {
         res.cork();
         process.nextTick(() => {
           corked = false;
+          writtenThisTurn = 0;
           res.uncork();
         });
       }
-      res.write(watchEventLine(type, object));
+      if (!live) {
+        res.write(watchEventLine(type, object));
+        return;
+      }
+      unsent++;
+      writtenThisTurn++;
+      res.write(watchEventLine(type, object), sent);
     };
+    const bufferFull = (): boolean => unsent - writtenThisTurn >= this.bufferEvents;
     let unsubscribe = (): void => {};
     let cancelBookmark = (): void => {};
     let cancelTimeout = (): void => {};
@@ -83,6 +113,17 @@ export class WatchHub {
       const spec = event.object.spec as { group?: string; names?: { plural?: string } } | undefined;
       return spec?.group === def.group && spec?.names?.plural === def.resource;
     };
+    /** The event as this watch's selector sees it (an object leaving the selection is DELETED), or not at all. */
+    const seenAs = (event: StoredEvent): EventType | undefined => {
+      const before = event.previous !== undefined && event.type !== 'ADDED' && request.selector(event.previous);
+      if (event.type === 'DELETED') {
+        return before || (event.previous === undefined && request.selector(event.object)) ? 'DELETED' : undefined;
+      }
+      const now = request.selector(event.object);
+      if (before && now) return 'MODIFIED';
+      if (now) return 'ADDED';
+      return before ? 'DELETED' : undefined;
+    };
     const translate = (event: StoredEvent, live: boolean): void => {
       // A custom resource's watches end with its CRD, as on the real server.
       if (live && servedByDeletedCrd(event)) {
@@ -91,14 +132,16 @@ export class WatchHub {
         return;
       }
       if (event.bucket !== bucket || (prefix && !event.key.startsWith(prefix))) return;
-      const before = event.previous !== undefined && event.type !== 'ADDED' && request.selector(event.previous);
-      const now = event.type !== 'DELETED' && request.selector(event.object);
-      if (event.type === 'DELETED') {
-        if (before || (event.previous === undefined && request.selector(event.object)))
-          write('DELETED', encode(event.object));
-      } else if (before && now) write('MODIFIED', encode(event.object));
-      else if (now) write('ADDED', encode(event.object));
-      else if (before) write('DELETED', encode(event.object));
+      const type = seenAs(event);
+      if (!type) return;
+      if (live && bufferFull()) {
+        // The events already queued still reach the client, then the stream ends: it resumes from the last it read.
+        this.terminated++;
+        finish();
+        res.end();
+        return;
+      }
+      write(type, encode(event.object), live);
     };
 
     res.writeHead(200, {
@@ -134,7 +177,10 @@ export class WatchHub {
     if (request.bookmarks && this.bookmarkIntervalMs > 0) {
       const nextBookmark = (): void => {
         cancelBookmark = this.clock.setTimer(() => {
-          write('BOOKMARK', encodedJson(this.bookmark(def, String(cluster.store.revision), false)));
+          // A bookmark is only a hint: a full buffer skips it (the real server's nonblockingAdd).
+          if (!bufferFull()) {
+            write('BOOKMARK', encodedJson(this.bookmark(def, String(cluster.store.revision), false)), true);
+          }
           nextBookmark();
         }, this.bookmarkIntervalMs);
       };

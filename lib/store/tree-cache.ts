@@ -16,9 +16,9 @@ const GITLINK_MODE = '160000';
 const KEPT_ROOTS = 8;
 const KEPT_FLAT_INDEXES = 2;
 /**
- * Bytes (as estimated by nodeBytes) of the trees read lately, kept by id: a log walk looks into the same folders of
- * one commit and its parent, and of the next. A count would not bound them: at 100,000 objects one folder of 1,000
- * files holds about 250 KB in memory.
+ * Bytes (as estimated by nodeBytes) of the trees read lately, kept by id, least recently used out first: a log walk
+ * looks into the same folders of one commit and its parent, and of the next. A count would not bound them: at
+ * 100,000 objects one folder of 1,000 files holds about 250 KB in memory.
  */
 const KEPT_READ_TREE_BYTES = 32 << 20;
 const KEPT_COMPARED_TREES = 4;
@@ -120,11 +120,23 @@ function entryStarts(entries: TreeEntry[]): Uint32Array {
 export class TreeCache {
   private roots = new Map<string, DirNode>();
   private flatIndexes = new Map<string, Map<string, string>>();
+  /** In order of use, the least recently used first. */
   private readTrees = new Map<string, DirNode>();
   private readTreeBytes = 0;
+  private readonly keptReadTreeBytes: number;
   private comparedTrees = new Map<string, Map<string, string>>();
 
-  constructor(private readonly reader: ObjectReader) {}
+  constructor(
+    private readonly reader: ObjectReader,
+    options: { keptReadTreeBytes?: number } = {},
+  ) {
+    this.keptReadTreeBytes = options.keptReadTreeBytes ?? KEPT_READ_TREE_BYTES;
+  }
+
+  /** The bytes (as estimated) of the read trees kept now: never more than `keptReadTreeBytes`. */
+  get keptTreeBytes(): number {
+    return this.readTreeBytes;
+  }
 
   private remember<T>(cache: Map<string, T>, key: string, value: T, limit: number): void {
     cache.delete(key);
@@ -140,14 +152,18 @@ export class TreeCache {
 
   private loadTree(id: string): DirNode {
     const read = this.readTrees.get(id);
-    if (read) return read;
+    if (read) {
+      this.readTrees.delete(id);
+      this.readTrees.set(id, read);
+      return read;
+    }
     const content = this.readTreeObject(id);
     const entries = parseTree(content);
     const node = dirNode(id, content, entries, entryStarts(entries));
     this.readTrees.set(id, node);
     this.readTreeBytes += nodeBytes(node);
     for (const [oldest, old] of this.readTrees) {
-      if (this.readTreeBytes <= KEPT_READ_TREE_BYTES) break;
+      if (this.readTreeBytes <= this.keptReadTreeBytes) break;
       this.readTrees.delete(oldest);
       this.readTreeBytes -= nodeBytes(old);
     }

@@ -28,7 +28,12 @@ export const objectHref = (path: string) => path.split('/').map(encodeURICompone
 export async function timelinePage(context: PageContext, query: URLSearchParams): Promise<string> {
   const filter = timelineFilter(query);
   const timeline = await readTimeline(context.repository, context.counter, filter, context.prefix);
-  const picture = await activityPicture(timeline.matched, context.counter, filter.stack);
+  // The picture draws the page's commits: a picture of all matches would have the first answer walk the whole history.
+  const picture = await activityPicture(
+    timeline.commits.map((commit) => commit.entry),
+    context.counter,
+    filter.stack,
+  );
   return context.views.render('timeline', {
     filter,
     timeline,
@@ -37,6 +42,7 @@ export async function timelinePage(context: PageContext, query: URLSearchParams)
     since: filter.since === undefined ? '' : iso(filter.since),
     until: filter.until === undefined ? '' : iso(filter.until),
     nextQuery: timelineQuery(filter, { before: timeline.next }),
+    newestQuery: timelineQuery(filter),
     barLink: (bar: { since: number; until: number }) =>
       `/${timelineQuery(filter, { since: iso(bar.since), until: iso(bar.until) })}`,
   });

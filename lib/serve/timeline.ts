@@ -5,8 +5,8 @@ import { PageNotFound } from './not-found.ts';
 import type { ReadOnlyRepository } from './repository.ts';
 
 export const PAGE_SIZE = 50;
-/** The activity picture counts at most this many of the newest matching commits. */
-const PICTURED_COMMITS = 2_000;
+/** How much further each walk goes than the last when message filters leave the page short (see newestMatches). */
+const WALK_GROWTH = 4;
 
 /** The timeline's filters, as URL query parameters: `ns`, `kind` (a folder: `deployments.apps`), `manager`, `q`, `since`, `until`, and `before` (paging); `stack` (namespace or kind) is how the activity picture stacks. */
 export interface TimelineFilter {
@@ -33,8 +33,6 @@ export interface TimelineCommit {
 
 export interface Timeline {
   commits: TimelineCommit[];
-  /** The newest matching commits (at most PICTURED_COMMITS), for the activity picture. */
-  matched: LogEntry[];
   /** The commit to page on from, when there are older matches. */
   next?: string;
 }
@@ -86,8 +84,10 @@ export function timelineQuery(
 }
 
 /**
- * The commits the filter matches, newest first, one page of them with their change counts. Namespace and kind
- * narrow the walk by path, as `git log -- <folder>` does; manager, text and time are checked on each message.
+ * One page of the commits the filter matches, newest first, with their change counts. Like `git log -n`, the walk
+ * stops once it has the page and one more match (so it knows there is an older page); the next page walks on from
+ * the last commit shown (`before`). Namespace and kind narrow the walk by path, as `git log -- <folder>` does;
+ * manager, text and time are checked on each message.
  */
 export async function readTimeline(
   repository: ReadOnlyRepository,
@@ -96,25 +96,38 @@ export async function readTimeline(
   prefix = '',
 ): Promise<Timeline> {
   const paths = await filterPaths(repository, filter, prefix);
-  if (paths?.length === 0) return { commits: [], matched: [] };
+  if (paths?.length === 0) return { commits: [] };
   const ref = filter.before ? await repository.resolve(filter.before) : undefined;
-  // Without message filters, every commit the walk yields matches: it stops at what the page and picture show.
-  const byMessage =
-    filter.manager !== undefined ||
-    filter.text !== undefined ||
-    filter.since !== undefined ||
-    filter.until !== undefined;
-  const entries = (await repository.log({ ref, paths, limit: byMessage ? undefined : PICTURED_COMMITS + 1 })).filter(
-    (entry) => entry.commit !== ref,
-  );
-  const matched = entries.filter((entry) => matches(entry, filter));
+  const matched = await newestMatches(repository, { ref, paths }, filter, PAGE_SIZE + 1);
   const page = matched.slice(0, PAGE_SIZE);
   const commits = await Promise.all(page.map(async (entry) => timelineCommit(entry, await counter.of(entry))));
-  return {
-    commits,
-    matched: matched.slice(0, PICTURED_COMMITS),
-    next: matched.length > PAGE_SIZE ? page[page.length - 1].commit : undefined,
-  };
+  return { commits, next: matched.length > PAGE_SIZE ? page[page.length - 1].commit : undefined };
+}
+
+/**
+ * The first `count` commits older than `walk.ref` (or from HEAD) that the filter matches. The store's log stops after
+ * `limit` commits of its paths; without message filters each of them matches, so one walk is enough. With them, a
+ * walk that came back short is made again WALK_GROWTH times longer (the commits read before are remembered by the
+ * store, so walking them again reads nothing), until enough match, the history ends, or it went back past `since`.
+ */
+async function newestMatches(
+  repository: ReadOnlyRepository,
+  walk: { ref?: string; paths?: string[] },
+  filter: TimelineFilter,
+  count: number,
+): Promise<LogEntry[]> {
+  // The log starts at `ref` itself: the last commit of the page before.
+  const skipped = walk.ref === undefined ? 0 : 1;
+  for (let limit = count; ; limit *= WALK_GROWTH) {
+    const entries = await repository.log({ ...walk, limit: limit + skipped });
+    const older = entries.filter((entry) => entry.commit !== walk.ref);
+    const matched = older.filter((entry) => matches(entry, filter));
+    const oldest = older[older.length - 1];
+    const walkEnded =
+      entries.length < limit + skipped ||
+      (filter.since !== undefined && oldest !== undefined && oldest.committer.timestamp < filter.since);
+    if (matched.length >= count || walkEnded) return matched.slice(0, count);
+  }
 }
 
 function timelineCommit(entry: LogEntry, changes: CommitChanges): TimelineCommit {

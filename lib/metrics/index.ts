@@ -60,6 +60,26 @@ export class WatchMetrics {
     help: 'Changes waiting for the next commit.',
     registers: [this.registry],
   });
+  private readonly waitingForRoom = new Gauge({
+    name: 'kubesnap_backpressure_waiting',
+    help: 'Watch streams waiting for a commit to make room before they read their next event (backpressure).',
+    registers: [this.registry],
+  });
+  private streamsWaiting = 0;
+  /** Time spent with at least one stream waiting for room: the waits that ended, and since when the current one runs. */
+  private waitedMs = 0;
+  private waitingSince = 0;
+  private readonly waited = new Counter({
+    name: 'kubesnap_backpressure_seconds_total',
+    help: 'Seconds the watch waited for a commit to make room before reading on: commits not keeping up with the cluster.',
+    registers: [this.registry],
+    // Read at each scrape, so a wait still running counts.
+    collect: () => {
+      const running = this.streamsWaiting > 0 ? this.clock.now() - this.waitingSince : 0;
+      this.waited.reset();
+      this.waited.inc((this.waitedMs + running) / 1000);
+    },
+  });
 
   /** `clock` says how old the oldest unpushed commit is. */
   constructor(private readonly clock: Clock = systemClock) {
@@ -91,6 +111,18 @@ export class WatchMetrics {
   }
   setPending(changes: number): void {
     this.pending.set(changes);
+  }
+
+  /** A watch stream waits for `room` before it reads on; settles with it. */
+  async waitForRoom(room: Promise<void>): Promise<void> {
+    if (this.streamsWaiting++ === 0) this.waitingSince = this.clock.now();
+    this.waitingForRoom.set(this.streamsWaiting);
+    try {
+      await room;
+    } finally {
+      if (--this.streamsWaiting === 0) this.waitedMs += this.clock.now() - this.waitingSince;
+      this.waitingForRoom.set(this.streamsWaiting);
+    }
   }
 
   /** `kubesnap_ready{source}`: 1 or 0 per readiness source, read at each scrape. */

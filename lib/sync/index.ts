@@ -48,6 +48,8 @@ export interface ClusterSyncOptions {
   remote?: RemoteSync;
   batchMs?: number;
   batchMax?: number;
+  /** Changes pending and being written at which the watch reads on only after a commit made room (default 10,000). */
+  maxBacklog?: number;
   discoveryIntervalMs?: number;
   logger?: Logger;
   metrics?: WatchMetrics;
@@ -107,6 +109,7 @@ export class ClusterSync {
       namespaceSelected: namespaceMatcher(options.selection ?? {}),
       batchMs: options.batchMs,
       batchMax: options.batchMax,
+      maxBacklog: options.maxBacklog,
       clock,
       maxFailingMs: options.maxFailingMs,
       retryFirstMs: options.retryFirstMs,
@@ -247,6 +250,7 @@ export class ClusterSync {
         this.writer.removeResource(event.resource);
         break;
     }
-    return this.writer.roomForMore();
+    const room = this.writer.roomForMore();
+    return room && this.metrics.waitForRoom(room);
   }
 }

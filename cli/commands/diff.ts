@@ -7,23 +7,16 @@ import { connectToCluster } from '../cluster.ts';
 import {
   addAgeIdentityOption,
   addAgeRecipientOptions,
-  addNormalizeOptions,
-  addRepositoryOptions,
-  addSelectionOptions,
   ageIdentitiesFrom,
-  collectValues,
-  globalsOf,
-  normalizeFrom,
-  openRepository,
-  parseTime,
   sealerFrom,
-  selectionFrom,
   type AgeIdentityFlags,
   type AgeRecipientFlags,
-  type NormalizeFlags,
-  type RepositoryFlags,
-  type SelectionFlags,
-} from '../options.ts';
+} from '../options/age.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addNormalizeOptions, normalizeFrom, type NormalizeFlags } from '../options/normalize.ts';
+import { addRepositoryOptions, openRepository, type RepositoryFlags } from '../options/repository.ts';
+import { addSelectionOptions, selectionFrom, type SelectionFlags } from '../options/selection.ts';
+import { collectValues, parseTime } from '../options/values.ts';
 import { CommandWithPathspecs, pathspecGlobs } from '../pathspecs.ts';
 
 type DiffModule = typeof import('../../lib/diff/index.ts');

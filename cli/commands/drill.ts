@@ -1,20 +1,11 @@
 import { Command, Option } from 'commander';
 import { KubesnapError, UsageError } from '../../lib/errors/index.ts';
 import type { DrillReport, DrillTarget } from '../../lib/drill/index.ts';
-import {
-  addAgeIdentityOption,
-  addNormalizeOptions,
-  addRepositoryOptions,
-  ageIdentitiesFrom,
-  globalsOf,
-  normalizeFrom,
-  openRepository,
-  parseAuthor,
-  parseDuration,
-  type AgeIdentityFlags,
-  type NormalizeFlags,
-  type RepositoryFlags,
-} from '../options.ts';
+import { addAgeIdentityOption, ageIdentitiesFrom, type AgeIdentityFlags } from '../options/age.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addNormalizeOptions, normalizeFrom, type NormalizeFlags } from '../options/normalize.ts';
+import { addRepositoryOptions, openRepository, parseAuthor, type RepositoryFlags } from '../options/repository.ts';
+import { parseDuration } from '../options/values.ts';
 import type { GlobalOptions } from '../main.ts';
 
 interface DrillFlags extends RepositoryFlags, NormalizeFlags, AgeIdentityFlags {

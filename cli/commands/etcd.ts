@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import type { SnapshotCheck, SnapshotListing } from '../../lib/etcd/index.ts';
 import { UsageError } from '../../lib/errors/index.ts';
-import { addOutputOption, globalsOf, type OutputFlags } from '../options.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addOutputOption, type OutputFlags } from '../options/output.ts';
 
 interface SnapshotFlags extends OutputFlags {
   endpoints: string;

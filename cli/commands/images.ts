@@ -1,14 +1,9 @@
 import { Command } from 'commander';
 import type { ImageInventory, MirrorResult } from '../../lib/images/index.ts';
 import type { GlobalOptions } from '../main.ts';
-import {
-  addOutputOption,
-  addRepositoryOptions,
-  globalsOf,
-  openRepository,
-  type OutputFlags,
-  type RepositoryFlags,
-} from '../options.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addOutputOption, type OutputFlags } from '../options/output.ts';
+import { addRepositoryOptions, openRepository, type RepositoryFlags } from '../options/repository.ts';
 import { createProgress } from '../progress.ts';
 
 interface ImagesFlags extends RepositoryFlags, OutputFlags {}

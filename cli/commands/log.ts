@@ -5,15 +5,10 @@ import type { LogEntry, SnapshotRepository } from '../../lib/store/index.ts';
 import { changedBy } from '../../lib/history/changed-by.ts';
 import type { DrillRecord } from '../../lib/drill/drill-record.ts';
 import { parseKindName } from '../object-arguments.ts';
-import {
-  addOutputOption,
-  addRepositoryOptions,
-  collectList,
-  globalsOf,
-  openRepository,
-  type OutputFlags,
-  type RepositoryFlags,
-} from '../options.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addOutputOption, type OutputFlags } from '../options/output.ts';
+import { addRepositoryOptions, openRepository, type RepositoryFlags } from '../options/repository.ts';
+import { collectList } from '../options/values.ts';
 import { CommandWithPathspecs } from '../pathspecs.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { globalsOf, normalizeFrom, type NormalizeFlags } from '../options.ts';
+import { globalsOf } from '../options/globals.ts';
+import { normalizeFrom, type NormalizeFlags } from '../options/normalize.ts';
 
 interface NeatFlags extends Pick<NormalizeFlags, 'digestKeyFile'> {
   filename?: string;

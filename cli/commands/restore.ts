@@ -7,26 +7,13 @@ import type { RevisionSpec } from '../../lib/store/index.ts';
 // summary.ts, not the index: formatting a plan does not need the restorer.
 import { planCounts } from '../../lib/restore/summary.ts';
 import { connectToCluster } from '../cluster.ts';
-import {
-  addAgeIdentityOption,
-  addNormalizeOptions,
-  addOutputOption,
-  addRepositoryOptions,
-  addSelectionOptions,
-  ageIdentitiesFrom,
-  collectValues,
-  globalsOf,
-  normalizeFrom,
-  openRepository,
-  parseAuthor,
-  selectionFrom,
-  parseTime,
-  type AgeIdentityFlags,
-  type NormalizeFlags,
-  type OutputFlags,
-  type RepositoryFlags,
-  type SelectionFlags,
-} from '../options.ts';
+import { addAgeIdentityOption, ageIdentitiesFrom, type AgeIdentityFlags } from '../options/age.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addNormalizeOptions, normalizeFrom, type NormalizeFlags } from '../options/normalize.ts';
+import { addOutputOption, type OutputFlags } from '../options/output.ts';
+import { addRepositoryOptions, openRepository, parseAuthor, type RepositoryFlags } from '../options/repository.ts';
+import { addSelectionOptions, selectionFrom, type SelectionFlags } from '../options/selection.ts';
+import { collectValues, parseTime } from '../options/values.ts';
 import { parseKindName } from '../object-arguments.ts';
 import { pathspecGlobs } from '../pathspecs.ts';
 import { createProgress } from '../progress.ts';

@@ -3,15 +3,9 @@ import { Command } from 'commander';
 import { KubeconfigError, UsageError } from '../../lib/errors/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
-import {
-  addNormalizeOptions,
-  addRepositoryOptions,
-  globalsOf,
-  normalizeFrom,
-  openRepository,
-  type NormalizeFlags,
-  type RepositoryFlags,
-} from '../options.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addNormalizeOptions, normalizeFrom, type NormalizeFlags } from '../options/normalize.ts';
+import { addRepositoryOptions, openRepository, type RepositoryFlags } from '../options/repository.ts';
 
 interface ServeFlags extends RepositoryFlags, NormalizeFlags {
   listen: string;

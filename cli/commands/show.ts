@@ -1,14 +1,9 @@
 import { Command } from 'commander';
 import { RepositoryError } from '../../lib/errors/index.ts';
 import { splitRevisionPath } from '../../lib/store/revision-syntax.ts';
-import {
-  addOutputOption,
-  addRepositoryOptions,
-  globalsOf,
-  openRepository,
-  type OutputFlags,
-  type RepositoryFlags,
-} from '../options.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addOutputOption, type OutputFlags } from '../options/output.ts';
+import { addRepositoryOptions, openRepository, type RepositoryFlags } from '../options/repository.ts';
 
 interface ShowFlags extends RepositoryFlags, OutputFlags {
   showSecrets?: boolean;

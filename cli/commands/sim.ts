@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../../lib/errors/index.ts';
 import type { Simulator } from '../../lib/sim/index.ts';
-import { collectValues } from '../options.ts';
+import { collectValues } from '../options/values.ts';
 
 interface SimOptions {
   port?: number;

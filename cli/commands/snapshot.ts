@@ -1,33 +1,19 @@
 import { Command } from 'commander';
 import { hostname } from 'node:os';
 import { skipReasons } from '../../lib/normalize/skip-reasons.ts';
-// errors.ts and redact.ts, not the index, which loads both Git backends (options.ts loads it with --remote).
+// errors.ts and redact.ts, not the index, which loads both Git backends (options/remote.ts loads it with --remote).
 import { RemoteError } from '../../lib/remote/errors.ts';
 import { redactUrl } from '../../lib/remote/redact.ts';
 import type { RemoteSync } from '../../lib/remote/index.ts';
 import type { SnapshotResult } from '../../lib/snapshot/index.ts';
 import { connectToCluster } from '../cluster.ts';
-import {
-  addAgeRecipientOptions,
-  addCommitOptions,
-  addRemoteOptions,
-  openRepository,
-  remoteSyncFrom,
-  addNormalizeOptions,
-  addOutputOption,
-  addSelectionOptions,
-  globalsOf,
-  normalizeFrom,
-  parseAuthor,
-  sealerFrom,
-  selectionFrom,
-  type AgeRecipientFlags,
-  type CommitFlags,
-  type NormalizeFlags,
-  type OutputFlags,
-  type RemoteFlags,
-  type SelectionFlags,
-} from '../options.ts';
+import { addAgeRecipientOptions, sealerFrom, type AgeRecipientFlags } from '../options/age.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addNormalizeOptions, normalizeFrom, type NormalizeFlags } from '../options/normalize.ts';
+import { addOutputOption, type OutputFlags } from '../options/output.ts';
+import { addRemoteOptions, remoteSyncFrom, type RemoteFlags } from '../options/remote.ts';
+import { addCommitOptions, openRepository, parseAuthor, type CommitFlags } from '../options/repository.ts';
+import { addSelectionOptions, selectionFrom, type SelectionFlags } from '../options/selection.ts';
 import { createProgress } from '../progress.ts';
 
 interface SnapshotFlags

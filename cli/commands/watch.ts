@@ -4,30 +4,14 @@ import { DRILL_NOTES_REF } from '../../lib/drill/drill-record.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { connectToCluster } from '../cluster.ts';
 import { valueSourceName } from '../config.ts';
-import {
-  addAgeRecipientOptions,
-  addCommitOptions,
-  addRemoteOptions,
-  openRepository,
-  remoteSyncFrom,
-  addLeaderElectionOptions,
-  addNormalizeOptions,
-  leaderElectorFrom,
-  addSelectionOptions,
-  globalsOf,
-  normalizeFrom,
-  parseAuthor,
-  parseDuration,
-  parsePositiveInteger,
-  sealerFrom,
-  selectionFrom,
-  type AgeRecipientFlags,
-  type CommitFlags,
-  type LeaderElectionFlags,
-  type NormalizeFlags,
-  type RemoteFlags,
-  type SelectionFlags,
-} from '../options.ts';
+import { addAgeRecipientOptions, sealerFrom, type AgeRecipientFlags } from '../options/age.ts';
+import { globalsOf } from '../options/globals.ts';
+import { addLeaderElectionOptions, leaderElectorFrom, type LeaderElectionFlags } from '../options/leader-election.ts';
+import { addNormalizeOptions, normalizeFrom, type NormalizeFlags } from '../options/normalize.ts';
+import { addRemoteOptions, remoteSyncFrom, type RemoteFlags } from '../options/remote.ts';
+import { addCommitOptions, openRepository, parseAuthor, type CommitFlags } from '../options/repository.ts';
+import { addSelectionOptions, selectionFrom, type SelectionFlags } from '../options/selection.ts';
+import { parseDuration, parsePositiveInteger } from '../options/values.ts';
 
 interface WatchFlags
   extends CommitFlags,

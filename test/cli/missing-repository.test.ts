@@ -1,6 +1,6 @@
 // A command that only reads the repository, given a --repo that does not exist, says so (exit 2) and creates nothing;
 // `images` used to create an empty bare repository there and then fail with "unknown revision 'HEAD'". Each takes
-// --prefix (one definition in cli/options.ts).
+// --prefix (one definition in cli/options/repository.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';

@@ -221,6 +221,7 @@ test('alerts use the metric names kubesnap exports; the chart carries the same a
     'kubesnap_remote_behind_seconds',
     'kubesnap_ready',
     'kubesnap_commit_failures_total',
+    'kubesnap_backpressure_seconds_total',
   ]) {
     assert.ok(used.has(name), `an alert uses ${name}`);
   }
@@ -232,6 +233,7 @@ test('alerts use the metric names kubesnap exports; the chart carries the same a
     'kubesnap_errors_total',
     'kubesnap_ready',
     'kubesnap_commit_failures_total',
+    'kubesnap_backpressure_seconds_total',
   ]) {
     assert.ok(metricsSource.includes(`'${name}'`), `${name} is declared in lib/metrics`);
   }

@@ -9,7 +9,7 @@ import { PackIndex } from './pack-index.ts';
 /** Bytes of delta bases kept inflated: after `git gc`, trees come as chains of deltas over shared bases. */
 const DELTA_BASE_CACHE_BYTES = 32 << 20;
 
-/** A pack this reader has open: its index, loaded, and its .pack file. */
+/** A pack this reader has open: its index and its .pack file. */
 export interface OpenPack {
   /** The index's file name, `pack-<checksum>.idx`. */
   name: string;
@@ -29,12 +29,17 @@ function openPack(dir: string, name: string): OpenPack | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(join(dir, name.replace(/\.idx$/, '.pack')), 'r');
-    return { name, fd, index: new PackIndex(readFileSync(join(dir, name)), fstatSync(fd).size) };
+    return { name, fd, index: PackIndex.open(join(dir, name), fstatSync(fd).size) };
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     if (isMissingFile(error)) return undefined;
     throw error;
   }
+}
+
+function closePack(pack: OpenPack): void {
+  closeSync(pack.fd);
+  pack.index.close();
 }
 
 function readDeltaSize(delta: Buffer, at: number): [number, number] {
@@ -139,7 +144,7 @@ export class ObjectReader {
   dropPack(name: string): void {
     const pack = this.packs.get(name);
     if (!pack) return;
-    closeSync(pack.fd);
+    closePack(pack);
     this.packs.delete(name);
   }
 
@@ -150,7 +155,7 @@ export class ObjectReader {
   }
 
   close(): void {
-    for (const pack of this.packs.values()) closeSync(pack.fd);
+    for (const pack of this.packs.values()) closePack(pack);
     this.packs.clear();
     this.deltaBases.clear();
     this.deltaBaseBytes = 0;

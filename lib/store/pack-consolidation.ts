@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { RepositoryError } from '../errors/index.ts';
+import { FileWindow } from './file-window.ts';
 import type { ObjectReader, OpenPack } from './object-reader.ts';
 import {
   packEntry,
@@ -53,36 +54,6 @@ function packsToMerge(counts: number[]): number {
 /** Bytes of an old pack read at a time while merging: memory stays flat however big the packs grow. */
 const READ_WINDOW = 8 << 20;
 
-/** Reads a pack file front to back in windows of READ_WINDOW bytes (or one entry, when an entry is bigger). */
-class PackFileWindow {
-  private bytes = Buffer.allocUnsafe(0);
-  private start = 0;
-
-  constructor(private readonly pack: OpenPack) {}
-
-  /** The bytes from `start` to `end`; valid until the next call. */
-  range(start: number, end: number): Buffer {
-    if (start < this.start || end > this.start + this.bytes.length)
-      this.read(start, Math.max(READ_WINDOW, end - start));
-    return this.bytes.subarray(start - this.start, end - this.start);
-  }
-
-  private read(start: number, length: number): void {
-    const size = Math.min(length, this.pack.index.packSize - start);
-    if (this.bytes.length < size) this.bytes = Buffer.allocUnsafe(size);
-    for (let read = 0; read < size; ) {
-      const got = readSync(this.pack.fd, this.bytes, read, size - read, start + read);
-      if (got === 0)
-        throw new RepositoryError(
-          `The pack file ${this.pack.name.replace(/\.idx$/, '.pack')} in the repository is shorter than it was.`,
-        );
-      read += got;
-    }
-    this.bytes = this.bytes.subarray(0, size);
-    this.start = start;
-  }
-}
-
 /** The objects of several packs in id order (the new index's), each id once (from the first pack that has it). */
 interface MergedOrder {
   count: number;
@@ -127,6 +98,13 @@ function asRefDelta(bytes: Buffer, header: PackEntryHeader, baseId: Buffer): Pac
   const entry = Buffer.concat([bytes.subarray(0, header.sizeLength), baseId, bytes.subarray(header.length)]);
   entry[0] = (entry[0] & 0x8f) | (REF_DELTA << 4);
   return { bytes: entry, crc: crc32(entry) };
+}
+
+/** An entry of an old pack: its position in the old index, its offset in the old pack and the CRC-32 the index keeps. */
+interface OldEntry {
+  position: number;
+  offset: number;
+  crc: number;
 }
 
 /** Where the entries of one old pack went in the new one, by their positions in the old index. */
@@ -175,23 +153,27 @@ class PackMerge {
   }
 
   private copy(pack: OpenPack, copy: CopiedPack): void {
-    const file = new PackFileWindow(pack);
+    const label = `pack file ${pack.name.replace(/\.idx$/, '.pack')}`;
+    const file = new FileWindow(pack.fd, pack.index.packSize, READ_WINDOW, label);
     const offsets = pack.index.offsetsInPackOrder();
     const positions = pack.index.positionsInPackOrder();
+    // The whole table at once: in pack order, the positions jump about the index.
+    const crcs = pack.index.crcs();
     positions.forEach((position, i) => {
       if (!copy.kept[position]) return;
       const bytes = file.range(offsets[i], i + 1 < offsets.length ? offsets[i + 1] : pack.index.packSize - 20);
       // The writer copies the entry before the window moves on.
-      const entry = this.entryFor(pack.index, bytes, position, copy);
+      const entry = this.entryFor(pack.index, bytes, { position, offset: offsets[i], crc: crcs[position] }, copy);
       copy.crcs[position] = entry.crc;
       copy.offsets[position] = this.writer.add(entry);
     });
   }
 
-  private entryFor(index: PackIndex, bytes: Buffer, position: number, copy: CopiedPack): PackEntry {
+  private entryFor(index: PackIndex, bytes: Buffer, old: OldEntry, copy: CopiedPack): PackEntry {
+    const { position } = old;
     const header = readPackEntryHeader(bytes);
     if (header.baseDistance !== undefined) {
-      const base = index.positionAt(index.offsetAt(position) - header.baseDistance);
+      const base = index.positionAt(old.offset - header.baseDistance);
       if (base === undefined)
         throw new RepositoryError(
           `A delta in a pack file of the repository has no base (object ${index.idAt(position).toString('hex')}).`,
@@ -207,7 +189,7 @@ class PackMerge {
       const object = this.reader.read(index.idAt(position).toString('hex'));
       return packEntry(object.type, object.content);
     }
-    return { bytes, crc: index.crcAt(position) };
+    return { bytes, crc: old.crc };
   }
 
   private holds(id: string): boolean {

@@ -1,60 +1,133 @@
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { basename } from 'node:path';
 import { RepositoryError } from '../errors/index.ts';
+import { FileWindow, readExactly } from './file-window.ts';
 
-/** A loaded pack index (.idx version 2): which objects a pack holds and where. */
+/** Where the ids start in a version 2 index: after its magic, version and 256-entry fan-out table. */
+const NAMES_AT = 8 + 256 * 4;
+/** An index's trailer: the pack's checksum and its own. */
+const TRAILER_BYTES = 40;
+/** Bytes of the index file read at a time when it is read front to back (opening it, merging its pack). */
+const WINDOW_BYTES = 64 << 10;
+
+/**
+ * A pack index (.idx version 2): which objects a pack holds and where, read from its open file. Only the fan-out
+ * table and the first four bytes of each id stay in memory, 4 bytes an object where the file has 28: a watch stores
+ * objects without end, and indexes held whole grew its memory with its history (figure 7). A lookup reads the rest
+ * from the file only where a prefix matches: a miss (most lookups: is this new object stored already?) nearly always
+ * ends without a read, a hit reads its id and offset. Opened with `PackIndex.open`, given back with `close`; git may
+ * delete the file meanwhile, and the open file still reads what it held.
+ */
 export class PackIndex {
   readonly count: number;
-  private readonly fanout: Uint32Array;
-  private readonly names: Buffer;
-  private readonly data: Buffer;
+  private readonly fanout = new Uint32Array(256);
+  /** The first four bytes of each id, big-endian, in index (id) order. */
+  private readonly prefixes: Uint32Array;
   private readonly crcsAt: number;
   private readonly offsetsAt: number;
   private readonly largeOffsetsAt: number;
+  /** For the single reads of a lookup. */
+  private readonly scratch = Buffer.allocUnsafeSlow(20);
+  /** For reading the index front to back; made at the first such read (merges only). */
+  private window?: FileWindow;
   private sortedOffsets?: Float64Array;
   private sortedPositions?: Uint32Array;
 
-  constructor(
-    data: Buffer,
+  /** Opens the index file at `path` of a pack of `packSize` bytes. */
+  static open(path: string, packSize: number): PackIndex {
+    const fd = openSync(path, 'r');
+    try {
+      return new PackIndex(fd, basename(path), fstatSync(fd).size, packSize);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+
+  private constructor(
+    private readonly fd: number,
+    private readonly fileName: string,
+    private readonly fileSize: number,
     readonly packSize: number,
   ) {
-    if (data.readUInt32BE(0) !== 0xff744f63 || data.readUInt32BE(4) !== 2) {
+    const head = Buffer.allocUnsafe(NAMES_AT);
+    this.read(head, NAMES_AT, 0);
+    if (head.readUInt32BE(0) !== 0xff744f63 || head.readUInt32BE(4) !== 2) {
       throw new RepositoryError(
         'A pack index in the repository is not version 2; run "git repack -a -d" to rewrite it.',
       );
     }
-    this.data = data;
-    this.fanout = new Uint32Array(256);
-    for (let i = 0; i < 256; i++) this.fanout[i] = data.readUInt32BE(8 + i * 4);
+    for (let i = 0; i < 256; i++) this.fanout[i] = head.readUInt32BE(8 + i * 4);
     this.count = this.fanout[255];
-    const namesAt = 8 + 256 * 4;
-    this.names = data.subarray(namesAt, namesAt + this.count * 20);
-    this.crcsAt = namesAt + this.count * 20;
+    this.crcsAt = NAMES_AT + this.count * 20;
     this.offsetsAt = this.crcsAt + this.count * 4;
     this.largeOffsetsAt = this.offsetsAt + this.count * 4;
+    if (fileSize < this.largeOffsetsAt + TRAILER_BYTES) {
+      throw new RepositoryError(
+        `The pack index ${fileName} in the repository is shorter than its ${this.count} objects need; run "git index-pack" on its pack to write it again.`,
+      );
+    }
+    this.prefixes = new Uint32Array(this.count);
+    // Through a window of its own, let go of at the end: lookups need no window.
+    const names = new FileWindow(fd, fileSize, WINDOW_BYTES, this.label);
+    const perWindow = Math.floor(WINDOW_BYTES / 20);
+    for (let first = 0; first < this.count; first += perWindow) {
+      const last = Math.min(this.count, first + perWindow);
+      const bytes = names.range(NAMES_AT + first * 20, NAMES_AT + last * 20);
+      for (let i = first; i < last; i++) this.prefixes[i] = bytes.readUInt32BE((i - first) * 20);
+    }
+  }
+
+  private get label(): string {
+    return `pack index ${this.fileName}`;
+  }
+
+  /** Gives the index file back: a dropped pack's, or a closed reader's. */
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private read(target: Buffer, length: number, position: number): void {
+    readExactly(this.fd, target, length, position, this.label);
+  }
+
+  /** The id at a position, read into the scratch buffer (valid until the next read). */
+  private readId(position: number): Buffer {
+    this.read(this.scratch, 20, NAMES_AT + position * 20);
+    return this.scratch;
+  }
+
+  /** The first position whose prefix is not below `prefix`, searched between the fan-out's bounds of its first byte. */
+  private firstWithPrefix(prefix: number): number {
+    const firstByte = prefix >>> 24;
+    let low = firstByte === 0 ? 0 : this.fanout[firstByte - 1];
+    let high = this.fanout[firstByte];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.prefixes[middle] < prefix) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   private position(id: Buffer): number {
-    let low = id[0] === 0 ? 0 : this.fanout[id[0] - 1];
-    let high = this.fanout[id[0]];
-    // As in compareIds: the first four bytes, read here, settle nearly every step without a Buffer call. Most
-    // lookups are misses (is this new object stored already?) and end without one.
-    const head = id.readUInt32BE(0);
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const other = this.names.readUInt32BE(middle * 20);
-      const order =
-        head !== other ? (other > head ? 1 : -1) : this.names.compare(id, 0, 20, middle * 20, middle * 20 + 20);
-      if (order === 0) return middle;
-      if (order > 0) high = middle;
-      else low = middle + 1;
+    const prefix = id.readUInt32BE(0);
+    // Ids sharing their first four bytes are rare (one in 4 billion a pair), so this reads one id, or none.
+    for (let at = this.firstWithPrefix(prefix); at < this.count && this.prefixes[at] === prefix; at++) {
+      const order = this.readId(at).compare(id, 4, 20, 4, 20);
+      if (order === 0) return at;
+      if (order > 0) break;
     }
     return -1;
   }
 
   /** The offset in the pack of the entry at a position of the index. */
-  offsetAt(position: number): number {
-    const small = this.data.readUInt32BE(this.offsetsAt + position * 4);
+  private offsetAt(position: number): number {
+    this.read(this.scratch, 4, this.offsetsAt + position * 4);
+    const small = this.scratch.readUInt32BE(0);
     if (!(small & 0x80000000)) return small;
-    return Number(this.data.readBigUInt64BE(this.largeOffsetsAt + (small & 0x7fffffff) * 8));
+    this.read(this.scratch, 8, this.largeOffsetsAt + (small & 0x7fffffff) * 8);
+    return Number(this.scratch.readBigUInt64BE(0));
   }
 
   /** Offset of the object in the pack, or undefined when the pack does not hold it. */
@@ -63,23 +136,63 @@ export class PackIndex {
     return position < 0 ? undefined : this.offsetAt(position);
   }
 
+  /** The bytes from `start` to `end` of the index file, read front to back through the window. */
+  private range(start: number, end: number): Buffer {
+    this.window ??= new FileWindow(this.fd, this.fileSize, WINDOW_BYTES, this.label);
+    return this.window.range(start, end);
+  }
+
+  /** A table of `count` 4-byte words at `at`, read front to back. */
+  private readWords(at: number): Uint32Array {
+    const words = new Uint32Array(this.count);
+    const perWindow = WINDOW_BYTES / 4;
+    for (let first = 0; first < this.count; first += perWindow) {
+      const last = Math.min(this.count, first + perWindow);
+      const bytes = this.range(at + first * 4, at + last * 4);
+      for (let i = first; i < last; i++) words[i] = bytes.readUInt32BE((i - first) * 4);
+    }
+    return words;
+  }
+
+  /** The CRC-32 the index keeps of every entry (its header and zlib data), by index position. */
+  crcs(): Uint32Array {
+    return this.readWords(this.crcsAt);
+  }
+
+  /** The offsets of every entry by index position, read front to back (large ones in the order git numbers them). */
+  private offsetsInIndexOrder(): Float64Array {
+    const words = this.readWords(this.offsetsAt);
+    const offsets = new Float64Array(this.count);
+    for (let i = 0; i < this.count; i++) {
+      const small = words[i];
+      if (!(small & 0x80000000)) {
+        offsets[i] = small;
+        continue;
+      }
+      const largeAt = this.largeOffsetsAt + (small & 0x7fffffff) * 8;
+      offsets[i] = Number(this.range(largeAt, largeAt + 8).readBigUInt64BE(0));
+    }
+    return offsets;
+  }
+
   /** The offsets of every entry, ascending: the order of the entries in the pack. */
   offsetsInPackOrder(): Float64Array {
-    if (!this.sortedOffsets) {
-      const offsets = new Float64Array(this.count);
-      for (let i = 0; i < this.count; i++) offsets[i] = this.offsetAt(i);
-      this.sortedOffsets = offsets.sort();
-    }
-    return this.sortedOffsets;
+    this.sortInPackOrder();
+    return this.sortedOffsets as Float64Array;
   }
 
   /** The index positions of every entry, in the order of the entries in the pack (of offsetsInPackOrder). */
   positionsInPackOrder(): Uint32Array {
-    if (!this.sortedPositions) {
-      this.sortedPositions = new Uint32Array(this.count);
-      for (let i = 0; i < this.count; i++) this.sortedPositions[this.entriesUpTo(this.offsetAt(i)) - 1] = i;
-    }
-    return this.sortedPositions;
+    this.sortInPackOrder();
+    return this.sortedPositions as Uint32Array;
+  }
+
+  private sortInPackOrder(): void {
+    if (this.sortedOffsets) return;
+    const offsets = this.offsetsInIndexOrder();
+    this.sortedOffsets = Float64Array.from(offsets).sort();
+    this.sortedPositions = new Uint32Array(this.count);
+    for (let i = 0; i < this.count; i++) this.sortedPositions[this.entriesUpTo(offsets[i]) - 1] = i;
   }
 
   /** How many entries start at or before `offset`. */
@@ -107,40 +220,32 @@ export class PackIndex {
     return rank >= 0 && this.offsetsInPackOrder()[rank] === offset ? this.positionsInPackOrder()[rank] : undefined;
   }
 
-  /** The id at a position of the index (positions are in id order), as a view of its 20 bytes. */
+  /**
+   * The id at a position of the index (positions are in id order), as a view of its 20 bytes valid until the next
+   * read of this index. Read through the window: in position order, as a merge reads them, a read a window.
+   */
   idAt(position: number): Buffer {
-    return this.names.subarray(position * 20, position * 20 + 20);
-  }
-
-  /** The CRC-32 the index keeps of the entry at a position (its header and zlib data). */
-  crcAt(position: number): number {
-    return this.data.readUInt32BE(this.crcsAt + position * 4);
+    return this.range(NAMES_AT + position * 20, NAMES_AT + position * 20 + 20);
   }
 
   /** Orders the id at `position` against the id at `otherPosition` of `other`, as bytes. */
   compareIds(position: number, other: PackIndex, otherPosition: number): number {
-    // The first four bytes nearly always differ, and comparing them here is several times cheaper than a Buffer call.
-    const mine = this.names.readUInt32BE(position * 20);
-    const theirs = other.names.readUInt32BE(otherPosition * 20);
+    const mine = this.prefixes[position];
+    const theirs = other.prefixes[otherPosition];
     if (mine !== theirs) return mine < theirs ? -1 : 1;
-    return this.names.compare(
-      other.names,
-      otherPosition * 20,
-      otherPosition * 20 + 20,
-      position * 20,
-      position * 20 + 20,
-    );
+    // The same first four bytes: nearly always the same object, in both packs. A copy, as `other` may be this index.
+    return Buffer.from(this.idAt(position)).compare(other.idAt(otherPosition));
   }
 
   /** Ids in this pack starting with a hex prefix (for short ids). */
   idsWithPrefix(prefix: string): string[] {
-    const first = parseInt(prefix.slice(0, 2).padEnd(2, '0'), 16);
-    const start = prefix.length >= 2 ? (first === 0 ? 0 : this.fanout[first - 1]) : 0;
+    const head = prefix.slice(0, 8);
     const ids: string[] = [];
-    for (let i = start; i < this.count; i++) {
-      const id = this.names.toString('hex', i * 20, i * 20 + 20);
+    const last = parseInt(head.padEnd(8, 'f'), 16);
+    for (let at = this.firstWithPrefix(parseInt(head.padEnd(8, '0'), 16)); at < this.count; at++) {
+      if (this.prefixes[at] > last) break;
+      const id = this.readId(at).toString('hex');
       if (id.startsWith(prefix)) ids.push(id);
-      else if (id > prefix) break;
     }
     return ids;
   }

@@ -87,6 +87,20 @@ test('a watcher that does not read is ended after its queued events; watching ag
   }
 });
 
+test('the writes of one turn of the event loop never end a watch, however many: none had a chance to leave', async () => {
+  const sim = await startSimulator({ watchBufferEvents: 20 });
+  try {
+    sim.seedYaml(SHOP);
+    const stream = await watch(sim, `${CM}?watch=1&resourceVersion=${sim.resourceVersion}`);
+    sim.seed(Array.from({ length: 100 }, (_, n) => write(n, `burst-${n}`)));
+    assert.is((await stream.next(100)).length, 100);
+    stream.close();
+    assert.is(sim.terminatedWatches, 0);
+  } finally {
+    await sim.stop();
+  }
+});
+
 test('kubectl get --watch keeps up with bursts of writes and is never ended (default buffer)', async () => {
   const sim = await startSimulator();
   sim.seedYaml(SHOP);

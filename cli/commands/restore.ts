@@ -1,10 +1,5 @@
 import { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
-import { UsageError } from '../../lib/errors/index.ts';
-import { formatFieldChange } from '../../lib/json/field-changes.ts';
-import type { PlannedObject, RestorePlan, RestoreResult } from '../../lib/restore/index.ts';
-import type { RevisionSpec } from '../../lib/store/index.ts';
-// summary.ts, not the index: formatting a plan does not need the restorer.
+// summary.ts, not the index: counting a plan's objects does not need the restorer.
 import { planCounts } from '../../lib/restore/summary.ts';
 import { connectToCluster } from '../cluster.ts';
 import { addAgeIdentityOption, ageIdentitiesFrom, type AgeIdentityFlags } from '../options/age.ts';
@@ -13,16 +8,12 @@ import { addNormalizeOptions, normalizeFrom, type NormalizeFlags } from '../opti
 import { addOutputOption, type OutputFlags } from '../options/output.ts';
 import { addRepositoryOptions, openRepository, parseAuthor, type RepositoryFlags } from '../options/repository.ts';
 import { addSelectionOptions, selectionFrom, type SelectionFlags } from '../options/selection.ts';
-import { collectValues, parseTime } from '../options/values.ts';
-import { parseKindName } from '../object-arguments.ts';
-import { pathspecGlobs } from '../pathspecs.ts';
+import { collectValues } from '../options/values.ts';
 import { createProgress } from '../progress.ts';
-import type { ImageRegistryMapping } from '../../lib/images/index.ts';
-import type { SelectionOptions } from '../../lib/selection/index.ts';
-import type { SnapshotRepository } from '../../lib/store/index.ts';
-import { splitRevisionPath } from '../../lib/store/revision-syntax.ts';
-
-type DryRun = 'client' | 'server' | undefined;
+import { restoreArguments, restoredPaths } from '../restore/arguments.ts';
+import { confirmRestore } from '../restore/confirm.ts';
+import { parseDryRun, parseImageRegistryMap } from '../restore/flag-values.ts';
+import { clientDryRunText, planText, printResult } from '../restore/output.ts';
 
 interface RestoreFlags extends RepositoryFlags, SelectionFlags, NormalizeFlags, AgeIdentityFlags, OutputFlags {
   at?: string;
@@ -36,188 +27,6 @@ interface RestoreFlags extends RepositoryFlags, SelectionFlags, NormalizeFlags, 
   recreate?: boolean;
   author?: string;
   yes?: boolean;
-}
-
-function parseDryRun(value: unknown): DryRun {
-  if (value === undefined || value === false) return undefined;
-  if (value === true || value === 'client') return 'client';
-  if (value === 'server') return 'server';
-  throw new UsageError(
-    `--dry-run "${value}" is not client or server (write --dry-run=server; a revision goes before the flag).`,
-  );
-}
-
-function parseImageRegistryMap(pairs: readonly string[]): ImageRegistryMapping[] {
-  return pairs.map((pair) => {
-    const match = /^([^=\s]+)=([^=\s]+)$/.exec(pair.trim());
-    if (!match) throw new UsageError(`--image-registry-map "${pair}" is not of the form FROM=TO.`);
-    return { from: match[1], to: match[2] };
-  });
-}
-
-/** kubectl's resource arguments: `deploy/web svc/api`, or `deploy web api`. */
-function parseResourceArguments(args: readonly string[]): Array<{ kind: string; name: string }> {
-  const named = args.map(parseKindName);
-  if (named.every((spec) => spec !== undefined)) return named as Array<{ kind: string; name: string }>;
-  if (args.length > 1 && !args.some((arg) => arg.includes('/')))
-    return args.slice(1).map((name) => ({ kind: args[0], name }));
-  throw new UsageError(
-    `"${args.join(' ')}" is not a list of objects as kubectl takes them (deploy/web svc/api, or deploy web api).`,
-  );
-}
-
-interface RestoreArguments {
-  revision: RevisionSpec;
-  /** From `REV:PATH`: the file or folder to restore. */
-  pathspec?: string;
-  resources: Array<{ kind: string; name: string }>;
-}
-
-/** `[REV | REV:PATH] [KIND/NAME...]`; a first argument that is no revision but an object is the first object (of HEAD). */
-async function restoreArguments(
-  repository: SnapshotRepository,
-  args: string[],
-  at: string | undefined,
-): Promise<RestoreArguments> {
-  if (at !== undefined) {
-    if (args.length > 0 && (splitRevisionPath(args[0])[1] !== undefined || !parseKindName(args[0])))
-      throw new UsageError('give a revision or --at, not both.');
-    return { revision: { at: parseTime(at, '--at') }, resources: parseResourceArguments(args) };
-  }
-  if (args.length === 0) return { revision: 'HEAD', resources: [] };
-  const [first, ...rest] = args;
-  const [revision, pathspec] = splitRevisionPath(first);
-  if (pathspec !== undefined) return { revision, pathspec, resources: rest.length ? parseResourceArguments(rest) : [] };
-  try {
-    await repository.resolve(first);
-  } catch (error) {
-    if (parseKindName(first)) return { revision: 'HEAD', resources: parseResourceArguments(args) };
-    throw error;
-  }
-  return { revision: first, resources: rest.length ? parseResourceArguments(rest) : [] };
-}
-
-/** The files restored: `REV:PATH`, the named objects, or --path globs (one of these ways). */
-async function restoredPaths(
-  repository: SnapshotRepository,
-  target: RestoreArguments,
-  globs: string[] | undefined,
-  selection: SelectionOptions,
-  prefix: string | undefined,
-): Promise<string[] | undefined> {
-  if ([target.pathspec !== undefined, target.resources.length > 0, Boolean(globs?.length)].filter(Boolean).length > 1) {
-    throw new UsageError('choose the files to restore one way: REV:PATH, KIND/NAME arguments, or --path.');
-  }
-  if (target.pathspec !== undefined) return pathspecGlobs([target.pathspec]);
-  if (target.resources.length === 0) return globs;
-  const { resolveRevisionSpec } = await import('../../lib/store/index.ts');
-  const { namespaceMatcher } = await import('../../lib/selection/index.ts');
-  const { objectPathsNamed } = await import('../../lib/history/object-lookup.ts');
-  const { commit, label } = await resolveRevisionSpec(repository, target.revision);
-  const selected = namespaceMatcher(selection);
-  const paths: string[] = [];
-  for (const resource of target.resources) {
-    const found = await objectPathsNamed(repository, commit, resource, selected, prefix);
-    if (found.length === 0)
-      throw new UsageError(
-        `${resource.kind}/${resource.name} matches nothing in ${label}${selection.namespaces?.length ? ` (-n ${selection.namespaces.join(',')})` : ''}, so there is nothing to restore.`,
-      );
-    paths.push(...found.map(literalGlob));
-  }
-  return paths;
-}
-
-/** A path as a glob that matches only itself. */
-function literalGlob(path: string): string {
-  return path.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
-}
-
-const marks: Record<PlannedObject['action'], string> = {
-  create: '+',
-  update: '~',
-  delete: '-',
-  unchanged: '=',
-  blocked: '!',
-  invalid: '✗',
-};
-
-function objectLines(object: PlannedObject): string[] {
-  const warnings = object.warnings.map((warning) => `        warning: ${warning}`);
-  if (object.action === 'blocked' || object.action === 'invalid') {
-    return [
-      `  ${marks[object.action]} ${object.ref}${object.path ? ` (${object.path})` : ''}: ${object.reason}`,
-      ...warnings,
-    ];
-  }
-  return [
-    `  ${marks[object.action]} ${object.action.padEnd(6)} ${object.ref}`,
-    ...object.fields.map((change) => `        ${formatFieldChange(change)}`),
-    ...warnings,
-  ];
-}
-
-/** Objects outside every namespace other than Namespaces: shared by the whole cluster, so listed apart (a refused file stays where its path put it). */
-function isClusterWide(object: PlannedObject): boolean {
-  return (
-    object.namespace === undefined &&
-    !(object.group === '' && object.kind === 'Namespace') &&
-    object.action !== 'invalid'
-  );
-}
-
-function planText(plan: RestorePlan, target: string): string {
-  const lines = [`Restore plan: ${plan.revision.label} (${plan.revision.commit.slice(0, 7)}) → ${target}`];
-  const shown = plan.objects.filter((o) => o.action !== 'unchanged' || o.warnings.length > 0);
-  lines.push(...shown.filter((o) => !isClusterWide(o)).flatMap(objectLines));
-  const clusterWide = shown.filter(isClusterWide);
-  if (clusterWide.length > 0)
-    lines.push('Cluster-scoped objects (shared by every namespace):', ...clusterWide.flatMap(objectLines));
-  const counts = planCounts(plan);
-  const problems = [
-    counts.blocked ? `, ${counts.blocked} not restorable` : '',
-    counts.invalid ? `, ${counts.invalid} invalid` : '',
-  ].join('');
-  lines.push(
-    `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged${problems}.`,
-  );
-  return lines.join('\n') + '\n';
-}
-
-/** What a server dry run sent and what it could not: never "validated" for a write the server did not see. */
-function serverDryRunNote(result: RestoreResult): string {
-  const writes = result.objects.filter((o) => o.action === 'create' || o.action === 'update' || o.action === 'delete');
-  const unsent = writes.filter((o) => o.unvalidated).length;
-  const sent = writes.length - unsent;
-  if (unsent === 0) return ` (server dry run, nothing changed: the server validated all ${sent} writes)`;
-  return ` (server dry run, nothing changed: the server validated ${sent} of ${writes.length} writes; ${unsent} were not sent, as they need objects this restore creates)`;
-}
-
-function summaryLine(result: RestoreResult): string {
-  const { counts } = result;
-  const notRestored = counts.notRestored ? `, not restored ${counts.notRestored}` : '';
-  const dryRun = result.dryRun === 'server' ? serverDryRunNote(result) : '';
-  return `restore: created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}, deleted ${counts.deleted}, failed ${counts.failed}${notRestored}${dryRun}\n`;
-}
-
-function planJson(plan: RestorePlan) {
-  return plan.objects.map((o) => ({
-    ref: o.ref,
-    path: o.path || undefined,
-    action: o.action,
-    reason: o.reason,
-    fields: o.fields.length ? o.fields.map(formatFieldChange) : undefined,
-    warnings: o.warnings.length ? o.warnings : undefined,
-  }));
-}
-
-async function confirm(target: string): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await prompt.question(`Apply this plan to ${target}? Only 'yes' will be accepted: `);
-    return answer.trim() === 'yes';
-  } finally {
-    prompt.close();
-  }
 }
 
 export function registerRestoreCommand(program: Command): void {
@@ -315,26 +124,14 @@ export function registerRestoreCommand(program: Command): void {
       });
       if (!json) process.stdout.write(planText(plan, target));
       if (dryRun === 'client') {
+        process.stdout.write(clientDryRunText(plan, json));
         // The exit code the restore itself would end with: 1 when some object cannot be restored.
         const { blocked, invalid } = planCounts(plan);
-        if (json)
-          process.stdout.write(
-            JSON.stringify({ revision: plan.revision, dryRun, plan: planJson(plan) }, null, 2) + '\n',
-          );
-        else if (blocked + invalid > 0)
-          process.stdout.write(
-            `Dry run: nothing was sent to the cluster; ${blocked + invalid} objects cannot be restored (marked ! and ✗ above).\n`,
-          );
-        else process.stdout.write('Dry run: nothing was sent to the cluster.\n');
         if (blocked + invalid > 0) process.exitCode = 1;
         return;
       }
       if (hasWrites(plan) && dryRun !== 'server' && !options.yes) {
-        if (!process.stdin.isTTY)
-          throw new UsageError(
-            'restore would change the cluster and there is no terminal to confirm on; pass --yes to apply (or --dry-run to only plan).',
-          );
-        if (!(await confirm(target))) {
+        if (!(await confirmRestore(target))) {
           process.stderr.write('restore cancelled; nothing was changed.\n');
           process.exitCode = 1;
           return;
@@ -370,30 +167,7 @@ export function registerRestoreCommand(program: Command): void {
           ),
         );
       }
-      if (json) {
-        process.stdout.write(
-          JSON.stringify(
-            {
-              revision: result.revision,
-              dryRun: result.dryRun,
-              restoredBy: restorer,
-              plan: planJson(plan),
-              results: result.objects,
-              counts: result.counts,
-            },
-            null,
-            2,
-          ) + '\n',
-        );
-      } else {
-        for (const object of result.objects) {
-          if (object.message)
-            process.stderr.write(
-              `${object.outcome === 'failed' || object.outcome === 'not-restored' ? 'error' : 'note'}: ${object.message}\n`,
-            );
-        }
-        process.stdout.write(summaryLine(result));
-      }
+      printResult(plan, result, restorer, json);
       if (result.counts.failed + result.counts.notRestored > 0) process.exitCode = 1;
     } finally {
       progress.stop();

@@ -1,5 +1,10 @@
-// Cluster IPs and node ports handed out in order, as a fresh cluster's allocators would.
-import type { Allocator } from './defaults.ts';
+// What hands out cluster IPs and node ports to Services, and the simulator's: in order, as a fresh cluster's
+// allocators would.
+
+export interface Allocator {
+  clusterIP(): string;
+  nodePort(): number;
+}
 
 export class SequentialAllocator implements Allocator {
   private nextIp = 10;

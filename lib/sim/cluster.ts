@@ -11,8 +11,8 @@ import {
   rootCaConfigMap,
   BUILTIN_NAMESPACES,
 } from './bootstrap.ts';
-import { SequentialAllocator } from './allocator.ts';
-import { applyCreateDefaults, carryServerAssigned, type Allocator } from './defaults.ts';
+import { SequentialAllocator, type Allocator } from './allocator.ts';
+import { applyCreateDefaults, carryServerAssigned } from './defaults.ts';
 import { servedObject } from './encoding.ts';
 import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';

@@ -2,7 +2,8 @@
 // that calls the semantics functions in the order the simulator server does.
 import { readFileSync } from 'node:fs';
 import { builtinResources, resourcesFromCrd } from '../../lib/sim/catalog.ts';
-import { applyCreateDefaults, carryServerAssigned, type Allocator } from '../../lib/sim/defaults.ts';
+import type { Allocator } from '../../lib/sim/allocator.ts';
+import { applyCreateDefaults, carryServerAssigned } from '../../lib/sim/defaults.ts';
 import { serverSideApply } from '../../lib/sim/apply.ts';
 import { recordWrite } from '../../lib/sim/managed-fields.ts';
 import type { KubeObject, ResourceDef } from '../../lib/sim/types.ts';

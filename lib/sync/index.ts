@@ -134,6 +134,7 @@ export class ClusterSync {
       unreachableAfterMs: options.unreachableAfterMs,
       clock,
       onEvent: (event) => this.route(event),
+      roomForMore: () => this.writer.roomForMore(),
     });
     this.gaveUp.catch(() => undefined);
     this.health = new HealthMonitor({ sources: () => this.readinessSources(), logger: this.logger, clock });
@@ -224,6 +225,8 @@ export class ClusterSync {
   /** Stops watching, then commits the pending batch. */
   async stop(): Promise<string | undefined> {
     this.health.stop();
+    // A source waiting for room would keep the watcher from stopping until a commit made some.
+    this.writer.stopScheduling();
     await this.watcher.stop();
     const commit = await this.writer.stop();
     await this.remote?.stop().catch((error) =>

@@ -1,4 +1,5 @@
 export { Watcher, type WatchEvent, type WatcherOptions } from './watcher.ts';
 export { Reflector, type ReflectorOptions } from './reflector.ts';
+export { RelistTurns } from './relist-turns.ts';
 export type { WatchMetrics } from './metrics.ts';
 export { ApiContact } from './api-contact.ts';

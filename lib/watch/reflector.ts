@@ -18,6 +18,7 @@ import type { Logger } from '../log/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
 import type { ContactRecorder } from './api-contact.ts';
 import type { WatchMetrics } from './metrics.ts';
+import type { RelistTurns } from './relist-turns.ts';
 
 export type ReflectorEvent =
   | { type: 'upsert'; object: KubeObject }
@@ -40,6 +41,8 @@ export interface ReflectorOptions {
   clock?: Clock;
   /** Awaited in order: the reflector reads no further while it runs. */
   onEvent: (event: ReflectorEvent) => void | Promise<void>;
+  /** Every relist (not the first list) waits for its turn here; shared by the reflectors of one watch. */
+  relistTurns?: RelistTurns;
   /** The collection cannot be listed (403, 404, 405); 403 and 405 end the reflector, 404 is retried. */
   onUnreadable?: (error: ApiError) => void;
   metrics?: WatchMetrics;
@@ -85,8 +88,7 @@ export class Reflector {
     while (!signal.aborted) {
       try {
         if (needsList) {
-          if (listed) this.options.metrics?.relist(metricName);
-          await this.list();
+          await (listed ? this.relist() : this.list());
           listed = true;
           needsList = false;
           attempt = 0;
@@ -131,6 +133,15 @@ export class Reflector {
         }
       }
     }
+  }
+
+  /** A list after the first: counted, and in its turn among the watch's relists when they take turns. */
+  private relist(): Promise<void> {
+    const relist = () => {
+      this.options.metrics?.relist(qualifiedResourceName(this.resource));
+      return this.list();
+    };
+    return this.options.relistTurns ? this.options.relistTurns.take(relist) : relist();
   }
 
   private async list(): Promise<void> {

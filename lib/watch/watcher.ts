@@ -25,6 +25,7 @@ import { systemClock, type Clock } from '../health/index.ts';
 import { ApiContact, DEFAULT_UNREACHABLE_AFTER_MS } from './api-contact.ts';
 import { probeWhileQuiet } from './api-probe.ts';
 import type { WatchMetrics } from './metrics.ts';
+import { RelistTurns } from './relist-turns.ts';
 import { Reflector, type ReflectorEvent } from './reflector.ts';
 
 /** What a Watcher hands its consumer; `sequence` grows by one with every event, across all resources. */
@@ -40,6 +41,8 @@ export interface WatcherOptions {
   normalize?: NormalizeOptions;
   /** Awaited in order per collection: that collection's stream is not read further while it runs. */
   onEvent: (event: WatchEvent) => void | Promise<void>;
+  /** The consumer's room (HistoryWriter.roomForMore): relists run one at a time, each once there is room. */
+  roomForMore?: () => Promise<void> | undefined;
   metrics?: WatchMetrics;
   logger?: Logger;
   /** How often discovery is read again for kinds that came or went (default 60 s). */
@@ -87,6 +90,7 @@ export class Watcher {
   private readonly controller = new AbortController();
   private readonly streamClient: KubeClient;
   private readonly reflectors = new Map<string, RunningReflector>();
+  private readonly relistTurns: RelistTurns;
   private sequence = 0;
   private settleReady!: (error?: unknown) => void;
   private settleDone!: (error?: unknown) => void;
@@ -102,6 +106,7 @@ export class Watcher {
     this.options = options;
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
+    this.relistTurns = new RelistTurns(options.roomForMore);
     this.contact = new ApiContact({ unreachableAfterMs: options.unreachableAfterMs, clock: this.clock });
     // Every watch holds an HTTP/1.1 connection for minutes: they get their own unbounded pool so lists never queue behind them.
     this.streamClient = new KubeClient(options.client.connection, { maxSockets: Infinity });
@@ -284,6 +289,7 @@ export class Watcher {
       contact: this.contact,
       logger: this.logger,
       signal: controller.signal,
+      relistTurns: this.relistTurns,
       onUnreadable: (error: ApiError) => {
         settle();
         if (error.status === 404) this.requestRefresh();

@@ -6,7 +6,7 @@ import type { KubeClient } from '../../lib/kube/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import type { KubeObject } from '../../lib/normalize/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
-import { Reflector, type ReflectorOptions } from '../../lib/watch/index.ts';
+import { Reflector, RelistTurns, type ReflectorOptions } from '../../lib/watch/index.ts';
 import { configmaps, connect, MetricsRecorder, objectNames, StateRecorder } from './recorder.ts';
 
 const reflectors = suite<{ sim: Simulator; client: KubeClient }>('reflector');
@@ -344,6 +344,42 @@ reflectors('a server restarted without its state (versions start over) is relist
     assertMatchesServer(sim, running.recorder, 'reborn');
   } finally {
     await running.stop();
+  }
+});
+
+reflectors('relists wait for the consumer to have room, and take turns', async ({ sim, client }) => {
+  await createNamespace(client, 'turn-a');
+  await createNamespace(client, 'turn-b');
+  let full = true;
+  let openRoom!: () => void;
+  const room = new Promise<void>((resolve) => (openRoom = resolve));
+  let asked = 0;
+  const relistTurns = new RelistTurns(() => {
+    asked++;
+    return full ? room : undefined;
+  });
+  const first = await startReflector(client, 'turn-a', { relistTurns });
+  const second = await startReflector(client, 'turn-b', { relistTurns });
+  try {
+    sim.faults.dropWatches();
+    await write(sim, client, 'turn-a', 'create', 'a');
+    await write(sim, client, 'turn-b', 'create', 'b');
+    sim.faults.compactHistory();
+    await first.recorder.waitFor(() => asked === 1, 'a relist asking for room');
+    await sleep(500);
+    assert.is(asked, 1, 'the second relist waits for the first one');
+    assert.is(first.recorder.eventsOf('synced').length + second.recorder.eventsOf('synced').length, 2, 'no relist yet');
+    full = false;
+    openRoom();
+    await first.recorder.waitFor(() => first.recorder.eventsOf('synced').length === 2, 'the first relist');
+    await second.recorder.waitFor(() => second.recorder.eventsOf('synced').length === 2, 'the second relist');
+    assert.is(asked, 2);
+    assertMatchesServer(sim, first.recorder, 'turn-a');
+    assertMatchesServer(sim, second.recorder, 'turn-b');
+  } finally {
+    openRoom();
+    await first.stop();
+    await second.stop();
   }
 });
 

@@ -1,0 +1,22 @@
+/**
+ * Relists one at a time, each once the consumer has room. A relist holds its whole collection in memory and stages
+ * every object of it at once, past any backlog bound; a server that ends slow watchers (a real watch cache does) and
+ * has compacted past their versions makes every collection of an overloaded watch relist together, which at 100,000
+ * objects was more than the heap holds.
+ */
+export class RelistTurns {
+  private queue: Promise<void> = Promise.resolve();
+
+  /** `roomForMore` as the consumer's (HistoryWriter.roomForMore): undefined while there is room. */
+  constructor(private readonly roomForMore: () => Promise<void> | undefined = () => undefined) {}
+
+  /** Runs `relist` after the relists queued before it, once there is room. */
+  take(relist: () => Promise<void>): Promise<void> {
+    const turn = this.queue.then(async () => {
+      await this.roomForMore();
+      await relist();
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+}

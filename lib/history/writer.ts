@@ -240,10 +240,15 @@ export class HistoryWriter {
     return run;
   }
 
-  /** Commits what is pending and stops the batch timer. */
-  async stop(): Promise<string | undefined> {
+  /** No commit on the timer from now on, and no event source held back: what is pending waits for stop(). */
+  stopScheduling(): void {
     this.schedule.stop();
     this.wakeIfRoom();
+  }
+
+  /** Commits what is pending and stops the batch timer. */
+  async stop(): Promise<string | undefined> {
+    this.stopScheduling();
     try {
       return await this.flush();
     } finally {

@@ -38,4 +38,23 @@ tests(
   },
 );
 
+tests(
+  'stopping a watch that waits for room does not wait for a commit: what was read is committed',
+  async ({ sim, tmp }) => {
+    const held = await startHeldSync(sim, join(tmp.path, 'repo'), { maxBacklog: 10 });
+    const commitsBefore = (await held.repository.log()).length;
+    sim.seed(Array.from({ length: 50 }, (_, i) => configMap(`stopping-${i}`)));
+    await eventually(async () => (await eventsRead(held.sync, 'configmaps')) >= 10, 10_000, 'ten events read');
+    assert.is(held.sync.pendingCount, 10, 'the watch waits for room');
+    // Nothing but stop() can make room here: the watcher must not wait for a commit before it stops.
+    const outcome = await Promise.race([
+      held.stop().then(() => 'stopped'),
+      new Promise((resolve) => setTimeout(resolve, 20_000, 'still waiting for room')),
+    ]);
+    assert.is(outcome, 'stopped');
+    const created = (await changesCommitted(held.repository, commitsBefore)).created;
+    assert.ok(created >= 10, `${created} of the changes read were committed at stop`);
+  },
+);
+
 tests.run();

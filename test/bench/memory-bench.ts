@@ -66,6 +66,9 @@ const average = (values: number[]) => values.reduce((sum, value) => sum + value,
 
 export async function watchMemoryBenchmark(objectCount: number, durationSeconds: number): Promise<Row[]> {
   const shipped = shippedContainer();
+  const figure = `7. watch steady RSS, ${objectCount.toLocaleString('en')} objects, ${durationSeconds / 60} min of churn`;
+  const bound = 0.6 * shipped.limitMib;
+  const target = `levels off < ${bound.toFixed(0)} MiB (60% of the ${shipped.limitMib.toFixed(0)} MiB limit)`;
   const root = mkdtempSync(join(tmpdir(), 'kubesnap-bench-memory-'));
   await bundleBuilt();
   const sim = await startSimServer(objectCount);
@@ -81,10 +84,15 @@ export async function watchMemoryBenchmark(objectCount: number, durationSeconds:
     let commits = 0;
     let committed = 0;
     let failure = '';
+    let lastPlainLine = '';
     const firstCommit = new Promise<void>((resolve, reject) => {
       createInterface({ input: child.stderr! }).on('line', (line) => {
-        // bin/kubesnap.js says so in plain text when it rebuilds the bundle first; the log's lines are JSON.
-        if (!line.startsWith('{')) return;
+        // bin/kubesnap.js says so in plain text when it rebuilds the bundle first, and V8 when it runs out of heap;
+        // the log's lines are JSON.
+        if (!line.startsWith('{')) {
+          if (line.trim()) lastPlainLine = line.trim();
+          return;
+        }
         const entry = JSON.parse(line);
         // The writer's line has the number of changes; watch's own line at exit repeats the last commit without it.
         if (entry.msg === 'committed' && typeof entry.changes === 'number') {
@@ -106,12 +114,34 @@ export async function watchMemoryBenchmark(objectCount: number, durationSeconds:
 
     const samples: Sample[] = [];
     const begin = performance.now();
-    const sampler = setInterval(
-      () => samples.push({ t: (performance.now() - begin) / 1000, rssMib: rssMibOf(child.pid!) }),
-      1000,
-    );
+    let diedAfterSeconds: number | undefined;
+    child.once('exit', () => (diedAfterSeconds ??= (performance.now() - begin) / 1000));
+    const sampler = setInterval(() => {
+      try {
+        if (diedAfterSeconds === undefined)
+          samples.push({ t: (performance.now() - begin) / 1000, rssMib: rssMibOf(child.pid!) });
+      } catch {
+        // It died between two samples; its 'exit' event is on its way.
+      }
+    }, 1000);
     const driven = await sim.drive(RATE, durationSeconds * 1000, objectCount);
     clearInterval(sampler);
+    if (diedAfterSeconds !== undefined) {
+      const peakBefore = Math.max(...samples.map((sample) => sample.rssMib));
+      return [
+        {
+          figure,
+          target,
+          value: `exited ${diedAfterSeconds.toFixed(0)} s into the churn (code ${child.exitCode ?? child.signalCode})`,
+          baseline: '',
+          ratio: '',
+          met: false,
+          notes: [
+            `peak RSS before it exited ${peakBefore.toFixed(0)} MiB; its last words: ${failure || lastPlainLine}`,
+          ],
+        },
+      ];
+    }
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
@@ -125,13 +155,12 @@ export async function watchMemoryBenchmark(objectCount: number, durationSeconds:
     );
     // Levelled off: the last minute's average is within 2% (or 10 MiB) of the minute before's.
     const levelled = lastMinute <= Math.max(minuteBefore * 1.02, minuteBefore + 10);
-    const bound = 0.6 * shipped.limitMib;
     const highest = Math.max(peak, syncPeakMib);
     const writeRate = driven.writes / (driven.elapsedMs / 1000);
     return [
       {
-        figure: `7. watch steady RSS, ${objectCount.toLocaleString('en')} objects, ${durationSeconds / 60} min of churn`,
-        target: `levels off < ${bound.toFixed(0)} MiB (60% of the ${shipped.limitMib.toFixed(0)} MiB limit)`,
+        figure,
+        target,
         value: `${lastMinute.toFixed(0)} MiB (last ${minute.toFixed(0)} s)`,
         baseline: `${minuteBefore.toFixed(0)} MiB the ${minute.toFixed(0)} s before`,
         ratio: '',

@@ -41,6 +41,16 @@ function repositoryOfPacks(dir: string, packs: number): string[] {
     .flatMap((line) => (line.endsWith(' blob') ? [line.slice(0, 40)] : []));
 }
 
+/** One pack left open (its .pack and .idx), none of them deleted, every object read from it; closing gives it back. */
+function assertOnePackOpenThenNone(reader: ObjectReader, dir: string, blobs: string[]): void {
+  const open = openFilesUnder(dir);
+  assert.is(open.length, 2, open.join(', '));
+  assert.not.ok(open.some((path) => path.endsWith(' (deleted)')));
+  for (const id of blobs) assert.ok(reader.read(id).content.toString().includes('blob'), id);
+  reader.close();
+  assert.equal(openFilesUnder(dir), []);
+}
+
 test('a pack git repack deleted still reads until the next scan, which gives its files back; close gives back the rest', () => {
   const dir = join(root, 'repacked.git');
   const blobs = repositoryOfPacks(dir, 3);
@@ -51,12 +61,7 @@ test('a pack git repack deleted still reads until the next scan, which gives its
   assert.is(openFilesUnder(dir).filter((path) => path.endsWith(' (deleted)')).length, 6);
   for (const id of blobs) assert.ok(reader.read(id).content.toString().includes('blob'), id);
   reader.rescanPacks();
-  const open = openFilesUnder(dir);
-  assert.is(open.length, 2, open.join(', '));
-  assert.not.ok(open.some((path) => path.endsWith(' (deleted)')));
-  for (const id of blobs) assert.ok(reader.read(id).content.toString().includes('blob'), id);
-  reader.close();
-  assert.equal(openFilesUnder(dir), []);
+  assertOnePackOpenThenNone(reader, dir, blobs);
 });
 
 test('the packs a merge replaced are given back as they are deleted; the merged one reads every object', () => {
@@ -69,12 +74,7 @@ test('the packs a merge replaced are given back as they are deleted; the merged 
     packs.map((pack) => pack.name),
     writeMergedPack(reader, packs),
   );
-  const open = openFilesUnder(dir);
-  assert.is(open.length, 2, open.join(', '));
-  assert.not.ok(open.some((path) => path.endsWith(' (deleted)')));
-  for (const id of blobs) assert.ok(reader.read(id).content.toString().includes('blob'), id);
-  reader.close();
-  assert.equal(openFilesUnder(dir), []);
+  assertOnePackOpenThenNone(reader, dir, blobs);
   git(dir, ['fsck', '--strict', '--no-progress']);
 });
 

@@ -11,7 +11,7 @@ export const WRITTEN_AT = 'bench.kubesnap.dev/written-at';
 
 const count = Number(process.argv[2]);
 const started = performance.now();
-const sim = await startSimulator({ seed: clusterObjects(count), historySize: 20_000 });
+const sim = await startSimulator({ seed: clusterObjects(count), historySize: 102_400 });
 // Seeding is set-up: its garbage is collected now rather than during the first measured list (~2.7 s at 100k).
 gc?.();
 process.send!({ seeded: { kubeconfigPath: sim.kubeconfigPath, objects: count, seedMs: performance.now() - started } });

@@ -358,13 +358,25 @@ reflectors('relists wait for the consumer to have room, and take turns', async (
     asked++;
     return full ? room : undefined;
   });
-  const first = await startReflector(client, 'turn-a', { relistTurns });
-  const second = await startReflector(client, 'turn-b', { relistTurns });
+  // Each consumer is held on an event while the watches drop and the history is compacted, so neither can watch again
+  // before its version has expired: both must relist.
+  let hold: Promise<void> | undefined;
+  let release!: () => void;
+  const gate = () => hold ?? Promise.resolve();
+  const first = await startReflector(client, 'turn-a', { relistTurns }, gate);
+  const second = await startReflector(client, 'turn-b', { relistTurns }, gate);
   try {
-    sim.faults.dropWatches();
+    hold = new Promise((resolve) => (release = resolve));
     await write(sim, client, 'turn-a', 'create', 'a');
     await write(sim, client, 'turn-b', 'create', 'b');
+    await first.recorder.waitFor(() => changes(first.recorder).length === 1, 'the first consumer held');
+    await second.recorder.waitFor(() => changes(second.recorder).length === 1, 'the second consumer held');
+    sim.faults.dropWatches();
+    await write(sim, client, 'turn-a', 'create', 'a2');
+    await write(sim, client, 'turn-b', 'create', 'b2');
     sim.faults.compactHistory();
+    hold = undefined;
+    release();
     await first.recorder.waitFor(() => asked === 1, 'a relist asking for room');
     await sleep(500);
     assert.is(asked, 1, 'the second relist waits for the first one');
@@ -377,6 +389,7 @@ reflectors('relists wait for the consumer to have room, and take turns', async (
     assertMatchesServer(sim, first.recorder, 'turn-a');
     assertMatchesServer(sim, second.recorder, 'turn-b');
   } finally {
+    release?.();
     openRoom();
     await first.stop();
     await second.stop();

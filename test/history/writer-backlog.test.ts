@@ -6,19 +6,11 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HistoryWriter } from '../../lib/history/index.ts';
-import type { ApiResource } from '../../lib/kube/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { ManualClock } from '../health/manual-clock.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
+import { configmaps as configMaps } from '../watch/recorder.ts';
 
-const configMaps = {
-  group: '',
-  version: 'v1',
-  resource: 'configmaps',
-  kind: 'ConfigMap',
-  namespaced: true,
-  verbs: ['list', 'watch'],
-} as unknown as ApiResource;
 const configMap = (name: string, value = name) => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',

@@ -6,20 +6,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HistoryWriter } from '../../lib/history/index.ts';
 import type { CommitsFailingError } from '../../lib/history/commit-failures.ts';
-import type { ApiResource } from '../../lib/kube/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 import { eventually } from '../helpers/cluster.ts';
 import { ManualClock } from '../health/manual-clock.ts';
+import { configmaps as configMaps } from '../watch/recorder.ts';
 
-const configMaps = {
-  group: '',
-  version: 'v1',
-  resource: 'configmaps',
-  kind: 'ConfigMap',
-  namespaced: true,
-  verbs: ['list', 'watch'],
-} as unknown as ApiResource;
 const configMap = (name: string) => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',

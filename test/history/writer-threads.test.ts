@@ -3,20 +3,12 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HistoryWriter } from '../../lib/history/index.ts';
-import type { ApiResource } from '../../lib/kube/index.ts';
 import type { KubeObject } from '../../lib/normalize/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 import { fsck } from '../store/real-git.ts';
+import { configmaps as configMaps } from '../watch/recorder.ts';
 
-const configMaps = {
-  group: '',
-  version: 'v1',
-  resource: 'configmaps',
-  kind: 'ConfigMap',
-  namespaced: true,
-  verbs: ['list', 'watch'],
-} as unknown as ApiResource;
 const configMap = (i: number, round: number): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',

@@ -24,6 +24,7 @@ interface WatchFlags
   batchMax: string;
   listen?: string;
   discoveryInterval: string;
+  maxBacklog: string;
   maxFailing: string;
   maxUnreachable: string;
   pushInterval: string;
@@ -37,6 +38,11 @@ export function registerWatchCommand(program: Command): void {
     .option('--batch <duration>', 'commit this long after the first pending change (0: each change at once)', '5s')
     .option('--batch-max <count>', 'commit at once when this many changes are pending', '1000')
     .option('--listen <address>', 'serve /healthz, /readyz and /metrics on [host]:port (e.g. :9090)')
+    .option(
+      '--max-backlog <changes>',
+      'stop reading events while this many changes are pending or being written, until a commit makes room',
+      '10000',
+    )
     .option('--discovery-interval <duration>', 'how often to look for kinds that came or went', '60s')
     .option(
       '--max-failing <duration>',
@@ -62,6 +68,7 @@ export function registerWatchCommand(program: Command): void {
     const named = (attribute: string, flag: string) => valueSourceName(self, attribute, flag);
     const batchMs = parseDuration(options.batch, named('batch', '--batch'));
     const batchMax = parsePositiveInteger(options.batchMax, named('batchMax', '--batch-max'));
+    const maxBacklog = parsePositiveInteger(options.maxBacklog, named('maxBacklog', '--max-backlog'));
     const discoveryIntervalMs = parseDuration(
       options.discoveryInterval,
       named('discoveryInterval', '--discovery-interval'),
@@ -97,6 +104,7 @@ export function registerWatchCommand(program: Command): void {
         prefix: options.prefix,
         batchMs,
         batchMax,
+        maxBacklog,
         discoveryIntervalMs,
         maxFailingMs,
         unreachableAfterMs,

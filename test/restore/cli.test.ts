@@ -1,13 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../helpers/cli.ts';
+import type { CliResult } from '../helpers/cli.ts';
 import { run } from '../helpers/processes.ts';
 import { startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
 
 interface Context {
   cluster: RestoreCluster;
-  kubesnap(...args: string[]): ReturnType<typeof runCli>;
+  kubesnap(...args: string[]): Promise<CliResult>;
 }
 
 const bin = fileURLToPath(new URL('../../bin/kubesnap.js', import.meta.url));
@@ -16,8 +16,7 @@ const cli = suite<Context>('kubesnap restore');
 cli.before(async (context) => {
   context.cluster = await startRestoreCluster();
   assert.ok(await context.cluster.snapshot());
-  context.kubesnap = (...args) =>
-    runCli(['--kubeconfig', context.cluster.sim.kubeconfigPath, '--repo', context.cluster.repo, ...args]);
+  context.kubesnap = (...args) => context.cluster.kubesnap(args);
   await context.cluster.kubectl('-n', 'shop', 'scale', 'deployment/web', '--replicas=5');
   await context.cluster.kubectl('-n', 'shop', 'delete', 'configmap', 'web-config');
   await context.cluster.kubectl('-n', 'shop', 'create', 'configmap', 'extra', '--from-literal=a=b');

@@ -2,7 +2,6 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KubeClient, type RequestOptions } from '../../lib/kube/index.ts';
 import { applyRestore, planRestore, type RestoreResult } from '../../lib/restore/index.ts';
-import { runCli } from '../helpers/cli.ts';
 import { kubectlOk, startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
 
 const failures = suite<{ cluster: RestoreCluster }>('restore failures');
@@ -173,16 +172,7 @@ failures(
       },
     );
     await cluster.kubectl('-n', 'shop', 'scale', 'deployment/web', '--replicas=4');
-    const result = await runCli([
-      '--kubeconfig',
-      cluster.sim.kubeconfigPath,
-      '--repo',
-      cluster.repo,
-      'restore',
-      '-n',
-      'shop',
-      '--yes',
-    ]);
+    const result = await cluster.kubesnap(['restore', '-n', 'shop', '--yes']);
     assert.is(result.code, 1, result.stderr);
     assert.match(
       result.stderr,

@@ -2,12 +2,12 @@
 // lie about what they hold, or that cost more to read than their size. Through the real CLI.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../helpers/cli.ts';
+import type { CliResult } from '../helpers/cli.ts';
 import { startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
 
 interface Context {
   cluster: RestoreCluster;
-  kubesnap(args: string[], env?: NodeJS.ProcessEnv): ReturnType<typeof runCli>;
+  kubesnap(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>;
   /** HEAD before the hostile commit, to go back to. */
   clean: string;
 }
@@ -69,7 +69,7 @@ hostile.before(async (context) => {
   context.clean = (await context.cluster.snapshot())!;
   // Bounded heap: a file that expanded in memory would end the process instead of passing slowly.
   context.kubesnap = (args, env) =>
-    runCli(['--kubeconfig', context.cluster.sim.kubeconfigPath, '--repo', context.cluster.repo, ...args], {
+    context.cluster.kubesnap(args, {
       env: { NODE_OPTIONS: '--max-old-space-size=192', ...env },
       timeoutMs: 30_000,
     });

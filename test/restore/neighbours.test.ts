@@ -3,7 +3,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planRestore, type PlannedObject, type RestorePlan } from '../../lib/restore/index.ts';
-import { runCli } from '../helpers/cli.ts';
 import { kubectlOk, startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
 
 const neighbours = suite<{ cluster: RestoreCluster }>('restore and its neighbours');
@@ -137,9 +136,8 @@ neighbours(
     await cluster.kubectl('-n', 'payments', 'delete', 'serviceaccount', 'api');
     await cluster.kubectl('-n', 'payments', 'scale', 'deployment/api', '--replicas=1');
 
-    const kubesnap = (...args: string[]) =>
-      runCli(['--kubeconfig', cluster.sim.kubeconfigPath, '--repo', cluster.repo, 'restore', ...args]);
-    const shop = await kubesnap('-n', 'shop', '--include', 'deployments', '--include', 'secrets', '--dry-run');
+    const restore = (...args: string[]) => cluster.kubesnap(['restore', ...args]);
+    const shop = await restore('-n', 'shop', '--include', 'deployments', '--include', 'secrets', '--dry-run');
     assert.is(shop.code, 1, 'the redacted Secret cannot be restored');
     assert.match(
       shop.stdout,
@@ -147,7 +145,7 @@ neighbours(
     );
     assert.not.ok(shop.stdout.includes('optional-extra'), 'an optional reference is no warning');
 
-    const payments = await kubesnap('-n', 'payments', '--include', 'deployments', '--dry-run', '-o', 'json');
+    const payments = await restore('-n', 'payments', '--include', 'deployments', '--dry-run', '-o', 'json');
     assert.is(payments.code, 0, payments.stderr);
     const api = JSON.parse(payments.stdout).plan.find((o: { ref: string }) => o.ref === 'Deployment/payments/api');
     assert.equal(api.warnings, [

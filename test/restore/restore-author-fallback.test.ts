@@ -8,11 +8,11 @@ import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
 import { restorerName } from '../../lib/restore/index.ts';
 import type { BrokenAnswer } from '../../lib/sim/faults.ts';
 import type { Simulator } from '../../lib/sim/index.ts';
-import { runCli } from '../helpers/cli.ts';
 import { clientFor } from '../helpers/cluster.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
 import { git } from '../helpers/processes.ts';
 import { simulatorSuite } from '../helpers/simulator-suite.ts';
+import { kubesnapOn } from './restore-setup.ts';
 
 const SELF_SUBJECT_REVIEWS = 'selfsubjectreviews.authentication.k8s.io';
 /** The user of the simulator's kubeconfig. */
@@ -26,7 +26,7 @@ const fallback = simulatorSuite<{ repo: string }>('restore names the kubeconfig 
 
 fallback.before(async (context) => {
   context.repo = join(context.tmp.path, 'repo');
-  const snapshot = await runCli(['--kubeconfig', context.sim.kubeconfigPath, '--repo', context.repo, 'snapshot']);
+  const snapshot = await kubesnapOn(context.sim.kubeconfigPath, context.repo, ['snapshot']);
   assert.is(snapshot.code, 0, snapshot.stderr);
 });
 
@@ -42,11 +42,7 @@ for (const answer of ['internal-error', 'not-json'] satisfies BrokenAnswer[]) {
     await kubectlOk(sim.kubeconfigPath, ['-n', 'shop', 'scale', 'deployment/web', `--replicas=${snapshotted + 3}`]);
     sim.faults.breakResource(SELF_SUBJECT_REVIEWS, answer);
 
-    const restore = await runCli([
-      '--kubeconfig',
-      sim.kubeconfigPath,
-      '--repo',
-      repo,
+    const restore = await kubesnapOn(sim.kubeconfigPath, repo, [
       'restore',
       'HEAD',
       'deploy/web',

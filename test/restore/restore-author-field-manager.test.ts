@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { kubectl } from '../helpers/kubectl.ts';
-import { runCli } from '../helpers/cli.ts';
 import { git } from '../helpers/processes.ts';
 import { startRestoreCluster, type RestoreCluster } from './restore-setup.ts';
 
@@ -39,11 +38,7 @@ test('a restore fits a long or unprintable --author into the field manager the s
   const revision = await cluster.snapshot();
   await cluster.kubectl('-n', 'shop', 'scale', 'deployment/web', '--replicas=9');
   const name = `Ä\tÖ${'Ä'.repeat(100)}`;
-  const restore = await runCli([
-    '--kubeconfig',
-    cluster.sim.kubeconfigPath,
-    '--repo',
-    cluster.repo,
+  const restore = await cluster.kubesnap([
     'restore',
     revision!,
     'deploy/web',
@@ -71,18 +66,7 @@ test('a restore whose note cannot be written still succeeds, with a warning', as
   const notesRef = join(cluster.repo, 'refs', 'notes', 'kubesnap-restores');
   rmSync(notesRef, { force: true });
   mkdirSync(join(notesRef, 'in-the-way'), { recursive: true });
-  const restore = await runCli([
-    '--kubeconfig',
-    cluster.sim.kubeconfigPath,
-    '--repo',
-    cluster.repo,
-    'restore',
-    revision,
-    'deploy/web',
-    '-n',
-    'shop',
-    '--yes',
-  ]);
+  const restore = await cluster.kubesnap(['restore', revision, 'deploy/web', '-n', 'shop', '--yes']);
   assert.is(restore.code, 0, restore.stdout + restore.stderr);
   assert.match(restore.stdout, /restore: created 0, updated 1, /);
   assert.match(restore.stderr, `warning: the restore was not noted on ${revision.slice(0, 7)}: `);

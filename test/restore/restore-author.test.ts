@@ -12,6 +12,7 @@ import { eventually, startSeededSimulator } from '../helpers/cluster.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
 import { git, temporaryDirectory } from '../helpers/processes.ts';
 import { headOf, startWatch, type RunningWatch } from '../sync/running-watch.ts';
+import { kubesnapOn } from './restore-setup.ts';
 
 const RESTORER_RBAC = `
 apiVersion: v1
@@ -54,19 +55,7 @@ async function scaleWeb(replicas: number): Promise<string> {
 /** Restores deploy/web of the first commit through the CLI; returns the watch's commit message of it. */
 async function restoreWeb(kubeconfig: string, ...flags: string[]): Promise<string> {
   const before = await headOf(repo);
-  const restore = await runCli([
-    '--kubeconfig',
-    kubeconfig,
-    '--repo',
-    repo,
-    'restore',
-    first,
-    'deploy/web',
-    '-n',
-    'shop',
-    '--yes',
-    ...flags,
-  ]);
+  const restore = await kubesnapOn(kubeconfig, repo, ['restore', first, 'deploy/web', '-n', 'shop', '--yes', ...flags]);
   assert.is(restore.code, 0, restore.stdout + restore.stderr);
   const commit = await nextCommit(before, 'the restore committed');
   return git(repo, 'log', '-1', '--format=%B', commit);
@@ -136,11 +125,7 @@ test('no SelfSubjectReview allowed: the kubeconfig user is named', async () => {
 });
 
 test('a bad --author is refused before anything is written', async () => {
-  const restore = await runCli([
-    '--kubeconfig',
-    sim.kubeconfigPath,
-    '--repo',
-    repo,
+  const restore = await kubesnapOn(sim.kubeconfigPath, repo, [
     'restore',
     first,
     'deploy/web',

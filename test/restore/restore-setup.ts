@@ -6,11 +6,14 @@ import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
+import { runCli, type CliResult } from '../helpers/cli.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 import { kubectl } from '../helpers/kubectl.ts';
 
 export const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 export const fixtureFiles = ['00-namespaces.yaml', '05-crd.yaml', '10-shop.yaml', '20-payments.yaml'];
+
+type CliOptions = Parameters<typeof runCli>[1];
 
 export interface RestoreCluster {
   sim: Simulator;
@@ -19,8 +22,15 @@ export interface RestoreCluster {
   repo: string;
   tmp: { path: string; remove(): void };
   kubectl(...args: string[]): Promise<string>;
+  /** The real CLI on this cluster and repository. */
+  kubesnap(args: string[], options?: CliOptions): Promise<CliResult>;
   snapshot(): Promise<string | undefined>;
   stop(): Promise<void>;
+}
+
+/** The real CLI on a cluster and a repository: `kubesnap --kubeconfig KUBECONFIG --repo REPO ARGS…`. */
+export function kubesnapOn(kubeconfig: string, repo: string, args: string[], options?: CliOptions): Promise<CliResult> {
+  return runCli(['--kubeconfig', kubeconfig, '--repo', repo, ...args], options);
 }
 
 export async function connect(sim: Simulator): Promise<KubeClient> {
@@ -49,6 +59,7 @@ export async function startRestoreCluster(files = fixtureFiles): Promise<Restore
     repo,
     tmp,
     kubectl: (...args) => kubectlOk(sim, args),
+    kubesnap: (args, options) => kubesnapOn(sim.kubeconfigPath, repo, args, options),
     async snapshot() {
       // Commits one minute apart, so `--at` has distinct times to pick between.
       clock += 60_000;

@@ -212,15 +212,16 @@ export class HistoryWriter {
     this.stage(this.pathOf(resource, raw), null);
   }
 
-  /** The complete state of one collection after a list: anything committed there and not listed is gone. */
-  replaceCollection(resource: ApiResource, namespace: string | undefined, objects: KubeObject[]): void {
-    const listed = new Set<string>();
-    for (const object of objects) {
-      listed.add(this.pathOf(resource, object));
-      this.upsert(resource, object);
-    }
+  /** The end of a list of one collection (its objects came before as upserts): what is there and not listed is gone. */
+  deleteUnlisted(
+    resource: ApiResource,
+    namespace: string | undefined,
+    listed: Iterable<{ namespace?: string; name: string }>,
+  ): void {
+    const paths = new Set<string>();
+    for (const metadata of listed) paths.add(this.pathOf(resource, { metadata }));
     for (const path of this.pathsOf(resource, namespace)) {
-      if (!listed.has(path)) this.stage(path, null);
+      if (!paths.has(path)) this.stage(path, null);
     }
   }
 
@@ -417,7 +418,7 @@ export class HistoryWriter {
     if (this.recentObjects.size > RECENT_OBJECTS) this.recentObjects.delete(this.recentObjects.keys().next().value!);
   }
 
-  private pathOf(resource: ApiResource, object: KubeObject): string {
+  private pathOf(resource: ApiResource, object: { metadata: { namespace?: string; name: string } }): string {
     return objectPath(
       {
         group: resource.group,

@@ -47,7 +47,11 @@ export function selectCollections(selection: Selection, normalize: NormalizeOpti
 }
 
 /** Whether an object of a listed collection is inside the selected namespaces (--exclude-namespace, and -n for Namespace objects). */
-export function objectInSelectedNamespaces(object: KubeObject, resource: ApiResource, selection: Selection): boolean {
+export function objectInSelectedNamespaces(
+  object: { metadata: Pick<KubeObject['metadata'], 'namespace' | 'name'> },
+  resource: ApiResource,
+  selection: Selection,
+): boolean {
   if (resource.namespaced) return selection.namespaceSelected(object.metadata.namespace);
   if (isNamespacesResource(resource)) return selection.namespaceSelected(object.metadata.name);
   return true;

@@ -17,7 +17,7 @@ import type { RemoteSync } from '../remote/index.ts';
 import type { SecretSealer } from '../secrets/index.ts';
 import { namespaceMatcher, type SelectionOptions } from '../selection/index.ts';
 import type { Author, SnapshotRepository } from '../store/index.ts';
-import { Watcher, type WatchEvent } from '../watch/index.ts';
+import { splitObjectKey, Watcher, type WatchEvent } from '../watch/index.ts';
 import { RepositoryPresence } from './repository-presence.ts';
 import { StoreCompaction } from './store-compaction.ts';
 
@@ -247,12 +247,17 @@ export class ClusterSync {
         this.writer.delete(event.resource, event.object);
         break;
       case 'synced':
-        this.writer.replaceCollection(event.resource, event.namespace, event.objects);
+        this.writer.deleteUnlisted(event.resource, event.namespace, event.keys.map(splitObjectKey));
         break;
       case 'resource-removed':
         this.writer.removeResource(event.resource);
         break;
     }
+    return this.roomForMore();
+  }
+
+  /** Undefined while the writer has room for more; else the wait for it, counted by the backpressure metrics. */
+  private roomForMore(): Promise<void> | undefined {
     const room = this.writer.roomForMore();
     return room && this.metrics.waitForRoom(room);
   }

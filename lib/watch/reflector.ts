@@ -1,4 +1,4 @@
-// client-go's reflector loop for one collection: list → synced → watch from the list's
+// client-go's reflector loop for one collection: list (page by page) → synced → watch from the list's
 // resourceVersion with bookmarks; a dropped connection resumes from the last version seen; an
 // expired version (410) or a server whose versions went backwards (storage replaced) relists.
 import { systemClock, type Clock } from '../health/index.ts';
@@ -18,13 +18,15 @@ import type { Logger } from '../log/index.ts';
 import type { KubeObject } from '../normalize/index.ts';
 import type { ContactRecorder } from './api-contact.ts';
 import type { WatchMetrics } from './metrics.ts';
+import { objectKey } from './object-key.ts';
 import type { RelistTurns } from './relist-turns.ts';
 
 export type ReflectorEvent =
-  | { type: 'upsert'; object: KubeObject }
+  /** `listed`: one object of a list or relist, not a watch event. */
+  | { type: 'upsert'; object: KubeObject; listed: boolean }
   | { type: 'delete'; object: KubeObject }
-  /** The complete collection after a list or relist: what is not in it is gone. */
-  | { type: 'synced'; objects: KubeObject[] };
+  /** A list or relist ended; its objects came before it as upserts, and what is not among their keys is gone. */
+  | { type: 'synced'; keys: string[] };
 
 export interface ReflectorOptions {
   /** Lists go through this client. */
@@ -144,22 +146,32 @@ export class Reflector {
     return this.options.relistTurns ? this.options.relistTurns.take(relist) : relist();
   }
 
+  /**
+   * Hands each page's objects on as it arrives, each awaited, so the consumer's backpressure holds the next page back
+   * and only one page is in memory; then the keys of everything listed, for the consumer to find what is gone.
+   */
   private async list(): Promise<void> {
-    let objects: KubeObject[] = [];
+    const { signal } = this.options;
+    let keys: string[] = [];
     let resourceVersion = '';
     for await (const page of listPages<KubeObject>(this.options.client, this.resource, {
       namespace: this.namespace,
       labelSelector: this.options.labelSelector,
-      signal: this.options.signal,
+      signal,
       retry: this.options.backoff,
     })) {
-      if (page.restarted) objects = [];
-      objects.push(...page.items);
+      this.options.contact?.answered();
+      // The list started over (its continue token expired): what was handed on stays; the new list says what exists.
+      if (page.restarted) keys = [];
+      for (const object of page.items) {
+        signal.throwIfAborted();
+        keys.push(objectKey(object));
+        await this.emit({ type: 'upsert', object, listed: true });
+      }
       resourceVersion = page.resourceVersion;
     }
     this.lastResourceVersion = resourceVersion;
-    this.options.contact?.answered();
-    await this.emit({ type: 'synced', objects });
+    await this.emit({ type: 'synced', keys });
   }
 
   /** One watch from the last version seen, until the server ends it; true when it delivered anything. */
@@ -186,7 +198,7 @@ export class Reflector {
       this.options.contact?.answered();
       this.options.metrics?.event(metricName, event.type);
       if (event.type === 'ADDED' || event.type === 'MODIFIED')
-        await this.emit({ type: 'upsert', object: event.object });
+        await this.emit({ type: 'upsert', object: event.object, listed: false });
       else if (event.type === 'DELETED') await this.emit({ type: 'delete', object: event.object });
       if (resourceVersion) this.lastResourceVersion = resourceVersion;
     }

@@ -1,8 +1,8 @@
 /**
- * Relists one at a time, each once the consumer has room. A relist holds its whole collection in memory and stages
- * every object of it at once, past any backlog bound; a server that ends slow watchers (a real watch cache does) and
- * has compacted past their versions makes every collection of an overloaded watch relist together, which at 100,000
- * objects was more than the heap holds.
+ * Relists one at a time, each once the consumer has room. A server that ends slow watchers (a real watch cache does)
+ * and has compacted past their versions makes every collection of an overloaded watch relist together; in turns, one
+ * relist's page and keys are in memory at a time, not one of each per collection, and a relist does not start before
+ * the consumer can take its objects.
  */
 export class RelistTurns {
   private queue: Promise<void> = Promise.resolve();

@@ -25,14 +25,18 @@ import { systemClock, type Clock } from '../health/index.ts';
 import { ApiContact, DEFAULT_UNREACHABLE_AFTER_MS } from './api-contact.ts';
 import { probeWhileQuiet } from './api-probe.ts';
 import type { WatchMetrics } from './metrics.ts';
+import { splitObjectKey, type ObjectName } from './object-key.ts';
 import { RelistTurns } from './relist-turns.ts';
 import { Reflector, type ReflectorEvent } from './reflector.ts';
 
-/** What a Watcher hands its consumer; `sequence` grows by one with every event, across all resources. */
+/**
+ * What a Watcher hands its consumer; `sequence` grows by one with every event, across all resources. A list's objects
+ * come as upserts, then `synced` with their keys (`objectKey`): what the collection held and is not among them is gone.
+ */
 export type WatchEvent =
   | { type: 'upsert'; resource: ApiResource; object: KubeObject; sequence: number }
   | { type: 'delete'; resource: ApiResource; object: KubeObject; sequence: number }
-  | { type: 'synced'; resource: ApiResource; namespace?: string; objects: KubeObject[]; sequence: number }
+  | { type: 'synced'; resource: ApiResource; namespace?: string; keys: string[]; sequence: number }
   | { type: 'resource-removed'; resource: ApiResource; sequence: number };
 
 export interface WatcherOptions {
@@ -297,7 +301,9 @@ export class Watcher {
       onEvent: async (event: ReflectorEvent) => {
         const firstList = event.type === 'synced' && !listed;
         if (event.type === 'synced') listed = true;
-        if (isCrds(resource) && !firstList) this.requestRefresh();
+        // The first list's CRDs are the ones discovery was just read with; a relist's ask once, at its end.
+        const listing = event.type === 'upsert' && event.listed;
+        if (isCrds(resource) && !firstList && !listing) this.requestRefresh();
         if (!hidden) await this.deliver(event, resource, namespace, selection);
         if (firstList) settle();
       },
@@ -314,13 +320,13 @@ export class Watcher {
     namespace: string | undefined,
     selection: Selection,
   ): Promise<void> {
-    const inScope = (object: KubeObject) => objectInSelectedNamespaces(object, resource, selection);
+    const inScope = (object: { metadata: ObjectName }) => objectInSelectedNamespaces(object, resource, selection);
     if (event.type === 'synced') {
       await this.options.onEvent({
         type: 'synced',
         resource,
         namespace,
-        objects: event.objects.filter(inScope),
+        keys: event.keys.filter((key) => inScope({ metadata: splitObjectKey(key) })),
         sequence: ++this.sequence,
       });
     } else if (inScope(event.object)) {

@@ -1,9 +1,9 @@
-// What the watch tests consume events with: the state they add up to (a synced list replaces its
-// collection, so objects gone meanwhile disappear), every event in order, and metric counters.
+// What the watch tests consume events with: the state they add up to (a list's objects come as upserts, and its
+// synced event removes those of the collection it did not list), every event in order, and metric counters.
 import { KubeClient, loadClusterConnection, qualifiedResourceName, type ApiResource } from '../../lib/kube/index.ts';
 import type { KubeObject } from '../../lib/normalize/index.ts';
 import type { Simulator } from '../../lib/sim/index.ts';
-import type { WatchEvent, WatchMetrics } from '../../lib/watch/index.ts';
+import { objectKey as listedKey, type WatchEvent, type WatchMetrics } from '../../lib/watch/index.ts';
 
 export async function connect(sim: Simulator): Promise<KubeClient> {
   return new KubeClient(await loadClusterConnection({ kubeconfig: sim.kubeconfigPath }));
@@ -12,9 +12,9 @@ export async function connect(sim: Simulator): Promise<KubeClient> {
 type Named = { metadata: { name?: string; namespace?: string } };
 const objectKey = (object: Named) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 
-/** A WatchEvent, or a reflector's event with its resource added (no sequence). */
+/** A WatchEvent, or a reflector's event with its resource added (no sequence; an upsert says if it was listed). */
 type Unsequenced<E> = E extends unknown ? Omit<E, 'sequence'> & { sequence?: number } : never;
-type RecordedEvent = Unsequenced<WatchEvent>;
+type RecordedEvent = Unsequenced<WatchEvent> & { listed?: boolean };
 
 export class StateRecorder {
   readonly events: RecordedEvent[] = [];
@@ -30,10 +30,11 @@ export class StateRecorder {
     if (event.type === 'upsert') objects.set(objectKey(event.object), event.object);
     else if (event.type === 'delete') objects.delete(objectKey(event.object));
     else if (event.type === 'synced') {
+      const listed = new Set(event.keys);
       for (const [key, object] of objects) {
-        if (!event.namespace || object.metadata.namespace === event.namespace) objects.delete(key);
+        const inCollection = !event.namespace || object.metadata.namespace === event.namespace;
+        if (inCollection && !listed.has(listedKey(object))) objects.delete(key);
       }
-      for (const object of event.objects) objects.set(objectKey(object), object);
     } else this.state.delete(name);
     for (const wake of this.waiters) wake();
   };

@@ -88,7 +88,7 @@ async function startReflector(
     ...options,
   });
   const run = reflector.run();
-  await recorder.waitFor(() => recorder.events.length > 0, 'the first list');
+  await recorder.waitFor(() => recorder.eventsOf('synced').length > 0, 'the first list');
   // The first bookmark proves the watch is open, so a fault injected now hits the watch.
   await recorder.waitFor(() => metrics.count('event BOOKMARK', 'configmaps') > 0, 'the first bookmark');
   return {
@@ -121,24 +121,25 @@ const inSync = (sim: Simulator, recorder: StateRecorder, namespace: string) => (
   return JSON.stringify(live) === JSON.stringify(seen);
 };
 
-/** Upserts and deletes as `name@resourceVersion`, in arrival order. */
+/** The watch's upserts and deletes (not a list's objects) as `name@resourceVersion`, in arrival order. */
 function changes(recorder: StateRecorder): string[] {
   return recorder.events.flatMap((e) =>
-    e.type === 'upsert' || e.type === 'delete'
+    (e.type === 'upsert' && !e.listed) || e.type === 'delete'
       ? [`${e.type} ${e.object.metadata.name}@${e.object.metadata.resourceVersion}`]
       : [],
   );
 }
 
-reflectors('lists first (synced), then ADDED/MODIFIED/DELETED in order', async ({ sim, client }) => {
+reflectors('lists first (upserts, then synced), then ADDED/MODIFIED/DELETED in order', async ({ sim, client }) => {
   await createNamespace(client, 'order');
   await write(sim, client, 'order', 'create', 'before', { a: '1' });
   const running = await startReflector(client, 'order');
   try {
-    const first = running.recorder.events[0];
-    assert.is(first.type, 'synced');
-    assert.equal(first.type === 'synced' && objectNames(first.objects), ['order/before', 'order/kube-root-ca.crt']);
-    assert.ok(first.type === 'synced' && first.objects.every((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1'));
+    const [before, rootCa, synced] = running.recorder.events;
+    const listed = [before, rootCa].flatMap((e) => (e.type === 'upsert' && e.listed ? [e.object] : []));
+    assert.equal(objectNames(listed), ['order/before', 'order/kube-root-ca.crt']);
+    assert.ok(listed.every((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1'));
+    assert.equal(synced.type === 'synced' && synced.keys.sort(), ['order/before', 'order/kube-root-ca.crt']);
     const expected = [
       `upsert web@${await write(sim, client, 'order', 'create', 'web', { a: '1' })}`,
       `upsert web@${await write(sim, client, 'order', 'update', 'web', { a: '2' })}`,
@@ -148,7 +149,7 @@ reflectors('lists first (synced), then ADDED/MODIFIED/DELETED in order', async (
     ];
     await running.recorder.waitFor(() => changes(running.recorder).length >= expected.length, 'five changes');
     assert.equal(changes(running.recorder), expected);
-    const modified = running.recorder.events[2];
+    const modified = running.recorder.events[4];
     assert.is(modified.type === 'upsert' && (modified.object.data as Record<string, string>).a, '2');
     assertMatchesServer(sim, running.recorder, 'order');
     assert.is(running.metrics.count('relist', 'configmaps'), 0);
@@ -294,7 +295,8 @@ reflectors('a quiet watch with only bookmarks is not restarted', async ({ client
     assert.is(running.metrics.count('restart', 'configmaps'), 0);
     assert.is(running.metrics.count('error', 'configmaps'), 0);
     assert.is(running.metrics.count('relist', 'configmaps'), 0);
-    assert.is(running.recorder.events.length, 1, 'bookmarks are not handed on');
+    assert.equal(changes(running.recorder), [], 'bookmarks are not handed on');
+    assert.is(running.recorder.eventsOf('synced').length, 1);
   } finally {
     await running.stop();
   }

@@ -212,9 +212,10 @@ watchers(
       }
       assert.is(recorder.eventsOf('synced').length, 2, 'refreshes that find nothing new restart nothing');
       assert.is(metrics.count('relist', 'configmaps'), 0);
+      const crdsListed = recorder.eventsOf('upsert', 'customresourcedefinitions.apiextensions.k8s.io').length;
       await kubectlOk(sim, ['apply', '-f', '-'], crdManifest);
       await recorder.waitFor(
-        () => recorder.eventsOf('upsert', 'customresourcedefinitions.apiextensions.k8s.io').length >= 1,
+        () => recorder.eventsOf('upsert', 'customresourcedefinitions.apiextensions.k8s.io').length > crdsListed,
         'the CRD itself',
       );
       await sleep(500);
@@ -255,7 +256,7 @@ watchers('a consumer that throws stops the watcher and rejects done', async ({ s
     selection: { include: ['configmaps'] },
     onEvent: (event) => {
       calls++;
-      if (event.type === 'upsert') throw new Error('disk full');
+      if (event.type === 'upsert' && event.object.metadata.name === 'breaks-it') throw new Error('disk full');
     },
   });
   await watcher.start();

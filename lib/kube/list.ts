@@ -47,7 +47,7 @@ export async function* listDecodedPages<P extends { metadata: ListPageMetadata }
   const path = collectionPath(resource, options.namespace);
   let continueToken: string | undefined;
   let restarted = false;
-  do {
+  for (;;) {
     let body: Buffer;
     try {
       body = (
@@ -77,7 +77,8 @@ export async function* listDecodedPages<P extends { metadata: ListPageMetadata }
     yield { ...page, restarted };
     restarted = false;
     continueToken = page.metadata.continue || undefined;
-  } while (continueToken);
+    if (!continueToken) return;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 export { Watcher, type WatchEvent, type WatcherOptions } from './watcher.ts';
-export { Reflector, type ReflectorOptions } from './reflector.ts';
+export { Reflector, type ReflectorEvent, type ReflectorOptions } from './reflector.ts';
 export { RelistTurns } from './relist-turns.ts';
 export { objectKey, splitObjectKey, type ObjectName } from './object-key.ts';
 export type { WatchMetrics } from './metrics.ts';

@@ -178,7 +178,7 @@ tests(
     seedNamespace(sim, 'restarted');
     const held = gate();
     let first = true;
-    const running = startReflector(client, 'restarted', (event) => {
+    const running = startReflector(client, 'restarted', () => {
       if (!first) return;
       first = false;
       return held.wait();

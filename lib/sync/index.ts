@@ -134,7 +134,7 @@ export class ClusterSync {
       unreachableAfterMs: options.unreachableAfterMs,
       clock,
       onEvent: (event) => this.route(event),
-      roomForMore: () => this.writer.roomForMore(),
+      roomForMore: () => this.roomForMore(),
     });
     this.gaveUp.catch(() => undefined);
     this.health = new HealthMonitor({ sources: () => this.readinessSources(), logger: this.logger, clock });

@@ -24,6 +24,12 @@ tests('a relist waiting for room counts as a source waiting', async ({ sim, tmp 
     sim.faults.dropWatches();
     sim.faults.compactHistory();
     await eventually(async () => (await waiting(held.sync)) === 2, 10_000, 'a relist waiting for room beside it');
+    const relists = await held.sync.metrics.registry.getSingleMetric('kubesnap_watch_relists_total')!.get();
+    assert.is(
+      relists.values.reduce((sum, value) => sum + value.value, 0),
+      0,
+      'the relist waits before it starts',
+    );
   } finally {
     await held.stop();
   }

@@ -47,10 +47,14 @@ tests(
     await eventually(async () => (await eventsRead(held.sync, 'configmaps')) >= 10, 10_000, 'ten events read');
     assert.is(held.sync.pendingCount, 10, 'the watch waits for room');
     // Nothing but stop() can make room here: the watcher must not wait for a commit before it stops.
+    let giveUp: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       held.stop().then(() => 'stopped'),
-      new Promise((resolve) => setTimeout(resolve, 20_000, 'still waiting for room')),
+      new Promise((resolve) => {
+        giveUp = setTimeout(resolve, 20_000, 'still waiting for room');
+      }),
     ]);
+    clearTimeout(giveUp); // else the test's process lives on until it fires
     assert.is(outcome, 'stopped');
     const created = (await changesCommitted(held.repository, commitsBefore)).created;
     assert.ok(created >= 10, `${created} of the changes read were committed at stop`);

@@ -150,6 +150,7 @@ async function listCollection(
       if (page.restarted) {
         files.clear();
         skipped.clear();
+        listed = 0;
       }
       listed += page.items;
       big ||= pages.isBigCollection(listed + (page.metadata.remainingItemCount ?? 0));

@@ -33,7 +33,7 @@ for (const [name, failing] of [
       });
       await writer.start();
       if (failing)
-        (writer as unknown as { deflater: { threads: unknown } }).deflater.threads = {
+        (writer as unknown as { committer: { deflater: { threads: unknown } } }).committer.deflater.threads = {
           blobEntries: () => Promise.reject(new Error('the pack worker thread stopped (exit code 1)')),
           close: async () => {},
         };

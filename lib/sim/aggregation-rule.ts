@@ -6,7 +6,7 @@ import { sameJson } from '../json/index.ts';
 import { labelSelectorMatches, type LabelSelectorObject } from './selectors.ts';
 import type { KubeObject } from './types.ts';
 
-export function aggregationSelectors(role: KubeObject): LabelSelectorObject[] | undefined {
+function aggregationSelectors(role: KubeObject): LabelSelectorObject[] | undefined {
   const rule = role.aggregationRule as { clusterRoleSelectors?: LabelSelectorObject[] } | undefined | null;
   return rule ? (rule.clusterRoleSelectors ?? []) : undefined;
 }
@@ -17,11 +17,7 @@ function byteOrder(a: string, b: string): number {
 }
 
 /** The other roles one selector of `role` matches, by name as the controller sorts them. */
-export function selectedRoles(
-  role: KubeObject,
-  selector: LabelSelectorObject,
-  all: readonly KubeObject[],
-): KubeObject[] {
+function selectedRoles(role: KubeObject, selector: LabelSelectorObject, all: readonly KubeObject[]): KubeObject[] {
   return all
     .filter(
       (other) => other.metadata.name !== role.metadata.name && labelSelectorMatches(selector, other.metadata.labels),

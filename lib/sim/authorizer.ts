@@ -3,7 +3,7 @@
 // A user's rules are computed once per namespace and kept (for that user object: the authenticator hands out
 // the same one for a token) until an RBAC object changes, so a request of a service account costs a scan of
 // its own rules; members of system:masters are never looked up.
-import { BOOTSTRAP_CLUSTER_ROLES, bootstrapClusterRole } from './bootstrap-policy.ts';
+import { BOOTSTRAP_CLUSTER_ROLES, bootstrapRoleRules } from './bootstrap-policy.ts';
 import { aggregate, ruleAllows, rulesOf, uncoveredRules, type PolicyRule } from './rbac-rules.ts';
 import type { RequestAttributes } from './request-attributes.ts';
 import { bucketOf, type ObjectStore } from './store.ts';
@@ -129,19 +129,13 @@ export class RbacAuthorizer {
     if (roleRef.kind === 'ClusterRole') {
       const role = this.store.get(bucketOf(RBAC_GROUP, 'clusterroles'), `/${roleRef.name}`);
       if (role) return rulesOf(role);
-      const bootstrap = bootstrapClusterRole(roleRef.name);
-      if (!bootstrap) return `clusterrole.${RBAC_GROUP} ${JSON.stringify(roleRef.name)} not found`;
-      return bootstrap.aggregatesLabels
-        ? [...bootstrap.rules, ...this.rulesLabelled(bootstrap.aggregatesLabels)]
-        : bootstrap.rules;
+      const stored = this.store.view(bucketOf(RBAC_GROUP, 'clusterroles')).objects.values();
+      return (
+        bootstrapRoleRules(roleRef.name, stored) ??
+        `clusterrole.${RBAC_GROUP} ${JSON.stringify(roleRef.name)} not found`
+      );
     }
     return `unsupported role reference kind: ${JSON.stringify(roleRef.kind)}`;
-  }
-
-  /** The rules of stored ClusterRoles with one of these labels set to "true" (what aggregates into admin, edit, view). */
-  private rulesLabelled(labels: readonly string[]): PolicyRule[] {
-    const roles = this.store.entries(bucketOf(RBAC_GROUP, 'clusterroles')).map(([, role]) => role);
-    return roles.filter((role) => labels.some((label) => role.metadata.labels?.[label] === 'true')).flatMap(rulesOf);
   }
 
   private resolve(user: UserInfo, namespace: string): UserRules {

@@ -3,13 +3,13 @@
 // cluster-admin for system:masters; what every client may do without a binding of its own (discovery, /version and
 // /healthz, access reviews of itself); and the user-facing admin, edit and view, which hold no rules of their own:
 // as on a real server, their aggregationRules gather those of system:aggregate-to-admin/edit/view, and view is
-// labelled to aggregate into edit, edit into admin (aggregation-rule.ts settles them here once). The authorizer
-// adds the rules of stored ClusterRoles labelled to aggregate into them (as an operator's
-// `rbac.authorization.k8s.io/aggregate-to-view: "true"` roles are). The simulator does not store these objects (a
+// labelled to aggregate into edit, edit into admin (aggregation-rule.ts settles them as the controller does). Beside
+// stored ClusterRoles labelled to aggregate into them (as an operator's `rbac.authorization.k8s.io/aggregate-to-view:
+// "true"` roles are) they gather those too: `bootstrapRoleRules`. The simulator does not store these objects (a
 // snapshot of it holds what a test seeded, nothing else): the authorizer consults them after the stored ones, and a
 // stored ClusterRole of the same name replaces the built-in one. In the order a SelfSubjectRulesReview lists them
 // (rbac/selfsubjectrulesreview.json).
-import { aggregationSelectors, selectedRoles, settledAggregation } from './aggregation-rule.ts';
+import { settledAggregation } from './aggregation-rule.ts';
 import { rulesOf, type PolicyRule } from './rbac-rules.ts';
 import type { KubeObject } from './types.ts';
 
@@ -17,9 +17,8 @@ export interface BootstrapClusterRole {
   name: string;
   /** The groups its bootstrap ClusterRoleBinding (of the same name) binds it to. */
   boundGroups: string[];
+  /** Its rules with no stored ClusterRole beside it (admin, edit and view gather more: `bootstrapRoleRules`). */
   rules: PolicyRule[];
-  /** Labels (value "true") of ClusterRoles whose rules its aggregationRule gathers, directly or through another role. */
-  aggregatesLabels?: string[];
 }
 
 interface BootstrapRoleSource {
@@ -317,27 +316,29 @@ function clusterRoleOf(source: BootstrapRoleSource): KubeObject {
   return { metadata: { name, labels }, aggregationRule, rules };
 }
 
-/** The label keys its selectors name, and those of the aggregating roles they select (view's, through edit, in admin). */
-function gatheredLabels(role: KubeObject, all: readonly KubeObject[]): string[] {
-  const labels = (aggregationSelectors(role) ?? []).flatMap((selector) => [
-    ...Object.keys(selector.matchLabels ?? {}),
-    ...selectedRoles(role, selector, all).flatMap((selected) => gatheredLabels(selected, all)),
+const BOOTSTRAP_OBJECTS: readonly KubeObject[] = SOURCES.map(clusterRoleOf);
+
+/** admin, edit and view: their rules depend on the stored ClusterRoles too. */
+const AGGREGATING = new Set(SOURCES.filter((source) => source.aggregationRule).map((source) => source.name));
+
+export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapClusterRole[] = settledAggregation(BOOTSTRAP_OBJECTS).map(
+  (role, i) => ({ name: SOURCES[i].name, boundGroups: SOURCES[i].boundGroups, rules: rulesOf(role) }),
+);
+
+/**
+ * The rules of the bootstrap ClusterRole `name` (undefined: there is none) beside the stored ClusterRoles, as the
+ * aggregation controller settles them: admin, edit and view also gather the stored roles labelled to aggregate into
+ * them, in its order, and a stored role of a bootstrap role's name takes that one's place. Stored roles count with
+ * the rules they hold: the controller settles their own aggregationRules (clusterrole-aggregation.ts).
+ */
+export function bootstrapRoleRules(name: string, storedClusterRoles: Iterable<KubeObject>): PolicyRule[] | undefined {
+  if (!AGGREGATING.has(name)) return BOOTSTRAP_CLUSTER_ROLES.find((role) => role.name === name)?.rules;
+  const stored = [...storedClusterRoles].map((role): KubeObject => ({ ...role, aggregationRule: null }));
+  const storedNames = new Set(stored.map((role) => role.metadata.name));
+  const roles = settledAggregation([
+    ...BOOTSTRAP_OBJECTS.filter((role) => !storedNames.has(role.metadata.name)),
+    ...stored,
   ]);
-  return [...new Set(labels)];
-}
-
-function bootstrapClusterRoles(sources: readonly BootstrapRoleSource[]): BootstrapClusterRole[] {
-  const roles = settledAggregation(sources.map(clusterRoleOf));
-  return sources.map(({ name, boundGroups, aggregationRule }, i) => ({
-    name,
-    boundGroups,
-    rules: rulesOf(roles[i]),
-    ...(aggregationRule && { aggregatesLabels: gatheredLabels(roles[i], roles) }),
-  }));
-}
-
-export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapClusterRole[] = bootstrapClusterRoles(SOURCES);
-
-export function bootstrapClusterRole(name: string): BootstrapClusterRole | undefined {
-  return BOOTSTRAP_CLUSTER_ROLES.find((role) => role.name === name);
+  const role = roles.find((candidate) => candidate.metadata.name === name);
+  return role && rulesOf(role);
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BOOTSTRAP_CLUSTER_ROLES, bootstrapClusterRole } from '../../lib/sim/bootstrap-policy.ts';
+import { BOOTSTRAP_CLUSTER_ROLES } from '../../lib/sim/bootstrap-policy.ts';
 import { rulesOf } from '../../lib/sim/rbac-rules.ts';
 import type { KubeObject } from '../../lib/sim/types.ts';
 
@@ -31,13 +31,5 @@ for (const role of BOOTSTRAP_CLUSTER_ROLES) {
     assert.equal(role.boundGroups, groups);
   });
 }
-
-test('admin, edit and view gather the labels of their parts, through each other', () => {
-  const label = (role: string) => `rbac.authorization.k8s.io/aggregate-to-${role}`;
-  assert.equal(bootstrapClusterRole('admin')?.aggregatesLabels, [label('admin'), label('edit'), label('view')]);
-  assert.equal(bootstrapClusterRole('edit')?.aggregatesLabels, [label('edit'), label('view')]);
-  assert.equal(bootstrapClusterRole('view')?.aggregatesLabels, [label('view')]);
-  assert.is(bootstrapClusterRole('system:aggregate-to-view')?.aggregatesLabels, undefined);
-});
 
 test.run();

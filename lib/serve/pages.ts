@@ -41,7 +41,7 @@ export async function timelinePage(context: PageContext, query: URLSearchParams)
     iso,
     since: filter.since === undefined ? '' : iso(filter.since),
     until: filter.until === undefined ? '' : iso(filter.until),
-    nextQuery: timelineQuery(filter, { before: timeline.next }),
+    nextQuery: timelineQuery(filter, timeline.next),
     newestQuery: timelineQuery(filter),
     barLink: (bar: { since: number; until: number }) =>
       `/${timelineQuery(filter, { since: iso(bar.since), until: iso(bar.until) })}`,

@@ -8,7 +8,7 @@ export const PAGE_SIZE = 50;
 /** How much further each walk goes than the last when message filters leave the page short (see newestMatches). */
 const WALK_GROWTH = 4;
 
-/** The timeline's filters, as URL query parameters: `ns`, `kind` (a folder: `deployments.apps`), `manager`, `q`, `since`, `until`, and `before` (paging); `stack` (namespace or kind) is how the activity picture stacks. */
+/** The timeline's filters, as URL query parameters: `ns`, `kind` (a folder: `deployments.apps`), `manager`, `q`, `since`, `until`, and `before` or `from` (paging); `stack` (namespace or kind) is how the activity picture stacks. */
 export interface TimelineFilter {
   stack: 'namespace' | 'kind';
   namespace?: string;
@@ -18,9 +18,14 @@ export interface TimelineFilter {
   /** Seconds since the epoch. */
   since?: number;
   until?: number;
-  /** Show commits older than this one: the next page. */
+  /** Show the commits after this one in the walk: the next page, when the walk had only its parents still to go to. */
   before?: string;
+  /** Show these commits and those after them in the walk: the next page, when the walk had more still to go to (a merge's other side). */
+  from?: string[];
 }
+
+/** Where the next page starts, as the query parameter that says so. */
+export type PageCursor = { before: string } | { from: string };
 
 export interface TimelineCommit {
   entry: LogEntry;
@@ -33,8 +38,8 @@ export interface TimelineCommit {
 
 export interface Timeline {
   commits: TimelineCommit[];
-  /** The commit to page on from, when there are older matches. */
-  next?: string;
+  /** Where the next page starts, when there are older matches. */
+  next?: PageCursor;
 }
 
 export function timelineFilter(query: URLSearchParams): TimelineFilter {
@@ -56,6 +61,7 @@ export function timelineFilter(query: URLSearchParams): TimelineFilter {
     since: time('since'),
     until: time('until'),
     before: text('before'),
+    from: text('from')?.split(',').filter(Boolean),
   };
 }
 
@@ -63,7 +69,7 @@ export function timelineFilter(query: URLSearchParams): TimelineFilter {
 export function timelineQuery(
   filter: TimelineFilter,
   changes: Partial<
-    Record<'ns' | 'kind' | 'manager' | 'q' | 'since' | 'until' | 'before', string | number | undefined>
+    Record<'ns' | 'kind' | 'manager' | 'q' | 'since' | 'until' | 'before' | 'from', string | number | undefined>
   > = {},
 ): string {
   const values: Record<string, string | number | undefined> = {
@@ -85,9 +91,9 @@ export function timelineQuery(
 
 /**
  * One page of the commits the filter matches, newest first, with their change counts. Like `git log -n`, the walk
- * stops once it has the page and one more match (so it knows there is an older page); the next page walks on from
- * the last commit shown (`before`). Namespace and kind narrow the walk by path, as `git log -- <folder>` does;
- * manager, text and time are checked on each message.
+ * stops once it has the page; the next page goes on from the commits the walk had still to go to (its frontier), so
+ * after a merge it goes on down both sides, in the order one long walk would have shown them. Namespace and kind
+ * narrow the walk by path, as `git log -- <folder>` does; manager, text and time are checked on each message.
  */
 export async function readTimeline(
   repository: ReadOnlyRepository,
@@ -97,36 +103,56 @@ export async function readTimeline(
 ): Promise<Timeline> {
   const paths = await filterPaths(repository, filter, prefix);
   if (paths?.length === 0) return { commits: [] };
-  const ref = filter.before ? await repository.resolve(filter.before) : undefined;
-  const matched = await newestMatches(repository, { ref, paths }, filter, PAGE_SIZE + 1);
-  const page = matched.slice(0, PAGE_SIZE);
-  const commits = await Promise.all(page.map(async (entry) => timelineCommit(entry, await counter.of(entry))));
-  return { commits, next: matched.length > PAGE_SIZE ? page[page.length - 1].commit : undefined };
+  const page = await newestMatches(repository, { from: await walkStart(repository, filter), paths }, filter, PAGE_SIZE);
+  const commits = await Promise.all(page.matched.map(async (entry) => timelineCommit(entry, await counter.of(entry))));
+  const older =
+    page.queued.length > 0 &&
+    (await newestMatches(repository, { from: page.queued, paths }, filter, 1)).matched.length > 0;
+  return { commits, next: older ? pageCursor(page.matched[page.matched.length - 1], page.queued) : undefined };
+}
+
+/** The commits the page's walk starts from; undefined: HEAD. */
+async function walkStart(repository: ReadOnlyRepository, filter: TimelineFilter): Promise<string[] | undefined> {
+  if (filter.from) return Promise.all(filter.from.map((commit) => repository.resolve(commit)));
+  if (filter.before === undefined) return undefined;
+  const [last] = await repository.log({ ref: filter.before, limit: 1 });
+  return last.parents;
+}
+
+/** `before=<last commit shown>` when the walk had only its parents to go to (all of a linear history), else `from=`. */
+function pageCursor(last: LogEntry, queued: string[]): PageCursor {
+  const onlyParents = queued.length === last.parents.length && queued.every((commit) => last.parents.includes(commit));
+  return onlyParents ? { before: last.commit } : { from: queued.join(',') };
 }
 
 /**
- * The first `count` commits older than `walk.ref` (or from HEAD) that the filter matches. The store's log stops after
- * `limit` commits of its paths; without message filters each of them matches, so one walk is enough. With them, a
- * walk that came back short is made again WALK_GROWTH times longer (the commits read before are remembered by the
- * store, so walking them again reads nothing), until enough match, the history ends, or it went back past `since`.
+ * The first `count` commits from `walk.from` (or HEAD) that the filter matches, and the commits the walk had still to
+ * go to after the last of them (none when it ended). The store's log stops after `limit` commits of its paths;
+ * without message filters each of them matches, so one walk is enough. With them, a walk that came back short is made
+ * again WALK_GROWTH times longer (the commits read before are remembered by the store, so walking them again reads
+ * nothing), until enough match, the history ends, or it went back past `since`.
  */
 async function newestMatches(
   repository: ReadOnlyRepository,
-  walk: { ref?: string; paths?: string[] },
+  walk: { from?: string[]; paths?: string[] },
   filter: TimelineFilter,
   count: number,
-): Promise<LogEntry[]> {
-  // The log starts at `ref` itself: the last commit of the page before.
-  const skipped = walk.ref === undefined ? 0 : 1;
+): Promise<{ matched: LogEntry[]; queued: string[] }> {
   for (let limit = count; ; limit *= WALK_GROWTH) {
-    const entries = await repository.log({ ...walk, limit: limit + skipped });
-    const older = entries.filter((entry) => entry.commit !== walk.ref);
-    const matched = older.filter((entry) => matches(entry, filter));
-    const oldest = older[older.length - 1];
-    const walkEnded =
-      entries.length < limit + skipped ||
-      (filter.since !== undefined && oldest !== undefined && oldest.committer.timestamp < filter.since);
-    if (matched.length >= count || walkEnded) return matched.slice(0, count);
+    const queued: string[] = [];
+    const entries = await repository.log({ ...walk, limit, queued });
+    const matched = entries.filter((entry) => matches(entry, filter)).slice(0, count);
+    const oldest = entries[entries.length - 1];
+    if (matched.length === count) {
+      const last = matched[count - 1];
+      if (last === oldest) return { matched, queued };
+      // The walk went past the last match: walk again up to it, to know where the next page goes on.
+      const queuedAtLast: string[] = [];
+      await repository.log({ ...walk, limit: entries.indexOf(last) + 1, queued: queuedAtLast });
+      return { matched, queued: queuedAtLast };
+    }
+    const pastSince = filter.since !== undefined && oldest !== undefined && oldest.committer.timestamp < filter.since;
+    if (queued.length === 0 || pastSince) return { matched, queued: [] };
   }
 }
 

@@ -222,9 +222,8 @@ export class SnapshotRepository {
     return base;
   }
 
-  /** Commits reachable from `start`, newest first by committer time. */
-  private *walk(start: string): Generator<LogEntry> {
-    const pending: LogEntry[] = [];
+  /** Commits reachable from `starts`, newest first by committer time; `pending` is its queue, oldest first. */
+  private *walk(starts: readonly string[], pending: LogEntry[] = []): Generator<LogEntry> {
     const seen = new Set<string>();
     const push = (id: string) => {
       if (seen.has(id)) return;
@@ -235,7 +234,7 @@ export class SnapshotRepository {
       while (at > 0 && pending[at - 1].committer.timestamp > entry.committer.timestamp) at--;
       pending.splice(at, 0, entry);
     };
-    push(start);
+    for (const start of starts) push(start);
     while (pending.length) {
       const entry = pending.pop()!;
       yield entry;
@@ -245,20 +244,36 @@ export class SnapshotRepository {
 
   /**
    * History, newest first; with `path` (or `paths`, git's pathspecs), only commits that changed that file or folder
-   * (one of them) against the first parent.
+   * (one of them) against the first parent. `from` (commit ids) starts the walk at several commits, as `git log A B`,
+   * instead of `ref`; `queued`, when given, receives the commits a walk stopped by `limit` had still to go to, oldest
+   * first: `from` goes on with them as this walk would have.
    */
   async log(
-    options: { ref?: string; path?: string; paths?: readonly string[]; limit?: number } = {},
+    options: {
+      ref?: string;
+      from?: readonly string[];
+      path?: string;
+      paths?: readonly string[];
+      limit?: number;
+      queued?: string[];
+    } = {},
   ): Promise<LogEntry[]> {
-    const start = options.ref === undefined ? await this.head() : await this.resolve(options.ref);
-    if (!start) return [];
+    let starts = options.from;
+    if (!starts) {
+      const start = options.ref === undefined ? await this.head() : await this.resolve(options.ref);
+      starts = start ? [start] : [];
+    }
     const entries: LogEntry[] = [];
+    const pending: LogEntry[] = [];
     const limit = options.limit ?? Infinity;
     const paths = [...(options.path === undefined ? [] : [options.path]), ...(options.paths ?? [])].map((path) =>
       path.replace(/^\/+|\/+$/g, ''),
     );
-    for (const entry of this.walk(start)) {
-      if (entries.length >= limit) break;
+    for (const entry of this.walk(starts, pending)) {
+      if (entries.length >= limit) {
+        options.queued?.push(...pending.map((queued) => queued.commit), entry.commit);
+        break;
+      }
       if (paths.length > 0 && !paths.some((path) => this.history.changedAt(entry.commit, path))) continue;
       entries.push(entry);
     }
@@ -270,7 +285,7 @@ export class SnapshotRepository {
     const start = ref === undefined ? await this.head() : await this.resolve(ref);
     if (!start) return undefined;
     const seconds = Math.floor(time.getTime() / 1000);
-    for (const entry of this.walk(start)) if (entry.committer.timestamp <= seconds) return entry.commit;
+    for (const entry of this.walk([start])) if (entry.committer.timestamp <= seconds) return entry.commit;
     return undefined;
   }
 
@@ -405,7 +420,7 @@ export class SnapshotRepository {
 
   /** Whether `ancestor` is `commit` or in its history. */
   isAncestor(ancestor: string, commit: string): boolean {
-    for (const entry of this.walk(commit)) if (entry.commit === ancestor) return true;
+    for (const entry of this.walk([commit])) if (entry.commit === ancestor) return true;
     return false;
   }
 

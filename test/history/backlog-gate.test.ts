@@ -3,22 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BacklogGate } from '../../lib/history/backlog-gate.ts';
+import { settled } from './settled.ts';
 
 function gate(max: number) {
   const state = { backlog: 0, idle: false };
   const backlogGate = new BacklogGate({ max, backlog: () => state.backlog, idle: () => state.idle });
   return { state, gate: backlogGate };
-}
-
-/** Whether a promise has settled once the microtasks queued now have run. */
-async function settled(promise: Promise<void> | undefined): Promise<boolean> {
-  if (!promise) return true;
-  let done = false;
-  void promise.then(() => {
-    done = true;
-  });
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
 }
 
 test('below max there is room; at max the source waits', () => {

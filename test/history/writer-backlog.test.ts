@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { HistoryWriter } from '../../lib/history/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { ManualClock } from '../health/manual-clock.ts';
+import { settled } from './settled.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
 import { configmaps as configMaps } from '../watch/recorder.ts';
 
@@ -32,17 +33,6 @@ async function writerWithBacklog(maxBacklog: number) {
   });
   await writer.start();
   return { writer, dir, done: () => rmSync(tmp.path, { recursive: true, force: true }) };
-}
-
-/** Whether a promise has settled, after the microtasks and I/O callbacks queued now. */
-async function settled(promise: Promise<void> | undefined): Promise<boolean> {
-  if (!promise) return true;
-  let done = false;
-  void promise.then(() => {
-    done = true;
-  });
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
 }
 
 test('below the backlog there is room; at it the source waits until a commit has made room', async () => {

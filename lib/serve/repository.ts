@@ -14,6 +14,7 @@ export type ReadOnlyRepository = Pick<
   | 'log'
   | 'readFile'
   | 'readFiles'
+  | 'readFolderNames'
   | 'readBlob'
   | 'commitAt'
   | 'changedPaths'

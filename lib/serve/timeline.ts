@@ -183,24 +183,8 @@ async function filterPaths(
 ): Promise<string[] | undefined> {
   const inPrefix = (path: string) => [prefix.replace(/^\/+|\/+$/g, ''), path].filter(Boolean).join('/');
   if (filter.kind === undefined) return filter.namespace === undefined ? undefined : [inPrefix(filter.namespace)];
-  const namespaces = filter.namespace !== undefined ? [filter.namespace] : await namespaceFolders(repository, prefix);
+  // The namespace folders at HEAD (and `_cluster`): one tree read, not a listing of every file.
+  const namespaces =
+    filter.namespace !== undefined ? [filter.namespace] : await repository.readFolderNames(inPrefix(''));
   return namespaces.map((namespace) => inPrefix(`${namespace}/${filter.kind}`));
-}
-
-const foldersByTree = new WeakMap<object, { head?: string; folders: string[] }>();
-
-/** The top-level folders at HEAD (namespaces and `_cluster`), cached per head. */
-async function namespaceFolders(repository: ReadOnlyRepository, prefix: string): Promise<string[]> {
-  const head = await repository.head();
-  const cached = foldersByTree.get(repository);
-  if (cached && cached.head === head) return cached.folders;
-  const skip = prefix.split('/').filter(Boolean).length;
-  const folders = new Set<string>();
-  for (const path of (await repository.readFiles()).keys()) {
-    const segments = path.split('/');
-    if (segments.length >= skip + 3) folders.add(segments[skip]);
-  }
-  const result = [...folders].sort();
-  foldersByTree.set(repository, { head, folders: result });
-  return result;
 }

@@ -20,9 +20,11 @@
  *                            { message, author, committer?, allowEmpty?, replaceAll? })
  *                                                       → { commit, tree, changed } | undefined (tree unchanged)
  *   await repo.readFiles(rev?)                          → Map<path, blob id> (a copy; cached per tree)
+ *   await repo.readFolderNames(path)                    → the folders in a folder of the branch head
  *   await repo.readBlob(id)                             → Buffer
  *   await repo.readFile(rev, path)                      → Buffer | undefined
  *   await repo.log({ ref?, path?, paths?, limit? })     → [{ commit, parents, message, author, committer, tree }]
+ *            ({ from: [ids], queued: [] })             walks from several commits; queued: where a walk stopped by limit goes on
  *   await repo.resolve(rev)                             → commit id: full/short ids, branches, tags, HEAD,
  *                                                         HEAD~N, HEAD^N, <ref>@{<date>}, <ref>@{N}
  *   await repo.commitAt(date, ref?)                     → the last commit at or before date | undefined

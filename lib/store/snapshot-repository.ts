@@ -10,6 +10,7 @@ import {
   formatIdentity,
   hashObject,
   parseCommit,
+  parseTree,
   TREE_MODE,
   type Author,
   type CommitData,
@@ -197,6 +198,17 @@ export class SnapshotRepository {
     const object = this.reader.read(id);
     if (object.type !== 'blob') throw new RepositoryError(`The object ${id} is a ${object.type}, not a file.`);
     return object.content;
+  }
+
+  /** The names of the folders in the folder at `path` ('' the root) of the branch head, reading only that folder's tree and those above it. */
+  async readFolderNames(path: string): Promise<string[]> {
+    const head = await this.head();
+    const folder = head === undefined ? undefined : this.trees.lookup(this.readCommit(head).tree, path);
+    if (folder?.mode !== TREE_MODE) return [];
+    const object = this.reader.read(folder.id);
+    return parseTree(object.content)
+      .filter((entry) => entry.mode === TREE_MODE)
+      .map((entry) => entry.name);
   }
 
   /** A file's bytes at a revision; undefined when the path is not a file there. */

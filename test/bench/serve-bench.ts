@@ -102,6 +102,14 @@ export async function serveBenchmark(objectCount: number, commitCount: number): 
     const filtered = (url: string) => pages.find((page) => page.url === url)!;
     rows.push(await firstAfterStart(dir, '8g', filtered('?ns=ns-7')));
     rows.push(await firstAfterStart(dir, '8h', filtered('?manager=helm')));
+    rows.push(
+      await firstAfterStart(dir, '8i', {
+        figure: '8i. serve timeline filtered by kind',
+        url: '?kind=configmaps',
+        targetMs: 200,
+        git: ['log', '-50', '--format=%H %ct %s%n%b', 'main', '--', '*/configmaps/*'],
+      }),
+    );
     return rows;
   } finally {
     rmSync(root, { recursive: true, force: true });

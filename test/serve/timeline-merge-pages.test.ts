@@ -71,17 +71,20 @@ const gitLog = (...args: string[]) =>
     .split('\n')
     .filter(Boolean);
 
-/** The commits of every page, first to last, following "Older commits" from `query`. */
-async function allPages(url: string, query: string): Promise<string[][]> {
+/** The commits of every page, first to last, following "Older commits" from `query`, and the links followed. */
+async function allPages(url: string, query: string): Promise<{ pages: string[][]; links: string[] }> {
   const pages: string[][] = [];
+  const links: string[] = [];
   for (let link: string | undefined = `/${query}`; link !== undefined; ) {
+    links.push(link);
     const response = await fetch(new URL(link, url));
     assert.is(response.status, 200, link);
     const html = await response.text();
+    if (pages.length > 0) assert.match(html, `<a class="newest" href="/${query}">Newest commits</a>`);
     pages.push(commitLinks(html));
     link = olderLink(html);
   }
-  return pages;
+  return { pages, links };
 }
 
 test.before(() => {
@@ -102,7 +105,9 @@ for (const [query, gitArgs] of [
     const repository = await SnapshotRepository.open(dir, { create: false });
     const server = await startServer({ listen: parseListen('127.0.0.1:0'), pages: servePages(repository) });
     try {
-      const pages = await allPages(server.url, query);
+      const { pages, links } = await allPages(server.url, query);
+      // The first page ends between the merge and the fork: the walk has both sides still to go to.
+      assert.match(links[1], /[?&]from=[0-9a-f]{40}%2C[0-9a-f]{40}$/);
       const theirPages = Array.from({ length: Math.ceil(theirs.length / PAGE_SIZE) }, (_, page) =>
         theirs.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE),
       );

@@ -4,7 +4,7 @@ import { KubeClient, loadClusterConnection } from '../../lib/kube/index.ts';
 import { repositoryDigestKey } from '../../lib/secrets/digest-key.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
+import { startSimulator, type KubeObject, type Simulator } from '../../lib/sim/index.ts';
 
 const fixtureDir = new URL('../fixtures/cluster/', import.meta.url).pathname;
 
@@ -13,6 +13,20 @@ export async function startSeededSimulator(options: Parameters<typeof startSimul
   const sim = await startSimulator(options);
   for (const file of readdirSync(fixtureDir).sort()) sim.seedYaml(readFileSync(join(fixtureDir, file), 'utf8'));
   return sim;
+}
+
+/** A namespace with `count` ConfigMaps named cm-000, cm-001, …, for tests that page through a list. */
+export function seedConfigMapNamespace(sim: Simulator, namespace: string, count: number): void {
+  const configMap = (i: number): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `cm-${String(i).padStart(3, '0')}`, namespace },
+    data: { i: String(i) },
+  });
+  sim.seed([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    ...Array.from({ length: count }, (_, i) => configMap(i)),
+  ]);
 }
 
 export async function clientFor(sim: Simulator): Promise<KubeClient> {

@@ -4,10 +4,10 @@
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { KubeClient } from '../../lib/kube/index.ts';
-import type { KubeObject, Simulator } from '../../lib/sim/index.ts';
+import type { Simulator } from '../../lib/sim/index.ts';
 import { takeSnapshot } from '../../lib/snapshot/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
-import { clientFor, objectFiles, testAuthor, testCluster } from '../helpers/cluster.ts';
+import { clientFor, objectFiles, seedConfigMapNamespace, testAuthor, testCluster } from '../helpers/cluster.ts';
 import { testDigestKey } from '../helpers/digest-key.ts';
 import { simulatorSuite } from '../helpers/simulator-suite.ts';
 
@@ -17,19 +17,6 @@ const tests = simulatorSuite('snapshot: a list whose continue token expired', { 
 const PAGE_SIZE = 5;
 const CONFIG_MAPS = 12;
 const GONE = 'cm-001';
-
-function seedNamespace(sim: Simulator, namespace: string): void {
-  const configMap = (i: number): KubeObject => ({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: `cm-${String(i).padStart(3, '0')}`, namespace },
-    data: { i: String(i) },
-  });
-  sim.seed([
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-    ...Array.from({ length: CONFIG_MAPS }, (_, i) => configMap(i)),
-  ]);
-}
 
 /**
  * The client, with the first continue token of the namespace's ConfigMaps expired: before that request is sent,
@@ -79,7 +66,7 @@ function filesOnServer(sim: Simulator, namespace: string): string[] {
 }
 
 tests('a first snapshot whose list started over holds every object once, and none that is gone', async (context) => {
-  seedNamespace(context.sim, 'first');
+  seedConfigMapNamespace(context.sim, 'first', CONFIG_MAPS);
   const client = await clientFor(context.sim);
   try {
     const expiring = expiringFirstContinue(client, context.sim, 'first');
@@ -96,7 +83,7 @@ tests('a first snapshot whose list started over holds every object once, and non
 });
 
 tests('a snapshot whose list started over deletes only what is gone from the last one', async (context) => {
-  seedNamespace(context.sim, 'again');
+  seedConfigMapNamespace(context.sim, 'again', CONFIG_MAPS);
   const client = await clientFor(context.sim);
   try {
     const dir = join(context.tmp.path, 'again');

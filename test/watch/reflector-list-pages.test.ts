@@ -4,8 +4,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sleep } from '../../lib/concurrency/index.ts';
 import type { KubeClient } from '../../lib/kube/index.ts';
-import { startSimulator, type KubeObject, type Simulator } from '../../lib/sim/index.ts';
+import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { Reflector, type ReflectorEvent } from '../../lib/watch/index.ts';
+import { seedConfigMapNamespace } from '../helpers/cluster.ts';
 import { configmaps, connect, MetricsRecorder, objectNames, StateRecorder } from './recorder.ts';
 
 const tests = suite<{ sim: Simulator; client: KubeClient }>('reflector: a list page by page');
@@ -22,19 +23,6 @@ tests.after(async (context) => {
   context.client?.close();
   await context.sim?.stop();
 });
-
-function seedNamespace(sim: Simulator, namespace: string): void {
-  const configMap = (i: number): KubeObject => ({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: `cm-${String(i).padStart(3, '0')}`, namespace },
-    data: { i: String(i) },
-  });
-  sim.seed([
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-    ...Array.from({ length: OBJECTS }, (_, i) => configMap(i)),
-  ]);
-}
 
 /** The client, counting the list requests that ask for a next page (a continue token). */
 function countingNextPages(client: KubeClient): { client: KubeClient; nextPages: () => number } {
@@ -101,7 +89,7 @@ function gate() {
 }
 
 tests('the first list hands on its first page before it asks for the second', async ({ sim, client }) => {
-  seedNamespace(sim, 'first');
+  seedConfigMapNamespace(sim, 'first', OBJECTS);
   const counted = countingNextPages(client);
   const held = gate();
   let first: ReflectorEvent | undefined;
@@ -128,7 +116,7 @@ tests('the first list hands on its first page before it asks for the second', as
 });
 
 tests('a relist hands on its first page before it asks for the second', async ({ sim, client }) => {
-  seedNamespace(sim, 'relist');
+  seedConfigMapNamespace(sim, 'relist', OBJECTS);
   const counted = countingNextPages(client);
   const trigger = gate();
   const held = gate();
@@ -175,7 +163,7 @@ tests('a relist hands on its first page before it asks for the second', async ({
 tests(
   'a list restarted (its continue token expired) forgets what the abandoned pages listed',
   async ({ sim, client }) => {
-    seedNamespace(sim, 'restarted');
+    seedConfigMapNamespace(sim, 'restarted', OBJECTS);
     const held = gate();
     let first = true;
     const running = startReflector(client, 'restarted', () => {

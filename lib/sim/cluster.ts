@@ -2,7 +2,6 @@
 // with the server-side fields, defaults, managedFields and lifecycles (namespaces, finalizers, CRDs) of a real one.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../health/index.ts';
-import { copyJson, sameJson } from '../json/index.ts';
 import { serverSideApply } from './apply.ts';
 import {
   defaultServiceAccount,
@@ -11,6 +10,7 @@ import {
   rootCaConfigMap,
   BUILTIN_NAMESPACES,
 } from './bootstrap.ts';
+import { recordCreate, type CreatedFieldsCache } from './created-fields.ts';
 import { SequentialAllocator, type Allocator } from './allocator.ts';
 import { applyCreateDefaults, carryServerAssigned } from './defaults.ts';
 import { servedObject } from './encoding.ts';
@@ -20,25 +20,26 @@ import { ClusterRoleAggregator } from './clusterrole-aggregation.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { NamespaceController } from './namespace-controller.ts';
 import { StorageProtectionController } from './storage-protection.ts';
-import { ManifestError } from './manifests.ts';
+import { isNoOpWrite } from './no-op-write.ts';
 import { apiVersionOf, generatedName, hasGeneration, storedOrder, timestamp } from './object-shape.ts';
 import { applyPatch, type PatchType } from './patches.ts';
 import { scaleOf, withScale } from './scale.ts';
 import { listObjects, type ListOptions, type ListResult } from './listing.ts';
 import type { ResourceRegistry } from './registry.ts';
 import type { ResourceTarget } from './routes.ts';
-import {
-  alreadyExists,
-  applyConflict,
-  badRequest,
-  conflict,
-  namespaceNotFound,
-  namespaceTerminating,
-  notFound,
-} from './status.ts';
+import { seedObjects } from './seed.ts';
+import { alreadyExists, applyConflict, badRequest, notFound } from './status.ts';
 import { bucketOf, keyOf, type ObjectStore } from './store.ts';
 import type { KubeObject, ManagedFieldsEntry, ResourceDef } from './types.ts';
 import { validateImmutableFields, validateName } from './validation.ts';
+import {
+  checkBodyType,
+  checkName,
+  checkNamespace,
+  checkPreconditions,
+  checkResourceVersion,
+  requireNamespace,
+} from './write-checks.ts';
 
 /** A check of a write before it is stored (RBAC's escalation rule): throws the StatusError that refuses it. */
 export type Admission = (def: ResourceDef, next: KubeObject, current: KubeObject | undefined) => void;
@@ -68,25 +69,6 @@ function isCrd(def: ResourceDef): boolean {
 
 function isNamespaces(def: ResourceDef): boolean {
   return def.group === '' && def.resource === 'namespaces';
-}
-
-/**
- * Whether a write leaves `current` as it is: `next` is the same but for what every write changes anyway
- * (metadata.resourceVersion, the time of each managedFields entry). Key order is not meaning.
- */
-function isNoOpWrite(next: KubeObject, current: KubeObject): boolean {
-  return (
-    sameJson(
-      { ...next.metadata, resourceVersion: undefined, managedFields: undefined },
-      { ...current.metadata, resourceVersion: undefined, managedFields: undefined },
-    ) &&
-    sameJson({ ...next, metadata: undefined }, { ...current, metadata: undefined }) &&
-    sameJson(withoutTimes(next.metadata.managedFields), withoutTimes(current.metadata.managedFields))
-  );
-}
-
-function withoutTimes(entries: ManagedFieldsEntry[] | undefined): unknown[] | undefined {
-  return entries?.map((entry) => ({ ...entry, time: undefined }));
 }
 
 /** Server fields a recorded object (a seed) may already carry. */
@@ -182,46 +164,6 @@ export class Cluster {
     return listObjects(this.store, def, namespace, options);
   }
 
-  private requireNamespace(def: ResourceDef, namespace: string | undefined, name: string): void {
-    if (!def.namespaced) return;
-    if (!namespace) throw badRequest('the server could not find the requested resource');
-    const ns = this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace));
-    if (!ns) throw namespaceNotFound(namespace);
-    if (ns.metadata.deletionTimestamp) throw namespaceTerminating(namespace, def.group, def.resource, name);
-  }
-
-  private checkBodyType(def: ResourceDef, body: KubeObject): void {
-    if (body === null || typeof body !== 'object' || Array.isArray(body))
-      throw badRequest('the body of the request must be a JSON or YAML object');
-    if (typeof body.metadata !== 'object' || body.metadata === null) body.metadata = {};
-    if (body.kind !== undefined && body.kind !== def.kind) {
-      throw badRequest(
-        `the object provided is unrecognized (must be of type ${def.kind}): kind ${body.kind} does not match the endpoint's kind ${def.kind}`,
-      );
-    }
-    if (body.apiVersion !== undefined) {
-      const [group, version] = String(body.apiVersion).includes('/')
-        ? String(body.apiVersion).split('/')
-        : ['', String(body.apiVersion)];
-      if (group !== def.group || !this.registry.find(group, version, def.resource)) {
-        throw badRequest(
-          `the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`,
-        );
-      }
-    }
-  }
-
-  private checkNamespace(def: ResourceDef, namespace: string | undefined, body: KubeObject): void {
-    if (!def.namespaced) {
-      delete body.metadata.namespace;
-      return;
-    }
-    if (body.metadata.namespace && namespace && body.metadata.namespace !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-    }
-    body.metadata.namespace = namespace ?? body.metadata.namespace;
-  }
-
   /**
    * Creates an object. The caller hands over `object`: it becomes the new object (no copy is made), as in update.
    * `seed`: a bulk load, which keeps the server fields a recorded object already carries (uid, creationTimestamp,
@@ -232,15 +174,15 @@ export class Cluster {
     namespace: string | undefined,
     object: KubeObject,
     ctx: WriteContext,
-    options: { applied?: KubeObject; seed?: { fieldsCache: Map<string, ManagedFieldsEntry[]> } } = {},
+    options: { applied?: KubeObject; seed?: { fieldsCache: CreatedFieldsCache } } = {},
   ): KubeObject {
-    this.checkBodyType(def, object);
-    this.checkNamespace(def, namespace, object);
+    checkBodyType(this.registry, def, object);
+    checkNamespace(def, namespace, object);
     const meta = object.metadata;
     if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
     validateName(def, object);
     const name = meta.name!;
-    this.requireNamespace(def, meta.namespace, name);
+    requireNamespace(this.store, def, meta.namespace, name);
     const bucket = bucketOf(def.group, def.resource);
     const key = keyOf(meta.namespace, name);
     if (this.store.get(bucket, key)) throw alreadyExists(def.group, def.resource, name);
@@ -266,7 +208,7 @@ export class Cluster {
     object.apiVersion = apiVersionOf(def);
     object.kind = def.kind;
     if (recorded.managedFields) meta.managedFields = recorded.managedFields;
-    else this.recordCreate(def, object, ctx.manager, time, options.applied, options.seed?.fieldsCache);
+    else recordCreate(def, object, ctx.manager, time, options.applied, options.seed?.fieldsCache);
     if (isNamespaces(def)) object.status = { phase: 'Active' };
     if (isCrd(def)) this.establish(def, object, time);
     if (recorded.status !== undefined) object.status = recorded.status;
@@ -280,25 +222,6 @@ export class Cluster {
     if (isNamespaces(def)) this.populateNamespace(name, time);
     if (isCrd(def)) this.registry.setCrd(this.serve(def, stored));
     return stored;
-  }
-
-  /** managedFields of a new object; with a cache, same-shaped objects share the (costly) computation. */
-  private recordCreate(
-    def: ResourceDef,
-    object: KubeObject,
-    manager: string,
-    time: string,
-    applied?: KubeObject,
-    cache?: Map<string, ManagedFieldsEntry[]>,
-  ): void {
-    const signature = cache && `${def.group}/${def.resource}:${JSON.stringify(object, shapeOnly)}`;
-    const known = signature ? cache!.get(signature) : undefined;
-    if (known) {
-      object.metadata.managedFields = known.map((entry) => ({ ...copyJson(entry), time }));
-      return;
-    }
-    recordWrite({ def, next: object, manager, operation: applied ? 'Apply' : 'Update', applied, time });
-    if (signature) cache!.set(signature, copyJson(object.metadata.managedFields ?? []));
   }
 
   private establish(def: ResourceDef, crd: KubeObject, time: string): void {
@@ -320,54 +243,6 @@ export class Cluster {
     this.insertAsIs(this.def('', 'configmaps'), rootCaConfigMap(namespace, this.caPem, time), time);
   }
 
-  /** The resource an object's apiVersion and kind belong to, as a client would resolve it. */
-  resolve(object: KubeObject): ResourceDef {
-    const apiVersion = String(object.apiVersion ?? '');
-    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-    const def = this.registry.all().find((d) => d.group === group && d.version === version && d.kind === object.kind);
-    if (!def) throw new Error(`no resource of kind ${object.kind} in ${apiVersion || 'an empty apiVersion'}`);
-    return def;
-  }
-
-  /**
-   * Bulk load: namespaces first (missing ones are created), then CRDs, then everything else, each as a create
-   * by `manager`. Objects that already exist are replaced.
-   */
-  seed(objects: KubeObject[], manager = 'kubectl-create'): void {
-    const ctx = { dryRun: false, manager };
-    const rank = (o: KubeObject): number =>
-      o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2;
-    const ordered = objects
-      .map((o, index) => ({ o, index }))
-      .sort((a, b) => rank(a.o) - rank(b.o) || a.index - b.index);
-    const fieldsCache = new Map<string, ManagedFieldsEntry[]>();
-    for (const { o } of ordered) {
-      try {
-        this.seedOne(o, ctx, fieldsCache);
-      } catch (error) {
-        const what = `${o.kind ?? 'object'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '(unnamed)'}`;
-        throw new ManifestError(`${what} cannot be loaded: ${(error as Error).message}.`);
-      }
-    }
-  }
-
-  private seedOne(o: KubeObject, ctx: WriteContext, fieldsCache: Map<string, ManagedFieldsEntry[]>): void {
-    const def = this.resolve(o);
-    const namespace = def.namespaced ? (o.metadata?.namespace ?? 'default') : undefined;
-    const existing = o.metadata?.name ? this.find(def, namespace, o.metadata.name) : undefined;
-    const body = copyJson(o);
-    if (existing) {
-      delete body.metadata.resourceVersion;
-      this.updateOf(existing, { def, namespace, name: String(o.metadata.name) }, body, ctx);
-      return;
-    }
-    // (An object that exists has its namespace: the namespace controller deletes a namespace's objects before it.)
-    if (namespace && !this.store.get(bucketOf('', 'namespaces'), keyOf(undefined, namespace))) {
-      this.create(this.def('', 'namespaces'), undefined, namespaceObject(namespace), ctx);
-    }
-    this.create(def, namespace, body, ctx, { seed: { fieldsCache } });
-  }
-
   /** Stores a controller-made object exactly as given (its managedFields included), adding only the server fields. */
   private insertAsIs(def: ResourceDef, object: KubeObject, time: string): void {
     const bucket = bucketOf(def.group, def.resource);
@@ -380,29 +255,24 @@ export class Cluster {
     this.store.commit('ADDED', bucket, key, storedOrder(object), revision);
   }
 
+  /**
+   * Bulk load: namespaces first (missing ones are created), then CRDs, then everything else, each as a create
+   * by `manager`. Objects that already exist are replaced.
+   */
+  seed(objects: KubeObject[], manager = 'kubectl-create'): void {
+    seedObjects(this, objects, manager);
+  }
+
   /** A PUT. The caller hands over `body`: it becomes the new object (no copy is made). */
   update(target: ObjectTarget, body: KubeObject, ctx: WriteContext): KubeObject {
-    return this.updateOf(this.get(target.def, target.namespace, target.name), target, body, ctx);
-  }
-
-  /** update() of the object stored now as `current`. */
-  private updateOf(current: KubeObject, target: ObjectTarget, body: KubeObject, ctx: WriteContext): KubeObject {
     const { def, namespace, name, subresource } = target;
-    this.checkBodyType(def, body);
-    if (body.metadata.name !== undefined && body.metadata.name !== name) {
-      throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
-    }
-    this.checkNamespace(def, namespace, body);
-    this.checkResourceVersion(def, current, body);
+    const current = this.get(def, namespace, name);
+    checkBodyType(this.registry, def, body);
+    checkName(name, body, { optional: true });
+    checkNamespace(def, namespace, body);
+    checkResourceVersion(def, current, body);
     const next = subresource === 'status' ? { ...structuredClone(current), status: body.status } : body;
     return this.replace(def, current, next, ctx, { operation: 'Update', subresource });
-  }
-
-  private checkResourceVersion(def: ResourceDef, current: KubeObject, next: KubeObject): void {
-    const wanted = next.metadata.resourceVersion;
-    if (wanted !== undefined && wanted !== '' && wanted !== current.metadata.resourceVersion) {
-      throw conflict(def.group, def.resource, String(current.metadata.name));
-    }
   }
 
   /** The common tail of PUT, PATCH and apply: server-owned fields, generation, managedFields, commit. */
@@ -478,26 +348,19 @@ export class Cluster {
     const { def, namespace, name, subresource } = target;
     const current = this.get(def, namespace, name);
     const patched = applyPatch(def, this.builtin(def), type, this.serve(def, current), patch);
-    if (patched.metadata?.name !== name)
-      throw badRequest(
-        `the name of the object (${patched.metadata?.name}) does not match the name on the URL (${name})`,
-      );
-    this.checkResourceVersion(def, current, patched);
+    checkName(name, patched, { optional: false });
+    checkResourceVersion(def, current, patched);
     const next = subresource === 'status' ? { ...structuredClone(current), status: patched.status } : patched;
     return this.replace(def, current, next, ctx, { operation: 'Update', subresource });
   }
 
   private apply(target: ObjectTarget, applied: KubeObject, ctx: WriteContext, force: boolean): KubeObject {
     const { def, namespace, name, subresource } = target;
-    this.checkBodyType(def, applied);
+    checkBodyType(this.registry, def, applied);
     if (!applied.apiVersion || !applied.kind) throw badRequest('apply patches must specify apiVersion and kind');
-    if (applied.metadata.name !== undefined && applied.metadata.name !== name) {
-      throw badRequest(
-        `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
-      );
-    }
+    checkName(name, applied, { optional: true });
     applied.metadata.name = name;
-    this.checkNamespace(def, namespace, applied);
+    checkNamespace(def, namespace, applied);
     const current = this.find(def, namespace, name);
     const live = current ? this.serve(def, current) : undefined;
     const result = serverSideApply({ def, live, applied, manager: ctx.manager, force });
@@ -506,7 +369,7 @@ export class Cluster {
       if (subresource) throw notFound(def.group, def.resource, name);
       return this.create(def, namespace, result.object, ctx, { applied });
     }
-    this.checkResourceVersion(def, current, applied);
+    checkResourceVersion(def, current, applied);
     return this.replace(def, current, result.object, ctx, { operation: 'Apply', subresource, applied });
   }
 
@@ -523,7 +386,7 @@ export class Cluster {
   ): KubeObject {
     const current = this.get(def, namespace, name);
     const next = withScale(def, this.serve(def, current), scale);
-    this.checkResourceVersion(def, current, next);
+    checkResourceVersion(def, current, next);
     return scaleOf(this.replace(def, current, next, ctx, { operation: 'Update', subresource: 'scale' }));
   }
 
@@ -550,11 +413,8 @@ export class Cluster {
     ctx: WriteContext,
     options: DeleteOptions = {},
   ): { object: KubeObject; gone: boolean } {
-    const { preconditions } = options;
     const current = this.get(def, namespace, name);
-    if (preconditions?.uid && preconditions.uid !== current.metadata.uid) throw conflict(def.group, def.resource, name);
-    if (preconditions?.resourceVersion && preconditions.resourceVersion !== current.metadata.resourceVersion)
-      throw conflict(def.group, def.resource, name);
+    checkPreconditions(def, current, options.preconditions);
     if (ctx.dryRun) return { object: current, gone: true };
     const bucket = bucketOf(def.group, def.resource);
     const key = keyOf(current.metadata.namespace as string | undefined, name);
@@ -605,13 +465,4 @@ export class Cluster {
       for (const [key, object] of this.store.entries(bucket)) this.store.remove(bucket, key, object);
     }
   }
-}
-
-/**
- * JSON.stringify replacer keeping only what managedFields depend on: map keys and list items (list keys live
- * in item values), not scalar values in maps.
- */
-function shapeOnly(this: unknown, _key: string, value: unknown): unknown {
-  if (Array.isArray(this)) return value;
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? 0 : value;
 }

@@ -3,22 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../health/index.ts';
 import { serverSideApply } from './apply.ts';
-import {
-  defaultServiceAccount,
-  establishedCrdStatus,
-  namespaceObject,
-  rootCaConfigMap,
-  BUILTIN_NAMESPACES,
-} from './bootstrap.ts';
+import { namespaceObject, BUILTIN_NAMESPACES } from './bootstrap.ts';
+import { dropCustomObjects, establishCrd, isCrd } from './crd-lifecycle.ts';
 import { recordCreate, type CreatedFieldsCache } from './created-fields.ts';
 import { SequentialAllocator, type Allocator } from './allocator.ts';
 import { applyCreateDefaults, carryServerAssigned } from './defaults.ts';
 import { servedObject } from './encoding.ts';
+import { markedForDeletion, withoutFinalizer } from './finalization.ts';
 import { specChanged } from './generation.ts';
 import { recordWrite } from './managed-fields.ts';
 import { ClusterRoleAggregator } from './clusterrole-aggregation.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { NamespaceController } from './namespace-controller.ts';
+import { populateNamespace } from './namespace-population.ts';
 import { StorageProtectionController } from './storage-protection.ts';
 import { isNoOpWrite } from './no-op-write.ts';
 import { apiVersionOf, generatedName, hasGeneration, storedOrder, timestamp } from './object-shape.ts';
@@ -59,12 +56,6 @@ export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   /** Orphan leaves dependents (objects whose ownerReferences name this one) in place; otherwise they are collected. */
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-}
-
-const CRD_GROUP = 'apiextensions.k8s.io';
-
-function isCrd(def: ResourceDef): boolean {
-  return def.group === CRD_GROUP && def.resource === 'customresourcedefinitions';
 }
 
 function isNamespaces(def: ResourceDef): boolean {
@@ -210,7 +201,7 @@ export class Cluster {
     if (recorded.managedFields) meta.managedFields = recorded.managedFields;
     else recordCreate(def, object, ctx.manager, time, options.applied, options.seed?.fieldsCache);
     if (isNamespaces(def)) object.status = { phase: 'Active' };
-    if (isCrd(def)) this.establish(def, object, time);
+    if (isCrd(def)) establishCrd(def, object, time);
     if (recorded.status !== undefined) object.status = recorded.status;
     ctx.admit?.(def, object, undefined);
     if (ctx.dryRun) return storedOrder(object);
@@ -219,40 +210,9 @@ export class Cluster {
     meta.resourceVersion = String(revision);
     const stored = storedOrder(object);
     this.store.commit('ADDED', bucket, key, stored, revision);
-    if (isNamespaces(def)) this.populateNamespace(name, time);
+    if (isNamespaces(def)) populateNamespace(this.store, name, this.caPem, time);
     if (isCrd(def)) this.registry.setCrd(this.serve(def, stored));
     return stored;
-  }
-
-  private establish(def: ResourceDef, crd: KubeObject, time: string): void {
-    const before = structuredClone(crd);
-    crd.status = establishedCrdStatus(crd, time);
-    recordWrite({
-      def,
-      previous: before,
-      next: crd,
-      manager: 'kube-apiserver',
-      operation: 'Update',
-      subresource: 'status',
-      time,
-    });
-  }
-
-  private populateNamespace(namespace: string, time: string): void {
-    this.insertAsIs(this.def('', 'serviceaccounts'), defaultServiceAccount(namespace), time);
-    this.insertAsIs(this.def('', 'configmaps'), rootCaConfigMap(namespace, this.caPem, time), time);
-  }
-
-  /** Stores a controller-made object exactly as given (its managedFields included), adding only the server fields. */
-  private insertAsIs(def: ResourceDef, object: KubeObject, time: string): void {
-    const bucket = bucketOf(def.group, def.resource);
-    const key = keyOf(object.metadata.namespace, object.metadata.name!);
-    if (this.store.get(bucket, key)) return;
-    const revision = this.store.nextRevision();
-    object.metadata.uid = randomUUID();
-    object.metadata.resourceVersion = String(revision);
-    object.metadata.creationTimestamp = time;
-    this.store.commit('ADDED', bucket, key, storedOrder(object), revision);
   }
 
   /**
@@ -421,10 +381,7 @@ export class Cluster {
     const finalizers = current.metadata.finalizers as string[] | undefined;
     if (isNamespaces(def) || finalizers?.length) {
       if (current.metadata.deletionTimestamp) return { object: current, gone: false };
-      const next = structuredClone(current);
-      next.metadata.deletionTimestamp = this.time();
-      next.metadata.deletionGracePeriodSeconds = 0;
-      if (isNamespaces(def)) next.status = { phase: 'Terminating' };
+      const next = markedForDeletion(current, this.time(), isNamespaces(def));
       const revision = this.store.nextRevision();
       next.metadata.resourceVersion = String(revision);
       const stored = storedOrder(next);
@@ -432,7 +389,7 @@ export class Cluster {
       if (isNamespaces(def)) setImmediate(() => this.namespaces.finish(name));
       return { object: stored, gone: false };
     }
-    if (isCrd(def)) this.dropCustomObjects(name);
+    if (isCrd(def)) dropCustomObjects(this.store, this.registry, name);
     if (options.propagationPolicy === 'Orphan') this.collector.orphanDependentsOf(String(current.metadata.uid));
     const deleted = this.store.remove(bucket, key, current);
     this.afterDelete(def, deleted);
@@ -444,12 +401,9 @@ export class Cluster {
     const def = this.registry.preferredOfBucket(bucket);
     const object = this.store.get(bucket, key);
     if (!def || !object) return;
-    const next = structuredClone(object);
-    next.metadata.finalizers = (object.metadata.finalizers as string[]).filter((f) => f !== finalizer);
-    if ((next.metadata.finalizers as string[]).length === 0) delete next.metadata.finalizers;
     this.update(
       { def, namespace: object.metadata.namespace as string | undefined, name: String(object.metadata.name) },
-      next,
+      withoutFinalizer(object, finalizer),
       { dryRun: false, manager: 'kube-controller-manager' },
     );
   }
@@ -457,12 +411,5 @@ export class Cluster {
   private afterDelete(def: ResourceDef, deleted: KubeObject): void {
     if (isCrd(def)) this.registry.removeCrd(String(deleted.metadata.name));
     this.namespaces.objectDeleted(deleted);
-  }
-
-  private dropCustomObjects(crdName: string): void {
-    for (const def of this.registry.crdResources(crdName).filter((d) => d.preferred)) {
-      const bucket = bucketOf(def.group, def.resource);
-      for (const [key, object] of this.store.entries(bucket)) this.store.remove(bucket, key, object);
-    }
   }
 }

@@ -78,6 +78,12 @@ export function apiVersionOf(def: ResourceDef): string {
   return def.group ? `${def.group}/${def.version}` : def.version;
 }
 
+/** An apiVersion's group ('' for the core group) and version: `apps/v1` → ['apps', 'v1'], `v1` → ['', 'v1']. */
+export function groupVersionOf(apiVersion: string): [group: string, version: string] {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? ['', apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
+}
+
 let lastTimestamp = { seconds: NaN, text: '' };
 
 /** The server's timestamps have whole seconds. */

@@ -2,6 +2,7 @@
 // deployment|service|secret|role|cronjob|token|...`, `kubectl auth can-i|whoami`): one generic decoder driven by
 // the field table generated from k8s.io/api's own descriptors (protobuf-messages.ts), producing the object its
 // JSON form would be.
+import { groupVersionOf } from './object-shape.ts';
 import { PROTOBUF_MESSAGES } from './protobuf-messages.ts';
 import { protobufMessageName, shortMessageName } from './protobuf-names.ts';
 import { readFields, readVarint, type WireField } from './protobuf-wire.ts';
@@ -140,7 +141,7 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
       }
       if (f.number === 2) raw = f.value as Buffer;
     }
-    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    const [group, version] = groupVersionOf(apiVersion);
     const full = protobufMessageName(group, version, kind);
     const name = full && shortMessageName(full);
     if (!name || !messageTable(name)) throw unsupportedMediaType(PROTOBUF_CONTENT_TYPE, OBJECT_MEDIA_TYPES);

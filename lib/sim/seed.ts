@@ -4,6 +4,7 @@ import { namespaceObject } from './bootstrap.ts';
 import type { Cluster, WriteContext } from './cluster.ts';
 import type { CreatedFieldsCache } from './created-fields.ts';
 import { ManifestError } from './manifests.ts';
+import { groupVersionOf } from './object-shape.ts';
 import type { ResourceRegistry } from './registry.ts';
 import { bucketOf, keyOf } from './store.ts';
 import type { KubeObject, ResourceDef } from './types.ts';
@@ -47,7 +48,7 @@ function seedOne(cluster: Cluster, o: KubeObject, ctx: WriteContext, fieldsCache
 /** The resource an object's apiVersion and kind belong to, as a client would resolve it. */
 function resolveDef(registry: ResourceRegistry, object: KubeObject): ResourceDef {
   const apiVersion = String(object.apiVersion ?? '');
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  const [group, version] = groupVersionOf(apiVersion);
   const def = registry.all().find((d) => d.group === group && d.version === version && d.kind === object.kind);
   if (!def) throw new Error(`no resource of kind ${object.kind} in ${apiVersion || 'an empty apiVersion'}`);
   return def;

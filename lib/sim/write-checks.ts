@@ -1,7 +1,7 @@
 // What a write's body and target must satisfy before the cluster changes anything: the kind and apiVersion of the
 // endpoint, the name and namespace on the URL, an existing namespace that is not terminating, and the
 // resourceVersion (optimistic concurrency) and delete preconditions it names.
-import { apiVersionOf } from './object-shape.ts';
+import { apiVersionOf, groupVersionOf } from './object-shape.ts';
 import type { ResourceRegistry } from './registry.ts';
 import { badRequest, conflict, namespaceNotFound, namespaceTerminating } from './status.ts';
 import { bucketOf, keyOf, type ObjectStore } from './store.ts';
@@ -18,9 +18,7 @@ export function checkBodyType(registry: ResourceRegistry, def: ResourceDef, body
     );
   }
   if (body.apiVersion !== undefined) {
-    const [group, version] = String(body.apiVersion).includes('/')
-      ? String(body.apiVersion).split('/')
-      : ['', String(body.apiVersion)];
+    const [group, version] = groupVersionOf(String(body.apiVersion));
     if (group !== def.group || !registry.find(group, version, def.resource)) {
       throw badRequest(
         `the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`,

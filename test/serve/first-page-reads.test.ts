@@ -10,7 +10,7 @@ import { ObjectReader } from '../../lib/store/object-reader.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { configMap, times } from '../diff/fixture-repository.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
-import { git } from '../store/real-git.ts';
+import { commitLinks, gitLogOf, olderLink } from './timeline-links.ts';
 
 const COMMITS = 400;
 /** `shop` changes in every third commit, `other` in the rest; helm and kubectl-edit take turns. */
@@ -62,14 +62,7 @@ async function withRestartedServe(use: (url: string) => Promise<void>): Promise<
   }
 }
 
-const commitLinks = (html: string) =>
-  [...html.matchAll(/<a class="id" href="\/commit\/([0-9a-f]{40})">/g)].map((match) => match[1]);
-const olderLink = (html: string) =>
-  /<a class="next" href="([^"]+)">Older commits<\/a>/.exec(html)?.[1].replace(/&amp;/g, '&');
-const gitLog = (...args: string[]) =>
-  git(dir, ['log', '--format=%H', 'main', ...args])
-    .split('\n')
-    .filter(Boolean);
+const gitLog = (...args: string[]) => gitLogOf(dir, ...args);
 
 test.before(writeHistory);
 test.after(() => tmp.remove());

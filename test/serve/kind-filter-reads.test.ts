@@ -9,6 +9,7 @@ import { ObjectReader } from '../../lib/store/object-reader.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { times } from '../diff/fixture-repository.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
+import { commitLinks, olderLink } from './timeline-links.ts';
 import { git } from '../store/real-git.ts';
 
 const NAMESPACES = Array.from({ length: 20 }, (_, i) => `ns-${String(i).padStart(2, '0')}`);
@@ -55,11 +56,6 @@ async function treesReadBy<T>(action: () => Promise<T>): Promise<{ result: T; tr
     ObjectReader.prototype.read = read;
   }
 }
-
-const commitLinks = (html: string) =>
-  [...html.matchAll(/<a class="id" href="\/commit\/([0-9a-f]{40})">/g)].map((match) => match[1]);
-const olderLink = (html: string) =>
-  /<a class="next" href="([^"]+)">Older commits<\/a>/.exec(html)?.[1].replace(/&amp;/g, '&');
 
 test.before(writeHistory);
 test.after(() => tmp.remove());

@@ -7,9 +7,7 @@ import { parseListen, servePages, startServer } from '../../lib/serve/index.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { configMap, times } from '../diff/fixture-repository.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
-
-const commitLinks = (html: string) =>
-  [...html.matchAll(/<a class="id" href="\/commit\/([0-9a-f]{40})">/g)].map((match) => match[1]);
+import { commitLinks } from './timeline-links.ts';
 
 test('60 commits: 50 on the first page, the other 10 behind "Older commits", which ends there', async () => {
   const tmp = temporaryDirectory('kubesnap-serve-paging-');

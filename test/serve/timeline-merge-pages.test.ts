@@ -8,6 +8,7 @@ import { PAGE_SIZE } from '../../lib/serve/timeline.ts';
 import { SnapshotRepository } from '../../lib/store/index.ts';
 import { times } from '../diff/fixture-repository.ts';
 import { temporaryDirectory } from '../helpers/processes.ts';
+import { commitLinks, gitLogOf, olderLink } from './timeline-links.ts';
 import { git } from '../store/real-git.ts';
 
 /** Commits on each side of the merge, taking turns in time, so each page holds commits of both sides. */
@@ -62,14 +63,7 @@ function historyStream(): string {
   return `${lines.join('\n')}\n`;
 }
 
-const commitLinks = (html: string) =>
-  [...html.matchAll(/<a class="id" href="\/commit\/([0-9a-f]{40})">/g)].map((match) => match[1]);
-const olderLink = (html: string) =>
-  /<a class="next" href="([^"]+)">Older commits<\/a>/.exec(html)?.[1].replace(/&amp;/g, '&');
-const gitLog = (...args: string[]) =>
-  git(dir, ['log', '--format=%H', 'main', ...args])
-    .split('\n')
-    .filter(Boolean);
+const gitLog = (...args: string[]) => gitLogOf(dir, ...args);
 
 /** The commits of every page, first to last, following "Older commits" from `query`, and the links followed. */
 async function allPages(url: string, query: string): Promise<{ pages: string[][]; links: string[] }> {

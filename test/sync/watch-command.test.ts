@@ -104,6 +104,10 @@ watch('bad flags are one sentence and exit 2', async ({ sim, tmp }) => {
     ['--batch', 'soon'],
     ['--batch-max', '0'],
     ['--listen', 'nowhere'],
+    ['--max-backlog', '0'],
+    ['--max-backlog', '-5'],
+    ['--max-backlog', '2.5'],
+    ['--max-backlog', 'many'],
   ]) {
     const result = await runCli([
       '--kubeconfig',

@@ -10,7 +10,6 @@ import {
   formatIdentity,
   hashObject,
   parseCommit,
-  parseTree,
   TREE_MODE,
   type Author,
   type CommitData,
@@ -203,12 +202,7 @@ export class SnapshotRepository {
   /** The names of the folders in the folder at `path` ('' the root) of the branch head, reading only that folder's tree and those above it. */
   async readFolderNames(path: string): Promise<string[]> {
     const head = await this.head();
-    const folder = head === undefined ? undefined : this.trees.lookup(this.readCommit(head).tree, path);
-    if (folder?.mode !== TREE_MODE) return [];
-    const object = this.reader.read(folder.id);
-    return parseTree(object.content)
-      .filter((entry) => entry.mode === TREE_MODE)
-      .map((entry) => entry.name);
+    return head === undefined ? [] : this.trees.folderNames(this.readCommit(head).tree, path);
   }
 
   /** A file's bytes at a revision; undefined when the path is not a file there. */

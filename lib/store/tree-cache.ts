@@ -225,6 +225,14 @@ export class TreeCache {
     return undefined;
   }
 
+  /** The names of the folders in the folder at `path` ('' the root) of a root tree; none where that is a file or nothing. */
+  folderNames(treeId: string, path: string): string[] {
+    const id = this.folderId(treeId, path);
+    if (id === undefined) return [];
+    const node = id === treeId ? this.root(treeId, false) : this.loadTree(id);
+    return node.names.filter((_, i) => node.entries[i].mode === TREE_MODE);
+  }
+
   /** The id of the folder at `path` of a root tree (undefined: the empty tree); undefined where that is a file or nothing. */
   private folderId(treeId: string | undefined, path: string): string | undefined {
     const entry = treeId === undefined ? undefined : this.lookup(treeId, path);

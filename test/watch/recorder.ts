@@ -109,3 +109,20 @@ export const configmaps: ApiResource = {
   shortNames: ['cm'],
   categories: [],
 };
+
+/** Holds a consumer on the event it is given while held: `pass` is the consumer's wait. */
+export class ConsumerGate {
+  private held?: Promise<void>;
+  private open?: () => void;
+
+  readonly pass = (): Promise<void> => this.held ?? Promise.resolve();
+
+  hold(): void {
+    this.held = new Promise((resolve) => (this.open = resolve));
+  }
+
+  release(): void {
+    this.held = undefined;
+    this.open?.();
+  }
+}

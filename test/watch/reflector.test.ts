@@ -7,7 +7,7 @@ import { createLogger } from '../../lib/log/index.ts';
 import type { KubeObject } from '../../lib/normalize/index.ts';
 import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { Reflector, RelistTurns, type ReflectorOptions } from '../../lib/watch/index.ts';
-import { configmaps, connect, MetricsRecorder, objectNames, StateRecorder } from './recorder.ts';
+import { configmaps, connect, ConsumerGate, MetricsRecorder, objectNames, StateRecorder } from './recorder.ts';
 
 const reflectors = suite<{ sim: Simulator; client: KubeClient }>('reflector');
 
@@ -207,19 +207,17 @@ reflectors(
   async ({ sim, client }) => {
     await createNamespace(client, 'expired');
     await write(sim, client, 'expired', 'create', 'doomed');
-    let hold: Promise<void> | undefined;
-    let release!: () => void;
-    const running = await startReflector(client, 'expired', {}, () => hold ?? Promise.resolve());
+    const gate = new ConsumerGate();
+    const running = await startReflector(client, 'expired', {}, gate.pass);
     try {
-      hold = new Promise((resolve) => (release = resolve));
+      gate.hold();
       await write(sim, client, 'expired', 'create', 'a'); // the consumer is busy with this one: nothing further is read
       await running.recorder.waitFor(() => changes(running.recorder).length === 1, 'the event being held');
       sim.faults.dropWatches();
       await write(sim, client, 'expired', 'create', 'b');
       await write(sim, client, 'expired', 'delete', 'doomed');
       sim.faults.compactHistory();
-      hold = undefined;
-      release();
+      gate.release();
       await running.recorder.waitFor(() => running.recorder.eventsOf('synced').length === 2, 'a relist');
       assert.is(running.metrics.count('relist', 'configmaps'), 1);
       assert.equal(running.recorder.names('configmaps', 'expired'), [
@@ -234,7 +232,7 @@ reflectors(
         'watching again after the relist',
       );
     } finally {
-      release?.();
+      gate.release();
       await running.stop();
     }
   },
@@ -362,13 +360,11 @@ reflectors('relists wait for the consumer to have room, and take turns', async (
   });
   // Each consumer is held on an event while the watches drop and the history is compacted, so neither can watch again
   // before its version has expired: both must relist.
-  let hold: Promise<void> | undefined;
-  let release!: () => void;
-  const gate = () => hold ?? Promise.resolve();
-  const first = await startReflector(client, 'turn-a', { relistTurns }, gate);
-  const second = await startReflector(client, 'turn-b', { relistTurns }, gate);
+  const gate = new ConsumerGate();
+  const first = await startReflector(client, 'turn-a', { relistTurns }, gate.pass);
+  const second = await startReflector(client, 'turn-b', { relistTurns }, gate.pass);
   try {
-    hold = new Promise((resolve) => (release = resolve));
+    gate.hold();
     await write(sim, client, 'turn-a', 'create', 'a');
     await write(sim, client, 'turn-b', 'create', 'b');
     await first.recorder.waitFor(() => changes(first.recorder).length === 1, 'the first consumer held');
@@ -377,8 +373,7 @@ reflectors('relists wait for the consumer to have room, and take turns', async (
     await write(sim, client, 'turn-a', 'create', 'a2');
     await write(sim, client, 'turn-b', 'create', 'b2');
     sim.faults.compactHistory();
-    hold = undefined;
-    release();
+    gate.release();
     await first.recorder.waitFor(() => asked === 1, 'a relist asking for room');
     await sleep(500);
     assert.is(asked, 1, 'the second relist waits for the first one');
@@ -391,7 +386,7 @@ reflectors('relists wait for the consumer to have room, and take turns', async (
     assertMatchesServer(sim, first.recorder, 'turn-a');
     assertMatchesServer(sim, second.recorder, 'turn-b');
   } finally {
-    release?.();
+    gate.release();
     openRoom();
     await first.stop();
     await second.stop();
